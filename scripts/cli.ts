@@ -1,0 +1,136 @@
+// The one program behind every npm script: argv → options → command.run().
+// This is the only place that sets process.exitCode.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { ConfigError, InternalError, ProcessError, UserError } from './core/errors.ts';
+import type { Command, Io, OptionSpec } from './commands/types.ts';
+
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  bootstrap: () => import('./commands/bootstrap.ts'),
+  teardown: () => import('./commands/teardown.ts'),
+  generate: () => import('./commands/generate.ts'),
+  render: () => import('./commands/render.ts'),
+  validate: () => import('./commands/validate.ts'),
+  diff: () => import('./commands/diff.ts'),
+  status: () => import('./commands/status.ts'),
+  drift: () => import('./commands/drift.ts'),
+  smoke: () => import('./commands/smoke.ts'),
+  health: () => import('./commands/health.ts'),
+  bench: () => import('./commands/bench.ts'),
+};
+
+const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
+
+export function formatHelp(command: Command): string {
+  const options = { ...command.options, help: HELP_OPTION };
+  const rows = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
+    const def = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
+    return `  ${flag.padEnd(34)} ${o.description}${o.multiple ? ' (repeatable)' : ''}${def}`;
+  });
+  return [
+    `npm run ${command.name} -- ${command.usage}`.trimEnd(),
+    '',
+    command.summary,
+    '',
+    command.description.trim(),
+    '',
+    'Options:',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+async function globalHelp(): Promise<string> {
+  const lines = ['somastack — GitOps bootstrap for the Soma shared infrastructure', '', 'Commands (run as `npm run <command> -- [options]`):'];
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push('', 'Every command takes --help.', '');
+  return lines.join('\n');
+}
+
+export function defaultIo(): Io {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  return {
+    root,
+    cwd: process.cwd(),
+    env: process.env,
+    interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    confirm: async (question) => {
+      if (!process.stdin.isTTY || process.env.CI) return false;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** Runs one command line and returns the exit code; errors become messages on stderr. */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    io.stdout(await globalHelp());
+    return verb ? 0 : 2;
+  }
+  const load = COMMANDS[verb];
+  if (!load) {
+    io.stderr(`error: unknown command '${verb}'\n  fix: one of ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  const { command } = await load();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...toParseArgs(command.options), help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`error: ${(e as Error).message}\n  fix: see \`npm run ${command.name} -- --help\`\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(formatHelp(command));
+    return 0;
+  }
+  if (parsed.positionals.length && !command.positionals) {
+    io.stderr(`error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`);
+    return 2;
+  }
+  try {
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, io });
+  } catch (e) {
+    io.stderr(describeError(e));
+    return 2;
+  }
+}
+
+function toParseArgs(options: Record<string, OptionSpec>) {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+    ]),
+  );
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof UserError) return `error: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`;
+  if (e instanceof ConfigError || e instanceof ProcessError || e instanceof InternalError) return `error: ${e.message}\n`;
+  const err = e instanceof Error ? e : new Error(String(e));
+  return `error: ${err.message}\n(unexpected error; this may be a bug in somastack)\n${err.stack ?? ''}\n`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

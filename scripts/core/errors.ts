@@ -1,0 +1,71 @@
+// The handful of typed errors every command uses (house style: changesets errors).
+// The CLI turns each into a message and an exit code; nothing else calls process.exit.
+
+/** Something the user can fix: a bad flag, a missing tool, the wrong context. */
+export class UserError extends Error {
+  override name = 'UserError';
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+export interface Problem {
+  /** The file the problem is in, relative to the repository root where possible. */
+  file: string;
+  /** A JSON pointer ('/spec/replicas') or dotted path into that file; '' for the whole file. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+/** Input that failed validation: every problem, with file and field, all at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly problems: Problem[];
+  constructor(summary: string, problems: Problem[]) {
+    super(`${summary}\n${formatProblems(problems)}`);
+    this.problems = problems;
+  }
+}
+
+/** An external program that failed: what ran, how it ended, and the end of what it said. */
+export class ProcessError extends Error {
+  override name = 'ProcessError';
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  constructor(command: string, args: readonly string[], exitCode: number | null, stderr: string, signal?: string | null) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+    super(`${[command, ...args].map(quoteForDisplay).join(' ')} ${how}${stderr.trim() ? `:\n${tail(stderr, 20)}` : ''}`);
+    this.command = command;
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+}
+
+/** A broken invariant: this is a bug in somastack, not in the user's input. */
+export class InternalError extends Error {
+  override name = 'InternalError';
+  constructor(message: string) {
+    super(`internal error (this is a bug in somastack, please report it): ${message}`);
+  }
+}
+
+export function formatProblems(problems: readonly Problem[]): string {
+  return problems
+    .map((p) => `  ${p.file}${p.path ? ` ${p.path}` : ''}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`)
+    .join('\n');
+}
+
+/** Shows an argument the way a shell user would have to type it (display only; nothing is run through a shell). */
+export function quoteForDisplay(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,77 @@
+// The one table of every directory, label, annotation and fixed name in the
+// project, so that a rename is one line (house style: autopilot `store.Default`).
+
+export const PROJECT = 'somastack';
+export const NAMESPACE = 'soma-infra';
+export const ARGOCD_NAMESPACE = 'argocd';
+export const PART_OF = 'soma-shared-infra';
+export const APP_PROJECT = 'soma-shared-infra';
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const DIRS = {
+  base: 'base',
+  overlays: 'overlays',
+  apps: 'apps',
+  clusters: 'clusters',
+  bootstrap: 'bootstrap',
+  argocdInstall: 'bootstrap/argocd',
+} as const;
+
+export const FILES = {
+  clusterConfig: 'cluster.yaml',
+  kindConfig: 'kind-config.yaml',
+  rootApp: 'root-app.yaml',
+  kustomization: 'kustomization.yaml',
+} as const;
+
+export const LABELS = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  version: 'app.kubernetes.io/version',
+  environment: 'soma.sh/environment',
+  cluster: 'soma.sh/cluster',
+  allowSharedInfra: 'soma.sh/allow-shared-infra',
+  podSecurityEnforce: 'pod-security.kubernetes.io/enforce',
+  podSecurityEnforceVersion: 'pod-security.kubernetes.io/enforce-version',
+  podSecurityWarn: 'pod-security.kubernetes.io/warn',
+  podSecurityAudit: 'pod-security.kubernetes.io/audit',
+} as const;
+
+export const ANNOTATIONS = {
+  syncWave: 'argocd.argoproj.io/sync-wave',
+  syncOptions: 'argocd.argoproj.io/sync-options',
+  compareOptions: 'argocd.argoproj.io/compare-options',
+  grafanaLink: 'link.argocd.argoproj.io/grafana-dashboard',
+  policyException: 'soma.sh/policy-exception',
+  description: 'soma.sh/description',
+} as const;
+
+// The value of app.kubernetes.io/managed-by on everything this repository owns.
+export const MANAGED_BY = PROJECT;
+
+export const GENERATED_BY = 'npm run generate';
+
+// Kubernetes names: RFC 1123 label (namespaces, services) and subdomain (most objects).
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDns1123Label(name: string): boolean {
+  return name.length <= 63 && DNS1123_LABEL.test(name);
+}
+
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+}
+
+/** Returns the name, or throws when it is not a valid DNS-1123 label (checked where names are made). */
+export function dnsLabel(name: string): string {
+  if (!isDns1123Label(name)) {
+    throw new Error(`'${name}' is not a valid DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
+  }
+  return name;
+}

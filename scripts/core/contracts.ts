@@ -62,3 +62,47 @@ export function serviceDns(component: ServiceComponent): string {
 export function isComponentName(name: string): name is ComponentName {
   return (COMPONENT_NAMES as readonly string[]).includes(name);
 }
+
+/**
+ * Ports inside the namespace that are not part of the consumer contract: where
+ * Prometheus scrapes each component, and the ports its own replicas talk to each
+ * other on. Component modules, the NetworkPolicies and the Prometheus config all
+ * read this table, so the three cannot disagree.
+ */
+export interface InternalPorts {
+  /** Extra client-facing ports (besides the contract port) consumers may use, e.g. qdrant gRPC. */
+  extraClient?: readonly { name: string; port: number }[];
+  /** Where Prometheus scrapes: container port and path. */
+  metrics: { port: number; path: string; scheme?: 'http' };
+  /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
+  peer?: readonly { name: string; port: number }[];
+}
+
+export const INTERNAL_PORTS: Record<ServiceComponent, InternalPorts> = {
+  postgres: { metrics: { port: 9187, path: '/metrics' } },
+  redis: { metrics: { port: 9121, path: '/metrics' } },
+  kafka: { metrics: { port: 9308, path: '/metrics' }, peer: [{ name: 'controller', port: 9093 }] },
+  etcd: { metrics: { port: 2381, path: '/metrics' }, peer: [{ name: 'peer', port: 2380 }] },
+  vault: { metrics: { port: 8200, path: '/v1/sys/metrics' }, peer: [{ name: 'cluster', port: 8201 }] },
+  opa: { metrics: { port: 8181, path: '/metrics' } },
+  prometheus: { metrics: { port: 9090, path: '/metrics' } },
+  grafana: { metrics: { port: 3000, path: '/metrics' } },
+  qdrant: { extraClient: [{ name: 'grpc', port: 6334 }], metrics: { port: 6333, path: '/metrics' }, peer: [{ name: 'p2p', port: 6335 }] },
+  openfga: { extraClient: [{ name: 'grpc', port: 8081 }], metrics: { port: 2112, path: '/metrics' } },
+};
+
+/** The headless Service that gives a StatefulSet's pods stable DNS names. */
+export function headlessServiceName(component: ServiceComponent): string {
+  return `${component}-headless`;
+}
+
+/**
+ * In-namespace flows beyond Prometheus scraping (which every component allows on its
+ * metrics port): who may open connections to whom. The NetworkPolicies are built from this.
+ */
+export const INTERNAL_FLOWS: readonly { from: ComponentName; to: ServiceComponent; port: number; why: string }[] = [
+  { from: 'grafana', to: 'prometheus', port: 9090, why: 'Grafana queries its Prometheus datasource' },
+  { from: 'opa', to: 'vault', port: 8200, why: 'OPA reads policy secrets from Vault' },
+  { from: 'openfga', to: 'postgres', port: 5432, why: 'OpenFGA stores its data in Postgres' },
+  { from: 'postgres', to: 'postgres', port: 5432, why: 'the scheduled pg_dump backup Job connects to the database' },
+];

@@ -75,3 +75,12 @@ export function dnsLabel(name: string): string {
   }
   return name;
 }
+
+// Host access to a local Kind cluster: the NodePorts the generated Services use and
+// the default host ports the Kind config maps them to.
+export const KIND_PORTS = {
+  argocd: { nodePort: 30080, hostPort: 8080 },
+  grafana: { nodePort: 30300, hostPort: 3000 },
+} as const;
+
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';

@@ -1,0 +1,192 @@
+// `clusters/<name>/cluster.yaml`: the input a person writes for each cluster. It enters
+// the program only through this schema (ajv, every problem at once, unknown keys
+// rejected) plus the checks a schema cannot express.
+import { Ajv, type ErrorObject } from 'ajv';
+import { COMPONENT_NAMES, type ComponentName } from './contracts.ts';
+import type { Problem } from './errors.ts';
+import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
+import { isQuantity } from './quantity.ts';
+import { parseYamlStream } from './yaml.ts';
+
+export interface ClusterConfig {
+  name: string;
+  environment: Environment;
+  /** Where the component Applications deploy: the Argo CD cluster itself, or a registered cluster's API URL. */
+  destination: { server: string };
+  /** The git repository and revision Argo CD syncs this cluster from. */
+  repository: { url: string; revision: string };
+  /** Enabled components, in the order given. */
+  components: ComponentName[];
+  argocd: {
+    /** Argo CD runs in this cluster and manages itself from bootstrap/argocd. */
+    selfManaged: boolean;
+  };
+  /** Present for a local Kind cluster: its name and the host ports the UIs are published on. */
+  kind?: { name: string; hostPorts: { argocd: number; grafana: number } };
+  /** Total resource requests this cluster may ask for (everything this repository runs there). */
+  budget?: { cpu: string; memory: string };
+  /** Where the file was read from (repository-relative), for error messages. */
+  source: string;
+}
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+
+export const CLUSTER_SCHEMA = {
+  $id: 'https://soma.sh/schemas/cluster.json',
+  title: 'somastack cluster',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'environment', 'destination', 'repository', 'components'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 63 },
+    environment: { enum: [...ENVIRONMENTS] },
+    destination: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['server'],
+      properties: { server: { type: 'string', pattern: '^https://[^\\s/]+(:\\d+)?(/.*)?$' } },
+    },
+    repository: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'revision'],
+      properties: {
+        url: { type: 'string', pattern: '^(https://[^\\s]+|ssh://[^\\s]+|git@[^\\s:]+:[^\\s]+)$' },
+        revision: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+      },
+    },
+    components: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...COMPONENT_NAMES] } },
+    argocd: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { selfManaged: { type: 'boolean' } },
+    },
+    kind: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 40 },
+        hostPorts: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { argocd: port, grafana: port },
+        },
+      },
+    },
+    budget: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cpu', 'memory'],
+      properties: { cpu: { type: ['string', 'number'] }, memory: { type: 'string' } },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateSchema = ajv.compile(CLUSTER_SCHEMA);
+
+/** Turns one ajv error into a problem a person can act on. */
+function describe(file: string, e: ErrorObject): Problem {
+  const path = e.instancePath || '/';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const parent = schemaAt(e.instancePath);
+      const allowed = parent ? Object.keys(parent).join(', ') : '';
+      return { file, path: `${e.instancePath}/${key}`, message: `unknown key '${key}'`, hint: `remove it; allowed keys here: ${allowed}` };
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      return { file, path: `${e.instancePath}/${key}`, message: `'${key}' is required` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');
+      return { file, path, message: `must be one of: ${allowed}` };
+    }
+    case 'pattern':
+      return { file, path, message: `'${String(e.data)}' ${patternMessage(e.instancePath)}` };
+    case 'uniqueItems':
+      return { file, path, message: 'lists a component more than once', hint: 'name each component once' };
+    default:
+      return { file, path, message: e.message ?? 'is invalid' };
+  }
+}
+
+function patternMessage(instancePath: string): string {
+  if (instancePath.endsWith('/server')) return "is not an https:// API server URL (in-cluster: 'https://kubernetes.default.svc')";
+  if (instancePath.endsWith('/url')) return 'is not a git URL (https://…, ssh://… or git@host:path)';
+  if (instancePath.endsWith('/revision')) return 'is not a git revision (a branch, tag or commit, without spaces)';
+  if (instancePath.startsWith('/kind')) return 'is not a valid Kind cluster name (lowercase letters, digits and -)';
+  return 'has the wrong format';
+}
+
+function schemaAt(instancePath: string): Record<string, unknown> | undefined {
+  let node: any = CLUSTER_SCHEMA;
+  for (const part of instancePath.split('/').filter(Boolean)) node = node?.properties?.[part] ?? node?.items;
+  return node?.properties;
+}
+
+/** Checks a schema cannot express. Runs only on schema-valid input. */
+function semanticProblems(file: string, dirName: string, c: Record<string, any>): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: string, message: string, hint?: string) => problems.push({ file, path, message, hint });
+  if (c.name !== dirName) at('/name', `is '${c.name}' but the file is in clusters/${dirName}/`, `set name: ${dirName}, or move the file`);
+  if (!isDns1123Label(c.name)) at('/name', `'${c.name}' is not a DNS-1123 label`, 'use lowercase letters, digits and -');
+  if (!c.components.includes('platform')) {
+    at('/components', "does not include 'platform'", "add 'platform': it creates the namespace and network policies every component needs");
+  }
+  if (c.components.includes('openfga') && !c.components.includes('postgres')) {
+    at('/components', "enables 'openfga' without 'postgres'", "openfga stores its data in postgres: enable 'postgres' too");
+  }
+  if (c.kind && c.environment !== 'dev') at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
+  if (c.kind && c.destination.server !== 'https://kubernetes.default.svc') {
+    at('/destination/server', 'a Kind cluster is managed by the Argo CD inside it', "set server: https://kubernetes.default.svc");
+  }
+  if (c.budget) {
+    if (!isQuantity(c.budget.cpu)) at('/budget/cpu', `'${c.budget.cpu}' is not a valid quantity`, "write CPU as cores ('3') or millicores ('3000m')");
+    if (!isQuantity(c.budget.memory)) at('/budget/memory', `'${c.budget.memory}' is not a valid quantity`, "write memory with a unit ('6Gi', '6144Mi')");
+  }
+  const ports = c.kind?.hostPorts;
+  if (ports?.argocd && ports.argocd === ports.grafana) at('/kind/hostPorts', 'argocd and grafana use the same host port');
+  return problems;
+}
+
+export type ParseResult = { ok: true; config: ClusterConfig } | { ok: false; problems: Problem[] };
+
+/** Parses and validates the text of `clusters/<dirName>/cluster.yaml`. Pure: no I/O. */
+export function parseClusterConfig(file: string, dirName: string, text: string): ParseResult {
+  const docs = parseYamlStream(text).filter((d) => d.errors.length || d.value !== null);
+  if (docs.length !== 1) {
+    const errs = docs.flatMap((d) => d.errors);
+    const message = errs.length ? `is not valid YAML: ${errs[0]}` : docs.length === 0 ? 'is empty' : `holds ${docs.length} YAML documents; expected one`;
+    return { ok: false, problems: [{ file, path: '', message }] };
+  }
+  const doc = docs[0]!;
+  if (doc.errors.length) return { ok: false, problems: doc.errors.map((message) => ({ file, path: '', message: `is not valid YAML: ${message}` })) };
+  const value = doc.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: [{ file, path: '', message: 'must be a mapping of keys (name, environment, destination, repository, components)' }] };
+  }
+  if (!validateSchema(value)) return { ok: false, problems: (validateSchema.errors ?? []).map((e) => describe(file, e)) };
+  const raw = value as Record<string, any>;
+  const problems = semanticProblems(file, dirName, raw);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, config: toConfig(file, raw) };
+}
+
+function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
+  return {
+    name: raw.name,
+    environment: raw.environment,
+    destination: { server: raw.destination.server },
+    repository: { url: raw.repository.url, revision: raw.repository.revision },
+    components: [...raw.components],
+    argocd: { selfManaged: raw.argocd?.selfManaged ?? false },
+    kind: raw.kind
+      ? { name: raw.kind.name, hostPorts: { argocd: raw.kind.hostPorts?.argocd ?? 8080, grafana: raw.kind.hostPorts?.grafana ?? 3000 } }
+      : undefined,
+    budget: raw.budget ? { cpu: String(raw.budget.cpu), memory: raw.budget.memory } : undefined,
+    source: file,
+  };
+}

@@ -306,3 +306,16 @@ export function configMap(component: ComponentName, name: string, data: Record<s
 export function serviceAccount(component: ComponentName, name: string = component, automount = false): KubeObject {
   return obj({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(component, name), automountServiceAccountToken: automount });
 }
+
+/**
+ * A short stable hash of configuration files, put on a pod template annotation so
+ * that a config change rolls the pods (ConfigMaps are generated without name hashes
+ * to keep names stable for consumers and reviewers).
+ */
+export function configHash(files: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const key of Object.keys(files).sort()) h.update(`${key}\0${files[key]}\0`);
+  return h.digest('hex').slice(0, 16);
+}
+
+export const CONFIG_HASH_ANNOTATION = 'soma.sh/config-hash';

@@ -1,6 +1,7 @@
 // Builders shared by every component module: labels, the restricted security context,
 // containers, probes and the workload kinds. A component module describes what is
 // particular to it; everything every workload must have is set here once.
+import { createHash } from 'node:crypto';
 import type { ComponentName } from '../contracts.ts';
 import {
   obj,

@@ -1,0 +1,13 @@
+// Health assessment with Argo CD's built-in rules, and the per-Application summary that
+// `status` prints and bootstrap waits on. Pure: objects in, verdicts out.
+export type {
+  ApplicationSummary,
+  HealthAssessment,
+  HealthStatus,
+  OperationSummary,
+  ResourceProblem,
+  SyncStatus,
+} from './health/types.ts';
+export { HEALTH_STATUSES } from './health/types.ts';
+export { assessHealth, hasHealthCheck, worstHealth } from './health/assess.ts';
+export { allApplicationsOk, summarizeApplications } from './health/applications.ts';

@@ -10,4 +10,4 @@ export type {
 } from './health/types.ts';
 export { HEALTH_STATUSES } from './health/types.ts';
 export { assessHealth, hasHealthCheck, worstHealth } from './health/assess.ts';
-export { allApplicationsOk, summarizeApplications } from './health/applications.ts';
+export { allApplicationsOk, summarizeApplications, worstSync } from './health/applications.ts';

@@ -1,0 +1,29 @@
+// Small readers for untyped live objects: status fields are often absent (a fresh
+// object, an older API version), and absent must read as zero/empty, never throw.
+
+export type Dict = Record<string, unknown>;
+
+export function dict(v: unknown): Dict {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Dict) : {};
+}
+
+export function list(v: unknown): Dict[] {
+  return Array.isArray(v) ? v.map(dict) : [];
+}
+
+export function int(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** A number when the field is set, undefined otherwise (Argo CD skips checks on unset replica counts). */
+export function optInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function condition(status: Dict, type: string): Dict | undefined {
+  return list(status.conditions).find((c) => c.type === type);
+}

@@ -83,7 +83,7 @@ export const CLUSTER_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateSchema = ajv.compile(CLUSTER_SCHEMA);
 
 /** Turns one ajv error into a problem a person can act on. */
@@ -163,7 +163,8 @@ export function parseClusterConfig(file: string, dirName: string, text: string):
     return { ok: false, problems: [{ file, path: '', message }] };
   }
   const doc = docs[0]!;
-  if (doc.errors.length) return { ok: false, problems: doc.errors.map((message) => ({ file, path: '', message: `is not valid YAML: ${message}` })) };
+  // One syntax error often cascades into several; the first is the one to fix.
+  if (doc.errors.length) return { ok: false, problems: [{ file, path: '', message: `is not valid YAML: ${doc.errors[0]}` }] };
   const value = doc.value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, problems: [{ file, path: '', message: 'must be a mapping of keys (name, environment, destination, repository, components)' }] };

@@ -1,0 +1,113 @@
+// Renders what Argo CD will apply: the Applications of a cluster are read from the
+// generated files (the root app from clusters/<c>/root-app.yaml, its children from
+// apps/<c>/), and each source path is built with real kustomize, in parallel.
+import { availableParallelism } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../core/cluster-config.ts';
+import { UserError } from '../core/errors.ts';
+import { isKubeObject, type KubeObject } from '../core/kube.ts';
+import { DIRS, FILES, LABELS } from '../core/names.ts';
+import { mapLimit } from '../core/pool.ts';
+import { parseYamlStream } from '../core/yaml.ts';
+import { kustomizeBuild } from './kustomize.ts';
+import type { Runner } from './process.ts';
+
+export interface AppSource {
+  cluster: string;
+  /** The Argo CD Application's name. */
+  app: string;
+  /** The soma component (or 'root' / 'argocd'). */
+  component: string;
+  /** Repository-relative kustomize directory. */
+  path: string;
+  /** The generated file the Application is defined in. */
+  file: string;
+  /** The kustomization pulls a remote URL (Argo CD's own install): not renderable offline. */
+  remote: boolean;
+}
+
+export interface RenderedApp extends AppSource {
+  objects: KubeObject[];
+  yaml: string;
+  skipped?: string;
+}
+
+async function readApplications(root: string, file: string): Promise<KubeObject[]> {
+  let text: string;
+  try {
+    text = await readFile(join(root, file), 'utf8');
+  } catch {
+    throw new UserError(`${file} is missing`, 'run `npm run generate`');
+  }
+  return parseYamlStream(text)
+    .map((d) => d.value)
+    .filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
+}
+
+async function isRemote(root: string, path: string): Promise<boolean> {
+  const text = await readFile(join(root, path, FILES.kustomization), 'utf8').catch(() => '');
+  return /^\s*-\s*(https?:\/\/|git@|github\.com\/)/m.test(text);
+}
+
+async function toSource(root: string, cluster: ClusterConfig, file: string, app: KubeObject): Promise<AppSource> {
+  const spec = app.spec as { source?: { path?: string } } | undefined;
+  const path = spec?.source?.path;
+  if (!path) throw new UserError(`Application ${app.metadata.name} in ${file} has no spec.source.path`, 'run `npm run generate`');
+  return {
+    cluster: cluster.name,
+    app: app.metadata.name,
+    component: app.metadata.labels?.[LABELS.component] ?? app.metadata.name,
+    path,
+    file,
+    remote: await isRemote(root, path),
+  };
+}
+
+/** The root Application and every Application it creates, in file order. */
+export async function listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]> {
+  const rootFile = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  const out: AppSource[] = [];
+  for (const app of await readApplications(root, rootFile)) out.push(await toSource(root, cluster, rootFile, app));
+  const dir = `${DIRS.apps}/${cluster.name}`;
+  const names = (await readdir(join(root, dir)).catch(() => [] as string[])).filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization).sort();
+  for (const name of names) {
+    for (const app of await readApplications(root, `${dir}/${name}`)) out.push(await toSource(root, cluster, `${dir}/${name}`, app));
+  }
+  return out;
+}
+
+export function parseRendered(yaml: string, where: string): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (const d of parseYamlStream(yaml)) {
+    if (d.errors.length) throw new UserError(`kustomize output for ${where} is not valid YAML: ${d.errors[0]}`);
+    if (isKubeObject(d.value)) objects.push(d.value);
+  }
+  return objects;
+}
+
+export interface RenderOptions {
+  runner?: Runner;
+  concurrency?: number;
+  onProgress?: (done: number, total: number, app: AppSource) => void;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(2, availableParallelism());
+}
+
+/** Renders every app; remote sources come back skipped (with the reason) rather than silently passed. */
+export async function renderApps(root: string, apps: readonly AppSource[], opts: RenderOptions = {}): Promise<RenderedApp[]> {
+  let done = 0;
+  return mapLimit(apps, opts.concurrency ?? defaultConcurrency(), async (app) => {
+    let result: RenderedApp;
+    if (app.remote) {
+      result = { ...app, objects: [], yaml: '', skipped: `${app.path} pulls a remote resource (the upstream Argo CD install); not rendered offline` };
+    } else {
+      const yaml = await kustomizeBuild(join(root, app.path), opts.runner);
+      result = { ...app, objects: parseRendered(yaml, app.path), yaml };
+    }
+    opts.onProgress?.(++done, apps.length, app);
+    return result;
+  });
+}

@@ -1,0 +1,188 @@
+// Argo CD objects: the per-cluster AppProject and component Applications (apps/<cluster>/),
+// the root Application and bootstrap project (clusters/<cluster>/root-app.yaml), and
+// Argo CD's self-managing Application.
+import type { ClusterConfig } from './cluster-config.ts';
+import type { Component } from './components/types.ts';
+import { TIER_WAVE } from './components/types.ts';
+import { apiGroup, type KubeObject } from './kube.ts';
+import { ANNOTATIONS, ARGOCD_NAMESPACE, DIRS, IN_CLUSTER_SERVER, LABELS, MANAGED_BY, NAMESPACE, PART_OF } from './names.ts';
+
+export const BOOTSTRAP_PROJECT = 'soma-bootstrap';
+const APP_API = 'argoproj.io/v1alpha1';
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+export const sharedInfraProject = (cluster: ClusterConfig) => `${cluster.name}-shared-infra`;
+export const applicationName = (cluster: ClusterConfig, component: string) => `${cluster.name}-${component}`;
+export const rootApplicationName = (cluster: ClusterConfig) => `${cluster.name}-root`;
+export const overlayPath = (cluster: ClusterConfig, component: string) => `${DIRS.overlays}/${cluster.environment}/${component}`;
+
+function appLabels(cluster: ClusterConfig, component: string): Record<string, string> {
+  return {
+    [LABELS.name]: component,
+    [LABELS.component]: component,
+    [LABELS.partOf]: PART_OF,
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.environment]: cluster.environment,
+    [LABELS.cluster]: cluster.name,
+  };
+}
+
+/** Automated sync with prune and self-heal, server-side apply, and bounded retries. */
+function syncPolicy(extraOptions: string[] = []) {
+  return {
+    automated: { prune: true, selfHeal: true },
+    syncOptions: ['ServerSideApply=true', 'PruneLast=true', ...extraOptions],
+    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+  };
+}
+
+/** Where the Grafana dashboard of a component is reachable from a browser, when the cluster publishes Grafana. */
+export function dashboardUrl(cluster: ClusterConfig, uid: string): string | undefined {
+  return cluster.kind ? `http://localhost:${cluster.kind.hostPorts.grafana}/d/${uid}` : undefined;
+}
+
+export function buildApplication(cluster: ClusterConfig, component: Component): KubeObject {
+  const annotations: Record<string, string> = { [ANNOTATIONS.syncWave]: String(TIER_WAVE[component.tier]) };
+  const link = component.dashboardUid ? dashboardUrl(cluster, component.dashboardUid) : undefined;
+  if (link) annotations[ANNOTATIONS.grafanaLink] = link;
+  return {
+    apiVersion: APP_API,
+    kind: 'Application',
+    metadata: {
+      name: applicationName(cluster, component.name),
+      namespace: ARGOCD_NAMESPACE,
+      labels: appLabels(cluster, component.name),
+      annotations,
+      finalizers: [RESOURCES_FINALIZER],
+    },
+    spec: {
+      project: sharedInfraProject(cluster),
+      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: overlayPath(cluster, component.name) },
+      destination: { server: cluster.destination.server, namespace: NAMESPACE },
+      syncPolicy: syncPolicy(['CreateNamespace=false']),
+      revisionHistoryLimit: 5,
+    },
+  };
+}
+
+/** The kinds the enabled components render, split by scope, for the project's allow lists. */
+export function resourceKinds(objects: readonly KubeObject[]): { cluster: { group: string; kind: string }[]; namespaced: { group: string; kind: string }[] } {
+  const seen = new Map<string, { group: string; kind: string; clusterScoped: boolean }>();
+  for (const o of objects) {
+    const group = apiGroup(o.apiVersion);
+    seen.set(`${group}/${o.kind}`, { group, kind: o.kind, clusterScoped: !o.metadata.namespace });
+  }
+  const sorted = [...seen.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
+  return {
+    cluster: sorted.filter((k) => k.clusterScoped).map(({ group, kind }) => ({ group, kind })),
+    namespaced: sorted.filter((k) => !k.clusterScoped).map(({ group, kind }) => ({ group, kind })),
+  };
+}
+
+/**
+ * The project every component Application of a cluster belongs to: this repository
+ * only, the soma-infra namespace of that cluster only, and exactly the kinds the
+ * enabled components render (derived, so it is never wider than needed).
+ */
+export function buildAppProject(cluster: ClusterConfig, objects: readonly KubeObject[]): KubeObject {
+  const kinds = resourceKinds(objects);
+  return {
+    apiVersion: APP_API,
+    kind: 'AppProject',
+    metadata: {
+      name: sharedInfraProject(cluster),
+      namespace: ARGOCD_NAMESPACE,
+      labels: appLabels(cluster, 'shared-infra'),
+      annotations: { [ANNOTATIONS.syncWave]: '-1' },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      description: `Soma shared infrastructure on ${cluster.name} (${cluster.environment})`,
+      sourceRepos: [cluster.repository.url],
+      destinations: [{ server: cluster.destination.server, namespace: NAMESPACE }],
+      clusterResourceWhitelist: kinds.cluster,
+      namespaceResourceWhitelist: kinds.namespaced,
+      orphanedResources: { warn: true },
+    },
+  };
+}
+
+/** Argo CD's own install kinds (bootstrap/argocd), which the self-managing Application needs. */
+const ARGOCD_INSTALL_KINDS = {
+  cluster: [
+    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    { group: '', kind: 'Namespace' },
+  ],
+  namespaced: [
+    { group: '', kind: 'ConfigMap' },
+    { group: '', kind: 'Secret' },
+    { group: '', kind: 'Service' },
+    { group: '', kind: 'ServiceAccount' },
+    { group: 'apps', kind: 'Deployment' },
+    { group: 'apps', kind: 'StatefulSet' },
+    { group: 'argoproj.io', kind: 'AppProject' },
+    { group: 'argoproj.io', kind: 'Application' },
+    { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+    { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+    { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+  ],
+};
+
+/** The project of the root Applications and of Argo CD itself: this repository, the argocd namespace only. */
+export function buildBootstrapProject(cluster: ClusterConfig): KubeObject {
+  return {
+    apiVersion: APP_API,
+    kind: 'AppProject',
+    metadata: { name: BOOTSTRAP_PROJECT, namespace: ARGOCD_NAMESPACE, labels: appLabels(cluster, 'bootstrap') },
+    spec: {
+      description: 'Root Applications (app-of-apps) and Argo CD itself',
+      sourceRepos: [cluster.repository.url],
+      destinations: [{ server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: ARGOCD_INSTALL_KINDS.cluster,
+      namespaceResourceWhitelist: ARGOCD_INSTALL_KINDS.namespaced,
+    },
+  };
+}
+
+export function buildRootApplication(cluster: ClusterConfig): KubeObject {
+  return {
+    apiVersion: APP_API,
+    kind: 'Application',
+    metadata: {
+      name: rootApplicationName(cluster),
+      namespace: ARGOCD_NAMESPACE,
+      labels: appLabels(cluster, 'root'),
+      finalizers: [RESOURCES_FINALIZER],
+    },
+    spec: {
+      project: BOOTSTRAP_PROJECT,
+      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: `${DIRS.apps}/${cluster.name}` },
+      destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: syncPolicy(),
+      revisionHistoryLimit: 5,
+    },
+  };
+}
+
+/** Argo CD manages its own installation from bootstrap/argocd (no finalizer: deleting the app must not uninstall Argo CD). */
+export function buildArgoCdApplication(cluster: ClusterConfig): KubeObject {
+  return {
+    apiVersion: APP_API,
+    kind: 'Application',
+    metadata: {
+      name: applicationName(cluster, 'argocd'),
+      namespace: ARGOCD_NAMESPACE,
+      labels: appLabels(cluster, 'argocd'),
+      annotations: { [ANNOTATIONS.syncWave]: '-2' },
+    },
+    spec: {
+      project: BOOTSTRAP_PROJECT,
+      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: DIRS.argocdInstall },
+      destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: syncPolicy(),
+      revisionHistoryLimit: 5,
+    },
+  };
+}

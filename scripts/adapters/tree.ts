@@ -3,7 +3,7 @@
 // rename, so an error never leaves a half-written tree behind.
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { GENERATED_CLUSTER_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree.ts';
+import { GENERATED_CLUSTER_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
 import { DIRS } from '../core/names.ts';
 
 export interface TreeComparison {

@@ -94,7 +94,6 @@ export function buildAppProject(cluster: ClusterConfig, objects: readonly KubeOb
       namespace: ARGOCD_NAMESPACE,
       labels: appLabels(cluster, 'shared-infra'),
       annotations: { [ANNOTATIONS.syncWave]: '-1' },
-      finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
     spec: {
       description: `Soma shared infrastructure on ${cluster.name} (${cluster.environment})`,
@@ -135,7 +134,12 @@ export function buildBootstrapProject(cluster: ClusterConfig): KubeObject {
   return {
     apiVersion: APP_API,
     kind: 'AppProject',
-    metadata: { name: BOOTSTRAP_PROJECT, namespace: ARGOCD_NAMESPACE, labels: appLabels(cluster, 'bootstrap') },
+    // Shared by every cluster's root app, so it carries no cluster or environment label.
+    metadata: {
+      name: BOOTSTRAP_PROJECT,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { [LABELS.name]: 'bootstrap', [LABELS.component]: 'bootstrap', [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY },
+    },
     spec: {
       description: 'Root Applications (app-of-apps) and Argo CD itself',
       sourceRepos: [cluster.repository.url],

@@ -1,87 +1,12 @@
-// The whole generated tree as one pure value: repository-relative path → exact file
-// content. `generate` writes it, `generate --check` and `validate` compare it with
-// what is committed, tests compare it with golden files.
-import { buildAppProject, buildApplication, buildArgoCdApplication, buildBootstrapProject, buildRootApplication } from './argocd.ts';
-import { buildArgoCdInstall } from './argocd-install.ts';
+// The repository's generated tree: the pure planner (tree-plan.ts) applied to the
+// registered components. Tests of the generator itself use planTree with fixtures.
 import type { ClusterConfig } from './cluster-config.ts';
-import { type Files, buildComponentFiles } from './component-tree.ts';
-import { COMPONENTS, getComponent } from './components/index.ts';
-import type { Component } from './components/types.ts';
-import { TIER_WAVE } from './components/types.ts';
-import type { KubeObject } from './kube.ts';
-import { buildKindConfig } from './kind-config.ts';
-import { DIRS, type Environment, FILES, NAMESPACE } from './names.ts';
-import { renderGeneratedYaml } from './yaml.ts';
+import { COMPONENTS } from './components/index.ts';
+import { planTree } from './tree-plan.ts';
 
-/** The generated top-level paths (for `--check` to find extra files). */
-export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
+export { GENERATED_CLUSTER_FILES, GENERATED_ROOTS, enabledComponents, isGeneratedPath, planTree } from './tree-plan.ts';
 
-/** Generated files inside clusters/<name>/ (the rest of that folder is input). */
-export const GENERATED_CLUSTER_FILES = [FILES.rootApp, FILES.kindConfig] as const;
-
-function clusterSource(c: ClusterConfig): string {
-  return `${c.source} and scripts/core/argocd.ts`;
-}
-
-/** Objects of the enabled components in the cluster's environment, plus the ConfigMaps kustomize generates. */
-function enabledObjects(cluster: ClusterConfig, byComponent: Map<string, Record<Environment, KubeObject[]>>): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const name of cluster.components) {
-    out.push(...(byComponent.get(name)?.[cluster.environment] ?? []));
-    for (const cm of getComponent(name).configFiles?.() ?? []) {
-      out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.name, namespace: NAMESPACE } });
-    }
-  }
-  return out;
-}
-
-function byWave(a: Component, b: Component): number {
-  return TIER_WAVE[a.tier] - TIER_WAVE[b.tier] || a.name.localeCompare(b.name);
-}
-
-function buildClusterFiles(cluster: ClusterConfig, byComponent: Map<string, Record<Environment, KubeObject[]>>, files: Files): void {
-  const src = clusterSource(cluster);
-  const dir = `${DIRS.apps}/${cluster.name}`;
-  const enabled = cluster.components.map(getComponent).sort(byWave);
-  const resources: string[] = ['appproject.yaml'];
-  files.set(`${dir}/appproject.yaml`, renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, byComponent))]));
-  if (cluster.argocd.selfManaged) {
-    files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));
-    resources.push('argocd.yaml');
-  }
-  for (const c of enabled) {
-    files.set(`${dir}/${c.name}.yaml`, renderGeneratedYaml(src, [buildApplication(cluster, c)]));
-    resources.push(`${c.name}.yaml`);
-  }
-  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
-  files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
-
-  const clusterDir = `${DIRS.clusters}/${cluster.name}`;
-  files.set(`${clusterDir}/${FILES.rootApp}`, renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
-  const kind = buildKindConfig(cluster);
-  if (kind) files.set(`${clusterDir}/${FILES.kindConfig}`, renderGeneratedYaml(`${cluster.source} and scripts/core/kind-config.ts`, [kind]));
-}
-
-function buildBootstrapFiles(files: Files): void {
-  const src = 'scripts/core/argocd-install.ts';
-  const { kustomization, files: extra } = buildArgoCdInstall();
-  files.set(`${DIRS.argocdInstall}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
-  for (const f of extra) files.set(`${DIRS.argocdInstall}/${f.path}`, renderGeneratedYaml(src, [f.value]));
-}
-
-/** Every generated file, sorted by path. Pure: the same clusters always give the same bytes. */
-export function buildTree(clusters: readonly ClusterConfig[], components: readonly Component[] = COMPONENTS): Files {
-  const files: Files = new Map();
-  const byComponent = new Map<string, Record<Environment, KubeObject[]>>();
-  for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
-  for (const cluster of clusters) buildClusterFiles(cluster, byComponent, files);
-  buildBootstrapFiles(files);
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** True for a repository-relative path that `generate` owns. */
-export function isGeneratedPath(path: string): boolean {
-  if (GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`))) return true;
-  const m = /^clusters\/[^/]+\/([^/]+)$/.exec(path);
-  return !!m && (GENERATED_CLUSTER_FILES as readonly string[]).includes(m[1]!);
+/** Every generated file of this repository (path → content), sorted by path. Pure. */
+export function buildTree(clusters: readonly ClusterConfig[]): Map<string, string> {
+  return planTree(clusters, COMPONENTS);
 }

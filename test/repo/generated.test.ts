@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { loadClusters } from '../../scripts/adapters/inputs.ts';
+import { compareTree } from '../../scripts/adapters/tree.ts';
+import { buildTree } from '../../scripts/core/tree.ts';
+import { ROOT } from '../support/render-all.ts';
+
+describe('the committed generated tree', () => {
+  it('equals a fresh generation (what `npm run generate -- --check` checks)', async () => {
+    const files = buildTree(await loadClusters(ROOT));
+    expect(await compareTree(ROOT, files)).toEqual({ stale: [], missing: [], extra: [] });
+  });
+
+  it('ships the three clusters with the Kind config only for the local one', async () => {
+    const clusters = await loadClusters(ROOT);
+    expect(clusters.map((c) => [c.name, c.environment])).toEqual([
+      ['kind-soma', 'dev'],
+      ['prod', 'prod'],
+      ['staging', 'staging'],
+    ]);
+    const files = buildTree(clusters);
+    expect(files.has('clusters/kind-soma/kind-config.yaml')).toBe(true);
+    expect(files.has('clusters/prod/kind-config.yaml')).toBe(false);
+    expect(files.get('clusters/kind-soma/kind-config.yaml')).toMatch(/image: kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}/);
+  });
+});

@@ -1,0 +1,28 @@
+// Renders every component overlay of every environment once per test process with
+// real kustomize, for the repository-wide tests.
+import { join } from 'node:path';
+import { kustomizeBuild } from '../../scripts/adapters/kustomize.ts';
+import { parseRendered } from '../../scripts/adapters/render.ts';
+import { COMPONENTS } from '../../scripts/core/components/index.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
+import { mapLimit } from '../../scripts/core/pool.ts';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RenderedOverlay {
+  env: Environment;
+  component: string;
+  objects: KubeObject[];
+}
+
+let cache: Promise<RenderedOverlay[]> | undefined;
+
+export function renderAllOverlays(): Promise<RenderedOverlay[]> {
+  const jobs = ENVIRONMENTS.flatMap((env) => COMPONENTS.map((c) => ({ env, component: c.name })));
+  cache ??= mapLimit(jobs, 4, async (j) => ({
+    ...j,
+    objects: parseRendered(await kustomizeBuild(join(ROOT, 'overlays', j.env, j.component)), `overlays/${j.env}/${j.component}`),
+  }));
+  return cache;
+}

@@ -3,7 +3,7 @@
 // rename, so an error never leaves a half-written tree behind.
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { GENERATED_CLUSTER_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
+import { GENERATED_CLUSTER_FILES, GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
 import { DIRS } from '../core/names.ts';
 
 export interface TreeComparison {
@@ -30,6 +30,7 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
 export async function listGeneratedFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const r of GENERATED_ROOTS) await walk(join(root, r), root, out);
+  for (const f of GENERATED_FILES) if (await readFile(join(root, f)).then(() => true, () => false)) out.push(f);
   const clusters = await readdir(join(root, DIRS.clusters), { withFileTypes: true }).catch(() => []);
   for (const c of clusters) {
     if (!c.isDirectory()) continue;
@@ -83,8 +84,9 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
   }
 }
 
+/** Single generated files (outside the generated folders), each swapped in on its own. */
 function clusterFileUnits(files: ReadonlyMap<string, string>): string[] {
-  return [...files.keys()].filter((p) => p.startsWith(`${DIRS.clusters}/`));
+  return [...files.keys()].filter((p) => p.startsWith(`${DIRS.clusters}/`) || (GENERATED_FILES as readonly string[]).includes(p));
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -9,12 +9,16 @@ import type { Component } from './components/types.ts';
 import { TIER_WAVE } from './components/types.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
+import { renderComponentsDoc } from './components-doc.ts';
 import { buildKindConfig } from './kind-config.ts';
 import { DIRS, type Environment, FILES, NAMESPACE } from './names.ts';
 import { renderGeneratedYaml } from './yaml.ts';
 
 /** The generated top-level paths (for `--check` to find extra files). */
 export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
+
+/** Generated files outside the generated folders. */
+export const GENERATED_FILES = ['docs/components.md'] as const;
 
 /** Generated files inside clusters/<name>/ (the rest of that folder is input). */
 export const GENERATED_CLUSTER_FILES = [FILES.rootApp, FILES.kindConfig] as const;
@@ -87,11 +91,13 @@ export function planTree(clusters: readonly ClusterConfig[], components: readonl
   for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
   for (const cluster of clusters) buildClusterFiles(cluster, components, byComponent, files);
   buildBootstrapFiles(files);
+  files.set(GENERATED_FILES[0], renderComponentsDoc(components));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** True for a repository-relative path that `generate` owns. */
 export function isGeneratedPath(path: string): boolean {
+  if ((GENERATED_FILES as readonly string[]).includes(path)) return true;
   if (GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`))) return true;
   const m = /^clusters\/[^/]+\/([^/]+)$/.exec(path);
   return !!m && (GENERATED_CLUSTER_FILES as readonly string[]).includes(m[1]!);

@@ -74,7 +74,8 @@ describe('generated tree of the fixture cluster', () => {
     };
     const after = planTree([fixtureCluster()], [changed]);
     const diff = [...after].filter(([p, c]) => files.get(p) !== c).map(([p]) => p);
-    expect(diff).toEqual(['overlays/prod/redis/patches/deployment-echo.yaml']);
+    // The overlay patch, and the generated components doc that reports replicas.
+    expect(diff).toEqual(['docs/components.md', 'overlays/prod/redis/patches/deployment-echo.yaml']);
   });
 });
 

@@ -106,3 +106,14 @@ export const INTERNAL_FLOWS: readonly { from: ComponentName; to: ServiceComponen
   { from: 'openfga', to: 'postgres', port: 5432, why: 'OpenFGA stores its data in Postgres' },
   { from: 'postgres', to: 'postgres', port: 5432, why: 'the scheduled pg_dump backup Job connects to the database' },
 ];
+
+/**
+ * Cluster DNS, which every pod in the namespace must reach (egress is denied by
+ * default). kubeadm-based clusters, Kind included, keep CoreDNS under the kube-dns label.
+ */
+export const CLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+  port: 53,
+  protocols: ['UDP', 'TCP'],
+} as const;

@@ -1,0 +1,278 @@
+// The platform: the soma-infra Namespace (Pod Security `restricted`) and the
+// NetworkPolicies that make it default-deny (seed 001 §5).
+//
+// Every allowed flow is derived from the tables in contracts.ts (CONTRACTS,
+// INTERNAL_PORTS, INTERNAL_FLOWS, CLUSTER_DNS) by listNetworkFlows(), and the
+// NetworkPolicy objects are built from that list, so the policies, the docs' flow table
+// and the component modules cannot disagree. The model:
+//   - deny all ingress and egress in the namespace;
+//   - every pod may resolve names (cluster DNS) and open connections to any pod of the
+//     namespace; the per-component ingress policies are what restrict who may connect;
+//   - each component accepts, on its own pods: consumers (pods in namespaces labelled
+//     soma.sh/allow-shared-infra=true) on its contract and extra client ports,
+//     Prometheus on its metrics port, its own pods on its client and peer ports
+//     (replication, quorum, exporters, jobs), and the INTERNAL_FLOWS aimed at it.
+// `kubectl port-forward` needs no rule: the kubelet dials the port on the pod's own
+// loopback interface, which NetworkPolicies do not filter.
+import {
+  CLUSTER_DNS,
+  CONTRACTS,
+  INTERNAL_FLOWS,
+  INTERNAL_PORTS,
+  type ComponentName,
+  type ServiceComponent,
+} from '../contracts.ts';
+import { obj, type KubeObject, type V1NetworkPolicyPeer } from '../kube.ts';
+import { ANNOTATIONS, LABELS, NAMESPACE, type Environment } from '../names.ts';
+import { KUBERNETES_VERSION } from '../versions.ts';
+import type { Component } from './types.ts';
+import { componentLabels, meta } from './workload.ts';
+
+interface PlatformProfile {
+  /**
+   * Admit Grafana's port from any address. On Kind, Grafana is published through a
+   * NodePort that the Kind config binds to the host's 127.0.0.1 only; the connection
+   * reaches the pod from the node after kube-proxy's NAT, an address no pod or
+   * namespace selector matches, and Kind (v0.24+) enforces NetworkPolicies. Staging and
+   * prod publish nothing this way.
+   */
+  grafanaFromAnywhere: boolean;
+}
+
+const PROFILES: Record<Environment, PlatformProfile> = {
+  dev: { grafanaFromAnywhere: true },
+  staging: { grafanaFromAnywhere: false },
+  prod: { grafanaFromAnywhere: false },
+};
+
+/** Pinned to the Kubernetes minor the local cluster runs, so a cluster upgrade never tightens enforcement unannounced. */
+export const POD_SECURITY_VERSION = KUBERNETES_VERSION.split('.').slice(0, 2).join('.');
+const POD_SECURITY_LEVEL = 'restricted';
+/** The label every namespace carries with its own name (Kubernetes 1.22+). */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const ANY_ADDRESS = '0.0.0.0/0';
+
+export const POLICY_NAMES = {
+  defaultDeny: 'default-deny',
+  dnsEgress: 'allow-egress-dns',
+  namespaceEgress: 'allow-egress-within-namespace',
+  ingress: (c: ServiceComponent) => `allow-ingress-${c}`,
+} as const;
+
+/** Who is at the other end of a flow. */
+export type FlowPeer =
+  | { kind: 'consumers' }
+  | { kind: 'component'; component: ComponentName }
+  | { kind: 'namespace' }
+  | { kind: 'cluster-dns' }
+  | { kind: 'anywhere' };
+
+export interface FlowPort {
+  name: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
+
+export interface NetworkFlow {
+  /** The NetworkPolicy that allows it. */
+  policy: string;
+  direction: 'ingress' | 'egress';
+  /** The pods the policy selects: one component's, or every pod of the namespace. */
+  pods: ServiceComponent | 'all';
+  /** Where connections come from (ingress) or go to (egress). */
+  peer: FlowPeer;
+  /** Empty: every port. */
+  ports: readonly FlowPort[];
+  why: string;
+}
+
+const tcp = (name: string, port: number): FlowPort => ({ name, port, protocol: 'TCP' });
+
+function clientPorts(c: ServiceComponent): FlowPort[] {
+  return [tcp('client', CONTRACTS[c].port), ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => tcp(p.name, p.port))];
+}
+
+/** The flows into one component, before flows from the same peer are merged. */
+function ingressFlows(c: ServiceComponent, profile: PlatformProfile): NetworkFlow[] {
+  const base = { policy: POLICY_NAMES.ingress(c), direction: 'ingress' as const, pods: c };
+  const metrics = INTERNAL_PORTS[c].metrics;
+  const flows: NetworkFlow[] = [
+    { ...base, peer: { kind: 'consumers' }, ports: clientPorts(c), why: `consumers use ${CONTRACTS[c].service}` },
+    { ...base, peer: { kind: 'component', component: 'prometheus' }, ports: [tcp('metrics', metrics.port)], why: `Prometheus scrapes ${metrics.path}` },
+    {
+      ...base,
+      peer: { kind: 'component', component: c },
+      ports: [...clientPorts(c), ...(INTERNAL_PORTS[c].peer ?? []).map((p) => tcp(p.name, p.port))],
+      why: `${c} pods talk to each other (replication, quorum, exporters, jobs)`,
+    },
+    ...INTERNAL_FLOWS.filter((f) => f.to === c).map(
+      (f): NetworkFlow => ({ ...base, peer: { kind: 'component', component: f.from }, ports: [tcp('client', f.port)], why: f.why }),
+    ),
+  ];
+  if (c === 'grafana' && profile.grafanaFromAnywhere) {
+    flows.push({ ...base, peer: { kind: 'anywhere' }, ports: [tcp('client', CONTRACTS.grafana.port)], why: 'dev: the Grafana UI through the Kind NodePort' });
+  }
+  return flows;
+}
+
+function peerKey(p: FlowPeer): string {
+  return p.kind === 'component' ? `component:${p.component}` : p.kind;
+}
+
+/** One flow per (policy, peer): ports de-duplicated, reasons joined. */
+function mergeFlows(flows: readonly NetworkFlow[]): NetworkFlow[] {
+  const merged = new Map<string, NetworkFlow>();
+  for (const f of flows) {
+    const key = `${f.policy}|${peerKey(f.peer)}`;
+    const prev = merged.get(key);
+    if (!prev) {
+      merged.set(key, { ...f, ports: dedupePorts(f.ports) });
+      continue;
+    }
+    const why = prev.why.split('; ').includes(f.why) ? prev.why : `${prev.why}; ${f.why}`;
+    merged.set(key, { ...prev, ports: dedupePorts([...prev.ports, ...f.ports]), why });
+  }
+  return [...merged.values()];
+}
+
+function dedupePorts(ports: readonly FlowPort[]): FlowPort[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => {
+    const k = `${p.protocol}/${p.port}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Every flow the NetworkPolicies of an environment allow (everything else is denied). */
+export function listNetworkFlows(env: Environment = 'dev'): NetworkFlow[] {
+  const profile = PROFILES[env];
+  const egress: NetworkFlow[] = [
+    {
+      policy: POLICY_NAMES.dnsEgress,
+      direction: 'egress',
+      pods: 'all',
+      peer: { kind: 'cluster-dns' },
+      ports: CLUSTER_DNS.protocols.map((protocol) => ({ name: 'dns', port: CLUSTER_DNS.port, protocol })),
+      why: 'name resolution',
+    },
+    {
+      policy: POLICY_NAMES.namespaceEgress,
+      direction: 'egress',
+      pods: 'all',
+      peer: { kind: 'namespace' },
+      ports: [],
+      why: 'connections inside soma-infra; the ingress policies decide which are accepted',
+    },
+  ];
+  const components = Object.keys(CONTRACTS) as ServiceComponent[];
+  return [...egress, ...mergeFlows(components.flatMap((c) => ingressFlows(c, profile)))];
+}
+
+export function describePeer(p: FlowPeer): string {
+  switch (p.kind) {
+    case 'consumers':
+      return `pods in namespaces labelled ${LABELS.allowSharedInfra}=true`;
+    case 'component':
+      return `${p.component} pods`;
+    case 'namespace':
+      return `any pod in ${NAMESPACE}`;
+    case 'cluster-dns':
+      return `cluster DNS (${CLUSTER_DNS.namespace}, ${Object.entries(CLUSTER_DNS.podLabels).map(([k, v]) => `${k}=${v}`).join(',')})`;
+    case 'anywhere':
+      return `any address (${ANY_ADDRESS})`;
+  }
+}
+
+/** The flows as a Markdown table, for docs and `--help`-style listings. */
+export function renderNetworkFlowTable(flows: readonly NetworkFlow[]): string {
+  const rows = flows.map((f) => {
+    const pods = f.pods === 'all' ? `any pod in ${NAMESPACE}` : `${f.pods} pods`;
+    const [from, to] = f.direction === 'ingress' ? [describePeer(f.peer), pods] : [pods, describePeer(f.peer)];
+    const ports = f.ports.length ? f.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') : 'any';
+    return `| ${from} | ${to} | ${ports} | ${f.why} | \`${f.policy}\` |`;
+  });
+  return ['| from | to | ports | why | NetworkPolicy |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+function peerSelector(p: FlowPeer): V1NetworkPolicyPeer {
+  switch (p.kind) {
+    case 'consumers':
+      return { namespaceSelector: { matchLabels: { [LABELS.allowSharedInfra]: 'true' } } };
+    case 'component':
+      return { podSelector: { matchLabels: { [LABELS.component]: p.component } } };
+    case 'namespace':
+      return { podSelector: {} };
+    case 'cluster-dns':
+      return {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } },
+        podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+      };
+    case 'anywhere':
+      return { ipBlock: { cidr: ANY_ADDRESS } };
+  }
+}
+
+function networkPolicy(name: string, pods: NetworkFlow['pods'], types: ('Ingress' | 'Egress')[], flows: readonly NetworkFlow[]): KubeObject {
+  const ports = (f: NetworkFlow) => (f.ports.length ? f.ports.map((p) => ({ protocol: p.protocol, port: p.port })) : undefined);
+  const ingress = flows.filter((f) => f.direction === 'ingress').map((f) => ({ from: [peerSelector(f.peer)], ports: ports(f) }));
+  const egress = flows.filter((f) => f.direction === 'egress').map((f) => ({ to: [peerSelector(f.peer)], ports: ports(f) }));
+  return obj({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('platform', name),
+    spec: {
+      podSelector: pods === 'all' ? {} : { matchLabels: { [LABELS.component]: pods } },
+      policyTypes: types,
+      ingress: ingress.length ? ingress : undefined,
+      egress: egress.length ? egress : undefined,
+    },
+  });
+}
+
+export function buildNetworkPolicies(env: Environment): KubeObject[] {
+  const flows = listNetworkFlows(env);
+  const byPolicy = new Map<string, NetworkFlow[]>();
+  for (const f of flows) byPolicy.set(f.policy, [...(byPolicy.get(f.policy) ?? []), f]);
+  const allowed = [...byPolicy.entries()].map(([name, fs]) =>
+    networkPolicy(name, fs[0]!.pods, [fs[0]!.direction === 'ingress' ? 'Ingress' : 'Egress'], fs),
+  );
+  return [networkPolicy(POLICY_NAMES.defaultDeny, 'all', ['Ingress', 'Egress'], []), ...allowed];
+}
+
+export function buildNamespace(): KubeObject {
+  return obj({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: NAMESPACE,
+      labels: {
+        ...componentLabels('platform', NAMESPACE),
+        [LABELS.podSecurityEnforce]: POD_SECURITY_LEVEL,
+        [LABELS.podSecurityEnforceVersion]: POD_SECURITY_VERSION,
+        // warn and audit follow `latest` (their version labels are left out), so a
+        // stricter future standard shows up as warnings before enforce is moved.
+        [LABELS.podSecurityWarn]: POD_SECURITY_LEVEL,
+        [LABELS.podSecurityAudit]: POD_SECURITY_LEVEL,
+      },
+      annotations: {
+        // Deleting the namespace deletes every volume in it: never as a side effect of
+        // a prune or of deleting the platform Application.
+        [ANNOTATIONS.syncOptions]: 'Prune=false,Delete=false',
+      },
+    },
+  });
+}
+
+function build(env: Environment): KubeObject[] {
+  return [buildNamespace(), ...buildNetworkPolicies(env)];
+}
+
+export const platform: Component = {
+  name: 'platform',
+  description: 'The soma-infra namespace (Pod Security restricted) and its default-deny NetworkPolicies',
+  tier: 'platform',
+  images: [],
+  build,
+};

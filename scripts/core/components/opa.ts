@@ -1,0 +1,167 @@
+// OPA: the policy decision point of the Soma stack (opa.soma-infra.svc:8181).
+//
+// Consumers POST {"input": {identity, request, service, tenant, context}} to
+// /v1/data/soma/allow (the contract, seed 001 §4) and get a boolean, default deny. The
+// policy (Rego v1) and its data document come from two ConfigMaps generated from the
+// TypeScript sources in ./opa/, are mounted read-only and loaded by file path (loading
+// the mount directory would also pick up the kubelet's `..data` copies). OPA's own API
+// is closed down with `--authorization=basic` (./opa/authz-policy.ts): only decisions
+// under data.soma, /health and /metrics are served, so nobody can push a policy or
+// data over the wire — changes go through git. Decision logs go to stdout.
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
+import type { KubeObject, V1Container } from '../kube.ts';
+import type { Environment } from '../names.ts';
+import { AUTHZ_REGO, AUTHZ_TEST_REGO } from './opa/authz-policy.ts';
+import { renderPolicyData } from './opa/data.ts';
+import { SOMA_REGO } from './opa/soma-policy.ts';
+import { SOMA_TEST_REGO } from './opa/soma-policy-test.ts';
+import type { Component, ConfigMapFiles } from './types.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  container,
+  deployment,
+  emptyDir,
+  httpProbe,
+  podDisruptionBudget,
+  service,
+  type Sizing,
+} from './workload.ts';
+
+/** Official image, static (no libc) variant; 1.19.1 confirmed by its published index digest sha256:32bf41d9…. */
+export const OPA_IMAGE = 'docker.io/openpolicyagent/opa:1.19.1-static';
+/** The image's Dockerfile sets USER 1000:1000. */
+const UID = 1000;
+
+interface OpaProfile {
+  replicas: number;
+  sizing: Sizing;
+  /** Every request of every Soma service waits on a decision: never drain all replicas at once. */
+  disruptionBudget: boolean;
+}
+
+const PROFILES: Record<Environment, OpaProfile> = {
+  dev: {
+    replicas: 1,
+    sizing: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '512Mi' } },
+    disruptionBudget: false,
+  },
+  staging: {
+    replicas: 2,
+    sizing: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    disruptionBudget: false,
+  },
+  prod: {
+    replicas: 3,
+    sizing: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    disruptionBudget: true,
+  },
+};
+
+export const OPA_POLICY_CONFIGMAP = 'opa-policy';
+export const OPA_DATA_CONFIGMAP = 'opa-data';
+const POLICY_DIR = '/policy';
+const DATA_DIR = '/policy-data';
+const PORT = CONTRACTS.opa.port;
+const METRICS_PORT = INTERNAL_PORTS.opa.metrics.port;
+const PORT_NAME = 'http';
+
+/** The decision consumers query (seed 001 §4). */
+export const OPA_DECISION_PATH = '/v1/data/soma/allow';
+
+function configFiles(): ConfigMapFiles[] {
+  return [
+    {
+      name: OPA_POLICY_CONFIGMAP,
+      files: { 'soma.rego': SOMA_REGO, 'authz.rego': AUTHZ_REGO },
+      // In the repository beside the policy, never in the ConfigMap: the server must not load tests.
+      extraFiles: { 'soma_test.rego': SOMA_TEST_REGO, 'authz_test.rego': AUTHZ_TEST_REGO },
+    },
+    { name: OPA_DATA_CONFIGMAP, files: { 'data.json': renderPolicyData() } },
+  ];
+}
+
+/** The files `opa test` needs (policy, tests and data), by name, for the test runner and the docs. */
+export function opaTestFiles(): Record<string, string> {
+  return Object.fromEntries(configFiles().flatMap((c) => [...Object.entries(c.files), ...Object.entries(c.extraFiles ?? {})]));
+}
+
+function serverArgs(): string[] {
+  const policyFiles = Object.keys(configFiles()[0]!.files).map((f) => `${POLICY_DIR}/${f}`);
+  const dataFiles = Object.keys(configFiles()[1]!.files).map((f) => `${DATA_DIR}/${f}`);
+  // A separate metrics listener only if the table ever moves metrics off the API port.
+  const diagnostic = METRICS_PORT === PORT ? [] : [`--diagnostic-addr=0.0.0.0:${METRICS_PORT}`];
+  return [
+    'run',
+    '--server',
+    `--addr=0.0.0.0:${PORT}`,
+    ...diagnostic,
+    '--authorization=basic',
+    // No version check or anonymous usage report to openpolicyagent.org (egress is denied anyway).
+    '--disable-telemetry',
+    '--log-format=json',
+    '--log-level=info',
+    '--set=decision_logs.console=true',
+    ...policyFiles,
+    ...dataFiles,
+  ];
+}
+
+function opaContainer(p: OpaProfile): V1Container {
+  const ports = [{ name: PORT_NAME, containerPort: PORT }];
+  if (METRICS_PORT !== PORT) ports.push({ name: 'metrics', containerPort: METRICS_PORT });
+  return container({
+    name: 'opa',
+    image: OPA_IMAGE,
+    args: serverArgs(),
+    ports,
+    sizing: p.sizing,
+    liveness: httpProbe('/health', PORT_NAME),
+    // ?plugins: not ready until the decision-log plugin (and any future bundle) reports OK.
+    readiness: httpProbe('/health?plugins', PORT_NAME, { periodSeconds: 5, failureThreshold: 3 }),
+    mounts: [
+      { name: 'policy', mountPath: POLICY_DIR, readOnly: true },
+      { name: 'policy-data', mountPath: DATA_DIR, readOnly: true },
+      // OPA itself writes nothing; Go's os.TempDir users (and `opa` debugging via exec) get a scratch /tmp.
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  });
+}
+
+function build(env: Environment): KubeObject[] {
+  const p = PROFILES[env];
+  const configured = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])));
+  const ports = [{ name: PORT_NAME, port: PORT }];
+  const objects: KubeObject[] = [
+    service({ component: 'opa', ports }),
+    // Prometheus resolves this name to every replica (DNS service discovery).
+    service({ component: 'opa', name: headlessServiceName('opa'), selects: 'opa', ports, headless: true }),
+    deployment({
+      component: 'opa',
+      replicas: p.replicas,
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(configured) },
+      pod: {
+        uid: UID,
+        containers: [opaContainer(p)],
+        volumes: [
+          { name: 'policy', configMap: { name: OPA_POLICY_CONFIGMAP } },
+          { name: 'policy-data', configMap: { name: OPA_DATA_CONFIGMAP } },
+          emptyDir('tmp', '16Mi'),
+        ],
+        antiAffinityFor: p.replicas > 1 ? 'opa' : undefined,
+      },
+    }),
+  ];
+  if (p.disruptionBudget) objects.push(podDisruptionBudget('opa'));
+  return objects;
+}
+
+export const opa: Component = {
+  name: 'opa',
+  description: 'OPA policy decision point: /v1/data/soma/allow, default deny, service allowlist and tenant enforcement',
+  tier: 'policy',
+  images: [{ role: 'opa server', image: OPA_IMAGE }],
+  dashboardUid: 'soma-opa',
+  build,
+  configFiles,
+};

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../scripts/core/contracts.ts';
+import { isKubeObject, podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { parseQuantity } from '../../scripts/core/quantity.ts';
+import { checkScrapeTargets, discoveryName, prometheus, renderPrometheusConfig } from '../../scripts/core/components/prometheus.ts';
+import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../scripts/core/components/workload.ts';
+
+type Any = Record<string, any>;
+
+const find = (objs: KubeObject[], kind: string, name: string): Any => {
+  const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${kind}/${name} not built`);
+  return o as Any;
+};
+const sts = (env: Environment): Any => find(prometheus.build(env), 'StatefulSet', 'prometheus');
+const server = (env: Environment): Any => sts(env).spec.template.spec.containers[0];
+const flag = (env: Environment, name: string): string | undefined =>
+  (server(env).args as string[]).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const config = (): Any => parse(renderPrometheusConfig());
+const job = (name: string): Any => {
+  const j = config().scrape_configs.find((s: Any) => s.job_name === name);
+  if (!j) throw new Error(`no scrape job ${name}`);
+  return j;
+};
+
+describe('prometheus objects', () => {
+  it.each(ENVIRONMENTS)('%s: the contract Service has the contract name and port, plus a headless Service for the StatefulSet', (env) => {
+    const objs = prometheus.build(env);
+    const svc = find(objs, 'Service', CONTRACTS.prometheus.service);
+    expect(svc.metadata.namespace).toBe(NAMESPACE);
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports.map((p: Any) => p.port)).toEqual([CONTRACTS.prometheus.port]);
+    const headless = find(objs, 'Service', headlessServiceName('prometheus'));
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(sts(env).spec.serviceName).toBe(headlessServiceName('prometheus'));
+  });
+
+  it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject and nothing needs RBAC', (env) => {
+    const objs = prometheus.build(env);
+    for (const o of objs) {
+      expect(isKubeObject(o)).toBe(true);
+      expect(o.metadata.namespace).toBe(NAMESPACE);
+    }
+    expect(objs.filter((o) => /Role|ServiceAccount/.test(o.kind))).toEqual([]);
+    expect(sts(env).spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  it.each(ENVIRONMENTS)('%s: the container runs restricted as nobody with probes, requests and limits', (env) => {
+    const pod = podSpecOf(sts(env) as KubeObject)!.spec as Any;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
+    for (const c of pod.containers as Any[]) {
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+      expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+      expect(c.image).toMatch(/^docker\.io\/prom\/prometheus:v3\.\d+\.\d+$/);
+      expect(c.livenessProbe.httpGet.path).toBe('/-/healthy');
+      expect(c.readinessProbe.httpGet.path).toBe('/-/ready');
+      for (const k of ['requests', 'limits']) for (const r of ['cpu', 'memory']) expect(c.resources[k][r]).toBeTruthy();
+      expect(parseQuantity(c.resources.limits.memory)).toBeGreaterThanOrEqual(parseQuantity(c.resources.requests.memory));
+    }
+  });
+
+  it('dev stays inside its share of the laptop budget (200m / 512Mi requested)', () => {
+    const req = server('dev').resources.requests;
+    expect(parseQuantity(req.cpu)).toBeLessThanOrEqual(0.2);
+    expect(parseQuantity(req.memory)).toBeLessThanOrEqual(512 * 2 ** 20);
+  });
+
+  it.each([
+    ['dev', '2d'],
+    ['staging', '7d'],
+    ['prod', '15d'],
+  ] as const)('%s: keeps %s of samples, bounded in size below the volume', (env, retention) => {
+    expect(flag(env, 'storage.tsdb.retention.time')).toBe(retention);
+    const size = flag(env, 'storage.tsdb.retention.size')!;
+    const volume = sts(env).spec.volumeClaimTemplates[0].spec.resources.requests.storage as string;
+    // Prometheus' GB/MB are powers of two; retention must leave room for compaction.
+    const bytes = Number(size.replace(/[A-Z]+$/, '')) * (size.endsWith('GB') ? 2 ** 30 : 2 ** 20);
+    expect(bytes).toBeLessThan(parseQuantity(volume));
+    expect(bytes).toBeGreaterThan(parseQuantity(volume) / 2);
+  });
+
+  it('prod keeps more data on a larger volume than dev', () => {
+    const size = (env: Environment): number => parseQuantity(sts(env).spec.volumeClaimTemplates[0].spec.resources.requests.storage);
+    expect(size('prod')).toBeGreaterThan(size('dev'));
+  });
+
+  it.each(ENVIRONMENTS)('%s: reads the config from the ConfigMap and writes only to the data volume; lifecycle API on', (env) => {
+    const c = server(env);
+    expect(flag(env, 'config.file')).toBe('/etc/prometheus/prometheus.yml');
+    expect(flag(env, 'storage.tsdb.path')).toBe('/prometheus');
+    expect(c.args).toContain('--web.enable-lifecycle');
+    const mounts = Object.fromEntries((c.volumeMounts as Any[]).map((m) => [m.mountPath, m]));
+    expect(mounts['/etc/prometheus']).toMatchObject({ name: 'config', readOnly: true });
+    expect(mounts['/prometheus'].name).toBe(sts(env).spec.volumeClaimTemplates[0].metadata.name);
+    const volume = sts(env).spec.template.spec.volumes.find((v: Any) => v.name === 'config');
+    expect(volume.configMap.name).toBe(prometheus.configFiles!()[0]!.name);
+  });
+
+  it('rolls the pod when the config changes: the template carries the hash of the shipped files', () => {
+    const [cm] = prometheus.configFiles!();
+    expect(sts('dev').spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(cm!.files));
+  });
+
+  it('is deterministic', () => {
+    for (const env of ENVIRONMENTS) expect(prometheus.build(env)).toEqual(prometheus.build(env));
+    expect(renderPrometheusConfig()).toBe(renderPrometheusConfig());
+  });
+
+  it('differs between environments only in sizing, storage and retention', () => {
+    const strip = (env: Environment): Any => {
+      const s = structuredClone(sts(env));
+      delete s.spec.template.spec.containers[0].resources;
+      s.spec.template.spec.containers[0].args = s.spec.template.spec.containers[0].args.filter((a: string) => !a.includes('retention'));
+      delete s.spec.volumeClaimTemplates[0].spec.resources;
+      return s;
+    };
+    expect(strip('prod')).toEqual(strip('dev'));
+  });
+});
+
+describe('prometheus.yml', () => {
+  it('scrapes every 15 s', () => {
+    expect(config().global.scrape_interval).toBe('15s');
+  });
+
+  it('has one job per service component, named after it, on the metrics port and path of INTERNAL_PORTS', () => {
+    const jobs = config().scrape_configs as Any[];
+    expect(jobs.map((j) => j.job_name).sort()).toEqual(Object.keys(CONTRACTS).sort());
+    for (const j of jobs) {
+      const { port, path } = INTERNAL_PORTS[j.job_name as ServiceComponent].metrics;
+      expect(j.metrics_path).toBe(path);
+      const ports = [
+        ...(j.dns_sd_configs ?? []).map((d: Any) => d.port),
+        ...(j.static_configs ?? []).flatMap((s: Any) => s.targets.map((t: string) => Number(t.split(':').pop()))),
+      ];
+      expect(ports).toEqual([port]);
+    }
+  });
+
+  it.each(['kafka', 'etcd', 'vault'] as const)('%s: every pod is a target (DNS A records of the headless Service)', (c) => {
+    const j = job(c);
+    expect(j.static_configs).toBeUndefined();
+    expect(j.dns_sd_configs).toEqual([expect.objectContaining({ type: 'A', names: [`${headlessServiceName(c)}.${NAMESPACE}.svc.cluster.local`] })]);
+  });
+
+  it('uses no Kubernetes service discovery (which would need RBAC)', () => {
+    expect(renderPrometheusConfig()).not.toContain('kubernetes_sd_configs');
+  });
+
+  it('asks Vault for the Prometheus format', () => {
+    expect(job('vault').params).toEqual({ format: ['prometheus'] });
+    expect(job('postgres').params).toBeUndefined();
+  });
+
+  it('scrapes itself over loopback', () => {
+    expect(job('prometheus').static_configs).toEqual([{ targets: [`localhost:${INTERNAL_PORTS.prometheus.metrics.port}`] }]);
+  });
+});
+
+describe('checkScrapeTargets', () => {
+  const ports = (c: ServiceComponent): { name: string; port: number }[] => [{ name: 'metrics', port: INTERNAL_PORTS[c].metrics.port }];
+  const workload = (c: ServiceComponent, containerPort: number): KubeObject =>
+    statefulSet({
+      component: c,
+      replicas: 3,
+      serviceName: headlessServiceName(c),
+      pod: {
+        uid: 1000,
+        containers: [{ name: 'main', image: 'example:1', ports: [{ name: 'metrics', containerPort }] }],
+      },
+    });
+
+  it('accepts a component with a headless Service and a container on the metrics port', () => {
+    const objs = [service({ component: 'kafka', name: headlessServiceName('kafka'), selects: 'kafka', ports: ports('kafka'), headless: true }), workload('kafka', 9308)];
+    expect(checkScrapeTargets({ kafka: objs })).toEqual([]);
+  });
+
+  it('reports a missing headless Service, a ClusterIP one and a missing metrics port', () => {
+    expect(checkScrapeTargets({ etcd: [workload('etcd', INTERNAL_PORTS.etcd.metrics.port)] })).toEqual([
+      expect.stringContaining(`no Service '${headlessServiceName('etcd')}'`),
+    ]);
+    const clusterIp = service({ component: 'opa', name: headlessServiceName('opa'), selects: 'opa', ports: ports('opa') });
+    expect(checkScrapeTargets({ opa: [clusterIp, workload('opa', 1)] })).toEqual([
+      expect.stringContaining('must be headless'),
+      expect.stringContaining(`port ${INTERNAL_PORTS.opa.metrics.port}`),
+    ]);
+  });
+
+  it('names the DNS name it resolves', () => {
+    expect(discoveryName('vault')).toBe(`vault-headless.${NAMESPACE}.svc.cluster.local`);
+  });
+});

@@ -1,0 +1,139 @@
+// Redis: the shared cache (redis.soma-infra.svc:6379), AOF with fsync every second and
+// allkeys-lru eviction (seed 001 §7).
+//
+// A StatefulSet in every environment, so the append-only file survives restarts and the
+// environments differ only in sizes. No password: the contract publishes none and
+// consumers connect without one (seed 000); access is limited by the NetworkPolicies to
+// namespaces labelled soma.sh/allow-shared-infra=true.
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
+import type { KubeObject, V1Container } from '../kube.ts';
+import type { Environment } from '../names.ts';
+import type { Component } from './types.ts';
+import { container, execProbe, httpProbe, service, statefulSet, type Sizing } from './workload.ts';
+
+export const REDIS_IMAGES = {
+  redis: 'docker.io/library/redis:8.10.2-trixie',
+  exporter: 'docker.io/oliver006/redis_exporter:v1.93.0',
+} as const;
+
+interface RedisProfile {
+  redis: Sizing;
+  exporter: Sizing;
+  /**
+   * Redis `maxmemory` for the dataset. Kept well below the container limit: copy-on-write
+   * during AOF rewrites, client buffers and the bundled modules need the rest.
+   */
+  maxmemory: string;
+  storage: string;
+}
+
+const PROFILES: Record<Environment, RedisProfile> = {
+  dev: {
+    redis: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '300m', memory: '512Mi' } },
+    exporter: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    maxmemory: '300mb',
+    storage: '1Gi',
+  },
+  staging: {
+    redis: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+    exporter: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    maxmemory: '640mb',
+    storage: '5Gi',
+  },
+  prod: {
+    redis: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    exporter: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+    maxmemory: '1280mb',
+    storage: '10Gi',
+  },
+};
+
+const NAME = 'redis';
+/** The redis user and group of the Debian-based official image. */
+const UID = 999;
+const PORT = CONTRACTS.redis.port;
+const METRICS = INTERNAL_PORTS.redis.metrics;
+
+/** The server's settings, as arguments (the image ships no config file and the root filesystem is read-only). */
+export function redisArgs(p: RedisProfile): string[] {
+  const settings: [string, string][] = [
+    ['port', String(PORT)],
+    ['dir', '/data'],
+    ['appendonly', 'yes'],
+    ['appendfsync', 'everysec'],
+    ['maxmemory', p.maxmemory],
+    ['maxmemory-policy', 'allkeys-lru'],
+  ];
+  return ['redis-server', ...settings.flatMap(([k, v]) => [`--${k}`, v])];
+}
+
+// Liveness wants any answer from the server (LOADING while the AOF replays is still alive);
+// readiness wants PONG, so clients are not sent to a server that is still loading. Both
+// read the reply itself, which does not depend on how redis-cli reports error replies.
+const ping = `redis-cli -h 127.0.0.1 -p ${PORT} ping 2>&1`;
+const answers = ['sh', '-c', `case "$(${ping})" in PONG|*LOADING*) exit 0 ;; *) exit 1 ;; esac`];
+const pong = ['sh', '-c', `[ "$(${ping})" = PONG ]`];
+
+function redisContainer(p: RedisProfile): V1Container {
+  return container({
+    name: NAME,
+    image: REDIS_IMAGES.redis,
+    args: redisArgs(p),
+    ports: [{ name: 'redis', containerPort: PORT }],
+    sizing: p.redis,
+    // replaying a large append-only file on start can take a while
+    startup: execProbe(pong, { periodSeconds: 5, failureThreshold: 60 }),
+    liveness: execProbe(answers, { periodSeconds: 10, failureThreshold: 6 }),
+    readiness: execProbe(pong, { periodSeconds: 5, failureThreshold: 3 }),
+    mounts: [{ name: 'data', mountPath: '/data' }],
+  });
+}
+
+function exporterContainer(p: RedisProfile): V1Container {
+  return container({
+    name: 'exporter',
+    image: REDIS_IMAGES.exporter,
+    args: [`-redis.addr=redis://127.0.0.1:${PORT}`, `-web.listen-address=:${METRICS.port}`, `-web.telemetry-path=${METRICS.path}`],
+    ports: [{ name: 'metrics', containerPort: METRICS.port }],
+    sizing: p.exporter,
+    liveness: httpProbe('/health', 'metrics'),
+    readiness: httpProbe('/health', 'metrics'),
+  });
+}
+
+function build(environment: Environment): KubeObject[] {
+  const p = PROFILES[environment];
+  return [
+    service({ component: NAME, ports: [{ name: 'redis', port: PORT }] }),
+    // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
+    service({
+      component: NAME,
+      name: headlessServiceName(NAME),
+      selects: NAME,
+      headless: true,
+      ports: [
+        { name: 'redis', port: PORT },
+        { name: 'metrics', port: METRICS.port },
+      ],
+    }),
+    statefulSet({
+      component: NAME,
+      replicas: 1,
+      serviceName: headlessServiceName(NAME),
+      pod: { uid: UID, containers: [redisContainer(p), exporterContainer(p)], terminationGracePeriodSeconds: 30 },
+      volumeClaims: [{ name: 'data', size: p.storage }],
+    }),
+  ];
+}
+
+export const redis: Component = {
+  name: NAME,
+  description: 'Redis 8 cache: AOF (fsync every second), allkeys-lru, on a PVC, with a Prometheus exporter',
+  tier: 'store',
+  images: [
+    { role: 'cache server', image: REDIS_IMAGES.redis },
+    { role: 'Prometheus exporter sidecar', image: REDIS_IMAGES.exporter },
+  ],
+  dashboardUid: 'soma-redis',
+  build,
+};

@@ -11,7 +11,7 @@ import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../scripts/core/components/postgres.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const pods = (objs: KubeObject[]) => objs.flatMap((o) => (podSpecOf(o) ? [{ o, spec: podSpecOf(o)!.spec as V1PodSpec }] : []));
+const pods = (objs: KubeObject[]) => objs.flatMap((o) => (podSpecOf(o) ? [{ o, spec: podSpecOf(o)!.spec as unknown as V1PodSpec }] : []));
 const containers = (spec: V1PodSpec): V1Container[] => [...(spec.initContainers ?? []), ...spec.containers];
 const sum = (values: string[]) => values.reduce((a, v) => a + parseQuantity(v), 0);
 const secretRefs = (c: V1Container) => (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [{ env: e.name, ...e.valueFrom.secretKeyRef }] : []));
@@ -19,7 +19,7 @@ const secretRefs = (c: V1Container) => (c.env ?? []).flatMap((e) => (e.valueFrom
 describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Environment) => {
   const objects = postgres.build(env);
   const sts = find(objects, 'StatefulSet', 'postgres')!;
-  const spec = podSpecOf(sts)!.spec as V1PodSpec;
+  const spec = podSpecOf(sts)!.spec as unknown as V1PodSpec;
   const db = spec.containers.find((c) => c.name === 'postgres')!;
   const exporter = spec.containers.find((c) => c.name === 'exporter')!;
 
@@ -131,7 +131,7 @@ describe('postgres per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (300m CPU, 576Mi)', () => {
-    const cs = postgres.build('dev').flatMap((o) => (podSpecOf(o) ? containers(podSpecOf(o)!.spec as V1PodSpec) : []));
+    const cs = postgres.build('dev').flatMap((o) => (podSpecOf(o) ? containers(podSpecOf(o)!.spec as unknown as V1PodSpec) : []));
     expect(sum(cs.map((c) => c.resources!.requests!.cpu!))).toBeLessThanOrEqual(0.3);
     expect(sum(cs.map((c) => c.resources!.requests!.memory!))).toBeLessThanOrEqual(parseQuantity('576Mi'));
   });
@@ -141,14 +141,14 @@ describe('postgres prod backup CronJob', () => {
   const objects = postgres.build('prod');
   const cron = objects.find((o) => o.kind === 'CronJob')!;
   const s = cron.spec as any;
-  const pod = podSpecOf(cron)!.spec as V1PodSpec;
+  const pod = podSpecOf(cron)!.spec as unknown as V1PodSpec;
   const [dump] = pod.containers;
 
   it('never overlaps runs, keeps bounded history and does not restart a failed dump in place', () => {
     expect(s).toMatchObject({ concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
     expect(s.schedule.split(' ')).toHaveLength(5);
     expect(pod.restartPolicy).toBe('Never');
-    expect(dump!.image).toBe(podSpecOf(objects.find((o) => o.kind === 'StatefulSet')!)!.spec.containers[0].image);
+    expect(dump!.image).toBe((podSpecOf(objects.find((o) => o.kind === 'StatefulSet')!)!.spec as unknown as V1PodSpec).containers[0]!.image);
   });
 
   it('connects to the contract Service and writes to its own volume', () => {

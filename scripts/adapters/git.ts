@@ -1,0 +1,84 @@
+// git through the process wrapper. Every function answers a question and throws a
+// ProcessError when git itself fails; "not a repository" and "unknown ref" are answers
+// (undefined), not failures.
+import { runProcess, type Runner } from './process.ts';
+
+export interface GitRemote {
+  name: string;
+  url: string;
+}
+
+/** The fetch URLs of the repository's remotes, in `git remote` order. */
+export async function listRemotes(root: string, runner: Runner = runProcess): Promise<GitRemote[]> {
+  const r = await runner('git', ['remote', '-v'], { cwd: root, allowFailure: true });
+  if (r.code !== 0) return [];
+  const remotes = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\S+)\s+(\S+)\s+\(fetch\)$/.exec(line.trim());
+    if (m && !remotes.has(m[1]!)) remotes.set(m[1]!, m[2]!);
+  }
+  return [...remotes].map(([name, url]) => ({ name, url }));
+}
+
+/** The commit checked out, or undefined outside a git repository (or before the first commit). */
+export async function headCommit(root: string, runner: Runner = runProcess): Promise<string | undefined> {
+  const r = await runner('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root, allowFailure: true });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
+ * The commit a remote's branch or tag points at: asked of the remote itself (what Argo CD
+ * will see), falling back to the local remote-tracking ref when the remote cannot be reached.
+ */
+export async function remoteRevisionCommit(
+  root: string,
+  remote: string,
+  revision: string,
+  runner: Runner = runProcess,
+): Promise<{ commit: string; source: 'remote' | 'tracking-ref' } | undefined> {
+  if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision, source: 'remote' };
+  const refs = [`refs/heads/${revision}`, `refs/tags/${revision}^{}`, `refs/tags/${revision}`];
+  const ls = await runner('git', ['ls-remote', remote, ...refs], { cwd: root, allowFailure: true, timeoutMs: 20_000 });
+  if (ls.code === 0) {
+    const lines = ls.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length === 2) as [string, string][];
+    const pick = refs.map((ref) => lines.find(([, name]) => name === ref)).find(Boolean);
+    return pick ? { commit: pick[0], source: 'remote' } : undefined;
+  }
+  const local = await runner('git', ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${revision}^{commit}`], { cwd: root, allowFailure: true });
+  return local.code === 0 ? { commit: local.stdout.trim(), source: 'tracking-ref' } : undefined;
+}
+
+/**
+ * How HEAD relates to another commit: commits only in HEAD (not pushed) and only in the
+ * other (not pulled). Undefined when the other commit is not in the local repository.
+ */
+export async function compareWithHead(root: string, other: string, runner: Runner = runProcess): Promise<{ ahead: number; behind: number } | undefined> {
+  const r = await runner('git', ['rev-list', '--left-right', '--count', `HEAD...${other}`], { cwd: root, allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const [ahead, behind] = r.stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
+/** Paths with uncommitted changes (staged, unstaged or untracked), limited to the given paths. */
+export async function uncommittedPaths(root: string, paths: readonly string[], runner: Runner = runProcess): Promise<string[]> {
+  const r = await runner('git', ['status', '--porcelain', '--untracked-files=all', '--', ...paths], { cwd: root, allowFailure: true });
+  if (r.code !== 0) return [];
+  return r.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+}
+
+/**
+ * A remote URL in one comparable form: https://host/owner/repo for https, ssh and scp-style
+ * URLs alike, without credentials, `.git` or a trailing slash.
+ */
+export function normalizeRepoUrl(url: string): string {
+  let u = url.trim();
+  const scp = /^([\w.-]+@)?([\w.-]+):(?!\/\/)(.+)$/.exec(u);
+  if (scp) u = `https://${scp[2]}/${scp[3]}`;
+  try {
+    const parsed = new URL(u.replace(/^ssh:\/\//, 'https://').replace(/^git:\/\//, 'https://'));
+    const path = parsed.pathname.replace(/\/+$/, '').replace(/\.git$/, '');
+    return `https://${parsed.hostname.toLowerCase()}${path}`;
+  } catch {
+    return u.replace(/\/+$/, '').replace(/\.git$/, '');
+  }
+}

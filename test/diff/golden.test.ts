@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { buildDiffReport } from '../../scripts/core/diff/engine.ts';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../scripts/core/diff/markdown.ts';
 import type { AppRender, DiffReport } from '../../scripts/core/diff/types.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
 import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'diff');
 const MARKER = '<!-- somastack:rendered-diff -->';
-const spec = (o: { spec?: unknown }) => o.spec as Record<string, any>;
+const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
 function diff(change: (apps: AppRender[]) => AppRender[], changedFiles: string[] = []): DiffReport {
   return buildDiffReport({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../../scripts/core/contracts.ts';
 import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { ANNOTATIONS, ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
 import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../scripts/core/components/postgres.ts';
@@ -155,7 +155,10 @@ describe('postgres prod backup CronJob', () => {
     expect(dump!.env).toContainEqual({ name: 'PGHOST', value: serviceDns('postgres') });
     expect(dump!.env).toContainEqual({ name: 'PGPORT', value: String(CONTRACTS.postgres.port) });
     const claimName = pod.volumes!.find((v) => v.persistentVolumeClaim)!.persistentVolumeClaim!.claimName;
-    expect(objects.find((o) => o.kind === 'PersistentVolumeClaim')!.metadata.name).toBe(claimName);
+    const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim')!;
+    expect(claim.metadata.name).toBe(claimName);
+    // the dumps outlive the Application
+    expect(claim.metadata.annotations?.[ANNOTATIONS.syncOptions]?.split(',')).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
     const backupMount = dump!.volumeMounts!.find((m) => pod.volumes!.find((v) => v.name === m.name)?.persistentVolumeClaim);
     expect(dump!.command!.join(' ')).toContain(`cd '${backupMount!.mountPath}'`);
   });

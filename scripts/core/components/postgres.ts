@@ -7,7 +7,7 @@
 // drains wait for an operator, and a scheduled pg_dump to its own volume.
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../contracts.ts';
 import { obj, type KubeObject, type V1Container, type V1CronJob, type V1EnvVar, type V1PersistentVolumeClaim, type V1Probe } from '../kube.ts';
-import type { Environment } from '../names.ts';
+import { ANNOTATIONS, type Environment } from '../names.ts';
 import type { Component } from './types.ts';
 import {
   componentLabels,
@@ -249,7 +249,9 @@ function backupObjects(b: BackupProfile): KubeObject[] {
   const claim = obj<V1PersistentVolumeClaim>({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: meta(NAME, BACKUP_NAME),
+    // Unlike the StatefulSet's claim, this one belongs to the Application: keep the dumps
+    // when the Application is deleted or the backup is switched off.
+    metadata: meta(NAME, BACKUP_NAME, { annotations: { [ANNOTATIONS.syncOptions]: 'Prune=false,Delete=false' } }),
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: b.size } } },
   });
   return [claim, cronJob];

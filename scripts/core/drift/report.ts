@@ -1,0 +1,140 @@
+// Assembles the drift report from compared pairs: objects that differ, objects git
+// wants that the cluster lacks, and objects in the managed namespaces that git does
+// not know (orphans) — leaving out what controllers and the API server create.
+import { apiGroup, objectKey, type KubeObject } from '../kube.ts';
+import { LABELS } from '../names.ts';
+import { compareObjects } from './compare.ts';
+import { fieldSetOf, isMap, ownedFieldSet } from './fieldset.ts';
+import { normalizeDesired, stripServerFields } from './normalize.ts';
+import type { DriftReport, ObjectDrift } from './types.ts';
+
+export interface DesiredApp {
+  app: string;
+  component: string;
+  objects: KubeObject[];
+}
+
+function base(app: string, o: KubeObject): Omit<ObjectDrift, 'state' | 'changes'> {
+  return { app, apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+/** Offline: desired as written, live with server-filled fields removed, compared over the fields git sets. */
+export function offlineObjectDrift(app: string, desired: KubeObject, live: KubeObject | undefined): ObjectDrift | undefined {
+  if (!live) return { ...base(app, desired), state: 'missing', changes: [] };
+  const expected = normalizeDesired(desired);
+  const changes = compareObjects(expected, stripServerFields(live), fieldSetOf(expected), { subset: true });
+  return changes.length ? { ...base(app, desired), state: 'changed', changes } : undefined;
+}
+
+/**
+ * Live: `predicted` is the API server's answer to a server-side apply dry-run of the
+ * desired object under `manager`; it is what the object would be if git were applied
+ * now. Comparing it with the live object over the fields `manager` owns gives exactly
+ * the fields git would change — with the server's own defaulting and normalisation.
+ */
+export function serverSideObjectDrift(app: string, desired: KubeObject, predicted: KubeObject, live: KubeObject, manager: string): ObjectDrift | undefined {
+  const scope = ownedFieldSet(predicted, manager);
+  const changes = compareObjects(stripServerFields(predicted), stripServerFields(live), scope);
+  return changes.length ? { ...base(app, desired), state: 'changed', changes } : undefined;
+}
+
+export function errorDrift(app: string, o: KubeObject, message: string): ObjectDrift {
+  return { ...base(app, o), state: 'error', changes: [], message };
+}
+
+// Kinds that controllers create from other objects (Pods from ReplicaSets, ...): never orphans.
+const DERIVED_KINDS = new Set(['Pod', 'ReplicaSet', 'ControllerRevision', 'Endpoints', 'EndpointSlice', 'Event', 'Lease']);
+
+/** Objects every namespace gets from Kubernetes itself. */
+function isSystemObject(o: KubeObject): boolean {
+  if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') return true;
+  if (o.kind === 'ServiceAccount' && o.metadata.name === 'default') return true;
+  return o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token';
+}
+
+/** PVCs a StatefulSet creates from its volumeClaimTemplates: `<template>-<statefulset>-<ordinal>`. */
+function claimPattern(desired: readonly KubeObject[]): (o: KubeObject) => boolean {
+  const patterns: RegExp[] = [];
+  for (const o of desired) {
+    if (o.kind !== 'StatefulSet') continue;
+    const templates = (isMap(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : []) as KubeObject[];
+    for (const t of templates) patterns.push(new RegExp(`^${escape(t.metadata?.name ?? '')}-${escape(o.metadata.name)}-\\d+$`));
+  }
+  return (o) => o.kind === 'PersistentVolumeClaim' && patterns.some((p) => p.test(o.metadata.name));
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Which Application an orphan belongs to: Argo CD's tracking annotation/label, else the component label. */
+function appOfOrphan(o: KubeObject, apps: readonly DesiredApp[]): string {
+  const tracking = o.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
+  if (tracking?.includes(':')) return tracking.split(':')[0]!;
+  const instance = o.metadata.labels?.[LABELS.instance];
+  if (instance && apps.some((a) => a.app === instance)) return instance;
+  const component = o.metadata.labels?.[LABELS.component];
+  return apps.find((a) => a.component === component)?.app ?? '';
+}
+
+export interface OrphanOptions {
+  /** Namespaces git owns (its Namespace objects): every listed object there must be in git. */
+  ownedNamespaces: ReadonlySet<string>;
+  /** `Kind/namespace/name` of objects provided outside git on purpose (dev secrets made by bootstrap). */
+  provided: ReadonlySet<string>;
+  /** The managed-by label value: in namespaces git shares, only objects carrying it are ours. */
+  managedBy: string;
+}
+
+/**
+ * Live objects git does not describe. In owned namespaces every object counts; elsewhere
+ * (e.g. Argo CD's namespace) only objects labelled as ours. Controller-made and system
+ * objects, and secrets provided outside git on purpose, are never orphans.
+ */
+export function findOrphans(apps: readonly DesiredApp[], live: readonly KubeObject[], opts: OrphanOptions): ObjectDrift[] {
+  const all = apps.flatMap((a) => a.objects);
+  const known = new Set(all.map(objectKey));
+  const isClaim = claimPattern(all);
+  const out: ObjectDrift[] = [];
+  for (const o of live) {
+    if (known.has(objectKey(o)) || DERIVED_KINDS.has(o.kind) || isSystemObject(o) || isClaim(o)) continue;
+    if (Array.isArray(o.metadata.ownerReferences) && o.metadata.ownerReferences.length) continue;
+    if (opts.provided.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)) continue;
+    const ns = o.metadata.namespace ?? '';
+    const ours = o.metadata.labels?.[LABELS.managedBy] === opts.managedBy;
+    if (!(ns && opts.ownedNamespaces.has(ns)) && !ours) continue;
+    out.push({ ...base(appOfOrphan(o, apps), o), state: 'orphan', changes: [] });
+  }
+  return out;
+}
+
+/** The namespaces git owns: those it declares as Namespace objects. */
+export function ownedNamespaces(apps: readonly DesiredApp[]): Set<string> {
+  return new Set(apps.flatMap((a) => a.objects).filter((o) => o.kind === 'Namespace' && apiGroup(o.apiVersion) === '').map((o) => o.metadata.name));
+}
+
+const STATE_ORDER = { changed: 0, missing: 1, orphan: 2, error: 3 } as const;
+
+/** Stable order for output: by application, then state, then kind/namespace/name. */
+export function sortDrifts(drifts: ObjectDrift[]): ObjectDrift[] {
+  const key = (d: ObjectDrift) => [d.app || '~', STATE_ORDER[d.state], d.kind, d.namespace, d.name].join('\u0000');
+  return [...drifts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * `drift --desired <file> --live <file>`: pairs objects by group/kind/namespace/name.
+ * Every live object without a desired counterpart is an orphan (the files are the
+ * whole world here), except what controllers and Kubernetes create by themselves.
+ */
+export function offlineDrift(desired: readonly KubeObject[], live: readonly KubeObject[]): DriftReport {
+  const liveByKey = new Map(live.map((o) => [objectKey(o), o]));
+  const drifts: ObjectDrift[] = [];
+  for (const d of desired) {
+    const drift = offlineObjectDrift(appOfOrphan(d, []), d, liveByKey.get(objectKey(d)));
+    if (drift) drifts.push(drift);
+  }
+  const app: DesiredApp = { app: '', component: '', objects: [...desired] };
+  const everyNamespace = new Set(live.map((o) => o.metadata.namespace ?? '').filter(Boolean));
+  drifts.push(...findOrphans([app], live, { ownedNamespaces: everyNamespace, provided: new Set(), managedBy: '' }));
+  return { mode: 'offline', compared: desired.length, drifts: sortDrifts(drifts), skipped: [] };
+}

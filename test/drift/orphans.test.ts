@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { findOrphans, ownedNamespaces, type DesiredApp } from '../../scripts/core/drift/index.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { desiredStatefulSet } from './fixtures.ts';
+
+const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-infra' } };
+const app = (name: string, component: string, objects: KubeObject[]): DesiredApp => ({ app: name, component, objects });
+const cm = (name: string, namespace: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...extra } });
+const application = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd', labels } });
+
+describe('findOrphans', () => {
+  const apps = [
+    app('kind-soma-platform', 'platform', [ns]),
+    app('kind-soma-postgres', 'postgres', [desiredStatefulSet(), cm('postgres-config', 'soma-infra')]),
+    app('kind-soma-root', 'root', [application('kind-soma-postgres', { 'app.kubernetes.io/managed-by': 'somastack' })]),
+  ];
+  const opts = {
+    ownedNamespaces: ownedNamespaces(apps),
+    provided: new Set(['Secret/soma-infra/soma-infra-postgres-credentials']),
+    managedBy: 'somastack',
+  };
+
+  it('derives the owned namespaces from git’s Namespace objects', () => {
+    expect([...opts.ownedNamespaces]).toEqual(['soma-infra']);
+  });
+
+  it('reports unknown objects in owned namespaces and our leftovers elsewhere, with their application', () => {
+    const live: KubeObject[] = [
+      cm('postgres-config', 'soma-infra'),
+      cm('hand-made', 'soma-infra', { labels: { 'app.kubernetes.io/component': 'postgres' } }),
+      cm('tracked', 'soma-infra', { annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-redis:/ConfigMap:soma-infra/tracked' } }),
+      application('kind-soma-postgres', { 'app.kubernetes.io/managed-by': 'somastack' }),
+      application('kind-soma-oldthing', { 'app.kubernetes.io/managed-by': 'somastack' }),
+      application('someone-elses-app'),
+      cm('argocd-cm', 'argocd'),
+    ];
+    const orphans = findOrphans(apps, live, opts);
+    expect(orphans.map((o) => [o.app, o.kind, o.namespace, o.name])).toEqual([
+      ['kind-soma-postgres', 'ConfigMap', 'soma-infra', 'hand-made'],
+      ['kind-soma-redis', 'ConfigMap', 'soma-infra', 'tracked'],
+      ['', 'Application', 'argocd', 'kind-soma-oldthing'],
+    ]);
+    expect(orphans.every((o) => o.state === 'orphan')).toBe(true);
+  });
+
+  it('never reports controller-made, system or deliberately provided objects', () => {
+    const live: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'default-token-abc', namespace: 'soma-infra' }, type: 'kubernetes.io/service-account-token' },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'soma-infra' } },
+      cm('kube-root-ca.crt', 'soma-infra'),
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-postgres-0', namespace: 'soma-infra' } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'backup-1', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'postgres-0', namespace: 'soma-infra' } },
+    ];
+    expect(findOrphans(apps, live, opts)).toEqual([]);
+  });
+
+  it('does report a PVC that no StatefulSet template explains', () => {
+    const live: KubeObject[] = [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'soma-infra' } }];
+    expect(findOrphans(apps, live, opts).map((o) => o.name)).toEqual(['scratch']);
+  });
+});

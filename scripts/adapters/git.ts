@@ -1,6 +1,9 @@
 // git through the process wrapper. Every function answers a question and throws a
 // ProcessError when git itself fails; "not a repository" and "unknown ref" are answers
 // (undefined), not failures.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runProcess, type Runner } from './process.ts';
 
 export interface GitRemote {
@@ -81,4 +84,70 @@ export function normalizeRepoUrl(url: string): string {
   } catch {
     return u.replace(/\/+$/, '').replace(/\.git$/, '');
   }
+}
+
+// ---- Revisions and worktrees (for `npm run diff`: rendering a revision other than the working tree) ----
+
+/** The repository's top-level folder, or undefined outside a git repository. */
+export async function repositoryRoot(cwd: string, runner: Runner = runProcess): Promise<string | undefined> {
+  const r = await runner('git', ['rev-parse', '--show-toplevel'], { cwd, allowFailure: true });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/** The commit a revision (branch, tag, remote ref, sha, `HEAD~1`) names, or undefined when git does not know it. */
+export async function resolveCommit(root: string, revision: string, runner: Runner = runProcess): Promise<string | undefined> {
+  if (revision.startsWith('-')) return undefined;
+  const r = await runner('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { cwd: root, allowFailure: true });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+export interface Worktree {
+  /** Absolute path of the checked-out tree. */
+  dir: string;
+  commit: string;
+  /** Removes the checkout and git's record of it; safe to call twice. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Checks a commit out into a new temporary folder, detached, without running hooks,
+ * leaving the working tree and index of `root` untouched.
+ */
+export async function addWorktree(root: string, commit: string, runner: Runner = runProcess): Promise<Worktree> {
+  const dir = await mkdtemp(join(tmpdir(), 'somastack-rev-'));
+  try {
+    await runner('git', ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', dir, commit], { cwd: root });
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  let removed = false;
+  return {
+    dir,
+    commit,
+    async remove() {
+      if (removed) return;
+      removed = true;
+      const r = await runner('git', ['worktree', 'remove', '--force', dir], { cwd: root, allowFailure: true });
+      if (r.code !== 0) {
+        await rm(dir, { recursive: true, force: true });
+        await runner('git', ['worktree', 'prune'], { cwd: root, allowFailure: true });
+      }
+    },
+  };
+}
+
+/**
+ * Repository-relative paths that differ between two commits, or between a commit and
+ * the working tree (tracked changes plus untracked files) when `head` is undefined.
+ */
+export async function changedPaths(root: string, base: string, head: string | undefined, runner: Runner = runProcess): Promise<string[]> {
+  const range = head ? [base, head] : [base];
+  const diff = await runner('git', ['diff', '--name-only', '--no-renames', '-z', ...range, '--'], { cwd: root });
+  const paths = new Set(diff.stdout.split('\0').filter(Boolean));
+  if (!head) {
+    const untracked = await runner('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root });
+    for (const p of untracked.stdout.split('\0')) if (p) paths.add(p);
+  }
+  return [...paths].sort();
 }

@@ -46,8 +46,6 @@ interface PostgresProfile {
   storage: string;
   sharedBuffers: string;
   maxConnections: number;
-  /** Memory-backed /dev/shm (parallel query workers); counts against the container's memory. */
-  shm: string;
   /** Make voluntary evictions (node drains) wait for an operator. */
   disruptionBudget: boolean;
   backup: BackupProfile | null;
@@ -60,7 +58,6 @@ const PROFILES: Record<Environment, PostgresProfile> = {
     storage: '5Gi',
     sharedBuffers: '128MB',
     maxConnections: 100,
-    shm: '128Mi',
     disruptionBudget: false,
     backup: null,
   },
@@ -70,7 +67,6 @@ const PROFILES: Record<Environment, PostgresProfile> = {
     storage: '10Gi',
     sharedBuffers: '256MB',
     maxConnections: 150,
-    shm: '256Mi',
     disruptionBudget: false,
     backup: null,
   },
@@ -80,7 +76,6 @@ const PROFILES: Record<Environment, PostgresProfile> = {
     storage: '50Gi',
     sharedBuffers: '1GB',
     maxConnections: 200,
-    shm: '512Mi',
     disruptionBudget: true,
     backup: {
       schedule: '15 */6 * * *',
@@ -105,6 +100,11 @@ const DATA_ROOT = '/var/lib/postgresql';
 // keeps it off the mount root (lost+found) and leaves room for pg_upgrade --link.
 export const PGDATA = `${DATA_ROOT}/18/docker`;
 const BACKUP_DIR = '/backup';
+/**
+ * Memory-backed /dev/shm for parallel query workers (the runtime's default is 64Mi). The
+ * same everywhere: it costs memory only when used, and counts against the container limit.
+ */
+const SHM_SIZE = '256Mi';
 
 function credentialEnv(names: { user: string; password: string; database: string }): V1EnvVar[] {
   return [
@@ -167,7 +167,7 @@ function database(p: PostgresProfile): KubeObject {
     pod: {
       uid: UID,
       containers: [postgresContainer(p), exporterContainer(p)],
-      volumes: [emptyDir('run', '16Mi'), emptyDir('tmp'), { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: p.shm } }],
+      volumes: [emptyDir('run', '16Mi'), emptyDir('tmp'), { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } }],
       terminationGracePeriodSeconds: 60,
     },
     volumeClaims: [{ name: 'data', size: p.storage }],

@@ -33,8 +33,10 @@ interface PlatformProfile {
    * Admit Grafana's port from any address. On Kind, Grafana is published through a
    * NodePort that the Kind config binds to the host's 127.0.0.1 only; the connection
    * reaches the pod from the node after kube-proxy's NAT, an address no pod or
-   * namespace selector matches, and Kind (v0.24+) enforces NetworkPolicies. Staging and
-   * prod publish nothing this way.
+   * namespace selector matches, and Kind (v0.24+) enforces NetworkPolicies. An ipBlock
+   * of every address also admits pods of any namespace to that one port: acceptable on
+   * a laptop cluster, since Grafana asks for its admin login. Staging and prod publish
+   * nothing this way (use `kubectl port-forward`, which needs no rule).
    */
   grafanaFromAnywhere: boolean;
 }

@@ -54,7 +54,7 @@ function diffValue(field: string, base: Value, target: Value): Value | typeof NO
   if (isObj(base) && isObj(target)) return diffObject(base, target);
   if (Array.isArray(base) && Array.isArray(target)) {
     const key = mergeKey(field, base) && mergeKey(field, target);
-    return key ? diffKeyedList(field, key, base as Obj[], target as Obj[]) : target;
+    return key ? diffKeyedList(key, base as Obj[], target as Obj[]) : target;
   }
   return target;
 }
@@ -72,28 +72,34 @@ function diffObject(base: Obj, target: Obj): Obj {
   return patch;
 }
 
-function diffKeyedList(field: string, key: string, base: Obj[], target: Obj[]): Value | typeof NO_CHANGE {
-  // kustomize keeps the base order and appends new items; when the target reorders
-  // existing items, a merge cannot express that, so the list is listed in full order
-  // with $setElementOrder-free semantics by replacing it.
-  const baseKeys = base.map((i) => i[key]);
-  const kept = target.map((i) => i[key]).filter((k) => baseKeys.includes(k));
-  const order = baseKeys.filter((k) => kept.includes(k));
-  if (!deepEqual(kept, order)) return { $replaceList: target, field } as unknown as Value;
+function diffKeyedList(key: string, base: Obj[], target: Obj[]): Value | typeof NO_CHANGE {
+  // kustomize moves the items a patch names to the front of the merged list, in the
+  // patch's order. So when anything in the list changes, every target item is named
+  // (unchanged ones by key only) in target order, which pins the order exactly.
   const items: Obj[] = [];
+  let changed = false;
   for (const t of target) {
     const b = base.find((i) => deepEqual(i[key], t[key]));
     if (!b) {
       items.push(t);
+      changed = true;
       continue;
     }
     const d = diffObject(b, t);
-    if (Object.keys(d).length) items.push({ [key]: t[key], ...d });
+    if (Object.keys(d).length) changed = true;
+    items.push({ [key]: t[key], ...d });
   }
   for (const b of base) {
-    if (!target.some((t) => deepEqual(t[key], b[key]))) items.push({ [key]: b[key], $patch: 'delete' });
+    if (!target.some((t) => deepEqual(t[key], b[key]))) {
+      items.push({ [key]: b[key], $patch: 'delete' });
+      changed = true;
+    }
   }
-  return items.length ? items : NO_CHANGE;
+  const sameOrder = deepEqual(
+    base.map((i) => i[key]).filter((k) => target.some((t) => deepEqual(t[key], k))),
+    target.map((i) => i[key]).filter((k) => base.some((b) => deepEqual(b[key], k))),
+  );
+  return changed || !sameOrder ? items : NO_CHANGE;
 }
 
 /** A strategic-merge patch for one object: identity fields plus what differs. */
@@ -102,19 +108,8 @@ export function strategicMergePatch(base: KubeObject, target: KubeObject): Obj |
   delete d.apiVersion;
   delete d.kind;
   if (!Object.keys(d).length) return undefined;
-  if (containsReplaceList(d)) {
-    // Lists that were reordered: fall back to replacing the object's spec wholesale
-    // ($patch: replace on the spec), which kustomize supports and keeps the result exact.
-    return { apiVersion: target.apiVersion, kind: target.kind, metadata: identity(target), spec: { $patch: 'replace', ...(target.spec as Obj) } };
-  }
   const meta = isObj(d.metadata) ? d.metadata : {};
   return { apiVersion: target.apiVersion, kind: target.kind, ...d, metadata: { ...identity(target), ...meta } };
-}
-
-function containsReplaceList(v: Value): boolean {
-  if (Array.isArray(v)) return v.some(containsReplaceList);
-  if (isObj(v)) return '$replaceList' in v || Object.values(v).some(containsReplaceList);
-  return false;
 }
 
 function identity(o: KubeObject): Obj {

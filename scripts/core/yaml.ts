@@ -39,7 +39,9 @@ export function prune<T>(value: T): T {
   return value;
 }
 
-const STRINGIFY = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
+// Written in YAML 1.1 style so that strings a 1.1 parser (kubectl apply -f, Go's
+// yaml.v2) would read as booleans or numbers — yes, on, 0755, 1:20 — are quoted.
+const STRINGIFY = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false, version: '1.1' } as const;
 
 /** One YAML document, deterministic. */
 export function toYaml(value: unknown): string {

@@ -30,27 +30,25 @@ describe('strategicMergePatch', () => {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: 'kafka', namespace: 'soma-infra' },
-      spec: { replicas: 3, template: { spec: { containers: [{ name: 'kafka', env: [{ name: 'B', value: '3' }] }] } } },
+      spec: { replicas: 3, template: { spec: { containers: [{ name: 'kafka', env: [{ name: 'A' }, { name: 'B', value: '3' }] }, { name: 'exporter' }] } } },
     });
   });
 
   it('deletes list items with $patch: delete and removed fields with null', () => {
     const patch = strategicMergePatch(sts(1, { A: '1', B: '2' }, { args: ['x'] }), sts(1, { A: '1' }));
     expect(patch?.spec).toEqual({
-      template: { spec: { containers: [{ name: 'kafka', env: [{ name: 'B', $patch: 'delete' }], args: null }] } },
+      template: { spec: { containers: [{ name: 'kafka', env: [{ name: 'A' }, { name: 'B', $patch: 'delete' }], args: null }, { name: 'exporter' }] } },
     });
   });
 
   it('replaces lists without a merge key as a whole', () => {
     const patch = strategicMergePatch(sts(1, {}, { args: ['a', 'b'] }), sts(1, {}, { args: ['a', 'c'] }));
-    expect(patch?.spec).toEqual({ template: { spec: { containers: [{ name: 'kafka', args: ['a', 'c'] }] } } });
+    expect(patch?.spec).toEqual({ template: { spec: { containers: [{ name: 'kafka', args: ['a', 'c'] }, { name: 'exporter' }] } } });
   });
 
-  it('falls back to replacing the spec when a keyed list is reordered', () => {
-    const base = sts(1, { A: '1', B: '2' });
-    const target = sts(1, { B: '2', A: '1' });
-    const patch = strategicMergePatch(base, target);
-    expect((patch?.spec as Record<string, unknown>).$patch).toBe('replace');
+  it('names every item in target order when a keyed list is reordered', () => {
+    const patch = strategicMergePatch(sts(1, { A: '1', B: '2' }), sts(1, { B: '2', A: '1' }));
+    expect(patch?.spec).toEqual({ template: { spec: { containers: [{ name: 'kafka', env: [{ name: 'B' }, { name: 'A' }] }, { name: 'exporter' }] } } });
   });
 });
 

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlStream, toYaml, toYamlStream } from '../../scripts/core/yaml.ts';
+
+describe('toYaml', () => {
+  it('puts apiVersion, kind and metadata first, name and namespace first in metadata', () => {
+    const text = toYaml({ spec: { a: 1 }, metadata: { labels: { x: 'y' }, namespace: 'ns', name: 'n' }, kind: 'K', apiVersion: 'v1' });
+    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: n\n  namespace: ns\n  labels:\n    x: y\nspec:\n  a: 1\n');
+  });
+
+  it('quotes strings that a YAML 1.1 parser would read as booleans or numbers', () => {
+    const text = toYaml({ args: ['--appendonly', 'yes', 'on', 'n', '0755', '1:20'] });
+    expect(text).toBe('args:\n  - --appendonly\n  - "yes"\n  - "on"\n  - "n"\n  - "0755"\n  - "1:20"\n');
+  });
+
+  it('drops undefined fields and round-trips through the parser', () => {
+    const value = { a: undefined, b: [1, 'two', { c: null }] };
+    const docs = parseYamlStream(toYamlStream([value, { d: true }]));
+    expect(docs.map((d) => d.value)).toEqual([{ b: [1, 'two', { c: null }] }, { d: true }]);
+  });
+});
+
+describe('parseYamlStream', () => {
+  it('reports a duplicate key in one document without hiding the others', () => {
+    const docs = parseYamlStream('a: 1\n---\nb: 1\nb: 2\n---\nc: 3\n');
+    expect(docs.map((d) => d.errors.length > 0)).toEqual([false, true, false]);
+    expect(docs[1]!.errors[0]).toMatch(/unique/i);
+    expect(docs[1]!.line).toBe(3);
+    expect(docs[2]!.value).toEqual({ c: 3 });
+  });
+
+  it('treats empty and comment-only documents as empty', () => {
+    const docs = parseYamlStream('# only a comment\n---\n---\na: 1\n');
+    expect(docs.map((d) => d.value ?? null)).toEqual([null, null, { a: 1 }]);
+  });
+});

@@ -28,7 +28,10 @@ import {
   type Sizing,
 } from './workload.ts';
 
-/** Official image, static (no libc) variant; 1.19.1 confirmed by its published index digest sha256:32bf41d9…. */
+/**
+ * Official image, static variant (no libc, nothing but the binary). The 1.19.1 release
+ * and this tag were confirmed from public references pinning it by digest (sha256:32bf41d9…).
+ */
 export const OPA_IMAGE = 'docker.io/openpolicyagent/opa:1.19.1-static';
 /** The image's Dockerfile sets USER 1000:1000. */
 const UID = 1000;

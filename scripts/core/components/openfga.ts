@@ -28,7 +28,7 @@ import {
   type Sizing,
 } from './workload.ts';
 
-/** Official image; v1.18.3 confirmed by its published digest sha256:01a6000a…. */
+/** Official image; the v1.18.3 tag was confirmed from public references pinning it by digest (sha256:01a6000a…). */
 export const OPENFGA_IMAGE = 'docker.io/openfga/openfga:v1.18.3';
 /** The image is built on cgr.dev/chainguard/static, whose non-root user is 65532. */
 const UID = 65532;

@@ -1,7 +1,8 @@
 // The Soma decision policy (Rego v1, the default syntax of OPA 1.x), shipped in the
 // `opa-policy` ConfigMap. Kept as a TypeScript string so the pure core can hand it
-// to the generator without reading files; `opa test` runs it (test/components/opa.test.ts
-// when an `opa` binary is on PATH, and by hand: see OPA_TEST_COMMAND in ../opa.ts).
+// to the generator without reading files. Its tests run with a real OPA: in
+// test/components/opa.test.ts when an `opa` binary is on PATH, and by hand on the
+// generated tree with `opa test -v base/opa/opa-policy base/opa/opa-data`.
 export const SOMA_REGO = `# Soma policy decision point.
 #
 # Consumers ask: POST /v1/data/soma/allow with {"input": {...}} and get

@@ -81,7 +81,9 @@ export function parseYamlStream(text: string, lineCounter?: LineCounter): Parsed
   const list = Array.isArray(docs) ? docs : [];
   return list.map((doc: Document.Parsed, index: number) => {
     const errors = doc.errors.map((e) => e.message);
-    const start = doc.range?.[0] ?? 0;
+    // The document's first content line, not its `---` marker.
+    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const start = contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = text.slice(0, start).split('\n').length;
     return { index, line, value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), errors };
   });

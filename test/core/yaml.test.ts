@@ -3,8 +3,8 @@ import { parseYamlStream, toYaml, toYamlStream } from '../../scripts/core/yaml.t
 
 describe('toYaml', () => {
   it('puts apiVersion, kind and metadata first, name and namespace first in metadata', () => {
-    const text = toYaml({ spec: { a: 1 }, metadata: { labels: { x: 'y' }, namespace: 'ns', name: 'n' }, kind: 'K', apiVersion: 'v1' });
-    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: n\n  namespace: ns\n  labels:\n    x: y\nspec:\n  a: 1\n');
+    const text = toYaml({ spec: { a: 1 }, metadata: { labels: { app: 'web' }, namespace: 'ns', name: 'web' }, kind: 'K', apiVersion: 'v1' });
+    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: web\n  namespace: ns\n  labels:\n    app: web\nspec:\n  a: 1\n');
   });
 
   it('quotes strings that a YAML 1.1 parser would read as booleans or numbers', () => {
@@ -29,7 +29,9 @@ describe('parseYamlStream', () => {
   });
 
   it('treats empty and comment-only documents as empty', () => {
+    // A comment before the first marker belongs to the first document, which is then empty.
     const docs = parseYamlStream('# only a comment\n---\n---\na: 1\n');
-    expect(docs.map((d) => d.value ?? null)).toEqual([null, null, { a: 1 }]);
+    expect(docs.map((d) => d.value ?? null)).toEqual([null, { a: 1 }]);
+    expect(parseYamlStream('# nothing\n').map((d) => d.value ?? null)).toEqual([null]);
   });
 });

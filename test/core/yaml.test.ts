@@ -32,6 +32,6 @@ describe('parseYamlStream', () => {
     // A comment before the first marker belongs to the first document, which is then empty.
     const docs = parseYamlStream('# only a comment\n---\n---\na: 1\n');
     expect(docs.map((d) => d.value ?? null)).toEqual([null, { a: 1 }]);
-    expect(parseYamlStream('# nothing\n').map((d) => d.value ?? null)).toEqual([null]);
+    expect(parseYamlStream('# nothing\n')).toEqual([]);
   });
 });

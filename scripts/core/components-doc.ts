@@ -6,6 +6,7 @@ import { podSpecOf, type KubeObject } from './kube.ts';
 import { ENVIRONMENTS, type Environment } from './names.ts';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.ts';
 import { TIER_WAVE } from './components/types.ts';
+import { listNetworkFlows, renderNetworkFlowTable } from './components/platform.ts';
 
 type Res = { requests?: Record<string, string> };
 
@@ -87,5 +88,9 @@ export function renderComponentsDoc(components: readonly Component[]): string {
     '',
   ];
   for (const c of components) lines.push(...section(c));
+  if (components.some((c) => c.name === 'platform')) {
+    lines.push('## Network flows', '', 'What the NetworkPolicies of `platform` allow (prod; dev also publishes Grafana on its NodePort). Everything else is denied.', '');
+    lines.push(renderNetworkFlowTable(listNetworkFlows('prod')));
+  }
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -1,0 +1,261 @@
+// Vault: the shared secrets service (vault.soma-infra.svc:8200).
+//
+// Two shapes. staging and prod (the base, baseEnvironment 'staging') run a real server
+// from a ConfigMap: integrated raft storage on a PVC, joined over the headless Service,
+// one node in staging and three in prod. A real server starts sealed and uninitialised;
+// an operator initialises it once and unseals every node after each restart (the steps
+// are in docs/operations.md). dev — and only dev — runs `vault server -dev`: in memory,
+// unsealed, with the root token taken from the bootstrap's Secret, as a Deployment with
+// nothing to persist. The dev overlay therefore replaces the StatefulSet, ConfigMap and
+// budget with a Deployment.
+//
+// The image's entrypoint is bypassed (the command is the vault binary): as a non-root
+// user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
+// dropped with every other capability, so the config disables mlock.
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
+import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
+import { NAMESPACE, type Environment } from '../names.ts';
+import type { Component } from './types.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  configMap,
+  container,
+  deployment,
+  emptyDir,
+  env,
+  httpProbe,
+  podDisruptionBudget,
+  secretEnv,
+  service,
+  statefulSet,
+  type Sizing,
+} from './workload.ts';
+
+export const VAULT_IMAGE = 'docker.io/hashicorp/vault:1.21.4';
+
+interface DevProfile {
+  /** The in-memory dev server: one pod, unsealed, nothing persisted. */
+  mode: 'dev';
+  sizing: Sizing;
+}
+
+interface RaftProfile {
+  /** The real server on integrated raft storage. */
+  mode: 'raft';
+  replicas: number;
+  sizing: Sizing;
+  storage: string;
+  /** PodDisruptionBudget and anti-affinity: a drain never takes the quorum. */
+  highAvailability: boolean;
+}
+
+type VaultProfile = DevProfile | RaftProfile;
+
+const PROFILES: Record<Environment, VaultProfile> = {
+  dev: {
+    mode: 'dev',
+    sizing: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  },
+  staging: {
+    mode: 'raft',
+    replicas: 1,
+    sizing: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    storage: '5Gi',
+    highAvailability: false,
+  },
+  prod: {
+    mode: 'raft',
+    replicas: 3,
+    sizing: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    storage: '10Gi',
+    highAvailability: true,
+  },
+};
+
+const NAME = 'vault';
+/** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */
+const UID = 100;
+const GID = 1000;
+const PORT = CONTRACTS.vault.port;
+const CLUSTER_PORT = INTERNAL_PORTS.vault.peer!.find((p) => p.name === 'cluster')!.port;
+const HEADLESS = headlessServiceName(NAME);
+const DEV_ROOT = CONTRACTS.vault.secrets.find((s) => s.environments?.includes('dev'))!;
+const CONFIG_MAP = 'vault-config';
+const CONFIG_FILE = 'vault.hcl';
+const CONFIG_DIR = '/vault/config';
+const DATA_DIR = '/vault/data';
+
+/** The stable DNS name of pod `vault-<ordinal>` behind the headless Service. */
+export function vaultPodHost(ordinal: number): string {
+  return `${NAME}-${ordinal}.${HEADLESS}.${NAMESPACE}.svc.cluster.local`;
+}
+
+/** The API address of every raft node, which each node retries to join until it is part of the cluster. */
+export function raftJoinAddresses(replicas: number): string[] {
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`vault replicas must be a positive integer, got ${replicas}`);
+  return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
+}
+
+/** The server configuration (HCL) of a raft cluster of `replicas` nodes. */
+export function serverConfig(replicas: number): string {
+  const joins = raftJoinAddresses(replicas).flatMap((a) => ['  retry_join {', `    leader_api_addr = "${a}"`, '  }']);
+  return [
+    'ui = true',
+    '# IPC_LOCK is dropped with all other capabilities; raft storage does not need mlock.',
+    'disable_mlock = true',
+    '',
+    'listener "tcp" {',
+    `  address         = "0.0.0.0:${PORT}"`,
+    `  cluster_address = "0.0.0.0:${CLUSTER_PORT}"`,
+    '  # TLS is not terminated here (in-cluster traffic only, limited by the NetworkPolicies).',
+    '  tls_disable     = true',
+    '  telemetry {',
+    '    # Prometheus scrapes /v1/sys/metrics?format=prometheus without a token.',
+    '    unauthenticated_metrics_access = true',
+    '  }',
+    '}',
+    '',
+    'storage "raft" {',
+    `  path = "${DATA_DIR}"`,
+    '  # node_id comes from VAULT_RAFT_NODE_ID (the pod name).',
+    ...joins,
+    '}',
+    '',
+    'telemetry {',
+    '  prometheus_retention_time = "60s"',
+    '  disable_hostname          = true',
+    '}',
+    '',
+  ].join('\n');
+}
+
+// sys/health answers 200 active, 429 standby, 501 uninitialised, 503 sealed.
+/** Ready only when the node can serve: active or an unsealed standby (which forwards to the active node). */
+export const READINESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true';
+/** Alive whenever the process answers: a restart never unseals or initialises a node, it only re-seals it. */
+export const LIVENESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true&sealedcode=204&uninitcode=204';
+
+function probes(): { liveness: V1Probe; readiness: V1Probe } {
+  return {
+    liveness: httpProbe(LIVENESS_PATH, 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 }),
+    readiness: httpProbe(READINESS_PATH, 'http', { periodSeconds: 5, failureThreshold: 2 }),
+  };
+}
+
+const common = env({ VAULT_ADDR: `http://127.0.0.1:${PORT}` });
+const writable = [
+  { name: 'tmp', mountPath: '/tmp' },
+  // The CLI's token helper writes ~/.vault-token when an operator logs in inside the pod.
+  { name: 'home', mountPath: '/home/vault' },
+];
+
+function devContainer(p: DevProfile): V1Container {
+  return container({
+    name: NAME,
+    image: VAULT_IMAGE,
+    command: ['vault'],
+    // -dev-no-store-token: the dev server would otherwise write the root token to a read-only home.
+    args: ['server', '-dev', '-dev-no-store-token', `-dev-listen-address=0.0.0.0:${PORT}`],
+    env: [secretEnv('VAULT_DEV_ROOT_TOKEN_ID', DEV_ROOT.name, 'token'), ...common],
+    ports: [{ name: 'http', containerPort: PORT }],
+    sizing: p.sizing,
+    ...probes(),
+    mounts: writable,
+  });
+}
+
+function serverEnv(): V1EnvVar[] {
+  const self = `$(POD_NAME).${HEADLESS}.${NAMESPACE}.svc.cluster.local`;
+  return [
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ...env({
+      VAULT_RAFT_NODE_ID: '$(POD_NAME)',
+      VAULT_API_ADDR: `http://${self}:${PORT}`,
+      // Cluster (request forwarding, raft) traffic is always TLS, with certificates Vault makes itself.
+      VAULT_CLUSTER_ADDR: `https://${self}:${CLUSTER_PORT}`,
+    }),
+    ...common,
+  ];
+}
+
+function serverContainer(p: RaftProfile): V1Container {
+  return container({
+    name: NAME,
+    image: VAULT_IMAGE,
+    command: ['vault'],
+    args: ['server', `-config=${CONFIG_DIR}/${CONFIG_FILE}`],
+    env: serverEnv(),
+    ports: [
+      { name: 'http', containerPort: PORT },
+      { name: 'cluster', containerPort: CLUSTER_PORT },
+    ],
+    sizing: p.sizing,
+    ...probes(),
+    mounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'config', mountPath: CONFIG_DIR, readOnly: true }, ...writable],
+  });
+}
+
+const scratch = () => [emptyDir('tmp', '64Mi'), emptyDir('home', '1Mi')];
+
+function devServer(p: DevProfile): KubeObject {
+  return deployment({
+    component: NAME,
+    replicas: 1,
+    // In memory: two dev servers side by side would be two different vaults.
+    strategy: 'Recreate',
+    pod: { uid: UID, gid: GID, containers: [devContainer(p)], volumes: scratch() },
+  });
+}
+
+function raftServers(p: RaftProfile, config: string): KubeObject {
+  return statefulSet({
+    component: NAME,
+    replicas: p.replicas,
+    serviceName: HEADLESS,
+    // Every node starts sealed and never becomes ready on its own; ordered start-up would stall.
+    podManagementPolicy: 'Parallel',
+    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    pod: {
+      uid: UID,
+      gid: GID,
+      containers: [serverContainer(p)],
+      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+      antiAffinityFor: p.highAvailability ? NAME : undefined,
+    },
+    volumeClaims: [{ name: 'data', size: p.storage }],
+  });
+}
+
+function build(environment: Environment): KubeObject[] {
+  const p = PROFILES[environment];
+  const contract = service({ component: NAME, ports: [{ name: 'http', port: PORT }] });
+  // Prometheus resolves the headless Service in every environment; raft nodes also find each
+  // other through it. The same in dev, where the cluster port simply has no endpoint.
+  const headless = service({
+    component: NAME,
+    name: HEADLESS,
+    selects: NAME,
+    headless: true,
+    publishNotReadyAddresses: true,
+    ports: [
+      { name: 'http', port: PORT },
+      { name: 'cluster', port: CLUSTER_PORT },
+    ],
+  });
+  if (p.mode === 'dev') return [contract, headless, devServer(p)];
+  const config = serverConfig(p.replicas);
+  const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];
+  if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
+  return objects;
+}
+
+export const vault: Component = {
+  name: NAME,
+  description: 'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
+  tier: 'store',
+  images: [{ role: 'vault server', image: VAULT_IMAGE }],
+  baseEnvironment: 'staging',
+  dashboardUid: 'soma-vault',
+  build,
+};

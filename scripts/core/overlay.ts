@@ -10,9 +10,10 @@ type Obj = Record<string, Value>;
 
 /**
  * Lists whose items kustomize merges by a key (the Kubernetes OpenAPI patch merge
- * keys of the fields our objects use). Every other list is replaced as a whole.
+ * keys of the fields our objects use; ports are keyed by number and protocol
+ * together). Every other list is replaced as a whole.
  */
-function mergeKey(field: string, items: readonly Value[]): string | undefined {
+function mergeKey(field: string, items: readonly Value[]): string[] | undefined {
   const all = (k: string) => items.every((i) => isObj(i) && k in i);
   switch (field) {
     case 'containers':
@@ -20,12 +21,13 @@ function mergeKey(field: string, items: readonly Value[]): string | undefined {
     case 'env':
     case 'volumes':
     case 'imagePullSecrets':
-      return all('name') ? 'name' : undefined;
+      return all('name') ? ['name'] : undefined;
     case 'volumeMounts':
-      return all('mountPath') ? 'mountPath' : undefined;
+      return all('mountPath') ? ['mountPath'] : undefined;
     case 'ports':
-      if (all('containerPort')) return 'containerPort';
-      return all('port') ? 'port' : undefined;
+      if (all('containerPort')) return all('protocol') ? ['containerPort', 'protocol'] : ['containerPort'];
+      if (all('port')) return all('protocol') ? ['port', 'protocol'] : ['port'];
+      return undefined;
     default:
       return undefined;
   }
@@ -53,7 +55,8 @@ function diffValue(field: string, base: Value, target: Value): Value | typeof NO
   if (deepEqual(base, target)) return NO_CHANGE;
   if (isObj(base) && isObj(target)) return diffObject(base, target);
   if (Array.isArray(base) && Array.isArray(target)) {
-    const key = mergeKey(field, base) && mergeKey(field, target);
+    const kb = mergeKey(field, base);
+    const key = kb && deepEqual(kb, mergeKey(field, target)) ? kb : undefined;
     return key ? diffKeyedList(key, base as Obj[], target as Obj[]) : target;
   }
   return target;
@@ -72,14 +75,16 @@ function diffObject(base: Obj, target: Obj): Obj {
   return patch;
 }
 
-function diffKeyedList(key: string, base: Obj[], target: Obj[]): Value | typeof NO_CHANGE {
+function diffKeyedList(keys: string[], base: Obj[], target: Obj[]): Value | typeof NO_CHANGE {
+  const id = (o: Obj): Obj => Object.fromEntries(keys.map((k) => [k, o[k]]));
+  const same = (a: Obj, b: Obj) => keys.every((k) => deepEqual(a[k], b[k]));
   // kustomize moves the items a patch names to the front of the merged list, in the
   // patch's order. So when anything in the list changes, every target item is named
   // (unchanged ones by key only) in target order, which pins the order exactly.
   const items: Obj[] = [];
   let changed = false;
   for (const t of target) {
-    const b = base.find((i) => deepEqual(i[key], t[key]));
+    const b = base.find((i) => same(i, t));
     if (!b) {
       items.push(t);
       changed = true;
@@ -87,17 +92,17 @@ function diffKeyedList(key: string, base: Obj[], target: Obj[]): Value | typeof 
     }
     const d = diffObject(b, t);
     if (Object.keys(d).length) changed = true;
-    items.push({ [key]: t[key], ...d });
+    items.push({ ...id(t), ...d });
   }
   for (const b of base) {
-    if (!target.some((t) => deepEqual(t[key], b[key]))) {
-      items.push({ [key]: b[key], $patch: 'delete' });
+    if (!target.some((t) => same(t, b))) {
+      items.push({ ...id(b), $patch: 'delete' });
       changed = true;
     }
   }
   const sameOrder = deepEqual(
-    base.map((i) => i[key]).filter((k) => target.some((t) => deepEqual(t[key], k))),
-    target.map((i) => i[key]).filter((k) => base.some((b) => deepEqual(b[key], k))),
+    base.filter((b) => target.some((t) => same(t, b))).map(id),
+    target.filter((t) => base.some((b) => same(t, b))).map(id),
   );
   return changed || !sameOrder ? items : NO_CHANGE;
 }

@@ -66,3 +66,17 @@ describe('planOverlay', () => {
     expect(planOverlay([sts(1, {})], [sts(1, {})])).toEqual({ patches: [], added: [], deleted: [] });
   });
 });
+
+describe('Service ports', () => {
+  const svc = (ports: { name: string; port: number }[]): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'vault-headless', namespace: 'soma-infra' },
+    spec: { ports: ports.map((p) => ({ ...p, protocol: 'TCP' })) },
+  });
+
+  it('identifies a deleted port by number and protocol, as kustomize requires', () => {
+    const patch = strategicMergePatch(svc([{ name: 'http', port: 8200 }, { name: 'cluster', port: 8201 }]), svc([{ name: 'http', port: 8200 }]));
+    expect(patch?.spec).toEqual({ ports: [{ port: 8200, protocol: 'TCP' }, { port: 8201, protocol: 'TCP', $patch: 'delete' }] });
+  });
+});

@@ -43,7 +43,8 @@ export const echo: Component = {
           ],
         },
       }),
-      service({ component: 'redis', name: 'echo', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+      // dev also exposes a debug port: its removal elsewhere exercises port deletion in overlays.
+      service({ component: 'redis', name: 'echo', ports: [{ name: 'http', port: 80, targetPort: 'http' }, ...(p.debug ? [{ name: 'debug', port: 9999, targetPort: 9999 }] : [])] }),
     ];
     if (p.pdb) objects.push(podDisruptionBudget('redis', 'echo'));
     return objects;

@@ -31,6 +31,8 @@ export interface RecordedRequest {
 export interface FakeResponse {
   status: number;
   body?: unknown;
+  /** Sent as text/plain instead of JSON (pod logs). */
+  text?: string;
 }
 
 type Verb = 'create' | 'apply' | 'patch' | 'replace' | 'delete';
@@ -189,6 +191,11 @@ export class FakeKube {
       out = status(500, 'InternalError', (e as Error).message);
     }
     rec.status = out.status;
+    if (out.text !== undefined) {
+      res.writeHead(out.status, { 'content-type': 'text/plain' });
+      res.end(out.text);
+      return;
+    }
     res.writeHead(out.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(out.body ?? {}));
   }

@@ -1,0 +1,95 @@
+// Rendering two revisions for real: temporary git repositories with two commits,
+// git worktrees and kustomize.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRenderedDiff } from '../../scripts/adapters/revisions.ts';
+import { UserError } from '../../scripts/core/errors.ts';
+import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters } from './repo.ts';
+
+let repo: string;
+let first: string;
+let second: string;
+
+beforeAll(async () => {
+  repo = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'redis', 'opa']) });
+  first = git(repo, 'rev-parse', 'HEAD').trim();
+  edit(repo, 'base/redis/statefulset-redis.yaml', bumpImage);
+  second = commit(repo, 'bump redis');
+});
+afterAll(() => {
+  if (repo) rmSync(repo, { recursive: true, force: true });
+});
+
+const apps = (r: Awaited<ReturnType<typeof runRenderedDiff>>) => r.report.clusters.flatMap((c) => c.apps);
+
+describe('runRenderedDiff between two commits', () => {
+  it('finds the one changed object, its impact and the file it came from', async () => {
+    const run = await runRenderedDiff(repo, { base: first, head: second });
+    const changed = apps(run).filter((a) => a.status !== 'unchanged');
+    expect(changed.map((a) => a.app)).toEqual(['lab-redis']);
+    const [o] = changed[0]!.objects;
+    expect(o!.ref).toBe('StatefulSet/soma-infra/redis');
+    expect(o!.impacts.map((i) => i.kind)).toEqual(['rollout']);
+    expect(o!.changedSources).toEqual(['base/redis/statefulset-redis.yaml']);
+    expect(o!.patch).toMatch(/^\+\s+image: .*-bumped$/m);
+    expect(run.report.base.sha).toBe(first);
+    expect(run.report.head.sha).toBe(second);
+  });
+
+  it('renders each distinct Application once: unchanged ones are shared between base and head', async () => {
+    const run = await runRenderedDiff(repo, { base: first, head: second });
+    const perSide = apps(run).length;
+    expect(run.stats.requested).toBe(2 * perSide);
+    expect(run.stats.rendered).toBe(perSide + 1);
+    expect(run.stats.shared).toBe(perSide - 1);
+  });
+
+  it('leaves no worktree behind', async () => {
+    await runRenderedDiff(repo, { base: first, head: second });
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports no change between a commit and itself', async () => {
+    const run = await runRenderedDiff(repo, { base: second, head: second });
+    expect(run.report.changed).toBe(false);
+  });
+
+  it('says so when a revision does not exist', async () => {
+    const e = await runRenderedDiff(repo, { base: 'no-such-branch' }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toContain("'no-such-branch'");
+    expect(e.hint).toContain('git fetch');
+  });
+});
+
+describe('runRenderedDiff against the working tree', () => {
+  it('sees uncommitted changes, including a component removed from a cluster', async () => {
+    await setClusters(repo, { lab: clusterYaml('lab', 'dev', ['platform', 'redis']) });
+    try {
+      const run = await runRenderedDiff(repo, { base: 'HEAD' });
+      expect(run.report.head.ref).toBe('working tree');
+      const opa = apps(run).find((a) => a.app === 'lab-opa')!;
+      expect(opa.status).toBe('removed');
+      expect(opa.objects.every((o) => o.impacts.some((i) => i.kind === 'prune'))).toBe(true);
+      const root = apps(run).find((a) => a.app === 'lab-root')!;
+      expect(root.objects.map((o) => `${o.ref} ${o.status}`)).toContain('Application/argocd/lab-opa removed');
+    } finally {
+      git(repo, 'checkout', '-q', '--', '.');
+      git(repo, 'clean', '-qfd');
+    }
+  });
+});
+
+describe('the render cache across runs', () => {
+  it('renders nothing again when nothing changed since the last run', async () => {
+    const cacheDir = join(repo, '.cache', 'render');
+    const cold = await runRenderedDiff(repo, { base: first, head: second, cacheDir });
+    expect(cold.stats.rendered).toBeGreaterThan(0);
+    expect(existsSync(cacheDir)).toBe(true);
+    const warm = await runRenderedDiff(repo, { base: first, head: second, cacheDir });
+    expect(warm.stats.rendered).toBe(0);
+    expect(warm.stats.fromDisk).toBe(cold.stats.rendered);
+    expect(JSON.stringify(warm.report)).toBe(JSON.stringify(cold.report));
+  });
+});

@@ -1,0 +1,115 @@
+// `npm run diff` end to end through the CLI: exit codes, formats, --out and --post
+// (against the fake GitHub API), on a temporary repository with two commits.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/cli.ts';
+import { parseOptions } from '../../scripts/commands/diff.ts';
+import type { Io } from '../../scripts/commands/types.ts';
+import { DIFF_COMMENT_MARKER } from '../../scripts/adapters/github.ts';
+import { startFakeGithub } from './fake-github.ts';
+import { bumpImage, clusterYaml, commit, edit, makeRepo } from './repo.ts';
+
+let repo: string;
+
+beforeAll(async () => {
+  repo = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'redis']) });
+  edit(repo, 'base/redis/statefulset-redis.yaml', bumpImage);
+  commit(repo, 'bump redis');
+});
+afterAll(() => {
+  if (repo) rmSync(repo, { recursive: true, force: true });
+});
+
+async function diff(args: string[], env: Record<string, string> = {}, interactive = false) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { root: repo, cwd: repo, env, interactive, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  const code = await main(['diff', ...args], io);
+  return { code, stdout, stderr };
+}
+
+describe('exit codes', () => {
+  it('1 when the rendered manifests changed, 0 when they did not', async () => {
+    expect((await diff(['--base', 'HEAD~1', '--head', 'HEAD'])).code).toBe(1);
+    expect((await diff(['--base', 'HEAD'])).code).toBe(0);
+  });
+
+  it('2 with a clear message for an unknown revision or a bad flag', async () => {
+    const unknown = await diff(['--base', 'origin/nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("git does not know the revision 'origin/nope'");
+    expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain("unknown --format 'html'");
+    expect((await diff([])).stderr).toContain('--base is required');
+  });
+});
+
+describe('formats and the full diff file', () => {
+  it('prints JSON with --json, and writes the full Markdown to --out', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'reports', 'diff.md');
+    const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--json', '--out', out]);
+    const report = JSON.parse(r.stdout);
+    expect(report.changed).toBe(true);
+    expect(report.totals.objectsChanged).toBe(1);
+    expect(readFileSync(out, 'utf8')).toContain('<details><summary><b>lab-redis</b>');
+  });
+
+  it('defaults to text on a terminal and Markdown otherwise', () => {
+    const io = (interactive: boolean) => ({ root: repo, cwd: repo, env: {}, interactive, stdout: () => {}, stderr: () => {} });
+    expect(parseOptions({ base: 'x' }, io(true)).format).toBe('text');
+    expect(parseOptions({ base: 'x' }, io(false)).format).toBe('markdown');
+  });
+});
+
+describe('--post', () => {
+  const TOKEN = 'ghs_fake';
+  const event = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+    writeFileSync(file, JSON.stringify({ pull_request: { number: 5 } }));
+    return file;
+  };
+
+  it('creates the comment, then updates the same one; other comments are untouched', async () => {
+    const gh = await startFakeGithub({ token: TOKEN, owner: 'soma', repo: 'somastack', pr: 5 });
+    try {
+      gh.comments.push({ id: 1, body: '<!-- sticky:coverage -->\n92%', user: { login: 'other-bot' }, html_url: '' });
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'soma/somastack', GITHUB_EVENT_PATH: event(), GITHUB_API_URL: gh.url };
+      const first = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post'], env);
+      expect(first.code).toBe(1);
+      expect(first.stderr).toContain('created the diff comment on soma/somastack#5');
+      const second = await diff(['--base', 'HEAD~1', '--post'], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/(updated|unchanged) the diff comment/);
+      expect(gh.comments).toHaveLength(2);
+      expect(gh.comments[0]!.body).toBe('<!-- sticky:coverage -->\n92%');
+      expect(gh.comments[1]!.body.startsWith(DIFF_COMMENT_MARKER)).toBe(true);
+      expect(gh.comments[1]!.body).toContain('`working tree`');
+    } finally {
+      await gh.close();
+    }
+  });
+
+  it('without a token: the diff is still printed and saved, and the failure is clear (exit 2)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'diff.md');
+    const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post', '--repo', 'soma/somastack', '--pr', '5', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('### Rendered manifest diff');
+    expect(existsSync(out)).toBe(true);
+    expect(r.stderr).toContain('cannot post the diff comment: --post needs a GitHub token in GITHUB_TOKEN');
+  });
+
+  it('a 403 from GitHub is reported with the permission it needs (exit 2)', async () => {
+    const gh = await startFakeGithub({ token: TOKEN, owner: 'soma', repo: 'somastack', pr: 5 });
+    try {
+      gh.failures.push({ status: 403, message: 'Resource not accessible by integration' });
+      const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post', '--repo', 'soma/somastack', '--pr', '5'], { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('no permission to comment on soma/somastack#5 (403)');
+      expect(r.stderr).toContain('pull-requests: write');
+      expect(gh.comments).toHaveLength(0);
+    } finally {
+      await gh.close();
+    }
+  });
+});

@@ -11,3 +11,6 @@ export type {
 export { HEALTH_STATUSES } from './health/types.ts';
 export { assessHealth, hasHealthCheck, worstHealth } from './health/assess.ts';
 export { allApplicationsOk, summarizeApplications, worstSync } from './health/applications.ts';
+export { renderWaitProgress, waitForApplications, type WaitOptions, type WaitResult } from './health/wait.ts';
+export { renderStatusTable } from './health/render.ts';
+export { summarizeDirect, type DirectCheck } from './health/direct.ts';

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../scripts/cli.ts';
+import type { Io } from '../../scripts/commands/types.ts';
+
+function captureIo(cwd: string): Io & { out: string; err: string } {
+  const io = { root: cwd, cwd, env: {}, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+const LIST = `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {name: postgres, namespace: soma-infra, generation: 2}
+  spec: {replicas: 1}
+  status: {observedGeneration: 1}
+- apiVersion: v1
+  kind: PersistentVolumeClaim
+  metadata: {name: data-postgres-0, namespace: soma-infra}
+  status: {phase: Bound}
+`;
+const CM = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"opa-policy","namespace":"soma-infra"}}`;
+
+describe('npm run health', () => {
+  it('prints each object’s health from YAML Lists and JSON files; exit 1 when one is not Healthy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    writeFileSync(join(dir, 'live.yaml'), LIST);
+    writeFileSync(join(dir, 'cm.json'), CM);
+    const io = captureIo(dir);
+    expect(await main(['health', 'live.yaml', 'cm.json'], io)).toBe(1);
+    expect(io.out).toMatch(/^StatefulSet\/soma-infra\/postgres\s+Progressing\s+Waiting for the StatefulSet spec update to be observed$/m);
+    expect(io.out).toMatch(/^PersistentVolumeClaim\/soma-infra\/data-postgres-0\s+Healthy$/m);
+    expect(io.out).toMatch(/^ConfigMap\/soma-infra\/opa-policy\s+Healthy\s+no check$/m);
+    expect(io.out).toContain('3 objects, 1 not Healthy');
+  });
+
+  it('--json, exit 0 when all are Healthy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    writeFileSync(join(dir, 'cm.json'), CM);
+    const io = captureIo(dir);
+    expect(await main(['health', '--json', 'cm.json'], io)).toBe(0);
+    expect(JSON.parse(io.out).objects).toEqual([{ file: 'cm.json', object: 'ConfigMap/soma-infra/opa-policy', apiVersion: 'v1', builtin: false, status: 'Healthy', message: '' }]);
+  });
+
+  it('exit 2 naming the file and document for unreadable input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'kind: ConfigMap\n---\na: [\n');
+    const io = captureIo(dir);
+    expect(await main(['health', 'bad.yaml', 'missing.yaml'], io)).toBe(2);
+    expect(io.err).toMatch(/bad\.yaml document 1 \(line 1\): not a Kubernetes object/);
+    expect(io.err).toMatch(/bad\.yaml document 2 \(line 3\)/);
+    expect(io.err).toMatch(/missing\.yaml: no such file/);
+  });
+});

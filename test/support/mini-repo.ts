@@ -1,0 +1,49 @@
+// A tiny repository in a temp folder, shaped like the generated tree (clusters/<c>/,
+// apps/<c>/, overlays/dev/<component>/), so live commands can render a desired state with
+// real kustomize without depending on the full generated tree.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { toYaml, toYamlStream } from '../../scripts/core/yaml.ts';
+
+function write(root: string, file: string, text: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+}
+
+function application(name: string, path: string, component: string): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd', labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' } },
+    spec: { project: 'default', source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
+  };
+}
+
+/** Writes cluster `test` (dev) with one Application per component, each deploying `objects[component]`. */
+export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kindName?: string } = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'somastack-mini-'));
+  const components = Object.keys(objects);
+  write(
+    root,
+    'clusters/test/cluster.yaml',
+    toYaml({
+      name: 'test',
+      environment: 'dev',
+      destination: { server: 'https://kubernetes.default.svc' },
+      repository: { url: 'https://github.com/example/repo.git', revision: 'main' },
+      // cluster.yaml requires platform; it gets an Application only when objects are given for it.
+      components: [...new Set(['platform', ...components])],
+      ...(opts.kindName ? { kind: { name: opts.kindName } } : {}),
+    }),
+  );
+  write(root, 'clusters/test/root-app.yaml', toYaml(application('test-root', 'apps/test', 'root')));
+  write(root, 'apps/test/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: components.map((c) => `${c}.yaml`) }));
+  for (const c of components) {
+    write(root, `apps/test/${c}.yaml`, toYaml(application(`test-${c}`, `overlays/dev/${c}`, c)));
+    write(root, `overlays/dev/${c}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['objects.yaml'] }));
+    write(root, `overlays/dev/${c}/objects.yaml`, toYamlStream(objects[c]!));
+  }
+  return root;
+}

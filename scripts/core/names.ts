@@ -84,3 +84,8 @@ export const KIND_PORTS = {
 } as const;
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+// The field manager `drift` uses for its server-side apply dry-runs (never for real writes),
+// and the prefix of the short-lived Jobs and namespaces `smoke` creates.
+export const DRIFT_FIELD_MANAGER = 'somastack-drift';
+export const SMOKE_PREFIX = 'soma-smoke';

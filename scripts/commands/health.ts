@@ -4,28 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, type Problem, UserError } from '../core/errors.ts';
 import { assessHealth, hasHealthCheck, type HealthAssessment } from '../core/health.ts';
-import { isKubeObject, objectRef, type KubeObject } from '../core/kube.ts';
-import { parseYamlStream } from '../core/yaml.ts';
+import { parseObjects } from '../core/drift/input.ts';
+import { objectRef } from '../core/kube.ts';
 import { bool, type Command } from './types.ts';
-
-/** Objects of a file; `kind: List` (what `kubectl get -o yaml` prints) is unpacked. */
-function objectsOf(file: string, text: string, problems: Problem[]): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const doc of parseYamlStream(text)) {
-    if (doc.errors.length) {
-      problems.push({ file, path: `document ${doc.index + 1} (line ${doc.line})`, message: doc.errors[0]! });
-      continue;
-    }
-    const v = doc.value as { kind?: unknown; items?: unknown } | null;
-    if (v === null || v === undefined) continue;
-    const items = v.kind === 'List' || (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) ? (v.items as unknown[]) : [v];
-    items.forEach((item, i) => {
-      if (isKubeObject(item)) out.push(item);
-      else problems.push({ file, path: `document ${doc.index + 1}${items.length > 1 ? ` item ${i + 1}` : ''} (line ${doc.line})`, message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)' });
-    });
-  }
-  return out;
-}
 
 interface Row extends HealthAssessment {
   file: string;
@@ -64,7 +45,7 @@ Examples:
         return undefined;
       });
       if (text === undefined) continue;
-      for (const o of objectsOf(file, text, problems)) {
+      for (const o of parseObjects(file, text, problems)) {
         rows.push({ file, object: objectRef(o), apiVersion: o.apiVersion, builtin: hasHealthCheck(o), ...assessHealth(o) });
       }
     }

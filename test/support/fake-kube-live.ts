@@ -11,6 +11,13 @@ const isMap = (v: unknown): v is Dict => !!v && typeof v === 'object' && !Array.
 // The list map keys of the few list types our fixtures use, as the real OpenAPI declares them.
 const KEYED: Record<string, string[]> = { containers: ['name'], initContainers: ['name'], env: ['name'], volumes: ['name'], volumeMounts: ['mountPath'] };
 
+// Container ports are keyed by containerPort+protocol, a Service's by port+protocol.
+function keysOf(field: string, items: Dict[]): string[] | undefined {
+  if (field === 'ports' && items.length && items.every((p) => 'containerPort' in p)) return ['containerPort', 'protocol'];
+  if (field === 'ports' && items.length && items.every((p) => 'port' in p && 'targetPort' in p)) return ['port', 'protocol'];
+  return KEYED[field];
+}
+
 /** FieldsV1 for an applied object, the way the API server records an Apply manager's fields. */
 export function fieldsV1Of(value: unknown, field = ''): Dict {
   if (isMap(value)) {
@@ -19,7 +26,7 @@ export function fieldsV1Of(value: unknown, field = ''): Dict {
     return out;
   }
   if (Array.isArray(value) && value.every(isMap)) {
-    const keys = field === 'ports' && value.every((p) => 'containerPort' in p) ? ['containerPort', 'protocol'] : KEYED[field];
+    const keys = keysOf(field, value);
     if (!keys) return {};
     const out: Dict = {};
     for (const item of value) {
@@ -37,10 +44,10 @@ function mergeApplied(live: unknown, applied: unknown, field = ''): unknown {
     for (const [k, v] of Object.entries(applied)) out[k] = mergeApplied(live[k], v, k);
     return out;
   }
-  const keys = KEYED[field];
+  const keys = Array.isArray(applied) && applied.every(isMap) ? keysOf(field, applied as Dict[]) : undefined;
   if (keys && Array.isArray(live) && Array.isArray(applied)) {
-    // Keyed lists merge item by item; items only the live object has stay (another manager's).
-    const same = (a: Dict, b: Dict) => keys.every((k) => a[k] === b[k]);
+    // Keyed lists merge item by item (so server defaults such as protocol stay); items only the live object has stay too.
+    const same = (a: Dict, b: Dict) => keys.every((k) => (a[k] ?? (k === 'protocol' ? 'TCP' : undefined)) === (b[k] ?? (k === 'protocol' ? 'TCP' : undefined)));
     const merged = (applied as Dict[]).map((a) => mergeApplied((live as Dict[]).find((l) => same(l, a)), a));
     return [...merged, ...(live as Dict[]).filter((l) => !(applied as Dict[]).some((a) => same(l, a)))];
   }

@@ -17,3 +17,4 @@ export {
   sortDrifts,
 } from './report.ts';
 export { renderChange, renderDriftText } from './render.ts';
+export { parseObjects } from './input.ts';

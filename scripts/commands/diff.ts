@@ -73,6 +73,22 @@ function progress(io: Io): (done: number, total: number) => void {
   };
 }
 
+/**
+ * The diff shows the generated files as they are; when they lag behind the TypeScript
+ * source, say so (it is what `generate --check` fails on in CI) rather than let an empty
+ * diff look like "no change". Never fails the diff.
+ */
+async function warnIfStale(repoRoot: string, io: Io): Promise<void> {
+  try {
+    const [{ loadClusters }, { buildTree }, { compareTree }] = await Promise.all([import('../adapters/inputs.ts'), import('../core/tree.ts'), import('../adapters/tree.ts')]);
+    const c = await compareTree(repoRoot, buildTree(await loadClusters(repoRoot)));
+    const n = c.stale.length + c.missing.length + c.extra.length;
+    if (n) io.stderr(`warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`);
+  } catch {
+    // checking freshness is a courtesy; validate reports a broken source properly
+  }
+}
+
 async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {
   const body = renderMarkdown(run.report, {
     marker: DIFF_COMMENT_MARKER,
@@ -158,6 +174,7 @@ Examples:
       await writeFile(file, formatReport(run.report, outFormat(file), false));
       io.stderr(`wrote the full diff to ${opts.out}\n`);
     }
+    if (opts.head === undefined) await warnIfStale(repoRoot, io);
     const changes = run.report.changed ? 1 : 0;
     if (postProblem) {
       io.stderr(postProblem);

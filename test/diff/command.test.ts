@@ -45,6 +45,26 @@ describe('exit codes', () => {
   });
 });
 
+describe('a generated tree that lags behind its source', () => {
+  it('is pointed out, since the diff shows the files as they are', async () => {
+    const fresh = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform']) });
+    const inFresh = (args: string[]) => {
+      let stderr = '';
+      const io: Io = { root: fresh, cwd: fresh, env: {}, interactive: false, stdout: () => {}, stderr: (t) => void (stderr += t) };
+      return main(['diff', ...args], io).then((code) => ({ code, stderr }));
+    };
+    try {
+      expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
+      writeFileSync(join(fresh, 'clusters', 'lab', 'cluster.yaml'), clusterYaml('lab', 'dev', ['platform', 'redis']));
+      const r = await inFresh(['--base', 'HEAD']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/warning: \d+ generated file\(s\) are out of date .*npm run generate/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('formats and the full diff file', () => {
   it('prints JSON with --json, and writes the full Markdown to --out', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'reports', 'diff.md');

@@ -117,6 +117,15 @@ describe('what the Markdown must say', () => {
     }
   });
 
+  it('an app that cannot be rendered offline but whose inputs changed needs a look by hand', () => {
+    const remote = { ...app('argocd', []), path: 'bootstrap/argocd', remote: true, skipped: 'bootstrap/argocd pulls a remote resource' };
+    const r = buildDiffReport({ base: side([remote], 'main'), head: side([remote], 'head'), changedFiles: ['bootstrap/argocd/patches/argocd-cm.yaml'] });
+    const md = markdown(r);
+    expect(r.changed).toBe(true);
+    expect(md).toContain('inputs changed but were not rendered (bootstrap/argocd pulls a remote resource): review bootstrap/argocd/patches/argocd-cm.yaml by hand');
+    expect(md).toContain('| kind-soma | dev | 0 / 0 / 0 (1 not rendered) |');
+  });
+
   it('no change says so and has no sections', () => {
     const md = markdown(scenarios['no-change']!());
     expect(md).toContain('No changes to the rendered manifests: 3 Applications in 1 cluster compared.');

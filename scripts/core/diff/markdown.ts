@@ -78,7 +78,7 @@ function appOpen(cluster: ClusterDiff, app: AppDiff): string {
   const out = [`<details><summary>${summary}</summary>`, ''];
   out.push(`Cluster \`${cluster.cluster}\`, component \`${app.component}\`, source \`${app.path}\``, '');
   if (app.skipped !== undefined) {
-    out.push(`Not rendered here: ${app.skipped}.`);
+    out.push(`Not rendered: ${app.skipped}.`);
     if (app.changedInputs?.length) out.push(`Changed inputs: ${app.changedInputs.map((f) => `\`${f}\``).join(', ')}`);
     out.push('');
   }

@@ -97,6 +97,9 @@ export function attentionItems(report: DiffReport): Attention[] {
   const items: Attention[] = [];
   for (const c of report.clusters) {
     for (const app of c.apps) {
+      if (app.status === 'not-rendered') {
+        items.push({ severity: 'warning', where: `${c.cluster} · ${app.app}`, message: `inputs changed but were not rendered (${app.skipped ?? 'no reason given'}): review ${app.changedInputs?.join(', ') ?? 'its files'} by hand` });
+      }
       if (app.status === 'removed') {
         items.push({ severity: 'warning', where: `${c.cluster} · ${app.app}`, message: `Application removed: Argo CD prunes its ${plural(app.objects.length, 'object')}` });
       }

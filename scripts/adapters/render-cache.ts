@@ -144,8 +144,10 @@ export async function renderRevisions(revisions: readonly RevisionApps[], opts: 
   const stats: RenderStats = { requested: keyed.flat().length, rendered: 0, fromDisk: 0, shared: 0 };
   const results = new Map<string, Cached>();
   const todo: { root: string; app: AppSource; key: string }[] = [];
+  const queued = new Set<string>();
   for (const k of keyed.flat()) {
-    if (!k.key || results.has(k.key) || todo.some((t) => t.key === k.key)) continue;
+    if (!k.key || results.has(k.key) || queued.has(k.key)) continue;
+    queued.add(k.key);
     const hit = opts.dir ? await readEntry(opts.dir, k.key) : undefined;
     if (hit) {
       results.set(k.key, hit);

@@ -1,0 +1,109 @@
+// The render cache: what a key covers, and that kustomize runs once per distinct render.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type Runner } from '../../scripts/adapters/process.ts';
+import { kustomizeInputs, renderKey, renderRevisions } from '../../scripts/adapters/render-cache.ts';
+import type { AppSource } from '../../scripts/adapters/render.ts';
+
+let root: string;
+const put = (dir: string, path: string, text: string) => {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+};
+const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${value}"\n`;
+const app = (name: string, path: string): AppSource => ({ cluster: 'c', app: name, component: name, path, file: `apps/c/${name}.yaml`, remote: false });
+
+/** Delegates to the real runner and counts kustomize builds. */
+function countingRunner(): Runner & { builds: number } {
+  const r = (async (command, args, options) => {
+    if (args.includes('kustomize') || args[0] === 'build') r.builds++;
+    return runProcess(command, args, options);
+  }) as Runner & { builds: number };
+  r.builds = 0;
+  return r;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'render-cache-'));
+  put(root, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
+  put(root, 'base/x/cm.yaml', cm('x', '1'));
+  put(root, 'unrelated/file.yaml', cm('u', '1'));
+  for (const o of ['a', 'b']) {
+    put(root, `overlays/${o}/extra.conf`, 'a=1\n');
+    put(root, `overlays/${o}/kustomization.yaml`, `resources:\n  - ../../base/x\nconfigMapGenerator:\n  - name: gen\n    files:\n      - extra.conf\nnamePrefix: ${o}-\n`);
+  }
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('kustomizeInputs', () => {
+  it('follows resource folders and generator files outside the kustomization, skips URLs, and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-cache-inputs-'));
+    put(dir, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
+    put(dir, 'base/x/cm.yaml', cm('x', '1'));
+    put(dir, 'shared/extra.conf', 'a=1\n');
+    put(dir, 'shared/other.conf', 'b=1\n');
+    put(dir, 'o/kustomization.yaml', [
+      'resources:',
+      '  - ../base/x',
+      '  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.0/manifests/install.yaml',
+      '  - github.com/org/repo//path?ref=v1',
+      'configMapGenerator:',
+      '  - name: gen',
+      '    files:',
+      '      - extra.conf=../shared/extra.conf',
+      '',
+    ].join('\n'));
+    try {
+      expect(await kustomizeInputs(dir, 'o')).toEqual(['base/x/cm.yaml', 'base/x/kustomization.yaml', 'o/kustomization.yaml', 'shared/extra.conf']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('renderKey', () => {
+  it('changes with any input file, and not with unrelated files', async () => {
+    const before = await renderKey(root, app('a', 'overlays/a'), 'tool');
+    put(root, 'unrelated/file.yaml', cm('u', '2'));
+    expect(await renderKey(root, app('a', 'overlays/a'), 'tool')).toBe(before);
+    put(root, 'overlays/a/extra.conf', 'a=2\n');
+    const after = await renderKey(root, app('a', 'overlays/a'), 'tool');
+    expect(after).not.toBe(before);
+    expect(await renderKey(root, app('a', 'overlays/a'), 'other kustomize')).not.toBe(after);
+    put(root, 'overlays/a/extra.conf', 'a=1\n');
+  });
+});
+
+describe('renderRevisions', () => {
+  it('builds each distinct render once across revisions, then not at all from the cache folder', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'render-cache-rev-'));
+    cpSync(root, other, { recursive: true });
+    put(other, 'overlays/b/kustomization.yaml', 'resources:\n  - ../../base/x\nnamePrefix: changed-\n');
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-dir-'));
+    const apps = [app('a', 'overlays/a'), app('b', 'overlays/b')];
+    const revisions = [
+      { root, apps },
+      { root: other, apps },
+    ];
+    try {
+      const runner = countingRunner();
+      const cold = await renderRevisions(revisions, { runner, dir: cache });
+      expect(runner.builds).toBe(3);
+      expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1 });
+      expect(cold.renders[1]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name)).toEqual(['changed-x']);
+      expect(cold.renders[0]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>'))).toEqual(['b-gen-<hash>', 'b-x']);
+      const warmRunner = countingRunner();
+      const warm = await renderRevisions(revisions, { runner: warmRunner, dir: cache });
+      expect(warmRunner.builds).toBe(0);
+      expect(warm.stats.fromDisk).toBe(3);
+      expect(JSON.stringify(warm.renders)).toBe(JSON.stringify(cold.renders));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});

@@ -127,7 +127,7 @@ describe('KubeClient against the fake API server', () => {
   it('reports an unreachable API server as such, after retrying', async () => {
     await fake.close();
     const client = connectKind(env, 'soma', { retry: { initialDelayMs: 1, maxDelayMs: 2, budgetMs: 20 } });
-    const err = await client.raw('/version').catch((e) => e);
+    const err = (await client.raw('/version').catch((e: unknown) => e)) as KubeApiError;
     expect(err).toBeInstanceOf(KubeApiError);
     expect(err.kind).toBe('unreachable');
     expect(err.message).toMatch(/could not reach the cluster at http:\/\/127\.0\.0\.1:\d+ \(context 'kind-soma'\)/);

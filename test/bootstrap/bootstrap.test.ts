@@ -1,0 +1,396 @@
+// The scenarios of issue 4 against the fakes: a recording runner for docker/kind/kubectl/
+// git and an HTTP server speaking the Kubernetes API, with a virtual clock.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBootstrapCommand } from '../../scripts/commands/bootstrap.ts';
+import { UserError } from '../../scripts/core/errors.ts';
+import type { BootstrapDeps, StepName } from '../../scripts/bootstrap/types.ts';
+import { STEP_NAMES } from '../../scripts/bootstrap/types.ts';
+import { startFakeKube, type FakeKube } from '../support/fake-kube.ts';
+import { captureIo, CHILDREN, fakeMachine, HEAD, makeDeps, makeRepo, simulateCluster, type MachineOptions, type SimOptions } from './harness.ts';
+
+const fakes: FakeKube[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.close()));
+});
+
+const readyNode = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'soma-control-plane' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+
+async function world(o: { machine?: MachineOptions; sim?: SimOptions; interactive?: boolean; answer?: boolean; env?: Record<string, string> } = {}) {
+  const fake = await startFakeKube();
+  fakes.push(fake);
+  simulateCluster(fake, o.sim);
+  const root = makeRepo();
+  const kubeconfig = fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kc-')));
+  const env = { KUBECONFIG: kubeconfig, HOME: root, ...o.env };
+  const machine = fakeMachine({ onCreate: () => fake.put(readyNode), ...o.machine });
+  if (o.machine?.clusters?.includes('soma')) fake.put(readyNode);
+  const io = captureIo(root, env, { interactive: o.interactive, answer: o.answer });
+  return { fake, root, env, machine, io, deps: makeDeps(io, machine) };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+async function bootstrap(w: World, flags: Record<string, string | boolean> = {}, deps: Partial<BootstrapDeps> = {}) {
+  w.io.out.length = 0;
+  w.io.err.length = 0;
+  const values = { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags };
+  const code = await runBootstrapCommand({ values, positionals: [], io: w.io }, { ...w.deps, ...deps });
+  return { code, stdout: w.io.out.join(''), stderr: w.io.err.join('') };
+}
+
+const secretValues = (w: World) =>
+  w.fake.all('Secret').filter((s) => s.metadata.namespace === 'soma-infra').map((s) => [s.metadata.name, s.data] as const).sort();
+
+describe('fresh cluster', () => {
+  it('creates the Kind cluster, installs Argo CD, creates secrets, registers the repo, applies the root app and waits', async () => {
+    const w = await world();
+    const { code, stdout, stderr } = await bootstrap(w);
+    expect(stderr).not.toMatch(/error/);
+    expect(code).toBe(0);
+
+    const create = w.machine.lines().find((l) => l.startsWith('kind create'));
+    expect(create).toBe(`kind create cluster --name soma --config ${w.root}/clusters/kind-soma/kind-config.yaml --wait 0s`);
+    expect(w.machine.lines()).toContain(`kubectl kustomize ${w.root}/bootstrap/argocd`);
+
+    const writes = w.fake.writes.map((x) => `${x.verb} ${x.ref}`);
+    // Phases in order; within the last Argo CD phase objects are applied concurrently.
+    expect(writes.slice(0, 3)).toEqual([
+      'apply Namespace/argocd',
+      'apply CustomResourceDefinition/applications.argoproj.io',
+      'apply CustomResourceDefinition/appprojects.argoproj.io',
+    ]);
+    expect(writes.slice(3, 8).sort()).toEqual([
+      'apply ClusterRole/argocd-server',
+      'apply ConfigMap/argocd/argocd-cm',
+      'apply Deployment/argocd/argocd-repo-server',
+      'apply Deployment/argocd/argocd-server',
+      'apply StatefulSet/argocd/argocd-application-controller',
+    ]);
+    expect(writes.slice(8)).toEqual([
+      'create Namespace/soma-infra',
+      'create Secret/soma-infra/soma-infra-postgres-credentials',
+      'create Secret/soma-infra/soma-infra-vault-dev-root',
+      'create Secret/soma-infra/soma-infra-grafana-admin',
+      'apply Secret/argocd/kind-soma-repository',
+      'apply AppProject/argocd/soma-bootstrap',
+      'apply Application/argocd/kind-soma-root',
+    ]);
+    // A CRD wait separates the phases: nothing else was applied before the CRDs were established.
+    const established = w.fake.requests.findIndex((r) => r.method === 'GET' && r.path.includes('customresourcedefinitions/'));
+    const firstRest = w.fake.requests.findIndex((r) => r.method === 'PATCH' && r.path.includes('argocd-cm'));
+    expect(established).toBeGreaterThan(-1);
+    expect(established).toBeLessThan(firstRest);
+
+    const pg = w.fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')!;
+    const decoded = Object.fromEntries(Object.entries(pg.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    expect(Object.keys(decoded)).toEqual(['username', 'password', 'database']);
+    expect(decoded.password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(stdout + stderr).not.toContain(decoded.password);
+
+    const repo = w.fake.get('v1', 'Secret', 'kind-soma-repository', 'argocd')!;
+    expect(repo.metadata.labels?.['argocd.argoproj.io/secret-type']).toBe('repository');
+    expect(Buffer.from((repo.data as Record<string, string>).url!, 'base64').toString()).toBe('https://github.com/example/somastack.git');
+
+    for (const [i, name] of ['Preflight', 'Kind cluster', 'Argo CD v3.5.3', 'Dev secrets', 'Repository', 'Root application', 'Synced and Healthy', 'Access'].entries()) {
+      expect(stderr).toContain(`[${i + 1}/8] ${name}`);
+    }
+    expect(stderr).toContain("created Kind cluster 'soma' (context kind-soma");
+    expect(stderr).toContain('3 created, 0 kept');
+    expect(stdout).toMatch(/^Bootstrap of kind-soma finished in .*: every Application is Synced and Healthy\./);
+    for (const app of ['kind-soma-root', ...CHILDREN]) expect(stdout).toContain(app);
+    expect(stdout).toContain('Argo CD   http://localhost:18080   (user: admin)');
+    expect(stdout).toContain("kubectl --context kind-soma -n argocd get secret argocd-initial-admin-secret -o 'jsonpath={.data.password}' | base64 -d");
+    expect(stdout).toContain('Grafana   http://localhost:13000');
+  });
+
+  it('reports per-step and per-component timings as JSON', async () => {
+    const w = await world({ sim: { workloadsReadyAfter: 6, appsHealthyAfter: 30 } });
+    const { code, stdout } = await bootstrap(w, { json: true });
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r).toMatchObject({ cluster: 'kind-soma', context: 'kind-soma', ok: true, changed: true });
+    expect(r.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(STEP_NAMES.map((n) => `${n}:ok`));
+    expect(r.steps.find((s: { name: string }) => s.name === 'argocd').durationMs).toBeGreaterThan(0);
+    expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'postgres', 'vault', 'grafana']);
+    for (const c of r.components) {
+      expect(c.timeToHealthyMs).toBeGreaterThan(0);
+      expect(c).toMatchObject({ sync: 'Synced', health: 'Healthy', revision: HEAD.slice(0, 7) });
+    }
+    expect(r.access.argocd.url).toBe('http://localhost:18080');
+  });
+});
+
+describe('existing healthy cluster', () => {
+  it('changes nothing on a re-run, finishes quickly and says so', async () => {
+    const w = await world();
+    expect((await bootstrap(w)).code).toBe(0);
+    const secretsBefore = secretValues(w);
+    const writesBefore = w.fake.writes.length;
+    const start = w.deps.clock.t;
+
+    const { code, stdout } = await bootstrap(w, { json: true });
+    expect(code).toBe(0);
+    const second = w.fake.writes.slice(writesBefore);
+    expect(second.filter((x) => x.changed)).toEqual([]);
+    expect(second.filter((x) => x.verb === 'create')).toEqual([]);
+    expect(w.machine.lines().filter((l) => l.startsWith('kind create'))).toHaveLength(1);
+    expect(secretValues(w)).toEqual(secretsBefore);
+    const r = JSON.parse(stdout);
+    expect(r.changed).toBe(false);
+    expect(r.steps.filter((s: { changed: boolean }) => s.changed)).toEqual([]);
+    expect(w.deps.clock.t - start).toBeLessThan(10_000);
+
+    const text = await bootstrap(w);
+    expect(text.stdout).toMatch(/^Nothing to change: kind-soma was already bootstrapped and every Application is Synced and Healthy/);
+    expect(text.stderr).toContain("reused Kind cluster 'soma'");
+    expect(text.stderr).toContain('already installed (8 unchanged)');
+    expect(text.stderr).toContain('0 created, 3 kept');
+  });
+});
+
+describe('interrupted after each step', () => {
+  for (const step of STEP_NAMES.slice(0, -1)) {
+    it(`resumes and converges after an interruption following '${step}'`, async () => {
+      const w = await world();
+      const interrupt = (s: StepName) => {
+        if (s === step) throw new UserError('interrupted (Ctrl-C)');
+      };
+      const first = await bootstrap(w, {}, { afterStep: interrupt });
+      expect(first.code).toBe(2);
+      expect(first.stderr).toContain('interrupted (Ctrl-C)');
+      const secretsAfterFirst = secretValues(w);
+
+      const second = await bootstrap(w);
+      expect(second.stderr).not.toMatch(/error/);
+      expect(second.code).toBe(0);
+      expect(w.machine.lines().filter((l) => l.startsWith('kind create'))).toHaveLength(1);
+      // Secrets made before the interruption are kept, never rotated.
+      for (const [name, data] of secretsAfterFirst) expect(secretValues(w).find(([n]) => n === name)?.[1]).toEqual(data);
+      expect(secretValues(w)).toHaveLength(3);
+      expect(w.fake.get('argoproj.io/v1alpha1', 'Application', 'kind-soma-root', 'argocd')).toBeDefined();
+    });
+  }
+});
+
+describe('Argo CD slow to start', () => {
+  it('waits, showing what it waits on, until the workloads have rolled out', async () => {
+    const w = await world({ sim: { workloadsReadyAfter: 40 } });
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/waiting for Argo CD's 3 workloads to roll out: Deployment argocd-server: Progressing: Waiting for the controller/);
+    expect(stderr).toMatch(/installed \(8 created\); 3 workloads ready \(\d+\.\ds\)/);
+  });
+
+  it('times out naming each workload that is not ready and why', async () => {
+    const w = await world({ sim: { workloadsReadyAfter: 1_000_000 } });
+    const { code, stderr } = await bootstrap(w, { timeout: '30s' });
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: Argo CD v3.5.3: timed out after 30.0s waiting for Argo CD's 3 workloads to roll out; not ready:");
+    expect(stderr).toContain('  - Deployment argocd-server: Progressing: Waiting for the controller to observe generation 1 (observed 0)');
+    expect(stderr).toContain('  - StatefulSet argocd-application-controller: Progressing');
+    expect(stderr).toContain('fix: kubectl --context kind-soma -n argocd get pods');
+    expect(w.fake.writes.some((x) => x.ref.startsWith('Secret/'))).toBe(false);
+  });
+});
+
+describe('a child Application Degraded', () => {
+  it('fails fast after the grace period with the resource and Argo CD message', async () => {
+    const w = await world({ sim: { degraded: { app: 'kind-soma-postgres', message: 'back-off 5m0s restarting failed container' } } });
+    const start = w.deps.clock.t;
+    const { code, stderr } = await bootstrap(w, { json: true });
+    expect(code).toBe(1);
+    expect(w.deps.clock.t - start).toBeLessThan(3 * 60_000);
+    expect(stderr).toContain('error: Synced and Healthy: Degraded for longer than 1m00s:');
+    expect(stderr).toContain('kind-soma-postgres: Synced/Degraded');
+    expect(stderr).toContain('kind-soma-postgres › StatefulSet soma-infra/postgres: Synced/Degraded — back-off 5m0s restarting failed container');
+    expect(stderr.slice(stderr.indexOf('error:'))).not.toContain('kind-soma-root: Synced/Degraded');
+  });
+
+  it('does not let a Healthy root hide a child that was never created', async () => {
+    const w = await world();
+    // Argo CD never creates vault's Application, yet the root reports it as a Healthy resource.
+    const original = w.fake.put.bind(w.fake);
+    w.fake.put = (o) => (o.kind === 'Application' && o.metadata.name === 'kind-soma-vault' ? o : original(o));
+    const { code, stderr } = await bootstrap(w, { timeout: '1m' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('kind-soma-vault: not created yet (the root Application creates it)');
+  });
+});
+
+describe('the API server returns 503, then recovers', () => {
+  it('retries with backoff and completes', async () => {
+    const w = await world();
+    let failures = 0;
+    w.fake.fault((r) => (r.path.startsWith('/api') && failures < 6 ? (failures++, { status: 503, body: { message: 'apiserver not ready' } }) : undefined));
+    const { code } = await bootstrap(w);
+    expect(code).toBe(0);
+    expect(w.fake.requests.filter((r) => r.status === 503)).toHaveLength(6);
+  });
+
+  it('fails at once on a permanent error (403) with the reason', async () => {
+    const w = await world();
+    w.fake.fault((r) => (r.method === 'POST' && r.path.includes('/secrets') ? { status: 403, body: { reason: 'Forbidden', message: 'secrets is forbidden: User "dev" cannot create resource' } } : undefined));
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(2);
+    expect(stderr).toContain("error: Dev secrets: no permission to create Secret/soma-infra/soma-infra-postgres-credentials on context 'kind-soma': secrets is forbidden");
+    expect(w.fake.requests.filter((r) => r.method === 'POST' && r.path.includes('/secrets'))).toHaveLength(1);
+  });
+});
+
+describe('wrong kube context', () => {
+  it('never talks to another cluster when the Kind context is missing', async () => {
+    const prod = await startFakeKube();
+    fakes.push(prod);
+    const w = await world({ machine: { clusters: ['soma'] } });
+    const file = prod.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kc-')), { context: 'prod', current: 'prod' });
+    w.io.env.KUBECONFIG = file;
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(2);
+    expect(w.machine.lines()).toContain('kind export kubeconfig --name soma');
+    expect(stderr).toContain(`error: Kind cluster: no kubeconfig context 'kind-soma' in ${file}`);
+    expect(prod.requests).toEqual([]);
+    expect(w.fake.requests).toEqual([]);
+  });
+
+  it('refuses a kind-soma context whose API server is not local', async () => {
+    const w = await world({ machine: { clusters: ['soma'] } });
+    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'config'), JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'kind-soma',
+      clusters: [{ name: 'kind-soma', cluster: { server: 'https://prod.example.com:6443' } }],
+      users: [{ name: 'kind-soma', user: { token: 't' } }],
+      contexts: [{ name: 'kind-soma', context: { cluster: 'kind-soma', user: 'kind-soma' } }],
+    }));
+    w.io.env.KUBECONFIG = join(dir, 'config');
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(2);
+    expect(stderr).toContain("refusing to use context 'kind-soma': its API server https://prod.example.com:6443 is not on this machine");
+    expect(w.fake.requests).toEqual([]);
+  });
+
+  it('refuses a cluster that is not a local Kind cluster', async () => {
+    const w = await world();
+    await expect(bootstrap(w, { cluster: 'prod' })).rejects.toThrow(/bootstrap is for local Kind clusters, and 'prod' is not one/);
+    expect(w.machine.calls).toEqual([]);
+  });
+});
+
+describe('preflight', () => {
+  it('stops before touching anything when Docker is not running, with the fix', async () => {
+    const w = await world({ machine: { docker: 'down' } });
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: Preflight: preflight found 1 problem(s):');
+    expect(stderr).toContain('the Docker daemon is not reachable: Cannot connect to the Docker daemon');
+    expect(stderr).toContain('fix: start Docker Desktop (or `sudo systemctl start docker`)');
+    expect(w.machine.lines().some((l) => l.startsWith('kind create') || l.startsWith('kind get'))).toBe(false);
+    expect(w.fake.requests).toEqual([]);
+  });
+
+  it('reports every problem at once: no Docker, missing kind, a port in use', async () => {
+    const w = await world({ machine: { docker: 'missing', kind: 'missing' } });
+    const { code, stderr } = await bootstrap(w, {}, { portFree: async (port) => port !== 18080 });
+    expect(code).toBe(2);
+    expect(stderr).toContain('preflight found 3 problem(s)');
+    expect(stderr).toContain('docker is not installed');
+    expect(stderr).toContain('kind is not installed');
+    expect(stderr).toContain('fix: run `npm run bootstrap -- --install-tools`');
+    expect(stderr).toContain('host port 127.0.0.1:18080 (published by the Kind config) is already in use');
+  });
+
+  it('does not install missing kind without --install-tools when nobody can be asked', async () => {
+    let installs = 0;
+    const w = await world({ machine: { kind: 'missing' } });
+    const { code } = await bootstrap(w, {}, { installTool: async () => `${++installs}` });
+    expect(code).toBe(2);
+    expect(installs).toBe(0);
+  });
+
+  it('installs pinned kind into .tools/bin with --install-tools, then uses it', async () => {
+    const w = await world({ machine: { kind: 'missing' } });
+    const installed: string[] = [];
+    const { code, stderr } = await bootstrap(w, { 'install-tools': true }, {
+      installTool: async (name) => {
+        installed.push(name);
+        return join(w.root, '.tools', 'bin', name);
+      },
+    });
+    expect(code).toBe(0);
+    expect(installed).toEqual(['kind']);
+    expect(stderr).toContain('installed kind v0.33.0 into .tools/bin');
+    const create = w.machine.calls.find((c) => c.args[0] === 'create')!;
+    expect(create.command).toBe(join(w.root, '.tools', 'bin', 'kind'));
+  });
+
+  it('asks before installing on a terminal', async () => {
+    const w = await world({ machine: { kind: 'old' }, interactive: true, answer: true });
+    const installed: string[] = [];
+    const { code } = await bootstrap(w, {}, { installTool: async (name) => (installed.push(name), join(w.root, '.tools', 'bin', name)) });
+    expect(code).toBe(0);
+    expect(installed).toEqual(['kind']);
+  });
+
+  it('warns when HEAD is not pushed, and waits for the pushed revision', async () => {
+    const pushed = 'b'.repeat(40);
+    const w = await world({ machine: { remoteHead: pushed }, sim: { revision: pushed } });
+    const { code, stderr } = await bootstrap(w);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`2 commit(s) on HEAD (aaaaaaa) are not pushed: Argo CD will sync 'main' at bbbbbbb, not what is checked out`);
+    expect(stderr).toContain('fix: git push origin HEAD:main');
+    expect(stderr).toMatch(/1 warning\(s\):\n  ! 2 commit\(s\) on HEAD/);
+  });
+
+  it('keeps waiting while Argo CD reports another revision', async () => {
+    const w = await world({ sim: { revision: 'c'.repeat(40) } });
+    const { code, stderr } = await bootstrap(w, { timeout: '40s' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('kind-soma-root: Synced/Healthy at ccccccc, waiting for aaaaaaa');
+  });
+});
+
+describe('--dry-run', () => {
+  it('prints what would be created and applied, touching nothing', async () => {
+    const w = await world();
+    const { code, stdout } = await bootstrap(w, { 'dry-run': true });
+    expect(code).toBe(0);
+    expect(w.fake.requests).toEqual([]);
+    expect(w.machine.lines().some((l) => l.startsWith('kind create'))).toBe(false);
+    expect(stdout).toContain('Dry run: nothing is created or applied.');
+    expect(stdout).toContain(`create: kind create cluster --name soma --config ${w.root}/clusters/kind-soma/kind-config.yaml --wait 0s`);
+    expect(stdout).toContain('server-side apply of 8 objects (namespaces, then 2 CRDs, then the rest)');
+    expect(stdout).toContain('Secret/soma-infra/soma-infra-postgres-credentials  keys: username, password, database');
+    expect(stdout).toContain('apply clusters/kind-soma/root-app.yaml: AppProject/argocd/soma-bootstrap, Application/argocd/kind-soma-root');
+    expect(stdout).toContain('credentials: none (public repository)');
+  });
+
+  it('names where a token would come from, never the token', async () => {
+    const w = await world({ env: { GITHUB_TOKEN: 'ghp_secret_value_123' } });
+    const { stdout } = await bootstrap(w, { 'dry-run': true, json: true });
+    expect(JSON.parse(stdout).repository.credentials).toBe('username and token from GITHUB_TOKEN');
+    expect(stdout).not.toContain('ghp_secret_value_123');
+  });
+});
+
+describe('private repository', () => {
+  it('stores the token from the environment in the repository Secret, never in the output', async () => {
+    const w = await world({ env: { GIT_TOKEN: 'tok-123-secret' } });
+    const { code, stdout, stderr } = await bootstrap(w);
+    expect(code).toBe(0);
+    const repo = w.fake.get('v1', 'Secret', 'kind-soma-repository', 'argocd')!;
+    const data = Object.fromEntries(Object.entries(repo.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    expect(data).toMatchObject({ username: 'x-access-token', password: 'tok-123-secret' });
+    expect(stdout + stderr).not.toContain('tok-123-secret');
+    expect(stderr).toContain('with a token from GIT_TOKEN');
+
+    // A later run without the token keeps the stored credentials instead of stripping them.
+    delete w.io.env.GIT_TOKEN;
+    const again = await bootstrap(w);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already registered with credentials (kept; set GIT_TOKEN to replace them)');
+    expect(w.fake.get('v1', 'Secret', 'kind-soma-repository', 'argocd')!.data).toEqual(repo.data);
+  });
+});

@@ -28,7 +28,9 @@ function requestsOf(container: Record<string, any>): Requests {
   return { cpu: q(r.cpu), memory: q(r.memory) };
 }
 
-const add = (a: Requests, b: Requests): Requests => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
+// CPU in cores as decimals: round to a micro-core so that 0.1 + 0.2 adds up to 0.3.
+const cores = (n: number) => Math.round(n * 1e6) / 1e6;
+const add = (a: Requests, b: Requests): Requests => ({ cpu: cores(a.cpu + b.cpu), memory: a.memory + b.memory });
 const max = (a: Requests, b: Requests): Requests => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) });
 const ZERO: Requests = { cpu: 0, memory: 0 };
 
@@ -67,7 +69,7 @@ export function workloadRequests(o: KubeObject): (Requests & { pods: number }) |
   if (!pod) return undefined;
   const pods = podCount(o);
   const one = podRequests(pod.spec);
-  return { cpu: one.cpu * pods, memory: one.memory * pods, pods };
+  return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
 }
 
 export interface BudgetGroup {
@@ -84,14 +86,14 @@ export function buildBudget(cluster: ClusterConfig, groups: readonly BudgetGroup
       const w = workloadRequests(o);
       if (!w) continue;
       const row = rows.get(g.component) ?? { component: g.component, note: g.note, cpu: 0, memory: 0, pods: 0 };
-      row.cpu += w.cpu;
+      row.cpu = cores(row.cpu + w.cpu);
       row.memory += w.memory;
       row.pods += w.pods;
       rows.set(g.component, row);
     }
   }
   const list = [...rows.values()].sort((a, b) => a.component.localeCompare(b.component));
-  const total = list.reduce((t, r) => ({ cpu: t.cpu + r.cpu, memory: t.memory + r.memory }), ZERO);
+  const total = list.reduce(add, ZERO);
   const table: BudgetTable = { cluster: cluster.name, rows: list, total };
   const findings: Finding[] = [];
   if (cluster.budget) {

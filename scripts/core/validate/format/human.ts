@@ -38,8 +38,8 @@ function counts(r: Report): string {
 }
 
 export function renderBudgetTable(t: BudgetTable): string {
-  const rows = t.rows.map((r) => [r.component + (r.note ? ` (${r.note})` : ''), formatCpu(round(r.cpu)), formatMemory(r.memory), String(r.pods)]);
-  rows.push(['total', formatCpu(round(t.total.cpu)), formatMemory(t.total.memory), String(t.rows.reduce((n, r) => n + r.pods, 0))]);
+  const rows = t.rows.map((r) => [r.component + (r.note ? ` (${r.note})` : ''), formatCpu(r.cpu), formatMemory(r.memory), String(r.pods)]);
+  rows.push(['total', formatCpu(t.total.cpu), formatMemory(t.total.memory), String(t.rows.reduce((n, r) => n + r.pods, 0))]);
   if (t.budget) {
     const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '-');
     rows.push([`budget (${t.budget.source})`, formatCpu(t.budget.cpu), formatMemory(t.budget.memory), '']);
@@ -50,9 +50,6 @@ export function renderBudgetTable(t: BudgetTable): string {
   const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd();
   return [`budget ${t.cluster}:`, line(head), ...rows.map(line)].join('\n');
 }
-
-// Millicore precision: sums of decimal requests would otherwise print as 2999m.
-const round = (cpu: number) => Math.round(cpu * 1000) / 1000;
 
 function legend(findings: readonly Finding[]): string[] {
   const fired = new Set(findings.map((f) => f.rule));

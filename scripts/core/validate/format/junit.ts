@@ -19,6 +19,8 @@ interface Case {
   classname: string;
   failures: Finding[];
   notes: Finding[];
+  /** Not checked, and why (a remote source). */
+  skipped?: string;
 }
 
 function describe(f: Finding): string {
@@ -66,6 +68,7 @@ function stageCases(r: Report): Map<string, Map<string, Case>> {
       (f.severity === 'error' || r.strict ? c.failures : c.notes).push(f);
       cases.set(name, c);
     }
+    if (stage === 'render') for (const s of r.skipped) cases.set(s.what, { name: s.what, classname: stage, failures: [], notes: [], skipped: s.reason });
     if (!cases.size) cases.set(stage, { name: `${stage} checks`, classname: stage, failures: [], notes: [] });
     suites.set(stage, cases);
   }
@@ -74,8 +77,9 @@ function stageCases(r: Report): Map<string, Map<string, Case>> {
 
 function renderCase(c: Case): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}"`;
-  if (!c.failures.length && !c.notes.length) return `${open}/>`;
+  if (!c.failures.length && !c.notes.length && !c.skipped) return `${open}/>`;
   const body: string[] = [];
+  if (c.skipped) body.push(`      <skipped message="${escapeXml(c.skipped)}"/>`);
   for (const f of c.failures) body.push(`      <failure type="${escapeXml(f.rule)}" message="${escapeXml(`${f.rule}: ${f.message}`)}">${escapeXml(describe(f))}</failure>`);
   if (c.notes.length) body.push(`      <system-out>${escapeXml(c.notes.map((f) => `warning ${describe(f)}`).join('\n\n'))}</system-out>`);
   return [`${open}>`, ...body, '    </testcase>'].join('\n');
@@ -88,9 +92,10 @@ export function renderJunit(r: Report): string {
   const suites = all.map(([name, cases]) => {
     const list = [...cases.values()].sort((a, b) => a.name.localeCompare(b.name));
     const fails = list.filter((c) => c.failures.length).length;
+    const skipped = list.filter((c) => c.skipped).length;
     tests += list.length;
     failures += fails;
-    return [`  <testsuite name="${escapeXml(name)}" tests="${list.length}" failures="${fails}" errors="0" skipped="0">`, ...list.map(renderCase), '  </testsuite>'].join('\n');
+    return [`  <testsuite name="${escapeXml(name)}" tests="${list.length}" failures="${fails}" errors="0" skipped="${skipped}">`, ...list.map(renderCase), '  </testsuite>'].join('\n');
   });
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="somastack validate" tests="${tests}" failures="${failures}" errors="0">`, ...suites, '</testsuites>', ''].join('\n');
 }

@@ -1,0 +1,128 @@
+// The repository pipeline on small repositories in temp folders: real cluster.yaml
+// loading, real Application listing and real kustomize; only the generator (whose
+// output depends on the real components) is replaced.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../scripts/core/errors.ts';
+import { type RepositoryDeps, defaultDeps, runRepository } from '../../scripts/commands/validate/repository.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { exitCode } from '../../scripts/core/validate/report.ts';
+import { toYaml } from '../../scripts/core/yaml.ts';
+import { writeMiniRepo } from '../support/mini-repo.ts';
+import { byRule, clone, fixtureObjects } from './helpers.ts';
+
+const compliant = fixtureObjects('policy/compliant.yaml').filter((o) => !o.apiVersion.startsWith('argoproj.io'));
+
+function write(root: string, file: string, text: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+}
+
+/** The generator's view: these files are planned, and compareTree reports what the test says. */
+function deps(diff: Partial<{ stale: string[]; missing: string[]; extra: string[] }> = {}, over: Partial<RepositoryDeps> = {}): RepositoryDeps {
+  return {
+    ...defaultDeps,
+    buildTree: () => new Map([['overlays/dev/redis/objects.yaml', '']]),
+    compareTree: async () => ({ stale: [], missing: [], extra: [], ...diff }),
+    ...over,
+  };
+}
+
+const opts = { strict: false, policy: true, concurrency: 2 };
+
+describe('validate (repository)', () => {
+  it('renders every Application and checks what it renders, naming cluster/application and the generated file', async () => {
+    const redis = clone(compliant);
+    (redis.find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0].resourcez = {};
+    const root = writeMiniRepo({ redis });
+    // Files named by the generator's convention (<kind>-<name>.yaml) are attributed to the object.
+    const planned = new Map([['base/redis/deployment-web.yaml', ''], ['overlays/dev/redis/patches/deployment-web.yaml', '']]);
+    const report = await runRepository(root, opts, deps({}, { buildTree: () => planned }));
+    expect(report.counts).toMatchObject({ clusters: 1, applications: 2, objects: redis.length + 2 });
+    const typo = byRule(report.findings, 'SCHEMA-UNKNOWN-FIELD');
+    expect(typo.map((f) => [f.file, f.sources, f.object?.name, f.pointer, f.origins])).toEqual([
+      ['base/redis/deployment-web.yaml', [...planned.keys()], 'web', '/spec/template/spec/containers/0/resourcez', ['test/test-redis']],
+    ]);
+    // The mini repository's Applications use the 'default' project and sync by hand: the Argo CD rules catch both.
+    expect(byRule(report.findings, 'SOMA-ARGOCD-PROJECT').map((f) => f.object?.name).sort()).toEqual(['test-redis', 'test-root']);
+    expect(byRule(report.findings, 'SOMA-ARGOCD-SYNC')).toHaveLength(2);
+    // And it has neither a default-deny NetworkPolicy nor the redis Service of the contract.
+    expect(byRule(report.findings, 'SOMA-SERVICE-CONTRACT').map((f) => [f.file, f.message])).toEqual([
+      ['overlays/dev/redis', "component 'redis' renders no Service redis in soma-infra (contract redis.soma-infra:6379)"],
+    ]);
+    expect(byRule(report.findings, 'SOMA-NETWORK-POLICY').length).toBeGreaterThan(0);
+    expect(exitCode(report)).toBe(1);
+  });
+
+  it('lists stale, missing and extra generated files', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    const report = await runRepository(root, opts, deps({ stale: ['overlays/dev/redis/objects.yaml'], missing: ['base/redis/kustomization.yaml'], extra: ['overlays/dev/old/kustomization.yaml'] }));
+    expect(report.findings.filter((f) => f.stage === 'freshness').map((f) => [f.rule, f.file])).toEqual([
+      ['GENERATED-MISSING', 'base/redis/kustomization.yaml'],
+      ['GENERATED-EXTRA', 'overlays/dev/old/kustomization.yaml'],
+      ['GENERATED-STALE', 'overlays/dev/redis/objects.yaml'],
+    ]);
+  });
+
+  it('reports a kustomize failure with the overlay path and still checks the other Applications', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant), kafka: clone(compliant) });
+    write(root, 'overlays/dev/kafka/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['missing.yaml'] }));
+    const report = await runRepository(root, opts, deps());
+    const failed = byRule(report.findings, 'RENDER-KUSTOMIZE');
+    expect(failed.map((f) => f.file)).toEqual(['overlays/dev/kafka']);
+    expect(failed[0]!.message).toMatch(/^kustomize build failed: .*missing\.yaml/);
+    expect(report.checked.filter((c) => c.origin === 'test/test-redis')).toHaveLength(compliant.length);
+  });
+
+  it('reports a remote source as skipped, never as passed, without fetching it', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant), grafana: [] });
+    write(root, 'overlays/dev/grafana/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['https://example.invalid/install.yaml'] }));
+    const report = await runRepository(root, opts, deps());
+    expect(report.skipped).toEqual([{ what: 'test/test-grafana (overlays/dev/grafana)', reason: expect.stringContaining('remote') }]);
+    expect(report.findings.filter((f) => f.stage === 'render')).toEqual([]);
+  });
+
+  it('counts Argo CD from its local patches in the budget table, and fails when over budget', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    write(root, 'clusters/test/cluster.yaml', toYaml({
+      name: 'test', environment: 'dev', destination: { server: 'https://kubernetes.default.svc' },
+      repository: { url: 'https://github.com/example/repo.git', revision: 'main' }, components: ['platform', 'redis'],
+      argocd: { selfManaged: true }, budget: { cpu: '1', memory: '1Gi' },
+    }));
+    const patch = (name: string, cpu: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { spec: { containers: [{ name, resources: { requests: { cpu, memory: '256Mi' } } }] } } } });
+    write(root, 'bootstrap/argocd/patches/deployment-argocd-server.yaml', toYaml(patch('argocd-server', '400m')));
+    write(root, 'bootstrap/argocd/patches/deployment-argocd-repo-server.yaml', toYaml(patch('argocd-repo-server', '300m')));
+    write(root, 'bootstrap/argocd/patches/configmap-argocd-cm.yaml', toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } }));
+    const report = await runRepository(root, opts, deps());
+    const table = report.budgets[0]!;
+    expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([['argocd', 0.7, 2], ['redis', 0.65, 3]]);
+    expect(table.rows[0]!.note).toBe('from bootstrap/argocd/patches, upstream install not rendered');
+    expect(byRule(report.findings, 'SOMA-BUDGET').map((f) => [f.file, f.pointer])).toEqual([['clusters/test/cluster.yaml', '/budget/cpu']]);
+  });
+
+  it('stops after the inputs when a cluster.yaml is invalid, with every problem', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    write(root, 'clusters/test/cluster.yaml', 'name: test\nenvironment: qa\ncomponents: [platform]\ncolour: blue\n');
+    const report = await runRepository(root, opts, deps());
+    expect(report.findings.map((f) => [f.rule, f.pointer]).sort()).toEqual([
+      ['INPUT-CLUSTER', '/colour'],
+      ['INPUT-CLUSTER', '/destination'],
+      ['INPUT-CLUSTER', '/environment'],
+      ['INPUT-CLUSTER', '/repository'],
+    ]);
+    expect(report.counts.applications).toBe(0);
+  });
+
+  it('narrows to one cluster, and refuses an unknown one', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    expect((await runRepository(root, { ...opts, cluster: 'test' }, deps())).counts.clusters).toBe(1);
+    await expect(runRepository(root, { ...opts, cluster: 'nope' }, deps())).rejects.toThrow(UserError);
+  });
+
+  it('cannot run without kustomize: the error propagates (exit 2), it is not a finding', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    const noTool = deps({}, { renderApps: async () => { throw new UserError('neither kustomize nor kubectl was found on PATH'); } });
+    await expect(runRepository(root, opts, noTool)).rejects.toThrow('neither kustomize nor kubectl');
+  });
+});

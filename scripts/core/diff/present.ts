@@ -2,7 +2,8 @@
 import type { AppDiff, ClusterDiff, DiffReport, Impact, ObjectDiff, Severity } from './types.ts';
 
 export function revisionLabel(side: { ref: string; sha?: string }): string {
-  return side.sha ? `${side.ref} (${side.sha.slice(0, 7)})` : side.ref;
+  if (!side.sha) return side.ref;
+  return side.sha.startsWith(side.ref) ? side.sha.slice(0, 7) : `${side.ref} (${side.sha.slice(0, 7)})`;
 }
 
 export function lines(added: number, removed: number): string {

@@ -1,0 +1,156 @@
+// The real thing: a Kind cluster, Argo CD and every shared component, driven through the
+// same commands a person runs. Needs a Docker daemon and network access; where `docker
+// info` fails the whole suite is reported as skipped (never as passed).
+//
+//   npm run test:e2e                      creates kind-soma, checks it, deletes it
+//   SOMA_E2E_KEEP=1 npm run test:e2e      leaves the cluster running afterwards
+//   SOMA_E2E_REUSE_CLUSTER=1 …            allows starting from an existing Kind cluster 'soma'
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationName, rootApplicationName } from '../../scripts/core/argocd.ts';
+import { summarizeApplications } from '../../scripts/core/health.ts';
+import { connectKind, type KubeClient } from '../../scripts/adapters/kube.ts';
+import { loadCluster } from '../../scripts/adapters/inputs.ts';
+import { localTool } from '../../scripts/adapters/tools.ts';
+import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REPORTS = join(ROOT, 'reports', 'e2e');
+const CLUSTER = process.env.SOMA_E2E_CLUSTER ?? 'kind-soma';
+
+const docker = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 });
+const dockerOk = docker.status === 0;
+if (!dockerOk) {
+  process.stderr.write('\ne2e: SKIPPED — `docker info` failed, so there is no Docker daemon to run Kind on. ' + 'The real-cluster suite runs on machines with Docker and in the e2e GitHub Actions workflow.\n\n');
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+}
+
+/** Runs a project command the way `npm run <cmd> --` does; progress goes straight to this terminal. */
+function cli(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: process.env.CI ?? '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 40 * 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '' };
+}
+
+async function kubectl(...args: string[]): Promise<void> {
+  const bin = (await localTool(ROOT, 'kubectl')) ?? 'kubectl';
+  const r = spawnSync(bin, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} exited with ${r.status}`);
+}
+
+/** What Argo CD and the pods looked like at the end, for the artifact (the cluster is deleted next). */
+async function dumpClusterState(context: string): Promise<void> {
+  const bin = (await localTool(ROOT, 'kubectl')) ?? 'kubectl';
+  const sections = [
+    ['-n', 'argocd', 'get', 'applications', '-o', 'wide'],
+    ['get', 'pods', '-A', '-o', 'wide'],
+    ['get', 'events', '-A', '--sort-by=.lastTimestamp'],
+  ].map((args) => {
+    const r = spawnSync(bin, ['--context', context, ...args], { encoding: 'utf8', timeout: 60_000 });
+    return `$ kubectl ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}`;
+  });
+  mkdirSync(REPORTS, { recursive: true });
+  writeFileSync(join(REPORTS, 'cluster-state.txt'), sections.join('\n'));
+}
+
+function report(name: string, value: unknown): void {
+  mkdirSync(REPORTS, { recursive: true });
+  writeFileSync(join(REPORTS, name), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+const commandExists = (name: string) => existsSync(join(ROOT, 'scripts', 'commands', `${name}.ts`));
+
+describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () => {
+  let cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
+  let client: KubeClient;
+  let context: string;
+
+  beforeAll(async () => {
+    const c = await loadCluster(ROOT, CLUSTER);
+    if (!c.kind) throw new Error(`${CLUSTER} is not a Kind cluster`);
+    cluster = c as typeof cluster;
+    context = `kind-${cluster.kind.name}`;
+    const kind = (await localTool(ROOT, 'kind')) ?? 'kind';
+    const existing = spawnSync(kind, ['get', 'clusters'], { encoding: 'utf8' }).stdout ?? '';
+    if (existing.split('\n').includes(cluster.kind.name) && !process.env.SOMA_E2E_REUSE_CLUSTER) {
+      throw new Error(`a Kind cluster '${cluster.kind.name}' already exists and this suite deletes it at the end: run \`npm run teardown\` first, or set SOMA_E2E_REUSE_CLUSTER=1`);
+    }
+  });
+
+  afterAll(async () => {
+    if (!cluster) return;
+    await dumpClusterState(context);
+    if (process.env.SOMA_E2E_KEEP) return;
+    const r = cli('teardown', '--cluster', CLUSTER, '--yes');
+    expect(r.code).toBe(0);
+  });
+
+  it('bootstraps until every Application is Synced and Healthy', async () => {
+    const r = cli('bootstrap', '--cluster', CLUSTER, '--install-tools', '--timeout', '20m', '--json');
+    const result = JSON.parse(r.stdout);
+    report('bootstrap.json', result);
+    report('component-timings.json', { cluster: CLUSTER, durationMs: result.durationMs, steps: result.steps, components: result.components });
+    expect(result.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    expect(result.ok).toBe(true);
+
+    // Checked again here, independently of bootstrap's own wait.
+    client = connectKind(process.env, cluster.kind.name);
+    const summaries = summarizeApplications(await client.list('argoproj.io/v1alpha1', 'Application', { namespace: 'argocd' }));
+    const expected = [rootApplicationName(cluster), ...(cluster.argocd.selfManaged ? [applicationName(cluster, 'argocd')] : []), ...cluster.components.map((c) => applicationName(cluster, c))];
+    for (const name of expected) {
+      const s = summaries.find((x) => x.name === name);
+      expect(s, `${name} exists`).toBeDefined();
+      expect(`${name} ${s!.sync}/${s!.health}`).toBe(`${name} Synced/Healthy`);
+    }
+  });
+
+  it('changes nothing when run again', () => {
+    const r = cli('bootstrap', '--cluster', CLUSTER, '--timeout', '5m', '--json');
+    const result = JSON.parse(r.stdout);
+    report('bootstrap-rerun.json', result);
+    expect(r.code).toBe(0);
+    expect(result.changed).toBe(false);
+    expect(result.steps.filter((s: { changed: boolean }) => s.changed)).toEqual([]);
+  });
+
+  it.skipIf(!commandExists('status'))('npm run status reports every Application healthy', () => {
+    expect(cli('status', '--context', context).code).toBe(0);
+  });
+
+  it.skipIf(!commandExists('smoke'))('npm run smoke passes', () => {
+    expect(cli('smoke', '--context', context).code).toBe(0);
+  });
+
+  it.skipIf(!commandExists('drift'))('npm run drift finds no drift, then reports a field changed with kubectl', async () => {
+    expect(cli('drift', '--context', context, '--cluster', CLUSTER).code).toBe(0);
+    // Stop Argo CD's self-heal first, or it would undo the change before drift looks.
+    await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=0');
+    for (let i = 0; i < 60; i++) {
+      const sts = await client.get('apps/v1', 'StatefulSet', 'argocd-application-controller', 'argocd');
+      if (!(sts?.status as { replicas?: number } | undefined)?.replicas) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const target = deployments[0]!;
+    await kubectl('--context', context, '-n', 'soma-infra', 'label', `deployment/${target.metadata.name}`, 'app.kubernetes.io/part-of=tampered-by-e2e', '--overwrite');
+    const drift = cli('drift', '--context', context, '--cluster', CLUSTER);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain(target.metadata.name);
+    expect(drift.stdout).toContain('app.kubernetes.io/part-of');
+    await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=1');
+  });
+});

@@ -1,0 +1,138 @@
+// `npm run smoke` end to end against the fake API server: workloads and secrets seeded,
+// a scripted Job controller answering each check's Job with a realistic log.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/cli.ts';
+import type { Io } from '../../scripts/commands/types.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
+import { runJobs, type PodScript } from '../support/fake-kube-live.ts';
+import { writeMiniRepo } from '../support/mini-repo.ts';
+
+const PASSWORD = 's3cret-pg-password';
+const GOOD: Record<string, (job: KubeObject) => PodScript> = {
+  postgres: () => ({ phase: 'Succeeded', log: '1\n' }),
+  redis: () => ({ phase: 'Succeeded', log: 'PONG\n' }),
+  kafka: () => ({ phase: 'Succeeded', log: 'brokers 1\nsent soma-smoke-t1-payload\nreceived soma-smoke-t1-payload\n' }),
+  opa: () => ({ phase: 'Succeeded', log: 'allow {"result":true}\ndeny {"result":false}\n' }),
+  vault: () => ({ phase: 'Succeeded', log: 'health 200 {"initialized":true,"sealed":false,"standby":false}\n' }),
+  etcd: () => ({ phase: 'Succeeded', log: 'health 200 {"health":"true","reason":""}\n' }),
+  prometheus: () => ({ phase: 'Succeeded', log: 'targets 200 {"data":{"activeTargets":[{"health":"up","labels":{"job":"postgres"}}]}}\n' }),
+  grafana: () => ({ phase: 'Succeeded', log: 'health 200 {"database":"ok"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 200 {"status":"OK"}\n' }),
+  networkpolicy: (job) => ({ phase: 'Succeeded', log: job.metadata.namespace!.endsWith('-denied') ? 'exit 2\n' : 'exit 0\n' }),
+};
+
+function captureIo(root: string, env: Record<string, string>): Io & { out: string; err: string } {
+  const io = { root, cwd: root, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+const sts = (name: string, image: string, replicas = 1): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name, namespace: 'soma-infra' },
+  spec: { replicas, template: { spec: { containers: [{ name, image }, { name: 'exporter', image: 'exporter:1' }] } } },
+});
+const pod = (name: string, ready: boolean): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'soma-infra' },
+  spec: { restartPolicy: 'Always' },
+  status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+});
+
+let fake: FakeKube;
+let env: Record<string, string>;
+let root: string;
+let scripts: Record<string, (job: KubeObject) => PodScript>;
+let jobs: { jobs: KubeObject[] };
+
+beforeEach(async () => {
+  fake = await startFakeKube(DEFAULT_RESOURCES);
+  const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
+  env = { KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }), HOME: dir, SOMASTACK_KUBE_RETRY_SECONDS: '1', SOMASTACK_SMOKE_RUN_ID: 't1', SOMASTACK_SMOKE_POLL_MS: '10' };
+  root = writeMiniRepo({ postgres: [], redis: [], kafka: [], opa: [], vault: [], etcd: [], prometheus: [], grafana: [] }, { kindName: 'soma' });
+  fake.put(sts('postgres', 'docker.io/library/postgres:18.6-trixie'));
+  fake.put({ ...sts('redis', 'docker.io/library/redis:8.10.2-trixie'), kind: 'Deployment' });
+  fake.put(sts('kafka', 'docker.io/apache/kafka:4.3.1'));
+  fake.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' }, type: 'Opaque', data: { username: 'c29tYQ==', password: Buffer.from(PASSWORD).toString('base64'), database: 'c29tYQ==' } });
+  fake.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra' }, type: 'Opaque', data: { 'admin-user': 'YWRtaW4=', 'admin-password': 'eA==' } });
+  fake.put(pod('postgres-0', true));
+  fake.put(pod('redis-5f-abc', true));
+  scripts = { ...GOOD };
+  jobs = runJobs(fake, (job) => scripts[job.metadata.labels!['soma.sh/smoke-check']!]!(job));
+});
+afterEach(async () => fake.close());
+
+describe('npm run smoke', () => {
+  it('runs every check as a Job in its own namespaces, reports pass with evidence, cleans up; exit 0', async () => {
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out);
+    expect(report).toMatchObject({ context: 'kind-soma', cluster: 'test', runId: 't1', namespaces: ['soma-smoke-t1', 'soma-smoke-t1-denied'] });
+    expect(report.checks.map((c: { name: string; result: string }) => `${c.name}:${c.result}`)).toEqual([
+      'pods:pass', 'postgres:pass', 'redis:pass', 'kafka:pass', 'opa:pass', 'vault:pass', 'etcd:pass', 'prometheus:pass', 'grafana:pass', 'networkpolicy:pass',
+    ]);
+    expect(report.checks.find((c: { name: string }) => c.name === 'kafka').evidence).toBe('1 broker(s) in the metadata (expected 1); topic round-trip returned the record sent');
+
+    // The Jobs used the live images and ran where they should.
+    const byCheck = Object.fromEntries(jobs.jobs.map((j) => [j.metadata.name, j]));
+    const image = (name: string) => (byCheck[name]!.spec as any).template.spec.containers[0].image;
+    expect(image('soma-smoke-postgres-t1')).toBe('docker.io/library/postgres:18.6-trixie');
+    expect(image('soma-smoke-kafka-t1')).toBe('docker.io/apache/kafka:4.3.1');
+    expect(byCheck['soma-smoke-networkpolicy-denied-t1']!.metadata.namespace).toBe('soma-smoke-t1-denied');
+
+    // Namespaces: created with the right labels, then deleted; every Job deleted with its pods.
+    const created = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces').map((r) => (r.body as KubeObject).metadata);
+    expect(created.map((m) => [m.name, m.labels?.['soma.sh/allow-shared-infra']])).toEqual([['soma-smoke-t1', 'true'], ['soma-smoke-t1-denied', undefined]]);
+    const deletes = fake.requests.filter((r) => r.method === 'DELETE');
+    expect(deletes.filter((r) => r.path.includes('/jobs/')).length).toBe(10);
+    expect(deletes.every((r) => r.query.propagationPolicy === 'Background')).toBe(true);
+    expect(deletes.filter((r) => /^\/api\/v1\/namespaces\/[^/]+$/.test(r.path)).map((r) => r.path)).toEqual(['/api/v1/namespaces/soma-smoke-t1', '/api/v1/namespaces/soma-smoke-t1-denied']);
+    expect(fake.all('Job')).toEqual([]);
+    // The credentials were copied by reference into the run's namespace, never printed.
+    expect(fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-smoke-t1')).toBeDefined();
+    expect(io.out + io.err).not.toContain(PASSWORD);
+  });
+
+  it('exit 1 with evidence when a check fails (NetworkPolicy not enforced, a pod not Ready)', async () => {
+    scripts.networkpolicy = () => ({ phase: 'Succeeded', log: 'exit 0\n' });
+    fake.put(pod('kafka-0', false));
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--only', 'networkpolicy', '--only', 'pods'], io)).toBe(1);
+    expect(io.out).toContain('FAIL  pods           every pod in soma-infra Ready\n      1 of 3 pods not Ready: kafka-0 Progressing');
+    expect(io.out).toContain('FAIL  networkpolicy  NetworkPolicy: postgres reachable only from namespaces labelled soma.sh/allow-shared-infra=true\n      from labelled soma-smoke-t1: accepting connections; from unlabelled soma-smoke-t1-denied: accepting connections');
+    expect(io.out).toMatch(/2 of 2 checks failed on context 'kind-soma' \(cluster test, run t1\)\n$/);
+  });
+
+  it('a Job that never finishes times out with what its pod was doing, and is still cleaned up', async () => {
+    scripts.redis = () => ({ phase: 'Pending', log: '' });
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--only', 'redis', '--timeout', '0.2'], io)).toBe(1);
+    expect(io.out).toMatch(/job soma-smoke-redis-t1 did not finish in time; log: pod soma-smoke-redis-t1-x1 Pending/);
+    expect(fake.all('Job')).toEqual([]);
+  });
+
+  it('fails a check whose Secret is missing, without running it; skips checks of disabled components', async () => {
+    root = writeMiniRepo({ postgres: [], grafana: [] }, { kindName: 'soma' });
+    const io = captureIo(root, env);
+    fake.fault((r) => (r.method === 'GET' && r.path.endsWith('/secrets/soma-infra-grafana-admin') ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'not found' } } : undefined));
+    expect(await main(['smoke', '--json'], io)).toBe(1);
+    const checks = Object.fromEntries(JSON.parse(io.out).checks.map((c: { name: string }) => [c.name, c]));
+    expect(checks.grafana).toMatchObject({ result: 'fail', evidence: 'Secret soma-infra/soma-infra-grafana-admin not found (bootstrap creates it in dev; an operator provides it elsewhere)', jobs: [] });
+    expect(checks.redis).toMatchObject({ result: 'skip', evidence: 'redis is not enabled for cluster test' });
+    expect(checks.postgres.result).toBe('pass');
+  });
+
+  it('exit 2 for an unknown check or no cluster', async () => {
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--only', 'mysql'], io)).toBe(2);
+    expect(io.err).toMatch(/unknown check\(s\): mysql/);
+    await fake.close();
+    const io2 = captureIo(root, { ...env, SOMASTACK_KUBE_RETRY_SECONDS: '0' });
+    expect(await main(['smoke'], io2)).toBe(2);
+    expect(io2.err).toMatch(/could not reach the cluster/);
+  });
+});

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { parseYamlStream, toYamlStream } from '../../scripts/core/yaml.ts';
 import { DATA_DIR, ETCD_IMAGE, etcd, initialCluster } from '../../scripts/core/components/etcd.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(etcd.build(env), 'StatefulSet', 'etcd')!;
@@ -42,16 +42,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environm
   const pod = podOf(env);
   const member = memberOf(env);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('etcd');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(etcd.build(env)).toEqual(objects);
-    expect(parseYamlStream(toYamlStream(objects)).map((d) => d.value)).toEqual(JSON.parse(JSON.stringify(objects)));
-  });
+  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(etcd, env));
 
   it('serves clients on the contract Service; peers and metrics only on the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.etcd.service)!;
@@ -96,18 +87,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environm
   });
 
   it('runs as a non-root user with the restricted security context, probes and requests within limits', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 });
+    expectRestrictedPods(objects, { uid: 65532 });
     expect(pod.containers).toHaveLength(1);
-    expect(member.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    for (const r of ['cpu', 'memory'] as const) {
-      expect(parseQuantity(member.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(member.resources!.limits![r]!));
-    }
     expect(member.image).toBe(ETCD_IMAGE);
     expect(etcd.images.map((i) => i.image)).toEqual([ETCD_IMAGE]);
     expect(ETCD_IMAGE).toMatch(/^quay\.io\/coreos\/etcd:v3\.[56]\.\d+$/);
@@ -132,8 +113,6 @@ describe('etcd per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (100m CPU, 128Mi)', () => {
-    const r = memberOf('dev').resources!.requests!;
-    expect(parseQuantity(r.cpu!)).toBeLessThanOrEqual(0.1);
-    expect(parseQuantity(r.memory!)).toBeLessThanOrEqual(parseQuantity('128Mi'));
+    expectDevRequestsWithin(etcd, { cpu: '100m', memory: '128Mi' });
   });
 });

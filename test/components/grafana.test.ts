@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONTRACTS, headlessServiceName, serviceDns } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
+import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
 import { ENVIRONMENTS, KIND_PORTS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
 import { DATASOURCE_UID, DASHBOARDS } from '../../scripts/core/components/dashboards/index.ts';
 import { UI_SERVICE, grafana } from '../../scripts/core/components/grafana.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 type Any = Record<string, any>;
 
@@ -44,12 +45,7 @@ describe('grafana objects', () => {
     expect(find(grafana.build('prod'), 'Service', UI_SERVICE)).toBeUndefined();
   });
 
-  it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject', (env) => {
-    for (const o of grafana.build(env)) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-    }
-  });
+  it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject', (env) => expectWellFormed(grafana, env));
 
   it.each(ENVIRONMENTS)('%s: one replica, replaced (not rolled) because the database volume is ReadWriteOnce', (env) => {
     const d = deploy(env);
@@ -68,20 +64,15 @@ describe('grafana objects', () => {
   });
 
   it.each(ENVIRONMENTS)('%s: runs restricted as the grafana user with /api/health probes, requests and limits', (env) => {
-    expect(pod(env).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 472, fsGroup: 472 });
+    expectRestrictedPods(grafana.build(env), { uid: 472 });
     for (const c of pod(env).containers as Any[]) {
-      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
-      expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
       expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) expect(c[probe].httpGet.path).toBe('/api/health');
-      for (const k of ['requests', 'limits']) for (const r of ['cpu', 'memory']) expect(c.resources[k][r]).toBeTruthy();
     }
   });
 
   it('dev stays inside its share of the laptop budget (50m / 128Mi requested)', () => {
-    const req = server('dev').resources.requests;
-    expect(parseQuantity(req.cpu)).toBeLessThanOrEqual(0.05);
-    expect(parseQuantity(req.memory)).toBeLessThanOrEqual(128 * 2 ** 20);
+    expectDevRequestsWithin(grafana, { cpu: '50m', memory: '128Mi' });
   });
 
   it.each(ENVIRONMENTS)('%s: every path Grafana writes is a volume, set through GF_PATHS_*', (env) => {

@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { parseYamlStream, toYamlStream } from '../../scripts/core/yaml.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
 import {
   KAFKA_CLUSTER_ID,
   LOG_DIRS,
   controllerQuorumVoters,
-  kafka,
   replicationSettings,
-} from '../../scripts/core/components/kafka.ts';
+} from '../../scripts/core/components/kafka-config.ts';
+import { kafka } from '../../scripts/core/components/kafka.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(kafka.build(env), 'StatefulSet', 'kafka')!;
@@ -80,16 +80,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   const exporter = named(pod, 'exporter');
   const props = serverProperties(broker);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('kafka');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(kafka.build(env)).toEqual(objects);
-    expect(parseYamlStream(toYamlStream(objects)).map((d) => d.value)).toEqual(JSON.parse(JSON.stringify(objects)));
-  });
+  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(kafka, env));
 
   it('serves only the client listener on the contract Service; the controller port stays on the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.kafka.service)!;
@@ -153,20 +144,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   });
 
   it('gives every container the restricted security context, probes and requests within limits', () => {
-    for (const c of pod.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      expect(c.livenessProbe).toBeDefined();
-      expect(c.readinessProbe).toBeDefined();
-      for (const r of ['cpu', 'memory'] as const) {
-        expect(parseQuantity(c.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(c.resources!.limits![r]!));
-      }
-    }
+    expectRestrictedPods(objects, { uid: 1000 });
     const heap = /-Xmx(\d+[mg])/.exec(envValue(broker, 'KAFKA_HEAP_OPTS')!)![1]!;
     expect(parseQuantity(heap.replace('m', 'Mi').replace('g', 'Gi'))).toBeLessThanOrEqual(0.6 * parseQuantity(broker.resources!.limits!.memory!));
   });
@@ -221,10 +199,7 @@ describe('kafka per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (450m CPU, 1088Mi incl. exporter)', () => {
-    const cs = podOf('dev').containers;
-    const total = (r: 'cpu' | 'memory') => cs.reduce((a, c) => a + parseQuantity(c.resources!.requests![r]!), 0);
-    expect(total('cpu')).toBeLessThanOrEqual(0.45);
-    expect(total('memory')).toBeLessThanOrEqual(parseQuantity('1088Mi'));
+    expectDevRequestsWithin(kafka, { cpu: '450m', memory: '1088Mi' });
   });
 });
 

@@ -4,13 +4,12 @@ import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../../scripts/adapters/process.ts';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
+import { podSpecOf, type KubeObject, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { OPA_DATA_CONFIGMAP, OPA_DECISION_PATH, OPA_POLICY_CONFIGMAP, opa, opaTestFiles } from '../../scripts/core/components/opa.ts';
 import { SOMA_POLICY_DATA, renderPolicyData } from '../../scripts/core/components/opa/data.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const deploymentOf = (env: Environment) => find(opa.build(env), 'Deployment', 'opa')!;
@@ -26,16 +25,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environme
   const pod = podOf(env);
   const server = pod.containers.find((c) => c.name === 'opa')!;
 
-  it('returns valid, namespaced objects of the opa component, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('opa');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(opa.build(env)).toEqual(objects);
-    expect(toYamlStream(opa.build(env))).toBe(toYamlStream(objects));
-  });
+  it('returns valid, namespaced objects of the opa component, the same on every call', () => expectWellFormed(opa, env));
 
   it('serves the contract port through the opa Service and a headless Service for scraping', () => {
     const svc = find(objects, 'Service', CONTRACTS.opa.service)!;
@@ -83,20 +73,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environme
   });
 
   it('runs as the image user with the restricted security context, requests within limits', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
+    expectRestrictedPods(objects, { uid: 1000 });
     expect(pod.automountServiceAccountToken).toBe(false);
-    for (const c of pod.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      for (const r of ['cpu', 'memory'] as const) {
-        expect(parseQuantity(c.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(c.resources!.limits![r]!));
-      }
-    }
   });
 
   it('uses only the pinned image it declares', () => {
@@ -125,10 +103,7 @@ describe('opa per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (50m CPU, 128Mi)', () => {
-    const cs = podOf('dev').containers;
-    const total = (r: 'cpu' | 'memory') => cs.reduce((a, c) => a + parseQuantity(c.resources!.requests![r]!), 0);
-    expect(total('cpu')).toBeLessThanOrEqual(0.05);
-    expect(total('memory')).toBeLessThanOrEqual(parseQuantity('128Mi'));
+    expectDevRequestsWithin(opa, { cpu: '50m', memory: '128Mi' });
   });
 });
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { openfga } from '../../scripts/core/components/openfga.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const deploymentOf = (env: Environment) => find(openfga.build(env), 'Deployment', 'openfga')!;
@@ -21,16 +20,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('openfga build(%s)', (env: Envir
   const server = pod.containers.find((c) => c.name === 'openfga')!;
   const migrate = pod.initContainers?.find((c) => c.name === 'migrate');
 
-  it('returns valid, namespaced objects of the openfga component, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('openfga');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(openfga.build(env)).toEqual(objects);
-    expect(toYamlStream(openfga.build(env))).toBe(toYamlStream(objects));
-  });
+  it('returns valid, namespaced objects of the openfga component, the same on every call', () => expectWellFormed(openfga, env));
 
   it('serves HTTP on the contract port and gRPC on the extra client port, metrics for Prometheus', () => {
     const svc = find(objects, 'Service', CONTRACTS.openfga.service)!;
@@ -74,20 +64,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('openfga build(%s)', (env: Envir
   });
 
   it('runs as the image user with the restricted security context, requests within limits', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+    expectRestrictedPods(objects, { uid: 65532 });
     expect(pod.automountServiceAccountToken).toBe(false);
-    for (const c of [...pod.initContainers!, ...pod.containers]) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      for (const r of ['cpu', 'memory'] as const) {
-        expect(parseQuantity(c.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(c.resources!.limits![r]!));
-      }
-    }
   });
 
   it('keeps the connection pool of all replicas well below Postgres\' connection limit', () => {
@@ -119,11 +97,7 @@ describe('openfga per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (50m CPU, 128Mi)', () => {
-    const pod = podOf('dev');
-    const sum = (r: 'cpu' | 'memory') => pod.containers.reduce((a, c) => a + parseQuantity(c.resources!.requests![r]!), 0);
     // The scheduler reserves the larger of the init container and the containers' sum.
-    const effective = (r: 'cpu' | 'memory') => Math.max(sum(r), ...pod.initContainers!.map((c) => parseQuantity(c.resources!.requests![r]!)));
-    expect(effective('cpu')).toBeLessThanOrEqual(0.05);
-    expect(effective('memory')).toBeLessThanOrEqual(parseQuantity('128Mi'));
+    expectDevRequestsWithin(openfga, { cpu: '50m', memory: '128Mi' });
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_DNS, CONTRACTS, INTERNAL_FLOWS, INTERNAL_PORTS, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
+import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
 import { KUBERNETES_VERSION } from '../../scripts/core/versions.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
 import {
   POLICY_NAMES,
   listNetworkFlows,
@@ -12,6 +11,7 @@ import {
 } from '../../scripts/core/components/platform.ts';
 import { opa } from '../../scripts/core/components/opa.ts';
 import { openfga } from '../../scripts/core/components/openfga.ts';
+import { expectWellFormed } from '../support/component-checks.ts';
 
 // A small evaluator of NetworkPolicy semantics (matchLabels selectors, ports, the
 // 0.0.0.0/0 ipBlock), so the tests state flows ("can X reach Y:port?") instead of
@@ -87,16 +87,7 @@ const internalOnly = (c: ServiceComponent) =>
 describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Environment) => {
   const objects = platform.build(env);
 
-  it('returns valid objects of the platform component, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('platform');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe(NAMESPACE);
-    }
-    expect(platform.build(env)).toEqual(objects);
-    expect(toYamlStream(platform.build(env))).toBe(toYamlStream(objects));
-  });
+  it('returns valid objects of the platform component, the same on every call', () => expectWellFormed(platform, env));
 
   it('creates soma-infra enforcing Pod Security restricted at a pinned version, warning and auditing at latest', () => {
     const ns = objects.find((o) => o.kind === 'Namespace')!;

@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ANNOTATIONS, ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ANNOTATIONS, ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../scripts/core/components/postgres.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const pods = (objs: KubeObject[]) => objs.flatMap((o) => (podSpecOf(o) ? [{ o, spec: podSpecOf(o)!.spec as unknown as V1PodSpec }] : []));
 const containers = (spec: V1PodSpec): V1Container[] => [...(spec.initContainers ?? []), ...spec.containers];
-const sum = (values: string[]) => values.reduce((a, v) => a + parseQuantity(v), 0);
 const secretRefs = (c: V1Container) => (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [{ env: e.name, ...e.valueFrom.secretKeyRef }] : []));
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Environment) => {
@@ -23,16 +22,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
   const db = spec.containers.find((c) => c.name === 'postgres')!;
   const exporter = spec.containers.find((c) => c.name === 'exporter')!;
 
-  it('returns valid, namespaced objects, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('postgres');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(postgres.build(env)).toEqual(objects);
-    expect(toYamlStream(postgres.build(env))).toBe(toYamlStream(objects));
-  });
+  it('returns valid, namespaced objects, the same on every call', () => expectWellFormed(postgres, env));
 
   it('serves the contract Service, selecting the database pods only', () => {
     const svc = find(objects, 'Service', CONTRACTS.postgres.service)!;
@@ -53,23 +43,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
   });
 
   it('gives every container the restricted security context, sizing, and (unless it runs to completion) probes', () => {
-    for (const { o, spec: pod } of pods(objects)) {
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
-      for (const c of containers(pod)) {
-        expect(c.securityContext).toEqual({
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        });
-        for (const r of ['cpu', 'memory'] as const) {
-          expect(parseQuantity(c.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(c.resources!.limits![r]!));
-        }
-        const runsToCompletion = o.kind === 'CronJob' || (pod.initContainers ?? []).includes(c);
-        expect(Boolean(c.livenessProbe && c.readinessProbe)).toBe(!runsToCompletion);
-      }
-    }
+    expectRestrictedPods(objects, { uid: 999 });
   });
 
   it('mounts only declared volumes, with PGDATA in a subdirectory of the data volume', () => {
@@ -131,9 +105,7 @@ describe('postgres per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (300m CPU, 576Mi)', () => {
-    const cs = postgres.build('dev').flatMap((o) => (podSpecOf(o) ? containers(podSpecOf(o)!.spec as unknown as V1PodSpec) : []));
-    expect(sum(cs.map((c) => c.resources!.requests!.cpu!))).toBeLessThanOrEqual(0.3);
-    expect(sum(cs.map((c) => c.resources!.requests!.memory!))).toBeLessThanOrEqual(parseQuantity('576Mi'));
+    expectDevRequestsWithin(postgres, { cpu: '300m', memory: '576Mi' });
   });
 });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
+import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
 import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
 import { checkScrapeTargets, discoveryName, prometheus, renderPrometheusConfig } from '../../scripts/core/components/prometheus.ts';
 import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../scripts/core/components/workload.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 type Any = Record<string, any>;
 
@@ -38,33 +39,24 @@ describe('prometheus objects', () => {
   });
 
   it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject and nothing needs RBAC', (env) => {
+    expectWellFormed(prometheus, env);
     const objs = prometheus.build(env);
-    for (const o of objs) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-    }
     expect(objs.filter((o) => /Role|ServiceAccount/.test(o.kind))).toEqual([]);
     expect(sts(env).spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
   it.each(ENVIRONMENTS)('%s: the container runs restricted as nobody with probes, requests and limits', (env) => {
+    expectRestrictedPods(prometheus.build(env), { uid: 65534 });
     const pod = podSpecOf(sts(env) as KubeObject)!.spec as Any;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
     for (const c of pod.containers as Any[]) {
-      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
-      expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
       expect(c.image).toMatch(/^docker\.io\/prom\/prometheus:v3\.\d+\.\d+$/);
       expect(c.livenessProbe.httpGet.path).toBe('/-/healthy');
       expect(c.readinessProbe.httpGet.path).toBe('/-/ready');
-      for (const k of ['requests', 'limits']) for (const r of ['cpu', 'memory']) expect(c.resources[k][r]).toBeTruthy();
-      expect(parseQuantity(c.resources.limits.memory)).toBeGreaterThanOrEqual(parseQuantity(c.resources.requests.memory));
     }
   });
 
   it('dev stays inside its share of the laptop budget (200m / 512Mi requested)', () => {
-    const req = server('dev').resources.requests;
-    expect(parseQuantity(req.cpu)).toBeLessThanOrEqual(0.2);
-    expect(parseQuantity(req.memory)).toBeLessThanOrEqual(512 * 2 ** 20);
+    expectDevRequestsWithin(prometheus, { cpu: '200m', memory: '512Mi' });
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { QDRANT_SETTINGS, qdrant } from '../../scripts/core/components/qdrant.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (objs: KubeObject[]) => find(objs, 'StatefulSet', 'qdrant')!;
@@ -17,16 +17,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('qdrant build(%s)', (env: Enviro
   const pod = podOf(objects);
   const server = pod.containers[0]!;
 
-  it('returns valid, namespaced objects, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('qdrant');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(qdrant.build(env)).toEqual(objects);
-    expect(toYamlStream(qdrant.build(env))).toBe(toYamlStream(objects));
-  });
+  it('returns valid, namespaced objects, the same on every call', () => expectWellFormed(qdrant, env));
 
   it('serves REST on the contract port and gRPC on the extra client port, on the contract Service', () => {
     const svc = find(objects, 'Service', CONTRACTS.qdrant.service)!;
@@ -64,17 +55,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('qdrant build(%s)', (env: Enviro
   it('runs as the unprivileged image user with the restricted security context and sizing', () => {
     expect(qdrant.images.map((i) => i.image)).toEqual([server.image]);
     expect(server.image).toMatch(/^docker\.io\/qdrant\/qdrant:v\d+\.\d+\.\d+-unprivileged$/);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-    expect(server.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    for (const r of ['cpu', 'memory'] as const) {
-      expect(parseQuantity(server.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(server.resources!.limits![r]!));
-    }
+    expectRestrictedPods(objects, { uid: 1000 });
   });
 
   it('points every path Qdrant writes at a writable mount (storage and snapshots on the claim)', () => {
@@ -104,8 +85,6 @@ describe('qdrant per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (150m CPU, 384Mi)', () => {
-    const requests = podOf(qdrant.build('dev')).containers.map((c) => c.resources!.requests!);
-    expect(requests.reduce((a, r) => a + parseQuantity(r.cpu!), 0)).toBeLessThanOrEqual(0.15);
-    expect(requests.reduce((a, r) => a + parseQuantity(r.memory!), 0)).toBeLessThanOrEqual(parseQuantity('384Mi'));
+    expectDevRequestsWithin(qdrant, { cpu: '150m', memory: '384Mi' });
   });
 });

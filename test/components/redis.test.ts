@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { redis } from '../../scripts/core/components/redis.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(redis.build(env), 'StatefulSet', 'redis')!;
@@ -36,16 +36,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
   const server = named(pod, 'redis');
   const exporter = named(pod, 'exporter');
 
-  it('returns valid, namespaced objects, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('redis');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(toYamlStream(redis.build(env))).toBe(toYamlStream(objects));
-    expect(redis.build(env)).toEqual(objects);
-  });
+  it('returns valid, namespaced objects, the same on every call', () => expectWellFormed(redis, env));
 
   it('serves the contract Service and a headless Service for the StatefulSet', () => {
     const svc = find(objects, 'Service', CONTRACTS.redis.service)!;
@@ -73,21 +64,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
   });
 
   it('gives every container the restricted security context, probes, and requests within limits', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
-    for (const c of pod.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      expect(c.livenessProbe).toBeDefined();
-      expect(c.readinessProbe).toBeDefined();
-      for (const r of ['cpu', 'memory'] as const) {
-        expect(parseQuantity(c.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(c.resources!.limits![r]!));
-      }
-    }
+    expectRestrictedPods(objects, { uid: 999 });
   });
 
   it('exports metrics on the metrics port from the local server, needing no password', () => {
@@ -127,10 +104,7 @@ describe('redis per-environment differences', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (125m CPU, 288Mi)', () => {
-    const cs = podOf('dev').containers;
-    const total = (r: 'cpu' | 'memory') => cs.reduce((a, c) => a + parseQuantity(c.resources!.requests![r]!), 0);
-    expect(total('cpu')).toBeLessThanOrEqual(0.125);
-    expect(total('memory')).toBeLessThanOrEqual(parseQuantity('288Mi'));
+    expectDevRequestsWithin(redis, { cpu: '125m', memory: '288Mi' });
   });
 });
 

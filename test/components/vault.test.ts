@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
 import { planOverlay } from '../../scripts/core/overlay.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { parseYamlStream, toYamlStream } from '../../scripts/core/yaml.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
 import { LIVENESS_PATH, READINESS_PATH, VAULT_IMAGE, raftJoinAddresses, serverConfig, vault } from '../../scripts/core/components/vault.ts';
+import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const workloadOf = (env: Environment) => vault.build(env).find((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')!;
@@ -62,16 +61,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
   const pod = podOf(env);
   const server = serverOf(env);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => {
-    for (const o of objects) {
-      expect(isKubeObject(o)).toBe(true);
-      expect(o.metadata.namespace).toBe(NAMESPACE);
-      expect(o.metadata.labels?.[LABELS.component]).toBe('vault');
-      expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
-    }
-    expect(vault.build(env)).toEqual(objects);
-    expect(parseYamlStream(toYamlStream(objects)).map((d) => d.value)).toEqual(JSON.parse(JSON.stringify(objects)));
-  });
+  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(vault, env));
 
   it('serves the contract port on the contract Service and is discoverable through the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.vault.service)!;
@@ -89,18 +79,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
   });
 
   it('runs as the image user without IPC_LOCK: restricted context, requests within limits', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000 });
+    expectRestrictedPods(objects, { uid: 100, gid: 1000 });
     expect(pod.containers).toHaveLength(1);
-    expect(server.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    for (const r of ['cpu', 'memory'] as const) {
-      expect(parseQuantity(server.resources!.requests![r]!)).toBeLessThanOrEqual(parseQuantity(server.resources!.limits![r]!));
-    }
     // The image entrypoint would chown and setcap as root; the binary is started directly.
     expect(server.command).toEqual(['vault']);
     expect(server.image).toBe(VAULT_IMAGE);
@@ -139,9 +119,7 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   });
 
   it('keeps dev requests within its share of the laptop budget (100m CPU, 128Mi)', () => {
-    const r = server.resources!.requests!;
-    expect(parseQuantity(r.cpu!)).toBeLessThanOrEqual(0.1);
-    expect(parseQuantity(r.memory!)).toBeLessThanOrEqual(parseQuantity('128Mi'));
+    expectDevRequestsWithin(vault, { cpu: '100m', memory: '128Mi' });
   });
 });
 

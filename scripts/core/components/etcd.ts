@@ -14,7 +14,8 @@ import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts'
 import type { KubeObject, V1Container } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import type { Component } from './types.ts';
-import { container, httpProbe, podDisruptionBudget, service, statefulSet, type Sizing } from './workload.ts';
+import { contractService, headlessService } from './services.ts';
+import { container, httpProbe, podDisruptionBudget, statefulSet, type Sizing } from './workload.ts';
 
 /** The project publishes to us-docker.pkg.dev/etcd-development (primary) and quay.io/coreos (secondary). */
 export const ETCD_IMAGE = 'quay.io/coreos/etcd:v3.6.16';
@@ -148,20 +149,9 @@ function members(p: EtcdProfile): KubeObject {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const objects = [
-    service({ component: NAME, ports: [{ name: 'client', port: CLIENT_PORT }] }),
-    service({
-      component: NAME,
-      name: HEADLESS,
-      selects: NAME,
-      headless: true,
-      // Members must resolve each other's names before any of them is ready.
-      publishNotReadyAddresses: true,
-      ports: [
-        { name: 'client', port: CLIENT_PORT },
-        { name: 'peer', port: PEER_PORT },
-        { name: 'metrics', port: METRICS_PORT },
-      ],
-    }),
+    contractService(NAME, 'client'),
+    // Members must resolve each other's names before any of them is ready.
+    headlessService(NAME, { portName: 'client', publishNotReadyAddresses: true }),
     members(p),
   ];
   // One member at a time: a three-member cluster keeps its quorum through a drain.

@@ -2,12 +2,13 @@
 // with the Prometheus datasource and the baseline dashboards. It reaches nothing on
 // the internet: analytics, update checks, the news feed and the plugin preinstaller
 // are off. The admin login comes from the contract Secret.
-import { CONTRACTS, headlessServiceName, serviceDns } from '../contracts.ts';
+import { CONTRACTS, serviceDns } from '../contracts.ts';
 import { obj, type KubeObject, type V1Volume, type V1VolumeMount } from '../kube.ts';
 import { KIND_PORTS, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
 import { DATASOURCE_UID, dashboardFiles } from './dashboards/index.ts';
 import { SCRAPE_INTERVAL } from './prometheus.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component, ConfigMapFiles } from './types.ts';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -19,7 +20,6 @@ import {
   httpProbe,
   meta,
   selectorLabels,
-  service,
   type Sizing,
 } from './workload.ts';
 
@@ -199,11 +199,10 @@ function build(environment: Environment): KubeObject[] {
     readiness: httpProbe('/api/health', PORT_NAME, { periodSeconds: 5 }),
     mounts,
   });
-  const ports = [{ name: PORT_NAME, port: CONTRACTS.grafana.port }];
   const objects = [
-    service({ component: 'grafana', ports }),
+    contractService('grafana', PORT_NAME),
     // For Prometheus' DNS discovery, like every component.
-    service({ component: 'grafana', name: headlessServiceName('grafana'), selects: 'grafana', ports, headless: true }),
+    headlessService('grafana', { portName: PORT_NAME }),
     dataClaim(p.storage),
     deployment({
       component: 'grafana',

@@ -8,13 +8,14 @@
 // is closed down with `--authorization=basic` (./opa/authz-policy.ts): only decisions
 // under data.soma, /health and /metrics are served, so nobody can push a policy or
 // data over the wire — changes go through git. Decision logs go to stdout.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
+import { CONTRACTS, INTERNAL_PORTS } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
 import { AUTHZ_REGO, AUTHZ_TEST_REGO } from './opa/authz-policy.ts';
 import { renderPolicyData } from './opa/data.ts';
 import { SOMA_REGO } from './opa/soma-policy.ts';
 import { SOMA_TEST_REGO } from './opa/soma-policy-test.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component, ConfigMapFiles } from './types.ts';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -24,7 +25,6 @@ import {
   emptyDir,
   httpProbe,
   podDisruptionBudget,
-  service,
   type Sizing,
 } from './workload.ts';
 
@@ -134,11 +134,10 @@ function opaContainer(p: OpaProfile): V1Container {
 function build(env: Environment): KubeObject[] {
   const p = PROFILES[env];
   const configured = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])));
-  const ports = [{ name: PORT_NAME, port: PORT }];
   const objects: KubeObject[] = [
-    service({ component: 'opa', ports }),
+    contractService('opa', PORT_NAME),
     // Prometheus resolves this name to every replica (DNS service discovery).
-    service({ component: 'opa', name: headlessServiceName('opa'), selects: 'opa', ports, headless: true }),
+    headlessService('opa', { portName: PORT_NAME }),
     deployment({
       component: 'opa',
       replicas: p.replicas,

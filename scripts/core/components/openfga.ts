@@ -10,9 +10,10 @@
 // Authentication is OpenFGA's default (none): the NetworkPolicy admits only namespaces
 // labelled soma.sh/allow-shared-infra=true; an operator who needs more sets
 // OPENFGA_AUTHN_METHOD=preshared with keys from a Secret.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
+import { CONTRACTS, INTERNAL_PORTS } from '../contracts.ts';
 import type { KubeObject, V1Container, V1EnvVar } from '../kube.ts';
 import type { Environment } from '../names.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component } from './types.ts';
 import {
   container,
@@ -23,7 +24,6 @@ import {
   initContainer,
   podDisruptionBudget,
   secretEnv,
-  service,
   tcpProbe,
   type Sizing,
 } from './workload.ts';
@@ -122,9 +122,9 @@ function migrateContainer(): V1Container {
 function build(envName: Environment): KubeObject[] {
   const p = PROFILES[envName];
   const objects: KubeObject[] = [
-    service({ component: 'openfga', ports: [HTTP, { name: GRPC.name, port: GRPC.port }] }),
-    // Prometheus resolves this name to every replica (DNS service discovery).
-    service({ component: 'openfga', name: headlessServiceName('openfga'), selects: 'openfga', ports: [METRICS], headless: true }),
+    contractService('openfga', HTTP.name),
+    // Prometheus resolves this name to every replica (DNS service discovery), its only user.
+    headlessService('openfga', { carries: ['metrics'] }),
     deployment({
       component: 'openfga',
       replicas: p.replicas,

@@ -8,6 +8,7 @@
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../contracts.ts';
 import { obj, type KubeObject, type V1Container, type V1CronJob, type V1EnvVar, type V1PersistentVolumeClaim, type V1Probe } from '../kube.ts';
 import { ANNOTATIONS, type Environment } from '../names.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component } from './types.ts';
 import {
   componentLabels,
@@ -20,7 +21,6 @@ import {
   podDisruptionBudget,
   podSpec,
   secretEnv,
-  service,
   statefulSet,
   tcpProbe,
   type Sizing,
@@ -260,18 +260,9 @@ function backupObjects(b: BackupProfile): KubeObject[] {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const objects = [
-    service({ component: NAME, ports: [{ name: 'postgres', port: PORT }] }),
+    contractService(NAME, 'postgres'),
     // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
-    service({
-      component: NAME,
-      name: headlessServiceName(NAME),
-      selects: NAME,
-      headless: true,
-      ports: [
-        { name: 'postgres', port: PORT },
-        { name: 'metrics', port: METRICS.port },
-      ],
-    }),
+    headlessService(NAME, { portName: 'postgres' }),
     database(p),
   ];
   // maxUnavailable 0 on the single primary: a drain blocks until someone moves it deliberately.

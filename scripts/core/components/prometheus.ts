@@ -7,13 +7,13 @@ import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent }
 import type { KubeObject } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component, ConfigMapFiles } from './types.ts';
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
   container,
   httpProbe,
-  service,
   statefulSet,
   type Sizing,
 } from './workload.ts';
@@ -123,7 +123,6 @@ function args(p: PrometheusProfile): string[] {
 
 function build(env: Environment): KubeObject[] {
   const p = PROFILES[env];
-  const ports = [{ name: PORT_NAME, port: CONTRACTS.prometheus.port }];
   const server = container({
     name: 'prometheus',
     image: IMAGE,
@@ -140,8 +139,8 @@ function build(env: Environment): KubeObject[] {
   });
   const files = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files)));
   return [
-    service({ component: 'prometheus', ports }),
-    service({ component: 'prometheus', name: headlessServiceName('prometheus'), selects: 'prometheus', ports, headless: true }),
+    contractService('prometheus', PORT_NAME),
+    headlessService('prometheus', { portName: PORT_NAME }),
     statefulSet({
       component: 'prometheus',
       replicas: 1,

@@ -10,7 +10,8 @@ import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts'
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
 import type { Component } from './types.ts';
-import { container, emptyDir, env, httpProbe, service, statefulSet, type Sizing } from './workload.ts';
+import { contractService, headlessService } from './services.ts';
+import { container, emptyDir, env, httpProbe, statefulSet, type Sizing } from './workload.ts';
 
 export const QDRANT_IMAGES = {
   qdrant: 'docker.io/qdrant/qdrant:v1.19.1-unprivileged',
@@ -78,13 +79,10 @@ function qdrantContainer(p: QdrantProfile): V1Container {
 
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
-  const ports = [
-    { name: 'http', port: HTTP_PORT },
-    { name: GRPC.name, port: GRPC.port },
-  ];
   return [
-    service({ component: NAME, ports }),
-    service({ component: NAME, name: headlessServiceName(NAME), selects: NAME, headless: true, ports }),
+    contractService(NAME),
+    // A single node never opens its p2p (cluster) port.
+    headlessService(NAME, { carries: ['client', 'metrics'] }),
     statefulSet({
       component: NAME,
       replicas: 1,

@@ -9,7 +9,8 @@ import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts'
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
 import type { Component } from './types.ts';
-import { container, execProbe, httpProbe, service, statefulSet, type Sizing } from './workload.ts';
+import { contractService, headlessService } from './services.ts';
+import { container, execProbe, httpProbe, statefulSet, type Sizing } from './workload.ts';
 
 export const REDIS_IMAGES = {
   redis: 'docker.io/library/redis:8.10.2-trixie',
@@ -104,18 +105,9 @@ function exporterContainer(p: RedisProfile): V1Container {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   return [
-    service({ component: NAME, ports: [{ name: 'redis', port: PORT }] }),
+    contractService(NAME, 'redis'),
     // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
-    service({
-      component: NAME,
-      name: headlessServiceName(NAME),
-      selects: NAME,
-      headless: true,
-      ports: [
-        { name: 'redis', port: PORT },
-        { name: 'metrics', port: METRICS.port },
-      ],
-    }),
+    headlessService(NAME, { portName: 'redis' }),
     statefulSet({
       component: NAME,
       replicas: 1,

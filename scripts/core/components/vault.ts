@@ -15,6 +15,7 @@
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
+import { contractService, headlessService } from './services.ts';
 import type { Component } from './types.ts';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -27,7 +28,6 @@ import {
   httpProbe,
   podDisruptionBudget,
   secretEnv,
-  service,
   statefulSet,
   type Sizing,
 } from './workload.ts';
@@ -229,20 +229,10 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
 
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
-  const contract = service({ component: NAME, ports: [{ name: 'http', port: PORT }] });
+  const contract = contractService(NAME);
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
-  const headless = service({
-    component: NAME,
-    name: HEADLESS,
-    selects: NAME,
-    headless: true,
-    publishNotReadyAddresses: true,
-    ports: [
-      { name: 'http', port: PORT },
-      { name: 'cluster', port: CLUSTER_PORT },
-    ],
-  });
+  const headless = headlessService(NAME, { publishNotReadyAddresses: true });
   if (p.mode === 'dev') return [contract, headless, devServer(p)];
   const config = serverConfig(p.replicas);
   const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];

@@ -84,6 +84,15 @@ export interface ContainerSpec {
 }
 
 export function container(s: ContainerSpec): V1Container {
+  return containerOf(s);
+}
+
+/** A container that runs to completion before the others (same security baseline, no probes). */
+export function initContainer(s: Omit<ContainerSpec, 'liveness' | 'readiness' | 'startup' | 'ports'>): V1Container {
+  return containerOf(s);
+}
+
+function containerOf(s: Omit<ContainerSpec, 'liveness' | 'readiness'> & Partial<ContainerSpec>): V1Container {
   return {
     name: dnsLabel(s.name),
     image: s.image,
@@ -97,21 +106,6 @@ export function container(s: ContainerSpec): V1Container {
     startupProbe: s.startup,
     livenessProbe: s.liveness,
     readinessProbe: s.readiness,
-    securityContext: restrictedSecurityContext(),
-    volumeMounts: s.mounts?.length ? s.mounts : undefined,
-  };
-}
-
-/** A container that runs to completion before the others (same security baseline, no probes). */
-export function initContainer(s: Omit<ContainerSpec, 'liveness' | 'readiness' | 'startup' | 'ports'>): V1Container {
-  return {
-    name: dnsLabel(s.name),
-    image: s.image,
-    imagePullPolicy: 'IfNotPresent',
-    command: s.command,
-    args: s.args,
-    env: s.env?.length ? s.env : undefined,
-    resources: resources(s.sizing),
     securityContext: restrictedSecurityContext(),
     volumeMounts: s.mounts?.length ? s.mounts : undefined,
   };
@@ -188,22 +182,35 @@ export function podSpec(p: PodSpecInput): V1PodSpec {
   };
 }
 
+/** What every workload kind is made of. */
+interface WorkloadInput {
+  component: ComponentName;
+  /** Default: the component's name. */
+  name?: string;
+  replicas: number;
+  pod: PodSpecInput;
+  podAnnotations?: Record<string, string>;
+}
+
+/** A workload's selector and the pod template it selects (labels, annotations, spec). */
+function selectedPods(w: WorkloadInput, name: string) {
+  return {
+    selector: { matchLabels: selectorLabels(name) },
+    template: { metadata: { labels: componentLabels(w.component, name), annotations: w.podAnnotations }, spec: podSpec(w.pod) },
+  };
+}
+
 export interface VolumeClaim {
   name: string;
   size: string;
   storageClassName?: string;
 }
 
-export interface StatefulSetInput {
-  component: ComponentName;
-  name?: string;
-  replicas: number;
+export interface StatefulSetInput extends WorkloadInput {
   /** The headless Service that gives each pod a stable DNS name. */
   serviceName: string;
-  pod: PodSpecInput;
   volumeClaims?: VolumeClaim[];
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
-  podAnnotations?: Record<string, string>;
 }
 
 export function statefulSet(s: StatefulSetInput): KubeObject {
@@ -217,11 +224,7 @@ export function statefulSet(s: StatefulSetInput): KubeObject {
       serviceName: s.serviceName,
       podManagementPolicy: s.podManagementPolicy ?? 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate' },
-      selector: { matchLabels: selectorLabels(name) },
-      template: {
-        metadata: { labels: componentLabels(s.component, name), annotations: s.podAnnotations },
-        spec: podSpec(s.pod),
-      },
+      ...selectedPods(s, name),
       volumeClaimTemplates: s.volumeClaims?.map((v) => ({
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
@@ -236,14 +239,9 @@ export function statefulSet(s: StatefulSetInput): KubeObject {
   });
 }
 
-export interface DeploymentInput {
-  component: ComponentName;
-  name?: string;
-  replicas: number;
-  pod: PodSpecInput;
+export interface DeploymentInput extends WorkloadInput {
   /** Recreate for single-writer workloads on a ReadWriteOnce volume. */
   strategy?: 'RollingUpdate' | 'Recreate';
-  podAnnotations?: Record<string, string>;
 }
 
 export function deployment(d: DeploymentInput): KubeObject {
@@ -256,11 +254,7 @@ export function deployment(d: DeploymentInput): KubeObject {
       replicas: d.replicas,
       revisionHistoryLimit: 3,
       strategy: { type: d.strategy ?? 'RollingUpdate' },
-      selector: { matchLabels: selectorLabels(name) },
-      template: {
-        metadata: { labels: componentLabels(d.component, name), annotations: d.podAnnotations },
-        spec: podSpec(d.pod),
-      },
+      ...selectedPods(d, name),
     },
   });
 }

@@ -23,7 +23,7 @@ import {
 } from '../core/drift/index.ts';
 import { ConfigError, type Problem, UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
-import { DRIFT_FIELD_MANAGER, LABELS, MANAGED_BY, NAMESPACE } from '../core/names.ts';
+import { DIRS, DRIFT_FIELD_MANAGER, FILES, LABELS, MANAGED_BY, NAMESPACE } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
 import { bool, type Command, type Io, list, str } from './types.ts';
 
@@ -109,11 +109,25 @@ function providedSecrets(cluster: ClusterConfig): Set<string> {
   return new Set(names.map((s) => `Secret/${NAMESPACE}/${s.name}`));
 }
 
+/**
+ * clusters/<c>/root-app.yaml: the root Application and its project are applied by
+ * `npm run bootstrap`, not by an Application, so no render includes them. They are
+ * compared too (reported under the file's name), and are not orphans.
+ */
+async function bootstrapApplied(io: Io, cluster: ClusterConfig): Promise<DesiredApp> {
+  const file = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  const problems: Problem[] = [];
+  const objects = await readObjects({ ...io, cwd: io.root }, [file], problems);
+  if (problems.length) throw new ConfigError(`cannot read ${file}:`, problems);
+  return { app: file, component: 'root', objects };
+}
+
 async function liveDrift(io: Io, live: LiveCluster, cluster: ClusterConfig): Promise<DriftReport> {
   const rendered: RenderedApp[] = await renderApps(io.root, await listApplications(io.root, cluster), {
     onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
   });
   const apps: DesiredApp[] = rendered.filter((r) => !r.skipped).map((r) => ({ app: r.app, component: r.component, objects: r.objects }));
+  apps.unshift(await bootstrapApplied(io, cluster));
   const drifts: ObjectDrift[] = [];
   for (const app of apps) {
     const found = await mapLimit(app.objects, 8, (o) => driftOf(live, app.app, o));

@@ -6,6 +6,9 @@ import { LABELS, MANAGED_BY, SMOKE_PREFIX } from '../core/names.ts';
 import type { EnvVar, JobRun } from './types.ts';
 
 export const SMOKE_CHECK_LABEL = 'soma.sh/smoke-check';
+// Not plain MANAGED_BY: objects labelled that way outside soma-infra are git's, and drift
+// would count a smoke run's namespaces as orphans of git.
+export const SMOKE_MANAGED_BY = `${MANAGED_BY}-smoke`;
 
 function envOf(vars: readonly EnvVar[]): Record<string, unknown>[] {
   return vars.map((v) => (v.secret ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } } : { name: v.name, value: v.value ?? '' }));
@@ -16,7 +19,7 @@ export function jobName(runId: string, check: string, suffix?: string): string {
 }
 
 export function buildJob(check: string, runId: string, run: JobRun, deadlineSeconds: number): KubeObject {
-  const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'smoke', [SMOKE_CHECK_LABEL]: check };
+  const labels = { [LABELS.managedBy]: SMOKE_MANAGED_BY, [LABELS.component]: 'smoke', [SMOKE_CHECK_LABEL]: check };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -57,7 +60,7 @@ export function buildNamespace(name: string, runId: string, consumer: boolean): 
     metadata: {
       name,
       labels: {
-        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.managedBy]: SMOKE_MANAGED_BY,
         [LABELS.component]: 'smoke',
         'soma.sh/smoke-run': runId,
         [LABELS.podSecurityEnforce]: 'restricted',

@@ -12,6 +12,7 @@ import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
+import { buildNamespace } from '../../scripts/smoke/job.ts';
 import * as f from './fixtures.ts';
 
 function captureIo(root: string, env: Record<string, string>): Io & { out: string; err: string } {
@@ -32,13 +33,14 @@ function seedSynced(): void {
   fake.put(f.liveDeployment());
   fake.put(f.liveService());
   fake.put(policy);
-  for (const name of ['test-platform', 'test-opa']) {
+  for (const name of ['test-root', 'test-platform', 'test-opa']) {
     const component = name.slice(5);
+    const path = component === 'root' ? 'apps/test' : `overlays/dev/${component}`;
     fake.put({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name, namespace: 'argocd', labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' } },
-      spec: { project: 'default', source: { repoURL: 'https://github.com/example/repo.git', path: `overlays/dev/${component}`, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
+      spec: { project: 'default', source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
       status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
     });
   }
@@ -59,11 +61,11 @@ describe('drift against the cluster', () => {
     serveDryRunApply(fake);
     const io = captureIo(root, env);
     expect(await main(['drift'], io)).toBe(0);
-    expect(io.out).toBe(`no drift on test: 6 objects match git (server-side)\n`);
+    expect(io.out).toBe(`no drift on test: 7 objects match git (server-side)\n`);
     expect(io.err).toContain("comparing cluster 'test' with context 'kind-soma'");
     expect(fake.writes).toEqual([]);
     const patches = fake.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.length).toBe(6);
+    expect(patches.length).toBe(7);
     expect(patches.every((r) => r.query.dryRun === 'All' && r.query.fieldManager === 'somastack-drift' && r.contentType === 'application/apply-patch+yaml')).toBe(true);
     expect(fake.requests.filter((r) => !['GET', 'PATCH'].includes(r.method))).toEqual([]);
   });
@@ -77,7 +79,7 @@ describe('drift against the cluster', () => {
     const io = captureIo(root, env);
     expect(await main(['drift', '--json'], io)).toBe(1);
     const report = JSON.parse(io.out);
-    expect(report).toMatchObject({ mode: 'server-side', cluster: 'test', compared: 6, skipped: [] });
+    expect(report).toMatchObject({ mode: 'server-side', cluster: 'test', compared: 7, skipped: [] });
     expect(report.drifts).toEqual([
       { app: 'test-opa', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'soma-infra', name: 'opa', state: 'changed', changes: [{ path: 'spec.replicas', op: 'changed', desired: 1, live: 3 }] },
     ]);
@@ -93,12 +95,13 @@ describe('drift against the cluster', () => {
     fake.put({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'opa-5f', namespace: 'soma-infra', ownerReferences: [{ kind: 'Deployment', name: 'opa' }] } });
     fake.put({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'test-removed', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'somastack' } }, spec: {} });
     fake.put({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'not-ours', namespace: 'argocd' }, spec: {} });
+    fake.put(buildNamespace('soma-smoke-abc', 'abc', true)); // a smoke run in progress
     const io = captureIo(root, env);
     expect(await main(['drift'], io)).toBe(1);
     expect(io.out).toContain('test-opa:\n  ConfigMap/soma-infra/opa-policy: missing in the cluster\n');
     expect(io.out).toContain('(no application):\n  Application/argocd/test-removed: in the cluster but not in git\n  ConfigMap/soma-infra/debug-notes: in the cluster but not in git\n');
-    expect(io.out).not.toMatch(/kube-root-ca|postgres-credentials|opa-5f|not-ours/);
-    expect(io.out).toMatch(/drift on test: 0 changed, 1 missing, 2 orphaned, 0 not comparable \(6 objects compared, server-side\)\n$/);
+    expect(io.out).not.toMatch(/kube-root-ca|postgres-credentials|opa-5f|not-ours|soma-smoke/);
+    expect(io.out).toMatch(/drift on test: 0 changed, 1 missing, 2 orphaned, 0 not comparable \(7 objects compared, server-side\)\n$/);
   });
 
   it('reports a change the server refuses to apply (an immutable field) as not comparable', async () => {

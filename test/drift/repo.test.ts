@@ -1,0 +1,77 @@
+// The whole generated tree of kind-soma, rendered with real kustomize, as the "live"
+// state of a fake API server right after a sync: drift must find nothing, then exactly
+// the one field changed behind git's back.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCluster } from '../../scripts/adapters/inputs.ts';
+import { listApplications, renderApps } from '../../scripts/adapters/render.ts';
+import { main } from '../../scripts/cli.ts';
+import type { Io } from '../../scripts/commands/types.ts';
+import { parseObjects } from '../../scripts/core/drift/index.ts';
+import type { KubeObject } from '../../scripts/core/kube.ts';
+import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
+import { serveDryRunApply } from '../support/fake-kube-live.ts';
+import { ROOT } from '../support/render-all.ts';
+
+let fake: FakeKube;
+let env: Record<string, string>;
+let objects: KubeObject[];
+let bootstrapped: KubeObject[];
+
+function plural(kind: string): string {
+  const k = kind.toLowerCase();
+  return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
+}
+
+beforeAll(async () => {
+  const cluster = await loadCluster(ROOT, 'kind-soma');
+  const rendered = await renderApps(ROOT, await listApplications(ROOT, cluster));
+  // What bootstrap applies itself (the root Application and its project) is live too.
+  const rootFile = readFileSync(join(ROOT, 'clusters/kind-soma/root-app.yaml'), 'utf8');
+  bootstrapped = parseObjects('root-app.yaml', rootFile, []);
+  objects = [...bootstrapped, ...rendered.flatMap((r) => r.objects)];
+  fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
+  for (const o of objects) {
+    const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+    // Kinds the fake does not know yet; the rendered tree has namespaced objects only besides Namespace.
+    fake.register({ group: group!, version: version!, kind: o.kind, plural: plural(o.kind), namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster') });
+    fake.put(o);
+  }
+  serveDryRunApply(fake);
+  env = { KUBECONFIG: fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'drift-repo-')), { context: 'kind-soma' }), SOMASTACK_KUBE_RETRY_SECONDS: '1' };
+});
+afterAll(async () => fake?.close());
+
+function captureIo(): Io & { out: string; err: string } {
+  const io = { root: ROOT, cwd: ROOT, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+describe('drift on the generated kind-soma tree', () => {
+  it('finds no drift when the cluster holds exactly what git renders', async () => {
+    expect(objects.length).toBeGreaterThan(20);
+    expect(bootstrapped.map((o) => o.kind).sort()).toEqual(['AppProject', 'Application']);
+    const io = captureIo();
+    const code = await main(['drift', '--cluster', 'kind-soma', '--json'], io);
+    const report = JSON.parse(io.out);
+    expect(report.drifts).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.compared).toBe(objects.length);
+    expect(report.skipped.map((s: { app: string }) => s.app)).toEqual(['kind-soma-argocd']);
+  });
+
+  it('reports exactly the label changed behind git’s back', async () => {
+    const target = objects.find((o) => o.kind === 'StatefulSet')!;
+    const live = fake.get(target.apiVersion, target.kind, target.metadata.name, target.metadata.namespace)!;
+    live.metadata.labels = { ...live.metadata.labels, 'app.kubernetes.io/part-of': 'tampered' };
+    fake.put(live);
+    const io = captureIo();
+    expect(await main(['drift', '--cluster', 'kind-soma', '--json'], io)).toBe(1);
+    const { drifts } = JSON.parse(io.out);
+    expect(drifts).toHaveLength(1);
+    expect(drifts[0]).toMatchObject({ kind: 'StatefulSet', name: target.metadata.name, state: 'changed' });
+    expect(drifts[0].changes).toEqual([{ path: 'metadata.labels["app.kubernetes.io/part-of"]', op: 'changed', desired: target.metadata.labels!['app.kubernetes.io/part-of'], live: 'tampered' }]);
+  });
+});

@@ -28,7 +28,9 @@ function seconds(values: OptionValues, key: string, fallback: number): number {
 /** Health from the live objects git says each Application deploys (no Argo CD needed). */
 async function directSummaries(io: Io, live: LiveCluster, clusterName: string | undefined): Promise<ApplicationSummary[]> {
   const cluster = await pickCluster(io.root, clusterName, live.context);
-  const rendered = await renderApps(io.root, await listApplications(io.root, cluster));
+  const rendered = await renderApps(io.root, await listApplications(io.root, cluster), {
+    onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
+  });
   return mapLimit(rendered, 4, async (app) => {
     if (app.skipped) {
       if (app.component !== 'argocd') return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);

@@ -106,9 +106,8 @@ describe('offlineDrift (two files)', () => {
   it('takes the application from Argo CD tracking', () => {
     const live = f.liveDeployment() as any;
     live.spec.replicas = 2;
-    const desired = f.desiredDeployment();
-    desired.metadata.annotations = { 'argocd.argoproj.io/tracking-id': 'kind-soma-opa:apps/Deployment:soma-infra/opa' };
-    const report = offlineDrift([desired], [live]);
+    // liveDeployment() carries the tracking annotation Argo CD writes.
+    const report = offlineDrift([f.desiredDeployment()], [live]);
     expect(report.drifts[0]!.app).toBe('kind-soma-opa');
     expect(renderDriftText(report)).toMatch(/^kind-soma-opa:\n  Deployment\/soma-infra\/opa: changed\n    spec.replicas: git 1 → cluster 2\n/);
   });

@@ -130,7 +130,10 @@ export function offlineDrift(desired: readonly KubeObject[], live: readonly Kube
   const liveByKey = new Map(live.map((o) => [objectKey(o), o]));
   const drifts: ObjectDrift[] = [];
   for (const d of desired) {
-    const drift = offlineObjectDrift(appOfOrphan(d, []), d, liveByKey.get(objectKey(d)));
+    const live = liveByKey.get(objectKey(d));
+    // `kubectl get` output carries Argo CD's tracking annotation: it names the Application.
+    const app = (live && appOfOrphan(live, [])) || appOfOrphan(d, []);
+    const drift = offlineObjectDrift(app, d, live);
     if (drift) drifts.push(drift);
   }
   const app: DesiredApp = { app: '', component: '', objects: [...desired] };

@@ -1,21 +1,19 @@
-// The Kubernetes API, through @kubernetes/client-node: kubeconfig loading with an
-// explicit context (never the current one), the guard that keeps a local command off
-// any cluster but its own Kind cluster, and a small client with discovery, retries
-// for transient failures and typed errors for permanent ones.
+// The Kubernetes API, through @kubernetes/client-node: a client bound to one context
+// (loaded and guarded by kubeconfig.ts, re-exported here), with discovery, retries
+// for transient failures (connection refused, 429, 5xx) and typed errors for
+// permanent ones (401/403/422) that say what failed and on which context.
 //
 // Requests are authenticated and sent by client-node (KubeConfig.applySecurityAuthentication
 // and its fetch library), but bodies are plain JSON: client-node's KubernetesObjectApi
 // serializes through its typed models, which silently drops fields it does not model
 // (a CRD's `x-kubernetes-preserve-unknown-fields` and `default`, newer API fields) —
 // unacceptable when applying Argo CD's CRDs.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
 import { PROJECT } from '../core/names.ts';
+import { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
 
 export type KubeErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
 
@@ -45,81 +43,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8_000, budgetMs: 90_000 };
 
-// ---------------------------------------------------------------- kubeconfig
-
-/** The kubeconfig files kubectl would read: $KUBECONFIG (a path list) or ~/.kube/config. */
-export function kubeconfigPaths(env: Record<string, string | undefined>): string[] {
-  const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  return list.length ? list : [join(env.HOME ?? homedir(), '.kube', 'config')];
-}
-
-/**
- * Loads exactly one context (and its cluster and user) from the kubeconfig files, first
- * file wins as in kubectl. The result knows nothing else, so no call can reach another cluster.
- * Returns undefined when no file defines the context.
- */
-export function loadContext(env: Record<string, string | undefined>, context: string): KubeConfig | undefined {
-  let ctx: ReturnType<KubeConfig['getContextObject']> = null;
-  let cluster: ReturnType<KubeConfig['getCluster']> = null;
-  let user: ReturnType<KubeConfig['getUser']> = null;
-  for (const file of kubeconfigPaths(env)) {
-    if (!existsSync(file)) continue; // a listed file that does not exist is skipped, as kubectl does
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromFile(file);
-    } catch (e) {
-      throw new UserError(`cannot read kubeconfig ${file}: ${(e as Error).message}`, 'fix or remove the file (or point KUBECONFIG elsewhere)');
-    }
-    ctx ??= kc.getContextObject(context);
-    if (ctx) {
-      cluster ??= kc.getCluster(ctx.cluster);
-      user ??= kc.getUser(ctx.user);
-    }
-  }
-  if (!ctx || !cluster) return undefined;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [cluster],
-    users: [user ?? { name: ctx.user }],
-    contexts: [{ ...ctx, namespace: undefined }],
-    currentContext: ctx.name,
-  });
-  return kc;
-}
-
-/** The Kind cluster name's context: what `kind create cluster --name <n>` writes. */
-export const kindContext = (kindName: string) => `kind-${kindName}`;
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/**
- * Refuses any context that is not the project's local Kind cluster: the context and its
- * cluster entry must both be `kind-<name>` and the API server must be on this machine.
- */
-export function guardKindContext(kc: KubeConfig, kindName: string): void {
-  const expected = kindContext(kindName);
-  const ctx = kc.getContextObject(kc.getCurrentContext());
-  const cluster = ctx ? kc.getCluster(ctx.cluster) : null;
-  const fix = `delete the Kind cluster and let bootstrap recreate it: kind delete cluster --name ${kindName}`;
-  if (!ctx || ctx.name !== expected) {
-    throw new UserError(`refusing to use context '${ctx?.name ?? '(none)'}': only '${expected}' (the project's Kind cluster) is allowed`, fix);
-  }
-  if (!cluster || cluster.name !== expected) {
-    throw new UserError(`refusing to use context '${expected}': it points at cluster entry '${cluster?.name ?? '(none)'}', not '${expected}'`, fix);
-  }
-  const host = hostOf(cluster.server);
-  if (!LOOPBACK.has(host)) {
-    throw new UserError(`refusing to use context '${expected}': its API server ${cluster.server} is not on this machine, so it is not a local Kind cluster`, fix);
-  }
-}
-
-function hostOf(server: string): string {
-  try {
-    return new URL(server).hostname;
-  } catch {
-    return server;
-  }
-}
+export { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
 
 // ---------------------------------------------------------------- client
 

@@ -12,7 +12,7 @@ import { ARGOCD_VERSION } from '../core/versions.ts';
 import { parseYamlStream } from '../core/yaml.ts';
 import type { ApplyResult, KubeClient } from '../adapters/kube.ts';
 import { KustomizeError, kustomizeBuild } from '../adapters/kustomize.ts';
-import { pollUntil, type PollState } from './poll.ts';
+import { pollUntil, withTicker, type PollState } from './poll.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 const APPLY_CONCURRENCY = 8;
@@ -120,8 +120,7 @@ export const argocdStep: Step = {
   title: `Argo CD ${ARGOCD_VERSION}`,
   async run(ctx) {
     const client = ctx.client!;
-    ctx.progress.update(`rendering ${DIRS.argocdInstall} (kustomize fetches the pinned install.yaml)`);
-    const objects = await renderArgoCdInstall(ctx);
+    const objects = await withTicker(ctx, `rendering ${DIRS.argocdInstall} (kustomize fetches the pinned install.yaml)`, renderArgoCdInstall(ctx));
     const { namespaces, crds, rest } = installPhases(objects);
     const tally: ApplyTally = { created: [], configured: [], unchanged: 0 };
     ctx.progress.update(`applying ${objects.length} objects (server-side)`);

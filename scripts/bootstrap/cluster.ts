@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.ts';
 import { DIRS, FILES } from '../core/names.ts';
 import { KubeApiError, kindContext, type KubeClient } from '../adapters/kube.ts';
 import { kindClusters } from './preflight.ts';
-import { pollUntil, type PollState } from './poll.ts';
+import { pollUntil, withTicker, type PollState } from './poll.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 const CREATE_TIMEOUT_MS = 20 * 60_000;
@@ -62,8 +62,8 @@ export const clusterStep: Step = {
     const name = ctx.cluster.kind.name;
     const exists = ctx.clusterExists ?? (await kindClusters(runner, ctx.tools.kind))?.includes(name) ?? false;
     if (!exists) {
-      ctx.progress.update(`kind create cluster --name ${name} (the first run pulls the node image: a few minutes)`);
-      await runner(ctx.tools.kind, kindCreateArgs(ctx), { timeoutMs: CREATE_TIMEOUT_MS });
+      const what = `kind create cluster --name ${name} (the first run pulls the node image: a few minutes)`;
+      await withTicker(ctx, what, runner(ctx.tools.kind, kindCreateArgs(ctx), { timeoutMs: CREATE_TIMEOUT_MS }));
     }
     const client = await connect(ctx);
     await waitForApi(ctx, client, !exists);

@@ -36,3 +36,16 @@ export async function pollUntil(ctx: BootstrapContext, opts: PollOptions): Promi
     await deps.sleep(deps.pollMs);
   }
 }
+
+/** Keeps the live line ticking (elapsed time) while one long call runs, e.g. `kind create cluster`. */
+export async function withTicker<T>(ctx: BootstrapContext, text: string, work: Promise<T>): Promise<T> {
+  const start = ctx.deps.now();
+  const tick = () => ctx.progress.update(`${formatDuration(ctx.deps.now() - start)} ${text}`, text);
+  tick();
+  const timer = setInterval(tick, 1_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,81 @@
+// Kubeconfig for commands that must act on exactly one context: load that context alone
+// (never the current one), and the guard that accepts only the project's local Kind cluster.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { UserError } from '../core/errors.ts';
+
+/** The kubeconfig files kubectl would read: $KUBECONFIG (a path list) or ~/.kube/config. */
+export function kubeconfigPaths(env: Record<string, string | undefined>): string[] {
+  const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  return list.length ? list : [join(env.HOME ?? homedir(), '.kube', 'config')];
+}
+
+/**
+ * Loads exactly one context (and its cluster and user) from the kubeconfig files, first
+ * file wins as in kubectl. The result knows nothing else, so no call can reach another cluster.
+ * Returns undefined when no file defines the context.
+ */
+export function loadContext(env: Record<string, string | undefined>, context: string): KubeConfig | undefined {
+  let ctx: ReturnType<KubeConfig['getContextObject']> = null;
+  let cluster: ReturnType<KubeConfig['getCluster']> = null;
+  let user: ReturnType<KubeConfig['getUser']> = null;
+  for (const file of kubeconfigPaths(env)) {
+    if (!existsSync(file)) continue; // a listed file that does not exist is skipped, as kubectl does
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromFile(file);
+    } catch (e) {
+      throw new UserError(`cannot read kubeconfig ${file}: ${(e as Error).message}`, 'fix or remove the file (or point KUBECONFIG elsewhere)');
+    }
+    ctx ??= kc.getContextObject(context);
+    if (ctx) {
+      cluster ??= kc.getCluster(ctx.cluster);
+      user ??= kc.getUser(ctx.user);
+    }
+  }
+  if (!ctx || !cluster) return undefined;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [user ?? { name: ctx.user }],
+    contexts: [{ ...ctx, namespace: undefined }],
+    currentContext: ctx.name,
+  });
+  return kc;
+}
+
+/** The Kind cluster name's context: what `kind create cluster --name <n>` writes. */
+export const kindContext = (kindName: string) => `kind-${kindName}`;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Refuses any context that is not the project's local Kind cluster: the context and its
+ * cluster entry must both be `kind-<name>` and the API server must be on this machine.
+ */
+export function guardKindContext(kc: KubeConfig, kindName: string): void {
+  const expected = kindContext(kindName);
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  const cluster = ctx ? kc.getCluster(ctx.cluster) : null;
+  const fix = `delete the Kind cluster and let bootstrap recreate it: kind delete cluster --name ${kindName}`;
+  if (!ctx || ctx.name !== expected) {
+    throw new UserError(`refusing to use context '${ctx?.name ?? '(none)'}': only '${expected}' (the project's Kind cluster) is allowed`, fix);
+  }
+  if (!cluster || cluster.name !== expected) {
+    throw new UserError(`refusing to use context '${expected}': it points at cluster entry '${cluster?.name ?? '(none)'}', not '${expected}'`, fix);
+  }
+  const host = hostOf(cluster.server);
+  if (!LOOPBACK.has(host)) {
+    throw new UserError(`refusing to use context '${expected}': its API server ${cluster.server} is not on this machine, so it is not a local Kind cluster`, fix);
+  }
+}
+
+function hostOf(server: string): string {
+  try {
+    return new URL(server).hostname;
+  } catch {
+    return server;
+  }
+}

@@ -41,7 +41,8 @@ export async function remoteRevisionCommit(
 ): Promise<{ commit: string; source: 'remote' | 'tracking-ref' } | undefined> {
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision, source: 'remote' };
   const refs = [`refs/heads/${revision}`, `refs/tags/${revision}^{}`, `refs/tags/${revision}`];
-  const ls = await runner('git', ['ls-remote', remote, ...refs], { cwd: root, allowFailure: true, timeoutMs: 20_000 });
+  // No credential prompt: a private repository without credentials is an answer (unknown), not a hang.
+  const ls = await runner('git', ['ls-remote', remote, ...refs], { cwd: root, allowFailure: true, timeoutMs: 20_000, env: { GIT_TERMINAL_PROMPT: '0' } });
   if (ls.code === 0) {
     const lines = ls.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length === 2) as [string, string][];
     const pick = refs.map((ref) => lines.find(([, name]) => name === ref)).find(Boolean);

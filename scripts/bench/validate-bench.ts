@@ -18,7 +18,7 @@ import { checkItems } from '../core/validate/engine.ts';
 import { buildCorpus } from './validate-corpus.ts';
 
 const TARGET_OBJECTS_PER_SECOND = 2000;
-const RUNS = 3;
+const RUNS = 5;
 
 interface Figures {
   objects: number;

@@ -77,8 +77,14 @@ async function freshness(root: string, clusters: ClusterConfig[], deps: Reposito
   return new Set(planned.keys());
 }
 
-/** Renders each distinct source path once, however many clusters use it; kustomize failures become findings. */
-async function render(root: string, apps: AppSource[], opts: RepositoryOptions, deps: RepositoryDeps, report: Report): Promise<Map<string, RenderedApp | undefined>> {
+/**
+ * Renders each distinct source path once, however many clusters use it; kustomize
+ * failures become findings. `onRendered` runs as each render lands, while the others
+ * are still in kustomize.
+ */
+async function render(
+  root: string, apps: AppSource[], opts: RepositoryOptions, deps: RepositoryDeps, report: Report, onRendered: (r: RenderedApp) => Promise<void>,
+): Promise<Map<string, RenderedApp | undefined>> {
   const byPath = new Map<string, AppSource>();
   for (const a of apps) if (!byPath.has(a.path)) byPath.set(a.path, a);
   const unique = [...byPath.values()];
@@ -88,6 +94,7 @@ async function render(root: string, apps: AppSource[], opts: RepositoryOptions, 
   const results = await mapLimit(unique, concurrency, async (app) => {
     try {
       const [r] = await deps.renderApps(root, [app], { runner: deps.runner, concurrency: 1 });
+      if (r) await onRendered(r);
       return r;
     } catch (e) {
       if (!(e instanceof KustomizeError) && !(e instanceof UserError && /not valid YAML/.test(e.message))) throw e;
@@ -137,7 +144,6 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
   if (!all) return report;
   const clusters = opts.cluster ? all.filter((c) => c.name === opts.cluster) : all;
   if (!clusters.length) throw new UserError(`unknown cluster '${opts.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
-  const planned = await freshness(root, all, deps, report);
   const appsByCluster = new Map<ClusterConfig, AppSource[]>();
   for (const c of clusters) {
     try {
@@ -147,8 +153,15 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
       report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: `${DIRS.clusters}/${c.name}/${FILES.rootApp}`, message: e.message, fix: e.hint ?? GENERATE_FIX });
     }
   }
-  const rendered = await render(root, [...appsByCluster.values()].flat(), opts, deps, report);
+  // Rendering is the slow part and runs in child processes: start it first, and do the
+  // freshness check and load each kind's validator while kustomize works.
   const schemas = new PackageSchemas();
+  const rendering = render(root, [...appsByCluster.values()].flat(), opts, deps, report, (r) => schemas.preload(r.objects));
+  const planned = await freshness(root, all, deps, report).catch(async (e: unknown) => {
+    await rendering.catch(() => undefined);
+    throw e;
+  });
+  const rendered = await rendering;
   const findings: Finding[] = [];
   for (const [cluster, apps] of appsByCluster) {
     findings.push(...(await checkCluster(root, cluster, apps, rendered, planned, schemas, opts, deps, report)));

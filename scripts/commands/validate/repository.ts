@@ -14,7 +14,6 @@ import { ConfigError, UserError } from '../../core/errors.ts';
 import { DIRS, FILES } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { objectSources } from '../../core/provenance.ts';
-import { buildTree } from '../../core/tree.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
 import { checkItems } from '../../core/validate/engine.ts';
@@ -32,7 +31,7 @@ export interface RepositoryOptions {
 /** Everything the pipeline reads or runs; tests replace parts of it. */
 export interface RepositoryDeps {
   loadClusters(root: string): Promise<ClusterConfig[]>;
-  buildTree(clusters: ClusterConfig[]): Map<string, string>;
+  buildTree(clusters: ClusterConfig[]): Map<string, string> | Promise<Map<string, string>>;
   compareTree(root: string, files: ReadonlyMap<string, string>): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
   listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
   renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
@@ -43,7 +42,8 @@ export interface RepositoryDeps {
 
 export const defaultDeps: RepositoryDeps = {
   loadClusters,
-  buildTree,
+  // Imported on first use: loading every component module takes a while, and by then kustomize is already running.
+  buildTree: async (clusters) => (await import('../../core/tree.ts')).buildTree(clusters),
   compareTree,
   listApplications,
   renderApps: (root, apps, opts) => renderApps(root, apps, opts),
@@ -66,7 +66,7 @@ async function inputs(root: string, deps: RepositoryDeps, report: Report): Promi
 }
 
 async function freshness(root: string, clusters: ClusterConfig[], deps: RepositoryDeps, report: Report): Promise<Set<string>> {
-  const planned = deps.buildTree(clusters);
+  const planned = await deps.buildTree(clusters);
   const diff = await deps.compareTree(root, planned);
   const add = (files: string[], rule: string, message: string) => {
     for (const file of files) report.findings.push({ stage: 'freshness', severity: 'error', rule, file, message, fix: GENERATE_FIX });

@@ -43,7 +43,7 @@ describe('human output', () => {
       '    also from: overlays/dev/redis/patches/deployment-redis.yaml',
       '    rendered in: kind-soma/kind-soma-redis',
     ].join('\n'));
-    expect(text).toContain('overlays/prod/kafka/kustomization.yaml\n  (file)\n    [GENERATED-STALE]');
+    expect(text).toContain('overlays/prod/kafka/kustomization.yaml\n  (whole file)\n    [GENERATED-STALE]');
     expect(text).toContain('SOMA-PROBES: without readiness');
     expect(text.trim().split('\n').at(-1)).toBe('validate: 2 problems in 2 files — 3 clusters, 34 applications, 197 objects, 12 policy rules');
   });

@@ -20,7 +20,7 @@ function where(f: Finding): string {
 
 function findingLines(f: Finding, strict: boolean): string[] {
   const level = f.severity === 'warning' && !strict ? 'warning ' : '';
-  const lines = [`  ${where(f) || '(file)'}`, `    ${level}[${f.rule}] ${f.message}`];
+  const lines = [`  ${where(f) || '(whole file)'}`, `    ${level}[${f.rule}] ${f.message}`];
   if (f.fix) lines.push(`    fix: ${f.fix}`);
   const others = (f.sources ?? []).filter((s) => s !== f.file);
   if (others.length) lines.push(`    also from: ${others.join(', ')}`);

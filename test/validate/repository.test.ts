@@ -83,21 +83,28 @@ describe('validate (repository)', () => {
     expect(report.findings.filter((f) => f.stage === 'render')).toEqual([]);
   });
 
-  it('counts Argo CD from its local patches in the budget table, and fails when over budget', async () => {
-    const root = writeMiniRepo({ redis: clone(compliant) });
+  it('counts a remote source (Argo CD) from its local patches in the budget table, and fails when over budget', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant), grafana: [] });
     write(root, 'clusters/test/cluster.yaml', toYaml({
       name: 'test', environment: 'dev', destination: { server: 'https://kubernetes.default.svc' },
       repository: { url: 'https://github.com/example/repo.git', revision: 'main' }, components: ['platform', 'redis'],
       argocd: { selfManaged: true }, budget: { cpu: '1', memory: '1Gi' },
     }));
     const patch = (name: string, cpu: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { spec: { containers: [{ name, resources: { requests: { cpu, memory: '256Mi' } } }] } } } });
-    write(root, 'bootstrap/argocd/patches/deployment-argocd-server.yaml', toYaml(patch('argocd-server', '400m')));
-    write(root, 'bootstrap/argocd/patches/deployment-argocd-repo-server.yaml', toYaml(patch('argocd-repo-server', '300m')));
-    write(root, 'bootstrap/argocd/patches/configmap-argocd-cm.yaml', toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } }));
+    // The grafana Application stands in for Argo CD's: a remote install plus local patches.
+    const dir = 'overlays/dev/grafana';
+    write(root, `${dir}/kustomization.yaml`, toYaml({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization',
+      resources: ['https://example.invalid/install.yaml'],
+      patches: [{ path: 'patches/deployment-argocd-server.yaml' }, { path: 'patches/configmap-argocd-cm.yaml' }, { path: 'patches/deployment-argocd-dex-server.yaml' }, { patch: toYaml(patch('argocd-repo-server', '300m')) }],
+    }));
+    write(root, `${dir}/patches/deployment-argocd-server.yaml`, toYaml(patch('argocd-server', '400m')));
+    write(root, `${dir}/patches/configmap-argocd-cm.yaml`, toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } }));
+    write(root, `${dir}/patches/deployment-argocd-dex-server.yaml`, toYaml({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-dex-server' }, $patch: 'delete' }));
     const report = await runRepository(root, opts, deps());
     const table = report.budgets[0]!;
-    expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([['argocd', 0.7, 2], ['redis', 0.65, 3]]);
-    expect(table.rows[0]!.note).toBe('from bootstrap/argocd/patches, upstream install not rendered');
+    expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([['grafana', 0.7, 2], ['redis', 0.65, 3]]);
+    expect(table.rows[0]!.note).toBe('from overlays/dev/grafana patches, upstream install not rendered');
     expect(byRule(report.findings, 'SOMA-BUDGET').map((f) => [f.file, f.pointer])).toEqual([['clusters/test/cluster.yaml', '/budget/cpu']]);
   });
 

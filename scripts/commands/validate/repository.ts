@@ -1,7 +1,7 @@
 // `npm run validate` on the repository: inputs → freshness → render (real kustomize,
 // bounded parallelism) → schema → policy → budget, every finding collected before the
 // verdict. The collaborators are injectable so tests can drive each stage.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadClusters } from '../../adapters/inputs.ts';
 import { type AppSource, type RenderedApp, defaultConcurrency, listApplications, renderApps } from '../../adapters/render.ts';
@@ -11,9 +11,11 @@ import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
 import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { ConfigError, UserError } from '../../core/errors.ts';
+import type { KubeObject } from '../../core/kube.ts';
 import { DIRS, FILES } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { objectSources } from '../../core/provenance.ts';
+import { parseYamlStream } from '../../core/yaml.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
 import { checkItems } from '../../core/validate/engine.ts';
@@ -36,7 +38,6 @@ export interface RepositoryDeps {
   listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
   renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
   readText(root: string, path: string): Promise<string | undefined>;
-  listDir(root: string, path: string): Promise<string[]>;
   runner?: Runner;
 }
 
@@ -48,7 +49,6 @@ export const defaultDeps: RepositoryDeps = {
   listApplications,
   renderApps: (root, apps, opts) => renderApps(root, apps, opts),
   readText: (root, path) => readFile(join(root, path), 'utf8').catch(() => undefined),
-  listDir: (root, path) => readdir(join(root, path)).catch(() => [] as string[]),
 };
 
 const GENERATE_FIX = 'run `npm run generate` and commit the result (never edit generated files by hand)';
@@ -126,15 +126,29 @@ async function rootItems(root: string, cluster: ClusterConfig, deps: RepositoryD
   return parsed.items.map((i) => ({ ...i, origin: `${cluster.name}/bootstrap` }));
 }
 
-/** Argo CD's install is remote, but the requests its local patches set are known: count them. */
-async function argoCdBudget(root: string, deps: RepositoryDeps): Promise<BudgetGroup> {
-  const dir = `${DIRS.argocdInstall}/patches`;
-  const objects = [];
-  for (const name of (await deps.listDir(root, dir)).filter((n) => n.endsWith('.yaml')).sort()) {
-    const text = await deps.readText(root, `${dir}/${name}`);
-    if (text) objects.push(...parseManifests(`${dir}/${name}`, text).items.map((i) => i.object).filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet'));
+/**
+ * A remote source (Argo CD's install) is not rendered, but the requests its local
+ * patches set are known: read the patches its kustomization applies and count the
+ * workloads they size (a `$patch: delete` removes one and counts nothing).
+ */
+async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryDeps): Promise<BudgetGroup> {
+  const group: BudgetGroup = { component: app.component, note: `from ${app.path} patches, upstream install not rendered`, objects: [] };
+  const text = await deps.readText(root, `${app.path}/${FILES.kustomization}`);
+  const kustomization = text === undefined ? undefined : parseYamlStream(text)[0]?.value;
+  if (!kustomization || typeof kustomization !== 'object') return group;
+  const k = kustomization as { patches?: { path?: unknown; patch?: unknown }[]; patchesStrategicMerge?: unknown[] };
+  const sources: { name: string; text: string | undefined }[] = [];
+  const entries: { path?: unknown; patch?: unknown }[] = [...(k.patches ?? []), ...(k.patchesStrategicMerge ?? []).map((path) => ({ path }))];
+  for (const p of entries) {
+    if (typeof p?.path === 'string') sources.push({ name: `${app.path}/${p.path}`, text: await deps.readText(root, `${app.path}/${p.path}`) });
+    else if (typeof p?.patch === 'string') sources.push({ name: `${app.path}/${FILES.kustomization}`, text: p.patch });
   }
-  return { component: 'argocd', note: `from ${dir}, upstream install not rendered`, objects };
+  const objects: KubeObject[] = [];
+  for (const src of sources) {
+    if (src.text === undefined) continue;
+    objects.push(...parseManifests(src.name, src.text).items.map((i) => i.object).filter((o) => o.$patch !== 'delete'));
+  }
+  return { ...group, objects };
 }
 
 export async function runRepository(root: string, opts: RepositoryOptions, deps: RepositoryDeps = defaultDeps): Promise<Report> {
@@ -181,7 +195,10 @@ async function checkCluster(
   const groups: BudgetGroup[] = [];
   for (const app of apps) {
     const r = rendered.get(app.path);
-    if (r?.skipped) report.skipped.push({ what: `${cluster.name}/${app.app} (${app.path})`, reason: r.skipped });
+    if (r?.skipped) {
+      report.skipped.push({ what: `${cluster.name}/${app.app} (${app.path})`, reason: r.skipped });
+      groups.push(await remotePatchBudget(root, app, deps));
+    }
     if (!r || r.skipped) continue;
     items.push(...itemsOf(cluster, app, r, planned));
     groups.push({ component: app.component, objects: r.objects });
@@ -192,7 +209,6 @@ async function checkCluster(
   report.counts.objects += items.length;
   report.counts.rules = result.rules;
   report.checked.push(...items.map((i) => ({ file: i.file, object: refOf(i.object), origin: i.origin })));
-  if (cluster.argocd.selfManaged) groups.push(await argoCdBudget(root, deps));
   const budget = buildBudget(cluster, groups);
   report.budgets.push(budget.table);
   return [...result.findings, ...budget.findings];

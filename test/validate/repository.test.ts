@@ -129,7 +129,11 @@ describe('validate (repository)', () => {
 
   it('cannot run without kustomize: the error propagates (exit 2), it is not a finding', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
-    const noTool = deps({}, { renderApps: async () => { throw new UserError('neither kustomize nor kubectl was found on PATH'); } });
+    // Rendering fails at once while the freshness check is still running: no unhandled rejection, one clear error.
+    const noTool = deps({}, {
+      renderApps: async () => { throw new UserError('neither kustomize nor kubectl was found on PATH'); },
+      compareTree: () => new Promise((resolve) => setTimeout(() => resolve({ stale: [], missing: [], extra: [] }), 50)),
+    });
     await expect(runRepository(root, opts, noTool)).rejects.toThrow('neither kustomize nor kubectl');
   });
 });

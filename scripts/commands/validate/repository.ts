@@ -171,6 +171,8 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
   // freshness check and load each kind's validator while kustomize works.
   const schemas = new PackageSchemas();
   const rendering = render(root, [...appsByCluster.values()].flat(), opts, deps, report, (r) => schemas.preload(r.objects));
+  // Awaited below; the handler only keeps an early failure (no kustomize) from counting as unhandled meanwhile.
+  rendering.catch(() => undefined);
   const planned = await freshness(root, all, deps, report).catch(async (e: unknown) => {
     await rendering.catch(() => undefined);
     throw e;

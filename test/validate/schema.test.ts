@@ -63,6 +63,12 @@ describe('schema: strict like kubeconform --strict', () => {
     expect(r.counts.objects).toBe(3);
   });
 
+  it('ignores build-tool configuration (a kustomization) rather than reporting it', async () => {
+    const r = await checkFixture('schema/kustomization.yaml', { strict: true });
+    expect(r.findings).toEqual([]);
+    expect(r.counts.objects).toBe(0);
+  });
+
   it('reads JSON manifests with the same strictness', async () => {
     const r = await checkFixture('schema/manifest.json');
     expect(summary(r.findings)).toEqual(['SCHEMA-UNKNOWN-FIELD from-json /unexpected']);

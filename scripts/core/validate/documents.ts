@@ -23,6 +23,13 @@ export interface ParsedManifests {
   findings: Finding[];
   /** Documents that held nothing (empty or comments only). */
   empty: number;
+  /** Build-tool configuration (a kustomization), not a cluster object. */
+  ignored: number;
+}
+
+/** Kinds that configure build tools rather than describe cluster objects: not checked, not reported as unknown. */
+export function isBuildConfig(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && (apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion.startsWith('config.kubernetes.io/'));
 }
 
 function lineOf(message: string, fallback: number): number {
@@ -73,6 +80,10 @@ export function typeMetaFindings(v: Record<string, unknown>, file: string, line:
 }
 
 function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: string, line: number): void {
+  if (isBuildConfig(v.apiVersion)) {
+    out.ignored++;
+    return;
+  }
   const problems = typeMetaFindings(v, file, line);
   if (problems.length) {
     out.findings.push(...problems);
@@ -83,7 +94,7 @@ function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: stri
 
 /** Parses one manifest file. Pure: the caller reads the text. */
 export function parseManifests(file: string, text: string): ParsedManifests {
-  const out: ParsedManifests = { items: [], findings: [], empty: 0 };
+  const out: ParsedManifests = { items: [], findings: [], empty: 0, ignored: 0 };
   for (const doc of parseYamlStream(text)) {
     if (doc.errors.length) {
       for (const e of doc.errors) {

@@ -3,18 +3,13 @@
 // additionalProperties:false for CRD schemas), every problem of an object reported at
 // once with its JSON pointer, a sentence a person can act on, and a fix.
 import type { ErrorObject } from 'ajv';
-import type { ObjectItem } from './documents.ts';
+import { type ObjectItem, isBuildConfig } from './documents.ts';
 import { type KindSchema, gvkKey } from './crd.ts';
 import { type Finding, refOf } from './report.ts';
 import { closest, escapePointer, traceReads, unknownFields } from './trace.ts';
 
 /** Looks up the schema of a kind; undefined when none is known (no package schema, no CRD). */
 export type SchemaLookup = (apiVersion: string, kind: string) => KindSchema | undefined;
-
-/** Kinds that configure build tools rather than describe cluster objects: not checked, not reported as unknown. */
-export function isBuildConfig(apiVersion: string): boolean {
-  return apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion.startsWith('config.kubernetes.io/');
-}
 
 function valueAt(root: unknown, pointer: string): unknown {
   let cur = root;

@@ -48,7 +48,7 @@ describe('validate --files', () => {
       expect(r.out).toContain(`schema/${file}\n  `);
     }
     expect(r.out).not.toContain('schema/api-server-shapes.yaml');
-    expect(r.out.trim().split('\n').at(-1)).toBe('validate: 13 problems in 9 files — 12 files, 17 objects, policy off');
+    expect(r.out.trim().split('\n').at(-1)).toBe('validate: 14 problems in 9 files — 12 files, 17 objects, policy off');
   });
 
   it('--no-policy turns the policy rules off', async () => {

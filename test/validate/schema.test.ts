@@ -74,11 +74,12 @@ describe('schema: strict like kubeconform --strict', () => {
     expect(summary(r.findings)).toEqual(['SCHEMA-UNKNOWN-FIELD from-json /unexpected']);
   });
 
-  it('checks a custom resource against the CRD of the same render: int-or-string, nullable, preserve-unknown-fields, maps', async () => {
+  it('checks a custom resource against the CRD of the same render: int-or-string, nullable, preserve-unknown-fields, maps, strict metadata', async () => {
     const r = await checkFixture('schema/crd.yaml');
     expect(summary(r.findings)).toEqual([
       // The CRD itself is checked too: metadata has no 'description' (it is only allowed inside the schema).
       'SCHEMA-INVALID bad-widget /spec/size',
+      'SCHEMA-UNKNOWN-FIELD bad-widget /metadata/label',
       'SCHEMA-UNKNOWN-FIELD bad-widget /spec/colour',
       'SCHEMA-UNKNOWN-FIELD widgets.example.com /metadata/description',
     ]);

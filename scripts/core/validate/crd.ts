@@ -38,6 +38,21 @@ function ajv(): Ajv {
 
 const isObject = (v: unknown): v is Schema => !!v && typeof v === 'object' && !Array.isArray(v);
 
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+/** ObjectMeta, which the API server validates for every custom resource whatever its CRD says. */
+const OBJECT_META: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' }, generateName: { type: 'string' }, namespace: { type: 'string' },
+    labels: stringMap, annotations: stringMap, finalizers: { type: 'array', items: { type: 'string' } },
+    ownerReferences: { type: 'array', items: { type: 'object' } }, managedFields: { type: 'array', items: { type: 'object' } },
+    creationTimestamp: { type: ['string', 'null'] }, deletionTimestamp: { type: ['string', 'null'] },
+    deletionGracePeriodSeconds: { type: 'integer' }, generation: { type: 'integer' },
+    resourceVersion: { type: 'string' }, selfLink: { type: 'string' }, uid: { type: 'string' },
+  },
+};
+
 /** The openAPIV3Schema of a CRD version turned into a strict JSON schema (pure, no ajv). */
 export function strictSchema(node: unknown, root = true): unknown {
   if (!isObject(node)) return node;
@@ -62,7 +77,7 @@ export function strictSchema(node: unknown, root = true): unknown {
   const embedded = node['x-kubernetes-embedded-resource'] === true;
   if (root || embedded) {
     const props = (out.properties as Schema | undefined) ?? {};
-    out.properties = { ...props, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+    out.properties = { ...props, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: OBJECT_META };
   }
   const isObjectType = out.type === 'object' || (out.type === undefined && isObject(out.properties));
   if (isObjectType && !preserve && out.additionalProperties === undefined) out.additionalProperties = false;

@@ -6,7 +6,7 @@
 // leave additionalProperties open, so unknown fields are found by tracing which
 // fields the validator looks up (core/validate/trace.ts). One module per kind is
 // imported on first use and cached for the process.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { ErrorObject } from 'ajv';
@@ -61,21 +61,19 @@ function moduleFor(apiVersion: string, kind: string): { pkg: string; specifier: 
   return { pkg, specifier: `${pkg}/${apiVersion}/${kind}` };
 }
 
-function isMissingModule(e: unknown): boolean {
-  const code = (e as { code?: string }).code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
+function packageDir(name: string): string {
+  return dirname(fileURLToPath(import.meta.resolve(name)));
+}
+
+/** Each model is a file <group>/<version>/<Kind>.js in its package: look before importing. */
+async function hasModel(pkg: string, apiVersion: string, kind: string): Promise<boolean> {
+  return stat(join(packageDir(pkg), apiVersion, `${kind}.js`)).then((s) => s.isFile(), () => false);
 }
 
 async function loadKind(apiVersion: string, kind: string): Promise<KindSchema | undefined> {
   const where = moduleFor(apiVersion, kind);
-  if (!where) return undefined;
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(where.specifier)) as Record<string, unknown>;
-  } catch (e) {
-    if (isMissingModule(e)) return undefined;
-    throw e;
-  }
+  if (!where || !(await hasModel(where.pkg, apiVersion, kind))) return undefined;
+  const mod = (await import(where.specifier)) as Record<string, unknown>;
   const cls = mod[kind] as ModelClass | undefined;
   // A file name that matches case-insensitively is not the kind: compare exactly.
   if (!cls || cls.apiVersion !== apiVersion || cls.kind !== kind) return undefined;
@@ -116,8 +114,7 @@ export class PackageSchemas {
 }
 
 async function packageVersion(name: string): Promise<string> {
-  const entry = fileURLToPath(import.meta.resolve(name));
-  const pkg = JSON.parse(await readFile(join(dirname(entry), 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(join(packageDir(name), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

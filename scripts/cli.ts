@@ -57,7 +57,9 @@ export function defaultIo(): Io {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   return {
     root,
-    cwd: process.cwd(),
+    // `npm run` starts scripts in the package root; paths a user types are relative to
+    // where they ran it, which npm passes as INIT_CWD.
+    cwd: process.env.INIT_CWD ?? process.cwd(),
     env: process.env,
     interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
     stdout: (t) => void process.stdout.write(t),

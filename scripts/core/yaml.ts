@@ -1,7 +1,7 @@
 // Deterministic YAML for everything this project writes: a fixed key order for the
 // fields a reviewer looks for first, no timestamps, and a header naming the command
 // that writes the file.
-import { Document, isMap, isScalar, parseAllDocuments, stringify, type LineCounter } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments, stringify } from 'yaml';
 import { GENERATED_BY } from './names.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -69,6 +69,45 @@ export interface ParsedDocument {
   line: number;
   value: unknown;
   errors: string[];
+  /**
+   * The 1-based line of the node at a JSON pointer ('/spec/replicas'), or of its nearest
+   * existing parent when the field itself is absent (a missing probe points at its container).
+   */
+  lineAt(pointer: string): number | undefined;
+}
+
+function pointerPath(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+type Ranged = { range?: [number, number, number] | null };
+
+/** The node holding a path's last segment: a map's key (so a mapping value is found at its key's line) or a sequence item. */
+function nodeAt(doc: Document.Parsed, path: (string | number)[]): Ranged | undefined {
+  if (!path.length) return (doc.contents as Ranged | null) ?? undefined;
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last);
+    return (pair?.key as Ranged | undefined) ?? undefined;
+  }
+  const node = doc.getIn(path, true) as Ranged | null | undefined;
+  return node && typeof node === 'object' ? node : undefined;
+}
+
+function locator(doc: Document.Parsed, counter: LineCounter): (pointer: string) => number | undefined {
+  return (pointer) => {
+    const path = pointerPath(pointer);
+    for (let n = path.length; n >= 0; n--) {
+      const node = nodeAt(doc, path.slice(0, n));
+      if (node?.range) return counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
 }
 
 /**
@@ -76,7 +115,8 @@ export interface ParsedDocument {
  * document's errors are reported with its position rather than thrown, so one bad
  * document does not hide the others.
  */
-export function parseYamlStream(text: string, lineCounter?: LineCounter): ParsedDocument[] {
+export function parseYamlStream(text: string): ParsedDocument[] {
+  const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, lineCounter, strict: true });
   const list = Array.isArray(docs) ? docs : [];
   return list.map((doc: Document.Parsed, index: number) => {
@@ -85,7 +125,7 @@ export function parseYamlStream(text: string, lineCounter?: LineCounter): Parsed
     const contents = doc.contents as { range?: [number, number, number] } | null;
     const start = contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = text.slice(0, start).split('\n').length;
-    return { index, line, value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), errors };
+    return { index, line, value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), errors, lineAt: locator(doc, lineCounter) };
   });
 }
 
@@ -94,4 +134,3 @@ export function isEmptyDocument(value: unknown): boolean {
   return value === null || value === undefined;
 }
 
-export { isMap, isScalar };

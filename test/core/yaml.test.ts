@@ -35,3 +35,25 @@ describe('parseYamlStream', () => {
     expect(parseYamlStream('# nothing\n')).toEqual([]);
   });
 });
+
+describe('lineAt', () => {
+  const text = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 2', '  template:', '    spec:', '      containers:', '        - name: web', '          image: nginx:1.27', ''].join('\n');
+  const at = (p: string) => parseYamlStream(text)[0]!.lineAt(p);
+
+  it('finds a scalar field, a mapping field at its key, and a list item', () => {
+    expect(at('/spec/replicas')).toBe(6);
+    expect(at('/metadata')).toBe(3);
+    expect(at('/spec/template/spec/containers/0')).toBe(10);
+    expect(at('/spec/template/spec/containers/0/image')).toBe(11);
+  });
+
+  it('falls back to the nearest existing parent for an absent field', () => {
+    expect(at('/spec/template/spec/containers/0/livenessProbe')).toBe(10);
+    expect(at('/spec/strategy/type')).toBe(5);
+  });
+
+  it('counts lines from the start of the stream for later documents', () => {
+    const second = parseYamlStream(`a: 1\n---\n${text}`)[1]!;
+    expect(second.lineAt('/spec/replicas')).toBe(8);
+  });
+});

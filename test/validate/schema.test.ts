@@ -10,6 +10,8 @@ describe('schema: strict like kubeconform --strict', () => {
       'SCHEMA-UNKNOWN-FIELD typo /spec/template/spec/containers/0/resourcez',
     ]);
     expect(r.findings.map((f) => f.fix)).toEqual(["rename it to 'replicas'", "rename it to 'resources'"]);
+    // Each finding points at the line of the offending key, not at the document.
+    expect(r.findings.map((f) => f.line)).toEqual([6, 16]);
   });
 
   it('reports a wrong type with the value found and the type expected', async () => {
@@ -38,10 +40,10 @@ describe('schema: strict like kubeconform --strict', () => {
     expect(r.findings[0]!.severity).toBe('error');
   });
 
-  it('reports only the bad document of a multi-document file, with its line', async () => {
+  it('reports only the bad document of a multi-document file, at the line of the bad field', async () => {
     const r = await checkFixture('schema/multi-doc.yaml');
     expect(summary(r.findings)).toEqual(['SCHEMA-TYPE bad-one /binaryData']);
-    expect(r.findings[0]!.line).toBe(8);
+    expect(r.findings[0]!.line).toBe(14);
     expect(r.counts.objects).toBe(3);
   });
 

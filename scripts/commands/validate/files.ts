@@ -45,7 +45,9 @@ export async function runFiles(cwd: string, paths: readonly string[], opts: { st
   report.schemas = await schemaPackages();
   const items: ObjectItem[] = [];
   for (const abs of files) {
-    const name = relative(cwd, abs) || abs;
+    // Shown as the user would type it: relative when under the current directory, else absolute.
+    const rel = relative(cwd, abs);
+    const name = rel && !rel.startsWith('..') ? rel : abs;
     let text: string;
     try {
       text = await readFile(abs, 'utf8');

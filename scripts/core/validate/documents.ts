@@ -12,6 +12,8 @@ export interface ObjectItem {
   file: string;
   /** 1-based line of the document in `file`, when the object was read from it. */
   line?: number;
+  /** The line of a field (JSON pointer into the object), when the object was read from a file. */
+  lineAt?: (pointer: string) => number | undefined;
   /** `<cluster>/<application>` in repository mode. */
   origin?: string;
   /** Every generated file that contributes to the object, when known. */
@@ -79,7 +81,14 @@ export function typeMetaFindings(v: Record<string, unknown>, file: string, line:
   return out;
 }
 
-function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: string, line: number): void {
+/** The line of a finding's field when known, else the object's document line. */
+export function lineFor(item: ObjectItem | undefined, pointer: string | undefined): number | undefined {
+  return (pointer !== undefined ? item?.lineAt?.(pointer) : undefined) ?? item?.line;
+}
+
+type LineAt = (pointer: string) => number | undefined;
+
+function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: string, line: number, lineAt?: LineAt): void {
   if (isBuildConfig(v.apiVersion)) {
     out.ignored++;
     return;
@@ -89,7 +98,7 @@ function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: stri
     out.findings.push(...problems);
     return;
   }
-  out.items.push({ object: v as unknown as KubeObject, file, line });
+  out.items.push({ object: v as unknown as KubeObject, file, line, lineAt });
 }
 
 /** Parses one manifest file. Pure: the caller reads the text. */
@@ -130,12 +139,12 @@ export function parseManifests(file: string, text: string): ParsedManifests {
     }
     if (isListObject(v)) {
       (v.items as unknown[]).forEach((item, i) => {
-        if (isMapping(item)) pushObject(out, item, file, doc.line);
+        if (isMapping(item)) pushObject(out, item, file, doc.lineAt(`/items/${i}`) ?? doc.line, (p) => doc.lineAt(`/items/${i}${p}`));
         else out.findings.push({ stage: 'schema', severity: 'error', rule: 'SCHEMA-TYPE-META', file, line: doc.line, pointer: `/items/${i}`, message: 'list item is not an object', fix: 'every item of a List must be a Kubernetes object' });
       });
       continue;
     }
-    pushObject(out, v, file, doc.line);
+    pushObject(out, v, file, doc.line, doc.lineAt);
   }
   return out;
 }

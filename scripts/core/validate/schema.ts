@@ -3,7 +3,7 @@
 // additionalProperties:false for CRD schemas), every problem of an object reported at
 // once with its JSON pointer, a sentence a person can act on, and a fix.
 import type { ErrorObject } from 'ajv';
-import { type ObjectItem, isBuildConfig } from './documents.ts';
+import { type ObjectItem, isBuildConfig, lineFor } from './documents.ts';
 import { type KindSchema, gvkKey } from './crd.ts';
 import { type Finding, refOf } from './report.ts';
 import { closest, escapePointer, traceReads, unknownFields } from './trace.ts';
@@ -132,5 +132,5 @@ export function checkSchema(item: ObjectItem, lookup: SchemaLookup): SchemaCheck
       });
     }
   }
-  return { known: true, findings: issues.map((i) => ({ ...base, severity: 'error' as const, ...i })) };
+  return { known: true, findings: issues.map((i) => ({ ...base, severity: 'error' as const, ...i, line: lineFor(item, i.pointer) })) };
 }

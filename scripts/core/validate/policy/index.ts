@@ -4,7 +4,7 @@
 // which suppresses those rules' findings on it. The report still lists every exception
 // with its justification, and an exception that suppresses nothing is itself reported.
 import { ANNOTATIONS } from '../../names.ts';
-import type { ObjectItem } from '../documents.ts';
+import { type ObjectItem, lineFor } from '../documents.ts';
 import { type ExceptionUse, type Finding, refOf } from '../report.ts';
 import { networkPolicyRule, serviceContractRule } from './cluster.ts';
 import { argoProjectRule, argoSyncRule, labelsRule, noSecretDataRule } from './objects.ts';
@@ -57,7 +57,7 @@ function findingFor(rule: Rule, item: ObjectItem | undefined, v: { pointer: stri
     severity: 'error',
     rule: rule.id,
     file: item?.file ?? '',
-    line: item?.line,
+    line: lineFor(item, v.pointer),
     object: item ? refOf(item.object) : undefined,
     pointer: v.pointer,
     message: v.message,

@@ -167,7 +167,8 @@ Examples:
     });
     const s = run.stats;
     io.stderr(`compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-    io.stdout(formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR));
+    const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
+    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     if (opts.out) {
       const file = resolve(io.cwd, opts.out);
       await mkdir(dirname(file), { recursive: true });

@@ -134,5 +134,11 @@ export function describeError(e: unknown): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Every command converges when run again (bootstrap resumes, generate rewrites the
+  // tree), so an interrupt says so instead of dying silently.
+  process.once('SIGINT', () => {
+    process.stderr.write(`\ninterrupted: \`npm run ${process.argv[2] ?? ''}\` stopped before it finished; run it again to resume and converge\n`);
+    process.exit(130);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,7 +1,9 @@
 // The Kubernetes API, through @kubernetes/client-node: a client bound to one context
 // (loaded and guarded by kubeconfig.ts, re-exported here), with discovery, retries
 // for transient failures (connection refused, 429, 5xx) and typed errors for
-// permanent ones (401/403/422) that say what failed and on which context.
+// permanent ones (401/403/422) that say what failed and on which context
+// (kube-errors.ts, re-exported here). This is the one place that sends requests: other
+// adapters (kube-live.ts) build on `resourcePath` and `request`.
 //
 // Requests are authenticated and sent by client-node (KubeConfig.applySecurityAuthentication
 // and its fetch library), but bodies are plain JSON: client-node's KubernetesObjectApi
@@ -13,26 +15,8 @@ import { UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
 import { PROJECT } from '../core/names.ts';
+import { authError, KubeApiError, networkError, statusError } from './kube-errors.ts';
 import { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
-
-export type KubeErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
-
-/** A failed API call: what was attempted, on which context, and whether retrying could help. */
-export class KubeApiError extends UserError {
-  override name = 'KubeApiError';
-  readonly kind: KubeErrorKind;
-  readonly status: number | undefined;
-  readonly reason: string;
-  constructor(kind: KubeErrorKind, message: string, opts: { status?: number; reason?: string; hint?: string } = {}) {
-    super(message, opts.hint);
-    this.kind = kind;
-    this.status = opts.status;
-    this.reason = opts.reason ?? '';
-  }
-  get transient(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'transient';
-  }
-}
 
 export interface RetryPolicy {
   initialDelayMs: number;
@@ -44,6 +28,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8_000, budgetMs: 90_000 };
 
 export { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
+export { KubeApiError, type KubeErrorKind } from './kube-errors.ts';
 
 // ---------------------------------------------------------------- client
 
@@ -57,6 +42,17 @@ export interface ApplyResult {
   object: KubeObject;
   /** created: did not exist; configured: changed; unchanged: the apply was a no-op. */
   outcome: 'created' | 'configured' | 'unchanged';
+}
+
+export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface RequestOptions {
+  body?: string;
+  /** Of the body; application/json unless given. */
+  contentType?: string;
+  /** json (default): Accept application/json, answer parsed; text: the answer as text. */
+  accept?: 'json' | 'text';
 }
 
 export interface KubeClientOptions {
@@ -93,13 +89,13 @@ export class KubeClient {
 
   /** GET a path (e.g. /version, /readyz); JSON or text. */
   async raw(path: string): Promise<unknown> {
-    return this.call('GET', path, `GET ${path}`);
+    return this.request('GET', path, `GET ${path}`);
   }
 
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
-    const path = await this.path(apiVersion, kind, namespace, name);
+    const path = await this.resourcePath(apiVersion, kind, namespace, name);
     try {
-      return (await this.call('GET', path, `get ${kind} ${name}`)) as KubeObject;
+      return (await this.request('GET', path, `get ${kind} ${name}`)) as KubeObject;
     } catch (e) {
       if (e instanceof KubeApiError && e.kind === 'not-found') return undefined;
       throw e;
@@ -107,18 +103,18 @@ export class KubeClient {
   }
 
   async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
-    const base = await this.path(apiVersion, kind, opts.namespace);
+    const base = await this.resourcePath(apiVersion, kind, opts.namespace);
     const query = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : '';
-    const list = (await this.call('GET', base + query, `list ${kind}`)) as { items?: KubeObject[] };
+    const list = (await this.request('GET', base + query, `list ${kind}`)) as { items?: KubeObject[] };
     // List items carry no apiVersion/kind; give them back so callers can treat them as objects.
     return (list.items ?? []).map((o) => ({ ...o, apiVersion, kind }));
   }
 
   /** Creates the object; `created: false` when it already exists (a 409 is success for create-if-absent). */
   async create(o: KubeObject): Promise<{ created: boolean }> {
-    const path = await this.path(o.apiVersion, o.kind, o.metadata.namespace);
+    const path = await this.resourcePath(o.apiVersion, o.kind, o.metadata.namespace);
     try {
-      await this.call('POST', path, `create ${objectRef(o)}`, { body: JSON.stringify(o), contentType: 'application/json' });
+      await this.request('POST', path, `create ${objectRef(o)}`, { body: JSON.stringify(o), contentType: 'application/json' });
       return { created: true };
     } catch (e) {
       if (e instanceof KubeApiError && e.kind === 'conflict') return { created: false };
@@ -129,20 +125,29 @@ export class KubeClient {
   /** Server-side apply (force: this tool owns what it applies), reporting whether anything changed. */
   async apply(o: KubeObject): Promise<ApplyResult> {
     const before = await this.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
-    const path = await this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
-    const query = `?fieldManager=${encodeURIComponent(this.fieldManager)}&force=true`;
-    const after = (await this.call('PATCH', path + query, `apply ${objectRef(o)}`, {
-      body: JSON.stringify(o),
-      contentType: 'application/apply-patch+yaml',
-    })) as KubeObject;
+    const after = await this.serverSideApply(o);
     const outcome = !before ? 'created' : before.metadata.resourceVersion === after.metadata.resourceVersion ? 'unchanged' : 'configured';
     return { object: after, outcome };
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean> {
-    const path = await this.path(apiVersion, kind, namespace, name);
+  /**
+   * One forced server-side apply PATCH, answered with the object as the API server has it
+   * afterwards. `dryRun` persists nothing (the answer is what the object would be);
+   * `fieldManager` defaults to this client's.
+   */
+  async serverSideApply(o: KubeObject, opts: { fieldManager?: string; dryRun?: boolean } = {}): Promise<KubeObject> {
+    const path = await this.resourcePath(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    const query = `?${opts.dryRun ? 'dryRun=All&' : ''}fieldManager=${encodeURIComponent(opts.fieldManager ?? this.fieldManager)}&force=true`;
+    const what = `${opts.dryRun ? 'dry-run ' : ''}apply ${objectRef(o)}`;
+    return (await this.request('PATCH', path + query, what, { body: JSON.stringify(o), contentType: 'application/apply-patch+yaml' })) as KubeObject;
+  }
+
+  /** Deletes; false when it was already gone. `Background` propagation removes dependents (a Job's pods) too. */
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
+    const path = await this.resourcePath(apiVersion, kind, namespace, name);
+    const query = opts.propagationPolicy ? `?propagationPolicy=${opts.propagationPolicy}` : '';
     try {
-      await this.call('DELETE', path, `delete ${kind} ${name}`);
+      await this.request('DELETE', path + query, `delete ${kind} ${name}`);
       return true;
     } catch (e) {
       if (e instanceof KubeApiError && e.kind === 'not-found') return false;
@@ -155,11 +160,11 @@ export class KubeClient {
     return (await this.resource(apiVersion, kind)).namespaced;
   }
 
-  private async path(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
+  /** The URL path of a kind's collection, or of one object when `name` is given (plural from discovery). */
+  async resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
     const r = await this.resource(apiVersion, kind);
-    const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const ns = r.namespaced ? `/namespaces/${encodeURIComponent(namespace || 'default')}` : '';
-    return `${root}${ns}/${r.name}${name ? `/${encodeURIComponent(name)}` : ''}`;
+    return `${groupPath(apiVersion)}${ns}/${r.name}${name ? `/${encodeURIComponent(name)}` : ''}`;
   }
 
   private async resource(apiVersion: string, kind: string): Promise<ApiResource> {
@@ -184,9 +189,8 @@ export class KubeClient {
   }
 
   private async discover(apiVersion: string): Promise<ApiResource[]> {
-    const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     try {
-      const list = (await this.call('GET', path, `discover ${apiVersion}`)) as { resources?: ApiResource[] };
+      const list = (await this.request('GET', groupPath(apiVersion), `discover ${apiVersion}`)) as { resources?: ApiResource[] };
       return list.resources ?? [];
     } catch (e) {
       if (e instanceof KubeApiError && e.kind === 'not-found') return [];
@@ -194,13 +198,18 @@ export class KubeClient {
     }
   }
 
-  /** One API call with retries for transient failures, within the retry budget. */
-  private async call(method: string, path: string, what: string, body?: { body: string; contentType: string }): Promise<unknown> {
+  /**
+   * One API call to `path` (with its query), retried on transient failures within the
+   * retry budget; other failures throw KubeApiError at once. `what` names the action in
+   * messages ("create Job/ns/x"). The answer is parsed JSON (or the text when it is not
+   * JSON); `accept: 'text'` asks for and returns plain text (pod logs).
+   */
+  async request(method: HttpVerb, path: string, what: string, opts: RequestOptions = {}): Promise<unknown> {
     const start = Date.now();
     let delay = this.retry.initialDelayMs;
     for (;;) {
       try {
-        return await this.once(method, path, what, body);
+        return await this.once(method, path, what, opts);
       } catch (e) {
         if (!(e instanceof KubeApiError) || !e.transient || Date.now() - start + delay > this.retry.budgetMs) throw e;
         await this.sleep(delay);
@@ -209,59 +218,35 @@ export class KubeClient {
     }
   }
 
-  private async once(method: string, path: string, what: string, body?: { body: string; contentType: string }): Promise<unknown> {
+  private async once(method: HttpVerb, path: string, what: string, opts: RequestOptions): Promise<unknown> {
     const ctx = new RequestContext(this.server.replace(/\/+$/, '') + path, method as HttpMethod);
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (body) {
-      ctx.setHeaderParam('Content-Type', body.contentType);
-      ctx.setBody(body.body);
+    ctx.setHeaderParam('Accept', opts.accept === 'text' ? '*/*' : 'application/json');
+    if (opts.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
+      ctx.setBody(opts.body);
     }
     ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
-    let status: number;
-    let text: string;
     try {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (e) {
-      throw new KubeApiError('other', `cannot authenticate to context '${this.context}': ${(e as Error).message}`, {
-        hint: `check the cluster and user entries of context '${this.context}' in your kubeconfig`,
-      });
+      throw authError(e, this);
     }
+    let status: number;
+    let text: string;
     try {
       const res = await this.http.send(ctx).toPromise();
       status = res.httpStatusCode;
       text = await res.body.text();
     } catch (e) {
-      throw this.networkError(e, what);
+      throw networkError(e, what, this);
     }
     const parsed = parseJson(text);
-    if (status >= 200 && status < 300) return parsed ?? text;
-    throw this.statusError(status, parsed, text, what);
-  }
-
-  private networkError(e: unknown, what: string): KubeApiError {
-    const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    const code = err.cause?.code ?? err.name ?? 'error';
-    const detail = err.cause?.message ?? err.message ?? String(e);
-    return new KubeApiError('unreachable', `could not reach the cluster at ${this.server} (context '${this.context}') to ${what}: ${detail} (${code})`, {
-      reason: code,
-      hint: 'is the cluster running? check `docker ps` and `kind get clusters`; a Kind cluster that was stopped starts again with `docker start <name>-control-plane`',
-    });
-  }
-
-  private statusError(status: number, parsed: unknown, text: string, what: string): KubeApiError {
-    const s = (parsed ?? {}) as { reason?: string; message?: string };
-    const message = s.message ?? text.trim().slice(0, 300) ?? '';
-    const reason = s.reason ?? '';
-    const at = `${what} on context '${this.context}'`;
-    if (status === 401) return new KubeApiError('unauthorized', `not authenticated to ${at}: ${message}`, { status, reason, hint: `the credentials for context '${this.context}' were rejected; for Kind, \`kind export kubeconfig --name <name>\` rewrites them` });
-    if (status === 403) return new KubeApiError('forbidden', `no permission to ${at}: ${message}`, { status, reason, hint: `the user of context '${this.context}' needs rights to do this` });
-    if (status === 404) return new KubeApiError('not-found', `${what}: not found (${message})`, { status, reason });
-    if (status === 409) return new KubeApiError('conflict', `${what}: ${message}`, { status, reason });
-    if (status === 400 || status === 422) return new KubeApiError('invalid', `the API server rejected ${at}: ${message}`, { status, reason, hint: 'the object does not match the schema the cluster serves' });
-    if (status === 429 || status >= 500) return new KubeApiError('transient', `the API server answered ${status} to ${at}: ${message}`, { status, reason, hint: 'the API server is overloaded or still starting; try again in a minute' });
-    return new KubeApiError('other', `the API server answered ${status} to ${at}: ${message}`, { status, reason });
+    if (status >= 200 && status < 300) return opts.accept === 'text' ? text : (parsed ?? text);
+    throw statusError(status, parsed, text, what, this);
   }
 }
+
+const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
 
 function parseJson(text: string): unknown {
   try {

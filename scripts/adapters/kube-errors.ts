@@ -1,0 +1,62 @@
+// How an API call's outcome becomes a typed error: KubeApiError with a kind callers branch
+// on (not-found, conflict, transient...) and a message that says what was attempted, on
+// which context, and what to do next. KubeClient (kube.ts) is the only user; kube.ts
+// re-exports the public part so callers import errors from one place.
+import { UserError } from '../core/errors.ts';
+
+export type KubeErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
+
+/** A failed API call: what was attempted, on which context, and whether retrying could help. */
+export class KubeApiError extends UserError {
+  override name = 'KubeApiError';
+  readonly kind: KubeErrorKind;
+  readonly status: number | undefined;
+  readonly reason: string;
+  constructor(kind: KubeErrorKind, message: string, opts: { status?: number; reason?: string; hint?: string } = {}) {
+    super(message, opts.hint);
+    this.kind = kind;
+    this.status = opts.status;
+    this.reason = opts.reason ?? '';
+  }
+  get transient(): boolean {
+    return this.kind === 'unreachable' || this.kind === 'transient';
+  }
+}
+
+/** The API server a request went to, for messages. */
+export interface Endpoint {
+  context: string;
+  server: string;
+}
+
+export function authError(e: unknown, at: Endpoint): KubeApiError {
+  return new KubeApiError('other', `cannot authenticate to context '${at.context}': ${(e as Error).message}`, {
+    hint: `check the cluster and user entries of context '${at.context}' in your kubeconfig`,
+  });
+}
+
+/** No HTTP answer at all (refused, reset, timed out). */
+export function networkError(e: unknown, what: string, at: Endpoint): KubeApiError {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.cause?.code ?? err.name ?? 'error';
+  const detail = err.cause?.message ?? err.message ?? String(e);
+  return new KubeApiError('unreachable', `could not reach the cluster at ${at.server} (context '${at.context}') to ${what}: ${detail} (${code})`, {
+    reason: code,
+    hint: 'is the cluster running? check `docker ps` and `kind get clusters`; a Kind cluster that was stopped starts again with `docker start <name>-control-plane`',
+  });
+}
+
+/** A non-2xx answer; `parsed` is the body as JSON when it was JSON (a Status object, usually). */
+export function statusError(status: number, parsed: unknown, text: string, what: string, at: Endpoint): KubeApiError {
+  const s = (parsed && typeof parsed === 'object' ? parsed : {}) as { reason?: string; message?: string };
+  const message = s.message ?? text.trim().slice(0, 300);
+  const opts = { status, reason: s.reason ?? '' };
+  const on = `${what} on context '${at.context}'`;
+  if (status === 401) return new KubeApiError('unauthorized', `not authenticated to ${on}: ${message}`, { ...opts, hint: `the credentials for context '${at.context}' were rejected; for Kind, \`kind export kubeconfig --name <name>\` rewrites them` });
+  if (status === 403) return new KubeApiError('forbidden', `no permission to ${on}: ${message}`, { ...opts, hint: `the user of context '${at.context}' needs rights to do this` });
+  if (status === 404) return new KubeApiError('not-found', `${what}: not found (${message})`, opts);
+  if (status === 409) return new KubeApiError('conflict', `${what}: ${message}`, opts);
+  if (status === 400 || status === 422) return new KubeApiError('invalid', `the API server rejected ${on}: ${message}`, { ...opts, hint: 'the object does not match the schema the cluster serves' });
+  if (status === 429 || status >= 500) return new KubeApiError('transient', `the API server answered ${status} to ${on}: ${message}`, { ...opts, hint: 'the API server is overloaded or still starting; try again in a minute' });
+  return new KubeApiError('other', `the API server answered ${status} to ${on}: ${message}`, opts);
+}

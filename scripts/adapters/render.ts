@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppSource, RenderedApp } from '../core/apps.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
@@ -13,25 +14,7 @@ import { parseYamlStream } from '../core/yaml.ts';
 import { kustomizeBuild } from './kustomize.ts';
 import type { Runner } from './process.ts';
 
-export interface AppSource {
-  cluster: string;
-  /** The Argo CD Application's name. */
-  app: string;
-  /** The soma component (or 'root' / 'argocd'). */
-  component: string;
-  /** Repository-relative kustomize directory. */
-  path: string;
-  /** The generated file the Application is defined in. */
-  file: string;
-  /** The kustomization pulls a remote URL (Argo CD's own install): not renderable offline. */
-  remote: boolean;
-}
-
-export interface RenderedApp extends AppSource {
-  objects: KubeObject[];
-  yaml: string;
-  skipped?: string;
-}
+export type { AppSource, RenderedApp } from '../core/apps.ts';
 
 async function readApplications(root: string, file: string): Promise<KubeObject[]> {
   let text: string;

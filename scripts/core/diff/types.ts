@@ -1,23 +1,11 @@
 // The model of a rendered diff: what was rendered at each revision (input) and what
 // changed, per cluster, Application and object (output). Formatters read only the
 // output, so Markdown, terminal text and JSON always say the same thing.
+import type { RenderedApp } from '../apps.ts';
 import type { KubeObject } from '../kube.ts';
 
-/** One Application rendered at one revision (the shape of render.ts's RenderedApp). */
-export interface AppRender {
-  cluster: string;
-  /** Argo CD Application name. */
-  app: string;
-  component: string;
-  /** Repository-relative kustomize directory. */
-  path: string;
-  /** The generated Application file it came from. */
-  file: string;
-  remote: boolean;
-  objects: KubeObject[];
-  /** Set when the app was not rendered (e.g. a remote kustomization): the reason. */
-  skipped?: string;
-}
+/** One Application rendered at one revision; the YAML text is not needed to compare objects. */
+export type AppRender = Omit<RenderedApp, 'yaml'>;
 
 export interface ClusterRender {
   name: string;

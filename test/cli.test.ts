@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatHelp, main } from '../scripts/cli.ts';
-import type { Io } from '../scripts/commands/types.ts';
 import { ROOT } from './support/render-all.ts';
+import { captureIo as sharedCaptureIo } from './support/io.ts';
 
-function captureIo(): Io & { out: string; err: string } {
-  const io = {
-    root: ROOT,
-    cwd: ROOT,
-    env: {},
-    interactive: false,
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const captureIo = () => sharedCaptureIo({ root: ROOT });
 
 const VERBS = ['bootstrap', 'teardown', 'generate', 'render', 'validate', 'diff', 'status', 'drift', 'smoke', 'health', 'bench'];
 

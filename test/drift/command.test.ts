@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
 import type { KubeObject } from '../../scripts/core/kube.ts';
 import { toYamlStream } from '../../scripts/core/yaml.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
@@ -14,11 +13,9 @@ import { serveDryRunApply } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
 import { buildNamespace } from '../../scripts/smoke/job.ts';
 import * as f from './fixtures.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
-function captureIo(root: string, env: Record<string, string>): Io & { out: string; err: string } {
-  const io = { root, cwd: root, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
+const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
 const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-infra', labels: { 'app.kubernetes.io/managed-by': 'somastack' } } };
 const policy: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'opa-policy', namespace: 'soma-infra' }, data: { 'policy.rego': 'package soma\ndefault allow := false\n' } };

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCluster } from '../../scripts/adapters/inputs.ts';
 import { listApplications, renderApps } from '../../scripts/adapters/render.ts';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
 import { parseObjects } from '../../scripts/core/drift/index.ts';
 import type { KubeObject } from '../../scripts/core/kube.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
 import { ROOT } from '../support/render-all.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 let fake: FakeKube;
 let env: Record<string, string>;
@@ -44,10 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fake?.close());
 
-function captureIo(): Io & { out: string; err: string } {
-  const io = { root: ROOT, cwd: ROOT, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
+const captureIo = () => sharedCaptureIo({ root: ROOT, env });
 
 describe('drift on the generated kind-soma tree', () => {
   it('finds no drift when the cluster holds exactly what git renders', async () => {

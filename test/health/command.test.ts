@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
-function captureIo(cwd: string): Io & { out: string; err: string } {
-  const io = { root: cwd, cwd, env: {}, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
+const captureIo = (cwd: string) => sharedCaptureIo({ root: cwd });
 
 const LIST = `apiVersion: v1
 kind: List

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
 import type { KubeObject } from '../../scripts/core/kube.ts';
 import { DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { runJobs, type PodScript } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 const PASSWORD = 's3cret-pg-password';
 const GOOD: Record<string, (job: KubeObject) => PodScript> = {
@@ -24,10 +24,7 @@ const GOOD: Record<string, (job: KubeObject) => PodScript> = {
   networkpolicy: (job) => ({ phase: 'Succeeded', log: job.metadata.namespace!.endsWith('-denied') ? 'exit 2\n' : 'exit 0\n' }),
 };
 
-function captureIo(root: string, env: Record<string, string>): Io & { out: string; err: string } {
-  const io = { root, cwd: root, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
+const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
 const sts = (name: string, image: string, replicas = 1): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -5,17 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
 import type { KubeObject } from '../../scripts/core/kube.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
-function captureIo(root: string, env: Record<string, string>): Io & { out: string; err: string } {
-  const io = { root, cwd: root, env, interactive: false, out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
+const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
 function app(name: string, status: Record<string, unknown>): KubeObject {
   return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd' }, spec: { project: 'kind-soma-shared-infra' }, status };

@@ -4,26 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../scripts/cli.ts';
-import type { Io } from '../../scripts/commands/types.ts';
 import { FIXTURES, REPO } from './helpers.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
-function captureIo(cwd = FIXTURES, root = REPO): Io & { out: string; err: string } {
-  const io = {
-    root,
-    cwd,
-    env: {},
-    interactive: false,
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const captureIo = (cwd = FIXTURES, root = REPO) => sharedCaptureIo({ root, cwd });
 
 async function run(args: string[], io = captureIo()) {
   const code = await main(['validate', ...args], io);

@@ -2,7 +2,7 @@
 // asks the API server (server-side apply dry-run under our own field manager) what each
 // object would be if git were applied now; offline mode compares two files. Detect-only.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { connectLive, pickCluster, type LiveCluster } from '../adapters/kube-live.ts';
 import { KubeApiError } from '../adapters/kube.ts';
 import { listApplications, renderApps, type RenderedApp } from '../adapters/render.ts';
@@ -25,6 +25,7 @@ import { ConfigError, type Problem, UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { DIRS, DRIFT_FIELD_MANAGER, FILES, LABELS, MANAGED_BY, NAMESPACE } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
+import { parseYamlStream } from '../core/yaml.ts';
 import { bool, type Command, type Io, list, str } from './types.ts';
 
 // What a person or a tool might leave behind in an owned namespace, besides the kinds git renders.
@@ -110,6 +111,39 @@ function providedSecrets(cluster: ClusterConfig): Set<string> {
 }
 
 /**
+ * Objects a skipped (remote) Application's kustomization lists from local files, e.g. the
+ * argocd Namespace in bootstrap/argocd: bootstrap applies them itself, no render shows
+ * them, so they are provided, not orphans. Keys are `Kind/namespace/name`.
+ */
+async function locallyProvided(io: Io, live: LiveCluster, skipped: readonly RenderedApp[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const app of skipped) {
+    const problems: Problem[] = [];
+    const [kustomization] = await readYamlDocs(io, join(app.path, FILES.kustomization), problems);
+    const k = (kustomization ?? {}) as { namespace?: unknown; resources?: unknown };
+    const files = (Array.isArray(k.resources) ? k.resources : []).filter((r): r is string => typeof r === 'string' && /\.ya?ml$/.test(r) && !/^[a-z]+:\/\//.test(r));
+    for (const file of files) {
+      for (const o of await readObjects({ ...io, cwd: io.root }, [join(app.path, file)], problems)) {
+        const namespaced = o.kind !== 'Namespace' && (await live.client.isNamespaced(o.apiVersion, o.kind).catch(() => true));
+        const ns = namespaced ? (o.metadata.namespace ?? (typeof k.namespace === 'string' ? k.namespace : '')) : '';
+        out.add(`${o.kind}/${ns}/${o.metadata.name}`);
+      }
+    }
+    if (problems.length) throw new ConfigError(`cannot read the local files of ${app.path} (Application ${app.app}):`, problems);
+  }
+  return out;
+}
+
+/** A YAML file's documents as plain values (a kustomization is not a Kubernetes object). */
+async function readYamlDocs(io: Io, file: string, problems: Problem[]): Promise<unknown[]> {
+  const text = await readFile(resolve(io.root, file), 'utf8').catch(() => undefined);
+  if (text === undefined) return [];
+  const docs = parseYamlStream(text);
+  for (const d of docs) if (d.errors.length) problems.push({ file, path: `document ${d.index + 1} (line ${d.line})`, message: d.errors[0]! });
+  return docs.map((d) => d.value);
+}
+
+/**
  * clusters/<c>/root-app.yaml: the root Application and its project are applied by
  * `npm run bootstrap`, not by an Application, so no render includes them. They are
  * compared too (reported under the file's name), and are not orphans.
@@ -135,13 +169,16 @@ async function liveDrift(io: Io, live: LiveCluster, cluster: ClusterConfig): Pro
     io.stderr(`compared ${app.app}: ${app.objects.length} objects, ${found.filter(Boolean).length} drifted\n`);
   }
   const owned = ownedNamespaces(apps);
-  drifts.push(...findOrphans(apps, await candidates(live, apps, owned), { ownedNamespaces: owned, provided: providedSecrets(cluster), managedBy: MANAGED_BY }));
+  const skipped = rendered.filter((r) => r.skipped);
+  const provided = new Set([...providedSecrets(cluster), ...(await locallyProvided(io, live, skipped))]);
+  const skippedApps = new Set(skipped.map((r) => r.app));
+  drifts.push(...findOrphans(apps, await candidates(live, apps, owned), { ownedNamespaces: owned, provided, managedBy: MANAGED_BY, skippedApps }));
   return {
     mode: 'server-side',
     cluster: cluster.name,
     compared: apps.reduce((n, a) => n + a.objects.length, 0),
     drifts: sortDrifts(drifts),
-    skipped: rendered.filter((r) => r.skipped).map((r) => ({ app: r.app, reason: r.skipped! })),
+    skipped: skipped.map((r) => ({ app: r.app, reason: r.skipped! })),
   };
 }
 
@@ -153,7 +190,9 @@ export const command: Command = {
 Renders what git says the cluster should run (the same renderer as \`render\`), reads the
 live objects, and reports per Application and object: fields that differ, objects
 missing in the cluster, and objects in the managed namespaces that git does not know
-(orphans; controller-made objects and the secrets bootstrap provides are not orphans).
+(orphans; controller-made objects, the secrets bootstrap provides, what bootstrap applies
+from ${DIRS.argocdInstall}'s own files (the argocd Namespace) and what Argo CD tracks for an
+Application that is not compared (its remote install) are not orphans).
 
 No false drift: for every object the API server is asked, with a server-side apply
 dry-run under the field manager '${DRIFT_FIELD_MANAGER}', what the object would be if git

@@ -49,6 +49,9 @@ export const ANNOTATIONS = {
   grafanaLink: 'link.argocd.argoproj.io/grafana-dashboard',
   policyException: 'soma.sh/policy-exception',
   description: 'soma.sh/description',
+  // Argo CD's own: which Application tracks an object, and "compare with git again now".
+  trackingId: 'argocd.argoproj.io/tracking-id',
+  refresh: 'argocd.argoproj.io/refresh',
 } as const;
 
 // The value of app.kubernetes.io/managed-by on everything this repository owns.

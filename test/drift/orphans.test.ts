@@ -60,4 +60,18 @@ describe('findOrphans', () => {
     const live: KubeObject[] = [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'soma-infra' } }];
     expect(findOrphans(apps, live, opts).map((o) => o.name)).toEqual(['scratch']);
   });
+
+  it('leaves what Argo CD tracks for an Application that was not rendered to that Application', () => {
+    const ours = { 'app.kubernetes.io/managed-by': 'somastack' };
+    const tracked = (app: string, o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: { 'argocd.argoproj.io/tracking-id': `${app}:${o.kind === 'Namespace' ? '' : '/'}${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}` } } });
+    const live: KubeObject[] = [
+      tracked('kind-soma-argocd', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd', labels: ours } }),
+      tracked('argocd_kind-soma-argocd', cm('argocd-cm', 'argocd', { labels: ours })),
+      tracked('kind-soma-other', cm('other-cm', 'argocd', { labels: ours })),
+    ];
+    const skippedApps = new Set(['kind-soma-argocd']);
+    expect(findOrphans(apps, live, { ...opts, skippedApps }).map((o) => [o.app, o.name])).toEqual([['kind-soma-other', 'other-cm']]);
+    // Without knowing the app was skipped, the same objects are orphans: the rule is what keeps them out.
+    expect(findOrphans(apps, live, opts).map((o) => o.name)).toEqual(['argocd', 'argocd-cm', 'other-cm']);
+  });
 });

@@ -59,6 +59,35 @@ describe('drift on the generated kind-soma tree', () => {
     expect(report.skipped.map((s: { app: string }) => s.app)).toEqual(['kind-soma-argocd']);
   });
 
+  // What bootstrap leaves besides the rendered tree: the argocd Namespace from bootstrap/argocd's
+  // own namespace.yaml (labelled as ours), before and after Argo CD's self-managing app tracks it.
+  for (const tracking of [false, true]) {
+    it(`finds no drift with the argocd Namespace bootstrap applied (${tracking ? 'tracked by kind-soma-argocd' : 'untracked'})`, async () => {
+      const seeded = fake.put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'argocd',
+          labels: { 'app.kubernetes.io/managed-by': 'somastack' },
+          ...(tracking ? { annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-argocd:/Namespace:/argocd' } } : {}),
+        },
+      });
+      expect(seeded.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'somastack' });
+      const io = captureIo();
+      const code = await main(['drift', '--cluster', 'kind-soma', '--json'], io);
+      expect(JSON.parse(io.out).drifts).toEqual([]);
+      expect(code).toBe(0);
+    });
+  }
+
+  it('still reports a Namespace labelled as ours that nothing explains', async () => {
+    fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-leftover', labels: { 'app.kubernetes.io/managed-by': 'somastack' } } });
+    const io = captureIo();
+    expect(await main(['drift', '--cluster', 'kind-soma', '--json'], io)).toBe(1);
+    expect(JSON.parse(io.out).drifts.map((d: { kind: string; name: string; state: string }) => [d.kind, d.name, d.state])).toEqual([['Namespace', 'soma-leftover', 'orphan']]);
+    expect(fake.remove('v1', 'Namespace', 'soma-leftover')).toBe(true);
+  });
+
   it('reports exactly the label changed behind git’s back', async () => {
     const target = objects.find((o) => o.kind === 'StatefulSet')!;
     const live = fake.get(target.apiVersion, target.kind, target.metadata.name, target.metadata.namespace)!;

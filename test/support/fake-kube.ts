@@ -165,6 +165,12 @@ export class FakeKube {
     return o ? structuredClone(o) : undefined;
   }
 
+  /** Removes an object as is (a test's clean-up, or a controller's doing); true when it was there. */
+  remove(apiVersion: string, kind: string, name: string, namespace?: string): boolean {
+    const res = this.resourceFor(apiVersion, kind);
+    return this.store.delete(this.key(res, res.namespaced ? namespace : undefined, name));
+  }
+
   all(kind?: string): KubeObject[] {
     return [...this.store.values()].filter((o) => !kind || o.kind === kind).map((o) => structuredClone(o));
   }

@@ -2,7 +2,7 @@
 // wants that the cluster lacks, and objects in the managed namespaces that git does
 // not know (orphans) — leaving out what controllers and the API server create.
 import { apiGroup, objectKey, type KubeObject } from '../kube.ts';
-import { LABELS } from '../names.ts';
+import { ANNOTATIONS, LABELS } from '../names.ts';
 import { compareObjects } from './compare.ts';
 import { fieldSetOf, isMap, ownedFieldSet } from './fieldset.ts';
 import { normalizeDesired, stripServerFields } from './normalize.ts';
@@ -67,10 +67,22 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The Application named by Argo CD's tracking annotation (`<app>:<group>/<kind>:<ns>/<name>`),
+ * or undefined. An Application outside Argo CD's namespace is written `<namespace>_<app>`;
+ * Application names cannot contain '_', so the part after it is the name.
+ */
+export function trackingApp(o: KubeObject): string | undefined {
+  const tracking = o.metadata.annotations?.[ANNOTATIONS.trackingId];
+  if (!tracking?.includes(':')) return undefined;
+  const instance = tracking.split(':')[0]!;
+  return instance.slice(instance.lastIndexOf('_') + 1) || undefined;
+}
+
 /** Which Application an orphan belongs to: Argo CD's tracking annotation/label, else the component label. */
 function appOfOrphan(o: KubeObject, apps: readonly DesiredApp[]): string {
-  const tracking = o.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
-  if (tracking?.includes(':')) return tracking.split(':')[0]!;
+  const tracked = trackingApp(o);
+  if (tracked) return tracked;
   const instance = o.metadata.labels?.[LABELS.instance];
   if (instance && apps.some((a) => a.app === instance)) return instance;
   const component = o.metadata.labels?.[LABELS.component];
@@ -84,12 +96,18 @@ export interface OrphanOptions {
   provided: ReadonlySet<string>;
   /** The managed-by label value: in namespaces git shares, only objects carrying it are ours. */
   managedBy: string;
+  /**
+   * Applications that were not rendered (remote sources such as Argo CD's own install): what
+   * Argo CD tracks for them is theirs, not an orphan, even though no render lists it.
+   */
+  skippedApps?: ReadonlySet<string>;
 }
 
 /**
  * Live objects git does not describe. In owned namespaces every object counts; elsewhere
  * (e.g. Argo CD's namespace) only objects labelled as ours. Controller-made and system
- * objects, and secrets provided outside git on purpose, are never orphans.
+ * objects, objects provided outside git on purpose, and objects tracked by an Application
+ * that was not rendered are never orphans.
  */
 export function findOrphans(apps: readonly DesiredApp[], live: readonly KubeObject[], opts: OrphanOptions): ObjectDrift[] {
   const all = apps.flatMap((a) => a.objects);
@@ -100,6 +118,8 @@ export function findOrphans(apps: readonly DesiredApp[], live: readonly KubeObje
     if (known.has(objectKey(o)) || DERIVED_KINDS.has(o.kind) || isSystemObject(o) || isClaim(o)) continue;
     if (Array.isArray(o.metadata.ownerReferences) && o.metadata.ownerReferences.length) continue;
     if (opts.provided.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)) continue;
+    const tracked = trackingApp(o);
+    if (tracked && opts.skippedApps?.has(tracked)) continue;
     const ns = o.metadata.namespace ?? '';
     const ours = o.metadata.labels?.[LABELS.managedBy] === opts.managedBy;
     if (!(ns && opts.ownedNamespaces.has(ns)) && !ours) continue;

@@ -4,7 +4,7 @@
 // plain HTTP on a NodePort the Kind config publishes, and a health check for
 // Application resources so app-of-apps sync waves wait for child health.
 import type { KubeObject } from './kube.ts';
-import { ARGOCD_NAMESPACE, KIND_PORTS, LABELS, MANAGED_BY } from './names.ts';
+import { ANNOTATIONS, ARGOCD_NAMESPACE, KIND_PORTS, LABELS, MANAGED_BY } from './names.ts';
 import { ARGOCD_INSTALL_URL } from './versions.ts';
 import type { Sizing } from './components/workload.ts';
 
@@ -41,6 +41,39 @@ const APPLICATION_HEALTH_LUA = [
   '',
 ].join('\n');
 
+// A claim is healthy when Bound, as Argo CD's built-in check says; additionally a claim
+// annotated as binding on first use (a backup volume whose only consumer is a CronJob,
+// on a WaitForFirstConsumer storage class) is healthy while Pending, so it does not hold
+// its Application — and every later sync wave — in Progressing until the first backup.
+const PVC_HEALTH_LUA = [
+  'local hs = {}',
+  'local phase = nil',
+  'if obj.status ~= nil then phase = obj.status.phase end',
+  'local annotations = {}',
+  'if obj.metadata ~= nil and obj.metadata.annotations ~= nil then annotations = obj.metadata.annotations end',
+  'if phase == "Bound" then',
+  '  hs.status = "Healthy"',
+  '  hs.message = "Bound"',
+  `elseif phase == "Pending" and annotations["${ANNOTATIONS.bindsOnFirstUse}"] == "true" then`,
+  '  hs.status = "Healthy"',
+  '  hs.message = "Pending until its first consumer runs"',
+  'elseif phase == "Lost" then',
+  '  hs.status = "Degraded"',
+  '  hs.message = "the bound volume is lost"',
+  'else',
+  '  hs.status = "Progressing"',
+  '  hs.message = "waiting for the claim to be bound"',
+  'end',
+  'return hs',
+  '',
+].join('\n');
+
+/** The Lua health scripts the install configures, by argocd-cm key (tests run them). */
+export const HEALTH_SCRIPTS = {
+  'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA,
+  'resource.customizations.health.PersistentVolumeClaim': PVC_HEALTH_LUA,
+} as const;
+
 export interface InstallFile {
   path: string;
   value: unknown;
@@ -67,12 +100,21 @@ export function buildArgoCdInstall(): { kustomization: Record<string, unknown>; 
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: 'argocd-cm' },
-        data: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA, 'timeout.reconciliation': '60s' },
+        data: { ...HEALTH_SCRIPTS, 'timeout.reconciliation': '60s' },
       },
     },
     {
       path: 'patches/configmap-argocd-cmd-params-cm.yaml',
-      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cmd-params-cm' }, data: { 'server.insecure': 'true' } },
+      value: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'argocd-cmd-params-cm' },
+        // server.insecure: the local UI is plain HTTP on a NodePort bound to 127.0.0.1.
+        // controller.resource.health.persist: Argo CD 3.x no longer writes each resource's
+        // health into the Application by default; status and bootstrap read it from there to
+        // say which resource is not healthy and why.
+        data: { 'server.insecure': 'true', 'controller.resource.health.persist': 'true' },
+      },
     },
     {
       path: 'patches/service-argocd-server.yaml',

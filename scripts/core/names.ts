@@ -48,6 +48,8 @@ export const ANNOTATIONS = {
   compareOptions: 'argocd.argoproj.io/compare-options',
   grafanaLink: 'link.argocd.argoproj.io/grafana-dashboard',
   policyException: 'soma.sh/policy-exception',
+  /** A claim that stays Pending until its first pod (WaitForFirstConsumer) and is healthy meanwhile. */
+  bindsOnFirstUse: 'soma.sh/binds-on-first-use',
   description: 'soma.sh/description',
   // Argo CD's own: which Application tracks an object, and "compare with git again now".
   trackingId: 'argocd.argoproj.io/tracking-id',

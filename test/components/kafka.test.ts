@@ -164,6 +164,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
     expect(exporter.args).toContain(`--web.listen-address=:${INTERNAL_PORTS.kafka.metrics.port}`);
     expect(exporter.args).toContain(`--web.telemetry-path=${INTERNAL_PORTS.kafka.metrics.path}`);
     expect(exporter.readinessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'metrics' });
+    // It cannot serve before the broker does: at least the broker's start-up allowance before liveness counts.
+    const allowance = (probe: { periodSeconds?: number; failureThreshold?: number } | undefined) => (probe?.periodSeconds ?? 0) * (probe?.failureThreshold ?? 0);
+    expect(allowance(exporter.startupProbe)).toBeGreaterThanOrEqual(allowance(named(pod, 'kafka').startupProbe));
   });
 
   it('uses only the pinned images it declares', () => {

@@ -94,14 +94,24 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   const objects = vault.build('dev');
   const server = serverOf('dev');
 
-  it('runs `vault server -dev` on all interfaces as a single-replica Deployment', () => {
+  it('runs `vault server -dev` as a single-replica Deployment, its own listener on loopback', () => {
     const workload = workloadOf('dev');
     expect(workload.kind).toBe('Deployment');
     expect((workload.spec as any).replicas).toBe(1);
-    expect(server.args).toEqual(expect.arrayContaining(['server', '-dev', '-dev-no-store-token', '-dev-listen-address=0.0.0.0:8200']));
+    expect(server.args).toEqual(['server', '-dev', '-dev-no-store-token', '-dev-listen-address=127.0.0.1:8210', '-config=/vault/config/vault.hcl']);
     expect(objects.map((o) => o.kind)).not.toContain('StatefulSet');
-    expect(objects.map((o) => o.kind)).not.toContain('ConfigMap');
     expect(JSON.stringify(objects)).not.toContain('volumeClaimTemplates');
+  });
+
+  it('serves the contract port from a config listener that lets Prometheus read metrics without a token', () => {
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'vault-config')!;
+    const hcl = (cm as any).data['vault.hcl'] as string;
+    expect(hcl).toContain('address     = "0.0.0.0:8200"');
+    expect(hcl).toMatch(/telemetry \{\s+unauthenticated_metrics_access = true/);
+    expect(hcl).not.toMatch(/storage|retry_join/);
+    // Both listeners on one address would fail to bind.
+    expect(server.args!.join(' ')).not.toContain('-dev-listen-address=0.0.0.0:8200');
+    expect(server.volumeMounts).toContainEqual({ name: 'config', mountPath: '/vault/config', readOnly: true });
   });
 
   it('takes the root token from the dev Secret of the contract', () => {
@@ -111,11 +121,17 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
     expect(JSON.stringify(objects)).not.toMatch(/-dev-root-token-id/);
   });
 
-  it('is what the dev overlay makes of the staging base: the real server and its config replaced', () => {
+  it('syncs in the last wave, so a sealed raft Vault never holds back the other components', async () => {
+    const { TIER_WAVE } = await import('../../scripts/core/components/types.ts');
+    expect(TIER_WAVE[vault.tier]).toBe(Math.max(...Object.values(TIER_WAVE)));
+  });
+
+  it('is what the dev overlay makes of the staging base: the real server replaced, its config rewritten', () => {
     expect(vault.baseEnvironment).toBe('staging');
     const plan = planOverlay(vault.build('staging'), objects);
     expect(plan.added.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/vault']);
-    expect(plan.deleted.map((o: any) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/vault-config', 'StatefulSet/vault']);
+    expect(plan.deleted.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual(['StatefulSet/vault']);
+    expect(plan.patches.map((o: any) => `${o.kind}/${o.metadata.name}`)).toContain('ConfigMap/vault-config');
   });
 
   it('keeps dev requests within its share of the laptop budget (100m CPU, 128Mi)', () => {

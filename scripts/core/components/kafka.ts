@@ -141,6 +141,9 @@ function exporterContainer(p: KafkaProfile): V1Container {
     ],
     ports: [{ name: 'metrics', containerPort: METRICS.port }],
     sizing: p.exporter,
+    // Nothing listens until the broker answers (first start formats KRaft storage): the same
+    // allowance as the broker's, so liveness never restarts the exporter while Kafka starts.
+    startup: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 30 }),
     liveness: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 6 }),
     readiness: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 3 }),
   });

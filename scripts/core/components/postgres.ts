@@ -251,7 +251,11 @@ function backupObjects(b: BackupProfile): KubeObject[] {
     kind: 'PersistentVolumeClaim',
     // Unlike the StatefulSet's claim, this one belongs to the Application: keep the dumps
     // when the Application is deleted or the backup is switched off.
-    metadata: meta(NAME, BACKUP_NAME, { annotations: { [ANNOTATIONS.syncOptions]: 'Prune=false,Delete=false' } }),
+    // Its only consumer is the CronJob, so on a WaitForFirstConsumer storage class it stays
+    // Pending until the first backup; bootstrap/argocd's PVC health check reads that as healthy.
+    metadata: meta(NAME, BACKUP_NAME, {
+      annotations: { [ANNOTATIONS.syncOptions]: 'Prune=false,Delete=false', [ANNOTATIONS.bindsOnFirstUse]: 'true' },
+    }),
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: b.size } } },
   });
   return [claim, cronJob];

@@ -6,10 +6,15 @@ import type { ComponentName } from '../contracts.ts';
 import type { KubeObject } from '../kube.ts';
 import type { Environment } from '../names.ts';
 
-/** When Argo CD syncs the component, relative to the others (its Application's sync wave). */
-export type Tier = 'platform' | 'store' | 'policy' | 'observability';
+/**
+ * When Argo CD syncs the component, relative to the others (its Application's sync wave).
+ * `operator-gated` is last: such a component (a raft Vault) is not healthy until a person
+ * initialises and unseals it, and the root app waits for each wave to be healthy, so an
+ * earlier wave would hold every later component back until then.
+ */
+export type Tier = 'platform' | 'store' | 'policy' | 'observability' | 'operator-gated';
 
-export const TIER_WAVE: Record<Tier, number> = { platform: 0, store: 1, policy: 2, observability: 3 };
+export const TIER_WAVE: Record<Tier, number> = { platform: 0, store: 1, policy: 2, observability: 3, 'operator-gated': 4 };
 
 export interface ImageRef {
   /** Which container(s) use it, for the docs. */

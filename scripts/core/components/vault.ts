@@ -130,6 +130,32 @@ export function serverConfig(replicas: number): string {
   ].join('\n');
 }
 
+/** Where dev mode's own listener goes: loopback, out of the way of the configured one. */
+const DEV_LISTEN_ADDRESS = '127.0.0.1:8210';
+
+/**
+ * dev mode's built-in listener cannot let Prometheus read /v1/sys/metrics without a
+ * token, so dev also loads this file: the API listener on the contract port, with
+ * unauthenticated metrics like the raft servers have.
+ */
+export function devConfig(): string {
+  return [
+    'listener "tcp" {',
+    `  address     = "0.0.0.0:${PORT}"`,
+    '  tls_disable = true',
+    '  telemetry {',
+    '    unauthenticated_metrics_access = true',
+    '  }',
+    '}',
+    '',
+    'telemetry {',
+    '  prometheus_retention_time = "60s"',
+    '  disable_hostname          = true',
+    '}',
+    '',
+  ].join('\n');
+}
+
 // sys/health answers 200 active, 429 standby, 501 uninitialised, 503 sealed.
 /** Ready only when the node can serve: active or an unsealed standby (which forwards to the active node). */
 export const READINESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true';
@@ -156,12 +182,13 @@ function devContainer(p: DevProfile): V1Container {
     image: VAULT_IMAGE,
     command: ['vault'],
     // -dev-no-store-token: the dev server would otherwise write the root token to a read-only home.
-    args: ['server', '-dev', '-dev-no-store-token', `-dev-listen-address=0.0.0.0:${PORT}`],
+    // -config adds the contract-port listener of devConfig() beside dev mode's loopback one.
+    args: ['server', '-dev', '-dev-no-store-token', `-dev-listen-address=${DEV_LISTEN_ADDRESS}`, `-config=${CONFIG_DIR}/${CONFIG_FILE}`],
     env: [secretEnv('VAULT_DEV_ROOT_TOKEN_ID', DEV_ROOT.name, 'token'), ...common],
     ports: [{ name: 'http', containerPort: PORT }],
     sizing: p.sizing,
     ...probes(),
-    mounts: writable,
+    mounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, ...writable],
   });
 }
 
@@ -198,13 +225,14 @@ function serverContainer(p: RaftProfile): V1Container {
 
 const scratch = () => [emptyDir('tmp', '64Mi'), emptyDir('home', '1Mi')];
 
-function devServer(p: DevProfile): KubeObject {
+function devServer(p: DevProfile, config: string): KubeObject {
   return deployment({
     component: NAME,
     replicas: 1,
     // In memory: two dev servers side by side would be two different vaults.
     strategy: 'Recreate',
-    pod: { uid: UID, gid: GID, containers: [devContainer(p)], volumes: scratch() },
+    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    pod: { uid: UID, gid: GID, containers: [devContainer(p)], volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()] },
   });
 }
 
@@ -233,7 +261,7 @@ function build(environment: Environment): KubeObject[] {
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
   const headless = headlessService(NAME, { publishNotReadyAddresses: true });
-  if (p.mode === 'dev') return [contract, headless, devServer(p)];
+  if (p.mode === 'dev') return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
   const config = serverConfig(p.replicas);
   const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];
   if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
@@ -243,7 +271,7 @@ function build(environment: Environment): KubeObject[] {
 export const vault: Component = {
   name: NAME,
   description: 'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
-  tier: 'store',
+  tier: 'operator-gated',
   images: [{ role: 'vault server', image: VAULT_IMAGE }],
   baseEnvironment: 'staging',
   dashboardUid: 'soma-vault',

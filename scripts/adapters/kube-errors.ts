@@ -4,7 +4,7 @@
 // re-exports the public part so callers import errors from one place.
 import { UserError } from '../core/errors.ts';
 
-export type KubeErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
+export type KubeErrorKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
 
 /** A failed API call: what was attempted, on which context, and whether retrying could help. */
 export class KubeApiError extends UserError {
@@ -35,12 +35,49 @@ export function authError(e: unknown, at: Endpoint): KubeApiError {
   });
 }
 
-/** No HTTP answer at all (refused, reset, timed out). */
+// TLS/certificate failures (Node's and OpenSSL's codes): the server answered, but not with a
+// certificate the kubeconfig trusts. Retrying cannot help; a stale kubeconfig is the usual cause.
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO_SELF_SIGNED_CERT)|CERT/;
+
+export function isTlsCode(code: string): boolean {
+  return TLS_CODE.test(code);
+}
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The innermost error with a code (fetch wraps the socket's error in `cause`, sometimes twice). */
+function rootCause(e: unknown): { code: string | undefined; message: string } {
+  let found: { code: string | undefined; message: string } = { code: undefined, message: (e as ErrorLike)?.message ?? String(e) };
+  for (let cur = e as ErrorLike | undefined, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = cur.cause as ErrorLike | undefined, depth++) {
+    if (typeof cur.code === 'string') found = { code: cur.code, message: cur.message ?? found.message };
+    else if (depth > 0 && cur.message) found = { code: found.code, message: cur.message };
+  }
+  return found;
+}
+
+/** The kubeconfig refresh command for a context: Kind's own for `kind-<name>`. */
+function refreshHint(context: string): string {
+  const kind = /^kind-(.+)$/.exec(context);
+  const refresh = kind ? `\`kind export kubeconfig --name ${kind[1]}\` rewrites it` : `fetch a current kubeconfig for context '${context}' from whoever runs the cluster`;
+  return `the kubeconfig's certificate authority for context '${context}' does not match the API server's certificate (the cluster was recreated, or the kubeconfig is stale): ${refresh}`;
+}
+
+/** No HTTP answer at all (refused, reset, timed out), or a TLS handshake that failed (permanent). */
 export function networkError(e: unknown, what: string, at: Endpoint): KubeApiError {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.name ?? 'error';
-  const detail = err.cause?.message ?? err.message ?? String(e);
-  return new KubeApiError('unreachable', `could not reach the cluster at ${at.server} (context '${at.context}') to ${what}: ${detail} (${code})`, {
+  const cause = rootCause(e);
+  const code = cause.code ?? (e as ErrorLike)?.name ?? 'error';
+  if (isTlsCode(code)) {
+    return new KubeApiError('tls', `the API server at ${at.server} (context '${at.context}') presented a certificate that is not trusted, so could not ${what}: ${cause.message} (${code})`, {
+      reason: code,
+      hint: refreshHint(at.context),
+    });
+  }
+  return new KubeApiError('unreachable', `could not reach the cluster at ${at.server} (context '${at.context}') to ${what}: ${cause.message} (${code})`, {
     reason: code,
     hint: 'is the cluster running? check `docker ps` and `kind get clusters`; a Kind cluster that was stopped starts again with `docker start <name>-control-plane`',
   });

@@ -14,7 +14,7 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext
 import { UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
-import { PROJECT } from '../core/names.ts';
+import { ANNOTATIONS, PROJECT } from '../core/names.ts';
 import { authError, KubeApiError, networkError, statusError } from './kube-errors.ts';
 import { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
 
@@ -122,11 +122,16 @@ export class KubeClient {
     }
   }
 
-  /** Server-side apply (force: this tool owns what it applies), reporting whether anything changed. */
+  /**
+   * Server-side apply (force: this tool owns what it applies), reporting whether anything
+   * changed. Judged on content, not resourceVersion: a controller writing status between
+   * the GET and the PATCH (Argo CD does, on Applications) or a no-op apply the server
+   * normalises also move resourceVersion, and are not changes of ours.
+   */
   async apply(o: KubeObject): Promise<ApplyResult> {
     const before = await this.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
     const after = await this.serverSideApply(o);
-    const outcome = !before ? 'created' : before.metadata.resourceVersion === after.metadata.resourceVersion ? 'unchanged' : 'configured';
+    const outcome = !before ? 'created' : sameContent(before, after) ? 'unchanged' : 'configured';
     return { object: after, outcome };
   }
 
@@ -244,6 +249,34 @@ export class KubeClient {
     if (status >= 200 && status < 300) return opts.accept === 'text' ? text : (parsed ?? text);
     throw statusError(status, parsed, text, what, this);
   }
+}
+
+// What the server and controllers change on their own: bookkeeping, status, and Argo CD's
+// refresh request and in-flight operation. None of it is what an apply sets.
+const VOLATILE_META = ['resourceVersion', 'managedFields', 'generation'] as const;
+const VOLATILE_ANNOTATIONS = [ANNOTATIONS.refresh];
+
+function contentOf(o: KubeObject): unknown {
+  const { status: _status, metadata, ...rest } = o;
+  // An Application's `operation` is the sync Argo CD has under way, not part of what we apply.
+  if (o.kind === 'Application') delete rest.operation;
+  const meta: Record<string, unknown> = { ...metadata };
+  for (const k of VOLATILE_META) delete meta[k];
+  if (metadata.annotations) {
+    const annotations = { ...metadata.annotations };
+    for (const k of VOLATILE_ANNOTATIONS) delete annotations[k];
+    meta.annotations = Object.keys(annotations).length ? annotations : undefined;
+  }
+  return { ...rest, metadata: meta };
+}
+
+/** Same object apart from what the server and controllers change on their own. Key order does not matter. */
+export function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return stableJson(contentOf(a)) === stableJson(contentOf(b));
+}
+
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== undefined).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
 }
 
 const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);

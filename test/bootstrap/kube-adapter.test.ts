@@ -67,6 +67,28 @@ describe('KubeClient against the fake API server', () => {
     expect(patch.path).toBe('/api/v1/namespaces/ns/configmaps/c');
   });
 
+  it('reads a status write between its GET and PATCH as unchanged (Argo CD writes Application status in place)', async () => {
+    for (const r of ARGO_RESOURCES) fake.register(r);
+    const client = connectKind(env, 'soma', FAST);
+    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', namespace: 'argocd', labels: { x: '1' } }, spec: { project: 'p' } };
+    expect((await client.apply(app)).outcome).toBe('created');
+    // The controller's writes land while the apply is in flight: status, an operation, a refresh it takes back.
+    let n = 0;
+    fake.fault((r) => {
+      if (r.method !== 'PATCH') return undefined;
+      const live = fake.get(app.apiVersion, app.kind, 'a', 'argocd')!;
+      fake.put({ ...live, status: { sync: { status: 'Synced', revision: `rev-${++n}` } }, operation: { sync: { revision: 'HEAD' } }, metadata: { ...live.metadata, annotations: { 'argocd.argoproj.io/refresh': 'normal' } } });
+      return undefined;
+    });
+    const versionBefore = fake.get(app.apiVersion, app.kind, 'a', 'argocd')!.metadata.resourceVersion;
+    const quiet = await client.apply(app);
+    expect(quiet.object.metadata.resourceVersion).not.toBe(versionBefore); // the version did move
+    expect(quiet.object.status).toEqual({ sync: { status: 'Synced', revision: 'rev-1' } });
+    expect(quiet.outcome).toBe('unchanged');
+    expect((await client.apply({ ...app, spec: { project: 'q' } })).outcome).toBe('configured');
+    expect((await client.apply({ ...app, metadata: { ...app.metadata, labels: { x: '2' } } })).outcome).toBe('configured');
+  });
+
   it('sends every field of a CRD schema, including ones client-node models would drop', async () => {
     const client = connectKind(env, 'soma', FAST);
     const crd = {

@@ -6,7 +6,8 @@
 import { applicationName, rootApplicationName } from '../core/argocd.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { summarizeApplications, type ApplicationSummary } from '../core/health.ts';
-import { ARGOCD_NAMESPACE } from '../core/names.ts';
+import { ANNOTATIONS, ARGOCD_NAMESPACE } from '../core/names.ts';
+import { KubeApiError, type KubeClient } from '../adapters/kube.ts';
 import { pollUntil } from './poll.ts';
 import { formatDuration } from './progress.ts';
 import { NotHealthyError, type BootstrapContext, type ComponentTiming, type Step } from './types.ts';
@@ -89,6 +90,37 @@ export function evaluateWait(
   return { done: pending.length === 0, pending, degraded };
 }
 
+// Argo CD looks for new commits every few minutes; asking it to refresh an Application that is
+// behind makes it look now. Once a minute at most per Application: one request is normally enough.
+export const REFRESH_EVERY_MS = 60_000;
+
+/** Expected Applications Argo CD reports at another revision than the expected one, not asked to refresh within REFRESH_EVERY_MS. Pure. */
+export function appsToRefresh(
+  summaries: readonly ApplicationSummary[],
+  expected: readonly ExpectedApp[],
+  expectedRevision: string | undefined,
+  lastRefresh: ReadonlyMap<string, number>,
+  now: number,
+): string[] {
+  if (!expectedRevision) return [];
+  const names = new Set(expected.map((a) => a.name));
+  return summaries
+    .filter((s) => names.has(s.name) && s.revision && !atRevision(s, expectedRevision))
+    .filter((s) => now - (lastRefresh.get(s.name) ?? -Infinity) >= REFRESH_EVERY_MS)
+    .map((s) => s.name);
+}
+
+/** Sets Argo CD's refresh annotation (a merge patch). A failure only costs the shortcut: Argo CD still polls git. */
+async function requestRefresh(client: KubeClient, name: string): Promise<void> {
+  const path = await client.resourcePath('argoproj.io/v1alpha1', 'Application', ARGOCD_NAMESPACE, name);
+  const body = JSON.stringify({ metadata: { annotations: { [ANNOTATIONS.refresh]: 'normal' } } });
+  try {
+    await client.request('PATCH', path, `ask Argo CD to refresh Application ${ARGOCD_NAMESPACE}/${name}`, { body, contentType: 'application/merge-patch+json' });
+  } catch (e) {
+    if (!(e instanceof KubeApiError)) throw e;
+  }
+}
+
 /** Every resource that is not OK, with Argo CD's message, under the Application it belongs to. */
 export function problemDetails(summaries: readonly ApplicationSummary[], expected: readonly ExpectedApp[]): string[] {
   const names = new Set(expected.map((a) => a.name));
@@ -122,6 +154,7 @@ export const waitStep: Step = {
     const client = ctx.client!;
     const expected = expectedApplications(ctx.cluster);
     const tracker: WaitTracker = { startedAt: ctx.deps.now(), firstOk: new Map(), degradedSince: new Map() };
+    const refreshed = new Map<string, number>();
     let last: ApplicationSummary[] = [];
     const grace = ctx.options.degradedGraceMs;
     const hint = `see every Application with \`npm run status -- --context ${client.context}\` or \`kubectl --context ${client.context} -n ${ARGOCD_NAMESPACE} get applications\`; the Argo CD UI shows the same (\`npm run bootstrap\` again resumes)`;
@@ -135,6 +168,10 @@ export const waitStep: Step = {
           const v = evaluateWait(last, expected, ctx.expectedRevision, tracker, ctx.deps.now(), grace);
           if (v.degraded.length) {
             throw new NotHealthyError(`Degraded for longer than ${formatDuration(grace)}:`, [...v.degraded, ...problemDetails(last, expected)], hint);
+          }
+          for (const name of appsToRefresh(last, expected, ctx.expectedRevision, refreshed, ctx.deps.now())) {
+            refreshed.set(name, ctx.deps.now());
+            await requestRefresh(client, name);
           }
           return { done: v.done, pending: v.pending };
         },

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeKube } from '../support/fake-kube.ts';
+import { CHILDREN } from './harness.ts';
 import { bootstrap, closeFakes, fakes, world } from './world.ts';
 
 afterEach(closeFakes);
@@ -118,6 +119,17 @@ describe('preflight', () => {
     const { code, stderr } = await bootstrap(w, { timeout: '40s' });
     expect(code).toBe(1);
     expect(stderr).toContain('kind-soma-root: Synced/Healthy at ccccccc, waiting for aaaaaaa');
+    // Each Application behind was asked once (within the minute) to look at git now.
+    const refreshes = w.fake.requests.filter((r) => r.method === 'PATCH' && r.contentType.startsWith('application/merge-patch+json'));
+    expect(refreshes.map((r) => r.path).sort()).toEqual(['kind-soma-root', ...CHILDREN].map((n) => `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${n}`).sort());
+    expect(refreshes.every((r) => JSON.stringify(r.body) === JSON.stringify({ metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }))).toBe(true);
+    expect(w.fake.get('argoproj.io/v1alpha1', 'Application', 'kind-soma-postgres', 'argocd')!.metadata.annotations).toEqual({ 'argocd.argoproj.io/refresh': 'normal' });
+  });
+
+  it('does not ask for a refresh when Argo CD is already at the expected revision', async () => {
+    const w = await world();
+    expect((await bootstrap(w)).code).toBe(0);
+    expect(w.fake.requests.filter((r) => r.contentType.startsWith('application/merge-patch+json'))).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { Progress } from '../../scripts/bootstrap/progress.ts';
 import { buildRepoSecret, credentialsFromEnv } from '../../scripts/bootstrap/repository.ts';
 import { orderRootObjects } from '../../scripts/bootstrap/root-app.ts';
 import { buildSecretObject, buildSecretValues, plannedSecrets } from '../../scripts/bootstrap/secrets.ts';
-import { evaluateWait, expectedApplications, type WaitTracker } from '../../scripts/bootstrap/wait.ts';
+import { appsToRefresh, evaluateWait, expectedApplications, type WaitTracker } from '../../scripts/bootstrap/wait.ts';
 import { captureIo } from './harness.ts';
 
 const cluster: ClusterConfig = {
@@ -111,6 +111,19 @@ describe('evaluateWait', () => {
   it('waits while an Application is at another revision', () => {
     const v = evaluateWait(all({ revision: 'bbbbbbb' }), expected, 'a'.repeat(40), tracker(), 0, 60_000);
     expect(v.pending[0]).toBe('kind-soma-argocd: Synced/Healthy at bbbbbbb, waiting for aaaaaaa');
+  });
+
+  it('asks Argo CD to refresh only the Applications behind the expected revision, once a minute at most', () => {
+    const apps = all();
+    apps[2] = summary('kind-soma-platform', { revision: 'bbbbbbb' });
+    apps.push(summary('someone-elses-app', { revision: 'bbbbbbb' }));
+    const last = new Map<string, number>();
+    expect(appsToRefresh(apps, expected, 'a'.repeat(40), last, 0)).toEqual(['kind-soma-platform']);
+    last.set('kind-soma-platform', 0);
+    expect(appsToRefresh(apps, expected, 'a'.repeat(40), last, 59_999)).toEqual([]);
+    expect(appsToRefresh(apps, expected, 'a'.repeat(40), last, 60_000)).toEqual(['kind-soma-platform']);
+    expect(appsToRefresh(apps, expected, undefined, new Map(), 0)).toEqual([]);
+    expect(appsToRefresh(all(), expected, 'a'.repeat(40), new Map(), 0)).toEqual([]);
   });
 
   it('fails a child Degraded for longer than the grace period, not before', () => {

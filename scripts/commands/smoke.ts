@@ -44,7 +44,9 @@ Each check runs as a Job in a namespace this run creates (${SMOKE_PREFIX}-<run>,
 as a consumer; plus an unlabelled one for the NetworkPolicy check), with the client
 image of the live component (postgres, redis, kafka) or a pinned curl image. Jobs and
 namespaces are deleted at the end (--keep leaves them for debugging). Checks of
-components not enabled for the cluster are skipped.
+components not enabled for the cluster are skipped. Every run first deletes the
+namespaces earlier runs left behind (e.g. after Ctrl-C), once those runs cannot be
+going any more, and says so.
 
 Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
 

@@ -6,6 +6,9 @@ import { LABELS, MANAGED_BY, SMOKE_PREFIX } from '../core/names.ts';
 import type { EnvVar, JobRun } from './types.ts';
 
 export const SMOKE_CHECK_LABEL = 'soma.sh/smoke-check';
+export const SMOKE_RUN_LABEL = 'soma.sh/smoke-run';
+/** On a run's namespaces: when the run cannot be going any more (leftovers.ts). */
+export const SMOKE_EXPIRES_ANNOTATION = 'soma.sh/smoke-expires';
 // Not plain MANAGED_BY: objects labelled that way outside soma-infra are git's, and drift
 // would count a smoke run's namespaces as orphans of git.
 export const SMOKE_MANAGED_BY = `${MANAGED_BY}-smoke`;
@@ -52,17 +55,18 @@ export function buildJob(check: string, runId: string, run: JobRun, deadlineSeco
   };
 }
 
-/** A namespace for the run; `consumer` ones carry the label NetworkPolicies let in. */
-export function buildNamespace(name: string, runId: string, consumer: boolean): KubeObject {
+/** A namespace for the run; `consumer` ones carry the label NetworkPolicies let in. `expires`: when the run must be over. */
+export function buildNamespace(name: string, runId: string, consumer: boolean, expires?: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name,
+      ...(expires ? { annotations: { [SMOKE_EXPIRES_ANNOTATION]: expires } } : {}),
       labels: {
         [LABELS.managedBy]: SMOKE_MANAGED_BY,
         [LABELS.component]: 'smoke',
-        'soma.sh/smoke-run': runId,
+        [SMOKE_RUN_LABEL]: runId,
         [LABELS.podSecurityEnforce]: 'restricted',
         ...(consumer ? { [LABELS.allowSharedInfra]: 'true' } : {}),
       },

@@ -7,12 +7,14 @@
 import type { LiveCluster } from '../adapters/kube-live.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { assessHealth } from '../core/health.ts';
+import { UserError } from '../core/errors.ts';
 import { type KubeObject } from '../core/kube.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
 import { CURL_IMAGE } from './checks/http.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { buildJob, buildNamespace } from './job.ts';
+import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';
 import type { JobResult, SmokeCheck, SmokeContext, Verdict } from './types.ts';
 
 export interface SmokeOptions {
@@ -25,6 +27,7 @@ export interface SmokeOptions {
   runId: string;
   onProgress?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export interface CheckOutcome {
@@ -40,6 +43,8 @@ export interface SmokeReport {
   cluster: string;
   runId: string;
   namespaces: string[];
+  /** Namespaces of earlier runs: deleted at the start, or left alone while their run may still be going. */
+  leftovers: { deleted: string[]; kept: Leftover[] };
   checks: CheckOutcome[];
 }
 
@@ -119,14 +124,25 @@ async function runCheck(live: LiveCluster, check: SmokeCheck, ctx: SmokeContext,
   const runs = check.jobs(ctx);
   if (!Array.isArray(runs)) return { ...base, result: 'fail', evidence: runs.cannot, jobs: [] };
   const deadline = Math.ceil(opts.timeoutMs / 1000);
-  const results = await Promise.all(runs.map((r) => runJob(live, buildJob(check.name, ctx.runId, r, deadline), opts)));
-  const verdict = check.judge(results, ctx);
+  const jobs = runs.map((r) => buildJob(check.name, ctx.runId, r, deadline));
+  // Every Job ends (or is never created) before the check does: its namespace is deleted after.
+  const settled = await Promise.allSettled(jobs.map((j) => runJob(live, j, opts)));
+  const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ job: jobs[i]!.metadata.name, error: s.reason as unknown }] : []));
+  const bug = failed.find((f) => !(f.error instanceof UserError));
+  if (bug) throw bug.error;
+  const verdict: Verdict = failed.length
+    ? { pass: false, evidence: failed.map((f) => `could not run job ${f.job}: ${(f.error as Error).message}`).join('; ') }
+    : check.judge(results, ctx);
   opts.onProgress?.(`${check.name}: ${verdict.pass ? 'pass' : 'FAIL'} — ${verdict.evidence}`);
   return { ...base, result: verdict.pass ? 'pass' : 'fail', evidence: verdict.evidence, jobs: results.map((r) => ({ name: r.job, namespace: r.namespace, phase: r.phase })) };
 }
 
 export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: SmokeOptions): Promise<SmokeReport> {
   const { run, skipped } = selectChecks(cluster, opts.only);
+  const now = (opts.now ?? Date.now)();
+  const leftovers = await cleanLeftovers(live, opts.runId, now, (line) => opts.onProgress?.(line));
+  const expires = new Date(now + runBoundMs(run.length, opts.timeoutMs)).toISOString();
   const [pg, redis, kafka] = await Promise.all(['postgres', 'redis', 'kafka'].map((n) => workload(live, n)));
   const ctx: SmokeContext = {
     runId: opts.runId,
@@ -143,13 +159,13 @@ export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: 
   }
   const namespaces = run.length ? [ctx.namespace, ...(run.some((c) => c.name === 'networkpolicy') ? [ctx.deniedNamespace] : [])] : [];
   try {
-    for (const ns of namespaces) await live.create(buildNamespace(ns, ctx.runId, ns === ctx.namespace));
+    for (const ns of namespaces) await live.create(buildNamespace(ns, ctx.runId, ns === ctx.namespace, expires));
     const missing = await copySecrets(live, [...new Set(run.flatMap((c) => c.secrets ?? []))], ctx.namespace);
-    checks.push(...(await mapLimit(run, 4, (c) => runCheck(live, c, ctx, missing, opts))));
+    checks.push(...(await mapLimit(run, CHECK_CONCURRENCY, (c) => runCheck(live, c, ctx, missing, opts))));
   } finally {
     if (!opts.keep) for (const ns of namespaces) await live.delete('v1', 'Namespace', ns);
   }
   for (const c of skipped) checks.push({ name: c.name, title: c.title, result: 'skip', evidence: `${c.component} is not enabled for cluster ${cluster.name}`, jobs: [] });
-  return { context: live.context, cluster: cluster.name, runId: opts.runId, namespaces, checks };
+  return { context: live.context, cluster: cluster.name, runId: opts.runId, namespaces, leftovers, checks };
 }
 

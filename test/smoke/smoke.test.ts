@@ -123,6 +123,47 @@ describe('npm run smoke', () => {
     expect(checks.postgres.result).toBe('pass');
   });
 
+  it('first deletes namespaces earlier runs left behind (Ctrl-C), leaving alone those of a run that may still be going', async () => {
+    const now = Date.now();
+    const ns = (name: string, run: string, meta: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'somastack-smoke', 'soma.sh/smoke-run': run }, ...meta },
+    });
+    const ended = { annotations: { 'soma.sh/smoke-expires': new Date(now - 60_000).toISOString() } };
+    fake.put(ns('soma-smoke-old', 'old', ended));
+    fake.put(ns('soma-smoke-old-denied', 'old', ended));
+    fake.put(ns('soma-smoke-legacy', 'legacy', { creationTimestamp: new Date(now - 2 * 3600_000).toISOString() }));
+    fake.put(ns('soma-smoke-busy', 'busy', { annotations: { 'soma.sh/smoke-expires': new Date(now + 600_000).toISOString() } }));
+    fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'someone-else', labels: { 'soma.sh/smoke-run': 'x' } } });
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--only', 'redis', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out);
+    expect(report.leftovers.deleted).toEqual(['soma-smoke-legacy', 'soma-smoke-old', 'soma-smoke-old-denied']);
+    expect(report.leftovers.kept.map((l: { namespace: string; run: string }) => [l.namespace, l.run])).toEqual([['soma-smoke-busy', 'busy']]);
+    expect(io.err).toContain('deleted 3 namespace(s) left by earlier smoke runs: soma-smoke-legacy, soma-smoke-old, soma-smoke-old-denied');
+    expect(io.err).toMatch(/left soma-smoke-busy alone: smoke run busy may still be going \(until .*\); .*delete namespace -l soma.sh\/smoke-run=busy/);
+    expect(fake.all('Namespace').map((n) => n.metadata.name).sort()).toEqual(['soma-smoke-busy', 'someone-else']);
+    // Before this run created anything; and this run's namespace records when it must be over.
+    const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
+    expect(paths.indexOf('DELETE /api/v1/namespaces/soma-smoke-old')).toBeLessThan(paths.indexOf('POST /api/v1/namespaces'));
+    const created = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces')!.body as KubeObject;
+    expect(Date.parse(created.metadata.annotations!['soma.sh/smoke-expires']!)).toBeGreaterThan(now);
+  });
+
+  it('a Job that cannot be created fails its check with the error; the check’s other Jobs finish before the namespaces go', async () => {
+    fake.fault((r) => (r.method === 'POST' && r.path === '/apis/batch/v1/namespaces/soma-smoke-t1-denied/jobs' ? { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'jobs.batch is forbidden' } } : undefined));
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--only', 'networkpolicy', '--json'], io)).toBe(1);
+    const [check] = JSON.parse(io.out).checks;
+    expect(check).toMatchObject({ name: 'networkpolicy', result: 'fail' });
+    expect(check.evidence).toMatch(/^could not run job soma-smoke-networkpolicy-denied-t1: no permission to create Job\/soma-smoke-t1-denied\/soma-smoke-networkpolicy-denied-t1 .*jobs\.batch is forbidden$/);
+    expect(check.jobs.map((j: { name: string; phase: string }) => [j.name, j.phase])).toEqual([['soma-smoke-networkpolicy-allowed-t1', 'Succeeded']]);
+    const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
+    const lastJobCall = Math.max(...paths.map((p, i) => (/\/(jobs|pods)/.test(p) ? i : -1)));
+    expect(lastJobCall).toBeLessThan(paths.indexOf('DELETE /api/v1/namespaces/soma-smoke-t1'));
+    expect(fake.all('Job')).toEqual([]);
+  });
+
   it('exit 2 for an unknown check or no cluster', async () => {
     const io = captureIo(root, env);
     expect(await main(['smoke', '--only', 'mysql'], io)).toBe(2);

@@ -124,9 +124,26 @@ function checkTools(facts: PreflightFacts, v: PreflightVerdict): void {
   const have = parseVersion(kubectl.version);
   if (kubectl.missing) v.problems.push({ tool: 'kubectl', message: 'kubectl is not installed', fix: `${install}, or install it: https://kubernetes.io/docs/tasks/tools/` });
   else if (!have) v.problems.push({ tool: 'kubectl', message: `cannot tell the version of ${kubectl.command}: ${kubectl.error ?? 'unrecognised output'}`, fix: install });
-  else if (have[0] !== server[0] || Math.abs(have[1] - server[1]) > 1) {
-    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is more than one minor version away from the cluster's Kubernetes ${KUBERNETES_VERSION}`, fix: install });
+  else checkKubectlSkew(kubectl, have, server, install, v);
+}
+
+// kubectl is used here only for `kubectl kustomize` (all API calls go through the client
+// library), so version skew against the cluster matters little; kustomize v5 does, and
+// kubectl embeds it from 1.27 on.
+const KUBECTL_KUSTOMIZE_V5 = [1, 27, 0] as const;
+
+function checkKubectlSkew(kubectl: ToolFact, have: [number, number, number], server: [number, number, number], install: string, v: PreflightVerdict): void {
+  if (compareVersions(have, KUBECTL_KUSTOMIZE_V5) < 0) {
+    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is older than 1.27 and so lacks kustomize v5, which renders bootstrap/argocd`, fix: install });
+    return;
   }
+  if (have[0] === server[0] && Math.abs(have[1] - server[1]) <= 1) return;
+  const side = compareVersions(have, server) > 0 ? 'newer' : 'older';
+  v.warnings.push({
+    tool: 'kubectl',
+    message: `kubectl ${kubectl.version} is ${side} than the cluster's Kubernetes ${KUBERNETES_VERSION} by more than one minor version: fine for bootstrap (it only runs \`kubectl kustomize\`), but your own kubectl commands against the cluster may misbehave`,
+    fix: install,
+  });
 }
 
 function checkKindConfig(facts: PreflightFacts, v: PreflightVerdict): void {

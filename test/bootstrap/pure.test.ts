@@ -50,7 +50,9 @@ describe('evaluatePreflight', () => {
     ['small Docker VM', (f) => void (f.docker = { ok: true, cpus: 2, memoryBytes: 4 * 1024 ** 3, serverVersion: 'x' }), 'warning', /Docker has 2 CPUs and 4\.0 GiB, below the 4 CPUs \/ 8 GiB/],
     ['kind too old', (f) => void (f.kind.version = 'v0.29.0'), 'problem', /kind v0\.29\.0 is older than v0\.33\.0/],
     ['kind missing', (f) => void (f.kind = { command: 'kind', local: false, missing: true }), 'problem', /kind is not installed/],
-    ['kubectl two minors behind', (f) => void (f.kubectl.version = 'v1.32.4'), 'problem', /kubectl v1\.32\.4 is more than one minor version away/],
+    ['kubectl two minors behind', (f) => void (f.kubectl.version = 'v1.32.4'), 'warning', /kubectl v1\.32\.4 is older than the cluster's Kubernetes v1\.34\.11 by more than one minor version: fine for bootstrap/],
+    ['kubectl three minors ahead', (f) => void (f.kubectl.version = 'v1.37.0'), 'warning', /kubectl v1\.37\.0 is newer than the cluster's Kubernetes v1\.34\.11 by more than one minor version/],
+    ['kubectl without kustomize v5', (f) => void (f.kubectl.version = 'v1.26.9'), 'problem', /kubectl v1\.26\.9 is older than 1\.27 and so lacks kustomize v5/],
     ['kind config missing', (f) => void (f.kindConfig = { file: 'k.yaml', ports: [], error: 'not found' }), 'problem', /k\.yaml: not found/],
     ['port taken', (f) => void (f.portsInUse = [{ host: '127.0.0.1', port: 8080 }]), 'problem', /host port 127\.0\.0\.1:8080 .* already in use/],
     ['unpushed commits', (f) => void (f.git.compare = { ahead: 3, behind: 0 }), 'warning', /3 commit\(s\) on HEAD \(aaaaaaa\) are not pushed/],
@@ -70,12 +72,21 @@ describe('evaluatePreflight', () => {
     expect((kind === 'problem' ? v.warnings : v.problems).filter((f) => pattern.test(f.message))).toEqual([]);
   });
 
+  it('accepts kubectl within one minor of the cluster either way', () => {
+    for (const version of ['v1.33.0', 'v1.34.0', 'v1.35.2']) {
+      const f = goodFacts();
+      f.kubectl.version = version;
+      const v = evaluatePreflight(f, cluster);
+      expect([v.problems, v.warnings]).toEqual([[], []]);
+    }
+  });
+
   it('reports every problem at once, tagging the ones a tool install fixes', () => {
     const f = goodFacts();
     f.node = '18.0.0';
     f.docker = { ok: false, missing: true, error: 'x' };
     f.kind = { command: 'kind', local: false, missing: true };
-    f.kubectl.version = 'v1.30.0';
+    f.kubectl.version = 'v1.25.0';
     const v = evaluatePreflight(f, cluster);
     expect(v.problems).toHaveLength(4);
     expect(v.problems.filter((p) => p.tool).map((p) => p.tool)).toEqual(['kind', 'kubectl']);

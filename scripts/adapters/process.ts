@@ -33,6 +33,7 @@ const INSTALL_HINTS: Record<string, string> = {
 
 export const runProcess: Runner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
@@ -53,8 +54,10 @@ export const runProcess: Runner = (command, args, options = {}) =>
     });
     child.on('close', (code, signal) => {
       const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      // spawn's timeout kills with SIGTERM; a kill at or after the deadline is that timeout.
+      const timedOut = signal !== null && options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs;
       if (result.code !== 0 && !options.allowFailure) {
-        reject(new ProcessError(command, args, code, result.stderr, signal));
+        reject(new ProcessError(command, args, code, result.stderr, signal, timedOut ? { timedOutAfterMs: options.timeoutMs } : {}));
       } else {
         resolve(result);
       }

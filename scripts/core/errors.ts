@@ -37,13 +37,16 @@ export class ProcessError extends Error {
   readonly args: readonly string[];
   readonly exitCode: number | null;
   readonly stderr: string;
-  constructor(command: string, args: readonly string[], exitCode: number | null, stderr: string, signal?: string | null) {
-    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+  /** Set when the program was killed because it ran past its timeout. */
+  readonly timedOutAfterMs: number | undefined;
+  constructor(command: string, args: readonly string[], exitCode: number | null, stderr: string, signal?: string | null, opts: { timedOutAfterMs?: number } = {}) {
+    const how = opts.timedOutAfterMs !== undefined ? `did not finish within ${opts.timedOutAfterMs < 1000 ? `${opts.timedOutAfterMs} ms` : `${Math.round(opts.timedOutAfterMs / 1000)} s`} and was stopped` : signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     super(`${[command, ...args].map(quoteForDisplay).join(' ')} ${how}${stderr.trim() ? `:\n${tail(stderr, 20)}` : ''}`);
     this.command = command;
     this.args = args;
     this.exitCode = exitCode;
     this.stderr = stderr;
+    this.timedOutAfterMs = opts.timedOutAfterMs;
   }
 }
 

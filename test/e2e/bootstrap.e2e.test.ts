@@ -16,6 +16,7 @@ import { connectKind, type KubeClient } from '../../scripts/adapters/kube.ts';
 import { loadCluster } from '../../scripts/adapters/inputs.ts';
 import { localTool } from '../../scripts/adapters/tools.ts';
 import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
+import { jsonOf, runCli, tail } from '../support/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REPORTS = join(ROOT, 'reports', 'e2e');
@@ -27,23 +28,8 @@ if (!dockerOk) {
   process.stderr.write('\ne2e: SKIPPED — `docker info` failed, so there is no Docker daemon to run Kind on. ' + 'The real-cluster suite runs on machines with Docker and in the e2e GitHub Actions workflow.\n\n');
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-}
-
 /** Runs a project command the way `npm run <cmd> --` does; progress goes straight to this terminal. */
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CI: process.env.CI ?? '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 40 * 60_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout ?? '' };
-}
+const cli = (...args: string[]) => runCli(ROOT, args);
 
 async function kubectl(...args: string[]): Promise<void> {
   const bin = (await localTool(ROOT, 'kubectl')) ?? 'kubectl';
@@ -94,13 +80,13 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     if (!cluster) return;
     await dumpClusterState(context);
     if (process.env.SOMA_E2E_KEEP) return;
-    const r = cli('teardown', '--cluster', CLUSTER, '--yes');
-    expect(r.code).toBe(0);
+    const r = await cli('teardown', '--cluster', CLUSTER, '--yes');
+    expect(r.code, tail(r.stderr)).toBe(0);
   });
 
   it('bootstraps until every Application is Synced and Healthy', async () => {
-    const r = cli('bootstrap', '--cluster', CLUSTER, '--install-tools', '--timeout', '20m', '--json');
-    const result = JSON.parse(r.stdout);
+    const r = await cli('bootstrap', '--cluster', CLUSTER, '--install-tools', '--timeout', '20m', '--json');
+    const result = jsonOf(r, 'npm run bootstrap');
     report('bootstrap.json', result);
     report('component-timings.json', { cluster: CLUSTER, durationMs: result.durationMs, steps: result.steps, components: result.components });
     expect(result.error).toBeUndefined();
@@ -118,39 +104,46 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     }
   });
 
-  it('changes nothing when run again', () => {
-    const r = cli('bootstrap', '--cluster', CLUSTER, '--timeout', '5m', '--json');
-    const result = JSON.parse(r.stdout);
+  it('changes nothing when run again', async () => {
+    const r = await cli('bootstrap', '--cluster', CLUSTER, '--timeout', '5m', '--json');
+    const result = jsonOf(r, 'npm run bootstrap (again)');
     report('bootstrap-rerun.json', result);
     expect(r.code).toBe(0);
     expect(result.changed).toBe(false);
     expect(result.steps.filter((s: { changed: boolean }) => s.changed)).toEqual([]);
   });
 
-  it.skipIf(!commandExists('status'))('npm run status reports every Application healthy', () => {
-    expect(cli('status', '--context', context).code).toBe(0);
+  it.skipIf(!commandExists('status'))('npm run status reports every Application healthy', async () => {
+    const r = await cli('status', '--context', context);
+    expect(r.code, tail(r.stdout)).toBe(0);
   });
 
-  it.skipIf(!commandExists('smoke'))('npm run smoke passes', () => {
-    expect(cli('smoke', '--context', context).code).toBe(0);
+  it.skipIf(!commandExists('smoke'))('npm run smoke passes', async () => {
+    const r = await cli('smoke', '--context', context);
+    expect(r.code, tail(r.stdout)).toBe(0);
   });
 
   it.skipIf(!commandExists('drift'))('npm run drift finds no drift, then reports a field changed with kubectl', async () => {
-    expect(cli('drift', '--context', context, '--cluster', CLUSTER).code).toBe(0);
-    // Stop Argo CD's self-heal first, or it would undo the change before drift looks.
+    const clean = await cli('drift', '--context', context, '--cluster', CLUSTER);
+    expect(clean.code, tail(clean.stdout)).toBe(0);
+    // Stop Argo CD's self-heal first, or it would undo the change before drift looks; and
+    // always start it again, or every later step (and a kept cluster) runs without it.
     await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=0');
-    for (let i = 0; i < 60; i++) {
-      const sts = await client.get('apps/v1', 'StatefulSet', 'argocd-application-controller', 'argocd');
-      if (!(sts?.status as { replicas?: number } | undefined)?.replicas) break;
-      await new Promise((r) => setTimeout(r, 2_000));
+    try {
+      for (let i = 0; i < 60; i++) {
+        const sts = await client.get('apps/v1', 'StatefulSet', 'argocd-application-controller', 'argocd');
+        if (!(sts?.status as { replicas?: number } | undefined)?.replicas) break;
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+      const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      const target = deployments[0]!;
+      await kubectl('--context', context, '-n', 'soma-infra', 'label', `deployment/${target.metadata.name}`, 'app.kubernetes.io/part-of=tampered-by-e2e', '--overwrite');
+      const drift = await cli('drift', '--context', context, '--cluster', CLUSTER);
+      expect(drift.code, tail(drift.stderr)).toBe(1);
+      expect(drift.stdout).toContain(target.metadata.name);
+      expect(drift.stdout).toContain('app.kubernetes.io/part-of');
+    } finally {
+      await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=1');
     }
-    const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    const target = deployments[0]!;
-    await kubectl('--context', context, '-n', 'soma-infra', 'label', `deployment/${target.metadata.name}`, 'app.kubernetes.io/part-of=tampered-by-e2e', '--overwrite');
-    const drift = cli('drift', '--context', context, '--cluster', CLUSTER);
-    expect(drift.code).toBe(1);
-    expect(drift.stdout).toContain(target.metadata.name);
-    expect(drift.stdout).toContain('app.kubernetes.io/part-of');
-    await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=1');
   });
 });

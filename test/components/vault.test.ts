@@ -29,7 +29,7 @@ describe('vault raft join addresses and server config, derived from the replica 
     expect(hcl).toMatch(/storage "raft" \{\s*path = "\/vault\/data"/);
     expect(hcl).toMatch(/address\s+= "0\.0\.0\.0:8200"/);
     expect(hcl).toMatch(/cluster_address\s+= "0\.0\.0\.0:8201"/);
-    expect(hcl).toMatch(/telemetry \{\s*#[^\n]*\n\s*unauthenticated_metrics_access = true/);
+    expect(hcl).toMatch(/telemetry \{\s*(#[^\n]*\n\s*)?unauthenticated_metrics_access = true/);
     expect(hcl).toMatch(/prometheus_retention_time\s+= "\d+s"/);
     expect(hcl).toMatch(/^disable_mlock = true$/m);
     expect(hcl).toMatch(/^ui = true$/m);
@@ -106,7 +106,8 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   it('serves the contract port from a config listener that lets Prometheus read metrics without a token', () => {
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'vault-config')!;
     const hcl = (cm as any).data['vault.hcl'] as string;
-    expect(hcl).toContain('address     = "0.0.0.0:8200"');
+    expect(hcl).toMatch(/address\s+= "0\.0\.0\.0:8200"/);
+    expect(hcl).not.toContain('cluster_address');
     expect(hcl).toMatch(/telemetry \{\s+unauthenticated_metrics_access = true/);
     expect(hcl).not.toMatch(/storage|retry_join/);
     // Both listeners on one address would fail to bind.

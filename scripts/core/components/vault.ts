@@ -97,6 +97,27 @@ export function raftJoinAddresses(replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
 }
 
+/**
+ * The API listener on the contract port (plus the cluster port on raft servers). TLS is
+ * not terminated here (in-cluster traffic only, limited by the NetworkPolicies), and
+ * Prometheus reads /v1/sys/metrics?format=prometheus without a token.
+ */
+function apiListener(clusterPort?: number): string[] {
+  return [
+    'listener "tcp" {',
+    `  address         = "0.0.0.0:${PORT}"`,
+    ...(clusterPort ? [`  cluster_address = "0.0.0.0:${clusterPort}"`] : []),
+    '  tls_disable     = true',
+    '  telemetry {',
+    '    unauthenticated_metrics_access = true',
+    '  }',
+    '}',
+    '',
+  ];
+}
+
+const TELEMETRY = ['telemetry {', '  prometheus_retention_time = "60s"', '  disable_hostname          = true', '}', ''];
+
 /** The server configuration (HCL) of a raft cluster of `replicas` nodes. */
 export function serverConfig(replicas: number): string {
   const joins = raftJoinAddresses(replicas).flatMap((a) => ['  retry_join {', `    leader_api_addr = "${a}"`, '  }']);
@@ -105,28 +126,14 @@ export function serverConfig(replicas: number): string {
     '# IPC_LOCK is dropped with all other capabilities; raft storage does not need mlock.',
     'disable_mlock = true',
     '',
-    'listener "tcp" {',
-    `  address         = "0.0.0.0:${PORT}"`,
-    `  cluster_address = "0.0.0.0:${CLUSTER_PORT}"`,
-    '  # TLS is not terminated here (in-cluster traffic only, limited by the NetworkPolicies).',
-    '  tls_disable     = true',
-    '  telemetry {',
-    '    # Prometheus scrapes /v1/sys/metrics?format=prometheus without a token.',
-    '    unauthenticated_metrics_access = true',
-    '  }',
-    '}',
-    '',
+    ...apiListener(CLUSTER_PORT),
     'storage "raft" {',
     `  path = "${DATA_DIR}"`,
     '  # node_id comes from VAULT_RAFT_NODE_ID (the pod name).',
     ...joins,
     '}',
     '',
-    'telemetry {',
-    '  prometheus_retention_time = "60s"',
-    '  disable_hostname          = true',
-    '}',
-    '',
+    ...TELEMETRY,
   ].join('\n');
 }
 
@@ -135,25 +142,10 @@ const DEV_LISTEN_ADDRESS = '127.0.0.1:8210';
 
 /**
  * dev mode's built-in listener cannot let Prometheus read /v1/sys/metrics without a
- * token, so dev also loads this file: the API listener on the contract port, with
- * unauthenticated metrics like the raft servers have.
+ * token, so dev also loads this file: the same API listener the raft servers have.
  */
 export function devConfig(): string {
-  return [
-    'listener "tcp" {',
-    `  address     = "0.0.0.0:${PORT}"`,
-    '  tls_disable = true',
-    '  telemetry {',
-    '    unauthenticated_metrics_access = true',
-    '  }',
-    '}',
-    '',
-    'telemetry {',
-    '  prometheus_retention_time = "60s"',
-    '  disable_hostname          = true',
-    '}',
-    '',
-  ].join('\n');
+  return [...apiListener(), ...TELEMETRY].join('\n');
 }
 
 // sys/health answers 200 active, 429 standby, 501 uninitialised, 503 sealed.

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, InternalError, ProcessError, UserError } from './core/errors.ts';
+import { describeError } from './core/errors.ts';
 import type { Command, Io, OptionSpec } from './commands/types.ts';
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -126,12 +126,6 @@ function toParseArgs(options: Record<string, OptionSpec>) {
   );
 }
 
-export function describeError(e: unknown): string {
-  if (e instanceof UserError) return `error: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`;
-  if (e instanceof ConfigError || e instanceof ProcessError || e instanceof InternalError) return `error: ${e.message}\n`;
-  const err = e instanceof Error ? e : new Error(String(e));
-  return `error: ${err.message}\n(unexpected error; this may be a bug in somastack)\n${err.stack ?? ''}\n`;
-}
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // Every command converges when run again (bootstrap resumes, generate rewrites the

@@ -77,8 +77,8 @@ function decode(secret: KubeObject): Record<string, string> {
 }
 
 /** The namespace must exist before secrets go in; the platform Application adopts it later. */
-function namespaceObject(): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF } } };
+function namespaceObject(name: string = NAMESPACE): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF } } };
 }
 
 export const secretsStep: Step = {
@@ -89,7 +89,7 @@ export const secretsStep: Step = {
     const plans = plannedSecrets(ctx.cluster);
     const namespaces = [...new Set(plans.map((p) => p.namespace))];
     const nsCreated = [];
-    for (const ns of namespaces) if ((await client.create({ ...namespaceObject(), metadata: { ...namespaceObject().metadata, name: ns } })).created) nsCreated.push(ns);
+    for (const ns of namespaces) if ((await client.create(namespaceObject(ns))).created) nsCreated.push(ns);
     const known = new Map<string, Record<string, string>>();
     const source: ValueSource = { random: () => ctx.deps.randomBytes(32).toString('base64url'), known };
     const created: string[] = [];

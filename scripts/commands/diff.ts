@@ -9,7 +9,7 @@ import { renderJson } from '../core/diff/json.ts';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../core/diff/markdown.ts';
 import { renderText } from '../core/diff/text-format.ts';
 import type { DiffReport } from '../core/diff/types.ts';
-import { UserError } from '../core/errors.ts';
+import { describeError, UserError } from '../core/errors.ts';
 import { bool, type Command, type Io, type OptionValues, str } from './types.ts';
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
@@ -101,7 +101,7 @@ async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io)
     io.stderr(`${r.action} the diff comment on ${target.pr.owner}/${target.pr.repo}#${target.pr.number}: ${r.url}\n`);
     return 0;
   } catch (e) {
-    io.stderr(`error: could not post the diff comment: ${(e as Error).message}\n${e instanceof UserError && e.hint ? `  fix: ${e.hint}\n` : ''}`);
+    io.stderr(describeError(e, 'could not post the diff comment'));
     return 2;
   }
 }
@@ -154,7 +154,7 @@ Examples:
         target = await resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        postProblem = `error: cannot post the diff comment: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`;
+        postProblem = describeError(e, 'cannot post the diff comment');
       }
     }
     const started = Date.now();

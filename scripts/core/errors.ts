@@ -58,6 +58,18 @@ export class InternalError extends Error {
   }
 }
 
+/**
+ * The message a person sees for an error: `error: <context: >message` and the fix when
+ * there is one. Errors that are not ours are marked as a possible bug, with the stack.
+ */
+export function describeError(e: unknown, context?: string): string {
+  const what = (message: string) => `error: ${context ? `${context}: ` : ''}${message}\n`;
+  if (e instanceof UserError) return `${what(e.message)}${e.hint ? `  fix: ${e.hint}\n` : ''}`;
+  if (e instanceof ConfigError || e instanceof ProcessError || e instanceof InternalError) return what(e.message);
+  const err = e instanceof Error ? e : new Error(String(e));
+  return `${what(err.message)}(unexpected error; this may be a bug in somastack)\n${err.stack ?? ''}\n`;
+}
+
 export function formatProblems(problems: readonly Problem[]): string {
   return problems
     .map((p) => `  ${p.file}${p.path ? ` ${p.path}` : ''}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`)

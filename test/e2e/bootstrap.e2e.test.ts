@@ -6,7 +6,7 @@
 //   SOMA_E2E_KEEP=1 npm run test:e2e      leaves the cluster running afterwards
 //   SOMA_E2E_REUSE_CLUSTER=1 …            allows starting from an existing Kind cluster 'soma'
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,6 @@ function report(name: string, value: unknown): void {
   writeFileSync(join(REPORTS, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-const commandExists = (name: string) => existsSync(join(ROOT, 'scripts', 'commands', `${name}.ts`));
 
 describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () => {
   let cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
@@ -113,17 +112,17 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     expect(result.steps.filter((s: { changed: boolean }) => s.changed)).toEqual([]);
   });
 
-  it.skipIf(!commandExists('status'))('npm run status reports every Application healthy', async () => {
+  it('npm run status reports every Application healthy', async () => {
     const r = await cli('status', '--context', context);
     expect(r.code, tail(r.stdout)).toBe(0);
   });
 
-  it.skipIf(!commandExists('smoke'))('npm run smoke passes', async () => {
+  it('npm run smoke passes', async () => {
     const r = await cli('smoke', '--context', context);
     expect(r.code, tail(r.stdout)).toBe(0);
   });
 
-  it.skipIf(!commandExists('drift'))('npm run drift finds no drift, then reports a field changed with kubectl', async () => {
+  it('npm run drift finds no drift, then reports a field changed with kubectl', async () => {
     const clean = await cli('drift', '--context', context, '--cluster', CLUSTER);
     expect(clean.code, tail(clean.stdout)).toBe(0);
     // Stop Argo CD's self-heal first, or it would undo the change before drift looks; and

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatHelp, main } from '../scripts/cli.ts';
+import { COMMANDS, formatHelp, main } from '../src/cli/main.ts';
 import { ROOT } from './support/render-all.ts';
 import { captureIo as sharedCaptureIo } from './support/io.ts';
 
 const captureIo = () => sharedCaptureIo({ root: ROOT });
 
-const VERBS = ['bootstrap', 'teardown', 'generate', 'render', 'validate', 'diff', 'status', 'drift', 'smoke', 'health', 'bench'];
+const VERBS = ['bootstrap', 'teardown', 'generate', 'render', 'validate', 'diff', 'status', 'drift', 'smoke', 'health'];
 
 describe('cli', () => {
   for (const verb of VERBS) {
@@ -14,7 +14,7 @@ describe('cli', () => {
       expect(await main([verb, '--help'], io)).toBe(0);
       expect(io.out).toContain(`npm run ${verb} --`);
       expect(io.out).toContain('--help');
-      const { command } = await import(`../scripts/commands/${verb}.ts`);
+      const { command } = await COMMANDS[verb]!();
       for (const name of Object.keys(command.options)) expect(io.out).toContain(`--${name}`);
       expect(io.out).toBe(formatHelp(command));
     });

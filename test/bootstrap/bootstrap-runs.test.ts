@@ -1,9 +1,9 @@
 // The scenarios of issue 4 that run bootstrap through: fresh cluster, healthy re-run,
 // interruption after each step, Argo CD slow to start, a Degraded child, API 503s.
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../scripts/core/errors.ts';
-import type { StepName } from '../../scripts/bootstrap/types.ts';
-import { STEP_NAMES } from '../../scripts/bootstrap/types.ts';
+import { UserError } from '../../src/core/errors.ts';
+import type { StepName } from '../../src/commands/bootstrap/types.ts';
+import { STEP_NAMES } from '../../src/commands/bootstrap/types.ts';
 import { CHILDREN, HEAD } from './harness.ts';
 import { bootstrap, closeFakes, secretValues, world } from './world.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../scripts/adapters/git.ts';
+import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../src/adapters/git.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();

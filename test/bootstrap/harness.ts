@@ -5,16 +5,16 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBootstrapProject, buildRootApplication } from '../../scripts/core/argocd.ts';
-import { parseClusterConfig } from '../../scripts/core/cluster-config.ts';
-import { UserError } from '../../scripts/core/errors.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { buildKindConfig } from '../../scripts/core/kind-config.ts';
-import { toYaml, toYamlStream } from '../../scripts/core/yaml.ts';
-import type { Io } from '../../scripts/commands/types.ts';
-import { connectKind } from '../../scripts/adapters/kube.ts';
-import { recordingRunner, type RecordedCall } from '../../scripts/adapters/process.ts';
-import type { BootstrapDeps, BootstrapOptions } from '../../scripts/bootstrap/types.ts';
+import { buildBootstrapProject, buildRootApplication } from '../../src/core/argocd.ts';
+import { parseClusterConfig } from '../../src/core/cluster-config.ts';
+import { UserError } from '../../src/core/errors.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { buildKindConfig } from '../../src/core/kind-config.ts';
+import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
+import type { Io } from '../../src/cli/types.ts';
+import { connectKind } from '../../src/adapters/kube.ts';
+import { recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
+import type { BootstrapDeps, BootstrapOptions } from '../../src/commands/bootstrap/types.ts';
 import { ARGO_RESOURCES, type FakeKube } from '../support/fake-kube.ts';
 
 export const HEAD = 'a'.repeat(40);

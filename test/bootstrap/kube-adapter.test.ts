@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectKind, guardKindContext, KubeApiError, KubeClient, loadContext } from '../../scripts/adapters/kube.ts';
+import { connectKind, guardKindContext, KubeApiError, KubeClient, loadContext } from '../../src/adapters/kube.ts';
 import { ARGO_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 
 const FAST = { retry: { initialDelayMs: 1, maxDelayMs: 4, budgetMs: 2_000 } };

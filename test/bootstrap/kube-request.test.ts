@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectLive } from '../../scripts/adapters/kube-live.ts';
-import { connectKind, KubeApiError, type KubeClient } from '../../scripts/adapters/kube.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { connectLive } from '../../src/adapters/kube-live.ts';
+import { connectKind, KubeApiError, type KubeClient } from '../../src/adapters/kube.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
 

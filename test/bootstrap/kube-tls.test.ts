@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTlsCode, networkError } from '../../scripts/adapters/kube-errors.ts';
-import { connectKind, KubeApiError } from '../../scripts/adapters/kube.ts';
+import { isTlsCode, networkError } from '../../src/adapters/kube-errors.ts';
+import { connectKind, KubeApiError } from '../../src/adapters/kube.ts';
 import { selfSignedCert } from '../support/self-signed.ts';
 
 const served = selfSignedCert('kube-apiserver');

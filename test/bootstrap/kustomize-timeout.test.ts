@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderArgoCdInstall } from '../../scripts/bootstrap/argocd.ts';
-import type { BootstrapContext } from '../../scripts/bootstrap/types.ts';
-import { KustomizeError, KustomizeTimeoutError, REMOTE_BUILD_TIMEOUT_MS, kustomizeBuild } from '../../scripts/adapters/kustomize.ts';
-import { recordingRunner, runProcess, type RecordedCall } from '../../scripts/adapters/process.ts';
-import { ProcessError, UserError } from '../../scripts/core/errors.ts';
+import { renderArgoCdInstall } from '../../src/commands/bootstrap/argocd.ts';
+import type { BootstrapContext } from '../../src/commands/bootstrap/types.ts';
+import { KustomizeError, KustomizeTimeoutError, REMOTE_BUILD_TIMEOUT_MS, kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { recordingRunner, runProcess, type RecordedCall } from '../../src/adapters/process.ts';
+import { ProcessError, UserError } from '../../src/core/errors.ts';
 
 const INSTALL = 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.3/manifests/install.yaml';
 const tool = { command: 'kubectl', prefix: ['kustomize'] };

@@ -1,16 +1,16 @@
 // Table-driven tests of bootstrap's pure parts: preflight's judgement, the wait's
 // judgement, secret and repository builders, progress output, duration parsing.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../scripts/commands/bootstrap.ts';
-import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
-import type { ApplicationSummary } from '../../scripts/core/health.ts';
-import { installPhases, kustomizeReason } from '../../scripts/bootstrap/argocd.ts';
-import { evaluatePreflight, type PreflightFacts } from '../../scripts/bootstrap/preflight-checks.ts';
-import { Progress } from '../../scripts/bootstrap/progress.ts';
-import { buildRepoSecret, credentialsFromEnv } from '../../scripts/bootstrap/repository.ts';
-import { orderRootObjects } from '../../scripts/bootstrap/root-app.ts';
-import { buildSecretObject, buildSecretValues, plannedSecrets } from '../../scripts/bootstrap/secrets.ts';
-import { appsToRefresh, evaluateWait, expectedApplications, type WaitTracker } from '../../scripts/bootstrap/wait.ts';
+import { parseDuration } from '../../src/commands/bootstrap/command.ts';
+import type { ClusterConfig } from '../../src/core/cluster-config.ts';
+import type { ApplicationSummary } from '../../src/core/health.ts';
+import { installPhases, kustomizeReason } from '../../src/commands/bootstrap/argocd.ts';
+import { evaluatePreflight, type PreflightFacts } from '../../src/commands/bootstrap/preflight-checks.ts';
+import { Progress } from '../../src/commands/bootstrap/progress.ts';
+import { buildRepoSecret, credentialsFromEnv } from '../../src/commands/bootstrap/repository.ts';
+import { orderRootObjects } from '../../src/commands/bootstrap/root-app.ts';
+import { buildSecretObject, buildSecretValues, plannedSecrets } from '../../src/commands/bootstrap/secrets.ts';
+import { appsToRefresh, evaluateWait, expectedApplications, type WaitTracker } from '../../src/commands/bootstrap/wait.ts';
 import { captureIo } from './harness.ts';
 
 const cluster: ClusterConfig = {

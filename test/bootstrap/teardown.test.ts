@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTeardown } from '../../scripts/commands/teardown.ts';
+import { runTeardown } from '../../src/commands/teardown.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
 
 function setup(o: { clusters?: string[]; interactive?: boolean; answer?: boolean; kubeconfig?: string } = {}) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentPlatform, installTool, localTool, TOOL_PINS } from '../../scripts/adapters/tools.ts';
+import { currentPlatform, installTool, localTool, TOOL_PINS } from '../../src/adapters/tools.ts';
 
 const BINARY = Buffer.from('#!/bin/sh\necho "kind v0.33.0 go1.24 linux/amd64"\n');
 const SHA = createHash('sha256').update(BINARY).digest('hex');

@@ -3,8 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBootstrapCommand } from '../../scripts/commands/bootstrap.ts';
-import type { BootstrapDeps } from '../../scripts/bootstrap/types.ts';
+import { runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
+import type { BootstrapDeps } from '../../src/commands/bootstrap/types.ts';
 import { startFakeKube, type FakeKube } from '../support/fake-kube.ts';
 import { captureIo, fakeMachine, makeDeps, makeRepo, simulateCluster, type MachineOptions, type SimOptions } from './harness.ts';
 

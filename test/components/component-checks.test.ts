@@ -1,10 +1,10 @@
 // The shared component checks must reject what they are there to catch, or every
 // component test that relies on them would pass vacuously.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { LABELS } from '../../scripts/core/names.ts';
-import type { Component } from '../../scripts/core/components/types.ts';
-import { container, deployment, httpProbe, initContainer, service } from '../../scripts/core/components/workload.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { LABELS } from '../../src/core/names.ts';
+import type { Component } from '../../src/core/components/types.ts';
+import { container, deployment, httpProbe, initContainer, service } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const sizing = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } };

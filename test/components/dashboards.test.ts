@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DASHBOARDS, DASHBOARD_UIDS, DATASOURCE_UID, dashboardFiles, dashboardPath } from '../../scripts/core/components/dashboards/index.ts';
-import { buildDashboard, layout, type PanelSpec } from '../../scripts/core/components/dashboards/panels.ts';
-import { renderPrometheusConfig, scrapeJob } from '../../scripts/core/components/prometheus.ts';
+import { DASHBOARDS, DASHBOARD_UIDS, DATASOURCE_UID, dashboardFiles, dashboardPath } from '../../src/core/components/dashboards/index.ts';
+import { buildDashboard, layout, type PanelSpec } from '../../src/core/components/dashboards/panels.ts';
+import { renderPrometheusConfig, scrapeJob } from '../../src/core/components/prometheus.ts';
 
 type Any = Record<string, any>;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { DATA_DIR, ETCD_IMAGE, etcd, initialCluster } from '../../scripts/core/components/etcd.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { DATA_DIR, ETCD_IMAGE, etcd, initialCluster } from '../../src/core/components/etcd.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONTRACTS, headlessServiceName, serviceDns } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, KIND_PORTS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { DATASOURCE_UID, DASHBOARDS } from '../../scripts/core/components/dashboards/index.ts';
-import { UI_SERVICE, grafana } from '../../scripts/core/components/grafana.ts';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
+import { CONTRACTS, headlessServiceName, serviceDns } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, KIND_PORTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { DATASOURCE_UID, DASHBOARDS } from '../../src/core/components/dashboards/index.ts';
+import { UI_SERVICE, grafana } from '../../src/core/components/grafana.ts';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 type Any = Record<string, any>;

@@ -3,18 +3,18 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import {
   KAFKA_CLUSTER_ID,
   LOG_DIRS,
   controllerQuorumVoters,
   replicationSettings,
-} from '../../scripts/core/components/kafka-config.ts';
-import { kafka } from '../../scripts/core/components/kafka.ts';
+} from '../../src/core/components/kafka-config.ts';
+import { kafka } from '../../src/core/components/kafka.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

@@ -2,18 +2,18 @@
 // scraped the way prometheus.yml expects, and the dashboard uids the components
 // announce (Argo CD links) are the dashboards Grafana ships.
 import { describe, expect, it } from 'vitest';
-import type { ServiceComponent } from '../../scripts/core/contracts.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS } from '../../scripts/core/names.ts';
-import type { Component } from '../../scripts/core/components/types.ts';
-import { DASHBOARD_UIDS } from '../../scripts/core/components/dashboards/index.ts';
-import { SCRAPED_COMPONENTS, checkScrapeTargets } from '../../scripts/core/components/prometheus.ts';
+import type { ServiceComponent } from '../../src/core/contracts.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS } from '../../src/core/names.ts';
+import type { Component } from '../../src/core/components/types.ts';
+import { DASHBOARD_UIDS } from '../../src/core/components/dashboards/index.ts';
+import { SCRAPED_COMPONENTS, checkScrapeTargets } from '../../src/core/components/prometheus.ts';
 
 // While component modules are still being written the registry cannot load; that is
 // the only failure skipped here (any other import error fails the suite).
 async function loadRegistry(): Promise<readonly Component[] | undefined> {
   try {
-    return (await import('../../scripts/core/components/index.ts')).COMPONENTS;
+    return (await import('../../src/core/components/index.ts')).COMPONENTS;
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/.test(String(e))) return undefined;
     throw e;

@@ -2,13 +2,13 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../../scripts/adapters/process.ts';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { OPA_DATA_CONFIGMAP, OPA_DECISION_PATH, OPA_POLICY_CONFIGMAP, opa, opaTestFiles } from '../../scripts/core/components/opa.ts';
-import { SOMA_POLICY_DATA, renderPolicyData } from '../../scripts/core/components/opa/data.ts';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
+import { runProcess } from '../../src/adapters/process.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1PodSpec } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { OPA_DATA_CONFIGMAP, OPA_DECISION_PATH, OPA_POLICY_CONFIGMAP, opa, opaTestFiles } from '../../src/core/components/opa.ts';
+import { SOMA_POLICY_DATA, renderPolicyData } from '../../src/core/components/opa/data.ts';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { openfga } from '../../scripts/core/components/openfga.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { openfga } from '../../src/core/components/openfga.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_DNS, CONTRACTS, INTERNAL_FLOWS, INTERNAL_PORTS, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { KUBERNETES_VERSION } from '../../scripts/core/versions.ts';
+import { CLUSTER_DNS, CONTRACTS, INTERNAL_FLOWS, INTERNAL_PORTS, type ServiceComponent } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../src/core/names.ts';
+import { KUBERNETES_VERSION } from '../../src/core/versions.ts';
 import {
   POLICY_NAMES,
   listNetworkFlows,
   platform,
   renderNetworkFlowTable,
-} from '../../scripts/core/components/platform.ts';
-import { opa } from '../../scripts/core/components/opa.ts';
-import { openfga } from '../../scripts/core/components/openfga.ts';
+} from '../../src/core/components/platform.ts';
+import { opa } from '../../src/core/components/opa.ts';
+import { openfga } from '../../src/core/components/openfga.ts';
 import { expectWellFormed } from '../support/component-checks.ts';
 
 // A small evaluator of NetworkPolicy semantics (matchLabels selectors, ports, the

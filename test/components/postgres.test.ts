@@ -3,11 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ANNOTATIONS, ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../scripts/core/components/postgres.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { ANNOTATIONS, ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../src/core/components/postgres.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);

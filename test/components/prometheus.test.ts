@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { checkScrapeTargets, discoveryName, prometheus, renderPrometheusConfig } from '../../scripts/core/components/prometheus.ts';
-import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../scripts/core/components/workload.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { checkScrapeTargets, discoveryName, prometheus, renderPrometheusConfig } from '../../src/core/components/prometheus.ts';
+import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 type Any = Record<string, any>;

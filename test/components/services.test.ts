@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { selectorLabels } from '../../scripts/core/components/workload.ts';
-import { contractService, headlessService } from '../../scripts/core/components/services.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
+import { selectorLabels } from '../../src/core/components/workload.ts';
+import { contractService, headlessService } from '../../src/core/components/services.ts';
 
 type Any = Record<string, any>;
 const COMPONENTS = Object.keys(CONTRACTS) as ServiceComponent[];

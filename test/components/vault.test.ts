@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { planOverlay } from '../../scripts/core/overlay.ts';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../../scripts/core/components/workload.ts';
-import { LIVENESS_PATH, READINESS_PATH, VAULT_IMAGE, raftJoinAddresses, serverConfig, vault } from '../../scripts/core/components/vault.ts';
+import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { planOverlay } from '../../src/core/overlay.ts';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
+import { LIVENESS_PATH, READINESS_PATH, VAULT_IMAGE, raftJoinAddresses, serverConfig, vault } from '../../src/core/components/vault.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -123,7 +123,7 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   });
 
   it('syncs in the last wave, so a sealed raft Vault never holds back the other components', async () => {
-    const { TIER_WAVE } = await import('../../scripts/core/components/types.ts');
+    const { TIER_WAVE } = await import('../../src/core/components/types.ts');
     expect(TIER_WAVE[vault.tier]).toBe(Math.max(...Object.values(TIER_WAVE)));
   });
 

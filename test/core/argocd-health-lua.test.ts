@@ -2,8 +2,8 @@
 // Argo CD does: the object is the global `obj`, the script returns {status, message}.
 import { LuaFactory } from 'wasmoon';
 import { describe, expect, it } from 'vitest';
-import { HEALTH_SCRIPTS } from '../../scripts/core/argocd-install.ts';
-import { ANNOTATIONS } from '../../scripts/core/names.ts';
+import { HEALTH_SCRIPTS } from '../../src/core/argocd-install.ts';
+import { ANNOTATIONS } from '../../src/core/names.ts';
 
 async function assess(script: string, obj: unknown): Promise<{ status: string; message: string }> {
   const lua = await new LuaFactory().createEngine();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterConfig } from '../../scripts/core/cluster-config.ts';
+import { parseClusterConfig } from '../../src/core/cluster-config.ts';
 
 const FILE = 'clusters/demo/cluster.yaml';
 const VALID = `name: demo

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeError, ProcessError, UserError } from '../../scripts/core/errors.ts';
+import { ConfigError, describeError, ProcessError, UserError } from '../../src/core/errors.ts';
 
 describe('describeError', () => {
   it('gives a user error its fix, with an optional context before the message', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { planOverlay, strategicMergePatch } from '../../scripts/core/overlay.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { planOverlay, strategicMergePatch } from '../../src/core/overlay.ts';
 
 const sts = (replicas: number, env: Record<string, string>, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'apps/v1',

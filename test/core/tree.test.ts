@@ -2,13 +2,13 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseClusterConfig, type ClusterConfig } from '../../scripts/core/cluster-config.ts';
-import { planTree } from '../../scripts/core/tree-plan.ts';
-import { compareTree, writeTree } from '../../scripts/adapters/tree.ts';
-import { kustomizeBuild } from '../../scripts/adapters/kustomize.ts';
-import { parseRendered } from '../../scripts/adapters/render.ts';
-import { ENVIRONMENTS, LABELS } from '../../scripts/core/names.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { parseClusterConfig, type ClusterConfig } from '../../src/core/cluster-config.ts';
+import { planTree } from '../../src/core/tree-plan.ts';
+import { compareTree, writeTree } from '../../src/adapters/tree.ts';
+import { kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { parseRendered } from '../../src/adapters/render.ts';
+import { ENVIRONMENTS, LABELS } from '../../src/core/names.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { echo } from '../support/fixture-components.ts';
 
 const GOLDEN = join(import.meta.dirname, '..', 'golden', 'tree');

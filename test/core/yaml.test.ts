@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlStream, toYaml, toYamlStream } from '../../scripts/core/yaml.ts';
+import { parseYamlStream, toYaml, toYamlStream } from '../../src/core/yaml.ts';
 
 describe('toYaml', () => {
   it('puts apiVersion, kind and metadata first, name and namespace first in metadata', () => {

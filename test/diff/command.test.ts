@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../scripts/cli.ts';
-import { parseOptions } from '../../scripts/commands/diff.ts';
-import type { Io } from '../../scripts/commands/types.ts';
-import { DIFF_COMMENT_MARKER } from '../../scripts/adapters/github.ts';
+import { main } from '../../src/cli/main.ts';
+import { parseOptions } from '../../src/commands/diff/command.ts';
+import type { Io } from '../../src/cli/types.ts';
+import { DIFF_COMMENT_MARKER } from '../../src/adapters/github.ts';
 import { startFakeGithub } from './fake-github.ts';
 import { bumpImage, clusterYaml, commit, edit, makeRepo } from './repo.ts';
 

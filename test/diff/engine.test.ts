@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildDiffReport } from '../../scripts/core/diff/engine.ts';
-import { assessImpact } from '../../scripts/core/diff/impact.ts';
-import { compareSecretKeys, maskSecretPair } from '../../scripts/core/diff/secrets.ts';
-import { diffYaml, objectYaml, yamlPathAt } from '../../scripts/core/diff/text.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { buildDiffReport } from '../../src/core/diff/engine.ts';
+import { assessImpact } from '../../src/core/diff/impact.ts';
+import { compareSecretKeys, maskSecretPair } from '../../src/core/diff/secrets.ts';
+import { diffYaml, objectYaml, yamlPathAt } from '../../src/core/diff/text.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);

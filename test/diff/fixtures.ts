@@ -1,7 +1,7 @@
 // Small, realistic renders for the diff engine's tests: a few Applications of a dev
 // cluster, built as plain objects so each scenario changes exactly one thing.
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import type { AppRender, SideRender } from '../../scripts/core/diff/types.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import type { AppRender, SideRender } from '../../src/core/diff/types.ts';
 
 const NS = 'soma-infra';
 const labels = (component: string) => ({ 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'soma-shared-infra', 'soma.sh/environment': 'dev' });

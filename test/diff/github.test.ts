@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIFF_COMMENT_MARKER, GithubError, rateLimitWait, resolvePostTarget, upsertComment } from '../../scripts/adapters/github.ts';
-import { UserError } from '../../scripts/core/errors.ts';
+import { DIFF_COMMENT_MARKER, GithubError, rateLimitWait, resolvePostTarget, upsertComment } from '../../src/adapters/github.ts';
+import { UserError } from '../../src/core/errors.ts';
 import { startFakeGithub, type FakeGithub } from './fake-github.ts';
 
 const PR = { owner: 'soma', repo: 'somastack', number: 7 };

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildDiffReport } from '../../scripts/core/diff/engine.ts';
-import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../scripts/core/diff/markdown.ts';
-import type { AppRender, DiffReport } from '../../scripts/core/diff/types.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { buildDiffReport } from '../../src/core/diff/engine.ts';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/core/diff/markdown.ts';
+import type { AppRender, DiffReport } from '../../src/core/diff/types.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'diff');

@@ -3,9 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess, type Runner } from '../../scripts/adapters/process.ts';
-import { kustomizeInputs, renderKey, renderRevisions } from '../../scripts/adapters/render-cache.ts';
-import type { AppSource } from '../../scripts/adapters/render.ts';
+import { runProcess, type Runner } from '../../src/adapters/process.ts';
+import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import type { AppSource } from '../../src/adapters/render.ts';
 
 let root: string;
 const put = (dir: string, path: string, text: string) => {

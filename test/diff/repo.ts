@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadClusters } from '../../scripts/adapters/inputs.ts';
-import { buildTree } from '../../scripts/core/tree.ts';
+import { loadClusters } from '../../src/adapters/inputs.ts';
+import { buildTree } from '../../src/core/tree.ts';
 
 export function clusterYaml(name: string, environment: string, components: string[]): string {
   return [

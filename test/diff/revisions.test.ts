@@ -3,8 +3,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRenderedDiff } from '../../scripts/adapters/revisions.ts';
-import { UserError } from '../../scripts/core/errors.ts';
+import { runRenderedDiff } from '../../src/commands/diff/revisions.ts';
+import { UserError } from '../../src/core/errors.ts';
 import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters } from './repo.ts';
 
 let repo: string;

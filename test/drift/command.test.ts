@@ -5,13 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../scripts/cli.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { toYamlStream } from '../../scripts/core/yaml.ts';
+import { main } from '../../src/cli/main.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { toYamlStream } from '../../src/core/yaml.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
-import { buildNamespace } from '../../scripts/smoke/job.ts';
+import { buildNamespace } from '../../src/commands/smoke/job.ts';
 import * as f from './fixtures.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 

@@ -1,7 +1,7 @@
 // Realistic pairs: a desired object as `npm run render` produces it, and the same object
 // as `kubectl get -o yaml --show-managed-fields` returns it after Argo CD applied it —
 // with everything the API server and controllers fill in.
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 
 export function desiredDeployment(): KubeObject {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offlineDrift, offlineObjectDrift, renderDriftText } from '../../scripts/core/drift/index.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { offlineDrift, offlineObjectDrift, renderDriftText } from '../../src/core/drift/index.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import * as f from './fixtures.ts';
 
 const PAIRS: [string, () => KubeObject, () => KubeObject][] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findOrphans, ownedNamespaces, type DesiredApp } from '../../scripts/core/drift/index.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { findOrphans, ownedNamespaces, type DesiredApp } from '../../src/core/drift/index.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { desiredStatefulSet } from './fixtures.ts';
 
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-infra' } };

@@ -2,8 +2,8 @@
 // dry-run under our field manager. These fixtures carry managedFields in the exact
 // FieldsV1 shape the API server writes.
 import { describe, expect, it } from 'vitest';
-import { ownedFieldSet, serverSideObjectDrift } from '../../scripts/core/drift/index.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { ownedFieldSet, serverSideObjectDrift } from '../../src/core/drift/index.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import * as f from './fixtures.ts';
 
 const MANAGER = 'somastack-drift';

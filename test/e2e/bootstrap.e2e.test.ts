@@ -10,12 +10,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationName, rootApplicationName } from '../../scripts/core/argocd.ts';
-import { summarizeApplications } from '../../scripts/core/health.ts';
-import { connectKind, type KubeClient } from '../../scripts/adapters/kube.ts';
-import { loadCluster } from '../../scripts/adapters/inputs.ts';
-import { localTool } from '../../scripts/adapters/tools.ts';
-import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
+import { applicationName, rootApplicationName } from '../../src/core/argocd.ts';
+import { summarizeApplications } from '../../src/core/health.ts';
+import { connectKind, type KubeClient } from '../../src/adapters/kube.ts';
+import { loadCluster } from '../../src/adapters/inputs.ts';
+import { localTool } from '../../src/adapters/tools.ts';
+import type { ClusterConfig } from '../../src/core/cluster-config.ts';
 import { jsonOf, runCli, tail } from '../support/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

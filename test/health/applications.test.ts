@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allApplicationsOk, summarizeApplications } from '../../scripts/core/health.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { allApplicationsOk, summarizeApplications } from '../../src/core/health.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 

@@ -4,8 +4,8 @@
 // partitioned StatefulSet rollout, LoadBalancer without ingress, PVC Pending, failed Job,
 // suspended Job/CronJob).
 import { describe, expect, it } from 'vitest';
-import { assessHealth, hasHealthCheck, worstHealth, type HealthStatus } from '../../scripts/core/health.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { assessHealth, hasHealthCheck, worstHealth, type HealthStatus } from '../../src/core/health.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 
 type Case = [name: string, o: KubeObject, status: HealthStatus, message?: RegExp];
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../scripts/cli.ts';
+import { main } from '../../src/cli/main.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 const captureIo = (cwd: string) => sharedCaptureIo({ root: cwd });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderWaitProgress, waitForApplications } from '../../scripts/core/health.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import { renderWaitProgress, waitForApplications } from '../../src/core/health.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 
 const app = (name: string, health: string): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, type ServiceComponent, serviceDns } from '../../scripts/core/contracts.ts';
+import { CONTRACTS, type ServiceComponent, serviceDns } from '../../src/core/contracts.ts';
 import { ROOT } from '../support/render-all.ts';
 
 describe('docs/contracts.md', () => {

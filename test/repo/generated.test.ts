@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadClusters } from '../../scripts/adapters/inputs.ts';
-import { compareTree } from '../../scripts/adapters/tree.ts';
-import { buildTree } from '../../scripts/core/tree.ts';
+import { loadClusters } from '../../src/adapters/inputs.ts';
+import { compareTree } from '../../src/adapters/tree.ts';
+import { buildTree } from '../../src/core/tree.ts';
 import { ROOT } from '../support/render-all.ts';
 
 describe('the committed generated tree', () => {

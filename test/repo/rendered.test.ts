@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadCluster } from '../../scripts/adapters/inputs.ts';
-import { argoCdWorkloadObjects } from '../../scripts/core/argocd-install.ts';
-import { COMPONENTS } from '../../scripts/core/components/index.ts';
-import { CONTRACTS, type ServiceComponent } from '../../scripts/core/contracts.ts';
-import { podSpecOf, type KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
+import { loadCluster } from '../../src/adapters/inputs.ts';
+import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
+import { COMPONENTS } from '../../src/core/components/index.ts';
+import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
+import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
 import { ROOT, renderAllOverlays } from '../support/render-all.ts';
 
 type Container = { name: string; image?: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> }; securityContext?: Record<string, any>; livenessProbe?: unknown; readinessProbe?: unknown };

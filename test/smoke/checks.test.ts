@@ -1,9 +1,9 @@
 // The pure half of each smoke check: the Jobs it asks for and how it judges their logs.
 import { describe, expect, it } from 'vitest';
-import { SMOKE_CHECKS } from '../../scripts/smoke/index.ts';
-import { buildJob, buildNamespace } from '../../scripts/smoke/job.ts';
-import { opaInputs } from '../../scripts/smoke/checks/opa.ts';
-import type { JobResult, SmokeCheck, SmokeContext } from '../../scripts/smoke/types.ts';
+import { SMOKE_CHECKS } from '../../src/commands/smoke/index.ts';
+import { buildJob, buildNamespace } from '../../src/commands/smoke/job.ts';
+import { opaInputs } from '../../src/commands/smoke/checks/opa.ts';
+import type { JobResult, SmokeCheck, SmokeContext } from '../../src/commands/smoke/types.ts';
 
 const ctx: SmokeContext = {
   runId: 'r1',

@@ -11,7 +11,7 @@ export interface CliRun {
 
 export function runCli(root: string, args: readonly string[], opts: { timeoutMs?: number; echo?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'cli.ts'), ...args], {
+    const child = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), ...args], {
       cwd: root,
       env: { ...process.env, CI: process.env.CI ?? '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

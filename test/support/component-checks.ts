@@ -1,11 +1,11 @@
 // Assertions every component module's objects must pass, shared by the component tests
 // (each test file adds what is particular to its component).
 import { expect } from 'vitest';
-import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../scripts/core/kube.ts';
-import { LABELS, NAMESPACE, type Environment } from '../../scripts/core/names.ts';
-import { parseQuantity } from '../../scripts/core/quantity.ts';
-import { parseYamlStream, toYamlStream } from '../../scripts/core/yaml.ts';
-import type { Component } from '../../scripts/core/components/types.ts';
+import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '../../src/core/kube.ts';
+import { LABELS, NAMESPACE, type Environment } from '../../src/core/names.ts';
+import { parseQuantity } from '../../src/core/quantity.ts';
+import { parseYamlStream, toYamlStream } from '../../src/core/yaml.ts';
+import type { Component } from '../../src/core/components/types.ts';
 
 /**
  * The component's objects are valid KubeObjects in soma-infra (a Namespace is cluster

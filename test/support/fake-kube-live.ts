@@ -2,7 +2,7 @@
 // its public hooks: server-side apply with dryRun=All (answers with the merged object and
 // a managedFields entry for the caller's field manager, stores nothing), pod logs, and a
 // Job "controller" that runs a scripted pod for each created Job.
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import type { FakeKube, FakeResponse, RecordedRequest } from './fake-kube.ts';
 
 type Dict = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // What the fake API server does to objects, in the API server's own terms: Status
 // errors, label selectors, Secret stringData, server-side apply (simplified: applied
 // fields replace live ones, status stays) and JSON merge patch.
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import type { FakeResource, FakeResponse } from './fake-kube.ts';
 
 export function status(code: number, reason: string, message: string): FakeResponse {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { KubeObject } from '../../scripts/core/kube.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
 import { apiVersionOf, applyOver, mergePatch, normalize, parseSelector, refOf, safeJson, sameObject, status } from './fake-kube-semantics.ts';
 
 export interface FakeResource {

@@ -1,9 +1,9 @@
 // A small component used to test the generator itself (golden files, kustomize
 // round-trips) without depending on the real component modules.
-import type { ComponentName } from '../../scripts/core/contracts.ts';
-import type { Component } from '../../scripts/core/components/types.ts';
-import { configHash, CONFIG_HASH_ANNOTATION, container, deployment, env, httpProbe, podDisruptionBudget, service } from '../../scripts/core/components/workload.ts';
-import type { Environment } from '../../scripts/core/names.ts';
+import type { ComponentName } from '../../src/core/contracts.ts';
+import type { Component } from '../../src/core/components/types.ts';
+import { configHash, CONFIG_HASH_ANNOTATION, container, deployment, env, httpProbe, podDisruptionBudget, service } from '../../src/core/components/workload.ts';
+import type { Environment } from '../../src/core/names.ts';
 
 const PROFILES: Record<Environment, { replicas: number; cpu: string; level: string; pdb: boolean; debug: boolean }> = {
   dev: { replicas: 1, cpu: '50m', level: 'debug', pdb: false, debug: true },

@@ -1,5 +1,5 @@
 // The Io every command test runs against: output captured as strings, nothing interactive.
-import type { Io } from '../../scripts/commands/types.ts';
+import type { Io } from '../../src/cli/types.ts';
 
 export interface CapturedIo extends Io {
   out: string;

@@ -4,8 +4,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { toYaml, toYamlStream } from '../../scripts/core/yaml.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
 
 function write(root: string, file: string, text: string): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });

@@ -1,12 +1,12 @@
 // Renders every component overlay of every environment once per test process with
 // real kustomize, for the repository-wide tests.
 import { join } from 'node:path';
-import { kustomizeBuild } from '../../scripts/adapters/kustomize.ts';
-import { parseRendered } from '../../scripts/adapters/render.ts';
-import { COMPONENTS } from '../../scripts/core/components/index.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { ENVIRONMENTS, type Environment } from '../../scripts/core/names.ts';
-import { mapLimit } from '../../scripts/core/pool.ts';
+import { kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { parseRendered } from '../../src/adapters/render.ts';
+import { COMPONENTS } from '../../src/core/components/index.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
+import { mapLimit } from '../../src/core/pool.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 

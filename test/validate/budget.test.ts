@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { buildBudget, podCount, podRequests } from '../../scripts/core/validate/budget.ts';
+import type { ClusterConfig } from '../../src/core/cluster-config.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { buildBudget, podCount, podRequests } from '../../src/core/validate/budget.ts';
 
 const c = (cpu: string, memory: string, extra: Record<string, unknown> = {}) => ({ name: 'c', resources: { requests: { cpu, memory } }, ...extra });
 const GI = 2 ** 30;

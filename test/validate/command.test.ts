@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../scripts/cli.ts';
+import { main } from '../../src/cli/main.ts';
 import { FIXTURES, REPO } from './helpers.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 

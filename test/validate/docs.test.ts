@@ -2,8 +2,8 @@
 // policy rule and every schema package with the version actually installed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemaPackages } from '../../scripts/adapters/schemas.ts';
-import { RULES } from '../../scripts/core/validate/policy/index.ts';
+import { schemaPackages } from '../../src/adapters/schemas.ts';
+import { RULES } from '../../src/core/validate/policy/index.ts';
 import { REPO } from './helpers.ts';
 
 const doc = readFileSync(`${REPO}docs/validation.md`, 'utf8');

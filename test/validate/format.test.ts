@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderHuman } from '../../scripts/core/validate/format/human.ts';
-import { renderJson } from '../../scripts/core/validate/format/json.ts';
-import { escapeXml, renderJunit } from '../../scripts/core/validate/format/junit.ts';
-import { type Finding, type Report, emptyReport, exitCode, mergeFindings } from '../../scripts/core/validate/report.ts';
+import { renderHuman } from '../../src/core/validate/format/human.ts';
+import { renderJson } from '../../src/core/validate/format/json.ts';
+import { escapeXml, renderJunit } from '../../src/core/validate/format/junit.ts';
+import { type Finding, type Report, emptyReport, exitCode, mergeFindings } from '../../src/core/validate/report.ts';
 
 const probe: Finding = {
   stage: 'policy', severity: 'error', rule: 'SOMA-PROBES', file: 'base/redis/deployment-redis.yaml',

@@ -2,13 +2,13 @@
 // and picking findings by rule and object.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PackageSchemas } from '../../scripts/adapters/schemas.ts';
-import { runFiles } from '../../scripts/commands/validate/files.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { type ObjectItem, parseManifests } from '../../scripts/core/validate/documents.ts';
-import { checkItems } from '../../scripts/core/validate/engine.ts';
-import type { PolicyContext } from '../../scripts/core/validate/policy/index.ts';
-import type { Finding, Report } from '../../scripts/core/validate/report.ts';
+import { PackageSchemas } from '../../src/adapters/schemas.ts';
+import { runFiles } from '../../src/commands/validate/files.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { type ObjectItem, parseManifests } from '../../src/core/validate/documents.ts';
+import { checkItems } from '../../src/core/validate/engine.ts';
+import type { PolicyContext } from '../../src/core/validate/policy/index.ts';
+import type { Finding, Report } from '../../src/core/validate/report.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/validate/', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

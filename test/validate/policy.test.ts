@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterConfig } from '../../scripts/core/cluster-config.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { RULES, parseException } from '../../scripts/core/validate/policy/index.ts';
-import type { PolicyContext } from '../../scripts/core/validate/policy/types.ts';
+import type { ClusterConfig } from '../../src/core/cluster-config.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { RULES, parseException } from '../../src/core/validate/policy/index.ts';
+import type { PolicyContext } from '../../src/core/validate/policy/types.ts';
 import { byRule, checkObjects, clone, fixtureObjects, summary } from './helpers.ts';
 
 const compliant = fixtureObjects('policy/compliant.yaml');

@@ -4,11 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../scripts/core/errors.ts';
-import { type RepositoryDeps, defaultDeps, runRepository } from '../../scripts/commands/validate/repository.ts';
-import type { KubeObject } from '../../scripts/core/kube.ts';
-import { exitCode } from '../../scripts/core/validate/report.ts';
-import { toYaml } from '../../scripts/core/yaml.ts';
+import { UserError } from '../../src/core/errors.ts';
+import { type RepositoryDeps, defaultDeps, runRepository } from '../../src/commands/validate/repository.ts';
+import type { KubeObject } from '../../src/core/kube.ts';
+import { exitCode } from '../../src/core/validate/report.ts';
+import { toYaml } from '../../src/core/yaml.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
 import { byRule, clone, fixtureObjects } from './helpers.ts';
 

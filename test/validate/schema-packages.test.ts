@@ -1,12 +1,12 @@
 // Guards the choice of schema packages: which versions are installed, and every field
 // their compiled validators never look up although the API has it (so tracing would
 // call it unknown). A package upgrade that adds such a gap fails here until
-// DROPPED_FIELDS in scripts/adapters/schemas.ts covers it.
+// DROPPED_FIELDS in src/adapters/schemas.ts covers it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { schemaPackages } from '../../scripts/adapters/schemas.ts';
+import { schemaPackages } from '../../src/adapters/schemas.ts';
 import { checkObjects } from './helpers.ts';
 
 function packageDir(name: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyReport, exitCode } from '../../scripts/core/validate/report.ts';
+import { emptyReport, exitCode } from '../../src/core/validate/report.ts';
 import { checkFixture, checkObjects, summary } from './helpers.ts';
 
 describe('schema: strict like kubeconform --strict', () => {

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { closest, traceReads, unknownFields } from '../../scripts/core/validate/trace.ts';
+import { closest, traceReads, unknownFields } from '../../src/core/validate/trace.ts';
 
 // A validator compiled the way the schema packages compile theirs: properties declared,
 // additionalProperties left open, one map and one free-form object.

@@ -1,0 +1,145 @@
+// The one program behind every npm script: argv → options → command.run().
+// This is the only place that sets process.exitCode.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { describeError } from '../core/errors.ts';
+import type { Command, Io, OptionSpec } from './types.ts';
+
+export type CommandTable = Record<string, () => Promise<{ command: Command }>>;
+
+/** The user commands; dev tooling (bench) runs through `main` with a table of its own. */
+export const COMMANDS: CommandTable = {
+  bootstrap: () => import('../commands/bootstrap/command.ts'),
+  teardown: () => import('../commands/teardown.ts'),
+  generate: () => import('../commands/generate.ts'),
+  render: () => import('../commands/render.ts'),
+  validate: () => import('../commands/validate/command.ts'),
+  diff: () => import('../commands/diff/command.ts'),
+  status: () => import('../commands/status.ts'),
+  drift: () => import('../commands/drift/command.ts'),
+  smoke: () => import('../commands/smoke/command.ts'),
+  health: () => import('../commands/health.ts'),
+};
+
+const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
+
+export function formatHelp(command: Command): string {
+  const options = { ...command.options, help: HELP_OPTION };
+  const rows = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
+    const def = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
+    return `  ${flag.padEnd(34)} ${o.description}${o.multiple ? ' (repeatable)' : ''}${def}`;
+  });
+  return [
+    `npm run ${command.name} -- ${command.usage}`.trimEnd(),
+    '',
+    command.summary,
+    '',
+    command.description.trim(),
+    '',
+    'Options:',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+async function globalHelp(commands: CommandTable): Promise<string> {
+  const lines = ['somastack — GitOps bootstrap for the Soma shared infrastructure', '', 'Commands (run as `npm run <command> -- [options]`):'];
+  for (const [name, load] of Object.entries(commands)) {
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push('', 'Every command takes --help.', '');
+  return lines.join('\n');
+}
+
+export function defaultIo(): Io {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return {
+    root,
+    // `npm run` starts scripts in the package root; paths a user types are relative to
+    // where they ran it, which npm passes as INIT_CWD.
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    env: process.env,
+    interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    confirm: async (question) => {
+      if (!process.stdin.isTTY || process.env.CI) return false;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** Runs one command line and returns the exit code; errors become messages on stderr. */
+export async function main(argv: readonly string[], io: Io = defaultIo(), commands: CommandTable = COMMANDS): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    io.stdout(await globalHelp(commands));
+    return verb ? 0 : 2;
+  }
+  const load = commands[verb];
+  if (!load) {
+    io.stderr(`error: unknown command '${verb}'\n  fix: one of ${Object.keys(commands).join(', ')}\n`);
+    return 2;
+  }
+  const { command } = await load();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...toParseArgs(command.options), help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`error: ${(e as Error).message}\n  fix: see \`npm run ${command.name} -- --help\`\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(formatHelp(command));
+    return 0;
+  }
+  if (parsed.positionals.length && !command.positionals) {
+    io.stderr(`error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`);
+    return 2;
+  }
+  try {
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, io });
+  } catch (e) {
+    io.stderr(describeError(e));
+    return 2;
+  }
+}
+
+function toParseArgs(options: Record<string, OptionSpec>) {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+    ]),
+  );
+}
+
+
+/** Runs a program's command line in this process: the one place that sets the exit code. */
+export async function runProgram(argv: readonly string[], commands: CommandTable = COMMANDS): Promise<void> {
+  // Every command converges when run again (bootstrap resumes, generate rewrites the
+  // tree), so an interrupt says so instead of dying silently.
+  process.once('SIGINT', () => {
+    process.stderr.write(`\ninterrupted: \`npm run ${argv[0] ?? ''}\` stopped before it finished; run it again to resume and converge\n`);
+    process.exit(130);
+  });
+  process.exitCode = await main(argv, defaultIo(), commands);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runProgram(process.argv.slice(2));
+}

@@ -1,0 +1,86 @@
+// `bootstrap --dry-run`: what a run would create and apply, from the same builders the
+// steps use. It reads (preflight, kind get clusters, kustomize, files) but writes
+// nothing and never contacts the cluster's API; secret values are never shown.
+import { objectRef } from '../../core/kube.ts';
+import { quoteForDisplay } from '../../core/errors.ts';
+import { buildAccess, renderAccess, type AccessInfo } from './access.ts';
+import { installPhases, renderArgoCdInstall } from './argocd.ts';
+import { kindCreateArgs } from './cluster.ts';
+import { formatFindings, runPreflight } from './preflight.ts';
+import type { Finding } from './preflight-checks.ts';
+import { buildRepoSecret, credentialsFromEnv } from './repository.ts';
+import { readRootObjects, rootAppFile } from './root-app.ts';
+import { plannedSecrets } from './secrets.ts';
+import type { BootstrapContext } from './types.ts';
+import { expectedApplications } from './wait.ts';
+
+export interface DryRunPlan {
+  cluster: { name: string; action: 'create' | 'reuse' | 'unknown'; command?: string };
+  argocd: { objects: string[]; crds: number; error?: string };
+  secrets: { name: string; namespace: string; keys: string[] }[];
+  repository: { secret: string; url: string; credentials: string };
+  rootApp: { file: string; objects: string[]; error?: string };
+  wait: { applications: string[]; revision?: string };
+  access: AccessInfo;
+  problems: Finding[];
+  warnings: Finding[];
+}
+
+export async function buildDryRunPlan(ctx: BootstrapContext): Promise<DryRunPlan> {
+  const { verdict, facts } = await runPreflight(ctx, false);
+  const exists = facts.clusterExists;
+  const argocd: DryRunPlan['argocd'] = { objects: [], crds: 0 };
+  try {
+    const { namespaces, crds, rest } = installPhases(await renderArgoCdInstall(ctx));
+    Object.assign(argocd, { objects: [...namespaces, ...crds, ...rest].map(objectRef), crds: crds.length });
+  } catch (e) {
+    argocd.error = (e as Error).message;
+  }
+  const rootApp: DryRunPlan['rootApp'] = { file: rootAppFile(ctx.cluster.name), objects: [] };
+  try {
+    rootApp.objects = (await readRootObjects(ctx.deps.io.root, ctx.cluster.name)).map(objectRef);
+  } catch (e) {
+    rootApp.error = (e as Error).message;
+  }
+  const creds = credentialsFromEnv(ctx.deps.io.env);
+  const repoSecret = buildRepoSecret(ctx.cluster, creds);
+  return {
+    cluster: {
+      action: exists === undefined ? 'unknown' : exists ? 'reuse' : 'create',
+      name: ctx.cluster.kind.name,
+      ...(exists ? {} : { command: [ctx.tools.kind, ...kindCreateArgs(ctx)].map(quoteForDisplay).join(' ') }),
+    },
+    argocd,
+    secrets: plannedSecrets(ctx.cluster).map((s) => ({ name: s.name, namespace: s.namespace, keys: [...s.keys] })),
+    repository: { secret: objectRef(repoSecret), url: ctx.cluster.repository.url, credentials: creds ? `username and token from ${creds.from}` : 'none (public repository)' },
+    rootApp,
+    wait: { applications: expectedApplications(ctx.cluster).map((a) => a.name), revision: facts.git.remoteCommit?.commit },
+    access: buildAccess(ctx.cluster),
+    problems: verdict.problems,
+    warnings: verdict.warnings,
+  };
+}
+
+export function renderDryRunPlan(p: DryRunPlan): string {
+  const lines = ['Dry run: nothing is created or applied.', ''];
+  const clusterLine =
+    p.cluster.action === 'reuse' ? `reuse the existing Kind cluster '${p.cluster.name}'` : p.cluster.action === 'create' ? `create: ${p.cluster.command}` : `create or reuse Kind cluster '${p.cluster.name}' (kind could not be asked)`;
+  lines.push(`1. Preflight  ${p.problems.length ? `${p.problems.length} problem(s), listed below` : 'ok'}${p.warnings.length ? `, ${p.warnings.length} warning(s)` : ''}`);
+  lines.push(`2. Cluster    ${clusterLine}`);
+  lines.push(
+    p.argocd.error
+      ? `3. Argo CD    server-side apply of bootstrap/argocd (not rendered: ${p.argocd.error.split('\n')[0]})`
+      : `3. Argo CD    server-side apply of ${p.argocd.objects.length} objects (namespaces, then ${p.argocd.crds} CRDs, then the rest):`,
+  );
+  for (const o of p.argocd.objects) lines.push(`               ${o}`);
+  lines.push('4. Secrets    create if absent (random values, never rotated):');
+  for (const s of p.secrets) lines.push(`               Secret/${s.namespace}/${s.name}  keys: ${s.keys.join(', ')}`);
+  lines.push(`5. Repository apply ${p.repository.secret}: ${p.repository.url}, credentials: ${p.repository.credentials}`);
+  lines.push(p.rootApp.error ? `6. Root app   ${p.rootApp.error}` : `6. Root app   apply ${p.rootApp.file}: ${p.rootApp.objects.join(', ')}`);
+  lines.push(`7. Wait       until Synced and Healthy${p.wait.revision ? ` at ${p.wait.revision.slice(0, 7)}` : ''}: ${p.wait.applications.join(', ')}`);
+  lines.push('8. Access');
+  for (const l of renderAccess(p.access)) lines.push(`               ${l}`);
+  if (p.warnings.length) lines.push('', 'Warnings:', formatFindings(p.warnings, '!'));
+  if (p.problems.length) lines.push('', 'Problems (bootstrap would stop at preflight):', formatFindings(p.problems));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,128 @@
+// Step 4: the dev secrets the components read (CONTRACTS[c].secrets of the enabled
+// components, for this environment), created with strong random values only when
+// absent: a re-run never rotates them. Values are never printed, logged or written to
+// disk; --dry-run shows names and keys only.
+import { UserError } from '../../core/errors.ts';
+import { CONTRACTS, serviceDns, type ServiceComponent } from '../../core/contracts.ts';
+import type { ClusterConfig } from '../../core/cluster-config.ts';
+import type { KubeObject } from '../../core/kube.ts';
+import { LABELS, MANAGED_BY, NAMESPACE, PART_OF } from '../../core/names.ts';
+import type { BootstrapContext, Step } from './types.ts';
+
+export interface SecretPlan {
+  component: ServiceComponent;
+  name: string;
+  namespace: string;
+  keys: readonly string[];
+}
+
+/** The secrets this cluster's components need, in contract order. Pure. */
+export function plannedSecrets(cluster: Pick<ClusterConfig, 'components' | 'environment'>): SecretPlan[] {
+  return (Object.keys(CONTRACTS) as ServiceComponent[])
+    .filter((c) => cluster.components.includes(c))
+    .flatMap((component) =>
+      CONTRACTS[component].secrets
+        .filter((s) => !s.environments || s.environments.includes(cluster.environment))
+        .map((s) => ({ component, name: s.name, namespace: CONTRACTS[component].namespace, keys: s.keys })),
+    );
+}
+
+/** A value generator: `random()` returns a fresh strong secret each call. */
+export interface ValueSource {
+  random(): string;
+  /** Plain values of secrets already known (existing or created earlier in this run), by name. */
+  known: ReadonlyMap<string, Record<string, string>>;
+}
+
+const FIXED: Record<string, string> = { username: 'soma', database: 'soma', 'admin-user': 'admin' };
+
+/** The plain values of a new secret. Pure given the value source. */
+export function buildSecretValues(plan: SecretPlan, source: ValueSource): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of plan.keys) {
+    if (plan.component === 'openfga' && key === 'uri') values[key] = postgresUri(source);
+    else values[key] = FIXED[key] ?? source.random();
+  }
+  return values;
+}
+
+/** OpenFGA's datastore is the shared Postgres, so its URI carries Postgres's credentials. */
+function postgresUri(source: ValueSource): string {
+  const pg = source.known.get(CONTRACTS.postgres.secrets[0]!.name);
+  if (!pg?.username || !pg.password || !pg.database) {
+    throw new UserError('openfga needs the postgres credentials Secret, which is missing or incomplete', "enable 'postgres' in cluster.yaml (openfga stores its data there)");
+  }
+  const auth = `${encodeURIComponent(pg.username)}:${encodeURIComponent(pg.password)}`;
+  return `postgres://${auth}@${serviceDns('postgres')}:${CONTRACTS.postgres.port}/${encodeURIComponent(pg.database)}?sslmode=disable`;
+}
+
+export function buildSecretObject(plan: SecretPlan, values: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: plan.name,
+      namespace: plan.namespace,
+      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF, [LABELS.component]: plan.component },
+      annotations: { 'soma.sh/created-by': 'npm run bootstrap (values are random and never rotated by it)' },
+    },
+    type: 'Opaque',
+    data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
+  };
+}
+
+function decode(secret: KubeObject): Record<string, string> {
+  const data = (secret.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+
+/** The namespace must exist before secrets go in; the platform Application adopts it later. */
+function namespaceObject(name: string = NAMESPACE): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF } } };
+}
+
+export const secretsStep: Step = {
+  name: 'secrets',
+  title: 'Dev secrets',
+  async run(ctx: BootstrapContext) {
+    const client = ctx.client!;
+    const plans = plannedSecrets(ctx.cluster);
+    const namespaces = [...new Set(plans.map((p) => p.namespace))];
+    const nsCreated = [];
+    for (const ns of namespaces) if ((await client.create(namespaceObject(ns))).created) nsCreated.push(ns);
+    const known = new Map<string, Record<string, string>>();
+    const source: ValueSource = { random: () => ctx.deps.randomBytes(32).toString('base64url'), known };
+    const created: string[] = [];
+    const kept: string[] = [];
+    const details: string[] = [];
+    for (const plan of plans) {
+      const existing = await client.get('v1', 'Secret', plan.name, plan.namespace);
+      if (existing) {
+        const values = decode(existing);
+        known.set(plan.name, values);
+        const missing = plan.keys.filter((k) => !(k in values));
+        if (missing.length) ctx.warnings.push(`Secret ${plan.namespace}/${plan.name} exists without key(s) ${missing.join(', ')}; it was left as is (delete it to have bootstrap recreate it)`);
+        kept.push(plan.name);
+        continue;
+      }
+      const values = buildSecretValues(plan, source);
+      const result = await client.create(buildSecretObject(plan, values));
+      if (result.created) {
+        known.set(plan.name, values);
+        created.push(plan.name);
+        details.push(`created ${plan.namespace}/${plan.name} (keys: ${plan.keys.join(', ')})`);
+      } else {
+        // Created by someone else between our get and create: theirs stands.
+        const now = await client.get('v1', 'Secret', plan.name, plan.namespace);
+        if (now) known.set(plan.name, decode(now));
+        kept.push(plan.name);
+      }
+    }
+    if (kept.length) details.push(`kept ${kept.length} existing (never rotated): ${kept.join(', ')}`);
+    return {
+      changed: created.length + nsCreated.length > 0,
+      summary: `${created.length} created, ${kept.length} kept${nsCreated.length ? `; namespace ${nsCreated.join(', ')} created` : ''}`,
+      details,
+    };
+  },
+};

@@ -1,0 +1,111 @@
+// The shapes shared by the bootstrap steps: options from the command line, the
+// dependencies a test replaces (process runner, API client, clock, ports, randomness),
+// and what each step reports.
+import type { Io } from '../../cli/types.ts';
+import type { ClusterConfig } from '../../core/cluster-config.ts';
+import type { KubeClient } from '../../adapters/kube.ts';
+import type { Runner } from '../../adapters/process.ts';
+import type { ToolName } from '../../adapters/tools.ts';
+import type { AccessInfo } from './access.ts';
+import type { Progress } from './progress.ts';
+
+export const STEP_NAMES = ['preflight', 'cluster', 'argocd', 'secrets', 'repository', 'root-app', 'wait', 'access'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export interface BootstrapOptions {
+  cluster: string;
+  dryRun: boolean;
+  /** How long each wait (Argo CD ready, Applications healthy) may take. */
+  timeoutMs: number;
+  /** How long an Application may stay Degraded before bootstrap gives up on it. */
+  degradedGraceMs: number;
+  installTools: boolean;
+}
+
+export interface BootstrapDeps {
+  io: Io;
+  runner: Runner;
+  /** A client for the Kind cluster's own context, after the context guard. */
+  connect(kindName: string): KubeClient;
+  installTool(name: ToolName): Promise<string>;
+  /** Whether a TCP port can be bound on the given address right now. */
+  portFree(port: number, host: string): Promise<boolean>;
+  nodeVersion: string;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Interval between polls of the API while waiting. */
+  pollMs: number;
+  randomBytes(size: number): Buffer;
+  /** Called after each step completes (tests use it to simulate an interruption). */
+  afterStep?(step: StepName): void | Promise<void>;
+}
+
+/** The programs bootstrap runs: a project-local pinned copy or the one on PATH. */
+export interface ToolPaths {
+  kind: string;
+  kubectl: string;
+}
+
+export interface BootstrapContext {
+  options: BootstrapOptions;
+  deps: BootstrapDeps;
+  cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
+  progress: Progress;
+  tools: ToolPaths;
+  /** Set by the cluster step. */
+  client?: KubeClient;
+  /** The commit Argo CD should end up at, when preflight could resolve it. */
+  expectedRevision?: string;
+  /** Whether the Kind cluster existed before this run (preflight finds out). */
+  clusterExists?: boolean;
+  /** Per-Application time to healthy, filled by the wait step. */
+  components: ComponentTiming[];
+  /** Set by the access step. */
+  access?: AccessInfo;
+  warnings: string[];
+}
+
+export interface StepResult {
+  /** Whether the step changed anything in the cluster. */
+  changed: boolean;
+  summary: string;
+  /** Extra lines shown under the step (what was applied, what was kept). */
+  details?: string[];
+}
+
+export interface Step {
+  name: StepName;
+  title: string;
+  run(ctx: BootstrapContext): Promise<StepResult>;
+}
+
+export interface StepReport {
+  name: StepName;
+  title: string;
+  status: 'ok' | 'failed' | 'not-run';
+  durationMs: number;
+  changed: boolean;
+  summary: string;
+}
+
+export interface ComponentTiming {
+  application: string;
+  component: string;
+  /** From the start of the wait until first seen Synced and Healthy; 0 when it already was. */
+  timeToHealthyMs: number | null;
+  sync: string;
+  health: string;
+  revision: string;
+}
+
+/** A wait that ended without everything healthy: exit code 1, with what is not OK and why. */
+export class NotHealthyError extends Error {
+  override name = 'NotHealthyError';
+  readonly details: string[];
+  readonly hint: string | undefined;
+  constructor(message: string, details: string[], hint?: string) {
+    super(message);
+    this.details = details;
+    this.hint = hint;
+  }
+}

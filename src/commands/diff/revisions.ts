@@ -1,0 +1,137 @@
+// Renders the repository at two revisions and compares them: the base (and a head ref,
+// if given) through temporary git worktrees, the head by default straight from the
+// working tree. Renders are shared through the render cache, so only Applications whose
+// inputs differ are built twice.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { buildDiffReport } from '../../core/diff/engine.ts';
+import type { ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
+import { UserError } from '../../core/errors.ts';
+import { DIRS, FILES } from '../../core/names.ts';
+import { objectSources } from '../../core/provenance.ts';
+import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree } from '../../adapters/git.ts';
+import { loadClusters } from '../../adapters/inputs.ts';
+import { runProcess, type Runner } from '../../adapters/process.ts';
+import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
+import { listApplications, type AppSource, type RenderedApp } from '../../adapters/render.ts';
+import { listGeneratedFiles } from '../../adapters/tree.ts';
+
+export const WORKING_TREE = 'working tree';
+
+export interface Revision {
+  /** What the user named (or 'working tree'). */
+  ref: string;
+  /** Commit id; undefined for the working tree. */
+  sha?: string;
+  /** Absolute folder holding the files of this revision. */
+  root: string;
+  worktree?: Worktree;
+}
+
+export interface DiffRunOptions {
+  base: string;
+  /** A ref, or undefined for the working tree. */
+  head?: string;
+  runner?: Runner;
+  /** Cache folder for renders across runs; memory only when unset. */
+  cacheDir?: string;
+  concurrency?: number;
+  context?: number;
+  onProgress?: (done: number, total: number, app: AppSource) => void;
+}
+
+export interface DiffRun {
+  report: DiffReport;
+  stats: RenderStats;
+  repoRoot: string;
+}
+
+/** Finds the git repository that holds `dir`, or says how to get one. */
+export async function requireRepository(dir: string, runner: Runner = runProcess): Promise<string> {
+  const root = await repositoryRoot(dir, runner);
+  if (!root) throw new UserError(`${dir} is not inside a git repository`, 'run `npm run diff` from a clone of the repository');
+  return root;
+}
+
+export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner = runProcess): Promise<Revision> {
+  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
+  const sha = await resolveCommit(repoRoot, ref, runner);
+  if (!sha) {
+    throw new UserError(
+      `git does not know the revision '${ref}'`,
+      `check the name, or fetch it first (e.g. \`git fetch origin ${ref.replace(/^origin\//, '')}\`; in GitHub Actions check out with fetch-depth: 0)`,
+    );
+  }
+  const worktree = await addWorktree(repoRoot, sha, runner);
+  return { ref, sha, root: worktree.dir, worktree };
+}
+
+interface RevisionInputs {
+  clusters: ClusterConfig[];
+  apps: AppSource[][];
+  files: string[];
+}
+
+/** The clusters and Applications of a revision; a revision from before the generated tree existed has none. */
+async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<RevisionInputs> {
+  const exists = (p: string) => access(join(rev.root, p)).then(() => true, () => false);
+  if (tolerateMissing && !(await exists(DIRS.clusters))) return { clusters: [], apps: [], files: [] };
+  const clusters = await atRevision(rev, () => loadClusters(rev.root));
+  const apps: AppSource[][] = [];
+  for (const c of clusters) {
+    const generated = await exists(`${DIRS.clusters}/${c.name}/${FILES.rootApp}`);
+    apps.push(!generated && tolerateMissing ? [] : await atRevision(rev, () => listApplications(rev.root, c)));
+  }
+  return { clusters, apps, files: await listGeneratedFiles(rev.root) };
+}
+
+/** Errors about a checked-out revision name the revision, not a temporary folder. */
+async function atRevision<T>(rev: Revision, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (rev.worktree && e instanceof Error) e.message = `at revision ${rev.ref}: ${e.message.replaceAll(rev.root, '<revision>')}`;
+    throw e;
+  }
+}
+
+/** Renders both revisions and compares them. Temporary worktrees are always removed. */
+export async function runRenderedDiff(repoRoot: string, opts: DiffRunOptions): Promise<DiffRun> {
+  const runner = opts.runner ?? runProcess;
+  const opened: Revision[] = [];
+  try {
+    const base = await openRevision(repoRoot, opts.base, runner);
+    opened.push(base);
+    const head = await openRevision(repoRoot, opts.head, runner);
+    opened.push(head);
+    const [bi, hi] = [await readInputs(base, true), await readInputs(head, opts.head !== undefined)];
+    const { renders, stats } = await renderRevisions(
+      [
+        { root: base.root, apps: bi.apps.flat() },
+        { root: head.root, apps: hi.apps.flat() },
+      ],
+      { dir: opts.cacheDir, runner, concurrency: opts.concurrency, onProgress: opts.onProgress },
+    );
+    const changedFiles = await changedPaths(repoRoot, base.sha!, head.sha, runner);
+    const report = buildDiffReport({
+      base: toSide(base, bi, renders[0]!),
+      head: toSide(head, hi, renders[1]!),
+      changedFiles,
+      sources: objectSources,
+      context: opts.context,
+    });
+    return { report, stats, repoRoot };
+  } finally {
+    for (const r of opened) await r.worktree?.remove();
+  }
+}
+
+function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly RenderedApp[]): SideRender {
+  const clusters: ClusterRender[] = inputs.clusters.map((c) => ({
+    name: c.name,
+    environment: c.environment,
+    apps: rendered.filter((a) => a.cluster === c.name),
+  }));
+  return { ref: rev.ref, ...(rev.sha ? { sha: rev.sha } : {}), clusters, files: inputs.files };
+}

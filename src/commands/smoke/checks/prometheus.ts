@@ -1,0 +1,38 @@
+// Every active Prometheus scrape target is up: the shared components are all being scraped.
+import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
+import { jobTrouble, marked, type SmokeCheck } from '../types.ts';
+import { CURL_UID, getLine, json, parseGet } from './http.ts';
+
+interface Target {
+  health?: string;
+  lastError?: string;
+  scrapeUrl?: string;
+  labels?: Record<string, string>;
+}
+
+export const prometheusCheck: SmokeCheck = {
+  name: 'prometheus',
+  component: 'prometheus',
+  title: 'every Prometheus target up',
+  jobs: (ctx) => [
+    {
+      namespace: ctx.namespace,
+      image: ctx.images.curl,
+      uid: CURL_UID,
+      command: ['sh', '-c', getLine('targets', `http://${serviceDns('prometheus')}:${CONTRACTS.prometheus.port}/api/v1/targets?state=active`)],
+    },
+  ],
+  judge: ([r]) => {
+    if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
+    const got = parseGet(marked(r.log, 'targets')[0]);
+    const answer = (got && json(got.body)) as { data?: { activeTargets?: Target[] } } | undefined;
+    const targets = answer?.data?.activeTargets;
+    if (!got || got.status !== 200 || !targets) return { pass: false, evidence: `no target list from ${serviceDns('prometheus')} (HTTP ${got?.status ?? '-'})` };
+    if (!targets.length) return { pass: false, evidence: 'Prometheus has no active targets' };
+    const down = targets.filter((t) => t.health !== 'up');
+    const name = (t: Target) => `${t.labels?.job ?? '?'} ${t.labels?.instance ?? t.scrapeUrl ?? ''}`.trim();
+    if (!down.length) return { pass: true, evidence: `${targets.length}/${targets.length} targets up` };
+    const detail = down.map((t) => `${name(t)} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`).join('; ');
+    return { pass: false, evidence: `${down.length} of ${targets.length} targets not up: ${detail}` };
+  },
+};

@@ -1,0 +1,83 @@
+// `npm run smoke`: the readiness checklist of seed 001 §8 against the live cluster, each
+// check with pass/fail and evidence, through short-lived Jobs that clean up after themselves.
+import { connectLive, pickCluster } from '../../adapters/kube-live.ts';
+import { UserError } from '../../core/errors.ts';
+import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
+import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
+import { renderSmokeText } from './render.ts';
+import { runSmoke } from './run.ts';
+import { bool, type Command, list, str } from '../../cli/types.ts';
+
+const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
+
+function positiveSeconds(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`--${flag} must be a positive number of seconds, not '${raw}'`);
+  return n * 1000;
+}
+
+/** A short id, unique enough per run, that is a valid DNS label suffix. */
+function newRunId(): string {
+  return `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+}
+
+export const command: Command = {
+  name: 'smoke',
+  summary: 'run the readiness checklist (seed 001 §8) against the live cluster',
+  usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <s>] [--keep] [--json]',
+  description: `
+Checks, each with pass/fail and evidence:
+  pods           every pod in ${NAMESPACE} Ready (read from the API)
+  postgres       SELECT 1 with the credentials Secret
+  redis          PING
+  kafka          metadata (broker count) and a topic round-trip
+  opa            one request that must be allowed, one that must be denied
+  vault          health (initialized, unsealed)
+  etcd           health
+  prometheus     every scrape target up
+  grafana        health and every datasource working
+  networkpolicy  postgres reachable from a namespace labelled soma.sh/allow-shared-infra=true,
+                 not from an unlabelled one
+
+Each check runs as a Job in a namespace this run creates (${SMOKE_PREFIX}-<run>, labelled
+as a consumer; plus an unlabelled one for the NetworkPolicy check), with the client
+image of the live component (postgres, redis, kafka) or a pinned curl image. Jobs and
+namespaces are deleted at the end (--keep leaves them for debugging). Checks of
+components not enabled for the cluster are skipped. Every run first deletes the
+namespaces earlier runs left behind (e.g. after Ctrl-C), once those runs cannot be
+going any more, and says so.
+
+Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
+
+Examples:
+  npm run smoke
+  npm run smoke -- --only postgres --only networkpolicy --json`,
+  options: {
+    context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
+    cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (default: the one matching the context)' },
+    only: { type: 'string', value: '<check>', multiple: true, description: `run only these checks (${NAMES.join(', ')})` },
+    timeout: { type: 'string', value: '<seconds>', default: '180', description: 'per check Job, image pull included' },
+    keep: { type: 'boolean', description: 'keep the run’s namespaces and Jobs for debugging' },
+    json: { type: 'boolean', description: 'machine-readable report' },
+  },
+  async run({ values, io }) {
+    const only = list(values, 'only');
+    const unknown = only.filter((n) => !NAMES.includes(n));
+    if (unknown.length) throw new UserError(`unknown check(s): ${unknown.join(', ')}`, `one of: ${NAMES.join(', ')}`);
+    const timeoutMs = positiveSeconds(str(values, 'timeout'), 'timeout', 180);
+    const live = connectLive(io.env, str(values, 'context'));
+    const cluster = await pickCluster(io.root, str(values, 'cluster'), live.context);
+    io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);
+    const report = await runSmoke(live, cluster, {
+      timeoutMs,
+      pollMs: Number(io.env.SOMASTACK_SMOKE_POLL_MS) || 2000,
+      keep: bool(values, 'keep'),
+      only,
+      runId: io.env.SOMASTACK_SMOKE_RUN_ID ?? newRunId(),
+      onProgress: (line) => io.stderr(`${line}\n`),
+    });
+    io.stdout(bool(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderSmokeText(report));
+    return report.checks.some((c) => c.result === 'fail') ? 1 : 0;
+  },
+};

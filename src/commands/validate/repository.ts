@@ -1,0 +1,217 @@
+// `npm run validate` on the repository: inputs → freshness → render (real kustomize,
+// bounded parallelism) → schema → policy → budget, every finding collected before the
+// verdict. The collaborators are injectable so tests can drive each stage.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadClusters } from '../../adapters/inputs.ts';
+import { type AppSource, type RenderedApp, defaultConcurrency, listApplications, renderApps } from '../../adapters/render.ts';
+import { KustomizeError } from '../../adapters/kustomize.ts';
+import type { Runner } from '../../adapters/process.ts';
+import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
+import { compareTree } from '../../adapters/tree.ts';
+import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { ConfigError, UserError } from '../../core/errors.ts';
+import type { KubeObject } from '../../core/kube.ts';
+import { DIRS, FILES } from '../../core/names.ts';
+import { mapLimit } from '../../core/pool.ts';
+import { objectSources } from '../../core/provenance.ts';
+import { parseYamlStream } from '../../core/yaml.ts';
+import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
+import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
+import { checkItems } from '../../core/validate/engine.ts';
+import { type Finding, type Report, emptyReport, mergeExceptions, mergeFindings, refOf } from '../../core/validate/report.ts';
+import type { Progress } from './progress.ts';
+
+export interface RepositoryOptions {
+  cluster?: string;
+  strict: boolean;
+  policy: boolean;
+  concurrency?: number;
+  progress?: Progress;
+}
+
+/** Everything the pipeline reads or runs; tests replace parts of it. */
+export interface RepositoryDeps {
+  loadClusters(root: string): Promise<ClusterConfig[]>;
+  buildTree(clusters: ClusterConfig[]): Map<string, string> | Promise<Map<string, string>>;
+  compareTree(root: string, files: ReadonlyMap<string, string>): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
+  listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
+  renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
+  readText(root: string, path: string): Promise<string | undefined>;
+  runner?: Runner;
+}
+
+export const defaultDeps: RepositoryDeps = {
+  loadClusters,
+  // Imported on first use: loading every component module takes a while, and by then kustomize is already running.
+  buildTree: async (clusters) => (await import('../../core/tree.ts')).buildTree(clusters),
+  compareTree,
+  listApplications,
+  renderApps: (root, apps, opts) => renderApps(root, apps, opts),
+  readText: (root, path) => readFile(join(root, path), 'utf8').catch(() => undefined),
+};
+
+const GENERATE_FIX = 'run `npm run generate` and commit the result (never edit generated files by hand)';
+
+async function inputs(root: string, deps: RepositoryDeps, report: Report): Promise<ClusterConfig[] | undefined> {
+  try {
+    return await deps.loadClusters(root);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) {
+      report.findings.push({ stage: 'inputs', severity: 'error', rule: 'INPUT-CLUSTER', file: p.file, pointer: p.path, message: p.message, fix: p.hint ?? 'correct the value (see the schema in src/core/cluster-config.ts)' });
+    }
+    return undefined;
+  }
+}
+
+async function freshness(root: string, clusters: ClusterConfig[], deps: RepositoryDeps, report: Report): Promise<Set<string>> {
+  const planned = await deps.buildTree(clusters);
+  const diff = await deps.compareTree(root, planned);
+  const add = (files: string[], rule: string, message: string) => {
+    for (const file of files) report.findings.push({ stage: 'freshness', severity: 'error', rule, file, message, fix: GENERATE_FIX });
+  };
+  add(diff.stale, 'GENERATED-STALE', 'differs from what `npm run generate` writes from the TypeScript source');
+  add(diff.missing, 'GENERATED-MISSING', 'is generated from the TypeScript source but not committed');
+  add(diff.extra, 'GENERATED-EXTRA', 'is in a generated folder but no longer generated');
+  return new Set(planned.keys());
+}
+
+/**
+ * Renders each distinct source path once, however many clusters use it; kustomize
+ * failures become findings. `onRendered` runs as each render lands, while the others
+ * are still in kustomize.
+ */
+async function render(
+  root: string, apps: AppSource[], opts: RepositoryOptions, deps: RepositoryDeps, report: Report, onRendered: (r: RenderedApp) => Promise<void>,
+): Promise<Map<string, RenderedApp | undefined>> {
+  const byPath = new Map<string, AppSource>();
+  for (const a of apps) if (!byPath.has(a.path)) byPath.set(a.path, a);
+  const unique = [...byPath.values()];
+  const concurrency = opts.concurrency ?? defaultConcurrency();
+  opts.progress?.start(unique.length, concurrency);
+  let done = 0;
+  const results = await mapLimit(unique, concurrency, async (app) => {
+    try {
+      const [r] = await deps.renderApps(root, [app], { runner: deps.runner, concurrency: 1 });
+      if (r) await onRendered(r);
+      return r;
+    } catch (e) {
+      if (!(e instanceof KustomizeError) && !(e instanceof UserError && /not valid YAML/.test(e.message))) throw e;
+      const detail = e instanceof KustomizeError ? e.detail : e.message;
+      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-KUSTOMIZE', file: app.path, message: `kustomize build failed: ${detail.split('\n')[0]}`, fix: `run \`kubectl kustomize ${app.path}\` to see the whole error; ${GENERATE_FIX}` });
+      return undefined;
+    } finally {
+      opts.progress?.tick(++done, app.path);
+    }
+  });
+  opts.progress?.finish();
+  return new Map(unique.map((a, i) => [a.path, results[i]]));
+}
+
+function itemsOf(cluster: ClusterConfig, app: AppSource, rendered: RenderedApp, planned: Set<string>): ObjectItem[] {
+  return rendered.objects.map((object) => {
+    const sources = objectSources(planned, app.path, object);
+    return { object, file: sources[0] ?? app.path, origin: `${cluster.name}/${app.app}`, sources: sources.length > 1 ? sources : undefined };
+  });
+}
+
+/** The root Application and bootstrap project are applied by `npm run bootstrap`, not rendered by an app: read them from their file. */
+async function rootItems(root: string, cluster: ClusterConfig, deps: RepositoryDeps, report: Report): Promise<ObjectItem[]> {
+  const file = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  const text = await deps.readText(root, file);
+  if (text === undefined) return [];
+  const parsed = parseManifests(file, text);
+  report.findings.push(...parsed.findings.map((f) => ({ ...f, origins: [`${cluster.name}/bootstrap`] })));
+  return parsed.items.map((i) => ({ ...i, origin: `${cluster.name}/bootstrap` }));
+}
+
+/**
+ * A remote source (Argo CD's install) is not rendered, but the requests its local
+ * patches set are known: read the patches its kustomization applies and count the
+ * workloads they size (a `$patch: delete` removes one and counts nothing).
+ */
+async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryDeps): Promise<BudgetGroup> {
+  const group: BudgetGroup = { component: app.component, note: `from ${app.path} patches, upstream install not rendered`, objects: [] };
+  const text = await deps.readText(root, `${app.path}/${FILES.kustomization}`);
+  const kustomization = text === undefined ? undefined : parseYamlStream(text)[0]?.value;
+  if (!kustomization || typeof kustomization !== 'object') return group;
+  const k = kustomization as { patches?: { path?: unknown; patch?: unknown }[]; patchesStrategicMerge?: unknown[] };
+  const sources: { name: string; text: string | undefined }[] = [];
+  const entries: { path?: unknown; patch?: unknown }[] = [...(k.patches ?? []), ...(k.patchesStrategicMerge ?? []).map((path) => ({ path }))];
+  for (const p of entries) {
+    if (typeof p?.path === 'string') sources.push({ name: `${app.path}/${p.path}`, text: await deps.readText(root, `${app.path}/${p.path}`) });
+    else if (typeof p?.patch === 'string') sources.push({ name: `${app.path}/${FILES.kustomization}`, text: p.patch });
+  }
+  const objects: KubeObject[] = [];
+  for (const src of sources) {
+    if (src.text === undefined) continue;
+    objects.push(...parseManifests(src.name, src.text).items.map((i) => i.object).filter((o) => o.$patch !== 'delete'));
+  }
+  return { ...group, objects };
+}
+
+export async function runRepository(root: string, opts: RepositoryOptions, deps: RepositoryDeps = defaultDeps): Promise<Report> {
+  const report = emptyReport('repository', opts);
+  report.schemas = await schemaPackages();
+  const all = await inputs(root, deps, report);
+  if (!all) return report;
+  const clusters = opts.cluster ? all.filter((c) => c.name === opts.cluster) : all;
+  if (!clusters.length) throw new UserError(`unknown cluster '${opts.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
+  const appsByCluster = new Map<ClusterConfig, AppSource[]>();
+  for (const c of clusters) {
+    try {
+      appsByCluster.set(c, await deps.listApplications(root, c));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: `${DIRS.clusters}/${c.name}/${FILES.rootApp}`, message: e.message, fix: e.hint ?? GENERATE_FIX });
+    }
+  }
+  // Rendering is the slow part and runs in child processes: start it first, and do the
+  // freshness check and load each kind's validator while kustomize works.
+  const schemas = new PackageSchemas();
+  const rendering = render(root, [...appsByCluster.values()].flat(), opts, deps, report, (r) => schemas.preload(r.objects));
+  // Awaited below; the handler only keeps an early failure (no kustomize) from counting as unhandled meanwhile.
+  rendering.catch(() => undefined);
+  const planned = await freshness(root, all, deps, report).catch(async (e: unknown) => {
+    await rendering.catch(() => undefined);
+    throw e;
+  });
+  const rendered = await rendering;
+  const findings: Finding[] = [];
+  for (const [cluster, apps] of appsByCluster) {
+    findings.push(...(await checkCluster(root, cluster, apps, rendered, planned, schemas, opts, deps, report)));
+  }
+  report.counts.clusters = clusters.length;
+  report.counts.applications = [...appsByCluster.values()].reduce((n, a) => n + a.length, 0);
+  report.findings = mergeFindings([...report.findings, ...findings]);
+  report.exceptions = mergeExceptions(report.exceptions);
+  return report;
+}
+
+async function checkCluster(
+  root: string, cluster: ClusterConfig, apps: AppSource[], rendered: Map<string, RenderedApp | undefined>, planned: Set<string>,
+  schemas: PackageSchemas, opts: RepositoryOptions, deps: RepositoryDeps, report: Report,
+): Promise<Finding[]> {
+  const items: ObjectItem[] = await rootItems(root, cluster, deps, report);
+  const groups: BudgetGroup[] = [];
+  for (const app of apps) {
+    const r = rendered.get(app.path);
+    if (r?.skipped) {
+      report.skipped.push({ what: `${cluster.name}/${app.app} (${app.path})`, reason: r.skipped });
+      groups.push(await remotePatchBudget(root, app, deps));
+    }
+    if (!r || r.skipped) continue;
+    items.push(...itemsOf(cluster, app, r, planned));
+    groups.push({ component: app.component, objects: r.objects });
+  }
+  await schemas.preload(items.map((i) => i.object));
+  const result = checkItems(items, schemas.lookup, { policy: opts.policy, ctx: { mode: 'repository', cluster } });
+  report.exceptions.push(...result.exceptions);
+  report.counts.objects += items.length;
+  report.counts.rules = result.rules;
+  report.checked.push(...items.map((i) => ({ file: i.file, object: refOf(i.object), origin: i.origin })));
+  const budget = buildBudget(cluster, groups);
+  report.budgets.push(budget.table);
+  return [...result.findings, ...budget.findings];
+}

@@ -1,0 +1,96 @@
+// base/<c>/ and overlays/<env>/<c>/ for one component: one file per object named
+// `<kind>-<name>.yaml`, a kustomization listing them, and per environment the patches
+// planOverlay derives from the difference to the base environment.
+import type { Component, ConfigMapFiles } from './components/types.ts';
+import { componentLabels } from './components/workload.ts';
+import { InternalError } from './errors.ts';
+import type { KubeObject } from './kube.ts';
+import { DIRS, ENVIRONMENTS, type Environment, LABELS, NAMESPACE } from './names.ts';
+import { planOverlay } from './overlay.ts';
+import { generatedHeader, renderGeneratedYaml } from './yaml.ts';
+
+export type Files = Map<string, string>;
+
+const KUSTOMIZE_API = 'kustomize.config.k8s.io/v1beta1';
+
+/** The file an object is written to: `<kind>-<name>.yaml` (the provenance convention). */
+export function objectFileName(o: { kind: string; metadata: { name: string } }): string {
+  return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+}
+
+export function baseEnvironment(c: Component): Environment {
+  return c.baseEnvironment ?? 'dev';
+}
+
+function sourceOf(c: Component): string {
+  return `src/core/components/${c.name}.ts`;
+}
+
+function add(files: Files, path: string, content: string): void {
+  if (files.has(path)) throw new InternalError(`two generated files share the path ${path}`);
+  files.set(path, content);
+}
+
+/** Comment-capable config files get the generated header too; JSON cannot carry one. */
+function headed(name: string, content: string, source: string): string {
+  return /\.(ya?ml|rego|conf|hcl|properties)$/.test(name) ? generatedHeader(source) + content : content;
+}
+
+function configMapGenerator(c: Component, cm: ConfigMapFiles) {
+  return {
+    name: cm.name,
+    namespace: NAMESPACE,
+    files: Object.keys(cm.files).sort().map((f) => `${cm.name}/${f}`),
+    options: { disableNameSuffixHash: true, labels: componentLabels(c.name, cm.name) },
+  };
+}
+
+export function buildBaseFiles(c: Component, files: Files): KubeObject[] {
+  const dir = `${DIRS.base}/${c.name}`;
+  const objects = c.build(baseEnvironment(c));
+  const src = sourceOf(c);
+  for (const o of objects) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
+  const configMaps = c.configFiles?.() ?? [];
+  for (const cm of configMaps) {
+    for (const [name, content] of Object.entries({ ...cm.files, ...cm.extraFiles })) add(files, `${dir}/${cm.name}/${name}`, headed(name, content, src));
+  }
+  const kustomization: Record<string, unknown> = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: objects.map(objectFileName),
+  };
+  if (configMaps.length) kustomization.configMapGenerator = configMaps.map((cm) => configMapGenerator(c, cm));
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  return objects;
+}
+
+export function buildOverlayFiles(c: Component, env: Environment, baseObjects: readonly KubeObject[], files: Files): KubeObject[] {
+  const dir = `${DIRS.overlays}/${env}/${c.name}`;
+  const src = sourceOf(c);
+  const objects = c.build(env);
+  const plan = planOverlay(baseObjects, objects);
+  const patchPaths: string[] = [];
+  for (const p of [...plan.patches, ...plan.deleted]) {
+    const path = `patches/${objectFileName(p as unknown as KubeObject)}`;
+    add(files, `${dir}/${path}`, renderGeneratedYaml(src, [p]));
+    patchPaths.push(path);
+  }
+  for (const o of plan.added) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
+  const kustomization: Record<string, unknown> = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: [`../../../${DIRS.base}/${c.name}`, ...plan.added.map(objectFileName)],
+  };
+  if (patchPaths.length) kustomization.patches = patchPaths.map((path) => ({ path }));
+  kustomization.labels = [{ pairs: { [LABELS.environment]: env }, includeSelectors: false, includeTemplates: true }];
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  return objects;
+}
+
+/** Writes base + every overlay of a component; returns the objects per environment. */
+export function buildComponentFiles(c: Component, files: Files): Record<Environment, KubeObject[]> {
+  const base = buildBaseFiles(c, files);
+  const out = {} as Record<Environment, KubeObject[]>;
+  for (const env of ENVIRONMENTS) out[env] = buildOverlayFiles(c, env, base, files);
+  return out;
+}

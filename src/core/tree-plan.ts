@@ -1,0 +1,104 @@
+// The whole generated tree as one pure value: repository-relative path → exact file
+// content. `generate` writes it, `generate --check` and `validate` compare it with
+// what is committed, tests compare it with golden files.
+import { buildAppProject, buildApplication, buildArgoCdApplication, buildBootstrapProject, buildRootApplication } from './argocd.ts';
+import { buildArgoCdInstall } from './argocd-install.ts';
+import type { ClusterConfig } from './cluster-config.ts';
+import { type Files, buildComponentFiles } from './component-tree.ts';
+import type { Component } from './components/types.ts';
+import { TIER_WAVE } from './components/types.ts';
+import { InternalError } from './errors.ts';
+import type { KubeObject } from './kube.ts';
+import { renderComponentsDoc } from './components-doc.ts';
+import { buildKindConfig } from './kind-config.ts';
+import { DIRS, type Environment, FILES, NAMESPACE } from './names.ts';
+import { renderGeneratedYaml } from './yaml.ts';
+
+/** The generated top-level paths (for `--check` to find extra files). */
+export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
+
+/** Generated files outside the generated folders. */
+export const GENERATED_FILES = ['docs/components.md'] as const;
+
+/** Generated files inside clusters/<name>/ (the rest of that folder is input). */
+export const GENERATED_CLUSTER_FILES = [FILES.rootApp, FILES.kindConfig] as const;
+
+function clusterSource(c: ClusterConfig): string {
+  return `${c.source} and src/core/argocd.ts`;
+}
+
+/** Objects of the enabled components in the cluster's environment, plus the ConfigMaps kustomize generates. */
+function enabledObjects(cluster: ClusterConfig, components: readonly Component[], byComponent: Map<string, Record<Environment, KubeObject[]>>): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const c of enabledComponents(cluster, components)) {
+    out.push(...(byComponent.get(c.name)?.[cluster.environment] ?? []));
+    for (const cm of c.configFiles?.() ?? []) {
+      out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.name, namespace: NAMESPACE } });
+    }
+  }
+  return out;
+}
+
+function byWave(a: Component, b: Component): number {
+  return TIER_WAVE[a.tier] - TIER_WAVE[b.tier] || a.name.localeCompare(b.name);
+}
+
+/** The cluster's enabled components, in sync-wave order. */
+export function enabledComponents(cluster: ClusterConfig, components: readonly Component[]): Component[] {
+  return cluster.components.map((name) => {
+    const c = components.find((x) => x.name === name);
+    if (!c) throw new InternalError(`cluster ${cluster.name} enables '${name}', which has no component module`);
+    return c;
+  }).sort(byWave);
+}
+
+type ByComponent = Map<string, Record<Environment, KubeObject[]>>;
+
+function buildClusterFiles(cluster: ClusterConfig, components: readonly Component[], byComponent: ByComponent, files: Files): void {
+  const src = clusterSource(cluster);
+  const dir = `${DIRS.apps}/${cluster.name}`;
+  const enabled = enabledComponents(cluster, components);
+  const resources: string[] = ['appproject.yaml'];
+  files.set(`${dir}/appproject.yaml`, renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, components, byComponent))]));
+  if (cluster.argocd.selfManaged) {
+    files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));
+    resources.push('argocd.yaml');
+  }
+  for (const c of enabled) {
+    files.set(`${dir}/${c.name}.yaml`, renderGeneratedYaml(src, [buildApplication(cluster, c)]));
+    resources.push(`${c.name}.yaml`);
+  }
+  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
+  files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+
+  const clusterDir = `${DIRS.clusters}/${cluster.name}`;
+  files.set(`${clusterDir}/${FILES.rootApp}`, renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
+  const kind = buildKindConfig(cluster);
+  if (kind) files.set(`${clusterDir}/${FILES.kindConfig}`, renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
+}
+
+function buildBootstrapFiles(files: Files): void {
+  const src = 'src/core/argocd-install.ts';
+  const { kustomization, files: extra } = buildArgoCdInstall();
+  files.set(`${DIRS.argocdInstall}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  for (const f of extra) files.set(`${DIRS.argocdInstall}/${f.path}`, renderGeneratedYaml(src, [f.value]));
+}
+
+/** Every generated file, sorted by path. Pure: the same clusters always give the same bytes. */
+export function planTree(clusters: readonly ClusterConfig[], components: readonly Component[]): Files {
+  const files: Files = new Map();
+  const byComponent = new Map<string, Record<Environment, KubeObject[]>>();
+  for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
+  for (const cluster of clusters) buildClusterFiles(cluster, components, byComponent, files);
+  buildBootstrapFiles(files);
+  files.set(GENERATED_FILES[0], renderComponentsDoc(components));
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** True for a repository-relative path that `generate` owns. */
+export function isGeneratedPath(path: string): boolean {
+  if ((GENERATED_FILES as readonly string[]).includes(path)) return true;
+  if (GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`))) return true;
+  const m = /^clusters\/[^/]+\/([^/]+)$/.exec(path);
+  return !!m && (GENERATED_CLUSTER_FILES as readonly string[]).includes(m[1]!);
+}

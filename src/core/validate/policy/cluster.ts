@@ -1,0 +1,107 @@
+// Rules over everything rendered for one cluster: network isolation of soma-infra and
+// the service contracts consumers rely on (DESIGN.md). Repository mode only.
+import { overlayPath } from '../../argocd.ts';
+import { CONTRACTS, type ServiceComponent } from '../../contracts.ts';
+import type { KubeObject } from '../../kube.ts';
+import { NAMESPACE } from '../../names.ts';
+import type { ObjectItem } from '../documents.ts';
+import { type SetRule, type SetViolation, podOf } from './types.ts';
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+function isEmptySelector(s: LabelSelector | undefined): boolean {
+  return !s || (!Object.keys(s.matchLabels ?? {}).length && !(s.matchExpressions ?? []).length);
+}
+
+/** Whether a label selector selects a set of labels (Kubernetes semantics). */
+export function selects(s: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!s) return true;
+  for (const [k, v] of Object.entries(s.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of s.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const inValues = has && (e.values ?? []).includes(labels[e.key]!);
+    if (e.operator === 'In' && !inValues) return false;
+    if (e.operator === 'NotIn' && inValues) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+const isNetworkPolicy = (o: KubeObject) => o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1';
+
+/** An empty pod selector, Ingress in policyTypes, and no ingress rules: nothing may connect unless another policy allows it. */
+export function isDefaultDenyIngress(o: KubeObject): boolean {
+  const spec = (o.spec ?? {}) as { podSelector?: LabelSelector; policyTypes?: string[]; ingress?: unknown[] };
+  return isNetworkPolicy(o) && isEmptySelector(spec.podSelector) && (spec.policyTypes ?? []).includes('Ingress') && !(spec.ingress ?? []).length;
+}
+
+export const networkPolicyRule: SetRule = {
+  scope: 'set',
+  repositoryOnly: true,
+  id: 'SOMA-NETWORK-POLICY',
+  title: 'Default-deny in soma-infra, and a NetworkPolicy for every component',
+  rationale: 'shared infrastructure holds every service\'s data: only labelled namespaces and the components that need it may connect (seed 001 §5)',
+  fix: "keep the platform component's default-deny policy, and give each component a NetworkPolicy that selects its pods",
+  check(items, ctx) {
+    const inNs = items.filter((i) => i.object.metadata.namespace === NAMESPACE);
+    if (!inNs.length) return [];
+    const policies = inNs.filter((i) => isNetworkPolicy(i.object)).map((i) => i.object);
+    const out: SetViolation[] = [];
+    if (!policies.some(isDefaultDenyIngress)) {
+      out.push({
+        file: ctx.cluster ? overlayPath(ctx.cluster, 'platform') : items[0]!.file,
+        object: { kind: 'NetworkPolicy', namespace: NAMESPACE, name: '<default-deny>' },
+        pointer: '',
+        message: `no default-deny ingress NetworkPolicy in namespace ${NAMESPACE}`,
+        fix: "enable the 'platform' component: it renders the default-deny policy (empty podSelector, policyTypes [Ingress, Egress], no rules)",
+      });
+    }
+    const specific = policies.filter((p) => !isEmptySelector((p.spec as { podSelector?: LabelSelector } | undefined)?.podSelector));
+    for (const item of inNs) {
+      const pod = podOf(item.object);
+      if (!pod) continue;
+      if (specific.some((p) => selects((p.spec as { podSelector?: LabelSelector }).podSelector, pod.labels))) continue;
+      out.push({ item, pointer: pod.labelsPointer, message: 'no NetworkPolicy selects these pods: only the namespace default-deny applies, so nothing can reach them' });
+    }
+    return out;
+  },
+};
+
+function servicePorts(o: KubeObject): number[] {
+  const ports = (o.spec as { ports?: { port?: unknown }[] } | undefined)?.ports ?? [];
+  return ports.map((p) => p?.port).filter((p): p is number => typeof p === 'number');
+}
+
+export const serviceContractRule: SetRule = {
+  scope: 'set',
+  repositoryOnly: true,
+  id: 'SOMA-SERVICE-CONTRACT',
+  title: 'Service contracts',
+  rationale: 'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (DESIGN.md); renaming or moving it breaks them',
+  fix: 'take the Service name and port from CONTRACTS in src/core/contracts.ts',
+  check(items, ctx) {
+    if (!ctx.cluster) return [];
+    const out: SetViolation[] = [];
+    for (const component of ctx.cluster.components) {
+      if (component === 'platform') continue;
+      const contract = CONTRACTS[component as ServiceComponent];
+      const ref = `${contract.service}.${contract.namespace}:${contract.port}`;
+      const service = items.find((i) => i.object.kind === 'Service' && i.object.apiVersion === 'v1' && i.object.metadata.name === contract.service && i.object.metadata.namespace === contract.namespace);
+      if (!service) {
+        out.push({
+          file: overlayPath(ctx.cluster, component),
+          object: { kind: 'Service', namespace: contract.namespace, name: contract.service },
+          pointer: '',
+          message: `component '${component}' renders no Service ${contract.service} in ${contract.namespace} (contract ${ref})`,
+        });
+      } else if (!servicePorts(service.object).includes(contract.port)) {
+        out.push({ item: service, pointer: '/spec/ports', message: `does not expose port ${contract.port} (contract ${ref}); it exposes ${servicePorts(service.object).join(', ') || 'no port'}` });
+      }
+    }
+    return out;
+  },
+};

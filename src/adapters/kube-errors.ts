@@ -2,24 +2,25 @@
 // on (not-found, conflict, transient...) and a message that says what was attempted, on
 // which context, and what to do next. KubeClient (kube.ts) is the only user; kube.ts
 // re-exports the public part so callers import errors from one place.
-import { UserError } from '../core/errors.ts';
+import { ExternalError } from '../core/errors.ts';
 
 export type KubeErrorKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
 
 /** A failed API call: what was attempted, on which context, and whether retrying could help. */
-export class KubeApiError extends UserError {
+export class KubeApiError extends ExternalError {
   override name = 'KubeApiError';
-  readonly kind: KubeErrorKind;
+  /** What kind of failure, for callers that branch on it (retry, treat as absent...). */
+  readonly failure: KubeErrorKind;
   readonly status: number | undefined;
   readonly reason: string;
-  constructor(kind: KubeErrorKind, message: string, opts: { status?: number; reason?: string; hint?: string } = {}) {
-    super(message, opts.hint);
-    this.kind = kind;
+  constructor(failure: KubeErrorKind, message: string, opts: { status?: number; reason?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, { fix: opts.hint, cause: opts.cause });
+    this.failure = failure;
     this.status = opts.status;
     this.reason = opts.reason ?? '';
   }
   get transient(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'transient';
+    return this.failure === 'unreachable' || this.failure === 'transient';
   }
 }
 

@@ -66,7 +66,7 @@ export class LiveCluster {
     try {
       return await this.client.list('argoproj.io/v1alpha1', 'Application', { namespace });
     } catch (e) {
-      if (e instanceof KubeApiError && e.kind === 'not-found') {
+      if (e instanceof KubeApiError && e.failure === 'not-found') {
         throw new KubeApiError('not-found', `Argo CD is not installed on context '${this.context}' (the API server does not serve argoproj.io Applications)`, {
           hint: 'install it with `npm run bootstrap`, or judge health from the objects themselves with --direct',
         });

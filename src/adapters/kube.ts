@@ -97,7 +97,7 @@ export class KubeClient {
     try {
       return (await this.request('GET', path, `get ${kind} ${name}`)) as KubeObject;
     } catch (e) {
-      if (e instanceof KubeApiError && e.kind === 'not-found') return undefined;
+      if (e instanceof KubeApiError && e.failure === 'not-found') return undefined;
       throw e;
     }
   }
@@ -117,7 +117,7 @@ export class KubeClient {
       await this.request('POST', path, `create ${objectRef(o)}`, { body: JSON.stringify(o), contentType: 'application/json' });
       return { created: true };
     } catch (e) {
-      if (e instanceof KubeApiError && e.kind === 'conflict') return { created: false };
+      if (e instanceof KubeApiError && e.failure === 'conflict') return { created: false };
       throw e;
     }
   }
@@ -155,7 +155,7 @@ export class KubeClient {
       await this.request('DELETE', path + query, `delete ${kind} ${name}`);
       return true;
     } catch (e) {
-      if (e instanceof KubeApiError && e.kind === 'not-found') return false;
+      if (e instanceof KubeApiError && e.failure === 'not-found') return false;
       throw e;
     }
   }
@@ -198,7 +198,7 @@ export class KubeClient {
       const list = (await this.request('GET', groupPath(apiVersion), `discover ${apiVersion}`)) as { resources?: ApiResource[] };
       return list.resources ?? [];
     } catch (e) {
-      if (e instanceof KubeApiError && e.kind === 'not-found') return [];
+      if (e instanceof KubeApiError && e.failure === 'not-found') return [];
       throw e;
     }
   }

@@ -2,7 +2,7 @@
 // one built into kubectl. Which one is found once per process.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcessError, UserError } from '../core/errors.ts';
+import { type ErrorKind, ProcessError, SomastackError, UserError } from '../core/errors.ts';
 import { runProcess, type Runner } from './process.ts';
 
 export interface KustomizeTool {
@@ -54,12 +54,16 @@ export async function kustomizeBuild(dir: string, runner: Runner = runProcess, t
 }
 
 /** kustomize failed on a directory: the overlay path and what kustomize said. */
-export class KustomizeError extends Error {
+export class KustomizeError extends SomastackError {
   override name = 'KustomizeError';
+  readonly kind: ErrorKind = 'input';
   readonly dir: string;
   readonly detail: string;
-  constructor(dir: string, detail: string) {
-    super(`kustomize build ${dir} failed: ${detail}`);
+  constructor(dir: string, detail: string, opts: { cause?: unknown } = {}) {
+    super(`kustomize build ${dir} failed: ${detail}`, {
+      fix: `correct the kustomization in ${dir} (run \`kubectl kustomize ${dir}\` to see the same error)`,
+      cause: opts.cause,
+    });
     this.dir = dir;
     this.detail = detail;
   }
@@ -68,6 +72,7 @@ export class KustomizeError extends Error {
 /** kustomize did not finish in time: almost always a remote resource that cannot be fetched. */
 export class KustomizeTimeoutError extends KustomizeError {
   override name = 'KustomizeTimeoutError';
+  override readonly kind: ErrorKind = 'external';
   readonly timeoutMs: number;
   readonly remote: readonly string[];
   constructor(dir: string, timeoutMs: number, remote: readonly string[]) {

@@ -46,7 +46,7 @@ async function directSummaries(io: Io, live: LiveCluster, clusterName: string | 
         return { desired, live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, desired.metadata.namespace) };
       } catch (e) {
         // The kind itself is not served (e.g. Argo CD's CRDs are gone): the object cannot exist.
-        if (e instanceof KubeApiError && e.kind === 'not-found') return { desired, live: undefined, missing: e.message };
+        if (e instanceof KubeApiError && e.failure === 'not-found') return { desired, live: undefined, missing: e.message };
         throw e;
       }
     });
@@ -68,7 +68,7 @@ async function runWait(io: Io, live: LiveCluster, timing: { timeoutMs: number; i
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: () => Date.now(),
     // Argo CD may still be coming up: its CRDs not served yet is worth waiting out.
-    isRetryable: (e) => e instanceof KubeApiError && e.kind === 'not-found',
+    isRetryable: (e) => e instanceof KubeApiError && e.failure === 'not-found',
     onRetry: (e, ms) => io.stderr(`${Math.round(ms / 1000)}s: ${(e as Error).message}\n`),
     onPoll: (s, ms) => {
       const line = renderWaitProgress(s, ms);

@@ -133,7 +133,7 @@ describe('KubeClient against the fake API server', () => {
     const client = connectKind(env, 'soma', { retry: { initialDelayMs: 1, maxDelayMs: 2, budgetMs: 30 } });
     const err = await client.get('v1', 'Namespace', 'x').catch((e) => e);
     expect(err).toBeInstanceOf(KubeApiError);
-    expect(err.kind).toBe('transient');
+    expect(err.failure).toBe('transient');
     expect(err.message).toMatch(/answered 503.*etcd unavailable/);
   });
 
@@ -141,7 +141,7 @@ describe('KubeClient against the fake API server', () => {
     fake.fault((r) => (r.method === 'PATCH' ? { status: 403, body: { reason: 'Forbidden', message: 'secrets is forbidden' } } : undefined));
     const client = connectKind(env, 'soma', FAST);
     const err = await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' } }).catch((e) => e);
-    expect(err.kind).toBe('forbidden');
+    expect(err.failure).toBe('forbidden');
     expect(err.message).toMatch(/no permission to apply Secret\/n\/s on context 'kind-soma': secrets is forbidden/);
     expect(fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
@@ -151,7 +151,7 @@ describe('KubeClient against the fake API server', () => {
     const client = connectKind(env, 'soma', { retry: { initialDelayMs: 1, maxDelayMs: 2, budgetMs: 20 } });
     const err = (await client.raw('/version').catch((e: unknown) => e)) as KubeApiError;
     expect(err).toBeInstanceOf(KubeApiError);
-    expect(err.kind).toBe('unreachable');
+    expect(err.failure).toBe('unreachable');
     expect(err.message).toMatch(/could not reach the cluster at http:\/\/127\.0\.0\.1:\d+ \(context 'kind-soma'\)/);
   });
 

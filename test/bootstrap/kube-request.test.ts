@@ -36,7 +36,7 @@ describe('KubeClient.resourcePath', () => {
   it('says which kind the API server does not serve', async () => {
     const err = (await client.resourcePath('example.com/v1', 'Thing').catch((e: unknown) => e)) as KubeApiError;
     expect(err).toBeInstanceOf(KubeApiError);
-    expect([err.kind, err.message]).toEqual(['not-found', "the API server of context 'kind-soma' does not serve Thing (example.com/v1)"]);
+    expect([err.failure, err.message]).toEqual(['not-found', "the API server of context 'kind-soma' does not serve Thing (example.com/v1)"]);
   });
 });
 
@@ -69,7 +69,7 @@ describe('KubeClient.request', () => {
       '/bad': { status: 422, body: { reason: 'Invalid', message: 'spec.x: Invalid value' } },
     };
     fake.fault((r) => answers[r.path]);
-    const fail = (path: string) => client.request('GET', path, `do ${path}`).catch((e: KubeApiError) => [e.kind, e.status, e.message]);
+    const fail = (path: string) => client.request('GET', path, `do ${path}`).catch((e: KubeApiError) => [e.failure, e.status, e.message]);
     expect(await fail('/gone')).toEqual(['not-found', 404, 'do /gone: not found (nothing here)']);
     expect(await fail('/taken')).toEqual(['conflict', 409, 'do /taken: exists']);
     expect(await fail('/bad')).toEqual(['invalid', 422, "the API server rejected do /bad on context 'kind-soma': spec.x: Invalid value"]);
@@ -108,7 +108,7 @@ describe('LiveCluster on KubeClient', () => {
     const live = connectLive(env, undefined, FAST);
     await live.create(configMap({ a: '1' }));
     const err = (await live.create(configMap({ a: '1' })).catch((e: unknown) => e)) as KubeApiError;
-    expect([err.kind, err.message]).toEqual(['conflict', expect.stringMatching(/^create ConfigMap\/ns\/c: /)]);
+    expect([err.failure, err.message]).toEqual(['conflict', expect.stringMatching(/^create ConfigMap\/ns\/c: /)]);
     expect(await live.delete('v1', 'ConfigMap', 'c', 'ns')).toBe(true);
     expect(fake.requests.find((r) => r.method === 'DELETE')?.query).toEqual({ propagationPolicy: 'Background' });
   });

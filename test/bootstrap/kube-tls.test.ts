@@ -55,7 +55,7 @@ describe('TLS failures talking to the API server', () => {
     const before = hits;
     const err = (await client.raw('/version').catch((e: unknown) => e)) as KubeApiError;
     expect(err).toBeInstanceOf(KubeApiError);
-    expect(err.kind).toBe('tls');
+    expect(err.failure).toBe('tls');
     expect(err.transient).toBe(false);
     expect(isTlsCode(err.reason), err.reason).toBe(true);
     expect(err.reason).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
@@ -72,12 +72,12 @@ describe('networkError classification', () => {
 
   it.each(['ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER', 'CERT_HAS_EXPIRED', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'])('%s is a permanent TLS error', (code) => {
     const err = networkError(fetchFailure(code), 'GET /version', at);
-    expect([err.kind, err.transient, err.reason]).toEqual(['tls', false, code]);
+    expect([err.failure, err.transient, err.reason]).toEqual(['tls', false, code]);
   });
 
   it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'UND_ERR_SOCKET'])('%s stays transient (the cluster may be starting)', (code) => {
     const err = networkError(fetchFailure(code), 'GET /version', at);
-    expect([err.kind, err.transient, err.reason]).toEqual(['unreachable', true, code]);
+    expect([err.failure, err.transient, err.reason]).toEqual(['unreachable', true, code]);
   });
 
   it('names the kubeconfig to fetch for a context that is not Kind', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeError, ProcessError, UserError } from '../../src/core/errors.ts';
+import { ConfigError, describeError, errorJson, errorKind, ExternalError, InternalError, ProcessError, UserError } from '../../src/core/errors.ts';
 
 describe('describeError', () => {
   it('gives a user error its fix, with an optional context before the message', () => {
@@ -17,6 +17,31 @@ describe('describeError', () => {
 
   it('marks anything else as a possible bug and keeps the stack', () => {
     const text = describeError(new TypeError('x is undefined'));
-    expect(text).toMatch(/^error: x is undefined\n\(unexpected error; this may be a bug in somastack\)\nTypeError: x is undefined/);
+    expect(text).toMatch(/^error: x is undefined\n\(unexpected error; this is a bug in somastack, please report it\)\nTypeError: x is undefined/);
+  });
+});
+
+describe('error kinds', () => {
+  it('gives every error the program raises a kind, and anything else is internal', () => {
+    expect(errorKind(new UserError('bad flag'))).toBe('input');
+    expect(errorKind(new ConfigError('bad file', []))).toBe('config');
+    expect(errorKind(new ProcessError('kind', [], 1, ''))).toBe('external');
+    expect(errorKind(new ExternalError('cluster down'))).toBe('external');
+    expect(errorKind(new InternalError('broken'))).toBe('internal');
+    expect(errorKind(new TypeError('x'))).toBe('internal');
+  });
+
+  it('says "bug" and shows a stack only for internal errors', () => {
+    for (const e of [new UserError('a', 'b'), new ExternalError('c', { fix: 'd' }), new ConfigError('e', [])]) {
+      expect(describeError(e)).not.toMatch(/bug|\n\s+at /);
+    }
+    expect(describeError(new InternalError('broken'))).toMatch(/this is a bug[^]*\n\s+at /);
+  });
+
+  it('chains causes that add something, and the fix', () => {
+    const root = new Error('connect ECONNREFUSED 127.0.0.1:6443');
+    const e = new ExternalError('cannot reach the API server', { fix: 'start the cluster', cause: root });
+    expect(describeError(e)).toBe('error: cannot reach the API server\n  because: connect ECONNREFUSED 127.0.0.1:6443\n  fix: start the cluster\n');
+    expect(errorJson(e)).toEqual({ error: { kind: 'external', message: 'cannot reach the API server', fix: 'start the cluster', causes: ['connect ECONNREFUSED 127.0.0.1:6443'] } });
   });
 });

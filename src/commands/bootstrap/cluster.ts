@@ -36,7 +36,7 @@ async function waitForApi(ctx: BootstrapContext, client: KubeClient, created: bo
   try {
     await client.raw('/readyz');
   } catch (e) {
-    if (!(e instanceof KubeApiError) || e.kind !== 'unreachable' || created) throw e;
+    if (!(e instanceof KubeApiError) || e.failure !== 'unreachable' || created) throw e;
     throw new UserError(
       `Kind cluster '${name}' exists but its API server at ${client.server} does not answer (${e.reason})`,
       `start its node: \`docker start ${name}-control-plane\`; or recreate it: \`npm run teardown -- --yes && npm run bootstrap\``,

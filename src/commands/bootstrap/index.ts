@@ -1,7 +1,7 @@
 // `npm run bootstrap`, as a function: load the cluster, refuse anything but a local Kind
 // cluster, then either print the plan (--dry-run) or run the eight steps, and report
 // per-step and per-component timings as text or JSON.
-import { UserError } from '../../core/errors.ts';
+import { isExpectedError, UserError } from '../../core/errors.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { loadCluster } from '../../adapters/inputs.ts';
 import { kindContext } from '../../adapters/kube.ts';
@@ -76,7 +76,7 @@ export async function runBootstrap(options: BootstrapOptions, deps: BootstrapDep
     result.error = { message: error.message, details: error.details, hint: error.hint };
     return { code: 1, result };
   }
-  if (error instanceof UserError) {
+  if (isExpectedError(error)) {
     result.error = { message: error.message, details: [], hint: error.hint };
     return { code: 2, result };
   }

@@ -9,7 +9,7 @@ import { renderJson } from '../../core/diff/json.ts';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.ts';
 import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
-import { describeError, UserError } from '../../core/errors.ts';
+import { describeError, isExpectedError, UserError } from '../../core/errors.ts';
 import { bool, type Command, type Io, type OptionValues, str } from '../../cli/types.ts';
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
@@ -153,7 +153,7 @@ Examples:
       try {
         target = await resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env);
       } catch (e) {
-        if (!(e instanceof UserError)) throw e;
+        if (!isExpectedError(e)) throw e;
         postProblem = describeError(e, 'cannot post the diff comment');
       }
     }

@@ -72,9 +72,9 @@ async function driftOf(live: LiveCluster, app: string, desired: KubeObject): Pro
   } catch (e) {
     if (!(e instanceof KubeApiError)) throw e;
     // The kind is not served at all (a CRD missing): the object cannot be there.
-    if (e.kind === 'not-found') return { ...base, state: 'missing', message: e.message };
+    if (e.failure === 'not-found') return { ...base, state: 'missing', message: e.message };
     // The server refuses git's object as an update (an immutable field changed): that is drift too.
-    if (e.kind === 'invalid' || e.kind === 'conflict') return errorDrift(app, desired, e.message);
+    if (e.failure === 'invalid' || e.failure === 'conflict') return errorDrift(app, desired, e.message);
     throw e;
   }
 }
@@ -90,7 +90,7 @@ async function candidates(live: LiveCluster, apps: DesiredApp[], owned: Set<stri
     try {
       out.push(...(await live.list(apiVersion, kind, opts)));
     } catch (e) {
-      if (!(e instanceof KubeApiError && e.kind === 'not-found')) throw e; // a kind this cluster does not serve
+      if (!(e instanceof KubeApiError && e.failure === 'not-found')) throw e; // a kind this cluster does not serve
     }
   };
   const ours = `${LABELS.managedBy}=${MANAGED_BY}`;

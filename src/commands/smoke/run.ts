@@ -7,7 +7,7 @@
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { assessHealth } from '../../core/health.ts';
-import { UserError } from '../../core/errors.ts';
+import { isExpectedError, UserError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
@@ -129,7 +129,7 @@ async function runCheck(live: LiveCluster, check: SmokeCheck, ctx: SmokeContext,
   const settled = await Promise.allSettled(jobs.map((j) => runJob(live, j, opts)));
   const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ job: jobs[i]!.metadata.name, error: s.reason as unknown }] : []));
-  const bug = failed.find((f) => !(f.error instanceof UserError));
+  const bug = failed.find((f) => !isExpectedError(f.error));
   if (bug) throw bug.error;
   const verdict: Verdict = failed.length
     ? { pass: false, evidence: failed.map((f) => `could not run job ${f.job}: ${(f.error as Error).message}`).join('; ') }

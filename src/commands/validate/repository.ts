@@ -10,7 +10,7 @@ import type { Runner } from '../../adapters/process.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
 import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { ConfigError, UserError } from '../../core/errors.ts';
+import { ConfigError, isExpectedError, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { DIRS, FILES } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
@@ -163,7 +163,7 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
     try {
       appsByCluster.set(c, await deps.listApplications(root, c));
     } catch (e) {
-      if (!(e instanceof UserError)) throw e;
+      if (!isExpectedError(e)) throw e;
       report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: `${DIRS.clusters}/${c.name}/${FILES.rootApp}`, message: e.message, fix: e.hint ?? GENERATE_FIX });
     }
   }

@@ -23,10 +23,10 @@ export const command: Command = {
 Reads Kubernetes objects from YAML or JSON files (several documents per file and
 \`kind: List\` as printed by \`kubectl get -o yaml\` are fine) and prints each one's health
 with the rules \`status --direct\` uses — Argo CD's built-in checks: Healthy, Progressing,
-Degraded, Suspended, Missing or Unknown, and why. Kinds without a built-in check are
-Healthy (marked "no check").
+Degraded, Suspended, Missing or Unknown, and why. A kind Argo CD has no check for is
+Unknown ("no health check for <kind>"); like Argo CD, the exit code leaves it out.
 
-Exit codes: 0 every object Healthy, 1 some object is not, 2 a file could not be read.
+Exit codes: 0 every object with a check Healthy, 1 some object is not, 2 a file could not be read.
 
 Examples:
   kubectl get deploy,sts,pvc -n soma-infra -o yaml > live.yaml && npm run health -- live.yaml
@@ -53,10 +53,15 @@ Examples:
     if (bool(values, 'json')) io.stdout(`${JSON.stringify({ objects: rows }, null, 2)}\n`);
     else {
       const width = Math.max(0, ...rows.map((r) => r.object.length));
-      for (const r of rows) io.stdout(`${r.object.padEnd(width)}  ${r.status.padEnd(11)}  ${r.builtin ? r.message : 'no check'}`.trimEnd() + '\n');
-      const bad = rows.filter((r) => r.status !== 'Healthy').length;
-      io.stdout(`${rows.length} objects, ${bad ? `${bad} not Healthy` : 'all Healthy'}\n`);
+      for (const r of rows) io.stdout(`${r.object.padEnd(width)}  ${r.status.padEnd(11)}  ${r.message}`.trimEnd() + '\n');
+      io.stdout(`${summary(rows)}\n`);
     }
-    return rows.every((r) => r.status === 'Healthy') ? 0 : 1;
+    return rows.every((r) => r.status === 'Healthy' || !r.builtin) ? 0 : 1;
   },
 };
+
+function summary(rows: readonly Row[]): string {
+  const bad = rows.filter((r) => r.builtin && r.status !== 'Healthy').length;
+  const unchecked = rows.filter((r) => !r.builtin).length;
+  return `${rows.length} objects, ${bad ? `${bad} not Healthy` : unchecked ? 'every checked one Healthy' : 'all Healthy'}${unchecked ? `, ${unchecked} without a health check` : ''}`;
+}

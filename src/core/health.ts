@@ -9,7 +9,8 @@ export type {
   SyncStatus,
 } from './health/types.ts';
 export { HEALTH_STATUSES } from './health/types.ts';
-export { assessHealth, hasHealthCheck, worstHealth } from './health/assess.ts';
+export { assessHealth, CHECKED_KINDS, hasHealthCheck, worstHealth } from './health/assess.ts';
+export { HEALTH_RULES_ARGOCD_VERSION } from './health/version.ts';
 export { allApplicationsOk, summarizeApplications, worstSync } from './health/applications.ts';
 export { renderWaitProgress, waitForApplications, type WaitOptions, type WaitResult } from './health/wait.ts';
 export { renderStatusTable } from './health/render.ts';

@@ -145,7 +145,7 @@ describe('Argo CD slow to start', () => {
     const w = await world({ sim: { workloadsReadyAfter: 40 } });
     const { code, stderr } = await bootstrap(w);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/waiting for Argo CD's 3 workloads to roll out: Deployment argocd-server: Progressing: Waiting for the controller/);
+    expect(stderr).toMatch(/waiting for Argo CD's 3 workloads to roll out: Deployment argocd-server: Progressing: Waiting for rollout to finish: observed deployment generation less than desired generation/);
     expect(stderr).toMatch(/installed \(8 created\); 3 workloads ready \(\d+\.\ds\)/);
   });
 
@@ -154,7 +154,7 @@ describe('Argo CD slow to start', () => {
     const { code, stderr } = await bootstrap(w, { timeout: '30s' });
     expect(code).toBe(1);
     expect(stderr).toContain("error: Argo CD v3.5.3: timed out after 30.0s waiting for Argo CD's 3 workloads to roll out; not ready:");
-    expect(stderr).toContain('  - Deployment argocd-server: Progressing: Waiting for the controller to observe generation 1 (observed 0)');
+    expect(stderr).toContain('  - Deployment argocd-server: Progressing: Waiting for rollout to finish: observed deployment generation less than desired generation');
     expect(stderr).toContain('  - StatefulSet argocd-application-controller: Progressing');
     expect(stderr).toContain('fix: kubectl --context kind-soma -n argocd get pods');
     expect(w.fake.writes.some((x) => x.ref.startsWith('Secret/'))).toBe(false);

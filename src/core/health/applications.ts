@@ -3,9 +3,8 @@
 // app-of-apps root — the worst state of its children, so a green root means a green tree.
 import type { KubeObject } from '../kube.ts';
 import { worstHealth } from './assess.ts';
-import { applicationHealth } from './others.ts';
 import { dict, list, text } from './fields.ts';
-import type { ApplicationSummary, OperationSummary, ResourceProblem, SyncStatus } from './types.ts';
+import { HEALTH_STATUSES, type ApplicationSummary, type HealthAssessment, type HealthStatus, type OperationSummary, type ResourceProblem, type SyncStatus } from './types.ts';
 
 const SYNC_ORDER: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown'];
 const OPERATION_OK = new Set(['Succeeded']);
@@ -61,9 +60,19 @@ function errorConditions(status: Record<string, unknown>): string[] {
     .map((c) => `${text(c.type)}: ${text(c.message)}`);
 }
 
+// The Application's own verdict as Argo CD wrote it, with a reason while there is none yet
+// (the argocd-cm script that judges child Applications is project.ts; this is for display).
+function ownHealth(app: KubeObject): HealthAssessment {
+  const health = dict(dict(app.status).health);
+  const status = text(health.status);
+  if (!status) return { status: 'Progressing', message: 'Waiting for Argo CD to assess the Application' };
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: `unknown health status ${status}` };
+  return { status: status as HealthStatus, message: text(health.message) };
+}
+
 function ownSummary(app: KubeObject): ApplicationSummary {
   const status = dict(app.status);
-  const health = applicationHealth(app);
+  const health = ownHealth(app);
   const sync = syncStatus(dict(status.sync).status);
   const operation = operationOf(status);
   const errors = errorConditions(status);

@@ -1,13 +1,18 @@
-// Which rule applies to which kind, as in gitops-engine's GetHealthCheckFunc (matched
-// on API group + kind, so a CRD that happens to be called `Deployment` is not judged
-// as one), plus the rule every kind shares: an object being deleted is Progressing.
+// Which rule applies to which kind, as in Argo CD (matched on API group + kind, so a CRD
+// that happens to be called `Deployment` is not judged as one), plus the rule every kind
+// shares: an object being deleted is Progressing.
 import { apiGroup, type KubeObject } from '../kube.ts';
-import { applicationHealth, cronJobHealth, hpaHealth, ingressHealth, jobHealth, pvcHealth, serviceHealth } from './others.ts';
+import { cnpgClusterHealth, certificateHealth, clusterIssuerHealth, issuerHealth, kafkaHealth, kafkaTopicHealth, kafkaUserHealth } from './operators.ts';
+import { apiServiceHealth, hpaHealth, ingressHealth, jobHealth, serviceHealth } from './others.ts';
+import { applicationHealth, pvcHealth } from './project.ts';
+import { crdHealth, cronJobHealth, podDisruptionBudgetHealth } from './shipped.ts';
 import { HEALTH_STATUSES, type HealthAssessment, type HealthStatus } from './types.ts';
 import { daemonSetHealth, deploymentHealth, podHealth, replicaSetHealth, statefulSetHealth } from './workloads.ts';
 
 type Check = (o: KubeObject) => HealthAssessment;
 
+// Argo CD's built-in checks, the scripts it ships, and the two this project installs
+// into argocd-cm (PersistentVolumeClaim replaces the built-in one; see project.ts).
 const CHECKS: Record<string, Check> = {
   'apps/Deployment': deploymentHealth,
   'apps/StatefulSet': statefulSetHealth,
@@ -21,20 +26,37 @@ const CHECKS: Record<string, Check> = {
   'batch/Job': jobHealth,
   'batch/CronJob': cronJobHealth,
   'autoscaling/HorizontalPodAutoscaler': hpaHealth,
+  'apiregistration.k8s.io/APIService': apiServiceHealth,
+  'policy/PodDisruptionBudget': podDisruptionBudgetHealth,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
   'argoproj.io/Application': applicationHealth,
+  'postgresql.cnpg.io/Cluster': cnpgClusterHealth,
+  'kafka.strimzi.io/Kafka': kafkaHealth,
+  'kafka.strimzi.io/KafkaTopic': kafkaTopicHealth,
+  'kafka.strimzi.io/KafkaUser': kafkaUserHealth,
+  'cert-manager.io/Certificate': certificateHealth,
+  'cert-manager.io/Issuer': issuerHealth,
+  'cert-manager.io/ClusterIssuer': clusterIssuerHealth,
 };
 
 function checkFor(o: Pick<KubeObject, 'apiVersion' | 'kind'>): Check | undefined {
   return CHECKS[`${apiGroup(o.apiVersion)}/${o.kind}`];
 }
 
-/** Argo CD's built-in health check for the object's kind; Healthy with an empty message for kinds without one. */
+/** The kinds with a rule, as `group/Kind` ('' group for the core API). */
+export const CHECKED_KINDS: readonly string[] = Object.keys(CHECKS);
+
+/**
+ * The health Argo CD would give the object. A kind Argo CD has no check for is Unknown
+ * with "no health check for <kind>": Argo CD leaves it out of the Application's health,
+ * and so do the callers (they ask hasHealthCheck), but nothing reads it as Healthy.
+ */
 export function assessHealth(o: KubeObject): HealthAssessment {
   const finalizers = o.metadata.finalizers;
   const hookFinalizer = Array.isArray(finalizers) && finalizers.includes('argocd.argoproj.io/hook-finalizer');
   if (o.metadata.deletionTimestamp && !hookFinalizer) return { status: 'Progressing', message: 'Pending deletion' };
   const check = checkFor(o);
-  if (!check) return { status: 'Healthy', message: '' };
+  if (!check) return { status: 'Unknown', message: `no health check for ${o.kind} (${o.apiVersion})` };
   try {
     return check(o);
   } catch (e) {
@@ -43,7 +65,7 @@ export function assessHealth(o: KubeObject): HealthAssessment {
   }
 }
 
-/** Whether Argo CD has a built-in health check for this kind (others count as Healthy). */
+/** Whether Argo CD has a health check for this kind (built in, shipped, or installed by bootstrap). */
 export function hasHealthCheck(o: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
   return checkFor(o) !== undefined;
 }

@@ -7,6 +7,11 @@ export function dict(v: unknown): Dict {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Dict) : {};
 }
 
+/** Set to an object, even an empty one (`terminated: {}` still means the container ended). */
+export function isObject(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
 export function list(v: unknown): Dict[] {
   return Array.isArray(v) ? v.map(dict) : [];
 }
@@ -26,4 +31,10 @@ export function text(v: unknown): string {
 
 export function condition(status: Dict, type: string): Dict | undefined {
   return list(status.conditions).find((c) => c.type === type);
+}
+
+/** `prefix .. value` as Lua does it: a missing value is an error there, so it is one here. */
+export function luaConcat(prefix: string, value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number') return `${prefix}${value}`;
+  throw new Error(`the field after "${prefix.trim()}" is missing`);
 }

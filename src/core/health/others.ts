@@ -1,40 +1,22 @@
-// Argo CD's health rules for networking, storage, batch, autoscaling and its own
-// Application kind. Service/Ingress/PVC/Job/HPA follow gitops-engine pkg/health; CronJob
-// follows the health script Argo CD ships for batch/CronJob; Application follows the
-// app-of-apps health customization the Argo CD docs give (its own status.health).
+// Argo CD's built-in health rules (gitops-engine pkg/health) for networking, batch,
+// autoscaling and API aggregation. Messages are Argo CD's own, so `health` and
+// `status --direct` print what the Argo CD UI would.
 import type { KubeObject } from '../kube.ts';
 import { dict, list, text } from './fields.ts';
-import { HEALTH_STATUSES, type HealthAssessment, type HealthStatus } from './types.ts';
+import type { HealthAssessment } from './types.ts';
 
 function hasLoadBalancerIngress(o: KubeObject): boolean {
   return list(dict(dict(o.status).loadBalancer).ingress).length > 0;
 }
 
+// Argo CD gives Services and Ingresses no message either way.
 export function serviceHealth(o: KubeObject): HealthAssessment {
   if (dict(o.spec).type !== 'LoadBalancer') return { status: 'Healthy', message: '' };
-  return hasLoadBalancerIngress(o)
-    ? { status: 'Healthy', message: '' }
-    : { status: 'Progressing', message: 'Waiting for the load balancer to get an address' };
+  return { status: hasLoadBalancerIngress(o) ? 'Healthy' : 'Progressing', message: '' };
 }
 
 export function ingressHealth(o: KubeObject): HealthAssessment {
-  return hasLoadBalancerIngress(o)
-    ? { status: 'Healthy', message: '' }
-    : { status: 'Progressing', message: 'Waiting for the ingress controller to publish an address' };
-}
-
-export function pvcHealth(o: KubeObject): HealthAssessment {
-  const phase = text(dict(o.status).phase);
-  switch (phase) {
-    case 'Bound':
-      return { status: 'Healthy', message: '' };
-    case 'Pending':
-      return { status: 'Progressing', message: 'Waiting for the claim to be bound to a volume' };
-    case 'Lost':
-      return { status: 'Degraded', message: 'The volume bound to this claim was lost' };
-    default:
-      return { status: 'Unknown', message: phase ? `unknown phase ${phase}` : 'no status.phase yet' };
-  }
+  return { status: hasLoadBalancerIngress(o) ? 'Healthy' : 'Progressing', message: '' };
 }
 
 export function jobHealth(o: KubeObject): HealthAssessment {
@@ -54,25 +36,10 @@ export function jobHealth(o: KubeObject): HealthAssessment {
     }
   }
   if (!finished) return { status: 'Progressing', message };
-  if (failed !== undefined) return { status: 'Degraded', message: failed || 'Job failed' };
-  if (suspended) return { status: 'Suspended', message: message || 'Job is suspended' };
+  if (failed !== undefined) return { status: 'Degraded', message: failed };
+  // Argo CD v3.5 reports a suspended Job without a message (the failure text, empty here).
+  if (suspended) return { status: 'Suspended', message: '' };
   return { status: 'Healthy', message };
-}
-
-export function cronJobHealth(o: KubeObject): HealthAssessment {
-  if (dict(o.spec).suspend === true) return { status: 'Suspended', message: 'CronJob is suspended' };
-  if (o.status === undefined || o.status === null) return { status: 'Progressing', message: 'Waiting for the CronJob controller' };
-  const status = dict(o.status);
-  const scheduled = text(status.lastScheduleTime);
-  const succeeded = text(status.lastSuccessfulTime);
-  if (!scheduled) return { status: 'Healthy', message: 'CronJob has not been scheduled yet' };
-  // Without a success or with a run in flight the last result is not known: Argo CD says Healthy.
-  if (!succeeded) return { status: 'Healthy', message: 'CronJob has not completed a run yet' };
-  if (list(status.active).length > 0) return { status: 'Healthy', message: 'A run is in progress' };
-  if (Date.parse(succeeded) < Date.parse(scheduled)) {
-    return { status: 'Degraded', message: 'The last scheduled run of the CronJob did not succeed' };
-  }
-  return { status: 'Healthy', message: 'The last scheduled run succeeded' };
 }
 
 interface HpaCondition {
@@ -82,13 +49,19 @@ interface HpaCondition {
   message: string;
 }
 
+// Reasons the controller gives when it cannot scale or read a metric; anything else
+// (ScalingLimited, a desired size it is still moving to) is normal operation.
 const HPA_DEGRADED = new Set([
   'AbleToScale/FailedGetScale',
   'AbleToScale/FailedUpdateScale',
   'ScalingActive/FailedGetResourceMetric',
+  'ScalingActive/FailedGetObjectMetric',
+  'ScalingActive/FailedGetPodsMetric',
+  'ScalingActive/FailedGetExternalMetric',
+  'ScalingActive/FailedComputeMetricsReplicas',
   'ScalingActive/InvalidSelector',
 ]);
-const HPA_WAITING: HealthAssessment = { status: 'Progressing', message: 'Waiting to autoscale' };
+const HPA_WAITING: HealthAssessment = { status: 'Progressing', message: 'Waiting to Autoscale' };
 
 function hpaConditions(o: KubeObject): HpaCondition[] | undefined {
   // autoscaling/v1 has no status.conditions: the controller publishes them in an annotation.
@@ -98,12 +71,8 @@ function hpaConditions(o: KubeObject): HpaCondition[] | undefined {
     const parsed: unknown = JSON.parse(raw);
     return list(parsed).map((c) => ({ type: text(c.type), reason: text(c.reason), status: text(c.status), message: text(c.message) }));
   }
-  return list(dict(o.status).conditions).map((c) => ({
-    type: text(c.type),
-    reason: text(c.reason),
-    status: text(c.status),
-    message: text(c.message),
-  }));
+  if (o.apiVersion !== 'autoscaling/v2') throw new Error(`unsupported HPA version ${o.apiVersion} (Argo CD reads autoscaling/v1 and v2)`);
+  return list(dict(o.status).conditions).map((c) => ({ type: text(c.type), reason: text(c.reason), status: text(c.status), message: text(c.message) }));
 }
 
 export function hpaHealth(o: KubeObject): HealthAssessment {
@@ -111,20 +80,19 @@ export function hpaHealth(o: KubeObject): HealthAssessment {
   try {
     conditions = hpaConditions(o);
   } catch (e) {
-    return { status: 'Unknown', message: `cannot read the conditions annotation: ${(e as Error).message}` };
+    return { status: 'Unknown', message: `cannot read the HPA conditions: ${(e as Error).message}` };
   }
   if (!conditions?.length) return HPA_WAITING;
   const degraded = conditions.find((c) => HPA_DEGRADED.has(`${c.type}/${c.reason}`));
   if (degraded) return { status: 'Degraded', message: degraded.message };
-  const healthy = conditions.filter((c) => (c.type === 'AbleToScale' || c.type === 'ScalingLimited') && c.status === 'True');
-  if (healthy.length === conditions.length) return { status: 'Healthy', message: healthy.map((c) => c.message).join(',') };
-  return HPA_WAITING;
+  // One sign of a working autoscaler is enough; ScalingActive=True alone is not one.
+  const working = conditions.find((c) => (c.type === 'AbleToScale' || c.type === 'ScalingLimited') && c.status === 'True');
+  return working ? { status: 'Healthy', message: working.message } : HPA_WAITING;
 }
 
-export function applicationHealth(o: KubeObject): HealthAssessment {
-  const health = dict(dict(o.status).health);
-  const status = text(health.status);
-  if (!status) return { status: 'Progressing', message: 'Waiting for Argo CD to assess the Application' };
-  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: `unknown health status ${status}` };
-  return { status: status as HealthStatus, message: text(health.message) };
+export function apiServiceHealth(o: KubeObject): HealthAssessment {
+  const available = list(dict(o.status).conditions).find((c) => c.type === 'Available');
+  if (!available) return { status: 'Progressing', message: 'Waiting to be processed' };
+  const message = `${text(available.reason)}: ${text(available.message)}`;
+  return { status: available.status === 'True' ? 'Healthy' : 'Progressing', message };
 }

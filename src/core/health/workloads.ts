@@ -2,7 +2,7 @@
 // pkg/health), re-implemented on plain objects. They follow `kubectl rollout status`:
 // nothing counts as done until the controller has observed the latest generation.
 import type { KubeObject } from '../kube.ts';
-import { condition, dict, int, list, optInt, text } from './fields.ts';
+import { condition, dict, int, isObject, list, optInt, text } from './fields.ts';
 import type { HealthAssessment } from './types.ts';
 
 const progressing = (message: string): HealthAssessment => ({ status: 'Progressing', message });
@@ -16,7 +16,7 @@ export function deploymentHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   if (spec.paused === true) return { status: 'Suspended', message: 'Deployment is paused' };
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing(`Waiting for the controller to observe generation ${generation} (observed ${observed})`);
+  if (generation > observed) return progressing('Waiting for rollout to finish: observed deployment generation less than desired generation');
   if (text(condition(status, 'Progressing')?.reason) === 'ProgressDeadlineExceeded') {
     return { status: 'Degraded', message: `Deployment "${o.metadata.name}" exceeded its progress deadline` };
   }
@@ -24,9 +24,9 @@ export function deploymentHealth(o: KubeObject): HealthAssessment {
   const updated = int(status.updatedReplicas);
   const total = int(status.replicas);
   const available = int(status.availableReplicas);
-  if (desired !== undefined && updated < desired) return progressing(`Waiting for rollout to finish: ${updated} of ${desired} new replicas updated`);
-  if (total > updated) return progressing(`Waiting for rollout to finish: ${total - updated} old replicas pending termination`);
-  if (available < updated) return progressing(`Waiting for rollout to finish: ${available} of ${updated} updated replicas available`);
+  if (desired !== undefined && updated < desired) return progressing(`Waiting for rollout to finish: ${updated} out of ${desired} new replicas have been updated...`);
+  if (total > updated) return progressing(`Waiting for rollout to finish: ${total - updated} old replicas are pending termination...`);
+  if (available < updated) return progressing(`Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...`);
   return { status: 'Healthy', message: '' };
 }
 
@@ -34,51 +34,51 @@ export function statefulSetHealth(o: KubeObject): HealthAssessment {
   const spec = dict(o.spec);
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (observed === 0 || generation > observed) return progressing('Waiting for the StatefulSet spec update to be observed');
+  if (observed === 0 || generation > observed) return progressing('Waiting for statefulset spec update to be observed...');
   const desired = optInt(spec.replicas);
   const ready = int(status.readyReplicas);
   const updated = int(status.updatedReplicas);
-  if (desired !== undefined && ready < desired) return progressing(`Waiting for ${desired - ready} pods to be ready`);
+  if (desired !== undefined && ready < desired) return progressing(`Waiting for ${desired - ready} pods to be ready...`);
   const strategy = dict(spec.updateStrategy);
   const type = text(strategy.type) || 'RollingUpdate';
   if (type === 'RollingUpdate' && strategy.rollingUpdate !== undefined) {
     const partition = optInt(dict(strategy.rollingUpdate).partition);
     if (desired !== undefined && partition !== undefined && updated < desired - partition) {
-      return progressing(`Waiting for partitioned rollout to finish: ${updated} of ${desired - partition} new pods updated`);
+      return progressing(`Waiting for partitioned roll out to finish: ${updated} out of ${desired - partition} new pods have been updated...`);
     }
-    return { status: 'Healthy', message: `Partitioned rollout complete: ${updated} new pods updated` };
+    return { status: 'Healthy', message: `partitioned roll out complete: ${updated} new pods have been updated...` };
   }
-  if (type === 'OnDelete') return { status: 'Healthy', message: `${ready} ready pods (${updated} updated)` };
+  if (type === 'OnDelete') return { status: 'Healthy', message: `statefulset has ${ready} ready pods` };
   const current = text(status.currentRevision);
   const update = text(status.updateRevision);
-  if (update !== current) return progressing(`Waiting for rolling update to finish: ${updated} pods at revision ${update}`);
-  return { status: 'Healthy', message: `Rolling update complete: ${int(status.currentReplicas)} pods at revision ${current}` };
+  if (update !== current) return progressing(`waiting for statefulset rolling update to complete ${updated} pods at revision ${update}...`);
+  return { status: 'Healthy', message: `statefulset rolling update complete ${int(status.currentReplicas)} pods at revision ${current}...` };
 }
 
 export function daemonSetHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing('Waiting for the controller to observe the DaemonSet generation');
+  if (generation > observed) return progressing('Waiting for rollout to finish: observed daemon set generation less than desired generation');
   const desired = int(status.desiredNumberScheduled);
   const updated = int(status.updatedNumberScheduled);
   const available = int(status.numberAvailable);
   if (text(dict(dict(o.spec).updateStrategy).type) === 'OnDelete') {
-    return { status: 'Healthy', message: `${updated} of ${desired} pods updated (OnDelete strategy)` };
+    return { status: 'Healthy', message: `daemon set ${updated} out of ${desired} new pods have been updated` };
   }
-  if (updated < desired) return progressing(`Waiting for rollout to finish: ${updated} of ${desired} new pods updated`);
-  if (available < desired) return progressing(`Waiting for rollout to finish: ${available} of ${desired} updated pods available`);
+  if (updated < desired) return progressing(`Waiting for daemon set "${o.metadata.name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`);
+  if (available < desired) return progressing(`Waiting for daemon set "${o.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...`);
   return { status: 'Healthy', message: '' };
 }
 
 export function replicaSetHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing('Waiting for the controller to observe the ReplicaSet generation');
+  if (generation > observed) return progressing('Waiting for rollout to finish: observed replica set generation less than desired generation');
   const failure = condition(status, 'ReplicaFailure');
   if (failure && failure.status === 'True') return { status: 'Degraded', message: text(failure.message) };
   const desired = optInt(dict(o.spec).replicas);
   const available = int(status.availableReplicas);
-  if (desired !== undefined && available < desired) return progressing(`Waiting for rollout to finish: ${available} of ${desired} replicas available`);
+  if (desired !== undefined && available < desired) return progressing(`Waiting for rollout to finish: ${available} out of ${desired} new replicas are available...`);
   return { status: 'Healthy', message: '' };
 }
 
@@ -100,13 +100,14 @@ function terminatedMessage(c: Record<string, unknown>): string {
 export function podHealth(o: KubeObject): HealthAssessment {
   const spec = dict(o.spec);
   const status = dict(o.status);
-  const restart = text(spec.restartPolicy) || 'Always';
+  // Read as given: the API server always fills it in, and Argo CD has no default of its own.
+  const restart = text(spec.restartPolicy);
   const message = text(status.message);
   const containers = list(status.containerStatuses);
   // Only long-running pods: a hook pod stuck pulling its image must not fail a sync early.
   if (restart === 'Always') {
     const stuck = containers.map((c) => dict(dict(c.state).waiting)).filter((w) => isStuckReason(text(w.reason)));
-    if (stuck.length) return { status: 'Degraded', message: stuck.map((w) => text(w.message) || text(w.reason)).join(', ') };
+    if (stuck.length) return { status: 'Degraded', message: stuck.map((w) => text(w.message)).join(', ') };
   }
   switch (text(status.phase)) {
     case 'Pending':
@@ -126,11 +127,12 @@ export function podHealth(o: KubeObject): HealthAssessment {
 }
 
 function runningPodHealth(o: KubeObject, restart: string, containers: Record<string, unknown>[], message: string): HealthAssessment {
-  const ignoreRestart = o.metadata.annotations?.['argocd.argoproj.io/ignore-restart-policy'] !== undefined;
-  // Pods that are meant to finish (hooks, one-off runs) are Progressing until they do.
-  if (!ignoreRestart && restart !== 'Always') return progressing(message);
+  // Pods meant to finish (hooks, one-off runs) are Progressing until they do. Argo CD
+  // v3.5 has no annotation to opt out of this (see docs/operations.md).
+  if (restart === 'OnFailure' || restart === 'Never') return progressing(message);
+  if (restart !== 'Always') return { status: 'Unknown', message };
   const ready = condition(dict(o.status), 'Ready');
   if (ready?.status === 'True') return { status: 'Healthy', message };
-  if (containers.some((c) => Object.keys(dict(dict(c.lastState).terminated)).length > 0)) return { status: 'Degraded', message };
+  if (containers.some((c) => isObject(dict(c.lastState).terminated))) return { status: 'Degraded', message };
   return progressing(message);
 }

@@ -11,7 +11,7 @@ import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
 import { renderComponentsDoc } from './components-doc.ts';
 import { buildKindConfig } from './kind-config.ts';
-import { DIRS, type Environment, FILES, NAMESPACE } from './names.ts';
+import { DIRS, type Environment, kindConfigPath, NAMESPACE, rootAppPath } from './names.ts';
 import { renderGeneratedYaml } from './yaml.ts';
 
 /** The generated top-level paths (for `--check` to find extra files). */
@@ -19,9 +19,6 @@ export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootst
 
 /** Generated files outside the generated folders. */
 export const GENERATED_FILES = ['docs/components.md'] as const;
-
-/** Generated files inside clusters/<name>/ (the rest of that folder is input). */
-export const GENERATED_CLUSTER_FILES = [FILES.rootApp, FILES.kindConfig] as const;
 
 function clusterSource(c: ClusterConfig): string {
   return `${c.source} and src/core/argocd.ts`;
@@ -71,10 +68,9 @@ function buildClusterFiles(cluster: ClusterConfig, components: readonly Componen
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
   files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
 
-  const clusterDir = `${DIRS.clusters}/${cluster.name}`;
-  files.set(`${clusterDir}/${FILES.rootApp}`, renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
+  files.set(rootAppPath(cluster.name), renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
   const kind = buildKindConfig(cluster);
-  if (kind) files.set(`${clusterDir}/${FILES.kindConfig}`, renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
+  if (kind) files.set(kindConfigPath(cluster.name), renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
 }
 
 function buildBootstrapFiles(files: Files): void {
@@ -98,7 +94,5 @@ export function planTree(clusters: readonly ClusterConfig[], components: readonl
 /** True for a repository-relative path that `generate` owns. */
 export function isGeneratedPath(path: string): boolean {
   if ((GENERATED_FILES as readonly string[]).includes(path)) return true;
-  if (GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`))) return true;
-  const m = /^clusters\/[^/]+\/([^/]+)$/.exec(path);
-  return !!m && (GENERATED_CLUSTER_FILES as readonly string[]).includes(m[1]!);
+  return GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`));
 }

@@ -12,13 +12,16 @@ import type { KubeObject } from './kube.ts';
 import { renderComponentsDoc } from './components-doc.ts';
 import { buildKindConfig } from './kind-config.ts';
 import { DIRS, type Environment, kindConfigPath, NAMESPACE, rootAppPath } from './names.ts';
+import { buildFolderReadmes, GITATTRIBUTES_FILE, MANIFEST_FILE, renderGitattributes, renderManifest } from './tree-marks.ts';
 import { renderGeneratedYaml } from './yaml.ts';
+
+const COMPONENTS_DOC = 'docs/components.md';
 
 /** The generated top-level paths (for `--check` to find extra files). */
 export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
 
 /** Generated files outside the generated folders. */
-export const GENERATED_FILES = ['docs/components.md'] as const;
+export const GENERATED_FILES = [COMPONENTS_DOC, GITATTRIBUTES_FILE, MANIFEST_FILE] as const;
 
 function clusterSource(c: ClusterConfig): string {
   return `${c.source} and src/core/argocd.ts`;
@@ -87,7 +90,10 @@ export function planTree(clusters: readonly ClusterConfig[], components: readonl
   for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
   for (const cluster of clusters) buildClusterFiles(cluster, components, byComponent, files);
   buildBootstrapFiles(files);
-  files.set(GENERATED_FILES[0], renderComponentsDoc(components));
+  files.set(COMPONENTS_DOC, renderComponentsDoc(components));
+  for (const [path, content] of buildFolderReadmes()) files.set(path, content);
+  files.set(GITATTRIBUTES_FILE, renderGitattributes(GENERATED_FILES));
+  files.set(MANIFEST_FILE, renderManifest(files.keys()));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

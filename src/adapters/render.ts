@@ -1,5 +1,5 @@
 // Renders what Argo CD will apply: the Applications of a cluster are read from the
-// generated files (the root app from clusters/<c>/root-app.yaml, its children from
+// generated files (the root app from bootstrap/clusters/<c>/root-app.yaml, its children from
 // apps/<c>/), and each source path is built with real kustomize, in parallel.
 import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import type { AppSource, RenderedApp } from '../core/apps.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
-import { DIRS, FILES, LABELS } from '../core/names.ts';
+import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
 import { parseYamlStream } from '../core/yaml.ts';
 import { kustomizeBuild } from './kustomize.ts';
@@ -49,7 +49,10 @@ async function toSource(root: string, cluster: ClusterConfig, file: string, app:
 
 /** The root Application and every Application it creates, in file order. */
 export async function listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]> {
-  const rootFile = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
+  const present = (p: string) => readFile(join(root, p)).then(() => true, () => false);
+  const current = rootAppPath(cluster.name);
+  const rootFile = !(await present(current)) && (await present(legacyRootAppPath(cluster.name))) ? legacyRootAppPath(cluster.name) : current;
   const out: AppSource[] = [];
   for (const app of await readApplications(root, rootFile)) out.push(await toSource(root, cluster, rootFile, app));
   const dir = `${DIRS.apps}/${cluster.name}`;

@@ -3,8 +3,7 @@
 // rename, so an error never leaves a half-written tree behind.
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { GENERATED_CLUSTER_FILES, GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
-import { DIRS } from '../core/names.ts';
+import { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
 
 export interface TreeComparison {
   stale: string[];
@@ -31,14 +30,6 @@ export async function listGeneratedFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const r of GENERATED_ROOTS) await walk(join(root, r), root, out);
   for (const f of GENERATED_FILES) if (await readFile(join(root, f)).then(() => true, () => false)) out.push(f);
-  const clusters = await readdir(join(root, DIRS.clusters), { withFileTypes: true }).catch(() => []);
-  for (const c of clusters) {
-    if (!c.isDirectory()) continue;
-    for (const f of GENERATED_CLUSTER_FILES) {
-      const p = `${DIRS.clusters}/${c.name}/${f}`;
-      if (await readFile(join(root, p)).then(() => true, () => false)) out.push(p);
-    }
-  }
   return out.filter(isGeneratedPath).sort();
 }
 
@@ -71,11 +62,8 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
       await mkdir(dirname(join(tmp, 'new', path)), { recursive: true });
       await writeFile(join(tmp, 'new', path), content);
     }
-    const units = [...GENERATED_ROOTS.map((r) => r as string), ...clusterFileUnits(files)];
+    const units = [...GENERATED_ROOTS.map((r) => r as string), ...singleFileUnits(files)];
     for (const unit of units) await swapIn(root, tmp, unit, swapped);
-    for (const path of await listGeneratedFiles(root)) {
-      if (path.startsWith(`${DIRS.clusters}/`) && !files.has(path)) await rm(join(root, path));
-    }
   } catch (e) {
     for (const s of swapped.reverse()) await restore(root, s).catch(() => undefined);
     throw e;
@@ -85,8 +73,8 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
 }
 
 /** Single generated files (outside the generated folders), each swapped in on its own. */
-function clusterFileUnits(files: ReadonlyMap<string, string>): string[] {
-  return [...files.keys()].filter((p) => p.startsWith(`${DIRS.clusters}/`) || (GENERATED_FILES as readonly string[]).includes(p));
+function singleFileUnits(files: ReadonlyMap<string, string>): string[] {
+  return [...files.keys()].filter((p) => (GENERATED_FILES as readonly string[]).includes(p));
 }
 
 async function exists(p: string): Promise<boolean> {

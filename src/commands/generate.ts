@@ -10,7 +10,7 @@ function formatComparison(c: TreeComparison): string {
 
 export const command: Command = {
   name: 'generate',
-  summary: 'write base/, overlays/, apps/, bootstrap/ and clusters/*/root-app.yaml from the TypeScript source',
+  summary: 'write base/, overlays/, apps/ and bootstrap/ from the TypeScript source and clusters/*/cluster.yaml',
   usage: '[--check] [--json]',
   description: `
 Validates every clusters/<name>/cluster.yaml, builds the whole generated tree in memory,

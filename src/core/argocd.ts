@@ -1,5 +1,5 @@
 // Argo CD objects: the per-cluster AppProject and component Applications (apps/<cluster>/),
-// the root Application and bootstrap project (clusters/<cluster>/root-app.yaml), and
+// the root Application and bootstrap project (bootstrap/clusters/<cluster>/root-app.yaml), and
 // Argo CD's self-managing Application.
 import type { ClusterConfig } from './cluster-config.ts';
 import type { Component } from './components/types.ts';

@@ -17,6 +17,8 @@ export const DIRS = {
   clusters: 'clusters',
   bootstrap: 'bootstrap',
   argocdInstall: 'bootstrap/argocd',
+  /** Generated per-cluster files (root app, Kind config): clusters/<c>/ holds only what people write. */
+  clusterBootstrap: 'bootstrap/clusters',
 } as const;
 
 export const FILES = {
@@ -25,6 +27,21 @@ export const FILES = {
   rootApp: 'root-app.yaml',
   kustomization: 'kustomization.yaml',
 } as const;
+
+/** clusters/<c>/cluster.yaml: the one file a person writes per cluster. */
+export const clusterConfigPath = (cluster: string) => `${DIRS.clusters}/${cluster}/${FILES.clusterConfig}`;
+/** bootstrap/clusters/<c>/: the generated files of one cluster that no Application syncs. */
+export const clusterBootstrapDir = (cluster: string) => `${DIRS.clusterBootstrap}/${cluster}`;
+/** The root Application and its AppProject, applied by `npm run bootstrap`. */
+export const rootAppPath = (cluster: string) => `${clusterBootstrapDir(cluster)}/${FILES.rootApp}`;
+/** The Kind config of a local cluster, read by `kind create cluster --config`. */
+export const kindConfigPath = (cluster: string) => `${clusterBootstrapDir(cluster)}/${FILES.kindConfig}`;
+/**
+ * Generated files that revisions before the move kept beside cluster.yaml. `diff` still reads
+ * the root app there from an old base revision; `generate` removes them (they carry its header).
+ */
+export const LEGACY_CLUSTER_FILES: readonly string[] = [FILES.rootApp, FILES.kindConfig];
+export const legacyRootAppPath = (cluster: string) => `${DIRS.clusters}/${cluster}/${FILES.rootApp}`;
 
 export const LABELS = {
   name: 'app.kubernetes.io/name',

@@ -11,17 +11,17 @@ import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
 import { renderComponentsDoc } from './components-doc.ts';
 import { buildKindConfig } from './kind-config.ts';
-import { DIRS, type Environment, FILES, NAMESPACE } from './names.ts';
+import { DIRS, type Environment, kindConfigPath, NAMESPACE, rootAppPath } from './names.ts';
+import { buildFolderReadmes, GITATTRIBUTES_FILE, MANIFEST_FILE, renderGitattributes, renderManifest } from './tree-marks.ts';
 import { renderGeneratedYaml } from './yaml.ts';
+
+const COMPONENTS_DOC = 'docs/components.md';
 
 /** The generated top-level paths (for `--check` to find extra files). */
 export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
 
 /** Generated files outside the generated folders. */
-export const GENERATED_FILES = ['docs/components.md'] as const;
-
-/** Generated files inside clusters/<name>/ (the rest of that folder is input). */
-export const GENERATED_CLUSTER_FILES = [FILES.rootApp, FILES.kindConfig] as const;
+export const GENERATED_FILES = [COMPONENTS_DOC, GITATTRIBUTES_FILE, MANIFEST_FILE] as const;
 
 function clusterSource(c: ClusterConfig): string {
   return `${c.source} and src/core/argocd.ts`;
@@ -71,10 +71,9 @@ function buildClusterFiles(cluster: ClusterConfig, components: readonly Componen
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
   files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
 
-  const clusterDir = `${DIRS.clusters}/${cluster.name}`;
-  files.set(`${clusterDir}/${FILES.rootApp}`, renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
+  files.set(rootAppPath(cluster.name), renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
   const kind = buildKindConfig(cluster);
-  if (kind) files.set(`${clusterDir}/${FILES.kindConfig}`, renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
+  if (kind) files.set(kindConfigPath(cluster.name), renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
 }
 
 function buildBootstrapFiles(files: Files): void {
@@ -91,14 +90,15 @@ export function planTree(clusters: readonly ClusterConfig[], components: readonl
   for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
   for (const cluster of clusters) buildClusterFiles(cluster, components, byComponent, files);
   buildBootstrapFiles(files);
-  files.set(GENERATED_FILES[0], renderComponentsDoc(components));
+  files.set(COMPONENTS_DOC, renderComponentsDoc(components));
+  for (const [path, content] of buildFolderReadmes()) files.set(path, content);
+  files.set(GITATTRIBUTES_FILE, renderGitattributes(GENERATED_FILES));
+  files.set(MANIFEST_FILE, renderManifest(files.keys()));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** True for a repository-relative path that `generate` owns. */
 export function isGeneratedPath(path: string): boolean {
   if ((GENERATED_FILES as readonly string[]).includes(path)) return true;
-  if (GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`))) return true;
-  const m = /^clusters\/[^/]+\/([^/]+)$/.exec(path);
-  return !!m && (GENERATED_CLUSTER_FILES as readonly string[]).includes(m[1]!);
+  return GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`));
 }

@@ -4,7 +4,7 @@ import type { ClusterConfig } from './cluster-config.ts';
 import { COMPONENTS } from './components/index.ts';
 import { planTree } from './tree-plan.ts';
 
-export { GENERATED_CLUSTER_FILES, GENERATED_FILES, GENERATED_ROOTS, enabledComponents, isGeneratedPath, planTree } from './tree-plan.ts';
+export { GENERATED_FILES, GENERATED_ROOTS, enabledComponents, isGeneratedPath, planTree } from './tree-plan.ts';
 
 /** Every generated file of this repository (path → content), sorted by path. Pure. */
 export function buildTree(clusters: readonly ClusterConfig[]): Map<string, string> {

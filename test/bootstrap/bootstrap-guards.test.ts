@@ -141,10 +141,10 @@ describe('--dry-run', () => {
     expect(w.fake.requests).toEqual([]);
     expect(w.machine.lines().some((l) => l.startsWith('kind create'))).toBe(false);
     expect(stdout).toContain('Dry run: nothing is created or applied.');
-    expect(stdout).toContain(`create: kind create cluster --name soma --config ${w.root}/clusters/kind-soma/kind-config.yaml --wait 0s`);
+    expect(stdout).toContain(`create: kind create cluster --name soma --config ${w.root}/bootstrap/clusters/kind-soma/kind-config.yaml --wait 0s`);
     expect(stdout).toContain('server-side apply of 8 objects (namespaces, then 2 CRDs, then the rest)');
     expect(stdout).toContain('Secret/soma-infra/soma-infra-postgres-credentials  keys: username, password, database');
-    expect(stdout).toContain('apply clusters/kind-soma/root-app.yaml: AppProject/argocd/soma-bootstrap, Application/argocd/kind-soma-root');
+    expect(stdout).toContain('apply bootstrap/clusters/kind-soma/root-app.yaml: AppProject/argocd/soma-bootstrap, Application/argocd/kind-soma-root');
     expect(stdout).toContain('credentials: none (public repository)');
   });
 

@@ -17,7 +17,7 @@ describe('fresh cluster', () => {
     expect(code).toBe(0);
 
     const create = w.machine.lines().find((l) => l.startsWith('kind create'));
-    expect(create).toBe(`kind create cluster --name soma --config ${w.root}/clusters/kind-soma/kind-config.yaml --wait 0s`);
+    expect(create).toBe(`kind create cluster --name soma --config ${w.root}/bootstrap/clusters/kind-soma/kind-config.yaml --wait 0s`);
     expect(w.machine.lines()).toContain(`kubectl kustomize ${w.root}/bootstrap/argocd`);
 
     const writes = w.fake.writes.map((x) => `${x.verb} ${x.ref}`);

@@ -48,9 +48,9 @@ export function makeRepo(): string {
   write('clusters/prod/cluster.yaml', PROD_YAML);
   const parsed = parseClusterConfig('clusters/kind-soma/cluster.yaml', 'kind-soma', CLUSTER_YAML);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  write('clusters/kind-soma/kind-config.yaml', toYaml(buildKindConfig(parsed.config)));
+  write('bootstrap/clusters/kind-soma/kind-config.yaml', toYaml(buildKindConfig(parsed.config)));
   // Application before AppProject on purpose: bootstrap must order them.
-  write('clusters/kind-soma/root-app.yaml', toYamlStream([buildRootApplication(parsed.config), buildBootstrapProject(parsed.config)]));
+  write('bootstrap/clusters/kind-soma/root-app.yaml', toYamlStream([buildRootApplication(parsed.config), buildBootstrapProject(parsed.config)]));
   return root;
 }
 

@@ -29,7 +29,7 @@ const goodFacts = (): PreflightFacts => ({
   docker: { ok: true, cpus: 8, memoryBytes: 16 * 1024 ** 3, serverVersion: '28.1.1' },
   kind: { command: 'kind', local: false, missing: false, version: 'v0.33.0' },
   kubectl: { command: 'kubectl', local: false, missing: false, version: 'v1.34.1' },
-  kindConfig: { file: 'clusters/kind-soma/kind-config.yaml', ports: [{ host: '127.0.0.1', port: 8080 }] },
+  kindConfig: { file: 'bootstrap/clusters/kind-soma/kind-config.yaml', ports: [{ host: '127.0.0.1', port: 8080 }] },
   clusterExists: false,
   portsInUse: [],
   git: { isRepo: true, head: 'a'.repeat(40), remotes: [{ name: 'origin', url: cluster.repository.url }], matchedRemote: 'origin', remoteCommit: { commit: 'a'.repeat(40), source: 'remote' }, compare: { ahead: 0, behind: 0 }, uncommitted: [] },

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const cluster = await loadCluster(ROOT, 'kind-soma');
   const rendered = await renderApps(ROOT, await listApplications(ROOT, cluster));
   // What bootstrap applies itself (the root Application and its project) is live too.
-  const rootFile = readFileSync(join(ROOT, 'clusters/kind-soma/root-app.yaml'), 'utf8');
+  const rootFile = readFileSync(join(ROOT, 'bootstrap/clusters/kind-soma/root-app.yaml'), 'utf8');
   bootstrapped = parseObjects('root-app.yaml', rootFile, []);
   objects = [...bootstrapped, ...rendered.flatMap((r) => r.objects)];
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);

@@ -18,8 +18,8 @@ describe('the committed generated tree', () => {
       ['staging', 'staging'],
     ]);
     const files = buildTree(clusters);
-    expect(files.has('clusters/kind-soma/kind-config.yaml')).toBe(true);
-    expect(files.has('clusters/prod/kind-config.yaml')).toBe(false);
-    expect(files.get('clusters/kind-soma/kind-config.yaml')).toMatch(/image: kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}/);
+    expect(files.has('bootstrap/clusters/kind-soma/kind-config.yaml')).toBe(true);
+    expect(files.has('bootstrap/clusters/prod/kind-config.yaml')).toBe(false);
+    expect(files.get('bootstrap/clusters/kind-soma/kind-config.yaml')).toMatch(/image: kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}/);
   });
 });

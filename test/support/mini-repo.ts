@@ -1,4 +1,4 @@
-// A tiny repository in a temp folder, shaped like the generated tree (clusters/<c>/,
+// A tiny repository in a temp folder, shaped like the generated tree (clusters/<c>/, bootstrap/clusters/<c>/,
 // apps/<c>/, overlays/dev/<component>/), so live commands can render a desired state with
 // real kustomize without depending on the full generated tree.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kin
       ...(opts.kindName ? { kind: { name: opts.kindName } } : {}),
     }),
   );
-  write(root, 'clusters/test/root-app.yaml', toYaml(application('test-root', 'apps/test', 'root')));
+  write(root, 'bootstrap/clusters/test/root-app.yaml', toYaml(application('test-root', 'apps/test', 'root')));
   write(root, 'apps/test/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: components.map((c) => `${c}.yaml`) }));
   for (const c of components) {
     write(root, `apps/test/${c}.yaml`, toYaml(application(`test-${c}`, `overlays/dev/${c}`, c)));

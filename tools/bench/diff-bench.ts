@@ -56,7 +56,9 @@ async function makeRepository(root: string): Promise<string> {
 /** The base files of each component that pin an image, so a change is an image bump. */
 async function imageFiles(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const component of (await readdir(join(dir, DIRS.base))).sort()) {
+  // Only the component folders: base/ also holds a generated README.md.
+  const components = (await readdir(join(dir, DIRS.base), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const component of components.sort()) {
     for (const f of (await readdir(join(dir, DIRS.base, component))).sort()) {
       const path = join(DIRS.base, component, f);
       if (/^\s+image: \S+:\S+/m.test(await readFile(join(dir, path), 'utf8').catch(() => ''))) {

@@ -3,7 +3,7 @@
 // `kind-<name>` and nothing else (the guard in adapters/kube.ts).
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import { DIRS, FILES } from '../../core/names.ts';
+import { kindConfigPath } from '../../core/names.ts';
 import { KubeApiError, kindContext, type KubeClient } from '../../adapters/kube.ts';
 import { kindClusters } from './preflight.ts';
 import { pollUntil, withTicker, type PollState } from './poll.ts';
@@ -12,7 +12,7 @@ import type { BootstrapContext, Step } from './types.ts';
 const CREATE_TIMEOUT_MS = 20 * 60_000;
 
 export function kindCreateArgs(ctx: BootstrapContext): string[] {
-  const config = join(ctx.deps.io.root, DIRS.clusters, ctx.cluster.name, FILES.kindConfig);
+  const config = join(ctx.deps.io.root, kindConfigPath(ctx.cluster.name));
   // --wait 0s: kind returns once the control plane is up; readiness is waited on here, with progress.
   return ['create', 'cluster', '--name', ctx.cluster.kind.name, '--config', config, '--wait', '0s'];
 }

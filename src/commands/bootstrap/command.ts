@@ -50,11 +50,11 @@ export const command: Command = {
   description: `
 Steps, each printed with its duration:
   1. preflight   Node, Docker (and its CPU/memory), kind, kubectl, host ports, git revision
-  2. cluster     create the Kind cluster from clusters/<cluster>/kind-config.yaml, or reuse it
+  2. cluster     create the Kind cluster from bootstrap/clusters/<cluster>/kind-config.yaml, or reuse it
   3. argocd      server-side apply of bootstrap/argocd (CRDs first), wait for its workloads
   4. secrets     dev secrets with random values, created only if absent (never rotated)
   5. repository  register the git repository with Argo CD (token from GIT_TOKEN/GITHUB_TOKEN)
-  6. root-app    apply clusters/<cluster>/root-app.yaml
+  6. root-app    apply bootstrap/clusters/<cluster>/root-app.yaml
   7. wait        until every Application is Synced and Healthy at the pushed revision
   8. access      print the Argo CD and Grafana addresses and how to log in
 

@@ -38,7 +38,7 @@ function requireKind(cluster: ClusterConfig): asserts cluster is ClusterConfig &
   if (!cluster.kind) {
     throw new UserError(
       `bootstrap is for local Kind clusters, and '${cluster.name}' is not one (${cluster.source} has no kind: section)`,
-      `register '${cluster.name}' with the Argo CD that manages it and apply clusters/${cluster.name}/root-app.yaml there; see docs/bootstrap.md`,
+      `register '${cluster.name}' with the Argo CD that manages it and apply bootstrap/clusters/${cluster.name}/root-app.yaml there; see docs/bootstrap.md`,
     );
   }
 }

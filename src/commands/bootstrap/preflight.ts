@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import { DIRS, FILES } from '../../core/names.ts';
+import { DIRS, FILES, kindConfigPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../adapters/git.ts';
 import { localTool, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
@@ -82,7 +82,7 @@ export async function kindClusters(runner: Runner, kind: string): Promise<string
 }
 
 async function kindConfigPorts(root: string, clusterName: string): Promise<PreflightFacts['kindConfig']> {
-  const file = `${DIRS.clusters}/${clusterName}/${FILES.kindConfig}`;
+  const file = kindConfigPath(clusterName);
   let text: string;
   try {
     text = await readFile(join(root, file), 'utf8');

@@ -1,14 +1,14 @@
 // Step 6: the cluster's root Application (app-of-apps) and its AppProject, exactly as
-// generated in clusters/<cluster>/root-app.yaml.
+// generated in bootstrap/clusters/<cluster>/root-app.yaml.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { isKubeObject, objectRef, type KubeObject } from '../../core/kube.ts';
-import { DIRS, FILES } from '../../core/names.ts';
+import { rootAppPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
-export const rootAppFile = (clusterName: string) => `${DIRS.clusters}/${clusterName}/${FILES.rootApp}`;
+export const rootAppFile = (clusterName: string) => rootAppPath(clusterName);
 
 /** Projects before Applications, so an Application never names a project that does not exist yet. Pure. */
 export function orderRootObjects(objects: readonly KubeObject[]): KubeObject[] {

@@ -8,7 +8,7 @@ import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
 import { UserError } from '../../core/errors.ts';
-import { DIRS, FILES } from '../../core/names.ts';
+import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { objectSources } from '../../core/provenance.ts';
 import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree } from '../../adapters/git.ts';
 import { loadClusters } from '../../adapters/inputs.ts';
@@ -80,7 +80,7 @@ async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<Revi
   const clusters = await atRevision(rev, () => loadClusters(rev.root));
   const apps: AppSource[][] = [];
   for (const c of clusters) {
-    const generated = await exists(`${DIRS.clusters}/${c.name}/${FILES.rootApp}`);
+    const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
     apps.push(!generated && tolerateMissing ? [] : await atRevision(rev, () => listApplications(rev.root, c)));
   }
   return { clusters, apps, files: await listGeneratedFiles(rev.root) };

@@ -23,7 +23,7 @@ import {
 } from '../../core/drift/index.ts';
 import { ConfigError, type Problem, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
-import { DIRS, DRIFT_FIELD_MANAGER, FILES, LABELS, MANAGED_BY, NAMESPACE } from '../../core/names.ts';
+import { DIRS, DRIFT_FIELD_MANAGER, FILES, LABELS, MANAGED_BY, NAMESPACE, rootAppPath } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { bool, type Command, type Io, list, str } from '../../cli/types.ts';
@@ -144,12 +144,12 @@ async function readYamlDocs(io: Io, file: string, problems: Problem[]): Promise<
 }
 
 /**
- * clusters/<c>/root-app.yaml: the root Application and its project are applied by
+ * bootstrap/clusters/<c>/root-app.yaml: the root Application and its project are applied by
  * `npm run bootstrap`, not by an Application, so no render includes them. They are
  * compared too (reported under the file's name), and are not orphans.
  */
 async function bootstrapApplied(io: Io, cluster: ClusterConfig): Promise<DesiredApp> {
-  const file = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  const file = rootAppPath(cluster.name);
   const problems: Problem[] = [];
   const objects = await readObjects({ ...io, cwd: io.root }, [file], problems);
   if (problems.length) throw new ConfigError(`cannot read ${file}:`, problems);

@@ -12,7 +12,7 @@ import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { ConfigError, isExpectedError, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
-import { DIRS, FILES } from '../../core/names.ts';
+import { DIRS, FILES, rootAppPath } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { objectSources } from '../../core/provenance.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
@@ -118,7 +118,7 @@ function itemsOf(cluster: ClusterConfig, app: AppSource, rendered: RenderedApp, 
 
 /** The root Application and bootstrap project are applied by `npm run bootstrap`, not rendered by an app: read them from their file. */
 async function rootItems(root: string, cluster: ClusterConfig, deps: RepositoryDeps, report: Report): Promise<ObjectItem[]> {
-  const file = `${DIRS.clusters}/${cluster.name}/${FILES.rootApp}`;
+  const file = rootAppPath(cluster.name);
   const text = await deps.readText(root, file);
   if (text === undefined) return [];
   const parsed = parseManifests(file, text);
@@ -164,7 +164,7 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
       appsByCluster.set(c, await deps.listApplications(root, c));
     } catch (e) {
       if (!isExpectedError(e)) throw e;
-      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: `${DIRS.clusters}/${c.name}/${FILES.rootApp}`, message: e.message, fix: e.hint ?? GENERATE_FIX });
+      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: rootAppPath(c.name), message: e.message, fix: e.hint ?? GENERATE_FIX });
     }
   }
   // Rendering is the slow part and runs in child processes: start it first, and do the

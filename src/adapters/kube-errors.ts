@@ -4,7 +4,12 @@
 // re-exports the public part so callers import errors from one place.
 import { ExternalError } from '../core/errors.ts';
 
-export type KubeErrorKind = 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
+/**
+ * `unreachable` and `transient` are retried; the rest are permanent. `not-kubernetes`: something
+ * answered, but not a Kubernetes API server (an HTML page, no /api); `bad-address`: the
+ * kubeconfig's server address cannot work as written (a host name that does not resolve).
+ */
+export type KubeErrorKind = 'unreachable' | 'bad-address' | 'not-kubernetes' | 'tls' | 'unauthorized' | 'forbidden' | 'invalid' | 'not-found' | 'conflict' | 'transient' | 'other';
 
 /** A failed API call: what was attempted, on which context, and whether retrying could help. */
 export class KubeApiError extends ExternalError {
@@ -61,12 +66,25 @@ function rootCause(e: unknown): { code: string | undefined; message: string } {
   return found;
 }
 
+function inChain(e: unknown, test: (x: ErrorLike) => boolean): boolean {
+  for (let cur = e as ErrorLike | undefined, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = cur.cause as ErrorLike | undefined, depth++) {
+    if (test(cur)) return true;
+  }
+  return false;
+}
+
 /** The kubeconfig refresh command for a context: Kind's own for `kind-<name>`. */
 function refreshHint(context: string): string {
   const kind = /^kind-(.+)$/.exec(context);
   const refresh = kind ? `\`kind export kubeconfig --name ${kind[1]}\` rewrites it` : `fetch a current kubeconfig for context '${context}' from whoever runs the cluster`;
   return `the kubeconfig's certificate authority for context '${context}' does not match the API server's certificate (the cluster was recreated, or the kubeconfig is stale): ${refresh}`;
 }
+
+// Network failures that retrying cannot cure: the host name does not resolve (EAI_AGAIN, a
+// resolver hiccup, stays transient), the URL is malformed, or what answered does not speak
+// HTTP (undici's parser errors, HPE_*). A refused connection stays transient on purpose:
+// it is exactly what an API server that is still starting (or a Kind node restarting) answers.
+const PERMANENT_NETWORK = /^(ENOTFOUND|ERR_INVALID_URL|HPE_)/;
 
 /** No HTTP answer at all (refused, reset, timed out), or a TLS handshake that failed (permanent). */
 export function networkError(e: unknown, what: string, at: Endpoint): KubeApiError {
@@ -78,10 +96,31 @@ export function networkError(e: unknown, what: string, at: Endpoint): KubeApiErr
       hint: refreshHint(at.context),
     });
   }
+  if (code.startsWith('HPE_') || inChain(e, (x) => x.name === 'HTTPParserError')) return notKubernetes(at, `it does not answer in HTTP (${cause.message})`);
+  if (PERMANENT_NETWORK.test(code)) {
+    return new KubeApiError('bad-address', `the API server address ${at.server} of context '${at.context}' cannot be reached as written, so could not ${what}: ${cause.message} (${code})`, {
+      reason: code,
+      hint: `check the \`server:\` of the cluster entry for context '${at.context}' in your kubeconfig (\`kubectl config view --minify --context ${at.context}\`)`,
+    });
+  }
   return new KubeApiError('unreachable', `could not reach the cluster at ${at.server} (context '${at.context}') to ${what}: ${cause.message} (${code})`, {
     reason: code,
     hint: 'is the cluster running? check `docker ps` and `kind get clusters`; a Kind cluster that was stopped starts again with `docker start <name>-control-plane`',
   });
+}
+
+/** Something answered at the context's address, but it is not a Kubernetes API server. */
+export function notKubernetes(at: Endpoint, detail: string): KubeApiError {
+  return new KubeApiError('not-kubernetes', `the server at ${at.server} (context '${at.context}') is not a Kubernetes API server: ${detail}`, {
+    hint: `the kubeconfig's \`server:\` for context '${at.context}' points at another service (a web server, a proxy): check it with \`kubectl config view --minify --context ${at.context}\`, or pass --context <name>`,
+  });
+}
+
+/** True when an answer is a web page rather than what an API server sends (JSON, or plain text for logs). */
+export function isHtmlAnswer(contentType: string | undefined, text: string): boolean {
+  if (contentType && /\btext\/html\b/i.test(contentType)) return true;
+  if (contentType && /json|text\/plain|yaml|protobuf/i.test(contentType)) return false;
+  return /^\s*<(!doctype\s+html|html)\b/i.test(text);
 }
 
 /** A non-2xx answer; `parsed` is the body as JSON when it was JSON (a Status object, usually). */

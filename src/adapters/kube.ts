@@ -15,7 +15,7 @@ import { UserError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
 import { ANNOTATIONS, PROJECT } from '../core/names.ts';
-import { authError, KubeApiError, networkError, statusError } from './kube-errors.ts';
+import { authError, isHtmlAnswer, KubeApiError, networkError, notKubernetes, statusError } from './kube-errors.ts';
 import { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
 
 export interface RetryPolicy {
@@ -55,15 +55,36 @@ export interface RequestOptions {
   accept?: 'json' | 'text';
 }
 
+/** One retry about to happen: what failed, which attempt it was, and how long retrying may go on. */
+export interface RetryNotice {
+  attempt: number;
+  what: string;
+  error: KubeApiError;
+  delayMs: number;
+  /** Of the retry budget, after this delay. */
+  remainingMs: number;
+}
+
 export interface KubeClientOptions {
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  /** Told before every retry; the default prints one line on stderr, so a wait is never silent. */
+  onRetry?: (notice: RetryNotice) => void;
   /** Per-request timeout. */
   timeoutMs?: number;
   fieldManager?: string;
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
+
+/** The retry line a person sees: attempt, what failed, when the next try is, when it gives up. */
+export function describeRetry(n: RetryNotice): string {
+  return `retrying (attempt ${n.attempt} failed): ${n.error.message.split('\n')[0]}; next try in ${n.delayMs < 1000 ? `${n.delayMs} ms` : seconds(n.delayMs)}, giving up in ${seconds(n.remainingMs)}`;
+}
+
+const printRetry = (n: RetryNotice) => void process.stderr.write(`${describeRetry(n)}\n`);
 
 /** One context's API: get/list/create/apply/delete on plain objects, with discovery and retries. */
 export class KubeClient {
@@ -73,9 +94,11 @@ export class KubeClient {
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onRetry: (notice: RetryNotice) => void;
   private readonly timeoutMs: number;
   private readonly fieldManager: string;
   private readonly discovery = new Map<string, Promise<ApiResource[]>>();
+  private isKubernetes: Promise<void> | undefined;
 
   constructor(kc: KubeConfig, options: KubeClientOptions = {}) {
     this.kc = kc;
@@ -83,6 +106,7 @@ export class KubeClient {
     this.server = kc.getCurrentCluster()?.server ?? '';
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.sleep = options.sleep ?? realSleep;
+    this.onRetry = options.onRetry ?? printRetry;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fieldManager = options.fieldManager ?? PROJECT;
   }
@@ -198,8 +222,22 @@ export class KubeClient {
       const list = (await this.request('GET', groupPath(apiVersion), `discover ${apiVersion}`)) as { resources?: ApiResource[] };
       return list.resources ?? [];
     } catch (e) {
-      if (e instanceof KubeApiError && e.failure === 'not-found') return [];
+      if (!(e instanceof KubeApiError && e.failure === 'not-found')) throw e;
+      // A group that is not served is normal (Argo CD not installed yet); but a server that
+      // answers 404 to everything is not Kubernetes, and must not be reported as a missing CRD.
+      await (this.isKubernetes ??= this.checkKubernetes());
+      return [];
+    }
+  }
+
+  /** Every Kubernetes API server answers GET /api with its APIVersions. */
+  private async checkKubernetes(): Promise<void> {
+    const answer = await this.request('GET', '/api', 'discover the API').catch((e: unknown) => {
+      if (e instanceof KubeApiError && e.failure === 'not-found') return undefined;
       throw e;
+    });
+    if ((answer as { kind?: unknown } | undefined)?.kind !== 'APIVersions') {
+      throw notKubernetes(this, answer === undefined ? 'GET /api answered 404' : 'GET /api did not answer with the API versions it serves');
     }
   }
 
@@ -212,11 +250,12 @@ export class KubeClient {
   async request(method: HttpVerb, path: string, what: string, opts: RequestOptions = {}): Promise<unknown> {
     const start = Date.now();
     let delay = this.retry.initialDelayMs;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(method, path, what, opts);
       } catch (e) {
         if (!(e instanceof KubeApiError) || !e.transient || Date.now() - start + delay > this.retry.budgetMs) throw e;
+        this.onRetry({ attempt, what, error: e, delayMs: delay, remainingMs: this.retry.budgetMs - (Date.now() - start) - delay });
         await this.sleep(delay);
         delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
@@ -238,17 +277,32 @@ export class KubeClient {
     }
     let status: number;
     let text: string;
+    let contentType: string | undefined;
     try {
       const res = await this.http.send(ctx).toPromise();
       status = res.httpStatusCode;
+      contentType = res.headers['content-type'];
       text = await res.body.text();
     } catch (e) {
       throw networkError(e, what, this);
     }
+    if (isHtmlAnswer(contentType, opts.accept === 'text' ? '' : text)) throw htmlAnswer(status, what, this);
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return opts.accept === 'text' ? text : (parsed ?? text);
     throw statusError(status, parsed, text, what, this);
   }
+}
+
+/**
+ * An HTML page instead of an API answer. From a gateway (502-504) it is a proxy whose API
+ * server behind may still be starting: retried. Any other HTML answer means the address is
+ * not a Kubernetes API server at all, which no retry can change.
+ */
+function htmlAnswer(status: number, what: string, at: KubeClient): KubeApiError {
+  if (status >= 502 && status <= 504) {
+    return new KubeApiError('transient', `a proxy in front of context '${at.context}' answered ${status} (an HTML page) to ${what}`, { status, hint: 'the API server behind the proxy is not answering; try again in a minute' });
+  }
+  return notKubernetes(at, `it answered ${what} with an HTML page (HTTP ${status})`);
 }
 
 // What the server and controllers change on their own: bookkeeping, status, and Argo CD's

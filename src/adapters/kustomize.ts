@@ -26,10 +26,30 @@ export async function findKustomize(runner: Runner = runProcess): Promise<Kustom
 
 /** A build that fetches over the network (Argo CD's install.yaml) gets this long unless told otherwise. */
 export const REMOTE_BUILD_TIMEOUT_MS = 120_000;
+/**
+ * A purely local build takes well under a second per overlay; one still running after this
+ * long is stuck (a plugin or exec function that waits, a file that never finishes reading),
+ * and would otherwise hang every command with no output.
+ */
+export const LOCAL_BUILD_TIMEOUT_MS = 60_000;
+/** Raises (or lowers) every build's timeout, for a slow machine or network: seconds. */
+export const TIMEOUT_ENV = 'SOMASTACK_KUSTOMIZE_TIMEOUT_SECONDS';
 
 export interface KustomizeBuildOptions {
-  /** Stop the build after this long; default REMOTE_BUILD_TIMEOUT_MS when the kustomization lists remote resources, else none. */
+  /** Stop the build after this long; default from TIMEOUT_ENV, else REMOTE_BUILD_TIMEOUT_MS when the kustomization lists remote resources, else LOCAL_BUILD_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Where TIMEOUT_ENV is read; process.env unless given. */
+  env?: Record<string, string | undefined>;
+}
+
+function defaultTimeoutMs(remote: readonly string[], env: Record<string, string | undefined>): number {
+  const raw = env[TIMEOUT_ENV];
+  if (raw !== undefined && raw !== '') {
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${TIMEOUT_ENV} must be a positive number of seconds, not '${raw}'`, `unset it, or set it to e.g. ${TIMEOUT_ENV}=300`);
+    return seconds * 1000;
+  }
+  return remote.length ? REMOTE_BUILD_TIMEOUT_MS : LOCAL_BUILD_TIMEOUT_MS;
 }
 
 /** The remote resources (URLs) a kustomization directory lists, read from its kustomization.yaml. */
@@ -42,9 +62,9 @@ export async function remoteResources(dir: string): Promise<string[]> {
 export async function kustomizeBuild(dir: string, runner: Runner = runProcess, tool?: KustomizeTool, opts: KustomizeBuildOptions = {}): Promise<string> {
   const t = tool ?? (runner === runProcess ? await (cached ??= findKustomize(runner)) : await findKustomize(runner));
   const remote = await remoteResources(dir);
-  const timeoutMs = opts.timeoutMs ?? (remote.length ? REMOTE_BUILD_TIMEOUT_MS : undefined);
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs(remote, opts.env ?? process.env);
   try {
-    const r = await runner(t.command, [...t.prefix, dir], timeoutMs === undefined ? {} : { timeoutMs });
+    const r = await runner(t.command, [...t.prefix, dir], { timeoutMs });
     return r.stdout;
   } catch (e) {
     if (e instanceof ProcessError && e.timedOutAfterMs !== undefined) throw new KustomizeTimeoutError(dir, e.timedOutAfterMs, remote);
@@ -59,9 +79,9 @@ export class KustomizeError extends SomastackError {
   readonly kind: ErrorKind = 'input';
   readonly dir: string;
   readonly detail: string;
-  constructor(dir: string, detail: string, opts: { cause?: unknown } = {}) {
+  constructor(dir: string, detail: string, opts: { cause?: unknown; fix?: string } = {}) {
     super(`kustomize build ${dir} failed: ${detail}`, {
-      fix: `correct the kustomization in ${dir} (run \`kubectl kustomize ${dir}\` to see the same error)`,
+      fix: opts.fix ?? `correct the kustomization in ${dir} (run \`kubectl kustomize ${dir}\` to see the same error)`,
       cause: opts.cause,
     });
     this.dir = dir;
@@ -77,10 +97,12 @@ export class KustomizeTimeoutError extends KustomizeError {
   readonly remote: readonly string[];
   constructor(dir: string, timeoutMs: number, remote: readonly string[]) {
     const hosts = [...new Set(remote.map(hostOf))];
-    super(
-      dir,
-      `did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}${remote.length ? `; it fetches ${remote.join(', ')}: check network access to ${hosts.join(', ')} (and HTTPS_PROXY)` : ''}`,
-    );
+    const why = remote.length
+      ? `; it fetches ${remote.join(', ')}: check network access to ${hosts.join(', ')} (and HTTPS_PROXY)`
+      : '; a local build should take seconds, so something in it is stuck (a generator plugin or exec function that waits, a resource on a hung network mount)';
+    super(dir, `did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}${why}`, {
+      fix: `run \`kubectl kustomize ${dir}\` to watch it; if it is only slow, allow longer with ${TIMEOUT_ENV}=<seconds>`,
+    });
     this.timeoutMs = timeoutMs;
     this.remote = remote;
   }

@@ -33,19 +33,26 @@ const INSTALL_HINTS: Record<string, string> = {
 
 export const runProcess: Runner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
-    const started = Date.now();
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
-      timeout: options.timeoutMs,
     });
+    // Our own timer rather than spawn's `timeout` option: Node clears that one only on
+    // 'exit', which a failed spawn (ENOENT) never emits, so the process sat out the
+    // whole timeout after printing its error. This one is cleared on every ending.
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, options.timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       if (e.code === 'ENOENT') {
         reject(new UserError(`'${command}' was not found on PATH`, INSTALL_HINTS[command] ?? `install ${command}`));
       } else {
@@ -53,9 +60,8 @@ export const runProcess: Runner = (command, args, options = {}) =>
       }
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-      // spawn's timeout kills with SIGTERM; a kill at or after the deadline is that timeout.
-      const timedOut = signal !== null && options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs;
       if (result.code !== 0 && !options.allowFailure) {
         reject(new ProcessError(command, args, code, result.stderr, signal, timedOut ? { timedOutAfterMs: options.timeoutMs } : {}));
       } else {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderArgoCdInstall } from '../../src/commands/bootstrap/argocd.ts';
 import type { BootstrapContext } from '../../src/commands/bootstrap/types.ts';
-import { KustomizeError, KustomizeTimeoutError, REMOTE_BUILD_TIMEOUT_MS, kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { KustomizeError, KustomizeTimeoutError, LOCAL_BUILD_TIMEOUT_MS, REMOTE_BUILD_TIMEOUT_MS, TIMEOUT_ENV, kustomizeBuild } from '../../src/adapters/kustomize.ts';
 import { recordingRunner, runProcess, type RecordedCall } from '../../src/adapters/process.ts';
 import { ProcessError, UserError } from '../../src/core/errors.ts';
 
@@ -28,7 +28,7 @@ describe('kustomizeBuild timeouts', () => {
   it('gives a build with remote resources 120 s by default, and says what to check when it runs out', async () => {
     const dir = kustomization(['namespace.yaml', INSTALL]);
     const runner = recordingRunner(timesOut);
-    const err = (await kustomizeBuild(dir, runner, tool).catch((e: unknown) => e)) as KustomizeTimeoutError;
+    const err = (await kustomizeBuild(dir, runner, tool, { env: {} }).catch((e: unknown) => e)) as KustomizeTimeoutError;
     expect(runner.calls.map((c) => c.options.timeoutMs)).toEqual([REMOTE_BUILD_TIMEOUT_MS]);
     expect(REMOTE_BUILD_TIMEOUT_MS).toBe(120_000);
     expect(err).toBeInstanceOf(KustomizeTimeoutError);
@@ -36,11 +36,33 @@ describe('kustomizeBuild timeouts', () => {
     expect(err.message).toBe(`kustomize build ${dir} failed: did not finish within 120 s; it fetches ${INSTALL}: check network access to raw.githubusercontent.com (and HTTPS_PROXY)`);
   });
 
-  it('passes an explicit timeout through, and none for a purely local build', async () => {
+  it('passes an explicit timeout through, and gives a purely local build 60 s', async () => {
     const runner = recordingRunner(() => ({ stdout: 'kind: x\n' }));
-    await kustomizeBuild(kustomization([INSTALL]), runner, tool, { timeoutMs: 5_000 });
-    await kustomizeBuild(kustomization(['deployment.yaml']), runner, tool);
-    expect(runner.calls.map((c) => c.options.timeoutMs)).toEqual([5_000, undefined]);
+    await kustomizeBuild(kustomization([INSTALL]), runner, tool, { timeoutMs: 5_000, env: {} });
+    await kustomizeBuild(kustomization(['deployment.yaml']), runner, tool, { env: {} });
+    expect(runner.calls.map((c) => c.options.timeoutMs)).toEqual([5_000, LOCAL_BUILD_TIMEOUT_MS]);
+    expect(LOCAL_BUILD_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it('stops a hung local build, naming the folder and how to allow longer', async () => {
+    const dir = kustomization(['deployment.yaml']);
+    const hangs = { command: process.execPath, prefix: ['-e', 'setTimeout(() => {}, 20000)'] };
+    const started = Date.now();
+    const err = (await kustomizeBuild(dir, runProcess, hangs, { timeoutMs: 300 }).catch((e: unknown) => e)) as KustomizeTimeoutError;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(err).toBeInstanceOf(KustomizeTimeoutError);
+    expect(err.message).toBe(`kustomize build ${dir} failed: did not finish within 300 ms; a local build should take seconds, so something in it is stuck (a generator plugin or exec function that waits, a resource on a hung network mount)`);
+    expect(err.fix).toBe(`run \`kubectl kustomize ${dir}\` to watch it; if it is only slow, allow longer with ${TIMEOUT_ENV}=<seconds>`);
+  });
+
+  it(`takes every build's timeout from ${TIMEOUT_ENV}, and refuses a value that is not seconds`, async () => {
+    const runner = recordingRunner(() => ({ stdout: '' }));
+    await kustomizeBuild(kustomization(['deployment.yaml']), runner, tool, { env: { [TIMEOUT_ENV]: '300' } });
+    await kustomizeBuild(kustomization([INSTALL]), runner, tool, { env: { [TIMEOUT_ENV]: '300' } });
+    expect(runner.calls.map((c) => c.options.timeoutMs)).toEqual([300_000, 300_000]);
+    const err = (await kustomizeBuild(kustomization([]), runner, tool, { env: { [TIMEOUT_ENV]: '5m' } }).catch((e: unknown) => e)) as UserError;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(`${TIMEOUT_ENV} must be a positive number of seconds, not '5m'`);
   });
 
   it('keeps reporting an ordinary failure with what kustomize said', async () => {

@@ -102,6 +102,12 @@ export async function resolveCommit(root: string, revision: string, runner: Runn
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/** The folder git keeps the repository's shared data in (`.git` of the main checkout), absolute. */
+export async function gitCommonDir(root: string, runner: Runner = runProcess): Promise<string> {
+  const r = await runner('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root });
+  return r.stdout.trim();
+}
+
 export interface Worktree {
   /** Absolute path of the checked-out tree. */
   dir: string;

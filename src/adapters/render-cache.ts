@@ -2,18 +2,23 @@
 // A render is keyed by the kustomize version, the app's source path and the content
 // hash of every file its kustomization can read, so an Application whose inputs did not
 // change between base and head (or since the last run, via .cache/) is built once.
+// What is kept is what the diff compares: the objects, with every Secret value replaced
+// by a keyed digest (render-digest.ts) before it is kept anywhere, memory included.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
+import type { AppRender } from '../core/diff/types.ts';
+import { digestSecretValues } from '../core/diff/secrets.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
 import { findKustomize } from './kustomize.ts';
 import { runProcess, type Runner } from './process.ts';
-import { defaultConcurrency, renderApps, type AppSource, type RenderedApp } from './render.ts';
+import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
+import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
 
 // Bump when the cached shape or what a key covers changes.
-const CACHE_VERSION = 'render-cache/1';
+const CACHE_VERSION = 'render-cache/2';
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MAX_ENTRIES = 2000;
 
@@ -22,6 +27,8 @@ export interface RenderCacheOptions {
   dir?: string;
   runner?: Runner;
   concurrency?: number;
+  /** Digests Secret values; a key for this run only when unset (then nothing with a Secret is reused from disk). */
+  digester?: SecretDigester;
   onProgress?: (done: number, total: number, app: AppSource) => void;
 }
 
@@ -125,15 +132,28 @@ export async function kustomizeIdentity(runner: Runner = runProcess): Promise<st
 
 interface Cached {
   objects: KubeObject[];
-  yaml: string;
+  /** The digest key's id, when a Secret value was digested: with another key the entry is useless. */
+  digestKeyId?: string;
+}
+
+/** The kept form of a render: no YAML text, and no Secret value. */
+function toCached(objects: readonly KubeObject[], digester: SecretDigester): Cached {
+  let digested = false;
+  const kept = objects.map((o) => {
+    const d = digestSecretValues(o, digester.digest);
+    digested ||= d !== o;
+    return d;
+  });
+  return digested ? { objects: kept, digestKeyId: digester.id } : { objects: kept };
 }
 
 /**
  * Renders the apps of every revision, each distinct render once: from the cache folder
  * when an earlier run made it, else with kustomize (all revisions share one pool).
  */
-export async function renderRevisions(revisions: readonly RevisionApps[], opts: RenderCacheOptions = {}): Promise<{ renders: RenderedApp[][]; stats: RenderStats }> {
+export async function renderRevisions(revisions: readonly RevisionApps[], opts: RenderCacheOptions = {}): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
+  const digester = opts.digester ?? ephemeralDigester();
   const tool = await kustomizeIdentity(runner);
   const keyed = await Promise.all(
     revisions.map(async (r) => {
@@ -148,7 +168,7 @@ export async function renderRevisions(revisions: readonly RevisionApps[], opts: 
   for (const k of keyed.flat()) {
     if (!k.key || results.has(k.key) || queued.has(k.key)) continue;
     queued.add(k.key);
-    const hit = opts.dir ? await readEntry(opts.dir, k.key) : undefined;
+    const hit = opts.dir ? await readEntry(opts.dir, k.key, digester) : undefined;
     if (hit) {
       results.set(k.key, hit);
       stats.fromDisk++;
@@ -157,7 +177,7 @@ export async function renderRevisions(revisions: readonly RevisionApps[], opts: 
   let done = 0;
   await mapLimit(todo, opts.concurrency ?? defaultConcurrency(), async (t) => {
     const [r] = await renderApps(t.root, [t.app], { runner });
-    const entry = { objects: r!.objects, yaml: r!.yaml };
+    const entry = toCached(r!.objects, digester);
     results.set(t.key, entry);
     if (opts.dir) await writeEntry(opts.dir, t.key, entry);
     opts.onProgress?.(++done, todo.length, t.app);
@@ -166,19 +186,26 @@ export async function renderRevisions(revisions: readonly RevisionApps[], opts: 
   stats.shared = keyed.flat().filter((k) => k.key).length - stats.rendered - stats.fromDisk;
   if (opts.dir && todo.length) await prune(opts.dir);
   const renders = await Promise.all(
-    keyed.map((side) => Promise.all(side.map(async (k) => (k.key ? { ...k.app, ...results.get(k.key)! } : (await renderApps(k.root, [k.app], { runner }))[0]!)))),
+    keyed.map((side) => Promise.all(side.map(async (k) => (k.key ? { ...k.app, objects: results.get(k.key)!.objects } : skippedRender(k.root, k.app, runner))))),
   );
   return { renders, stats };
 }
 
-async function readEntry(dir: string, key: string): Promise<Cached | undefined> {
+/** A remote (not renderable offline) app: renderApps says why, with no objects. */
+async function skippedRender(root: string, app: AppSource, runner: Runner): Promise<AppRender> {
+  const { yaml: _yaml, ...rest } = (await renderApps(root, [app], { runner }))[0]!;
+  return rest;
+}
+
+async function readEntry(dir: string, key: string, digester: SecretDigester): Promise<Cached | undefined> {
   const file = join(dir, `${key}.json`);
   try {
     const v = JSON.parse(await readFile(file, 'utf8')) as Partial<Cached>;
-    if (!Array.isArray(v.objects) || typeof v.yaml !== 'string') return undefined;
+    if (!Array.isArray(v.objects)) return undefined;
+    if (v.digestKeyId !== undefined && v.digestKeyId !== digester.id) return undefined;
     const now = new Date();
     await utimes(file, now, now).catch(() => undefined); // pruning keeps what is used
-    return { objects: v.objects, yaml: v.yaml };
+    return v.digestKeyId === undefined ? { objects: v.objects } : { objects: v.objects, digestKeyId: v.digestKeyId };
   } catch {
     return undefined;
   }

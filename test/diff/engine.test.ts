@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildDiffReport } from '../../src/core/diff/engine.ts';
 import { assessImpact } from '../../src/core/diff/impact.ts';
-import { compareSecretKeys, maskSecretPair } from '../../src/core/diff/secrets.ts';
+import { compareSecretKeys, digestSecretValues, maskSecretPair } from '../../src/core/diff/secrets.ts';
 import { diffYaml, objectYaml, yamlPathAt } from '../../src/core/diff/text.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
@@ -173,6 +174,17 @@ describe('Secrets', () => {
     expect(o.patch).toContain('-  password: <redacted, old value>');
     expect(o.patch).toContain('+  password: <redacted, new value>');
     expect(o.patch).not.toMatch(/^[-+]\s+username:/m);
+  });
+
+  it('compares digested Secrets (what the render cache keeps) as it compares the values', () => {
+    const digest = (b: Buffer) => createHash('sha256').update('k').update(b).digest('hex');
+    const viaStringData: KubeObject = { ...before, data: undefined, stringData: { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' } };
+    const [b, h, s] = [before, after, viaStringData].map((o) => digestSecretValues(o, digest));
+    expect(compareSecretKeys(b, h)).toEqual(compareSecretKeys(before, after));
+    expect(compareSecretKeys(b, s)).toEqual({ added: [], removed: [], changed: [] });
+    expect(JSON.stringify([b, h, s])).not.toMatch(/password'|old-password|b2xkLXBhc3N3b3Jk/);
+    const cm = configMap('c', 'x', { a: '1' });
+    expect(digestSecretValues(cm, digest)).toBe(cm);
   });
 
   it('masks an unchanged value the same on both sides, so only real changes show', () => {

@@ -6,7 +6,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { buildDiffReport } from '../../core/diff/engine.ts';
-import type { ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
+import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
 import { UserError } from '../../core/errors.ts';
 import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { objectSources } from '../../core/provenance.ts';
@@ -14,7 +14,8 @@ import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree
 import { loadClusters } from '../../adapters/inputs.ts';
 import { runProcess, type Runner } from '../../adapters/process.ts';
 import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
-import { listApplications, type AppSource, type RenderedApp } from '../../adapters/render.ts';
+import { listApplications, type AppSource } from '../../adapters/render.ts';
+import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
 import { listGeneratedFiles } from '../../adapters/tree.ts';
 
 export const WORKING_TREE = 'working tree';
@@ -111,7 +112,14 @@ export async function runRenderedDiff(repoRoot: string, opts: DiffRunOptions): P
         { root: base.root, apps: bi.apps.flat() },
         { root: head.root, apps: hi.apps.flat() },
       ],
-      { dir: opts.cacheDir, runner, concurrency: opts.concurrency, onProgress: opts.onProgress },
+      {
+        dir: opts.cacheDir,
+        // Kept renders outlive the run, so their Secret digests need the repository's key.
+        digester: opts.cacheDir ? secretDigester(await readDigestKey(repoRoot, runner)) : undefined,
+        runner,
+        concurrency: opts.concurrency,
+        onProgress: opts.onProgress,
+      },
     );
     const changedFiles = await changedPaths(repoRoot, base.sha!, head.sha, runner);
     const report = buildDiffReport({
@@ -127,7 +135,7 @@ export async function runRenderedDiff(repoRoot: string, opts: DiffRunOptions): P
   }
 }
 
-function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly RenderedApp[]): SideRender {
+function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {
   const clusters: ClusterRender[] = inputs.clusters.map((c) => ({
     name: c.name,
     environment: c.environment,

@@ -1,6 +1,7 @@
-// Secret values never reach a diff, a comment or a report. Each value is reduced to a
-// hash as soon as the pair is read; the masked copies say only whether a key's value
-// is the same, changed, new or gone, so reviewers see which keys moved and nothing else.
+// Secret values never reach a diff, a comment, a report or the render cache. Rendered
+// Secrets are rewritten with a keyed digest in place of each value before anything keeps
+// them (digestSecretValues); the masked copies say only whether a key's value is the
+// same, changed, new or gone, so reviewers see which keys moved and nothing else.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube.ts';
 import type { SecretKeyChanges } from './types.ts';
@@ -16,13 +17,41 @@ export function isSecret(o: KubeObject | undefined): boolean {
   return !!o && o.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === 'core/v1');
 }
 
+// A value already replaced by digestSecretValues. '<' and ':' are not base64, so a real
+// `data` value never looks like one.
+const DIGESTED = /^<digest:([0-9a-f]{16,128})>$/;
+
 /** Key → hash of the value the API server would store (stringData wins over data, as it does on write). */
 export function secretValueHashes(o: KubeObject): Map<string, string> {
   const hashes = new Map<string, string>();
   const data = asStringMap(o.data);
-  for (const [k, v] of Object.entries(data)) hashes.set(k, hashBytes(Buffer.from(v, 'base64')));
-  for (const [k, v] of Object.entries(asStringMap(o.stringData))) hashes.set(k, hashBytes(Buffer.from(v, 'utf8')));
+  for (const [k, v] of Object.entries(data)) hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'base64')));
+  for (const [k, v] of Object.entries(asStringMap(o.stringData))) hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'utf8')));
   return hashes;
+}
+
+/**
+ * A copy of a Secret with each `data`/`stringData` value (and any leaky annotation)
+ * replaced by `<digest:…>` of its bytes, so it can be kept on disk: equal values still
+ * compare equal, and a changed value is still seen as changed. `digest` must be keyed
+ * (an HMAC), or a short password could be found again from the file. Other objects are
+ * returned as they are. Apply once, to freshly rendered objects.
+ */
+export function digestSecretValues(o: KubeObject, digest: (bytes: Buffer) => string): KubeObject {
+  if (!isSecret(o)) return o;
+  const copy: KubeObject = { ...o, metadata: { ...o.metadata } };
+  const mark = (bytes: Buffer) => `<digest:${digest(bytes)}>`;
+  const data = asStringMap(o.data);
+  if (o.data !== undefined) copy.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, mark(Buffer.from(v, 'base64'))]));
+  const plain = asStringMap(o.stringData);
+  if (o.stringData !== undefined) copy.stringData = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, mark(Buffer.from(v, 'utf8'))]));
+  const annotations = o.metadata.annotations;
+  if (annotations && LEAKY_ANNOTATIONS.some((a) => a in annotations)) {
+    copy.metadata.annotations = Object.fromEntries(
+      Object.entries(annotations).map(([k, v]) => [k, LEAKY_ANNOTATIONS.includes(k) ? mark(Buffer.from(String(v), 'utf8')) : v]),
+    );
+  }
+  return copy;
 }
 
 /** Compares two versions of a Secret by value hashes. */

@@ -8,6 +8,7 @@ export { normalizeDesired, stripServerFields } from './normalize.ts';
 export {
   type DesiredApp,
   type OrphanOptions,
+  DEFAULT_OWNER_POLICY,
   errorDrift,
   findOrphans,
   offlineDrift,
@@ -18,3 +19,4 @@ export {
 } from './report.ts';
 export { renderChange, renderDriftText } from './render.ts';
 export { parseObjects } from './input.ts';
+export { ARGOCD_SYNC_MANAGER, DEFAULT_TRUSTED_MANAGERS, fieldsOutsideGit, isTrustedManager, type OwnerPolicy, subtractFieldSets } from './owners.ts';

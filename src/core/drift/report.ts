@@ -6,6 +6,7 @@ import { ANNOTATIONS, LABELS } from '../names.ts';
 import { compareObjects } from './compare.ts';
 import { fieldSetOf, isMap, ownedFieldSet } from './fieldset.ts';
 import { normalizeDesired, stripServerFields } from './normalize.ts';
+import { ARGOCD_SYNC_MANAGER, DEFAULT_TRUSTED_MANAGERS, fieldsOutsideGit, type OwnerPolicy } from './owners.ts';
 import type { DriftReport, ObjectDrift } from './types.ts';
 
 export interface DesiredApp {
@@ -18,11 +19,19 @@ function base(app: string, o: KubeObject): Omit<ObjectDrift, 'state' | 'changes'
   return { app, apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
 }
 
-/** Offline: desired as written, live with server-filled fields removed, compared over the fields git sets. */
-export function offlineObjectDrift(app: string, desired: KubeObject, live: KubeObject | undefined): ObjectDrift | undefined {
+export const DEFAULT_OWNER_POLICY: OwnerPolicy = { syncManager: ARGOCD_SYNC_MANAGER, trusted: DEFAULT_TRUSTED_MANAGERS };
+
+/**
+ * Offline: desired as written, live with server-filled fields removed, compared over the
+ * fields git sets; when the live file carries managedFields (`kubectl get
+ * --show-managed-fields`), fields a person added or git dropped are reported too.
+ */
+export function offlineObjectDrift(app: string, desired: KubeObject, live: KubeObject | undefined, policy = DEFAULT_OWNER_POLICY): ObjectDrift | undefined {
   if (!live) return { ...base(app, desired), state: 'missing', changes: [] };
   const expected = normalizeDesired(desired);
-  const changes = compareObjects(expected, stripServerFields(live), fieldSetOf(expected), { subset: true });
+  const git = fieldSetOf(expected);
+  const changes = compareObjects(expected, stripServerFields(live), git, { subset: true });
+  changes.push(...fieldsOutsideGit(live, git, policy));
   return changes.length ? { ...base(app, desired), state: 'changed', changes } : undefined;
 }
 
@@ -31,10 +40,20 @@ export function offlineObjectDrift(app: string, desired: KubeObject, live: KubeO
  * desired object under `manager`; it is what the object would be if git were applied
  * now. Comparing it with the live object over the fields `manager` owns gives exactly
  * the fields git would change — with the server's own defaulting and normalisation.
+ * The same set, subtracted from the live object's other owners, shows what a person
+ * added and what git dropped while the sync manager still applies it (owners.ts).
  */
-export function serverSideObjectDrift(app: string, desired: KubeObject, predicted: KubeObject, live: KubeObject, manager: string): ObjectDrift | undefined {
+export function serverSideObjectDrift(
+  app: string,
+  desired: KubeObject,
+  predicted: KubeObject,
+  live: KubeObject,
+  manager: string,
+  policy = DEFAULT_OWNER_POLICY,
+): ObjectDrift | undefined {
   const scope = ownedFieldSet(predicted, manager);
   const changes = compareObjects(stripServerFields(predicted), stripServerFields(live), scope);
+  changes.push(...fieldsOutsideGit(live, scope, { ...policy, ignored: [...(policy.ignored ?? []), manager] }));
   return changes.length ? { ...base(app, desired), state: 'changed', changes } : undefined;
 }
 

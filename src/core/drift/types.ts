@@ -22,6 +22,14 @@ export interface FieldChange {
   live?: unknown;
   /** A Secret value: neither side is reported, only that it differs. */
   masked?: boolean;
+  /**
+   * For fields git does not set, found through managedFields: added by a person's tool
+   * (`added-outside-git`), or no longer in git but still applied by the sync manager.
+   */
+  origin?: 'added-outside-git' | 'removed-from-git';
+  /** The field manager that owns the field, and when it last wrote the object. */
+  manager?: string;
+  time?: string;
 }
 
 export type DriftState = 'changed' | 'missing' | 'orphan' | 'error';

@@ -11,7 +11,7 @@ import { main } from '../../src/cli/main.ts';
 import { parseObjects } from '../../src/core/drift/index.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
-import { serveDryRunApply } from '../support/fake-kube-live.ts';
+import { fieldsV1Of, serveDryRunApply } from '../support/fake-kube-live.ts';
 import { ROOT } from '../support/render-all.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
@@ -19,6 +19,20 @@ let fake: FakeKube;
 let env: Record<string, string>;
 let objects: KubeObject[];
 let bootstrapped: KubeObject[];
+
+/** The object as a server-side apply under `manager` leaves it: the applied fields owned by the manager. */
+function appliedBy(o: KubeObject, manager: string): KubeObject {
+  const entry = { manager, operation: 'Apply', apiVersion: o.apiVersion, time: '2026-12-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: fieldsV1Of(o) };
+  return { ...o, metadata: { ...o.metadata, managedFields: [entry] } };
+}
+
+/** As Argo CD's sync leaves it: its tracking annotation added, then applied as argocd-controller. */
+function syncedBy(app: string, o: KubeObject): KubeObject {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  const tracking = `${app}:${group}/${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const annotations = { ...o.metadata.annotations, 'argocd.argoproj.io/tracking-id': tracking };
+  return appliedBy({ ...o, metadata: { ...o.metadata, annotations } }, 'argocd-controller');
+}
 
 function plural(kind: string): string {
   const k = kind.toLowerCase();
@@ -33,7 +47,8 @@ beforeAll(async () => {
   bootstrapped = parseObjects('root-app.yaml', rootFile, []);
   objects = [...bootstrapped, ...rendered.flatMap((r) => r.objects)];
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
-  for (const o of objects) {
+  const synced = [...bootstrapped.map((o) => appliedBy(o, 'somastack')), ...rendered.flatMap((r) => r.objects.map((o) => syncedBy(r.app, o)))];
+  for (const o of synced) {
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     // Kinds the fake does not know yet; the rendered tree has namespaced objects only besides Namespace.
     fake.register({ group: group!, version: version!, kind: o.kind, plural: plural(o.kind), namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster') });
@@ -99,5 +114,20 @@ describe('drift on the generated kind-soma tree', () => {
     expect(drifts).toHaveLength(1);
     expect(drifts[0]).toMatchObject({ kind: 'StatefulSet', name: target.metadata.name, state: 'changed' });
     expect(drifts[0].changes).toEqual([{ path: 'metadata.labels["app.kubernetes.io/part-of"]', op: 'changed', desired: target.metadata.labels!['app.kubernetes.io/part-of'], live: 'tampered' }]);
+  });
+
+  it('reports an env var a person added with kubectl edit, naming the tool', async () => {
+    const target = objects.find((o) => o.kind === 'Deployment')!;
+    const live = fake.get(target.apiVersion, target.kind, target.metadata.name, target.metadata.namespace) as any;
+    const container = live.spec.template.spec.containers[0];
+    container.env = [...(container.env ?? []), { name: 'DEBUG', value: '1' }];
+    const fields = { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { [`k:{"name":"${container.name}"}`]: { 'f:env': { 'k:{"name":"DEBUG"}': { '.': {}, 'f:name': {}, 'f:value': {} } } } } } } } };
+    live.metadata.managedFields.push({ manager: 'kubectl-edit', operation: 'Update', apiVersion: live.apiVersion, time: '2026-12-02T08:30:00Z', fieldsType: 'FieldsV1', fieldsV1: fields });
+    fake.put(live);
+    const io = captureIo();
+    expect(await main(['drift', '--cluster', 'kind-soma'], io)).toBe(1);
+    expect(io.out).toContain(`containers[name=${container.name}].env[name=DEBUG]: added outside git by kubectl-edit at 2026-12-02T08:30:00Z: {"name":"DEBUG","value":"1"}`);
+    // Nothing else Argo CD or the controllers own reads as added or dropped (the label above is the earlier test's).
+    expect(io.out.match(/added outside git|no longer in git/g)).toHaveLength(1);
   });
 });

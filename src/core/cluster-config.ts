@@ -25,6 +25,8 @@ export interface ClusterConfig {
   kind?: { name: string; hostPorts: { argocd: number; grafana: number } };
   /** Total resource requests this cluster may ask for (everything this repository runs there). */
   budget?: { cpu: string; memory: string };
+  /** Field managers whose additions `drift` does not report, besides the built-in ones (docs/operations.md). */
+  drift?: { trustedManagers: string[] };
   /** Where the file was read from (repository-relative), for error messages. */
   source: string;
 }
@@ -80,10 +82,19 @@ export const CLUSTER_SCHEMA = {
       required: ['cpu', 'memory'],
       properties: { cpu: { type: ['string', 'number'] }, memory: { type: 'string' } },
     },
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        // A manager name as the API server records it; a trailing * matches a prefix.
+        trustedManagers: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[^\\s*]+\\*?$' } },
+      },
+    },
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// verbose: errors carry the offending value, which the messages quote.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validateSchema = ajv.compile(CLUSTER_SCHEMA);
 
 /** Turns one ajv error into a problem a person can act on. */
@@ -118,6 +129,7 @@ function patternMessage(instancePath: string): string {
   if (instancePath.endsWith('/url')) return 'is not a git URL (https://…, ssh://… or git@host:path)';
   if (instancePath.endsWith('/revision')) return 'is not a git revision (a branch, tag or commit, without spaces)';
   if (instancePath.startsWith('/kind')) return 'is not a valid Kind cluster name (lowercase letters, digits and -)';
+  if (instancePath.startsWith('/drift')) return "is not a field manager name (no spaces; a trailing '*' matches a prefix, e.g. 'vpa-*')";
   return 'has the wrong format';
 }
 
@@ -188,6 +200,7 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
       ? { name: raw.kind.name, hostPorts: { argocd: raw.kind.hostPorts?.argocd ?? 8080, grafana: raw.kind.hostPorts?.grafana ?? 3000 } }
       : undefined,
     budget: raw.budget ? { cpu: String(raw.budget.cpu), memory: raw.budget.memory } : undefined,
+    ...(raw.drift ? { drift: { trustedManagers: [...(raw.drift.trustedManagers ?? [])] } } : {}),
     source: file,
   };
 }

@@ -32,6 +32,11 @@ describe('parseClusterConfig', () => {
     expect(r.ok && r.config.kind).toEqual({ name: 'soma', hostPorts: { argocd: 8080, grafana: 3000 } });
   });
 
+  it('reads the managers drift trusts', () => {
+    const r = parseClusterConfig(FILE, 'demo', `${VALID}drift:\n  trustedManagers: [vpa-*, my-operator]\n`);
+    expect(r.ok && r.config.drift).toEqual({ trustedManagers: ['vpa-*', 'my-operator'] });
+  });
+
   const cases: { name: string; text: string; expected: { path: string; message: string }[] }[] = [
     { name: 'malformed YAML', text: 'name: demo\n  environment: [dev\n', expected: [{ path: '', message: expect.stringContaining('is not valid YAML') as unknown as string }] },
     { name: 'empty file', text: '# nothing here\n', expected: [{ path: '', message: 'is empty' }] },
@@ -42,13 +47,14 @@ describe('parseClusterConfig', () => {
     { name: 'unknown component', text: VALID.replace('postgres]', 'postgress]'), expected: [{ path: '/components/1', message: expect.stringContaining('must be one of: platform, postgres') as unknown as string }] },
     { name: 'missing repository', text: VALID.replace(/repository:\n.*\n.*\n/, ''), expected: [{ path: '/repository', message: "'repository' is required" }] },
     { name: 'http destination', text: VALID.replace('https://kubernetes.default.svc', 'http://10.0.0.1'), expected: [{ path: '/destination/server', message: expect.stringContaining('is not an https:// API server URL') as unknown as string }] },
-    { name: 'bad git URL', text: VALID.replace('https://github.com/somatechlat/somastack.git', 'github.com/x'), expected: [{ path: '/repository/url', message: expect.stringContaining('is not a git URL') as unknown as string }] },
+    { name: 'bad git URL', text: VALID.replace('https://github.com/somatechlat/somastack.git', 'github.com/x'), expected: [{ path: '/repository/url', message: expect.stringContaining("'github.com/x' is not a git URL") as unknown as string }] },
     { name: 'duplicate component', text: VALID.replace('[platform, postgres]', '[platform, postgres, postgres]'), expected: [{ path: '/components', message: 'lists a component more than once' }] },
     { name: 'platform missing', text: VALID.replace('[platform, postgres]', '[postgres]'), expected: [{ path: '/components', message: "does not include 'platform'" }] },
     { name: 'name does not match folder', text: VALID, expected: [{ path: '/name', message: "is 'demo' but the file is in clusters/other/" }] },
     { name: 'invalid budget quantity', text: `${VALID}budget:\n  cpu: 3 cores\n  memory: 6Gi\n`, expected: [{ path: '/budget/cpu', message: "'3 cores' is not a valid quantity" }] },
     { name: 'Kind cluster not in dev', text: `${VALID.replace('environment: dev', 'environment: prod')}kind:\n  name: soma\n`, expected: [{ path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" }] },
     { name: 'duplicate keys', text: `${VALID}name: again\n`, expected: [{ path: '', message: expect.stringContaining('is not valid YAML') as unknown as string }] },
+    { name: 'a trusted drift manager with a space', text: `${VALID}drift:\n  trustedManagers: ['my tool']\n`, expected: [{ path: '/drift/trustedManagers/0', message: expect.stringContaining("'my tool' is not a field manager name") as unknown as string }] },
     { name: 'openfga without postgres', text: VALID.replace('[platform, postgres]', '[platform, openfga]'), expected: [{ path: '/components', message: "enables 'openfga' without 'postgres'" }] },
   ];
 

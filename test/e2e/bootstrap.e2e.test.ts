@@ -122,7 +122,7 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     expect(r.code, tail(r.stdout)).toBe(0);
   });
 
-  it('npm run drift finds no drift, then reports a field changed with kubectl', async () => {
+  it('npm run drift finds no drift, then reports a field changed and an env var added with kubectl', async () => {
     const clean = await cli('drift', '--context', context, '--cluster', CLUSTER);
     expect(clean.code, tail(clean.stdout)).toBe(0);
     // Stop Argo CD's self-heal first, or it would undo the change before drift looks; and
@@ -136,11 +136,16 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
       }
       const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       const target = deployments[0]!;
+      const container = (target.spec as any).template.spec.containers[0].name as string;
       await kubectl('--context', context, '-n', 'soma-infra', 'label', `deployment/${target.metadata.name}`, 'app.kubernetes.io/part-of=tampered-by-e2e', '--overwrite');
+      // An addition git does not know about: found through managedFields (manager kubectl-set).
+      await kubectl('--context', context, '-n', 'soma-infra', 'set', 'env', `deployment/${target.metadata.name}`, '-c', container, 'E2E_DEBUG=1');
       const drift = await cli('drift', '--context', context, '--cluster', CLUSTER);
       expect(drift.code, tail(drift.stderr)).toBe(1);
       expect(drift.stdout).toContain(target.metadata.name);
       expect(drift.stdout).toContain('app.kubernetes.io/part-of');
+      expect(drift.stdout).toMatch(/env\[name=E2E_DEBUG\]: added outside git by kubectl-set at /);
+      await kubectl('--context', context, '-n', 'soma-infra', 'set', 'env', `deployment/${target.metadata.name}`, '-c', container, 'E2E_DEBUG-');
     } finally {
       await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=1');
     }

@@ -8,11 +8,13 @@ import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { KIND_VERSION } from '../core/versions.ts';
+import checksums from './tool-checksums.json' with { type: 'json' };
 
 export type ToolName = 'kind' | 'kubectl';
 export type Platform = 'linux/amd64' | 'linux/arm64' | 'darwin/amd64' | 'darwin/arm64';
 
 /** kubectl for the 1.34 node image (kubectl supports one minor version of skew either way). */
+// renovate: datasource=github-releases depName=kubernetes/kubernetes extractVersion=^(?<version>v1\.34\.\d+)$
 export const KUBECTL_VERSION = 'v1.34.1';
 
 export interface ToolPin {
@@ -23,36 +25,22 @@ export interface ToolPin {
 }
 
 // Checksums as published with each release (kind: the .sha256sum assets of the GitHub
-// release; kubectl: dl.k8s.io/release/<v>/bin/<os>/<arch>/kubectl.sha256), each confirmed
-// against at least two independent pinned copies.
-const KIND_SHA256: Record<string, Partial<Record<Platform, string>>> = {
-  'v0.33.0': {
-    'linux/amd64': 'aee6151561422756b764a4ae28e7f44cda5af5a9eead3cc9985112b1de8d8e0d',
-    'linux/arm64': '20022bee6cfcd5086cb7234d218e3454e6090022f2a8f55d1fa7fcf42c3867a2',
-    'darwin/amd64': '5a99f26f57246dc9319dd294803313197a0f34d33c525b3ea8b655db5916ece0',
-    'darwin/arm64': '0c8c7dbe5e23594a198b786c4bc13dacc101fa6196b0cb0b23a1ca44e61f4b4f',
-  },
-};
-
-const KUBECTL_SHA256: Record<string, Partial<Record<Platform, string>>> = {
-  'v1.34.1': {
-    'linux/amd64': '7721f265e18709862655affba5343e85e1980639395d5754473dafaadcaa69e3',
-    'linux/arm64': '420e6110e3ba7ee5a3927b5af868d18df17aae36b720529ffa4e9e945aa95450',
-    'darwin/amd64': 'bb211f2b31f2b3bc60562b44cc1e3b712a16a98e9072968ba255beb04cefcfdf',
-    'darwin/arm64': 'd80e5fa36f2b14005e5bb35d3a72818acb1aea9a081af05340a000e5fbdb2f76',
-  },
-};
+// release; kubectl: dl.k8s.io/release/<v>/bin/<os>/<arch>/kubectl.sha256), kept in
+// tool-checksums.json. The first were confirmed against two independent pinned copies;
+// when Renovate moves a version, `npm run pins:checksums` fetches the new version's
+// published checksums into that file and the e2e workflow, and the pull request shows them.
+const CHECKSUMS: Record<ToolName, Record<string, Partial<Record<Platform, string>>>> = checksums;
 
 export const TOOL_PINS: Record<ToolName, ToolPin> = {
   kind: {
     version: KIND_VERSION,
     url: (p) => `https://github.com/kubernetes-sigs/kind/releases/download/${KIND_VERSION}/kind-${p.replace('/', '-')}`,
-    sha256: KIND_SHA256[KIND_VERSION] ?? {},
+    sha256: CHECKSUMS.kind[KIND_VERSION] ?? {},
   },
   kubectl: {
     version: KUBECTL_VERSION,
     url: (p) => `https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/${p}/kubectl`,
-    sha256: KUBECTL_SHA256[KUBECTL_VERSION] ?? {},
+    sha256: CHECKSUMS.kubectl[KUBECTL_VERSION] ?? {},
   },
 };
 

@@ -82,6 +82,26 @@ describe('drift against the cluster', () => {
     ]);
   });
 
+  it('reports a label added by hand with its manager, unless cluster.yaml trusts that manager', async () => {
+    const labelled = (manager: string) => {
+      seedSynced();
+      const o = fake.get('apps/v1', 'Deployment', 'opa', 'soma-infra')!;
+      o.metadata.labels = { ...o.metadata.labels, owner: 'night-shift' };
+      const entry = { manager, operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-02T03:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:owner': {} } } } };
+      o.metadata.managedFields = [...(o.metadata.managedFields as object[]), entry];
+      fake.put(o);
+    };
+    labelled('kubectl-label');
+    serveDryRunApply(fake);
+    const io = captureIo(root, env);
+    expect(await main(['drift'], io)).toBe(1);
+    expect(io.out).toContain('    metadata.labels.owner: added outside git by kubectl-label at 2026-12-02T03:00:00Z: "night-shift"\n');
+
+    const trusting = writeMiniRepo({ platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] }, { kindName: 'soma', cluster: { drift: { trustedManagers: ['kubectl-*'] } } });
+    const io2 = captureIo(trusting, env);
+    expect(await main(['drift'], io2)).toBe(0);
+  });
+
   it('reports missing objects and orphans; ignores controller-made, system and provided objects', async () => {
     seedSynced();
     serveDryRunApply(fake);

@@ -22,7 +22,7 @@ function application(name: string, path: string, component: string): KubeObject 
 }
 
 /** Writes cluster `test` (dev) with one Application per component, each deploying `objects[component]`. */
-export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kindName?: string } = {}): string {
+export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kindName?: string; cluster?: Record<string, unknown> } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'somastack-mini-'));
   const components = Object.keys(objects);
   write(
@@ -36,6 +36,7 @@ export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kin
       // cluster.yaml requires platform; it gets an Application only when objects are given for it.
       components: [...new Set(['platform', ...components])],
       ...(opts.kindName ? { kind: { name: opts.kindName } } : {}),
+      ...opts.cluster,
     }),
   );
   write(root, 'bootstrap/clusters/test/root-app.yaml', toYaml(application('test-root', 'apps/test', 'root')));

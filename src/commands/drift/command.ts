@@ -15,6 +15,8 @@ import {
   errorDrift,
   findOrphans,
   offlineDrift,
+  ownerPolicyFor,
+  type OwnerPolicy,
   ownedNamespaces,
   parseObjects,
   renderDriftText,
@@ -61,14 +63,14 @@ async function readObjects(io: Io, files: string[], problems: Problem[]): Promis
 }
 
 /** One desired object against the cluster: missing, changed (per the dry-run), or in sync (undefined). */
-async function driftOf(live: LiveCluster, app: string, desired: KubeObject): Promise<ObjectDrift | undefined> {
+async function driftOf(live: LiveCluster, app: string, desired: KubeObject, policy: OwnerPolicy): Promise<ObjectDrift | undefined> {
   const { apiVersion, kind, metadata } = desired;
   const base = { app, apiVersion, kind, namespace: metadata.namespace ?? '', name: metadata.name, changes: [] };
   try {
     const current = await live.get(apiVersion, kind, metadata.name, metadata.namespace);
     if (!current) return { ...base, state: 'missing' };
     const predicted = await live.applyDryRun(desired, DRIFT_FIELD_MANAGER);
-    return serverSideObjectDrift(app, desired, predicted, current, DRIFT_FIELD_MANAGER);
+    return serverSideObjectDrift(app, desired, predicted, current, DRIFT_FIELD_MANAGER, policy);
   } catch (e) {
     if (!(e instanceof KubeApiError)) throw e;
     // The kind is not served at all (a CRD missing): the object cannot be there.
@@ -163,8 +165,9 @@ async function liveDrift(io: Io, live: LiveCluster, cluster: ClusterConfig): Pro
   const apps: DesiredApp[] = rendered.filter((r) => !r.skipped).map((r) => ({ app: r.app, component: r.component, objects: r.objects }));
   apps.unshift(await bootstrapApplied(io, cluster));
   const drifts: ObjectDrift[] = [];
+  const policy = ownerPolicyFor(cluster.drift?.trustedManagers);
   for (const app of apps) {
-    const found = await mapLimit(app.objects, 8, (o) => driftOf(live, app.app, o));
+    const found = await mapLimit(app.objects, 8, (o) => driftOf(live, app.app, o, policy));
     drifts.push(...found.filter((d): d is ObjectDrift => d !== undefined));
     io.stderr(`compared ${app.app}: ${app.objects.length} objects, ${found.filter(Boolean).length} drifted\n`);
   }

@@ -9,6 +9,7 @@ export {
   type DesiredApp,
   type OrphanOptions,
   DEFAULT_OWNER_POLICY,
+  ownerPolicyFor,
   errorDrift,
   findOrphans,
   offlineDrift,

@@ -21,6 +21,11 @@ function base(app: string, o: KubeObject): Omit<ObjectDrift, 'state' | 'changes'
 
 export const DEFAULT_OWNER_POLICY: OwnerPolicy = { syncManager: ARGOCD_SYNC_MANAGER, trusted: DEFAULT_TRUSTED_MANAGERS };
 
+/** The default policy plus a cluster's own trusted managers (cluster.yaml `drift.trustedManagers`). */
+export function ownerPolicyFor(extraTrusted: readonly string[] = []): OwnerPolicy {
+  return { ...DEFAULT_OWNER_POLICY, trusted: [...DEFAULT_TRUSTED_MANAGERS, ...extraTrusted] };
+}
+
 /**
  * Offline: desired as written, live with server-filled fields removed, compared over the
  * fields git sets; when the live file carries managedFields (`kubectl get

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { describeError } from '../core/errors.ts';
-import type { Command, Io, OptionSpec } from './types.ts';
+import { describeError, errorJson } from '../core/errors.ts';
+import { parseArgsType, typedValues } from './options.ts';
+import type { Command, Io, OptionSpec, OptionValues } from './types.ts';
 
 export type CommandTable = Record<string, () => Promise<{ command: Command }>>;
 
@@ -111,9 +112,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), comman
     io.stderr(`error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`);
     return 2;
   }
+  const json = (parsed.values as OptionValues).json === true;
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, io });
+    const values = typedValues(command.options, parsed.values, io.cwd);
+    return await command.run({ values, positionals: parsed.positionals, io });
   } catch (e) {
+    // A machine reading --json gets the failure as JSON on stdout too; people read stderr.
+    if (json) io.stdout(`${JSON.stringify(errorJson(e), null, 2)}\n`);
     io.stderr(describeError(e));
     return 2;
   }
@@ -123,7 +128,7 @@ function toParseArgs(options: Record<string, OptionSpec>) {
   return Object.fromEntries(
     Object.entries(options).map(([name, o]) => [
       name,
-      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+      { type: parseArgsType(o), ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
     ]),
   );
 }

@@ -1,8 +1,18 @@
 // The shape every command module exports. The CLI parses argv against `options`,
 // prints `--help` from the same table, and maps thrown errors to exit codes.
 
+/**
+ * What a flag holds. `duration`: milliseconds from 900 / 90s / 15m / 1h; `count`: a whole
+ * number (min..max); `choice`: one of `choices`; `file`/`dir`: a path the command writes,
+ * checked writable before any work (src/cli/options.ts).
+ */
+export type OptionType = 'string' | 'boolean' | 'duration' | 'count' | 'choice' | 'file' | 'dir';
+
 export interface OptionSpec {
-  type: 'string' | 'boolean';
+  type: OptionType;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
   short?: string;
   multiple?: boolean;
   default?: string | boolean;
@@ -11,7 +21,7 @@ export interface OptionSpec {
   description: string;
 }
 
-export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+export type OptionValues = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface Io {
   /** The repository root: where cluster.yaml files, generated trees and package.json live. */
@@ -50,6 +60,12 @@ export interface Command {
 export function str(values: OptionValues, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Reads a duration (milliseconds) or count option, or undefined. */
+export function num(values: OptionValues, key: string): number | undefined {
+  const v = values[key];
+  return typeof v === 'number' ? v : undefined;
 }
 
 export function bool(values: OptionValues, key: string): boolean {

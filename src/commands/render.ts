@@ -43,7 +43,7 @@ async function writeOut(out: string, cluster: string, rendered: RenderedApp[]): 
 export const command: Command = {
   name: 'render',
   summary: 'print (or write) the fully rendered manifests Argo CD will apply, using real kustomize',
-  usage: '--cluster <name> [--component <c>] [--out <dir>] [--remote]',
+  usage: '--cluster <name> [--component <c>] [--out-dir <dir>] [--remote]',
   description: `
 Reads the cluster's generated Applications (root app and children) and builds each
 source path with real kustomize (\`kustomize build\` when on PATH, else \`kubectl kustomize\`).
@@ -53,11 +53,11 @@ unless --remote is given (which needs network access).
 Examples:
   npm run render -- --cluster kind-soma
   npm run render -- --cluster prod --component kafka
-  npm run render -- --cluster staging --out out/rendered`,
+  npm run render -- --cluster staging --out-dir out/rendered`,
   options: {
     cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (required)' },
     component: { type: 'string', value: '<c>', description: 'only this component (or root / argocd)' },
-    out: { type: 'string', value: '<dir>', description: 'write <dir>/<cluster>/<application>.yaml instead of printing' },
+    'out-dir': { type: 'dir', value: '<dir>', description: 'write <dir>/<cluster>/<application>.yaml instead of printing' },
     remote: { type: 'boolean', description: 'also render remote sources (network needed)' },
   },
   async run({ values, io }) {
@@ -71,7 +71,7 @@ Examples:
       onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
     });
     for (const r of rendered.filter((x) => x.skipped)) io.stderr(`skipped ${r.app}: ${r.skipped} (use --remote to fetch it)\n`);
-    const out = str(values, 'out');
+    const out = str(values, 'out-dir');
     if (out) {
       const written = await writeOut(resolve(io.cwd, out), name, rendered);
       io.stdout(`wrote ${written.length} files to ${join(out, name)}\n`);

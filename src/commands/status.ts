@@ -15,15 +15,8 @@ import {
 } from '../core/health.ts';
 import { mapLimit } from '../core/pool.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
-import { bool, type Command, type Io, type OptionValues, str } from '../cli/types.ts';
-
-function seconds(values: OptionValues, key: string, fallback: number): number {
-  const raw = str(values, key);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`--${key} must be a positive number of seconds, not '${raw}'`);
-  return n * 1000;
-}
+import { timeoutOption } from '../cli/options.ts';
+import { bool, type Command, type Io, num, str } from '../cli/types.ts';
 
 /** Health from the live objects git says each Application deploys (no Argo CD needed). */
 async function directSummaries(io: Io, live: LiveCluster, clusterName: string | undefined): Promise<ApplicationSummary[]> {
@@ -85,7 +78,7 @@ async function runWait(io: Io, live: LiveCluster, timing: { timeoutMs: number; i
 export const command: Command = {
   name: 'status',
   summary: 'live sync and health of every Argo CD Application, and what is not OK',
-  usage: '[--context <name>] [--wait [--timeout <s>]] [--direct [--cluster <name>]] [--json]',
+  usage: '[--context <name>] [--wait [--timeout <duration>]] [--direct [--cluster <name>]] [--json]',
   description: `
 Reads the Argo CD Applications of the cluster (namespace ${ARGOCD_NAMESPACE}) and prints one row
 per Application: sync status, health, revision and last sync result. For every
@@ -106,8 +99,8 @@ Examples:
   options: {
     context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
     wait: { type: 'boolean', description: 'wait until every Application is Synced and Healthy' },
-    timeout: { type: 'string', value: '<seconds>', default: '600', description: 'with --wait: give up after this long' },
-    interval: { type: 'string', value: '<seconds>', default: '5', description: 'with --wait: time between polls' },
+    timeout: timeoutOption('600', 'with --wait: give up after this long'),
+    interval: { type: 'duration', value: '<duration>', default: '5', description: 'with --wait: time between polls' },
     direct: { type: 'boolean', description: 'judge health from the live objects, without Argo CD' },
     cluster: { type: 'string', value: '<name>', description: 'with --direct: cluster under clusters/ (default: the one matching the context)' },
     json: { type: 'boolean', description: 'machine-readable output' },
@@ -115,7 +108,7 @@ Examples:
   async run({ values, io }) {
     const json = bool(values, 'json');
     if (bool(values, 'direct') && bool(values, 'wait')) throw new UserError('--wait works with Argo CD only; drop --direct or --wait');
-    const timing = { timeoutMs: seconds(values, 'timeout', 600), intervalMs: seconds(values, 'interval', 5) };
+    const timing = { timeoutMs: num(values, 'timeout')!, intervalMs: num(values, 'interval')! };
     const live = connectLive(io.env, str(values, 'context'));
     let summaries: ApplicationSummary[];
     if (bool(values, 'direct')) summaries = await directSummaries(io, live, str(values, 'cluster'));

@@ -1,7 +1,7 @@
 // Table-driven tests of bootstrap's pure parts: preflight's judgement, the wait's
 // judgement, secret and repository builders, progress output, duration parsing.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/commands/bootstrap/command.ts';
+import { parseDuration } from '../../src/cli/options.ts';
 import type { ClusterConfig } from '../../src/core/cluster-config.ts';
 import type { ApplicationSummary } from '../../src/core/health.ts';
 import { installPhases, kustomizeReason } from '../../src/commands/bootstrap/argocd.ts';

@@ -3,7 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
+import { typedValues } from '../../src/cli/options.ts';
+import { command, runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
 import type { BootstrapDeps } from '../../src/commands/bootstrap/types.ts';
 import { startFakeKube, type FakeKube } from '../support/fake-kube.ts';
 import { captureIo, fakeMachine, makeDeps, makeRepo, simulateCluster, type MachineOptions, type SimOptions } from './harness.ts';
@@ -35,7 +36,8 @@ export type World = Awaited<ReturnType<typeof world>>;
 export async function bootstrap(w: World, flags: Record<string, string | boolean> = {}, deps: Partial<BootstrapDeps> = {}) {
   w.io.out.length = 0;
   w.io.err.length = 0;
-  const values = { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags };
+  // Through the option table, as main() does: durations become milliseconds.
+  const values = typedValues(command.options, { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags }, w.io.cwd);
   const code = await runBootstrapCommand({ values, positionals: [], io: w.io }, { ...w.deps, ...deps });
   return { code, stdout: w.io.out.join(''), stderr: w.io.err.join('') };
 }

@@ -40,7 +40,7 @@ describe('exit codes', () => {
     const unknown = await diff(['--base', 'origin/nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("git does not know the revision 'origin/nope'");
-    expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain("unknown --format 'html'");
+    expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain("--format 'html' is not one of: markdown, text, json");
     expect((await diff([])).stderr).toContain('--base is required');
   });
 });

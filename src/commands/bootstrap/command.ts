@@ -1,25 +1,17 @@
 // `npm run bootstrap`: from a fresh clone to a synced, healthy local cluster.
-import { UserError } from '../../core/errors.ts';
 import { defaultDeps } from './deps.ts';
 import { renderResult, runBootstrap, runDryRun } from './index.ts';
 import { renderDryRunPlan } from './plan.ts';
 import type { BootstrapDeps, BootstrapOptions } from './types.ts';
-import { bool, type Command, type CommandContext, str } from '../../cli/types.ts';
-
-/** '900', '900s', '15m', '1h' → milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UserError(`--${flag} '${text}' is not a duration`, `write seconds (900) or a number with a unit: 90s, 15m, 1h`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * unit;
-}
+import { timeoutOption } from '../../cli/options.ts';
+import { bool, type Command, type CommandContext, num, str } from '../../cli/types.ts';
 
 export function optionsFrom(values: CommandContext['values']): BootstrapOptions {
   return {
     cluster: str(values, 'cluster') ?? 'kind-soma',
     dryRun: bool(values, 'dry-run'),
-    timeoutMs: parseDuration(str(values, 'timeout') ?? '15m', 'timeout'),
-    degradedGraceMs: parseDuration(str(values, 'degraded-grace') ?? '3m', 'degraded-grace'),
+    timeoutMs: num(values, 'timeout')!,
+    degradedGraceMs: num(values, 'degraded-grace')!,
     installTools: bool(values, 'install-tools'),
   };
 }
@@ -71,8 +63,8 @@ Examples:
   options: {
     cluster: { type: 'string', value: '<name>', default: 'kind-soma', description: 'cluster under clusters/ (must have a kind: section)' },
     'dry-run': { type: 'boolean', description: 'print what would be created and applied; touch nothing' },
-    timeout: { type: 'string', value: '<duration>', default: '15m', description: 'how long each wait (node, Argo CD, Applications) may take' },
-    'degraded-grace': { type: 'string', value: '<duration>', default: '3m', description: 'fail once an Application has been Degraded this long' },
+    timeout: timeoutOption('15m', 'how long each wait (node, Argo CD, Applications) may take'),
+    'degraded-grace': { type: 'duration', value: '<duration>', default: '3m', description: 'fail once an Application has been Degraded this long' },
     'install-tools': { type: 'boolean', description: 'install missing/unsupported kind and kubectl (pinned, SHA-256 verified) into .tools/bin' },
     json: { type: 'boolean', description: 'machine-readable result on stdout (per-step and per-component timings)' },
   },

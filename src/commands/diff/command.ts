@@ -3,14 +3,14 @@
 // print (and save) → post the PR comment. Exit 0 no changes, 1 changes, 2 error.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import { DIFF_COMMENT_MARKER, parsePr, resolvePostTarget, upsertComment, type PostTarget } from '../../adapters/github.ts';
+import { DIFF_COMMENT_MARKER, resolvePostTarget, upsertComment, type PostTarget } from '../../adapters/github.ts';
 import { requireRepository, runRenderedDiff, type DiffRun } from './revisions.ts';
 import { renderJson } from '../../core/diff/json.ts';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.ts';
 import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError, UserError } from '../../core/errors.ts';
-import { bool, type Command, type Io, type OptionValues, str } from '../../cli/types.ts';
+import { bool, type Command, type Io, num, type OptionValues, str } from '../../cli/types.ts';
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -36,12 +36,9 @@ export function parseOptions(values: OptionValues, io: Io): DiffOptions {
   if (!base) throw new UserError('--base is required', 'e.g. npm run diff -- --base origin/main');
   const json = bool(values, 'json');
   const format = (str(values, 'format') ?? (json ? 'json' : io.interactive ? 'text' : 'markdown')) as Format;
-  if (!FORMATS.includes(format)) throw new UserError(`unknown --format '${format}'`, `one of: ${FORMATS.join(', ')}`);
   if (json && format !== 'json') throw new UserError('--json and --format disagree', 'pass one of them');
-  const context = Number(str(values, 'context') ?? '4');
-  if (!Number.isInteger(context) || context < 0 || context > 100) throw new UserError(`--context must be a whole number from 0 to 100, not '${str(values, 'context')}'`);
-  const pr = str(values, 'pr');
-  if (pr !== undefined) parsePr(pr);
+  const context = num(values, 'unified')!;
+  const pr = num(values, 'pr')?.toString();
   const repo = str(values, 'repo');
   if ((pr !== undefined || repo !== undefined) && !bool(values, 'post')) throw new UserError('--repo and --pr only make sense with --post');
   return { base, head: str(values, 'head'), format, out: str(values, 'out'), post: bool(values, 'post'), repo, pr, context, cache: !bool(values, 'no-cache') };
@@ -135,13 +132,14 @@ Examples:
   options: {
     base: { type: 'string', value: '<ref>', description: 'revision to compare against (required), e.g. origin/main' },
     head: { type: 'string', value: '<ref>', description: 'revision to compare (default: the working tree)' },
-    format: { type: 'string', value: '<format>', description: 'markdown, text or json (default: text on a terminal, else markdown)' },
+    format: { type: 'choice', choices: FORMATS, value: '<format>', description: 'markdown, text or json (default: text on a terminal, else markdown)' },
     json: { type: 'boolean', description: 'same as --format json' },
-    out: { type: 'string', value: '<file>', description: 'also save the full diff here (.json → JSON, .txt → text, else Markdown)' },
+    out: { type: 'file', value: '<file>', description: 'also save the full diff here (.json → JSON, .txt → text, else Markdown)' },
     post: { type: 'boolean', description: 'create or update the pull-request comment' },
     repo: { type: 'string', value: '<owner/name>', description: 'repository for --post (default: GITHUB_REPOSITORY)' },
-    pr: { type: 'string', value: '<n>', description: 'pull request number for --post (default: from GITHUB_EVENT_PATH)' },
-    context: { type: 'string', value: '<lines>', description: 'unchanged lines around each change', default: '4' },
+    pr: { type: 'count', value: '<n>', description: 'pull request number for --post (default: from GITHUB_EVENT_PATH)' },
+    // git's name: --context means a kubeconfig context in every other command.
+    unified: { type: 'count', short: 'U', min: 0, max: 100, value: '<lines>', description: 'unchanged lines around each change', default: '4' },
     'no-cache': { type: 'boolean', description: `render everything again, ignoring ${CACHE_DIR}/` },
   },
   async run({ values, io }) {

@@ -6,16 +6,10 @@ import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { renderSmokeText } from './render.ts';
 import { runSmoke } from './run.ts';
-import { bool, type Command, list, str } from '../../cli/types.ts';
+import { timeoutOption } from '../../cli/options.ts';
+import { bool, type Command, list, num, str } from '../../cli/types.ts';
 
 const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
-
-function positiveSeconds(raw: string | undefined, flag: string, fallback: number): number {
-  if (raw === undefined) return fallback * 1000;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`--${flag} must be a positive number of seconds, not '${raw}'`);
-  return n * 1000;
-}
 
 /** A short id, unique enough per run, that is a valid DNS label suffix. */
 function newRunId(): string {
@@ -25,7 +19,7 @@ function newRunId(): string {
 export const command: Command = {
   name: 'smoke',
   summary: 'run the readiness checklist (seed 001 §8) against the live cluster',
-  usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <s>] [--keep] [--json]',
+  usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <duration>] [--keep] [--json]',
   description: `
 Checks, each with pass/fail and evidence:
   pods           every pod in ${NAMESPACE} Ready (read from the API)
@@ -57,7 +51,7 @@ Examples:
     context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
     cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (default: the one matching the context)' },
     only: { type: 'string', value: '<check>', multiple: true, description: `run only these checks (${NAMES.join(', ')})` },
-    timeout: { type: 'string', value: '<seconds>', default: '180', description: 'per check Job, image pull included' },
+    timeout: timeoutOption('180', 'per check Job, image pull included'),
     keep: { type: 'boolean', description: 'keep the run’s namespaces and Jobs for debugging' },
     json: { type: 'boolean', description: 'machine-readable report' },
   },
@@ -65,7 +59,7 @@ Examples:
     const only = list(values, 'only');
     const unknown = only.filter((n) => !NAMES.includes(n));
     if (unknown.length) throw new UserError(`unknown check(s): ${unknown.join(', ')}`, `one of: ${NAMES.join(', ')}`);
-    const timeoutMs = positiveSeconds(str(values, 'timeout'), 'timeout', 180);
+    const timeoutMs = num(values, 'timeout')!;
     const live = connectLive(io.env, str(values, 'context'));
     const cluster = await pickCluster(io.root, str(values, 'cluster'), live.context);
     io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);

@@ -11,7 +11,7 @@ import { type Report, exitCode } from '../../core/validate/report.ts';
 import { runFiles } from './files.ts';
 import { stderrProgress } from './progress.ts';
 import { runRepository } from './repository.ts';
-import { bool, type Command, str } from '../../cli/types.ts';
+import { bool, type Command, num, str } from '../../cli/types.ts';
 
 function ruleTable(): string {
   return RULES.map((r) => `  ${r.id.padEnd(22)} ${r.title}${r.scope === 'set' ? ' (repository only)' : ''}`).join('\n');
@@ -65,11 +65,11 @@ Examples:
   options: {
     cluster: { type: 'string', value: '<name>', description: 'only this cluster (inputs and freshness still cover all)' },
     json: { type: 'boolean', description: 'print the report as JSON' },
-    junit: { type: 'string', value: '<file>', description: 'also write the report as JUnit XML' },
+    junit: { type: 'file', value: '<file>', description: 'also write the report as JUnit XML' },
     strict: { type: 'boolean', description: 'warnings fail too (unknown kinds, unused exceptions)' },
     'no-policy': { type: 'boolean', description: 'schema checks only' },
     files: { type: 'boolean', description: 'check the given manifest files/directories instead of the repository' },
-    concurrency: { type: 'string', value: '<n>', description: 'kustomize processes at once (default: CPU count)' },
+    concurrency: { type: 'count', value: '<n>', min: 1, max: 64, description: 'kustomize processes at once (default: CPU count)' },
   },
   async run({ values, positionals, io }) {
     const strict = bool(values, 'strict');
@@ -77,9 +77,7 @@ Examples:
     const filesMode = bool(values, 'files');
     if (positionals.length && !filesMode) throw new UserError(`unexpected argument '${positionals[0]}'`, 'to check manifest files, pass --files before them');
     if (filesMode && str(values, 'cluster')) throw new UserError('--cluster does not apply to --files', 'drop one of them');
-    const concurrencyText = str(values, 'concurrency');
-    const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
-    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UserError(`--concurrency must be a whole number of at least 1, not '${concurrencyText}'`);
+    const concurrency = num(values, 'concurrency');
     const report = filesMode
       ? await runFiles(io.cwd, positionals, { strict, policy })
       : await runRepository(io.root, { cluster: str(values, 'cluster'), strict, policy, concurrency, progress: stderrProgress(io) });

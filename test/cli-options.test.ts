@@ -81,3 +81,16 @@ describe('output paths are checked before any work', () => {
     expect(JSON.parse(io.out)).toEqual({ error: expect.objectContaining({ kind: 'input', message: "--out 'outdir' is a directory" }) });
   });
 });
+
+describe('user mistakes are not reported as bugs', () => {
+  it('render with a broken kustomization: an input error naming the folder and the fix, no stack', async () => {
+    const { writeMiniRepo } = await import('./support/mini-repo.ts');
+    const root = writeMiniRepo({ opa: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'soma-infra' }, data: {} }] });
+    writeFileSync(join(root, 'overlays/dev/opa/kustomization.yaml'), 'resources: [missing.yaml]\n');
+    const io = captureIo({ root });
+    expect(await main(['render', '--cluster', 'test'], io)).toBe(2);
+    expect(io.err).toMatch(/kustomize build .*overlays\/dev\/opa.* failed/);
+    expect(io.err).toMatch(/fix: correct the kustomization in/);
+    expect(io.err).not.toMatch(/bug|\n\s+at /);
+  });
+});

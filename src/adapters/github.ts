@@ -4,7 +4,7 @@
 // server errors retry with backoff; everything else fails with what to do about it.
 import { readFile } from 'node:fs/promises';
 import { Octokit } from '@octokit/rest';
-import { UserError } from '../core/errors.ts';
+import { InternalError, UserError } from '../core/errors.ts';
 
 /** The hidden first line that marks a comment as this tool's rendered diff. */
 export const DIFF_COMMENT_MARKER = '<!-- somastack:rendered-diff -->';
@@ -116,7 +116,7 @@ export function explain(e: unknown, pr: PullRequestRef, now = Date.now()): Error
 
 /** Creates the marked comment, or updates the existing one (the oldest, if several); never touches other comments. */
 export async function upsertComment(pr: PullRequestRef, body: string, marker: string, opts: GithubOptions): Promise<UpsertResult> {
-  if (!body.includes(marker)) throw new Error('the comment body must contain its marker, or it could never be found again');
+  if (!body.includes(marker)) throw new InternalError('the comment body must contain its marker, or it could never be found again');
   const octokit = createClient(opts);
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 });

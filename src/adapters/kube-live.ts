@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterConfig } from '../core/cluster-config.ts';
-import { UserError } from '../core/errors.ts';
+import { NoContextError, UserError } from '../core/errors.ts';
 import { objectRef, type KubeObject } from '../core/kube.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
 import { loadCluster, loadClusters } from './inputs.ts';
@@ -33,7 +33,7 @@ export function connectLive(env: Record<string, string | undefined>, context?: s
     throw new UserError(`no current context in ${kubeconfigPaths(env).join(', ')}`, 'pass --context <name>, or create the local cluster with `npm run bootstrap`');
   }
   const kc = loadContext(env, name);
-  if (!kc) throw new UserError(`no kubeconfig context '${name}' in ${kubeconfigPaths(env).join(', ')}`, 'list contexts with `kubectl config get-contexts`');
+  if (!kc) throw new NoContextError(`no kubeconfig context '${name}' in ${kubeconfigPaths(env).join(', ')}`, 'list contexts with `kubectl config get-contexts`');
   return new LiveCluster(kc, { retry: retryFromEnv(env), ...options });
 }
 

@@ -11,7 +11,7 @@
 // (a CRD's `x-kubernetes-preserve-unknown-fields` and `default`, newer API fields) —
 // unacceptable when applying Argo CD's CRDs.
 import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { UserError } from '../core/errors.ts';
+import { NoContextError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
 import { ANNOTATIONS, PROJECT } from '../core/names.ts';
@@ -348,7 +348,7 @@ export function connectKind(env: Record<string, string | undefined>, kindName: s
   const context = kindContext(kindName);
   const kc = loadContext(env, context);
   if (!kc) {
-    throw new UserError(
+    throw new NoContextError(
       `no kubeconfig context '${context}' in ${kubeconfigPaths(env).join(', ')}`,
       `restore it with \`kind export kubeconfig --name ${kindName}\`, or recreate the cluster with \`npm run bootstrap\``,
     );

@@ -2,7 +2,7 @@
 // kustomize, git). Arguments are passed as an array to spawn with no shell, so no
 // value is ever interpolated into a command line. Tests swap the Runner.
 import { spawn } from 'node:child_process';
-import { ProcessError, UserError } from '../core/errors.ts';
+import { ProcessError, ToolNotFoundError } from '../core/errors.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -54,7 +54,7 @@ export const runProcess: Runner = (command, args, options = {}) =>
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') {
-        reject(new UserError(`'${command}' was not found on PATH`, INSTALL_HINTS[command] ?? `install ${command}`));
+        reject(new ToolNotFoundError(command, `'${command}' was not found on PATH`, INSTALL_HINTS[command] ?? `install ${command}`));
       } else {
         reject(e);
       }

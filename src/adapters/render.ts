@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppSource, RenderedApp } from '../core/apps.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
-import { UserError } from '../core/errors.ts';
+import { InvalidYamlError, UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
 import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
@@ -66,7 +66,7 @@ export async function listApplications(root: string, cluster: ClusterConfig): Pr
 export function parseRendered(yaml: string, where: string): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const d of parseYamlStream(yaml)) {
-    if (d.errors.length) throw new UserError(`kustomize output for ${where} is not valid YAML: ${d.errors[0]}`);
+    if (d.errors.length) throw new InvalidYamlError(`kustomize output for ${where} is not valid YAML: ${d.errors[0]}`, 'fix the YAML of the resources that folder lists');
     if (isKubeObject(d.value)) objects.push(d.value);
   }
   return objects;

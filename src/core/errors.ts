@@ -40,6 +40,39 @@ export class UserError extends SomastackError {
   }
 }
 
+/** Text that should be YAML and is not (a file, or kustomize's output): the user's file to fix. */
+export class InvalidYamlError extends UserError {
+  override name = 'InvalidYamlError';
+}
+
+/** A program the command needs is not installed (or not on PATH). */
+export class ToolNotFoundError extends UserError {
+  override name = 'ToolNotFoundError';
+  readonly tool: string;
+  constructor(tool: string, message: string, fix?: string) {
+    super(message, fix);
+    this.tool = tool;
+  }
+}
+
+/** The kubeconfig has no context of the name given (or current). */
+export class NoContextError extends UserError {
+  override name = 'NoContextError';
+}
+
+/**
+ * Another error seen from a wider view (e.g. "at revision origin/main"): the same kind and
+ * fix, a message that replaces the original's (which stays as `cause`, not printed again).
+ */
+export class ContextualError extends SomastackError {
+  override name = 'ContextualError';
+  readonly kind: ErrorKind;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause, fix: cause instanceof SomastackError ? cause.fix : undefined });
+    this.kind = cause instanceof SomastackError ? cause.kind : 'internal';
+  }
+}
+
 /** Something outside the program failed (a cluster, an API, a network): not the user's typo, not our bug. */
 export class ExternalError extends SomastackError {
   override name = 'ExternalError';
@@ -134,7 +167,8 @@ export function errorJson(e: unknown): { error: { kind: ErrorKind; message: stri
 function causeChain(e: Error): string[] {
   const out: string[] = [];
   let shown = e.message;
-  let c: unknown = e.cause;
+  // A contextual error restates its cause: the chain goes on from the cause's cause.
+  let c: unknown = e instanceof ContextualError && e.cause instanceof Error ? e.cause.cause : e.cause;
   for (let depth = 0; c !== undefined && depth < 5; depth++) {
     const message = c instanceof Error ? c.message : String(c);
     if (message && !shown.includes(message)) out.push(message.split('\n')[0]!);

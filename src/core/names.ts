@@ -1,5 +1,6 @@
 // The one table of every directory, label, annotation and fixed name in the
 // project, so that a rename is one line (house style: autopilot `store.Default`).
+import { InternalError } from './errors.ts';
 
 export const PROJECT = 'somastack';
 export const NAMESPACE = 'soma-infra';
@@ -93,7 +94,7 @@ export function isDns1123Subdomain(name: string): boolean {
 /** Returns the name, or throws when it is not a valid DNS-1123 label (checked where names are made). */
 export function dnsLabel(name: string): string {
   if (!isDns1123Label(name)) {
-    throw new Error(`'${name}' is not a valid DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
+    throw new InternalError(`'${name}' is not a valid DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
   }
   return name;
 }

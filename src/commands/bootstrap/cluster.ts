@@ -2,7 +2,7 @@
 // when present; either way the client that later steps use is bound to the context
 // `kind-<name>` and nothing else (the guard in adapters/kube.ts).
 import { join } from 'node:path';
-import { UserError } from '../../core/errors.ts';
+import { NoContextError, UserError } from '../../core/errors.ts';
 import { kindConfigPath } from '../../core/names.ts';
 import { KubeApiError, kindContext, type KubeClient } from '../../adapters/kube.ts';
 import { kindClusters } from './preflight.ts';
@@ -23,7 +23,7 @@ async function connect(ctx: BootstrapContext): Promise<KubeClient> {
   try {
     return ctx.deps.connect(name);
   } catch (e) {
-    if (!(e instanceof UserError) || !/no kubeconfig context/.test(e.message)) throw e;
+    if (!(e instanceof NoContextError)) throw e;
   }
   ctx.progress.update(`restoring kubeconfig context ${kindContext(name)}`);
   await ctx.deps.runner(ctx.tools.kind, ['export', 'kubeconfig', '--name', name]);

@@ -2,7 +2,7 @@
 // changing anything, offer to install missing tools, and stop with every problem at once.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../core/errors.ts';
+import { ToolNotFoundError, UserError } from '../../core/errors.ts';
 import { DIRS, FILES, kindConfigPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../adapters/git.ts';
@@ -37,7 +37,7 @@ async function toolFact(runner: Runner, command: string, args: string[], parse: 
     const version = parse(r.stdout);
     return version ? { command, local, missing: false, version } : { command, local, missing: false, error: `unexpected output: ${r.stdout.trim().slice(0, 80)}` };
   } catch (e) {
-    if (e instanceof UserError && /not found on PATH/.test(e.message)) return { command, local, missing: true };
+    if (e instanceof ToolNotFoundError) return { command, local, missing: true };
     return { command, local, missing: false, error: (e as Error).message };
   }
 }

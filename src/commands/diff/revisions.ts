@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
-import { UserError } from '../../core/errors.ts';
+import { ContextualError, UserError } from '../../core/errors.ts';
 import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { objectSources } from '../../core/provenance.ts';
 import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree } from '../../adapters/git.ts';
@@ -92,8 +92,8 @@ async function atRevision<T>(rev: Revision, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (rev.worktree && e instanceof Error) e.message = `at revision ${rev.ref}: ${e.message.replaceAll(rev.root, '<revision>')}`;
-    throw e;
+    if (!rev.worktree || !(e instanceof Error)) throw e;
+    throw new ContextualError(`at revision ${rev.ref}: ${e.message.replaceAll(rev.root, '<revision>')}`, e);
   }
 }
 

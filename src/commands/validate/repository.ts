@@ -10,7 +10,7 @@ import type { Runner } from '../../adapters/process.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
 import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { ConfigError, isExpectedError, UserError } from '../../core/errors.ts';
+import { ConfigError, InvalidYamlError, isExpectedError, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { DIRS, FILES, rootAppPath } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
@@ -97,7 +97,7 @@ async function render(
       if (r) await onRendered(r);
       return r;
     } catch (e) {
-      if (!(e instanceof KustomizeError) && !(e instanceof UserError && /not valid YAML/.test(e.message))) throw e;
+      if (!(e instanceof KustomizeError) && !(e instanceof InvalidYamlError)) throw e;
       const detail = e instanceof KustomizeError ? e.detail : e.message;
       report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-KUSTOMIZE', file: app.path, message: `kustomize build failed: ${detail.split('\n')[0]}`, fix: `run \`kubectl kustomize ${app.path}\` to see the whole error; ${GENERATE_FIX}` });
       return undefined;

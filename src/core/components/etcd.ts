@@ -10,6 +10,7 @@
 // Client traffic on 2379 is what the contract Service carries; peers talk on 2380 over
 // the headless Service; /metrics, /livez and /readyz are served on a separate plain-HTTP
 // listener on 2381 that probes and Prometheus use.
+import { InternalError } from '../errors.ts';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
@@ -81,7 +82,7 @@ export function etcdPodHost(ordinal: number): string {
 
 /** --initial-cluster: `etcd-<i>=http://<pod host>:2380` for every member. */
 export function initialCluster(replicas: number): string {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`etcd replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`etcd replicas must be a positive integer, got ${replicas}`);
   return Array.from({ length: replicas }, (_, i) => `${NAME}-${i}=http://${etcdPodHost(i)}:${PEER_PORT}`).join(',');
 }
 

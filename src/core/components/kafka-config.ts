@@ -8,6 +8,7 @@
 // on every start ("already formatted" is tolerated). Per-pod values come from the pod:
 // node.id from the StatefulSet's pod-index label, the advertised listener from the pod's
 // name behind the headless Service.
+import { InternalError } from '../errors.ts';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { V1EnvVar } from '../kube.ts';
 import { NAMESPACE } from '../names.ts';
@@ -77,7 +78,7 @@ export function kafkaPodHost(ordinal: number): string {
 }
 
 function checkReplicas(replicas: number): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`kafka replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`kafka replicas must be a positive integer, got ${replicas}`);
 }
 
 /** controller.quorum.voters: `<node.id>@<pod host>:9093` for every pod (node.id = pod ordinal). */

@@ -12,6 +12,7 @@
 // The image's entrypoint is bypassed (the command is the vault binary): as a non-root
 // user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
 // dropped with every other capability, so the config disables mlock.
+import { InternalError } from '../errors.ts';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
@@ -93,7 +94,7 @@ export function vaultPodHost(ordinal: number): string {
 
 /** The API address of every raft node, which each node retries to join until it is part of the cluster. */
 export function raftJoinAddresses(replicas: number): string[] {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`vault replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
   return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
 }
 

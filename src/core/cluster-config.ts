@@ -2,6 +2,7 @@
 // the program only through this schema (ajv, every problem at once, unknown keys
 // rejected) plus the checks a schema cannot express.
 import { Ajv, type ErrorObject } from 'ajv';
+import { COMPONENTS } from './components/index.ts';
 import { COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
@@ -148,8 +149,10 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   if (!c.components.includes('platform')) {
     at('/components', "does not include 'platform'", "add 'platform': it creates the namespace and network policies every component needs");
   }
-  if (c.components.includes('openfga') && !c.components.includes('postgres')) {
-    at('/components', "enables 'openfga' without 'postgres'", "openfga stores its data in postgres: enable 'postgres' too");
+  for (const component of COMPONENTS.filter((x) => c.components.includes(x.name))) {
+    for (const needed of (component.dependsOn ?? []).filter((d) => !c.components.includes(d))) {
+      at('/components', `enables '${component.name}' without '${needed}'`, `${component.name} needs ${needed} at run time: enable '${needed}' too, or drop '${component.name}'`);
+    }
   }
   if (c.kind && c.environment !== 'dev') at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
   if (c.kind && c.destination.server !== 'https://kubernetes.default.svc') {

@@ -55,6 +55,7 @@ describe('parseClusterConfig', () => {
     { name: 'Kind cluster not in dev', text: `${VALID.replace('environment: dev', 'environment: prod')}kind:\n  name: soma\n`, expected: [{ path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" }] },
     { name: 'duplicate keys', text: `${VALID}name: again\n`, expected: [{ path: '', message: expect.stringContaining('is not valid YAML') as unknown as string }] },
     { name: 'a trusted drift manager with a space', text: `${VALID}drift:\n  trustedManagers: ['my tool']\n`, expected: [{ path: '/drift/trustedManagers/0', message: expect.stringContaining("'my tool' is not a field manager name") as unknown as string }] },
+    { name: 'grafana without prometheus', text: VALID.replace('[platform, postgres]', '[platform, grafana]'), expected: [{ path: '/components', message: "enables 'grafana' without 'prometheus'" }] },
     { name: 'openfga without postgres', text: VALID.replace('[platform, postgres]', '[platform, openfga]'), expected: [{ path: '/components', message: "enables 'openfga' without 'postgres'" }] },
   ];
 

@@ -43,7 +43,7 @@ export interface Component {
   baseEnvironment?: Environment;
   /** Grafana dashboard uid, linked from the Argo CD UI. */
   dashboardUid?: string;
-  /** Other components this one needs at run time (for docs and ordering checks). */
+  /** Other components this one needs at run time: a cluster.yaml enabling this one without them is refused. */
   dependsOn?: readonly ComponentName[];
   /** The complete objects the component runs in an environment (without the environment label, which overlays add). */
   build(env: Environment): KubeObject[];

@@ -8,6 +8,7 @@ import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { KIND_VERSION } from '../core/versions.ts';
+import type { Runner } from './process.ts';
 import checksums from './tool-checksums.json' with { type: 'json' };
 
 export type ToolName = 'kind' | 'kubectl';
@@ -45,6 +46,26 @@ export const TOOL_PINS: Record<ToolName, ToolPin> = {
 };
 
 export const TOOLS_BIN = join('.tools', 'bin');
+
+/** The kind and kubectl a command runs: the project's own pinned copies when installed, else PATH's. */
+export interface ToolPaths {
+  kind: string;
+  kubectl: string;
+}
+
+export async function resolveTools(root: string): Promise<ToolPaths> {
+  return { kind: (await localTool(root, 'kind')) ?? 'kind', kubectl: (await localTool(root, 'kubectl')) ?? 'kubectl' };
+}
+
+/** The Kind clusters on this machine, or undefined when kind cannot tell (not installed, Docker down). */
+export async function kindClusters(runner: Runner, kind: string): Promise<string[] | undefined> {
+  try {
+    const r = await runner(kind, ['get', 'clusters'], { allowFailure: true, timeoutMs: 30_000 });
+    return r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** This machine's platform in the release assets' naming, or undefined when no release exists for it. */
 export function currentPlatform(platform: string = process.platform, arch: string = process.arch): Platform | undefined {

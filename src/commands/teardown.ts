@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.ts';
 import { loadCluster } from '../adapters/inputs.ts';
 import { guardKindContext, kindContext, loadContext } from '../adapters/kube.ts';
 import { runProcess, type Runner } from '../adapters/process.ts';
-import { kindClusters, resolveTools } from './bootstrap/preflight.ts';
+import { kindClusters, resolveTools } from '../adapters/tools.ts';
 import { bool, type Command, type CommandContext, str } from '../cli/types.ts';
 
 export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<number> {

@@ -111,7 +111,7 @@ describe('preflight', () => {
     expect(code).toBe(0);
     expect(stderr).toContain(`2 commit(s) on HEAD (aaaaaaa) are not pushed: Argo CD will sync 'main' at bbbbbbb, not what is checked out`);
     expect(stderr).toContain('fix: git push origin HEAD:main');
-    expect(stderr).toMatch(/1 warning\(s\):\n  ! 2 commit\(s\) on HEAD/);
+    expect(stderr).toMatch(/1 warning\(s\):\n {2}! 2 commit\(s\) on HEAD/);
   });
 
   it('keeps waiting while Argo CD reports another revision', async () => {

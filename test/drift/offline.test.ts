@@ -109,6 +109,6 @@ describe('offlineDrift (two files)', () => {
     // liveDeployment() carries the tracking annotation Argo CD writes.
     const report = offlineDrift([f.desiredDeployment()], [live]);
     expect(report.drifts[0]!.app).toBe('kind-soma-opa');
-    expect(renderDriftText(report)).toMatch(/^kind-soma-opa:\n  Deployment\/soma-infra\/opa: changed\n    spec.replicas: git 1 → cluster 2\n/);
+    expect(renderDriftText(report)).toMatch(/^kind-soma-opa:\n {2}Deployment\/soma-infra\/opa: changed\n {4}spec.replicas: git 1 → cluster 2\n/);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { NoContextError, UserError } from '../../core/errors.ts';
 import { kindConfigPath } from '../../core/names.ts';
 import { KubeApiError, kindContext, type KubeClient } from '../../adapters/kube.ts';
-import { kindClusters } from './preflight.ts';
+import { kindClusters } from '../../adapters/tools.ts';
 import { pollUntil, withTicker, type PollState } from './poll.ts';
 import type { BootstrapContext, Step } from './types.ts';
 

@@ -3,13 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolNotFoundError, UserError } from '../../core/errors.ts';
-import { DIRS, FILES, kindConfigPath } from '../../core/names.ts';
+import { DIRS, kindConfigPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../adapters/git.ts';
-import { localTool, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
+import { kindClusters, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
 import type { Runner } from '../../adapters/process.ts';
 import { evaluatePreflight, type DockerFact, type Finding, type GitFacts, type PreflightFacts, type PreflightVerdict, type ToolFact } from './preflight-checks.ts';
-import type { BootstrapContext, Step, ToolPaths } from './types.ts';
+import type { BootstrapContext, Step } from './types.ts';
 
 /** Preflight found problems: all of them, each with its fix. */
 export class PreflightError extends UserError {
@@ -25,9 +25,6 @@ export function formatFindings(findings: readonly Finding[], bullet = '-'): stri
   return findings.map((f) => `  ${bullet} ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n');
 }
 
-export async function resolveTools(root: string): Promise<ToolPaths> {
-  return { kind: (await localTool(root, 'kind')) ?? 'kind', kubectl: (await localTool(root, 'kubectl')) ?? 'kubectl' };
-}
 
 async function toolFact(runner: Runner, command: string, args: string[], parse: (stdout: string) => string | undefined): Promise<ToolFact> {
   const local = command.includes('/');
@@ -72,14 +69,6 @@ async function dockerFact(runner: Runner): Promise<DockerFact> {
 }
 
 /** `kind get clusters` lists names one per line (and says "No kind clusters found." on stderr). */
-export async function kindClusters(runner: Runner, kind: string): Promise<string[] | undefined> {
-  try {
-    const r = await runner(kind, ['get', 'clusters'], { allowFailure: true, timeoutMs: 30_000 });
-    return r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function kindConfigPorts(root: string, clusterName: string): Promise<PreflightFacts['kindConfig']> {
   const file = kindConfigPath(clusterName);

@@ -41,10 +41,8 @@ export interface BootstrapDeps {
 }
 
 /** The programs bootstrap runs: a project-local pinned copy or the one on PATH. */
-export interface ToolPaths {
-  kind: string;
-  kubectl: string;
-}
+export type { ToolPaths } from '../../adapters/tools.ts';
+import type { ToolPaths } from '../../adapters/tools.ts';
 
 export interface BootstrapContext {
   options: BootstrapOptions;

@@ -7,7 +7,7 @@
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { assessHealth } from '../../core/health.ts';
-import { isExpectedError, UserError } from '../../core/errors.ts';
+import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';

@@ -12,7 +12,7 @@ import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { ConfigError, InvalidYamlError, isExpectedError, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
-import { DIRS, FILES, rootAppPath } from '../../core/names.ts';
+import { FILES, rootAppPath } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { objectSources } from '../../core/provenance.ts';
 import { parseYamlStream } from '../../core/yaml.ts';

@@ -4,7 +4,6 @@ import { overlayPath } from '../../argocd.ts';
 import { CONTRACTS, type ServiceComponent } from '../../contracts.ts';
 import type { KubeObject } from '../../kube.ts';
 import { NAMESPACE } from '../../names.ts';
-import type { ObjectItem } from '../documents.ts';
 import { type SetRule, type SetViolation, podOf } from './types.ts';
 
 interface LabelSelector {

@@ -7,10 +7,24 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process'];
-const COMMANDS = ['bootstrap', 'diff', 'drift', 'generate', 'health', 'render', 'smoke', 'status', 'teardown', 'validate'];
+const COMMANDS = [
+  'bootstrap',
+  'diff',
+  'drift',
+  'generate',
+  'health',
+  'render',
+  'smoke',
+  'status',
+  'teardown',
+  'validate',
+];
 
 const noImports = (patterns, message) => ({
-  'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
+  'no-restricted-imports': [
+    'error',
+    { paths: IO_MODULES.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] },
+  ],
 });
 
 /**
@@ -29,13 +43,48 @@ function commandBoundary(command) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'base/**', 'overlays/**', 'apps/**', 'bootstrap/**', 'clusters/**', '.cache/**', '.tools/**', 'reports/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'base/**',
+      'overlays/**',
+      'apps/**',
+      'bootstrap/**',
+      'clusters/**',
+      '.cache/**',
+      '.tools/**',
+      'reports/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', structuredClone: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        structuredClone: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Kubernetes objects are open-ended JSON; tests poke at them freely.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -43,11 +92,26 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: noImports(['**/adapters/**', '**/commands/**', '**/cli/**'], 'src/core is pure: no adapters, commands, CLI, file system or processes (pass data in)'),
+    rules: noImports(
+      ['**/adapters/**', '**/commands/**', '**/cli/**'],
+      'src/core is pure: no adapters, commands, CLI, file system or processes (pass data in)',
+    ),
   },
   {
     files: ['src/adapters/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/**', '**/cli/**'], message: 'an adapter does I/O for commands; it never imports a command or the CLI' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/commands/**', '**/cli/**'],
+              message: 'an adapter does I/O for commands; it never imports a command or the CLI',
+            },
+          ],
+        },
+      ],
+    },
   },
   ...COMMANDS.flatMap(commandBoundary),
   prettier,

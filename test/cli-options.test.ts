@@ -22,7 +22,10 @@ describe('the shared option table', () => {
       for (const [flag, spec] of Object.entries(command.options)) {
         const first = seen.get(flag);
         if (!first) seen.set(flag, { spec, command: command.name });
-        else expect(`${command.name} --${flag}: ${spec.type} ${spec.value ?? ''}`).toBe(`${command.name} --${flag}: ${first.spec.type} ${first.spec.value ?? ''}`);
+        else
+          expect(`${command.name} --${flag}: ${spec.type} ${spec.value ?? ''}`).toBe(
+            `${command.name} --${flag}: ${first.spec.type} ${first.spec.value ?? ''}`,
+          );
       }
     }
     expect(seen.get('timeout')?.spec.type).toBe('duration');
@@ -30,10 +33,17 @@ describe('the shared option table', () => {
   });
 
   it('parses durations with or without a unit, in every command that waits', async () => {
-    expect(['900', '90s', '15m', '1h', '1.5m', '500ms'].map((t) => parseDuration(t, 'timeout'))).toEqual([900_000, 90_000, 900_000, 3_600_000, 90_000, 500]);
-    for (const bad of ['', '0', '15 minutes', '-5', 'm']) expect(() => parseDuration(bad, 'timeout'), bad).toThrow(/is not a duration/);
+    expect(['900', '90s', '15m', '1h', '1.5m', '500ms'].map((t) => parseDuration(t, 'timeout'))).toEqual([
+      900_000, 90_000, 900_000, 3_600_000, 90_000, 500,
+    ]);
+    for (const bad of ['', '0', '15 minutes', '-5', 'm'])
+      expect(() => parseDuration(bad, 'timeout'), bad).toThrow(/is not a duration/);
     // status and smoke took only seconds before; the same text now works everywhere.
-    for (const argv of [['status', '--wait', '--timeout', '15x'], ['smoke', '--timeout', '3 m'], ['bootstrap', '--dry-run', '--timeout', 'soon']]) {
+    for (const argv of [
+      ['status', '--wait', '--timeout', '15x'],
+      ['smoke', '--timeout', '3 m'],
+      ['bootstrap', '--dry-run', '--timeout', 'soon'],
+    ]) {
       const io = captureIo({ root: ROOT });
       expect(await main(argv, io), argv.join(' ')).toBe(2);
       expect(io.err).toMatch(/is not a duration[\s\S]*fix: write seconds \(900\) or a number with a unit/);
@@ -43,7 +53,10 @@ describe('the shared option table', () => {
   it('checks counts against their bounds', () => {
     expect(parseCount('8', 'concurrency', { min: 1, max: 64 })).toBe(8);
     expect(parseCount('0', 'unified', { min: 0, max: 100 })).toBe(0);
-    for (const bad of ['0', '65', '2.5', 'four', '-1']) expect(() => parseCount(bad, 'concurrency', { min: 1, max: 64 }), bad).toThrow(/is not a whole number from 1 to 64/);
+    for (const bad of ['0', '65', '2.5', 'four', '-1'])
+      expect(() => parseCount(bad, 'concurrency', { min: 1, max: 64 }), bad).toThrow(
+        /is not a whole number from 1 to 64/,
+      );
   });
 
   it('rejects an enum value outside its choices with the choices', async () => {
@@ -78,14 +91,18 @@ describe('output paths are checked before any work', () => {
     expect(await main(['diff', '--base', 'HEAD', '--out', 'outdir', '--json'], io)).toBe(2);
     expect(io.err).toMatch(/--out 'outdir' is a directory\n\s+fix: pass a path you can write to --out/);
     expect(io.err).not.toMatch(/render|bug/i);
-    expect(JSON.parse(io.out)).toEqual({ error: expect.objectContaining({ kind: 'input', message: "--out 'outdir' is a directory" }) });
+    expect(JSON.parse(io.out)).toEqual({
+      error: expect.objectContaining({ kind: 'input', message: "--out 'outdir' is a directory" }),
+    });
   });
 });
 
 describe('user mistakes are not reported as bugs', () => {
   it('render with a broken kustomization: an input error naming the folder and the fix, no stack', async () => {
     const { writeMiniRepo } = await import('./support/mini-repo.ts');
-    const root = writeMiniRepo({ opa: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'soma-infra' }, data: {} }] });
+    const root = writeMiniRepo({
+      opa: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'soma-infra' }, data: {} }],
+    });
     writeFileSync(join(root, 'overlays/dev/opa/kustomization.yaml'), 'resources: [missing.yaml]\n');
     const io = captureIo({ root });
     expect(await main(['render', '--cluster', 'test'], io)).toBe(2);

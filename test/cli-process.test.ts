@@ -9,7 +9,9 @@ describe('runCli / jsonOf', () => {
     const r = await runCli(ROOT, ['no-such-command', '--json'], { timeoutMs: 60_000, echo: false });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no-such-command/);
-    expect(() => jsonOf(r, 'npm run no-such-command')).toThrow(/^npm run no-such-command exited 2 without a JSON result on stdout \(.*\)\n--- stdout \(tail\) ---\n[^]*--- stderr \(tail\) ---\n[^]*no-such-command/);
+    expect(() => jsonOf(r, 'npm run no-such-command')).toThrow(
+      /^npm run no-such-command exited 2 without a JSON result on stdout \(.*\)\n--- stdout \(tail\) ---\n[^]*--- stderr \(tail\) ---\n[^]*no-such-command/,
+    );
   });
 
   it('returns the parsed result when stdout is JSON', () => {

@@ -22,15 +22,24 @@ if (!e2e) {
 const dir = mkdtempSync(join(tmpdir(), 'somastack-vitest-'));
 const report = join(dir, 'report.json');
 const config = e2e ? ['--config', 'vitest.e2e.config.ts'] : [];
-const run = spawnSync(bin('vitest'), ['run', ...config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra], {
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  bin('vitest'),
+  ['run', ...config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+  {
+    stdio: 'inherit',
+  },
+);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 try {
-  const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const r = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed = r.numPassedTests;
   failed = r.numFailedTests;
   skipped = r.numPendingTests + r.numTodoTests;

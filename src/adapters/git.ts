@@ -25,7 +25,10 @@ export async function listRemotes(root: string, runner: Runner = runProcess): Pr
 
 /** The commit checked out, or undefined outside a git repository (or before the first commit). */
 export async function headCommit(root: string, runner: Runner = runProcess): Promise<string | undefined> {
-  const r = await runner('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root, allowFailure: true });
+  const r = await runner('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+    cwd: root,
+    allowFailure: true,
+  });
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -42,13 +45,25 @@ export async function remoteRevisionCommit(
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision, source: 'remote' };
   const refs = [`refs/heads/${revision}`, `refs/tags/${revision}^{}`, `refs/tags/${revision}`];
   // No credential prompt: a private repository without credentials is an answer (unknown), not a hang.
-  const ls = await runner('git', ['ls-remote', remote, ...refs], { cwd: root, allowFailure: true, timeoutMs: 20_000, env: { GIT_TERMINAL_PROMPT: '0' } });
+  const ls = await runner('git', ['ls-remote', remote, ...refs], {
+    cwd: root,
+    allowFailure: true,
+    timeoutMs: 20_000,
+    env: { GIT_TERMINAL_PROMPT: '0' },
+  });
   if (ls.code === 0) {
-    const lines = ls.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p.length === 2) as [string, string][];
+    const lines = ls.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((p) => p.length === 2) as [string, string][];
     const pick = refs.map((ref) => lines.find(([, name]) => name === ref)).find(Boolean);
     return pick ? { commit: pick[0], source: 'remote' } : undefined;
   }
-  const local = await runner('git', ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${revision}^{commit}`], { cwd: root, allowFailure: true });
+  const local = await runner(
+    'git',
+    ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${revision}^{commit}`],
+    { cwd: root, allowFailure: true },
+  );
   return local.code === 0 ? { commit: local.stdout.trim(), source: 'tracking-ref' } : undefined;
 }
 
@@ -56,18 +71,35 @@ export async function remoteRevisionCommit(
  * How HEAD relates to another commit: commits only in HEAD (not pushed) and only in the
  * other (not pulled). Undefined when the other commit is not in the local repository.
  */
-export async function compareWithHead(root: string, other: string, runner: Runner = runProcess): Promise<{ ahead: number; behind: number } | undefined> {
-  const r = await runner('git', ['rev-list', '--left-right', '--count', `HEAD...${other}`], { cwd: root, allowFailure: true });
+export async function compareWithHead(
+  root: string,
+  other: string,
+  runner: Runner = runProcess,
+): Promise<{ ahead: number; behind: number } | undefined> {
+  const r = await runner('git', ['rev-list', '--left-right', '--count', `HEAD...${other}`], {
+    cwd: root,
+    allowFailure: true,
+  });
   if (r.code !== 0) return undefined;
   const [ahead, behind] = r.stdout.trim().split(/\s+/).map(Number);
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
 /** Paths with uncommitted changes (staged, unstaged or untracked), limited to the given paths. */
-export async function uncommittedPaths(root: string, paths: readonly string[], runner: Runner = runProcess): Promise<string[]> {
-  const r = await runner('git', ['status', '--porcelain', '--untracked-files=all', '--', ...paths], { cwd: root, allowFailure: true });
+export async function uncommittedPaths(
+  root: string,
+  paths: readonly string[],
+  runner: Runner = runProcess,
+): Promise<string[]> {
+  const r = await runner('git', ['status', '--porcelain', '--untracked-files=all', '--', ...paths], {
+    cwd: root,
+    allowFailure: true,
+  });
   if (r.code !== 0) return [];
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 }
 
 /**
@@ -96,9 +128,16 @@ export async function repositoryRoot(cwd: string, runner: Runner = runProcess): 
 }
 
 /** The commit a revision (branch, tag, remote ref, sha, `HEAD~1`) names, or undefined when git does not know it. */
-export async function resolveCommit(root: string, revision: string, runner: Runner = runProcess): Promise<string | undefined> {
+export async function resolveCommit(
+  root: string,
+  revision: string,
+  runner: Runner = runProcess,
+): Promise<string | undefined> {
   if (revision.startsWith('-')) return undefined;
-  const r = await runner('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { cwd: root, allowFailure: true });
+  const r = await runner('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], {
+    cwd: root,
+    allowFailure: true,
+  });
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -123,7 +162,9 @@ export interface Worktree {
 export async function addWorktree(root: string, commit: string, runner: Runner = runProcess): Promise<Worktree> {
   const dir = await mkdtemp(join(tmpdir(), 'somastack-rev-'));
   try {
-    await runner('git', ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', dir, commit], { cwd: root });
+    await runner('git', ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', dir, commit], {
+      cwd: root,
+    });
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
@@ -148,7 +189,12 @@ export async function addWorktree(root: string, commit: string, runner: Runner =
  * Repository-relative paths that differ between two commits, or between a commit and
  * the working tree (tracked changes plus untracked files) when `head` is undefined.
  */
-export async function changedPaths(root: string, base: string, head: string | undefined, runner: Runner = runProcess): Promise<string[]> {
+export async function changedPaths(
+  root: string,
+  base: string,
+  head: string | undefined,
+  runner: Runner = runProcess,
+): Promise<string[]> {
   const range = head ? [base, head] : [base];
   const diff = await runner('git', ['diff', '--name-only', '--no-renames', '-z', ...range, '--'], { cwd: root });
   const paths = new Set(diff.stdout.split('\0').filter(Boolean));

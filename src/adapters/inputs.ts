@@ -16,7 +16,10 @@ export async function listClusterNames(root: string): Promise<string[]> {
   const names: string[] = [];
   for (const e of entries) {
     if (!e.isDirectory()) continue;
-    const has = await readFile(join(root, DIRS.clusters, e.name, FILES.clusterConfig), 'utf8').then(() => true, () => false);
+    const has = await readFile(join(root, DIRS.clusters, e.name, FILES.clusterConfig), 'utf8').then(
+      () => true,
+      () => false,
+    );
     if (has) names.push(e.name);
   }
   return names.sort();
@@ -25,7 +28,11 @@ export async function listClusterNames(root: string): Promise<string[]> {
 /** Loads and validates every cluster.yaml; throws one ConfigError listing every problem. */
 export async function loadClusters(root: string): Promise<ClusterConfig[]> {
   const names = await listClusterNames(root);
-  if (!names.length) throw new UserError(`no ${DIRS.clusters}/<name>/${FILES.clusterConfig} found`, 'add a cluster (see docs/architecture.md)');
+  if (!names.length)
+    throw new UserError(
+      `no ${DIRS.clusters}/<name>/${FILES.clusterConfig} found`,
+      'add a cluster (see docs/architecture.md)',
+    );
   const configs: ClusterConfig[] = [];
   const problems: Problem[] = [];
   for (const name of names) {

@@ -9,7 +9,15 @@ import { NoContextError, UserError } from '../core/errors.ts';
 import { objectRef, type KubeObject } from '../core/kube.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
 import { loadCluster, loadClusters } from './inputs.ts';
-import { DEFAULT_RETRY, KubeApiError, KubeClient, kubeconfigPaths, loadContext, type KubeClientOptions, type RetryPolicy } from './kube.ts';
+import {
+  DEFAULT_RETRY,
+  KubeApiError,
+  KubeClient,
+  kubeconfigPaths,
+  loadContext,
+  type KubeClientOptions,
+  type RetryPolicy,
+} from './kube.ts';
 
 /** The context kubectl would use: the first kubeconfig file that sets current-context. */
 export function currentContext(env: Record<string, string | undefined>): string | undefined {
@@ -19,7 +27,10 @@ export function currentContext(env: Record<string, string | undefined>): string 
     try {
       kc.loadFromString(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new UserError(`cannot read kubeconfig ${file}: ${(e as Error).message}`, 'fix or remove the file (or point KUBECONFIG elsewhere)');
+      throw new UserError(
+        `cannot read kubeconfig ${file}: ${(e as Error).message}`,
+        'fix or remove the file (or point KUBECONFIG elsewhere)',
+      );
     }
     if (kc.currentContext) return kc.currentContext;
   }
@@ -27,13 +38,24 @@ export function currentContext(env: Record<string, string | undefined>): string 
 }
 
 /** Connects to `context` (default: the current one). Reads only; nothing is checked against Kind here. */
-export function connectLive(env: Record<string, string | undefined>, context?: string, options: KubeClientOptions = {}): LiveCluster {
+export function connectLive(
+  env: Record<string, string | undefined>,
+  context?: string,
+  options: KubeClientOptions = {},
+): LiveCluster {
   const name = context ?? currentContext(env);
   if (!name) {
-    throw new UserError(`no current context in ${kubeconfigPaths(env).join(', ')}`, 'pass --context <name>, or create the local cluster with `npm run bootstrap`');
+    throw new UserError(
+      `no current context in ${kubeconfigPaths(env).join(', ')}`,
+      'pass --context <name>, or create the local cluster with `npm run bootstrap`',
+    );
   }
   const kc = loadContext(env, name);
-  if (!kc) throw new NoContextError(`no kubeconfig context '${name}' in ${kubeconfigPaths(env).join(', ')}`, 'list contexts with `kubectl config get-contexts`');
+  if (!kc)
+    throw new NoContextError(
+      `no kubeconfig context '${name}' in ${kubeconfigPaths(env).join(', ')}`,
+      'list contexts with `kubectl config get-contexts`',
+    );
   return new LiveCluster(kc, { retry: retryFromEnv(env), ...options });
 }
 
@@ -46,8 +68,13 @@ export function retryFromEnv(env: Record<string, string | undefined>): RetryPoli
   const raw = env.SOMASTACK_KUBE_RETRY_SECONDS;
   if (raw === undefined || raw === '') return DEFAULT_RETRY;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`SOMASTACK_KUBE_RETRY_SECONDS must be a number of seconds, not '${raw}'`);
-  return { ...DEFAULT_RETRY, initialDelayMs: Math.min(DEFAULT_RETRY.initialDelayMs, seconds * 250), budgetMs: seconds * 1000 };
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new UserError(`SOMASTACK_KUBE_RETRY_SECONDS must be a number of seconds, not '${raw}'`);
+  return {
+    ...DEFAULT_RETRY,
+    initialDelayMs: Math.min(DEFAULT_RETRY.initialDelayMs, seconds * 250),
+    budgetMs: seconds * 1000,
+  };
 }
 
 export class LiveCluster {
@@ -67,9 +94,13 @@ export class LiveCluster {
       return await this.client.list('argoproj.io/v1alpha1', 'Application', { namespace });
     } catch (e) {
       if (e instanceof KubeApiError && e.failure === 'not-found') {
-        throw new KubeApiError('not-found', `Argo CD is not installed on context '${this.context}' (the API server does not serve argoproj.io Applications)`, {
-          hint: 'install it with `npm run bootstrap`, or judge health from the objects themselves with --direct',
-        });
+        throw new KubeApiError(
+          'not-found',
+          `Argo CD is not installed on context '${this.context}' (the API server does not serve argoproj.io Applications)`,
+          {
+            hint: 'install it with `npm run bootstrap`, or judge health from the objects themselves with --direct',
+          },
+        );
       }
       throw e;
     }
@@ -79,7 +110,11 @@ export class LiveCluster {
     return this.client.get(apiVersion, kind, name, namespace);
   }
 
-  list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
+  list(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KubeObject[]> {
     return this.client.list(apiVersion, kind, opts);
   }
 
@@ -106,7 +141,9 @@ export class LiveCluster {
   /** A pod's log as text (the last `tailLines` lines). */
   async podLog(namespace: string, pod: string, tailLines = 200): Promise<string> {
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?tailLines=${tailLines}`;
-    return String(await this.client.request('GET', path, `read the log of pod ${namespace}/${pod}`, { accept: 'text' }));
+    return String(
+      await this.client.request('GET', path, `read the log of pod ${namespace}/${pod}`, { accept: 'text' }),
+    );
   }
 }
 
@@ -120,5 +157,8 @@ export async function pickCluster(root: string, name: string | undefined, contex
   const byKind = all.find((c) => c.kind && `kind-${c.kind.name}` === context);
   if (byKind) return byKind;
   if (all.length === 1) return all[0]!;
-  throw new UserError(`cannot tell which cluster under clusters/ context '${context}' is`, `pass --cluster <name> (one of: ${all.map((c) => c.name).join(', ')})`);
+  throw new UserError(
+    `cannot tell which cluster under clusters/ context '${context}' is`,
+    `pass --cluster <name> (one of: ${all.map((c) => c.name).join(', ')})`,
+  );
 }

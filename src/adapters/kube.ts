@@ -126,7 +126,11 @@ export class KubeClient {
     }
   }
 
-  async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KubeObject[]> {
     const base = await this.resourcePath(apiVersion, kind, opts.namespace);
     const query = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : '';
     const list = (await this.request('GET', base + query, `list ${kind}`)) as { items?: KubeObject[] };
@@ -138,7 +142,10 @@ export class KubeClient {
   async create(o: KubeObject): Promise<{ created: boolean }> {
     const path = await this.resourcePath(o.apiVersion, o.kind, o.metadata.namespace);
     try {
-      await this.request('POST', path, `create ${objectRef(o)}`, { body: JSON.stringify(o), contentType: 'application/json' });
+      await this.request('POST', path, `create ${objectRef(o)}`, {
+        body: JSON.stringify(o),
+        contentType: 'application/json',
+      });
       return { created: true };
     } catch (e) {
       if (e instanceof KubeApiError && e.failure === 'conflict') return { created: false };
@@ -168,11 +175,20 @@ export class KubeClient {
     const path = await this.resourcePath(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
     const query = `?${opts.dryRun ? 'dryRun=All&' : ''}fieldManager=${encodeURIComponent(opts.fieldManager ?? this.fieldManager)}&force=true`;
     const what = `${opts.dryRun ? 'dry-run ' : ''}apply ${objectRef(o)}`;
-    return (await this.request('PATCH', path + query, what, { body: JSON.stringify(o), contentType: 'application/apply-patch+yaml' })) as KubeObject;
+    return (await this.request('PATCH', path + query, what, {
+      body: JSON.stringify(o),
+      contentType: 'application/apply-patch+yaml',
+    })) as KubeObject;
   }
 
   /** Deletes; false when it was already gone. `Background` propagation removes dependents (a Job's pods) too. */
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
+  async delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+    opts: { propagationPolicy?: PropagationPolicy } = {},
+  ): Promise<boolean> {
     const path = await this.resourcePath(apiVersion, kind, namespace, name);
     const query = opts.propagationPolicy ? `?propagationPolicy=${opts.propagationPolicy}` : '';
     try {
@@ -210,16 +226,25 @@ export class KubeClient {
     // A kind missing from a cached list may have been added since (a CRD just installed).
     const found = (await find(false)) ?? (await find(true));
     if (!found) {
-      throw new KubeApiError('not-found', `the API server of context '${this.context}' does not serve ${kind} (${apiVersion})`, {
-        hint: kind === 'Application' || kind === 'AppProject' ? 'Argo CD is not installed yet: run `npm run bootstrap`' : 'check the apiVersion, or install the CRD that defines it',
-      });
+      throw new KubeApiError(
+        'not-found',
+        `the API server of context '${this.context}' does not serve ${kind} (${apiVersion})`,
+        {
+          hint:
+            kind === 'Application' || kind === 'AppProject'
+              ? 'Argo CD is not installed yet: run `npm run bootstrap`'
+              : 'check the apiVersion, or install the CRD that defines it',
+        },
+      );
     }
     return found;
   }
 
   private async discover(apiVersion: string): Promise<ApiResource[]> {
     try {
-      const list = (await this.request('GET', groupPath(apiVersion), `discover ${apiVersion}`)) as { resources?: ApiResource[] };
+      const list = (await this.request('GET', groupPath(apiVersion), `discover ${apiVersion}`)) as {
+        resources?: ApiResource[];
+      };
       return list.resources ?? [];
     } catch (e) {
       if (!(e instanceof KubeApiError && e.failure === 'not-found')) throw e;
@@ -237,7 +262,10 @@ export class KubeClient {
       throw e;
     });
     if ((answer as { kind?: unknown } | undefined)?.kind !== 'APIVersions') {
-      throw notKubernetes(this, answer === undefined ? 'GET /api answered 404' : 'GET /api did not answer with the API versions it serves');
+      throw notKubernetes(
+        this,
+        answer === undefined ? 'GET /api answered 404' : 'GET /api did not answer with the API versions it serves',
+      );
     }
   }
 
@@ -255,7 +283,13 @@ export class KubeClient {
         return await this.once(method, path, what, opts);
       } catch (e) {
         if (!(e instanceof KubeApiError) || !e.transient || Date.now() - start + delay > this.retry.budgetMs) throw e;
-        this.onRetry({ attempt, what, error: e, delayMs: delay, remainingMs: this.retry.budgetMs - (Date.now() - start) - delay });
+        this.onRetry({
+          attempt,
+          what,
+          error: e,
+          delayMs: delay,
+          remainingMs: this.retry.budgetMs - (Date.now() - start) - delay,
+        });
         await this.sleep(delay);
         delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
@@ -300,7 +334,11 @@ export class KubeClient {
  */
 function htmlAnswer(status: number, what: string, at: KubeClient): KubeApiError {
   if (status >= 502 && status <= 504) {
-    return new KubeApiError('transient', `a proxy in front of context '${at.context}' answered ${status} (an HTML page) to ${what}`, { status, hint: 'the API server behind the proxy is not answering; try again in a minute' });
+    return new KubeApiError(
+      'transient',
+      `a proxy in front of context '${at.context}' answered ${status} (an HTML page) to ${what}`,
+      { status, hint: 'the API server behind the proxy is not answering; try again in a minute' },
+    );
   }
   return notKubernetes(at, `it answered ${what} with an HTML page (HTTP ${status})`);
 }
@@ -330,7 +368,15 @@ export function sameContent(a: KubeObject, b: KubeObject): boolean {
 }
 
 function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== undefined).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x)
+            .filter(([, y]) => y !== undefined)
+            .sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)),
+        )
+      : x,
+  );
 }
 
 const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
@@ -344,7 +390,11 @@ function parseJson(text: string): unknown {
 }
 
 /** Loads the context, checks it is the project's Kind cluster, and returns a client for it. */
-export function connectKind(env: Record<string, string | undefined>, kindName: string, options: KubeClientOptions = {}): KubeClient {
+export function connectKind(
+  env: Record<string, string | undefined>,
+  kindName: string,
+  options: KubeClientOptions = {},
+): KubeClient {
   const context = kindContext(kindName);
   const kc = loadContext(env, context);
   if (!kc) {

@@ -27,7 +27,10 @@ export function loadContext(env: Record<string, string | undefined>, context: st
     try {
       kc.loadFromFile(file);
     } catch (e) {
-      throw new UserError(`cannot read kubeconfig ${file}: ${(e as Error).message}`, 'fix or remove the file (or point KUBECONFIG elsewhere)');
+      throw new UserError(
+        `cannot read kubeconfig ${file}: ${(e as Error).message}`,
+        'fix or remove the file (or point KUBECONFIG elsewhere)',
+      );
     }
     ctx ??= kc.getContextObject(context);
     if (ctx) {
@@ -61,14 +64,23 @@ export function guardKindContext(kc: KubeConfig, kindName: string): void {
   const cluster = ctx ? kc.getCluster(ctx.cluster) : null;
   const fix = `delete the Kind cluster and let bootstrap recreate it: kind delete cluster --name ${kindName}`;
   if (!ctx || ctx.name !== expected) {
-    throw new UserError(`refusing to use context '${ctx?.name ?? '(none)'}': only '${expected}' (the project's Kind cluster) is allowed`, fix);
+    throw new UserError(
+      `refusing to use context '${ctx?.name ?? '(none)'}': only '${expected}' (the project's Kind cluster) is allowed`,
+      fix,
+    );
   }
   if (!cluster || cluster.name !== expected) {
-    throw new UserError(`refusing to use context '${expected}': it points at cluster entry '${cluster?.name ?? '(none)'}', not '${expected}'`, fix);
+    throw new UserError(
+      `refusing to use context '${expected}': it points at cluster entry '${cluster?.name ?? '(none)'}', not '${expected}'`,
+      fix,
+    );
   }
   const host = hostOf(cluster.server);
   if (!LOOPBACK.has(host)) {
-    throw new UserError(`refusing to use context '${expected}': its API server ${cluster.server} is not on this machine, so it is not a local Kind cluster`, fix);
+    throw new UserError(
+      `refusing to use context '${expected}': its API server ${cluster.server} is not on this machine, so it is not a local Kind cluster`,
+      fix,
+    );
   }
 }
 

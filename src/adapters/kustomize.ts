@@ -15,7 +15,10 @@ let cached: Promise<KustomizeTool> | undefined;
 
 export async function findKustomize(runner: Runner = runProcess): Promise<KustomizeTool> {
   const probe = async (command: string, args: string[]) =>
-    runner(command, args, { allowFailure: true }).then((r) => r.code === 0, () => false);
+    runner(command, args, { allowFailure: true }).then(
+      (r) => r.code === 0,
+      () => false,
+    );
   if (await probe('kustomize', ['version'])) return { command: 'kustomize', prefix: ['build'] };
   if (await probe('kubectl', ['version', '--client'])) return { command: 'kubectl', prefix: ['kustomize'] };
   throw new UserError(
@@ -46,7 +49,11 @@ function defaultTimeoutMs(remote: readonly string[], env: Record<string, string 
   const raw = env[TIMEOUT_ENV];
   if (raw !== undefined && raw !== '') {
     const seconds = Number(raw);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${TIMEOUT_ENV} must be a positive number of seconds, not '${raw}'`, `unset it, or set it to e.g. ${TIMEOUT_ENV}=300`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new UserError(
+        `${TIMEOUT_ENV} must be a positive number of seconds, not '${raw}'`,
+        `unset it, or set it to e.g. ${TIMEOUT_ENV}=300`,
+      );
     return seconds * 1000;
   }
   return remote.length ? REMOTE_BUILD_TIMEOUT_MS : LOCAL_BUILD_TIMEOUT_MS;
@@ -59,7 +66,12 @@ export async function remoteResources(dir: string): Promise<string[]> {
 }
 
 /** Builds one kustomization directory (absolute path) to a YAML stream. */
-export async function kustomizeBuild(dir: string, runner: Runner = runProcess, tool?: KustomizeTool, opts: KustomizeBuildOptions = {}): Promise<string> {
+export async function kustomizeBuild(
+  dir: string,
+  runner: Runner = runProcess,
+  tool?: KustomizeTool,
+  opts: KustomizeBuildOptions = {},
+): Promise<string> {
   const t = tool ?? (runner === runProcess ? await (cached ??= findKustomize(runner)) : await findKustomize(runner));
   const remote = await remoteResources(dir);
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs(remote, opts.env ?? process.env);
@@ -67,7 +79,8 @@ export async function kustomizeBuild(dir: string, runner: Runner = runProcess, t
     const r = await runner(t.command, [...t.prefix, dir], { timeoutMs });
     return r.stdout;
   } catch (e) {
-    if (e instanceof ProcessError && e.timedOutAfterMs !== undefined) throw new KustomizeTimeoutError(dir, e.timedOutAfterMs, remote);
+    if (e instanceof ProcessError && e.timedOutAfterMs !== undefined)
+      throw new KustomizeTimeoutError(dir, e.timedOutAfterMs, remote);
     if (e instanceof ProcessError) throw new KustomizeError(dir, e.stderr.trim() || e.message);
     throw e;
   }
@@ -100,9 +113,13 @@ export class KustomizeTimeoutError extends KustomizeError {
     const why = remote.length
       ? `; it fetches ${remote.join(', ')}: check network access to ${hosts.join(', ')} (and HTTPS_PROXY)`
       : '; a local build should take seconds, so something in it is stuck (a generator plugin or exec function that waits, a resource on a hung network mount)';
-    super(dir, `did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}${why}`, {
-      fix: `run \`kubectl kustomize ${dir}\` to watch it; if it is only slow, allow longer with ${TIMEOUT_ENV}=<seconds>`,
-    });
+    super(
+      dir,
+      `did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}${why}`,
+      {
+        fix: `run \`kubectl kustomize ${dir}\` to watch it; if it is only slow, allow longer with ${TIMEOUT_ENV}=<seconds>`,
+      },
+    );
     this.timeoutMs = timeoutMs;
     this.remote = remote;
   }

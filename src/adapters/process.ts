@@ -24,7 +24,8 @@ export type Runner = (command: string, args: readonly string[], options?: RunOpt
 
 /** How to install each tool we run, for the error a user sees when it is missing. */
 const INSTALL_HINTS: Record<string, string> = {
-  kubectl: 'install kubectl 1.32 or newer (https://kubernetes.io/docs/tasks/tools/), or run `npm run bootstrap -- --install-tools`',
+  kubectl:
+    'install kubectl 1.32 or newer (https://kubernetes.io/docs/tasks/tools/), or run `npm run bootstrap -- --install-tools`',
   kustomize: 'install kustomize v5, or kubectl 1.32+ which embeds it',
   kind: 'install kind v0.29 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run `npm run bootstrap -- --install-tools`',
   docker: 'install Docker Engine or Docker Desktop and start it',
@@ -43,10 +44,13 @@ export const runProcess: Runner = (command, args, options = {}) =>
     // 'exit', which a failed spawn (ENOENT) never emits, so the process sat out the
     // whole timeout after printing its error. This one is cleared on every ending.
     let timedOut = false;
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-    }, options.timeoutMs);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+          }, options.timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -54,16 +58,35 @@ export const runProcess: Runner = (command, args, options = {}) =>
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') {
-        reject(new ToolNotFoundError(command, `'${command}' was not found on PATH`, INSTALL_HINTS[command] ?? `install ${command}`));
+        reject(
+          new ToolNotFoundError(
+            command,
+            `'${command}' was not found on PATH`,
+            INSTALL_HINTS[command] ?? `install ${command}`,
+          ),
+        );
       } else {
         reject(e);
       }
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
       if (result.code !== 0 && !options.allowFailure) {
-        reject(new ProcessError(command, args, code, result.stderr, signal, timedOut ? { timedOutAfterMs: options.timeoutMs } : {}));
+        reject(
+          new ProcessError(
+            command,
+            args,
+            code,
+            result.stderr,
+            signal,
+            timedOut ? { timedOutAfterMs: options.timeoutMs } : {},
+          ),
+        );
       } else {
         resolve(result);
       }

@@ -108,13 +108,20 @@ function rel(root: string, p: string): string {
 }
 
 /** The cache key of an app at a checkout: same key ⇔ kustomize would print the same output. */
-export async function renderKey(root: string, app: AppSource, tool: string, hashes = new Map<string, string>()): Promise<string> {
+export async function renderKey(
+  root: string,
+  app: AppSource,
+  tool: string,
+  hashes = new Map<string, string>(),
+): Promise<string> {
   const h = createHash('sha256').update(`${CACHE_VERSION}\0${tool}\0${app.path}\0`);
   for (const f of await kustomizeInputs(root, app.path)) {
     const abs = join(root, f);
     let fileHash = hashes.get(abs);
     if (fileHash === undefined) {
-      fileHash = createHash('sha256').update(await readFile(abs)).digest('hex');
+      fileHash = createHash('sha256')
+        .update(await readFile(abs))
+        .digest('hex');
       hashes.set(abs, fileHash);
     }
     h.update(`${f}\0${fileHash}\0`);
@@ -151,14 +158,23 @@ function toCached(objects: readonly KubeObject[], digester: SecretDigester): Cac
  * Renders the apps of every revision, each distinct render once: from the cache folder
  * when an earlier run made it, else with kustomize (all revisions share one pool).
  */
-export async function renderRevisions(revisions: readonly RevisionApps[], opts: RenderCacheOptions = {}): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
+export async function renderRevisions(
+  revisions: readonly RevisionApps[],
+  opts: RenderCacheOptions = {},
+): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
   const digester = opts.digester ?? ephemeralDigester();
   const tool = await kustomizeIdentity(runner);
   const keyed = await Promise.all(
     revisions.map(async (r) => {
       const hashes = new Map<string, string>();
-      return Promise.all(r.apps.map(async (app) => ({ root: r.root, app, key: app.remote ? undefined : await renderKey(r.root, app, tool, hashes) })));
+      return Promise.all(
+        r.apps.map(async (app) => ({
+          root: r.root,
+          app,
+          key: app.remote ? undefined : await renderKey(r.root, app, tool, hashes),
+        })),
+      );
     }),
   );
   const stats: RenderStats = { requested: keyed.flat().length, rendered: 0, fromDisk: 0, shared: 0 };
@@ -186,7 +202,13 @@ export async function renderRevisions(revisions: readonly RevisionApps[], opts: 
   stats.shared = keyed.flat().filter((k) => k.key).length - stats.rendered - stats.fromDisk;
   if (opts.dir && todo.length) await prune(opts.dir);
   const renders = await Promise.all(
-    keyed.map((side) => Promise.all(side.map(async (k) => (k.key ? { ...k.app, objects: results.get(k.key)!.objects } : skippedRender(k.root, k.app, runner))))),
+    keyed.map((side) =>
+      Promise.all(
+        side.map(async (k) =>
+          k.key ? { ...k.app, objects: results.get(k.key)!.objects } : skippedRender(k.root, k.app, runner),
+        ),
+      ),
+    ),
   );
   return { renders, stats };
 }
@@ -223,7 +245,9 @@ async function writeEntry(dir: string, key: string, entry: Cached): Promise<void
 async function prune(dir: string): Promise<void> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
   if (names.length <= MAX_ENTRIES) return;
-  const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  const aged = await Promise.all(
+    names.map(async (n) => ({ n, t: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
+  );
   aged.sort((a, b) => b.t - a.t);
   await Promise.all(aged.slice(MAX_ENTRIES).map((a) => unlink(join(dir, a.n)).catch(() => undefined)));
 }

@@ -38,7 +38,9 @@ export async function readDigestKey(repoRoot: string, runner: Runner = runProces
   const dir = join(await gitCommonDir(repoRoot, runner), 'somastack');
   const file = join(dir, 'render-digest.key');
   try {
-    const existing = await readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    const existing = await readFile(file).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? undefined : Promise.reject(e),
+    );
     if (existing && existing.length >= KEY_BYTES) {
       await chmod(file, 0o600);
       return existing;

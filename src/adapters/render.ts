@@ -36,7 +36,11 @@ async function isRemote(root: string, path: string): Promise<boolean> {
 async function toSource(root: string, cluster: ClusterConfig, file: string, app: KubeObject): Promise<AppSource> {
   const spec = app.spec as { source?: { path?: string } } | undefined;
   const path = spec?.source?.path;
-  if (!path) throw new UserError(`Application ${app.metadata.name} in ${file} has no spec.source.path`, 'run `npm run generate`');
+  if (!path)
+    throw new UserError(
+      `Application ${app.metadata.name} in ${file} has no spec.source.path`,
+      'run `npm run generate`',
+    );
   return {
     cluster: cluster.name,
     app: app.metadata.name,
@@ -50,15 +54,25 @@ async function toSource(root: string, cluster: ClusterConfig, file: string, app:
 /** The root Application and every Application it creates, in file order. */
 export async function listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]> {
   // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
-  const present = (p: string) => readFile(join(root, p)).then(() => true, () => false);
+  const present = (p: string) =>
+    readFile(join(root, p)).then(
+      () => true,
+      () => false,
+    );
   const current = rootAppPath(cluster.name);
-  const rootFile = !(await present(current)) && (await present(legacyRootAppPath(cluster.name))) ? legacyRootAppPath(cluster.name) : current;
+  const rootFile =
+    !(await present(current)) && (await present(legacyRootAppPath(cluster.name)))
+      ? legacyRootAppPath(cluster.name)
+      : current;
   const out: AppSource[] = [];
   for (const app of await readApplications(root, rootFile)) out.push(await toSource(root, cluster, rootFile, app));
   const dir = `${DIRS.apps}/${cluster.name}`;
-  const names = (await readdir(join(root, dir)).catch(() => [] as string[])).filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization).sort();
+  const names = (await readdir(join(root, dir)).catch(() => [] as string[]))
+    .filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization)
+    .sort();
   for (const name of names) {
-    for (const app of await readApplications(root, `${dir}/${name}`)) out.push(await toSource(root, cluster, `${dir}/${name}`, app));
+    for (const app of await readApplications(root, `${dir}/${name}`))
+      out.push(await toSource(root, cluster, `${dir}/${name}`, app));
   }
   return out;
 }
@@ -66,7 +80,11 @@ export async function listApplications(root: string, cluster: ClusterConfig): Pr
 export function parseRendered(yaml: string, where: string): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const d of parseYamlStream(yaml)) {
-    if (d.errors.length) throw new InvalidYamlError(`kustomize output for ${where} is not valid YAML: ${d.errors[0]}`, 'fix the YAML of the resources that folder lists');
+    if (d.errors.length)
+      throw new InvalidYamlError(
+        `kustomize output for ${where} is not valid YAML: ${d.errors[0]}`,
+        'fix the YAML of the resources that folder lists',
+      );
     if (isKubeObject(d.value)) objects.push(d.value);
   }
   return objects;
@@ -83,12 +101,21 @@ export function defaultConcurrency(): number {
 }
 
 /** Renders every app; remote sources come back skipped (with the reason) rather than silently passed. */
-export async function renderApps(root: string, apps: readonly AppSource[], opts: RenderOptions = {}): Promise<RenderedApp[]> {
+export async function renderApps(
+  root: string,
+  apps: readonly AppSource[],
+  opts: RenderOptions = {},
+): Promise<RenderedApp[]> {
   let done = 0;
   return mapLimit(apps, opts.concurrency ?? defaultConcurrency(), async (app) => {
     let result: RenderedApp;
     if (app.remote) {
-      result = { ...app, objects: [], yaml: '', skipped: `${app.path} pulls a remote resource (the upstream Argo CD install); not rendered offline` };
+      result = {
+        ...app,
+        objects: [],
+        yaml: '',
+        skipped: `${app.path} pulls a remote resource (the upstream Argo CD install); not rendered offline`,
+      };
     } else {
       const yaml = await kustomizeBuild(join(root, app.path), opts.runner);
       result = { ...app, objects: parseRendered(yaml, app.path), yaml };

@@ -21,10 +21,17 @@ export interface SchemaPackage {
   describes: string;
 }
 
-const KUBERNETES = { name: 'kubernetes-models', describes: 'Kubernetes 1.36 API (OpenAPI, with APIs removed since kept for old manifests)' };
-const ARGOCD = { name: '@kubernetes-models/argo-cd', describes: 'Argo CD v3.3 API types (Application, AppProject, ApplicationSet)' };
+const KUBERNETES = {
+  name: 'kubernetes-models',
+  describes: 'Kubernetes 1.36 API (OpenAPI, with APIs removed since kept for old manifests)',
+};
+const ARGOCD = {
+  name: '@kubernetes-models/argo-cd',
+  describes: 'Argo CD v3.3 API types (Application, AppProject, ApplicationSet)',
+};
 
-const API_VERSION = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
+const API_VERSION =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
 /**
@@ -37,9 +44,24 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
  */
 const DROPPED_FIELDS: readonly { apiVersion: RegExp; kind: string; at: RegExp; key: RegExp }[] = [
   { apiVersion: /^scheduling\.k8s\.io\//, kind: 'PriorityClass', at: /^$/, key: /^description$/ },
-  { apiVersion: /^apiextensions\.k8s\.io\//, kind: 'CustomResourceDefinition', at: /^\/spec\/(versions\/\d+\/)?(schema|validation)\/openAPIV3Schema(\/.*)?$/, key: /^(description|x-kubernetes-[a-z-]+)$/ },
-  { apiVersion: /^apiextensions\.k8s\.io\//, kind: 'CustomResourceDefinition', at: /^\/spec\/(versions\/\d+\/)?additionalPrinterColumns\/\d+$/, key: /^description$/ },
-  { apiVersion: /^argoproj\.io\//, kind: 'AppProject', at: /^\/spec(\/(roles|syncWindows)\/\d+)?$/, key: /^description$/ },
+  {
+    apiVersion: /^apiextensions\.k8s\.io\//,
+    kind: 'CustomResourceDefinition',
+    at: /^\/spec\/(versions\/\d+\/)?(schema|validation)\/openAPIV3Schema(\/.*)?$/,
+    key: /^(description|x-kubernetes-[a-z-]+)$/,
+  },
+  {
+    apiVersion: /^apiextensions\.k8s\.io\//,
+    kind: 'CustomResourceDefinition',
+    at: /^\/spec\/(versions\/\d+\/)?additionalPrinterColumns\/\d+$/,
+    key: /^description$/,
+  },
+  {
+    apiVersion: /^argoproj\.io\//,
+    kind: 'AppProject',
+    at: /^\/spec(\/(roles|syncWindows)\/\d+)?$/,
+    key: /^description$/,
+  },
 ];
 
 function droppedFields(apiVersion: string, kind: string): ((pointer: string, key: string) => boolean) | undefined {
@@ -67,7 +89,10 @@ function packageDir(name: string): string {
 
 /** Each model is a file <group>/<version>/<Kind>.js in its package: look before importing. */
 async function hasModel(pkg: string, apiVersion: string, kind: string): Promise<boolean> {
-  return stat(join(packageDir(pkg), apiVersion, `${kind}.js`)).then((s) => s.isFile(), () => false);
+  return stat(join(packageDir(pkg), apiVersion, `${kind}.js`)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function loadKind(apiVersion: string, kind: string): Promise<KindSchema | undefined> {

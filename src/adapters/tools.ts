@@ -61,14 +61,22 @@ export async function resolveTools(root: string): Promise<ToolPaths> {
 export async function kindClusters(runner: Runner, kind: string): Promise<string[] | undefined> {
   try {
     const r = await runner(kind, ['get', 'clusters'], { allowFailure: true, timeoutMs: 30_000 });
-    return r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
+    return r.code === 0
+      ? r.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** This machine's platform in the release assets' naming, or undefined when no release exists for it. */
-export function currentPlatform(platform: string = process.platform, arch: string = process.arch): Platform | undefined {
+export function currentPlatform(
+  platform: string = process.platform,
+  arch: string = process.arch,
+): Platform | undefined {
   const os = platform === 'linux' || platform === 'darwin' ? platform : undefined;
   const cpu = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
   return os && cpu ? (`${os}/${cpu}` as Platform) : undefined;
@@ -77,7 +85,10 @@ export function currentPlatform(platform: string = process.platform, arch: strin
 /** The project-local copy of a tool, when one was installed. */
 export async function localTool(root: string, name: ToolName): Promise<string | undefined> {
   const file = join(root, TOOLS_BIN, name);
-  return access(file, constants.X_OK).then(() => file, () => undefined);
+  return access(file, constants.X_OK).then(
+    () => file,
+    () => undefined,
+  );
 }
 
 export interface InstallOptions {
@@ -99,7 +110,10 @@ export async function installTool(name: ToolName, opts: InstallOptions): Promise
   const pin = TOOL_PINS[name];
   const platform = opts.platform ?? currentPlatform();
   if (!platform) {
-    throw new UserError(`no ${name} release is pinned for ${process.platform}/${process.arch}`, `install ${name} ${pin.version} yourself and put it on PATH`);
+    throw new UserError(
+      `no ${name} release is pinned for ${process.platform}/${process.arch}`,
+      `install ${name} ${pin.version} yourself and put it on PATH`,
+    );
   }
   const expected = opts.sha256 ?? pin.sha256[platform];
   if (!expected) {
@@ -137,8 +151,15 @@ async function download(url: string, name: string, fetchImpl: typeof fetch): Pro
     res = await fetchImpl(url, { redirect: 'follow', signal: AbortSignal.timeout(300_000) });
   } catch (e) {
     const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
-    throw new UserError(`could not download ${name} from ${url}: ${cause}`, 'check the network connection (and HTTPS_PROXY), then retry');
+    throw new UserError(
+      `could not download ${name} from ${url}: ${cause}`,
+      'check the network connection (and HTTPS_PROXY), then retry',
+    );
   }
-  if (!res.ok) throw new UserError(`could not download ${name} from ${url}: HTTP ${res.status}`, 'retry later, or install the tool yourself');
+  if (!res.ok)
+    throw new UserError(
+      `could not download ${name} from ${url}: HTTP ${res.status}`,
+      'retry later, or install the tool yourself',
+    );
   return Buffer.from(await res.arrayBuffer());
 }

@@ -29,7 +29,14 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
 export async function listGeneratedFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const r of GENERATED_ROOTS) await walk(join(root, r), root, out);
-  for (const f of GENERATED_FILES) if (await readFile(join(root, f)).then(() => true, () => false)) out.push(f);
+  for (const f of GENERATED_FILES)
+    if (
+      await readFile(join(root, f)).then(
+        () => true,
+        () => false,
+      )
+    )
+      out.push(f);
   return out.filter(isGeneratedPath).sort();
 }
 
@@ -78,10 +85,18 @@ function singleFileUnits(files: ReadonlyMap<string, string>): string[] {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return readdir(dirname(p)).then((names) => names.includes(p.split('/').pop()!), () => false);
+  return readdir(dirname(p)).then(
+    (names) => names.includes(p.split('/').pop()!),
+    () => false,
+  );
 }
 
-async function swapIn(root: string, tmp: string, unit: string, swapped: { target: string; backup: string }[]): Promise<void> {
+async function swapIn(
+  root: string,
+  tmp: string,
+  unit: string,
+  swapped: { target: string; backup: string }[],
+): Promise<void> {
   const target = join(root, unit);
   const fresh = join(tmp, 'new', unit);
   const backup = join(tmp, 'old', unit);

@@ -47,7 +47,11 @@ export function formatHelp(command: Command): string {
 }
 
 async function globalHelp(commands: CommandTable): Promise<string> {
-  const lines = ['somastack — GitOps bootstrap for the Soma shared infrastructure', '', 'Commands (run as `npm run <command> -- [options]`):'];
+  const lines = [
+    'somastack — GitOps bootstrap for the Soma shared infrastructure',
+    '',
+    'Commands (run as `npm run <command> -- [options]`):',
+  ];
   for (const [name, load] of Object.entries(commands)) {
     const { command } = await load();
     lines.push(`  ${name.padEnd(10)} ${command.summary}`);
@@ -80,7 +84,11 @@ export function defaultIo(): Io {
 }
 
 /** Runs one command line and returns the exit code; errors become messages on stderr. */
-export async function main(argv: readonly string[], io: Io = defaultIo(), commands: CommandTable = COMMANDS): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = defaultIo(),
+  commands: CommandTable = COMMANDS,
+): Promise<number> {
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     io.stdout(await globalHelp(commands));
@@ -109,7 +117,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), comman
     return 0;
   }
   if (parsed.positionals.length && !command.positionals) {
-    io.stderr(`error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`);
+    io.stderr(
+      `error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`,
+    );
     return 2;
   }
   const json = (parsed.values as OptionValues).json === true;
@@ -128,18 +138,24 @@ function toParseArgs(options: Record<string, OptionSpec>) {
   return Object.fromEntries(
     Object.entries(options).map(([name, o]) => [
       name,
-      { type: parseArgsType(o), ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+      {
+        type: parseArgsType(o),
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+        ...(o.default !== undefined ? { default: o.default } : {}),
+      },
     ]),
   );
 }
-
 
 /** Runs a program's command line in this process: the one place that sets the exit code. */
 export async function runProgram(argv: readonly string[], commands: CommandTable = COMMANDS): Promise<void> {
   // Every command converges when run again (bootstrap resumes, generate rewrites the
   // tree), so an interrupt says so instead of dying silently.
   process.once('SIGINT', () => {
-    process.stderr.write(`\ninterrupted: \`npm run ${argv[0] ?? ''}\` stopped before it finished; run it again to resume and converge\n`);
+    process.stderr.write(
+      `\ninterrupted: \`npm run ${argv[0] ?? ''}\` stopped before it finished; run it again to resume and converge\n`,
+    );
     process.exit(130);
   });
   process.exitCode = await main(argv, defaultIo(), commands);

@@ -13,7 +13,11 @@ const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const ms = m ? Number(m[1]) * UNITS[(m[2] ?? 's') as keyof typeof UNITS] : NaN;
-  if (!(ms > 0)) throw new UserError(`--${flag} '${text}' is not a duration`, 'write seconds (900) or a number with a unit: 90s, 15m, 1h');
+  if (!(ms > 0))
+    throw new UserError(
+      `--${flag} '${text}' is not a duration`,
+      'write seconds (900) or a number with a unit: 90s, 15m, 1h',
+    );
   return ms;
 }
 
@@ -22,13 +26,17 @@ export function parseCount(text: string, flag: string, spec: Pick<OptionSpec, 'm
   const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   const [min, max] = [spec.min ?? 1, spec.max ?? Number.MAX_SAFE_INTEGER];
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UserError(`--${flag} '${text}' is not a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}`, `e.g. --${flag} ${Math.max(min, 1)}`);
+    throw new UserError(
+      `--${flag} '${text}' is not a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}`,
+      `e.g. --${flag} ${Math.max(min, 1)}`,
+    );
   }
   return n;
 }
 
 export function parseChoice(text: string, flag: string, choices: readonly string[]): string {
-  if (!choices.includes(text)) throw new UserError(`--${flag} '${text}' is not one of: ${choices.join(', ')}`, `e.g. --${flag} ${choices[0]}`);
+  if (!choices.includes(text))
+    throw new UserError(`--${flag} '${text}' is not one of: ${choices.join(', ')}`, `e.g. --${flag} ${choices[0]}`);
   return text;
 }
 
@@ -41,11 +49,14 @@ export function checkOutputPath(text: string, flag: string, cwd: string, kind: '
   const target = resolve(cwd, text);
   const fix = `pass a path you can write to --${flag}`;
   const existing = statOf(target);
-  if (existing && kind === 'file' && existing.isDirectory()) throw new UserError(`--${flag} '${text}' is a directory`, `${fix}, e.g. ${text.replace(/\/?$/, '/report')}`);
-  if (existing && kind === 'dir' && !existing.isDirectory()) throw new UserError(`--${flag} '${text}' is a file, not a folder`, fix);
+  if (existing && kind === 'file' && existing.isDirectory())
+    throw new UserError(`--${flag} '${text}' is a directory`, `${fix}, e.g. ${text.replace(/\/?$/, '/report')}`);
+  if (existing && kind === 'dir' && !existing.isDirectory())
+    throw new UserError(`--${flag} '${text}' is a file, not a folder`, fix);
   let folder = existing?.isDirectory() ? target : dirname(target);
   while (!statOf(folder)) folder = dirname(folder);
-  if (!statOf(folder)!.isDirectory()) throw new UserError(`--${flag} '${text}': ${folder} is a file, not a folder`, fix);
+  if (!statOf(folder)!.isDirectory())
+    throw new UserError(`--${flag} '${text}': ${folder} is a file, not a folder`, fix);
   try {
     accessSync(folder, constants.W_OK);
   } catch (e) {
@@ -95,9 +106,18 @@ export function parseArgsType(spec: OptionSpec): 'string' | 'boolean' {
 }
 
 // Flags several commands share, defined once so they mean the same everywhere.
-export const CONTEXT_OPTION: OptionSpec = { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' };
+export const CONTEXT_OPTION: OptionSpec = {
+  type: 'string',
+  value: '<name>',
+  description: 'kubeconfig context (default: the current context)',
+};
 export const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'machine-readable output on stdout' };
 
 export function timeoutOption(defaultText: string, description: string): OptionSpec {
-  return { type: 'duration', value: '<duration>', default: defaultText, description: `${description} (900, 90s, 15m, 1h)` };
+  return {
+    type: 'duration',
+    value: '<duration>',
+    default: defaultText,
+    description: `${description} (900, 90s, 15m, 1h)`,
+  };
 }

@@ -4,7 +4,11 @@ import { buildTree } from '../core/tree.ts';
 import { bool, type Command } from '../cli/types.ts';
 
 function formatComparison(c: TreeComparison): string {
-  const rows = [...c.stale.map((p) => `  stale    ${p}`), ...c.missing.map((p) => `  missing  ${p}`), ...c.extra.map((p) => `  extra    ${p}`)];
+  const rows = [
+    ...c.stale.map((p) => `  stale    ${p}`),
+    ...c.missing.map((p) => `  missing  ${p}`),
+    ...c.extra.map((p) => `  extra    ${p}`),
+  ];
   return rows.join('\n');
 }
 
@@ -34,14 +38,23 @@ Exit codes: 0 up to date / written, 1 --check found differences, 2 bad input or 
       const clean = isClean(before);
       if (json) io.stdout(`${JSON.stringify({ upToDate: clean, files: files.size, ...before }, null, 2)}\n`);
       else if (clean) io.stdout(`generated tree is up to date (${files.size} files)\n`);
-      else io.stdout(`generated tree is out of date:\n${formatComparison(before)}\nfix: run \`npm run generate\` and commit the result\n`);
+      else
+        io.stdout(
+          `generated tree is out of date:\n${formatComparison(before)}\nfix: run \`npm run generate\` and commit the result\n`,
+        );
       return clean ? 0 : 1;
     }
     if (!isClean(before)) await writeTree(io.root, files);
     const changed = before.stale.length + before.missing.length + before.extra.length;
     if (json) io.stdout(`${JSON.stringify({ written: changed > 0, files: files.size, ...before }, null, 2)}\n`);
-    else if (changed) io.stdout(`generated ${files.size} files for ${clusters.length} clusters; changed:\n${formatComparison(before)}\n`);
-    else io.stdout(`generated tree already up to date (${files.size} files, ${clusters.length} clusters); nothing written\n`);
+    else if (changed)
+      io.stdout(
+        `generated ${files.size} files for ${clusters.length} clusters; changed:\n${formatComparison(before)}\n`,
+      );
+    else
+      io.stdout(
+        `generated tree already up to date (${files.size} files, ${clusters.length} clusters); nothing written\n`,
+      );
     return 0;
   },
 };

@@ -46,14 +46,25 @@ Examples:
       });
       if (text === undefined) continue;
       for (const o of parseObjects(file, text, problems)) {
-        rows.push({ file, object: objectRef(o), apiVersion: o.apiVersion, builtin: hasHealthCheck(o), ...assessHealth(o) });
+        rows.push({
+          file,
+          object: objectRef(o),
+          apiVersion: o.apiVersion,
+          builtin: hasHealthCheck(o),
+          ...assessHealth(o),
+        });
       }
     }
-    if (problems.length) throw new ConfigError(`cannot read the input (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, problems);
+    if (problems.length)
+      throw new ConfigError(
+        `cannot read the input (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+        problems,
+      );
     if (bool(values, 'json')) io.stdout(`${JSON.stringify({ objects: rows }, null, 2)}\n`);
     else {
       const width = Math.max(0, ...rows.map((r) => r.object.length));
-      for (const r of rows) io.stdout(`${r.object.padEnd(width)}  ${r.status.padEnd(11)}  ${r.message}`.trimEnd() + '\n');
+      for (const r of rows)
+        io.stdout(`${r.object.padEnd(width)}  ${r.status.padEnd(11)}  ${r.message}`.trimEnd() + '\n');
       io.stdout(`${summary(rows)}\n`);
     }
     return rows.every((r) => r.status === 'Healthy' || !r.builtin) ? 0 : 1;

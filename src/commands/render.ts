@@ -10,7 +10,11 @@ function select(apps: AppSource[], component: string | undefined, cluster: strin
   if (!component) return apps;
   if (component !== 'root' && component !== 'argocd') getComponent(component);
   const picked = apps.filter((a) => a.component === component);
-  if (!picked.length) throw new UserError(`component '${component}' is not enabled in cluster '${cluster}'`, `enable it in clusters/${cluster}/cluster.yaml, or pick one of: ${apps.map((a) => a.component).join(', ')}`);
+  if (!picked.length)
+    throw new UserError(
+      `component '${component}' is not enabled in cluster '${cluster}'`,
+      `enable it in clusters/${cluster}/cluster.yaml, or pick one of: ${apps.map((a) => a.component).join(', ')}`,
+    );
   return picked;
 }
 
@@ -57,7 +61,11 @@ Examples:
   options: {
     cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (required)' },
     component: { type: 'string', value: '<c>', description: 'only this component (or root / argocd)' },
-    'out-dir': { type: 'dir', value: '<dir>', description: 'write <dir>/<cluster>/<application>.yaml instead of printing' },
+    'out-dir': {
+      type: 'dir',
+      value: '<dir>',
+      description: 'write <dir>/<cluster>/<application>.yaml instead of printing',
+    },
     remote: { type: 'boolean', description: 'also render remote sources (network needed)' },
   },
   async run({ values, io }) {
@@ -70,14 +78,20 @@ Examples:
     const rendered = await renderApps(io.root, apps, {
       onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
     });
-    for (const r of rendered.filter((x) => x.skipped)) io.stderr(`skipped ${r.app}: ${r.skipped} (use --remote to fetch it)\n`);
+    for (const r of rendered.filter((x) => x.skipped))
+      io.stderr(`skipped ${r.app}: ${r.skipped} (use --remote to fetch it)\n`);
     const out = str(values, 'out-dir');
     if (out) {
       const written = await writeOut(resolve(io.cwd, out), name, rendered);
       io.stdout(`wrote ${written.length} files to ${join(out, name)}\n`);
       return 0;
     }
-    io.stdout(rendered.filter((r) => !r.skipped).map((r) => banner(r) + r.yaml).join('---\n'));
+    io.stdout(
+      rendered
+        .filter((r) => !r.skipped)
+        .map((r) => banner(r) + r.yaml)
+        .join('---\n'),
+    );
     return 0;
   },
 };

@@ -19,27 +19,40 @@ import { timeoutOption } from '../cli/options.ts';
 import { bool, type Command, type Io, num, str } from '../cli/types.ts';
 
 /** Health from the live objects git says each Application deploys (no Argo CD needed). */
-async function directSummaries(io: Io, live: LiveCluster, clusterName: string | undefined): Promise<ApplicationSummary[]> {
+async function directSummaries(
+  io: Io,
+  live: LiveCluster,
+  clusterName: string | undefined,
+): Promise<ApplicationSummary[]> {
   const cluster = await pickCluster(io.root, clusterName, live.context);
   const rendered = await renderApps(io.root, await listApplications(io.root, cluster), {
     onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
   });
   return mapLimit(rendered, 4, async (app) => {
     if (app.skipped) {
-      if (app.component !== 'argocd') return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
+      if (app.component !== 'argocd')
+        return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
       // Argo CD's own install is remote: judge the workloads in its namespace instead.
       const workloads = [
         ...(await live.list('apps/v1', 'Deployment', { namespace: ARGOCD_NAMESPACE })),
         ...(await live.list('apps/v1', 'StatefulSet', { namespace: ARGOCD_NAMESPACE })),
       ];
-      return summarizeDirect(app.app, ARGOCD_NAMESPACE, workloads.map((o) => ({ desired: o, live: o })));
+      return summarizeDirect(
+        app.app,
+        ARGOCD_NAMESPACE,
+        workloads.map((o) => ({ desired: o, live: o })),
+      );
     }
     const checks = await mapLimit(app.objects, 8, async (desired) => {
       try {
-        return { desired, live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, desired.metadata.namespace) };
+        return {
+          desired,
+          live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, desired.metadata.namespace),
+        };
       } catch (e) {
         // The kind itself is not served (e.g. Argo CD's CRDs are gone): the object cannot exist.
-        if (e instanceof KubeApiError && e.failure === 'not-found') return { desired, live: undefined, missing: e.message };
+        if (e instanceof KubeApiError && e.failure === 'not-found')
+          return { desired, live: undefined, missing: e.message };
         throw e;
       }
     });
@@ -49,11 +62,18 @@ async function directSummaries(io: Io, live: LiveCluster, clusterName: string | 
 
 function print(io: Io, json: boolean, live: LiveCluster, mode: string, summaries: ApplicationSummary[]): void {
   const where = `context '${live.context}'`;
-  if (json) io.stdout(`${JSON.stringify({ context: live.context, mode, ok: allApplicationsOk(summaries), applications: summaries }, null, 2)}\n`);
+  if (json)
+    io.stdout(
+      `${JSON.stringify({ context: live.context, mode, ok: allApplicationsOk(summaries), applications: summaries }, null, 2)}\n`,
+    );
   else io.stdout(renderStatusTable(summaries, where));
 }
 
-async function runWait(io: Io, live: LiveCluster, timing: { timeoutMs: number; intervalMs: number }): Promise<ApplicationSummary[]> {
+async function runWait(
+  io: Io,
+  live: LiveCluster,
+  timing: { timeoutMs: number; intervalMs: number },
+): Promise<ApplicationSummary[]> {
   let lastLine = '';
   const result = await waitForApplications({
     read: () => live.applications(),
@@ -102,12 +122,17 @@ Examples:
     timeout: timeoutOption('600', 'with --wait: give up after this long'),
     interval: { type: 'duration', value: '<duration>', default: '5', description: 'with --wait: time between polls' },
     direct: { type: 'boolean', description: 'judge health from the live objects, without Argo CD' },
-    cluster: { type: 'string', value: '<name>', description: 'with --direct: cluster under clusters/ (default: the one matching the context)' },
+    cluster: {
+      type: 'string',
+      value: '<name>',
+      description: 'with --direct: cluster under clusters/ (default: the one matching the context)',
+    },
     json: { type: 'boolean', description: 'machine-readable output' },
   },
   async run({ values, io }) {
     const json = bool(values, 'json');
-    if (bool(values, 'direct') && bool(values, 'wait')) throw new UserError('--wait works with Argo CD only; drop --direct or --wait');
+    if (bool(values, 'direct') && bool(values, 'wait'))
+      throw new UserError('--wait works with Argo CD only; drop --direct or --wait');
     const timing = { timeoutMs: num(values, 'timeout')!, intervalMs: num(values, 'interval')! };
     const live = connectLive(io.env, str(values, 'context'));
     let summaries: ApplicationSummary[];

@@ -13,7 +13,10 @@ export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<
   const json = bool(values, 'json');
   const cluster = await loadCluster(io.root, str(values, 'cluster') ?? 'kind-soma');
   if (!cluster.kind) {
-    throw new UserError(`teardown deletes local Kind clusters only, and '${cluster.name}' is not one (${cluster.source} has no kind: section)`, 'remove a remote cluster through its own tooling');
+    throw new UserError(
+      `teardown deletes local Kind clusters only, and '${cluster.name}' is not one (${cluster.source} has no kind: section)`,
+      'remove a remote cluster through its own tooling',
+    );
   }
   const name = cluster.kind.name;
   const context = kindContext(name);
@@ -21,9 +24,15 @@ export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<
   if (kc) guardKindContext(kc, name);
   const kind = (await resolveTools(io.root)).kind;
   const existing = await kindClusters(runner, kind);
-  if (!existing) throw new UserError('cannot list Kind clusters (`kind get clusters` failed)', 'check that Docker is running and kind is installed');
+  if (!existing)
+    throw new UserError(
+      'cannot list Kind clusters (`kind get clusters` failed)',
+      'check that Docker is running and kind is installed',
+    );
   const report = (deleted: boolean, message: string) => {
-    io.stdout(json ? `${JSON.stringify({ cluster: cluster.name, kindCluster: name, context, deleted })}\n` : `${message}\n`);
+    io.stdout(
+      json ? `${JSON.stringify({ cluster: cluster.name, kindCluster: name, context, deleted })}\n` : `${message}\n`,
+    );
   };
   if (!existing.includes(name)) {
     report(false, `No Kind cluster '${name}': nothing to delete.`);
@@ -31,7 +40,10 @@ export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<
   }
   if (!bool(values, 'yes')) {
     if (!io.interactive || !io.confirm) {
-      throw new UserError(`refusing to delete Kind cluster '${name}' without confirmation`, 'pass --yes (for scripts and CI), or run it in a terminal to be asked');
+      throw new UserError(
+        `refusing to delete Kind cluster '${name}' without confirmation`,
+        'pass --yes (for scripts and CI), or run it in a terminal to be asked',
+      );
     }
     const yes = await io.confirm(`Delete Kind cluster '${name}' (context ${context}) and everything in it?`);
     if (!yes) {
@@ -60,7 +72,12 @@ Examples:
   npm run teardown
   npm run teardown -- --yes`,
   options: {
-    cluster: { type: 'string', value: '<name>', default: 'kind-soma', description: 'cluster under clusters/ (must have a kind: section)' },
+    cluster: {
+      type: 'string',
+      value: '<name>',
+      default: 'kind-soma',
+      description: 'cluster under clusters/ (must have a kind: section)',
+    },
     yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
     json: { type: 'boolean', description: 'machine-readable result on stdout' },
   },

@@ -17,12 +17,32 @@ export interface ArgoCdWorkload {
 
 /** Argo CD's workloads in the upstream non-HA install and the resources we give them. */
 export const ARGOCD_WORKLOADS: readonly ArgoCdWorkload[] = [
-  { kind: 'StatefulSet', name: 'argocd-application-controller', container: 'argocd-application-controller', sizing: s('250m', '512Mi', '1', '1Gi') },
-  { kind: 'Deployment', name: 'argocd-repo-server', container: 'argocd-repo-server', sizing: s('100m', '256Mi', '1', '1Gi') },
+  {
+    kind: 'StatefulSet',
+    name: 'argocd-application-controller',
+    container: 'argocd-application-controller',
+    sizing: s('250m', '512Mi', '1', '1Gi'),
+  },
+  {
+    kind: 'Deployment',
+    name: 'argocd-repo-server',
+    container: 'argocd-repo-server',
+    sizing: s('100m', '256Mi', '1', '1Gi'),
+  },
   { kind: 'Deployment', name: 'argocd-server', container: 'argocd-server', sizing: s('50m', '128Mi', '500m', '256Mi') },
   { kind: 'Deployment', name: 'argocd-redis', container: 'redis', sizing: s('50m', '64Mi', '200m', '128Mi') },
-  { kind: 'Deployment', name: 'argocd-applicationset-controller', container: 'argocd-applicationset-controller', sizing: s('25m', '64Mi', '200m', '256Mi') },
-  { kind: 'Deployment', name: 'argocd-notifications-controller', container: 'argocd-notifications-controller', sizing: s('25m', '64Mi', '200m', '128Mi') },
+  {
+    kind: 'Deployment',
+    name: 'argocd-applicationset-controller',
+    container: 'argocd-applicationset-controller',
+    sizing: s('25m', '64Mi', '200m', '256Mi'),
+  },
+  {
+    kind: 'Deployment',
+    name: 'argocd-notifications-controller',
+    container: 'argocd-notifications-controller',
+    sizing: s('25m', '64Mi', '200m', '128Mi'),
+  },
 ];
 
 function s(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Sizing {
@@ -86,13 +106,23 @@ export function buildArgoCdInstall(): { kustomization: Record<string, unknown>; 
       apiVersion: 'apps/v1',
       kind: w.kind,
       metadata: { name: w.name },
-      spec: { template: { spec: { containers: [{ name: w.container, resources: { requests: w.sizing.requests, limits: w.sizing.limits } }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: w.container, resources: { requests: w.sizing.requests, limits: w.sizing.limits } }],
+          },
+        },
+      },
     },
   }));
   const files: InstallFile[] = [
     {
       path: 'namespace.yaml',
-      value: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY } } },
+      value: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ARGOCD_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY } },
+      },
     },
     {
       path: 'patches/configmap-argocd-cm.yaml',
@@ -148,6 +178,13 @@ export function argoCdWorkloadObjects(): KubeObject[] {
     apiVersion: 'apps/v1',
     kind: w.kind,
     metadata: { name: w.name, namespace: ARGOCD_NAMESPACE },
-    spec: { replicas: 1, template: { spec: { containers: [{ name: w.container, resources: { requests: w.sizing.requests, limits: w.sizing.limits } }] } } },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [{ name: w.container, resources: { requests: w.sizing.requests, limits: w.sizing.limits } }],
+        },
+      },
+    },
   }));
 }

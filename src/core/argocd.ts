@@ -5,7 +5,16 @@ import type { ClusterConfig } from './cluster-config.ts';
 import type { Component } from './components/types.ts';
 import { TIER_WAVE } from './components/types.ts';
 import { apiGroup, type KubeObject } from './kube.ts';
-import { ANNOTATIONS, ARGOCD_NAMESPACE, DIRS, IN_CLUSTER_SERVER, LABELS, MANAGED_BY, NAMESPACE, PART_OF } from './names.ts';
+import {
+  ANNOTATIONS,
+  ARGOCD_NAMESPACE,
+  DIRS,
+  IN_CLUSTER_SERVER,
+  LABELS,
+  MANAGED_BY,
+  NAMESPACE,
+  PART_OF,
+} from './names.ts';
 
 export const BOOTSTRAP_PROJECT = 'soma-bootstrap';
 const APP_API = 'argoproj.io/v1alpha1';
@@ -14,7 +23,8 @@ const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export const sharedInfraProject = (cluster: ClusterConfig) => `${cluster.name}-shared-infra`;
 export const applicationName = (cluster: ClusterConfig, component: string) => `${cluster.name}-${component}`;
 export const rootApplicationName = (cluster: ClusterConfig) => `${cluster.name}-root`;
-export const overlayPath = (cluster: ClusterConfig, component: string) => `${DIRS.overlays}/${cluster.environment}/${component}`;
+export const overlayPath = (cluster: ClusterConfig, component: string) =>
+  `${DIRS.overlays}/${cluster.environment}/${component}`;
 
 function appLabels(cluster: ClusterConfig, component: string): Record<string, string> {
   return {
@@ -57,7 +67,11 @@ export function buildApplication(cluster: ClusterConfig, component: Component): 
     },
     spec: {
       project: sharedInfraProject(cluster),
-      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: overlayPath(cluster, component.name) },
+      source: {
+        repoURL: cluster.repository.url,
+        targetRevision: cluster.repository.revision,
+        path: overlayPath(cluster, component.name),
+      },
       destination: { server: cluster.destination.server, namespace: NAMESPACE },
       syncPolicy: syncPolicy(['CreateNamespace=false']),
       revisionHistoryLimit: 5,
@@ -66,7 +80,10 @@ export function buildApplication(cluster: ClusterConfig, component: Component): 
 }
 
 /** The kinds the enabled components render, split by scope, for the project's allow lists. */
-export function resourceKinds(objects: readonly KubeObject[]): { cluster: { group: string; kind: string }[]; namespaced: { group: string; kind: string }[] } {
+export function resourceKinds(objects: readonly KubeObject[]): {
+  cluster: { group: string; kind: string }[];
+  namespaced: { group: string; kind: string }[];
+} {
   const seen = new Map<string, { group: string; kind: string; clusterScoped: boolean }>();
   for (const o of objects) {
     const group = apiGroup(o.apiVersion);
@@ -138,7 +155,12 @@ export function buildBootstrapProject(cluster: ClusterConfig): KubeObject {
     metadata: {
       name: BOOTSTRAP_PROJECT,
       namespace: ARGOCD_NAMESPACE,
-      labels: { [LABELS.name]: 'bootstrap', [LABELS.component]: 'bootstrap', [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY },
+      labels: {
+        [LABELS.name]: 'bootstrap',
+        [LABELS.component]: 'bootstrap',
+        [LABELS.partOf]: PART_OF,
+        [LABELS.managedBy]: MANAGED_BY,
+      },
     },
     spec: {
       description: 'Root Applications (app-of-apps) and Argo CD itself',
@@ -162,7 +184,11 @@ export function buildRootApplication(cluster: ClusterConfig): KubeObject {
     },
     spec: {
       project: BOOTSTRAP_PROJECT,
-      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: `${DIRS.apps}/${cluster.name}` },
+      source: {
+        repoURL: cluster.repository.url,
+        targetRevision: cluster.repository.revision,
+        path: `${DIRS.apps}/${cluster.name}`,
+      },
       destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: syncPolicy(),
       revisionHistoryLimit: 5,
@@ -183,7 +209,11 @@ export function buildArgoCdApplication(cluster: ClusterConfig): KubeObject {
     },
     spec: {
       project: BOOTSTRAP_PROJECT,
-      source: { repoURL: cluster.repository.url, targetRevision: cluster.repository.revision, path: DIRS.argocdInstall },
+      source: {
+        repoURL: cluster.repository.url,
+        targetRevision: cluster.repository.revision,
+        path: DIRS.argocdInstall,
+      },
       destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: syncPolicy(),
       revisionHistoryLimit: 5,

@@ -106,7 +106,12 @@ function describe(file: string, e: ErrorObject): Problem {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const parent = schemaAt(e.instancePath);
       const allowed = parent ? Object.keys(parent).join(', ') : '';
-      return { file, path: `${e.instancePath}/${key}`, message: `unknown key '${key}'`, hint: `remove it; allowed keys here: ${allowed}` };
+      return {
+        file,
+        path: `${e.instancePath}/${key}`,
+        message: `unknown key '${key}'`,
+        hint: `remove it; allowed keys here: ${allowed}`,
+      };
     }
     case 'required': {
       const key = (e.params as { missingProperty: string }).missingProperty;
@@ -126,11 +131,13 @@ function describe(file: string, e: ErrorObject): Problem {
 }
 
 function patternMessage(instancePath: string): string {
-  if (instancePath.endsWith('/server')) return "is not an https:// API server URL (in-cluster: 'https://kubernetes.default.svc')";
+  if (instancePath.endsWith('/server'))
+    return "is not an https:// API server URL (in-cluster: 'https://kubernetes.default.svc')";
   if (instancePath.endsWith('/url')) return 'is not a git URL (https://…, ssh://… or git@host:path)';
   if (instancePath.endsWith('/revision')) return 'is not a git revision (a branch, tag or commit, without spaces)';
   if (instancePath.startsWith('/kind')) return 'is not a valid Kind cluster name (lowercase letters, digits and -)';
-  if (instancePath.startsWith('/drift')) return "is not a field manager name (no spaces; a trailing '*' matches a prefix, e.g. 'vpa-*')";
+  if (instancePath.startsWith('/drift'))
+    return "is not a field manager name (no spaces; a trailing '*' matches a prefix, e.g. 'vpa-*')";
   return 'has the wrong format';
 }
 
@@ -144,26 +151,52 @@ function schemaAt(instancePath: string): Record<string, unknown> | undefined {
 function semanticProblems(file: string, dirName: string, c: Record<string, any>): Problem[] {
   const problems: Problem[] = [];
   const at = (path: string, message: string, hint?: string) => problems.push({ file, path, message, hint });
-  if (c.name !== dirName) at('/name', `is '${c.name}' but the file is in clusters/${dirName}/`, `set name: ${dirName}, or move the file`);
-  if (!isDns1123Label(c.name)) at('/name', `'${c.name}' is not a DNS-1123 label`, 'use lowercase letters, digits and -');
+  if (c.name !== dirName)
+    at('/name', `is '${c.name}' but the file is in clusters/${dirName}/`, `set name: ${dirName}, or move the file`);
+  if (!isDns1123Label(c.name))
+    at('/name', `'${c.name}' is not a DNS-1123 label`, 'use lowercase letters, digits and -');
   if (!c.components.includes('platform')) {
-    at('/components', "does not include 'platform'", "add 'platform': it creates the namespace and network policies every component needs");
+    at(
+      '/components',
+      "does not include 'platform'",
+      "add 'platform': it creates the namespace and network policies every component needs",
+    );
   }
   for (const component of COMPONENTS.filter((x) => c.components.includes(x.name))) {
     for (const needed of (component.dependsOn ?? []).filter((d) => !c.components.includes(d))) {
-      at('/components', `enables '${component.name}' without '${needed}'`, `${component.name} needs ${needed} at run time: enable '${needed}' too, or drop '${component.name}'`);
+      at(
+        '/components',
+        `enables '${component.name}' without '${needed}'`,
+        `${component.name} needs ${needed} at run time: enable '${needed}' too, or drop '${component.name}'`,
+      );
     }
   }
-  if (c.kind && c.environment !== 'dev') at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
+  if (c.kind && c.environment !== 'dev')
+    at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
   if (c.kind && c.destination.server !== 'https://kubernetes.default.svc') {
-    at('/destination/server', 'a Kind cluster is managed by the Argo CD inside it', "set server: https://kubernetes.default.svc");
+    at(
+      '/destination/server',
+      'a Kind cluster is managed by the Argo CD inside it',
+      'set server: https://kubernetes.default.svc',
+    );
   }
   if (c.budget) {
-    if (!isQuantity(c.budget.cpu)) at('/budget/cpu', `'${c.budget.cpu}' is not a valid quantity`, "write CPU as cores ('3') or millicores ('3000m')");
-    if (!isQuantity(c.budget.memory)) at('/budget/memory', `'${c.budget.memory}' is not a valid quantity`, "write memory with a unit ('6Gi', '6144Mi')");
+    if (!isQuantity(c.budget.cpu))
+      at(
+        '/budget/cpu',
+        `'${c.budget.cpu}' is not a valid quantity`,
+        "write CPU as cores ('3') or millicores ('3000m')",
+      );
+    if (!isQuantity(c.budget.memory))
+      at(
+        '/budget/memory',
+        `'${c.budget.memory}' is not a valid quantity`,
+        "write memory with a unit ('6Gi', '6144Mi')",
+      );
   }
   const ports = c.kind?.hostPorts;
-  if (ports?.argocd && ports.argocd === ports.grafana) at('/kind/hostPorts', 'argocd and grafana use the same host port');
+  if (ports?.argocd && ports.argocd === ports.grafana)
+    at('/kind/hostPorts', 'argocd and grafana use the same host port');
   return problems;
 }
 
@@ -174,17 +207,32 @@ export function parseClusterConfig(file: string, dirName: string, text: string):
   const docs = parseYamlStream(text).filter((d) => d.errors.length || d.value !== null);
   if (docs.length !== 1) {
     const errs = docs.flatMap((d) => d.errors);
-    const message = errs.length ? `is not valid YAML: ${errs[0]}` : docs.length === 0 ? 'is empty' : `holds ${docs.length} YAML documents; expected one`;
+    const message = errs.length
+      ? `is not valid YAML: ${errs[0]}`
+      : docs.length === 0
+        ? 'is empty'
+        : `holds ${docs.length} YAML documents; expected one`;
     return { ok: false, problems: [{ file, path: '', message }] };
   }
   const doc = docs[0]!;
   // One syntax error often cascades into several; the first is the one to fix.
-  if (doc.errors.length) return { ok: false, problems: [{ file, path: '', message: `is not valid YAML: ${doc.errors[0]}` }] };
+  if (doc.errors.length)
+    return { ok: false, problems: [{ file, path: '', message: `is not valid YAML: ${doc.errors[0]}` }] };
   const value = doc.value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, problems: [{ file, path: '', message: 'must be a mapping of keys (name, environment, destination, repository, components)' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          path: '',
+          message: 'must be a mapping of keys (name, environment, destination, repository, components)',
+        },
+      ],
+    };
   }
-  if (!validateSchema(value)) return { ok: false, problems: (validateSchema.errors ?? []).map((e) => describe(file, e)) };
+  if (!validateSchema(value))
+    return { ok: false, problems: (validateSchema.errors ?? []).map((e) => describe(file, e)) };
   const raw = value as Record<string, any>;
   const problems = semanticProblems(file, dirName, raw);
   if (problems.length) return { ok: false, problems };
@@ -200,7 +248,10 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
     components: [...raw.components],
     argocd: { selfManaged: raw.argocd?.selfManaged ?? false },
     kind: raw.kind
-      ? { name: raw.kind.name, hostPorts: { argocd: raw.kind.hostPorts?.argocd ?? 8080, grafana: raw.kind.hostPorts?.grafana ?? 3000 } }
+      ? {
+          name: raw.kind.name,
+          hostPorts: { argocd: raw.kind.hostPorts?.argocd ?? 8080, grafana: raw.kind.hostPorts?.grafana ?? 3000 },
+        }
       : undefined,
     budget: raw.budget ? { cpu: String(raw.budget.cpu), memory: raw.budget.memory } : undefined,
     ...(raw.drift ? { drift: { trustedManagers: [...(raw.drift.trustedManagers ?? [])] } } : {}),

@@ -40,7 +40,9 @@ function configMapGenerator(c: Component, cm: ConfigMapFiles) {
   return {
     name: cm.name,
     namespace: NAMESPACE,
-    files: Object.keys(cm.files).sort().map((f) => `${cm.name}/${f}`),
+    files: Object.keys(cm.files)
+      .sort()
+      .map((f) => `${cm.name}/${f}`),
     options: { disableNameSuffixHash: true, labels: componentLabels(c.name, cm.name) },
   };
 }
@@ -52,7 +54,8 @@ export function buildBaseFiles(c: Component, files: Files): KubeObject[] {
   for (const o of objects) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
   const configMaps = c.configFiles?.() ?? [];
   for (const cm of configMaps) {
-    for (const [name, content] of Object.entries({ ...cm.files, ...cm.extraFiles })) add(files, `${dir}/${cm.name}/${name}`, headed(name, content, src));
+    for (const [name, content] of Object.entries({ ...cm.files, ...cm.extraFiles }))
+      add(files, `${dir}/${cm.name}/${name}`, headed(name, content, src));
   }
   const kustomization: Record<string, unknown> = {
     apiVersion: KUSTOMIZE_API,
@@ -64,7 +67,12 @@ export function buildBaseFiles(c: Component, files: Files): KubeObject[] {
   return objects;
 }
 
-export function buildOverlayFiles(c: Component, env: Environment, baseObjects: readonly KubeObject[], files: Files): KubeObject[] {
+export function buildOverlayFiles(
+  c: Component,
+  env: Environment,
+  baseObjects: readonly KubeObject[],
+  files: Files,
+): KubeObject[] {
   const dir = `${DIRS.overlays}/${env}/${c.name}`;
   const src = sourceOf(c);
   const objects = c.build(env);

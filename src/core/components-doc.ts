@@ -36,9 +36,11 @@ function storage(objects: readonly KubeObject[]): string {
   const out: string[] = [];
   for (const o of objects) {
     if (o.kind === 'StatefulSet') {
-      for (const t of ((o.spec as any).volumeClaimTemplates ?? []) as any[]) out.push(`${t.metadata.name} ${t.spec.resources.requests.storage}`);
+      for (const t of ((o.spec as any).volumeClaimTemplates ?? []) as any[])
+        out.push(`${t.metadata.name} ${t.spec.resources.requests.storage}`);
     }
-    if (o.kind === 'PersistentVolumeClaim') out.push(`${o.metadata.name} ${(o.spec as any).resources.requests.storage}`);
+    if (o.kind === 'PersistentVolumeClaim')
+      out.push(`${o.metadata.name} ${(o.spec as any).resources.requests.storage}`);
   }
   return out.join(', ') || 'none (ephemeral)';
 }
@@ -56,13 +58,23 @@ function ports(c: Component): string[] {
   for (const p of i.extraClient ?? []) rows.push(`- ${p.name} ${p.port} on the same Service`);
   rows.push(`- metrics: port ${i.metrics.port}, path \`${i.metrics.path}\` (scraped by Prometheus)`);
   for (const p of i.peer ?? []) rows.push(`- ${p.name} ${p.port} between the component's own pods only`);
-  for (const s of k.secrets) rows.push(`- reads Secret \`${s.name}\` (keys ${s.keys.map((x) => `\`${x}\``).join(', ')})${s.environments ? ` in ${s.environments.join(', ')}` : ''}`);
+  for (const s of k.secrets)
+    rows.push(
+      `- reads Secret \`${s.name}\` (keys ${s.keys.map((x) => `\`${x}\``).join(', ')})${s.environments ? ` in ${s.environments.join(', ')}` : ''}`,
+    );
   return rows;
 }
 
 function section(c: Component): string[] {
   const byEnv = Object.fromEntries(ENVIRONMENTS.map((e) => [e, c.build(e)])) as Record<Environment, KubeObject[]>;
-  const lines = [`## ${c.name}`, '', c.description, '', `Sync wave ${TIER_WAVE[c.tier]} (${c.tier}).${c.dashboardUid ? ` Grafana dashboard \`${c.dashboardUid}\`.` : ''}`, ''];
+  const lines = [
+    `## ${c.name}`,
+    '',
+    c.description,
+    '',
+    `Sync wave ${TIER_WAVE[c.tier]} (${c.tier}).${c.dashboardUid ? ` Grafana dashboard \`${c.dashboardUid}\`.` : ''}`,
+    '',
+  ];
   if (c.images.length) {
     lines.push('| image | used for |', '| --- | --- |', ...c.images.map((i) => `| \`${i.image}\` | ${i.role} |`), '');
   }
@@ -71,7 +83,9 @@ function section(c: Component): string[] {
   lines.push('| environment | workloads | requests (total) | storage | kinds |', '| --- | --- | --- | --- | --- |');
   for (const e of ENVIRONMENTS) {
     const r = requests(byEnv[e]);
-    lines.push(`| ${e} | ${replicas(byEnv[e])} | ${formatCpu(r.cpu)} CPU / ${formatMemory(r.memory)} | ${storage(byEnv[e])} | ${kinds(byEnv[e])} |`);
+    lines.push(
+      `| ${e} | ${replicas(byEnv[e])} | ${formatCpu(r.cpu)} CPU / ${formatMemory(r.memory)} | ${storage(byEnv[e])} | ${kinds(byEnv[e])} |`,
+    );
   }
   lines.push('');
   return lines;
@@ -89,7 +103,12 @@ export function renderComponentsDoc(components: readonly Component[]): string {
   ];
   for (const c of components) lines.push(...section(c));
   if (components.some((c) => c.name === 'platform')) {
-    lines.push('## Network flows', '', 'What the NetworkPolicies of `platform` allow (prod; dev also publishes Grafana on its NodePort). Everything else is denied.', '');
+    lines.push(
+      '## Network flows',
+      '',
+      'What the NetworkPolicies of `platform` allow (prod; dev also publishes Grafana on its NodePort). Everything else is denied.',
+      '',
+    );
     lines.push(renderNetworkFlowTable(listNetworkFlows('prod')));
   }
   return `${lines.join('\n').trimEnd()}\n`;

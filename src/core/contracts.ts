@@ -42,7 +42,9 @@ const c = (service: ServiceComponent, port: number, secrets: SecretContract[] = 
 });
 
 export const CONTRACTS: Record<ServiceComponent, ServiceContract> = {
-  postgres: c('postgres', 5432, [{ name: 'soma-infra-postgres-credentials', keys: ['username', 'password', 'database'] }]),
+  postgres: c('postgres', 5432, [
+    { name: 'soma-infra-postgres-credentials', keys: ['username', 'password', 'database'] },
+  ]),
   redis: c('redis', 6379),
   kafka: c('kafka', 9092),
   etcd: c('etcd', 2379),
@@ -87,7 +89,11 @@ export const INTERNAL_PORTS: Record<ServiceComponent, InternalPorts> = {
   opa: { metrics: { port: 8181, path: '/metrics' } },
   prometheus: { metrics: { port: 9090, path: '/metrics' } },
   grafana: { metrics: { port: 3000, path: '/metrics' } },
-  qdrant: { extraClient: [{ name: 'grpc', port: 6334 }], metrics: { port: 6333, path: '/metrics' }, peer: [{ name: 'p2p', port: 6335 }] },
+  qdrant: {
+    extraClient: [{ name: 'grpc', port: 6334 }],
+    metrics: { port: 6333, path: '/metrics' },
+    peer: [{ name: 'p2p', port: 6335 }],
+  },
   openfga: { extraClient: [{ name: 'grpc', port: 8081 }], metrics: { port: 2112, path: '/metrics' } },
 };
 

@@ -109,9 +109,23 @@ export class ProcessError extends SomastackError {
   readonly stderr: string;
   /** Set when the program was killed because it ran past its timeout. */
   readonly timedOutAfterMs: number | undefined;
-  constructor(command: string, args: readonly string[], exitCode: number | null, stderr: string, signal?: string | null, opts: { timedOutAfterMs?: number } = {}) {
-    const how = opts.timedOutAfterMs !== undefined ? `did not finish within ${opts.timedOutAfterMs < 1000 ? `${opts.timedOutAfterMs} ms` : `${Math.round(opts.timedOutAfterMs / 1000)} s`} and was stopped` : signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-    super(`${[command, ...args].map(quoteForDisplay).join(' ')} ${how}${stderr.trim() ? `:\n${tail(stderr, 20)}` : ''}`);
+  constructor(
+    command: string,
+    args: readonly string[],
+    exitCode: number | null,
+    stderr: string,
+    signal?: string | null,
+    opts: { timedOutAfterMs?: number } = {},
+  ) {
+    const how =
+      opts.timedOutAfterMs !== undefined
+        ? `did not finish within ${opts.timedOutAfterMs < 1000 ? `${opts.timedOutAfterMs} ms` : `${Math.round(opts.timedOutAfterMs / 1000)} s`} and was stopped`
+        : signal
+          ? `was killed by ${signal}`
+          : `exited with code ${exitCode}`;
+    super(
+      `${[command, ...args].map(quoteForDisplay).join(' ')} ${how}${stderr.trim() ? `:\n${tail(stderr, 20)}` : ''}`,
+    );
     this.command = command;
     this.args = args;
     this.exitCode = exitCode;
@@ -137,9 +151,13 @@ export class InternalError extends SomastackError {
 export function describeError(e: unknown, context?: string): string {
   const what = (message: string) => `error: ${context ? `${context}: ` : ''}${message}\n`;
   if (e instanceof SomastackError) {
-    const causes = causeChain(e).map((m) => `  because: ${m}\n`).join('');
+    const causes = causeChain(e)
+      .map((m) => `  because: ${m}\n`)
+      .join('');
     const fix = e.fix ? `  fix: ${e.fix}\n` : '';
-    return e.kind === 'internal' ? `${what(e.message)}${causes}${e.stack ?? ''}\n` : `${what(e.message)}${causes}${fix}`;
+    return e.kind === 'internal'
+      ? `${what(e.message)}${causes}${e.stack ?? ''}\n`
+      : `${what(e.message)}${causes}${fix}`;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return `${what(err.message)}(unexpected error; this is a bug in somastack, please report it)\n${err.stack ?? ''}\n`;
@@ -156,11 +174,15 @@ export function errorKind(e: unknown): ErrorKind {
 }
 
 /** A thrown value as data, for `--json` output: no stack, no values beyond the message. */
-export function errorJson(e: unknown): { error: { kind: ErrorKind; message: string; fix?: string; causes?: string[] } } {
+export function errorJson(e: unknown): {
+  error: { kind: ErrorKind; message: string; fix?: string; causes?: string[] };
+} {
   const err = e instanceof Error ? e : new Error(String(e));
   const fix = e instanceof SomastackError ? e.fix : undefined;
   const causes = causeChain(err);
-  return { error: { kind: errorKind(e), message: err.message, ...(fix ? { fix } : {}), ...(causes.length ? { causes } : {}) } };
+  return {
+    error: { kind: errorKind(e), message: err.message, ...(fix ? { fix } : {}), ...(causes.length ? { causes } : {}) },
+  };
 }
 
 /** Messages of the `cause` chain that the message above them does not already contain. */

@@ -21,7 +21,12 @@ const KUBELET_PATCH = [
 
 export function buildKindConfig(cluster: ClusterConfig): Record<string, unknown> | undefined {
   if (!cluster.kind) return undefined;
-  const mapping = (containerPort: number, hostPort: number) => ({ containerPort, hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' });
+  const mapping = (containerPort: number, hostPort: number) => ({
+    containerPort,
+    hostPort,
+    listenAddress: '127.0.0.1',
+    protocol: 'TCP',
+  });
   return {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',

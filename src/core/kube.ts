@@ -86,7 +86,8 @@ export function podSpecOf(o: KubeObject): { spec: Record<string, unknown>; point
   const spec = o.spec as Record<string, any> | undefined;
   if (!spec) return undefined;
   if (o.kind === 'Pod') return { spec, pointer: '/spec' };
-  if (POD_TEMPLATE_KINDS.has(o.kind) && spec.template?.spec) return { spec: spec.template.spec, pointer: '/spec/template/spec' };
+  if (POD_TEMPLATE_KINDS.has(o.kind) && spec.template?.spec)
+    return { spec: spec.template.spec, pointer: '/spec/template/spec' };
   if (o.kind === 'CronJob' && spec.jobTemplate?.spec?.template?.spec) {
     return { spec: spec.jobTemplate.spec.template.spec, pointer: '/spec/jobTemplate/spec/template/spec' };
   }

@@ -94,7 +94,9 @@ export function isDns1123Subdomain(name: string): boolean {
 /** Returns the name, or throws when it is not a valid DNS-1123 label (checked where names are made). */
 export function dnsLabel(name: string): string {
   if (!isDns1123Label(name)) {
-    throw new InternalError(`'${name}' is not a valid DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`);
+    throw new InternalError(
+      `'${name}' is not a valid DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`,
+    );
   }
   return name;
 }

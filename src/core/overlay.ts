@@ -143,7 +143,8 @@ export function planOverlay(base: readonly KubeObject[], target: readonly KubeOb
     }
   }
   for (const b of base) {
-    if (!targetKeys.has(objectKey(b))) plan.deleted.push({ apiVersion: b.apiVersion, kind: b.kind, metadata: identity(b), $patch: 'delete' });
+    if (!targetKeys.has(objectKey(b)))
+      plan.deleted.push({ apiVersion: b.apiVersion, kind: b.kind, metadata: identity(b), $patch: 'delete' });
   }
   return plan;
 }

@@ -3,7 +3,18 @@
 import { UserError } from './errors.ts';
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const DECIMAL: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E))?$/;
 
 export function isQuantity(value: unknown): boolean {
@@ -13,7 +24,11 @@ export function isQuantity(value: unknown): boolean {
 /** Parses a quantity to a plain number (cores for CPU, bytes for memory). Throws on bad input. */
 export function parseQuantity(value: string | number): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new UserError(`'${value}' is not a valid quantity`, 'write a finite number or a quantity such as 500m, 2, 512Mi');
+    if (!Number.isFinite(value))
+      throw new UserError(
+        `'${value}' is not a valid quantity`,
+        'write a finite number or a quantity such as 500m, 2, 512Mi',
+      );
     return value;
   }
   const m = QUANTITY.exec(value);

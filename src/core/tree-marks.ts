@@ -82,5 +82,10 @@ export function renderManifest(paths: Iterable<string>): string {
 
 /** The paths a manifest lists (comment lines skipped). */
 export function parseManifest(text: string): Set<string> {
-  return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
 }

@@ -1,7 +1,13 @@
 // The whole generated tree as one pure value: repository-relative path → exact file
 // content. `generate` writes it, `generate --check` and `validate` compare it with
 // what is committed, tests compare it with golden files.
-import { buildAppProject, buildApplication, buildArgoCdApplication, buildBootstrapProject, buildRootApplication } from './argocd.ts';
+import {
+  buildAppProject,
+  buildApplication,
+  buildArgoCdApplication,
+  buildBootstrapProject,
+  buildRootApplication,
+} from './argocd.ts';
 import { buildArgoCdInstall } from './argocd-install.ts';
 import type { ClusterConfig } from './cluster-config.ts';
 import { type Files, buildComponentFiles } from './component-tree.ts';
@@ -12,7 +18,13 @@ import type { KubeObject } from './kube.ts';
 import { renderComponentsDoc } from './components-doc.ts';
 import { buildKindConfig } from './kind-config.ts';
 import { DIRS, type Environment, kindConfigPath, NAMESPACE, rootAppPath } from './names.ts';
-import { buildFolderReadmes, GITATTRIBUTES_FILE, MANIFEST_FILE, renderGitattributes, renderManifest } from './tree-marks.ts';
+import {
+  buildFolderReadmes,
+  GITATTRIBUTES_FILE,
+  MANIFEST_FILE,
+  renderGitattributes,
+  renderManifest,
+} from './tree-marks.ts';
 import { renderGeneratedYaml } from './yaml.ts';
 
 const COMPONENTS_DOC = 'docs/components.md';
@@ -28,7 +40,11 @@ function clusterSource(c: ClusterConfig): string {
 }
 
 /** Objects of the enabled components in the cluster's environment, plus the ConfigMaps kustomize generates. */
-function enabledObjects(cluster: ClusterConfig, components: readonly Component[], byComponent: Map<string, Record<Environment, KubeObject[]>>): KubeObject[] {
+function enabledObjects(
+  cluster: ClusterConfig,
+  components: readonly Component[],
+  byComponent: Map<string, Record<Environment, KubeObject[]>>,
+): KubeObject[] {
   const out: KubeObject[] = [];
   for (const c of enabledComponents(cluster, components)) {
     out.push(...(byComponent.get(c.name)?.[cluster.environment] ?? []));
@@ -45,21 +61,31 @@ function byWave(a: Component, b: Component): number {
 
 /** The cluster's enabled components, in sync-wave order. */
 export function enabledComponents(cluster: ClusterConfig, components: readonly Component[]): Component[] {
-  return cluster.components.map((name) => {
-    const c = components.find((x) => x.name === name);
-    if (!c) throw new InternalError(`cluster ${cluster.name} enables '${name}', which has no component module`);
-    return c;
-  }).sort(byWave);
+  return cluster.components
+    .map((name) => {
+      const c = components.find((x) => x.name === name);
+      if (!c) throw new InternalError(`cluster ${cluster.name} enables '${name}', which has no component module`);
+      return c;
+    })
+    .sort(byWave);
 }
 
 type ByComponent = Map<string, Record<Environment, KubeObject[]>>;
 
-function buildClusterFiles(cluster: ClusterConfig, components: readonly Component[], byComponent: ByComponent, files: Files): void {
+function buildClusterFiles(
+  cluster: ClusterConfig,
+  components: readonly Component[],
+  byComponent: ByComponent,
+  files: Files,
+): void {
   const src = clusterSource(cluster);
   const dir = `${DIRS.apps}/${cluster.name}`;
   const enabled = enabledComponents(cluster, components);
   const resources: string[] = ['appproject.yaml'];
-  files.set(`${dir}/appproject.yaml`, renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, components, byComponent))]));
+  files.set(
+    `${dir}/appproject.yaml`,
+    renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, components, byComponent))]),
+  );
   if (cluster.argocd.selfManaged) {
     files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));
     resources.push('argocd.yaml');
@@ -71,9 +97,16 @@ function buildClusterFiles(cluster: ClusterConfig, components: readonly Componen
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
   files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
 
-  files.set(rootAppPath(cluster.name), renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]));
+  files.set(
+    rootAppPath(cluster.name),
+    renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]),
+  );
   const kind = buildKindConfig(cluster);
-  if (kind) files.set(kindConfigPath(cluster.name), renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]));
+  if (kind)
+    files.set(
+      kindConfigPath(cluster.name),
+      renderGeneratedYaml(`${cluster.source} and src/core/kind-config.ts`, [kind]),
+    );
 }
 
 function buildBootstrapFiles(files: Files): void {

@@ -13,6 +13,7 @@ export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/ar
 export const KIND_VERSION = 'v0.33.0';
 /** Kubernetes 1.34 node image built for kind v0.33.0, pinned by digest as kind's release notes require. */
 // renovate: datasource=docker depName=kindest/node
-export const KIND_NODE_IMAGE = 'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d';
+export const KIND_NODE_IMAGE =
+  'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d';
 /** The node image's Kubernetes version (its tag), so the two cannot disagree. */
 export const KUBERNETES_VERSION = /:(v[^@]+)@/.exec(KIND_NODE_IMAGE)![1]!;

@@ -41,7 +41,13 @@ export function prune<T>(value: T): T {
 
 // Written in YAML 1.1 style so that strings a 1.1 parser (kubectl apply -f, Go's
 // yaml.v2) would read as booleans or numbers — yes, on, 0755, 1:20 — are quoted.
-const STRINGIFY = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false, version: '1.1' } as const;
+const STRINGIFY = {
+  lineWidth: 0,
+  minContentWidth: 0,
+  indentSeq: true,
+  aliasDuplicateObjects: false,
+  version: '1.1',
+} as const;
 
 /** One YAML document, deterministic. */
 export function toYaml(value: unknown): string {
@@ -125,7 +131,13 @@ export function parseYamlStream(text: string): ParsedDocument[] {
     const contents = doc.contents as { range?: [number, number, number] } | null;
     const start = contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = text.slice(0, start).split('\n').length;
-    return { index, line, value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), errors, lineAt: locator(doc, lineCounter) };
+    return {
+      index,
+      line,
+      value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+      errors,
+      lineAt: locator(doc, lineCounter),
+    };
   });
 }
 
@@ -133,4 +145,3 @@ export function parseYamlStream(text: string): ParsedDocument[] {
 export function isEmptyDocument(value: unknown): boolean {
   return value === null || value === undefined;
 }
-

@@ -19,13 +19,13 @@ import { ARGO_RESOURCES, type FakeKube } from '../support/fake-kube.ts';
 
 export const HEAD = 'a'.repeat(40);
 export const REPO_URL = 'https://github.com/example/somastack.git';
-export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-grafana'];
+export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-prometheus', 'kind-soma-grafana'];
 
 const CLUSTER_YAML = `name: kind-soma
 environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: ${REPO_URL}, revision: main }
-components: [platform, postgres, vault, grafana]
+components: [platform, postgres, vault, prometheus, grafana]
 argocd: { selfManaged: true }
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;

@@ -9,15 +9,31 @@ import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from 
 
 const sizing = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } };
 const server = () =>
-  container({ name: 'server', image: 'docker.io/library/x:1.0.0', sizing, liveness: httpProbe('/', 8080), readiness: httpProbe('/', 8080) });
+  container({
+    name: 'server',
+    image: 'docker.io/library/x:1.0.0',
+    sizing,
+    liveness: httpProbe('/', 8080),
+    readiness: httpProbe('/', 8080),
+  });
 const workload = (): KubeObject =>
   deployment({
     component: 'opa',
     replicas: 1,
-    pod: { uid: 1000, containers: [server()], initContainers: [initContainer({ name: 'setup', image: 'docker.io/library/x:1.0.0', sizing })] },
+    pod: {
+      uid: 1000,
+      containers: [server()],
+      initContainers: [initContainer({ name: 'setup', image: 'docker.io/library/x:1.0.0', sizing })],
+    },
   });
 const podOf = (o: KubeObject) => (o.spec as any).template.spec;
-const componentOf = (build: () => KubeObject[]): Component => ({ name: 'opa', description: 'test', tier: 'policy', images: [], build });
+const componentOf = (build: () => KubeObject[]): Component => ({
+  name: 'opa',
+  description: 'test',
+  tier: 'policy',
+  images: [],
+  build,
+});
 
 describe('expectRestrictedPods', () => {
   it('accepts pods built with the workload builders', () => {
@@ -42,13 +58,20 @@ describe('expectRestrictedPods', () => {
   });
 
   it('rejects objects without any pod', () => {
-    expect(() => expectRestrictedPods([service({ component: 'opa', ports: [{ name: 'http', port: 80 }] })], { uid: 1000 })).toThrow();
+    expect(() =>
+      expectRestrictedPods([service({ component: 'opa', ports: [{ name: 'http', port: 80 }] })], { uid: 1000 }),
+    ).toThrow();
   });
 });
 
 describe('expectWellFormed', () => {
   it('accepts a component built with the workload builders', () => {
-    expect(() => expectWellFormed(componentOf(() => [workload()]), 'dev')).not.toThrow();
+    expect(() =>
+      expectWellFormed(
+        componentOf(() => [workload()]),
+        'dev',
+      ),
+    ).not.toThrow();
   });
 
   it('rejects another namespace, a missing component label, an environment label, and a build that changes between calls', () => {
@@ -66,13 +89,36 @@ describe('expectWellFormed', () => {
       expect(() => expectWellFormed(componentOf(build), 'dev')).toThrow();
     }
     let calls = 0;
-    expect(() => expectWellFormed(componentOf(() => [deployment({ component: 'opa', replicas: ++calls, pod: { uid: 1000, containers: [server()] } })]), 'dev')).toThrow();
+    expect(() =>
+      expectWellFormed(
+        componentOf(() => [
+          deployment({ component: 'opa', replicas: ++calls, pod: { uid: 1000, containers: [server()] } }),
+        ]),
+        'dev',
+      ),
+    ).toThrow();
   });
 });
 
 describe('expectDevRequestsWithin', () => {
   const scaled = (replicas: number) =>
-    componentOf(() => [deployment({ component: 'opa', replicas, pod: { uid: 1000, containers: [server()], initContainers: [initContainer({ name: 'setup', image: 'docker.io/library/x:1.0.0', sizing: { ...sizing, requests: { cpu: '80m', memory: '32Mi' } } })] } })]);
+    componentOf(() => [
+      deployment({
+        component: 'opa',
+        replicas,
+        pod: {
+          uid: 1000,
+          containers: [server()],
+          initContainers: [
+            initContainer({
+              name: 'setup',
+              image: 'docker.io/library/x:1.0.0',
+              sizing: { ...sizing, requests: { cpu: '80m', memory: '32Mi' } },
+            }),
+          ],
+        },
+      }),
+    ]);
 
   it('counts every replica, and an init container only where it asks for more than the containers', () => {
     expect(() => expectDevRequestsWithin(scaled(1), { cpu: '80m', memory: '64Mi' })).not.toThrow();

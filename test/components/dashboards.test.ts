@@ -1,21 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DASHBOARDS, DASHBOARD_UIDS, DATASOURCE_UID, dashboardFiles, dashboardPath } from '../../src/core/components/dashboards/index.ts';
+import {
+  DASHBOARDS,
+  DASHBOARD_UIDS,
+  DATASOURCE_UID,
+  dashboardFiles,
+  dashboardPath,
+} from '../../src/core/components/dashboards/index.ts';
 import { buildDashboard, layout, type PanelSpec } from '../../src/core/components/dashboards/panels.ts';
 import { renderPrometheusConfig, scrapeJob } from '../../src/core/components/prometheus.ts';
 
 type Any = Record<string, any>;
 
 const json = (uid: string): Any => JSON.parse(dashboardFiles()[`${uid}.json`]!);
-const exprs = (d: Any): string[] => (d.panels as Any[]).flatMap((p) => (p.targets as Any[]).map((t) => t.expr as string));
+const exprs = (d: Any): string[] =>
+  (d.panels as Any[]).flatMap((p) => (p.targets as Any[]).map((t) => t.expr as string));
 
 /** Metric names a dashboard's queries may use: what the exporters really expose (see the report for sources). */
 const EXPOSED: Record<string, RegExp> = {
-  postgres: /^(up|pg_up|pg_stat_database_(numbackends|xact_commit|xact_rollback|blks_hit|blks_read|tup_(fetched|inserted|updated|deleted))|pg_stat_activity_count|pg_database_size_bytes)$/,
-  redis: /^(redis_(up|connected_clients|memory_used_bytes|memory_max_bytes|commands_processed_total|keyspace_hits_total|keyspace_misses_total|evicted_keys_total|expired_keys_total|db_keys))$/,
-  kafka: /^(up|kafka_(brokers|topic_partitions|topic_partition_current_offset|topic_partition_under_replicated_partition|consumergroup_lag_sum|consumergroup_members))$/,
+  postgres:
+    /^(up|pg_up|pg_stat_database_(numbackends|xact_commit|xact_rollback|blks_hit|blks_read|tup_(fetched|inserted|updated|deleted))|pg_stat_activity_count|pg_database_size_bytes)$/,
+  redis:
+    /^(redis_(up|connected_clients|memory_used_bytes|memory_max_bytes|commands_processed_total|keyspace_hits_total|keyspace_misses_total|evicted_keys_total|expired_keys_total|db_keys))$/,
+  kafka:
+    /^(up|kafka_(brokers|topic_partitions|topic_partition_current_offset|topic_partition_under_replicated_partition|consumergroup_lag_sum|consumergroup_members))$/,
   opa: /^(up|http_request_duration_seconds_(count|bucket)|go_goroutines|go_memstats_heap_inuse_bytes)$/,
-  vault: /^(up|vault_(core_unsealed|core_handle_request(_count)?|expire_num_leases|runtime_(alloc_bytes|sys_bytes|num_goroutines)))$/,
+  vault:
+    /^(up|vault_(core_unsealed|core_handle_request(_count)?|expire_num_leases|runtime_(alloc_bytes|sys_bytes|num_goroutines)))$/,
 };
 
 describe('baseline dashboards', () => {
@@ -30,41 +41,48 @@ describe('baseline dashboards', () => {
     expect(dashboardPath('soma-kafka')).toBe('/d/soma-kafka');
   });
 
-  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s: 6 to 8 panels with unique ids, all on the provisioned datasource', (uid) => {
-    const d = json(uid);
-    expect(d.uid).toBe(uid);
-    expect(d.panels.length).toBeGreaterThanOrEqual(6);
-    expect(d.panels.length).toBeLessThanOrEqual(8);
-    expect(new Set(d.panels.map((p: Any) => p.id)).size).toBe(d.panels.length);
-    for (const p of d.panels as Any[]) {
-      expect(p.datasource.uid).toBe(DATASOURCE_UID);
-      for (const t of p.targets as Any[]) expect(t.datasource.uid).toBe(DATASOURCE_UID);
-    }
-  });
-
-  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s: every query selects its component\'s scrape job, and that job exists', (_uid, spec) => {
-    const job = scrapeJob(spec.component);
-    const jobs = (parse(renderPrometheusConfig()).scrape_configs as Any[]).map((j) => j.job_name);
-    expect(jobs).toContain(job);
-    for (const e of exprs(json(spec.uid))) {
-      const selectors = [...e.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)];
-      expect(selectors.length, e).toBeGreaterThan(0);
-      for (const [, metric, labels] of selectors) {
-        expect(labels, e).toContain(`job="${job}"`);
-        expect(metric, e).toMatch(EXPOSED[spec.component]!);
+  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+    '%s: 6 to 8 panels with unique ids, all on the provisioned datasource',
+    (uid) => {
+      const d = json(uid);
+      expect(d.uid).toBe(uid);
+      expect(d.panels.length).toBeGreaterThanOrEqual(6);
+      expect(d.panels.length).toBeLessThanOrEqual(8);
+      expect(new Set(d.panels.map((p: Any) => p.id)).size).toBe(d.panels.length);
+      for (const p of d.panels as Any[]) {
+        expect(p.datasource.uid).toBe(DATASOURCE_UID);
+        for (const t of p.targets as Any[]) expect(t.datasource.uid).toBe(DATASOURCE_UID);
       }
-    }
-  });
+    },
+  );
+
+  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+    "%s: every query selects its component's scrape job, and that job exists",
+    (_uid, spec) => {
+      const job = scrapeJob(spec.component);
+      const jobs = (parse(renderPrometheusConfig()).scrape_configs as Any[]).map((j) => j.job_name);
+      expect(jobs).toContain(job);
+      for (const e of exprs(json(spec.uid))) {
+        const selectors = [...e.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)];
+        expect(selectors.length, e).toBeGreaterThan(0);
+        for (const [, metric, labels] of selectors) {
+          expect(labels, e).toContain(`job="${job}"`);
+          expect(metric, e).toMatch(EXPOSED[spec.component]!);
+        }
+      }
+    },
+  );
 
   it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s: panels do not overlap', (uid) => {
     const cells = new Set<string>();
     for (const p of json(uid).panels as Any[]) {
       const { x, y, w, h } = p.gridPos;
       expect(x + w).toBeLessThanOrEqual(24);
-      for (let i = x; i < x + w; i++) for (let j = y; j < y + h; j++) {
-        expect(cells.has(`${i},${j}`), `${p.title} overlaps at ${i},${j}`).toBe(false);
-        cells.add(`${i},${j}`);
-      }
+      for (let i = x; i < x + w; i++)
+        for (let j = y; j < y + h; j++) {
+          expect(cells.has(`${i},${j}`), `${p.title} overlaps at ${i},${j}`).toBe(false);
+          cells.add(`${i},${j}`);
+        }
     }
   });
 
@@ -92,7 +110,13 @@ describe('layout', () => {
   });
 
   it('colours health stats red below 1 and queries them instantly', () => {
-    const [p] = buildDashboard({ component: 'opa', uid: 'x', title: 'x', description: '', panels: [{ ...stat, health: true }] }).panels as Any[];
+    const [p] = buildDashboard({
+      component: 'opa',
+      uid: 'x',
+      title: 'x',
+      description: '',
+      panels: [{ ...stat, health: true }],
+    }).panels as Any[];
     expect(p!.fieldConfig.defaults.thresholds.steps).toEqual([
       { color: 'red', value: null },
       { color: 'green', value: 1 },

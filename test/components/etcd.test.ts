@@ -6,7 +6,8 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { DATA_DIR, ETCD_IMAGE, etcd, initialCluster } from '../../src/core/components/etcd.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(etcd.build(env), 'StatefulSet', 'etcd')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const memberOf = (env: Environment) => podOf(env).containers.find((c) => c.name === 'etcd')!;
@@ -42,18 +43,26 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environm
   const pod = podOf(env);
   const member = memberOf(env);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(etcd, env));
+  it('returns valid, namespaced objects without the environment label, the same on every call', () =>
+    expectWellFormed(etcd, env));
 
   it('serves clients on the contract Service; peers and metrics only on the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.etcd.service)!;
-    expect((svc.spec as any).ports).toEqual([expect.objectContaining({ port: CONTRACTS.etcd.port, targetPort: 'client' })]);
+    expect((svc.spec as any).ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.etcd.port, targetPort: 'client' }),
+    ]);
     const headless = find(objects, 'Service', headlessServiceName('etcd'))!;
     expect((headless.spec as any).clusterIP).toBe('None');
     expect((headless.spec as any).publishNotReadyAddresses).toBe(true);
-    expect((headless.spec as any).ports.map((p: any) => p.port)).toEqual([2379, 2380, INTERNAL_PORTS.etcd.metrics.port]);
+    expect((headless.spec as any).ports.map((p: any) => p.port)).toEqual([
+      2379,
+      2380,
+      INTERNAL_PORTS.etcd.metrics.port,
+    ]);
     expect((sts.spec as any).serviceName).toBe(headlessServiceName('etcd'));
     const podLabels = (sts.spec as any).template.metadata.labels;
-    for (const s of [svc, headless]) for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
+    for (const s of [svc, headless])
+      for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
   });
 
   it('bootstraps a cluster of exactly its replicas, each member advertising its own pod name', () => {
@@ -61,8 +70,12 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environm
     expect(flag(member, 'initial-cluster-state')).toBe('new');
     expect(flag(member, 'name')).toBe('$(POD_NAME)');
     expect(member.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
-    expect(flag(member, 'initial-advertise-peer-urls')).toBe('http://$(POD_NAME).etcd-headless.soma-infra.svc.cluster.local:2380');
-    expect(flag(member, 'advertise-client-urls')).toBe('http://$(POD_NAME).etcd-headless.soma-infra.svc.cluster.local:2379');
+    expect(flag(member, 'initial-advertise-peer-urls')).toBe(
+      'http://$(POD_NAME).etcd-headless.soma-infra.svc.cluster.local:2380',
+    );
+    expect(flag(member, 'advertise-client-urls')).toBe(
+      'http://$(POD_NAME).etcd-headless.soma-infra.svc.cluster.local:2379',
+    );
     expect(flag(member, 'listen-client-urls')).toBe(`http://0.0.0.0:${portNumber(member, 'client')}`);
     expect(flag(member, 'listen-peer-urls')).toBe(`http://0.0.0.0:${portNumber(member, 'peer')}`);
     expect((sts.spec as any).podManagementPolicy).toBe('Parallel');
@@ -82,7 +95,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environm
     expect(DATA_DIR.startsWith(`${data.mountPath}/`)).toBe(true);
     const claim = (sts.spec as any).volumeClaimTemplates[0];
     expect(claim.metadata.name).toBe('data');
-    expect(Number(flag(member, 'quota-backend-bytes'))).toBeLessThan(parseQuantity(claim.spec.resources.requests.storage));
+    expect(Number(flag(member, 'quota-backend-bytes'))).toBeLessThan(
+      parseQuantity(claim.spec.resources.requests.storage),
+    );
     expect(flag(member, 'auto-compaction-retention')).toBeDefined();
   });
 

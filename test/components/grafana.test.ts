@@ -16,13 +16,15 @@ const find = (objs: KubeObject[], kind: string, name: string): Any | undefined =
 const deploy = (env: Environment): Any => find(grafana.build(env), 'Deployment', 'grafana')!;
 const pod = (env: Environment): Any => podSpecOf(deploy(env) as KubeObject)!.spec as Any;
 const server = (env: Environment): Any => pod(env).containers[0];
-const envVars = (env: Environment): Record<string, Any> => Object.fromEntries((server(env).env as Any[]).map((e) => [e.name, e]));
+const envVars = (env: Environment): Record<string, Any> =>
+  Object.fromEntries((server(env).env as Any[]).map((e) => [e.name, e]));
 const configFile = (cm: string, file: string): string => {
   const files = grafana.configFiles!().find((c) => c.name === cm)?.files;
   if (!files?.[file]) throw new Error(`no ${cm}/${file}`);
   return files[file];
 };
-const mountOf = (env: Environment, volume: string): Any => (server(env).volumeMounts as Any[]).find((m) => m.name === volume)!;
+const mountOf = (env: Environment, volume: string): Any =>
+  (server(env).volumeMounts as Any[]).find((m) => m.name === volume)!;
 
 describe('grafana objects', () => {
   it.each(ENVIRONMENTS)('%s: the contract Service is ClusterIP on the contract name and port', (env) => {
@@ -39,7 +41,9 @@ describe('grafana objects', () => {
   it('dev only: a NodePort Service on the Kind node port reaches the UI', () => {
     const ui = find(grafana.build('dev'), 'Service', UI_SERVICE)!;
     expect(ui.spec.type).toBe('NodePort');
-    expect(ui.spec.ports).toEqual([expect.objectContaining({ port: CONTRACTS.grafana.port, nodePort: KIND_PORTS.grafana.nodePort })]);
+    expect(ui.spec.ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.grafana.port, nodePort: KIND_PORTS.grafana.nodePort }),
+    ]);
     expect(ui.spec.selector).toEqual(find(grafana.build('dev'), 'Service', 'grafana')!.spec.selector);
     expect(find(grafana.build('staging'), 'Service', UI_SERVICE)).toBeUndefined();
     expect(find(grafana.build('prod'), 'Service', UI_SERVICE)).toBeUndefined();
@@ -47,15 +51,18 @@ describe('grafana objects', () => {
 
   it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject', (env) => expectWellFormed(grafana, env));
 
-  it.each(ENVIRONMENTS)('%s: one replica, replaced (not rolled) because the database volume is ReadWriteOnce', (env) => {
-    const d = deploy(env);
-    expect(d.spec.replicas).toBe(1);
-    expect(d.spec.strategy.type).toBe('Recreate');
-    const claim = pod(env).volumes.find((v: Any) => v.name === 'data').persistentVolumeClaim.claimName;
-    const pvc = find(grafana.build(env), 'PersistentVolumeClaim', claim)!;
-    expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
-    expect(mountOf(env, 'data').mountPath).toBe(envVars(env).GF_PATHS_DATA!.value);
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: one replica, replaced (not rolled) because the database volume is ReadWriteOnce',
+    (env) => {
+      const d = deploy(env);
+      expect(d.spec.replicas).toBe(1);
+      expect(d.spec.strategy.type).toBe('Recreate');
+      const claim = pod(env).volumes.find((v: Any) => v.name === 'data').persistentVolumeClaim.claimName;
+      const pvc = find(grafana.build(env), 'PersistentVolumeClaim', claim)!;
+      expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
+      expect(mountOf(env, 'data').mountPath).toBe(envVars(env).GF_PATHS_DATA!.value);
+    },
+  );
 
   it('prod keeps its database on a larger volume than dev', () => {
     const size = (env: Environment): number =>
@@ -63,13 +70,17 @@ describe('grafana objects', () => {
     expect(size('prod')).toBeGreaterThan(size('dev'));
   });
 
-  it.each(ENVIRONMENTS)('%s: runs restricted as the grafana user with /api/health probes, requests and limits', (env) => {
-    expectRestrictedPods(grafana.build(env), { uid: 472 });
-    for (const c of pod(env).containers as Any[]) {
-      expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) expect(c[probe].httpGet.path).toBe('/api/health');
-    }
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: runs restricted as the grafana user with /api/health probes, requests and limits',
+    (env) => {
+      expectRestrictedPods(grafana.build(env), { uid: 472 });
+      for (const c of pod(env).containers as Any[]) {
+        expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
+        for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+          expect(c[probe].httpGet.path).toBe('/api/health');
+      }
+    },
+  );
 
   it('dev stays inside its share of the laptop budget (50m / 128Mi requested)', () => {
     expectDevRequestsWithin(grafana, { cpu: '50m', memory: '128Mi' });
@@ -78,7 +89,8 @@ describe('grafana objects', () => {
   it.each(ENVIRONMENTS)('%s: every path Grafana writes is a volume, set through GF_PATHS_*', (env) => {
     const vars = envVars(env);
     const mounted = new Set((server(env).volumeMounts as Any[]).filter((m) => !m.readOnly).map((m) => m.mountPath));
-    for (const key of ['GF_PATHS_DATA', 'GF_PATHS_LOGS', 'GF_PATHS_PLUGINS']) expect(mounted).toContain(vars[key]!.value);
+    for (const key of ['GF_PATHS_DATA', 'GF_PATHS_LOGS', 'GF_PATHS_PLUGINS'])
+      expect(mounted).toContain(vars[key]!.value);
     expect(mounted).toContain('/tmp');
   });
 
@@ -96,14 +108,20 @@ describe('grafana objects', () => {
   it.each(ENVIRONMENTS)('%s: anonymous access, analytics, update checks and plugin downloads are off', (env) => {
     const vars = envVars(env);
     expect(vars.GF_AUTH_ANONYMOUS_ENABLED!.value).toBe('false');
-    for (const key of ['GF_ANALYTICS_REPORTING_ENABLED', 'GF_ANALYTICS_CHECK_FOR_UPDATES', 'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES']) {
+    for (const key of [
+      'GF_ANALYTICS_REPORTING_ENABLED',
+      'GF_ANALYTICS_CHECK_FOR_UPDATES',
+      'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES',
+    ]) {
       expect(vars[key]!.value).toBe('false');
     }
     expect(vars.GF_PLUGINS_PREINSTALL_DISABLED!.value).toBe('true');
   });
 
   it('rolls the pod when provisioning changes: the template carries the hash of every shipped file', () => {
-    const files = Object.fromEntries(grafana.configFiles!().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])));
+    const files = Object.fromEntries(
+      grafana.configFiles!().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
+    );
     expect(deploy('dev').spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(files));
   });
 

@@ -17,7 +17,8 @@ import {
 import { kafka } from '../../src/core/components/kafka.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(kafka.build(env), 'StatefulSet', 'kafka')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const named = (pod: V1PodSpec, name: string) => pod.containers.find((c) => c.name === name)!;
@@ -25,14 +26,26 @@ const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name ===
 
 /** The apache/kafka image's rule turning KAFKA_* variables into server.properties keys. */
 function propertyKey(variable: string): string {
-  return variable.replace(/^KAFKA_/, '').toLowerCase().replace(/_/g, '.').replace(/\.\.\./g, '-').replace(/\.\./g, '_');
+  return variable
+    .replace(/^KAFKA_/, '')
+    .toLowerCase()
+    .replace(/_/g, '.')
+    .replace(/\.\.\./g, '-')
+    .replace(/\.\./g, '_');
 }
 /** Variables the image does not copy into server.properties. */
-const NOT_PROPERTIES = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_LOG4J_OPTS', 'KAFKA_OPTS', 'KAFKA_JMX_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS']);
+const NOT_PROPERTIES = new Set([
+  'KAFKA_HEAP_OPTS',
+  'KAFKA_LOG4J_OPTS',
+  'KAFKA_OPTS',
+  'KAFKA_JMX_OPTS',
+  'KAFKA_JVM_PERFORMANCE_OPTS',
+]);
 function serverProperties(c: V1Container): Record<string, string> {
   const props: Record<string, string> = {};
   for (const e of c.env ?? []) {
-    if (e.name.startsWith('KAFKA_') && !NOT_PROPERTIES.has(e.name)) props[propertyKey(e.name)] = e.value ?? `<from ${JSON.stringify(e.valueFrom)}>`;
+    if (e.name.startsWith('KAFKA_') && !NOT_PROPERTIES.has(e.name))
+      props[propertyKey(e.name)] = e.value ?? `<from ${JSON.stringify(e.valueFrom)}>`;
   }
   return props;
 }
@@ -80,18 +93,26 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   const exporter = named(pod, 'exporter');
   const props = serverProperties(broker);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(kafka, env));
+  it('returns valid, namespaced objects without the environment label, the same on every call', () =>
+    expectWellFormed(kafka, env));
 
   it('serves only the client listener on the contract Service; the controller port stays on the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.kafka.service)!;
-    expect((svc.spec as any).ports).toEqual([expect.objectContaining({ port: CONTRACTS.kafka.port, targetPort: 'kafka' })]);
+    expect((svc.spec as any).ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.kafka.port, targetPort: 'kafka' }),
+    ]);
     const headless = find(objects, 'Service', headlessServiceName('kafka'))!;
     expect((headless.spec as any).clusterIP).toBe('None');
     expect((headless.spec as any).publishNotReadyAddresses).toBe(true);
-    expect((headless.spec as any).ports.map((p: any) => p.port)).toEqual([9092, 9093, INTERNAL_PORTS.kafka.metrics.port]);
+    expect((headless.spec as any).ports.map((p: any) => p.port)).toEqual([
+      9092,
+      9093,
+      INTERNAL_PORTS.kafka.metrics.port,
+    ]);
     expect((sts.spec as any).serviceName).toBe(headlessServiceName('kafka'));
     const podLabels = (sts.spec as any).template.metadata.labels;
-    for (const s of [svc, headless]) for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
+    for (const s of [svc, headless])
+      for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
     expect(broker.ports?.map((p) => p.containerPort)).toEqual([CONTRACTS.kafka.port, 9093]);
   });
 
@@ -101,11 +122,17 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
     expect(props['controller.listener.names']).toBe('CONTROLLER');
     expect(props['listeners']).toBe('PLAINTEXT://:9092,CONTROLLER://:9093');
     const r = replicationSettings(replicas);
-    for (const key of ['default.replication.factor', 'offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'share.coordinator.state.topic.replication.factor']) {
+    for (const key of [
+      'default.replication.factor',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'share.coordinator.state.topic.replication.factor',
+    ]) {
       expect(Number(props[key])).toBe(r.replicationFactor);
       expect(Number(props[key])).toBeLessThanOrEqual(replicas);
     }
-    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr', 'share.coordinator.state.topic.min.isr']) expect(Number(props[key])).toBe(r.minInsyncReplicas);
+    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr', 'share.coordinator.state.topic.min.isr'])
+      expect(Number(props[key])).toBe(r.minInsyncReplicas);
     expect(props['zookeeper.connect']).toBeUndefined();
   });
 
@@ -114,7 +141,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
     expect(nodeId.valueFrom?.fieldRef?.fieldPath).toBe("metadata.labels['apps.kubernetes.io/pod-index']");
     const names = broker.env!.map((e) => e.name);
     expect(names.indexOf('POD_NAME')).toBeLessThan(names.indexOf('KAFKA_ADVERTISED_LISTENERS'));
-    expect(envValue(broker, 'KAFKA_ADVERTISED_LISTENERS')).toBe('PLAINTEXT://$(POD_NAME).kafka-headless.soma-infra.svc.cluster.local:9092');
+    expect(envValue(broker, 'KAFKA_ADVERTISED_LISTENERS')).toBe(
+      'PLAINTEXT://$(POD_NAME).kafka-headless.soma-infra.svc.cluster.local:9092',
+    );
     expect(envValue(broker, 'CLUSTER_ID')).toBe(KAFKA_CLUSTER_ID);
   });
 
@@ -146,7 +175,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   it('gives every container the restricted security context, probes and requests within limits', () => {
     expectRestrictedPods(objects, { uid: 1000 });
     const heap = /-Xmx(\d+[mg])/.exec(envValue(broker, 'KAFKA_HEAP_OPTS')!)![1]!;
-    expect(parseQuantity(heap.replace('m', 'Mi').replace('g', 'Gi'))).toBeLessThanOrEqual(0.6 * parseQuantity(broker.resources!.limits!.memory!));
+    expect(parseQuantity(heap.replace('m', 'Mi').replace('g', 'Gi'))).toBeLessThanOrEqual(
+      0.6 * parseQuantity(broker.resources!.limits!.memory!),
+    );
   });
 
   it('probes the client listener, with a start-up allowance of at least five minutes', () => {
@@ -159,13 +190,16 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   });
 
   it('exports metrics from the local broker on the metrics port', () => {
-    expect(exporter.ports).toEqual([expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.kafka.metrics.port })]);
+    expect(exporter.ports).toEqual([
+      expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.kafka.metrics.port }),
+    ]);
     expect(exporter.args).toContain(`--kafka.server=127.0.0.1:${CONTRACTS.kafka.port}`);
     expect(exporter.args).toContain(`--web.listen-address=:${INTERNAL_PORTS.kafka.metrics.port}`);
     expect(exporter.args).toContain(`--web.telemetry-path=${INTERNAL_PORTS.kafka.metrics.path}`);
     expect(exporter.readinessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'metrics' });
     // It cannot serve before the broker does: at least the broker's start-up allowance before liveness counts.
-    const allowance = (probe: { periodSeconds?: number; failureThreshold?: number } | undefined) => (probe?.periodSeconds ?? 0) * (probe?.failureThreshold ?? 0);
+    const allowance = (probe: { periodSeconds?: number; failureThreshold?: number } | undefined) =>
+      (probe?.periodSeconds ?? 0) * (probe?.failureThreshold ?? 0);
     expect(allowance(exporter.startupProbe)).toBeGreaterThanOrEqual(allowance(named(pod, 'kafka').startupProbe));
   });
 
@@ -212,7 +246,10 @@ describe('kafka exporter restart loop', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const stub = join(dir, 'kafka_exporter');
   // Fails on the first two starts (broker not up yet), then serves until stopped.
-  writeFileSync(stub, `#!/bin/sh\nn=$(cat "${dir}/count" 2>/dev/null || echo 0)\necho $((n+1)) > "${dir}/count"\necho "$@" > "${dir}/args"\n[ "$n" -ge 2 ] || exit 1\nexec sleep 30\n`);
+  writeFileSync(
+    stub,
+    `#!/bin/sh\nn=$(cat "${dir}/count" 2>/dev/null || echo 0)\necho $((n+1)) > "${dir}/count"\necho "$@" > "${dir}/args"\n[ "$n" -ge 2 ] || exit 1\nexec sleep 30\n`,
+  );
   chmodSync(stub, 0o755);
 
   it('restarts a failing exporter with its arguments and stops promptly on SIGTERM', async () => {

@@ -15,7 +15,11 @@ async function loadRegistry(): Promise<readonly Component[] | undefined> {
   try {
     return (await import('../../src/core/components/index.ts')).COMPONENTS;
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/.test(String(e))) return undefined;
+    if (
+      (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ||
+      /Cannot find module|Failed to load url/.test(String(e))
+    )
+      return undefined;
     throw e;
   }
 }
@@ -25,12 +29,16 @@ const registry = await loadRegistry();
 describe.skipIf(!registry)('observability against the component registry', () => {
   const components = registry ?? [];
 
-  it.each(ENVIRONMENTS)('%s: every scraped component has a headless Service and a container on its metrics port', (env) => {
-    const objects: Partial<Record<ServiceComponent, KubeObject[]>> = {};
-    for (const c of components) if ((SCRAPED_COMPONENTS as string[]).includes(c.name)) objects[c.name as ServiceComponent] = c.build(env);
-    expect(Object.keys(objects).sort()).toEqual([...SCRAPED_COMPONENTS].sort());
-    expect(checkScrapeTargets(objects)).toEqual([]);
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: every scraped component has a headless Service and a container on its metrics port',
+    (env) => {
+      const objects: Partial<Record<ServiceComponent, KubeObject[]>> = {};
+      for (const c of components)
+        if ((SCRAPED_COMPONENTS as string[]).includes(c.name)) objects[c.name as ServiceComponent] = c.build(env);
+      expect(Object.keys(objects).sort()).toEqual([...SCRAPED_COMPONENTS].sort());
+      expect(checkScrapeTargets(objects)).toEqual([]);
+    },
+  );
 
   it('components link exactly the dashboards Grafana ships', () => {
     const announced = Object.fromEntries(components.filter((c) => c.dashboardUid).map((c) => [c.name, c.dashboardUid]));

@@ -6,12 +6,19 @@ import { runProcess } from '../../src/adapters/process.ts';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject, type V1PodSpec } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
-import { OPA_DATA_CONFIGMAP, OPA_DECISION_PATH, OPA_POLICY_CONFIGMAP, opa, opaTestFiles } from '../../src/core/components/opa.ts';
+import {
+  OPA_DATA_CONFIGMAP,
+  OPA_DECISION_PATH,
+  OPA_POLICY_CONFIGMAP,
+  opa,
+  opaTestFiles,
+} from '../../src/core/components/opa.ts';
 import { SOMA_POLICY_DATA, renderPolicyData } from '../../src/core/components/opa/data.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const deploymentOf = (env: Environment) => find(opa.build(env), 'Deployment', 'opa')!;
 const podOf = (env: Environment) => podSpecOf(deploymentOf(env))!.spec as unknown as V1PodSpec;
 const files = opa.configFiles!();
@@ -25,11 +32,14 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environme
   const pod = podOf(env);
   const server = pod.containers.find((c) => c.name === 'opa')!;
 
-  it('returns valid, namespaced objects of the opa component, the same on every call', () => expectWellFormed(opa, env));
+  it('returns valid, namespaced objects of the opa component, the same on every call', () =>
+    expectWellFormed(opa, env));
 
   it('serves the contract port through the opa Service and a headless Service for scraping', () => {
     const svc = find(objects, 'Service', CONTRACTS.opa.service)!;
-    expect((svc.spec as any).ports).toEqual([expect.objectContaining({ port: CONTRACTS.opa.port, targetPort: 'http' })]);
+    expect((svc.spec as any).ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.opa.port, targetPort: 'http' }),
+    ]);
     expect(server.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: CONTRACTS.opa.port }));
     expect(server.ports!.map((p) => p.containerPort)).toContain(INTERNAL_PORTS.opa.metrics.port);
     expect((find(objects, 'Service', headlessServiceName('opa'))!.spec as any).clusterIP).toBe('None');
@@ -46,7 +56,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environme
     expect(args).toContain('--disable-telemetry');
   });
 
-  it('loads exactly the ConfigMaps\' policy and data files, read-only, and never the tests', () => {
+  it("loads exactly the ConfigMaps' policy and data files, read-only, and never the tests", () => {
     const loaded = server.args!.filter((a) => !a.startsWith('-') && a !== 'run');
     const expected: string[] = [];
     for (const f of files) {
@@ -61,9 +71,14 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environme
 
   it('rolls the pods when the policy or the data changes, not when only the tests do', () => {
     const annotation = (deploymentOf(env).spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION];
-    const configured = Object.fromEntries(files.flatMap((f) => Object.entries(f.files).map(([k, v]) => [`${f.name}/${k}`, v])));
+    const configured = Object.fromEntries(
+      files.flatMap((f) => Object.entries(f.files).map(([k, v]) => [`${f.name}/${k}`, v])),
+    );
     expect(annotation).toBe(configHash(configured));
-    const withTests = { ...configured, ...Object.fromEntries(Object.entries(configMap(OPA_POLICY_CONFIGMAP).extraFiles!)) };
+    const withTests = {
+      ...configured,
+      ...Object.fromEntries(Object.entries(configMap(OPA_POLICY_CONFIGMAP).extraFiles!)),
+    };
     expect(annotation).not.toBe(configHash(withTests));
   });
 
@@ -111,7 +126,10 @@ describe('opa policy files', () => {
   it('ships the policy and API authorization in opa-policy, tests beside them, data in opa-data', () => {
     expect(files.map((f) => f.name)).toEqual([OPA_POLICY_CONFIGMAP, OPA_DATA_CONFIGMAP]);
     expect(Object.keys(configMap(OPA_POLICY_CONFIGMAP).files).sort()).toEqual(['authz.rego', 'soma.rego']);
-    expect(Object.keys(configMap(OPA_POLICY_CONFIGMAP).extraFiles ?? {}).sort()).toEqual(['authz_test.rego', 'soma_test.rego']);
+    expect(Object.keys(configMap(OPA_POLICY_CONFIGMAP).extraFiles ?? {}).sort()).toEqual([
+      'authz_test.rego',
+      'soma_test.rego',
+    ]);
     expect(Object.keys(configMap(OPA_DATA_CONFIGMAP).files)).toEqual(['data.json']);
   });
 
@@ -171,7 +189,9 @@ describe('opa test (the Rego unit tests, run by a real OPA)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.skipIf(!opaBin)(
-    opaBin ? `passes with ${opaBin}` : 'SKIPPED: no `opa` binary on PATH — install OPA 1.x to run soma_test.rego and authz_test.rego',
+    opaBin
+      ? `passes with ${opaBin}`
+      : 'SKIPPED: no `opa` binary on PATH — install OPA 1.x to run soma_test.rego and authz_test.rego',
     async () => {
       const names = Object.entries(opaTestFiles()).map(([name, text]) => {
         writeFileSync(join(dir, name), text);

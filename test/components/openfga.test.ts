@@ -5,7 +5,8 @@ import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { openfga } from '../../src/core/components/openfga.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const deploymentOf = (env: Environment) => find(openfga.build(env), 'Deployment', 'openfga')!;
 const podOf = (env: Environment) => podSpecOf(deploymentOf(env))!.spec as unknown as V1PodSpec;
 const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name === name);
@@ -20,7 +21,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('openfga build(%s)', (env: Envir
   const server = pod.containers.find((c) => c.name === 'openfga')!;
   const migrate = pod.initContainers?.find((c) => c.name === 'migrate');
 
-  it('returns valid, namespaced objects of the openfga component, the same on every call', () => expectWellFormed(openfga, env));
+  it('returns valid, namespaced objects of the openfga component, the same on every call', () =>
+    expectWellFormed(openfga, env));
 
   it('serves HTTP on the contract port and gRPC on the extra client port, metrics for Prometheus', () => {
     const svc = find(objects, 'Service', CONTRACTS.openfga.service)!;
@@ -68,7 +70,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('openfga build(%s)', (env: Envir
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it('keeps the connection pool of all replicas well below Postgres\' connection limit', () => {
+  it("keeps the connection pool of all replicas well below Postgres' connection limit", () => {
     const replicas = (deploymentOf(env).spec as any).replicas as number;
     const perReplica = Number(envValue(server, 'OPENFGA_DATASTORE_MAX_OPEN_CONNS')?.value);
     expect(perReplica).toBeGreaterThan(0);

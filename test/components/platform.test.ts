@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_DNS, CONTRACTS, INTERNAL_FLOWS, INTERNAL_PORTS, type ServiceComponent } from '../../src/core/contracts.ts';
+import {
+  CLUSTER_DNS,
+  CONTRACTS,
+  INTERNAL_FLOWS,
+  INTERNAL_PORTS,
+  type ServiceComponent,
+} from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { KUBERNETES_VERSION } from '../../src/core/versions.ts';
@@ -41,15 +47,27 @@ const selects = (sel: { matchLabels?: Labels } | undefined, labels: Labels = {})
 function peerMatches(peer: Peer, other: Endpoint, policyNamespace: string): boolean {
   if (peer.ipBlock) return peer.ipBlock.cidr === '0.0.0.0/0';
   if (other.external) return false;
-  const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector, other.namespaceLabels) : other.namespace === policyNamespace;
+  const nsOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, other.namespaceLabels)
+    : other.namespace === policyNamespace;
   const podOk = peer.podSelector ? selects(peer.podSelector, other.podLabels) : true;
   return nsOk && podOk;
 }
 
-function admits(policies: KubeObject[], self: Endpoint, other: Endpoint, dir: 'Ingress' | 'Egress', port: number, protocol: string): boolean {
+function admits(
+  policies: KubeObject[],
+  self: Endpoint,
+  other: Endpoint,
+  dir: 'Ingress' | 'Egress',
+  port: number,
+  protocol: string,
+): boolean {
   if (self.external) return true;
   const applicable = policies.filter(
-    (p) => p.metadata.namespace === self.namespace && selects((p.spec as any).podSelector, self.podLabels) && (p.spec as any).policyTypes.includes(dir),
+    (p) =>
+      p.metadata.namespace === self.namespace &&
+      selects((p.spec as any).podSelector, self.podLabels) &&
+      (p.spec as any).policyTypes.includes(dir),
   );
   if (applicable.length === 0) return true;
   return applicable.some((p) =>
@@ -74,15 +92,28 @@ const infraPod = (component?: string): Endpoint => ({
   namespaceLabels: nsLabels,
   podLabels: component ? { [LABELS.component]: component } : { app: 'debug' },
 });
-const consumer: Endpoint = { namespace: 'somabrain', namespaceLabels: { [LABELS.allowSharedInfra]: 'true' }, podLabels: { app: 'brain' } };
+const consumer: Endpoint = {
+  namespace: 'somabrain',
+  namespaceLabels: { [LABELS.allowSharedInfra]: 'true' },
+  podLabels: { app: 'brain' },
+};
 const stranger: Endpoint = { namespace: 'elsewhere', namespaceLabels: {}, podLabels: { app: 'x' } };
-const dns: Endpoint = { namespace: CLUSTER_DNS.namespace, namespaceLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace }, podLabels: { ...CLUSTER_DNS.podLabels } };
+const dns: Endpoint = {
+  namespace: CLUSTER_DNS.namespace,
+  namespaceLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace },
+  podLabels: { ...CLUSTER_DNS.podLabels },
+};
 const outside: Endpoint = { external: true };
 
 const components = Object.keys(CONTRACTS) as ServiceComponent[];
-const clientPorts = (c: ServiceComponent) => [CONTRACTS[c].port, ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => p.port)];
+const clientPorts = (c: ServiceComponent) => [
+  CONTRACTS[c].port,
+  ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => p.port),
+];
 const internalOnly = (c: ServiceComponent) =>
-  [INTERNAL_PORTS[c].metrics.port, ...(INTERNAL_PORTS[c].peer ?? []).map((p) => p.port)].filter((p) => !clientPorts(c).includes(p));
+  [INTERNAL_PORTS[c].metrics.port, ...(INTERNAL_PORTS[c].peer ?? []).map((p) => p.port)].filter(
+    (p) => !clientPorts(c).includes(p),
+  );
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Environment) => {
   const objects = platform.build(env);
@@ -98,7 +129,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
       [LABELS.podSecurityWarn]: 'restricted',
       [LABELS.podSecurityAudit]: 'restricted',
     });
-    expect(ns.metadata.labels?.[LABELS.podSecurityEnforceVersion]).toBe(KUBERNETES_VERSION.replace(/^(v\d+\.\d+)\..*$/, '$1'));
+    expect(ns.metadata.labels?.[LABELS.podSecurityEnforceVersion]).toBe(
+      KUBERNETES_VERSION.replace(/^(v\d+\.\d+)\..*$/, '$1'),
+    );
     expect(ns.metadata.annotations?.['argocd.argoproj.io/sync-options']).toMatch(/Prune=false/);
   });
 
@@ -111,42 +144,60 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
   });
 
   it('lets every pod resolve names over UDP and TCP, and nothing else leave the namespace', () => {
-    for (const protocol of ['UDP', 'TCP']) expect(canReach(env, infraPod('kafka'), dns, CLUSTER_DNS.port, protocol)).toBe(true);
+    for (const protocol of ['UDP', 'TCP'])
+      expect(canReach(env, infraPod('kafka'), dns, CLUSTER_DNS.port, protocol)).toBe(true);
     expect(canReach(env, infraPod('kafka'), dns, 8080)).toBe(false);
-    expect(canReach(env, infraPod('kafka'), { ...dns, podLabels: { app: 'other' } }, CLUSTER_DNS.port, 'UDP')).toBe(false);
+    expect(canReach(env, infraPod('kafka'), { ...dns, podLabels: { app: 'other' } }, CLUSTER_DNS.port, 'UDP')).toBe(
+      false,
+    );
     expect(canReach(env, infraPod('opa'), consumer, 8080)).toBe(false);
   });
 
-  it.each(components.map((c) => [c]))('%s: consumers reach its client ports only, Prometheus its metrics, its own pods their peers', (c) => {
-    const target = infraPod(c);
-    for (const port of clientPorts(c)) {
-      expect(canReach(env, consumer, target, port)).toBe(true);
-      // dev admits Grafana from any address, which includes pods of unlabelled namespaces.
-      expect(canReach(env, stranger, target, port)).toBe(c === 'grafana' && env === 'dev');
-    }
-    for (const port of internalOnly(c)) expect(canReach(env, consumer, target, port)).toBe(false);
-    expect(canReach(env, infraPod('prometheus'), target, INTERNAL_PORTS[c].metrics.port)).toBe(true);
-    for (const port of [...clientPorts(c), ...(INTERNAL_PORTS[c].peer ?? []).map((p) => p.port)]) {
-      expect(canReach(env, infraPod(c), target, port)).toBe(true);
-    }
-    expect(objects.filter((o) => (o.spec as any)?.podSelector?.matchLabels?.[LABELS.component] === c).map((o) => o.metadata.name)).toEqual([
-      POLICY_NAMES.ingress(c),
-    ]);
-  });
+  it.each(components.map((c) => [c]))(
+    '%s: consumers reach its client ports only, Prometheus its metrics, its own pods their peers',
+    (c) => {
+      const target = infraPod(c);
+      for (const port of clientPorts(c)) {
+        expect(canReach(env, consumer, target, port)).toBe(true);
+        // dev admits Grafana from any address, which includes pods of unlabelled namespaces.
+        expect(canReach(env, stranger, target, port)).toBe(c === 'grafana' && env === 'dev');
+      }
+      for (const port of internalOnly(c)) expect(canReach(env, consumer, target, port)).toBe(false);
+      expect(canReach(env, infraPod('prometheus'), target, INTERNAL_PORTS[c].metrics.port)).toBe(true);
+      for (const port of [...clientPorts(c), ...(INTERNAL_PORTS[c].peer ?? []).map((p) => p.port)]) {
+        expect(canReach(env, infraPod(c), target, port)).toBe(true);
+      }
+      expect(
+        objects
+          .filter((o) => (o.spec as any)?.podSelector?.matchLabels?.[LABELS.component] === c)
+          .map((o) => o.metadata.name),
+      ).toEqual([POLICY_NAMES.ingress(c)]);
+    },
+  );
 
-  it.each(INTERNAL_FLOWS.map((f) => [f.from, f.to, f.port, f.why]))('%s reaches %s:%i (%s), other components do not', (from, to, port) => {
-    expect(canReach(env, infraPod(from), infraPod(to), port)).toBe(true);
-    // soma-infra is no consumer namespace: only the listed flows, Prometheus and the component itself get in.
-    const others = components.filter((c) => c !== to && c !== 'prometheus' && !INTERNAL_FLOWS.some((f) => f.from === c && f.to === to && f.port === port));
-    expect(others.length).toBeGreaterThan(0);
-    for (const c of others) expect(canReach(env, infraPod(c), infraPod(to), port)).toBe(false);
-  });
+  it.each(INTERNAL_FLOWS.map((f) => [f.from, f.to, f.port, f.why]))(
+    '%s reaches %s:%i (%s), other components do not',
+    (from, to, port) => {
+      expect(canReach(env, infraPod(from), infraPod(to), port)).toBe(true);
+      // soma-infra is no consumer namespace: only the listed flows, Prometheus and the component itself get in.
+      const others = components.filter(
+        (c) =>
+          c !== to && c !== 'prometheus' && !INTERNAL_FLOWS.some((f) => f.from === c && f.to === to && f.port === port),
+      );
+      expect(others.length).toBeGreaterThan(0);
+      for (const c of others) expect(canReach(env, infraPod(c), infraPod(to), port)).toBe(false);
+    },
+  );
 
   it('lists the same flows the NetworkPolicies hold, and renders one table row per flow', () => {
     const flows = listNetworkFlows(env);
     const fromObjects = objects
       .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name !== POLICY_NAMES.defaultDeny)
-      .flatMap((o) => [...((o.spec as any).ingress ?? []), ...((o.spec as any).egress ?? [])].map((r: Rule) => `${o.metadata.name}:${(r.ports ?? []).map((p) => p.port).join(',')}`));
+      .flatMap((o) =>
+        [...((o.spec as any).ingress ?? []), ...((o.spec as any).egress ?? [])].map(
+          (r: Rule) => `${o.metadata.name}:${(r.ports ?? []).map((p) => p.port).join(',')}`,
+        ),
+      );
     expect(fromObjects).toEqual(flows.map((f) => `${f.policy}:${f.ports.map((p) => p.port).join(',')}`));
     const table = renderNetworkFlowTable(flows).trim().split('\n');
     expect(table).toHaveLength(flows.length + 2);
@@ -187,7 +238,9 @@ describe.each([
   });
 
   it('declares every port its ingress policy opens', () => {
-    const declared = pods.flatMap(({ pod }) => ((pod!.spec as any).containers as any[]).flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)));
+    const declared = pods.flatMap(({ pod }) =>
+      ((pod!.spec as any).containers as any[]).flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)),
+    );
     const opened = listNetworkFlows('dev')
       .filter((f) => f.pods === name)
       .flatMap((f) => f.ports.map((p) => p.port));

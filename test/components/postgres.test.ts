@@ -10,10 +10,13 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../src/core/components/postgres.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const pods = (objs: KubeObject[]) => objs.flatMap((o) => (podSpecOf(o) ? [{ o, spec: podSpecOf(o)!.spec as unknown as V1PodSpec }] : []));
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
+const pods = (objs: KubeObject[]) =>
+  objs.flatMap((o) => (podSpecOf(o) ? [{ o, spec: podSpecOf(o)!.spec as unknown as V1PodSpec }] : []));
 const containers = (spec: V1PodSpec): V1Container[] => [...(spec.initContainers ?? []), ...spec.containers];
-const secretRefs = (c: V1Container) => (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [{ env: e.name, ...e.valueFrom.secretKeyRef }] : []));
+const secretRefs = (c: V1Container) =>
+  (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [{ env: e.name, ...e.valueFrom.secretKeyRef }] : []));
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Environment) => {
   const objects = postgres.build(env);
@@ -28,7 +31,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
     const svc = find(objects, 'Service', CONTRACTS.postgres.service)!;
     const s = svc.spec as any;
     expect(s.ports).toEqual([expect.objectContaining({ port: CONTRACTS.postgres.port, targetPort: 'postgres' })]);
-    expect(db.ports).toContainEqual(expect.objectContaining({ name: 'postgres', containerPort: CONTRACTS.postgres.port }));
+    expect(db.ports).toContainEqual(
+      expect.objectContaining({ name: 'postgres', containerPort: CONTRACTS.postgres.port }),
+    );
     const podLabels = (sts.spec as any).template.metadata.labels;
     for (const [k, v] of Object.entries(s.selector)) expect(podLabels[k]).toBe(v);
   });
@@ -38,8 +43,12 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
     expect((headless.spec as any).clusterIP).toBe('None');
     expect((sts.spec as any).serviceName).toBe(headlessServiceName('postgres'));
     expect((sts.spec as any).replicas).toBe(1);
-    expect(exporter.ports).toEqual([expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.postgres.metrics.port })]);
-    expect((headless.spec as any).ports).toContainEqual(expect.objectContaining({ port: INTERNAL_PORTS.postgres.metrics.port }));
+    expect(exporter.ports).toEqual([
+      expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.postgres.metrics.port }),
+    ]);
+    expect((headless.spec as any).ports).toContainEqual(
+      expect.objectContaining({ port: INTERNAL_PORTS.postgres.metrics.port }),
+    );
   });
 
   it('gives every container the restricted security context, sizing, and (unless it runs to completion) probes', () => {
@@ -72,7 +81,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
     const dbRefs = Object.fromEntries(secretRefs(db).map((r) => [r.env, r.key]));
     expect(dbRefs).toEqual({ POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password', POSTGRES_DB: 'database' });
     expect(Object.values(CREDENTIAL_KEYS).every((k) => contract.keys.includes(k))).toBe(true);
-    const exporterRefs = secretRefs(exporter).map((r) => r.key).sort();
+    const exporterRefs = secretRefs(exporter)
+      .map((r) => r.key)
+      .sort();
     expect(exporterRefs).toEqual(['database', 'password', 'username']);
   });
 
@@ -87,8 +98,14 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
     const pdb = find(objects, 'PodDisruptionBudget', 'postgres');
     const cron = find(objects, 'CronJob', 'postgres-backup');
     const claim = find(objects, 'PersistentVolumeClaim', 'postgres-backup');
-    expect([Boolean(pdb), Boolean(cron), Boolean(claim)]).toEqual(env === 'prod' ? [true, true, true] : [false, false, false]);
-    if (pdb) expect(pdb.spec).toMatchObject({ maxUnavailable: 0, selector: { matchLabels: (sts.spec as any).selector.matchLabels } });
+    expect([Boolean(pdb), Boolean(cron), Boolean(claim)]).toEqual(
+      env === 'prod' ? [true, true, true] : [false, false, false],
+    );
+    if (pdb)
+      expect(pdb.spec).toMatchObject({
+        maxUnavailable: 0,
+        selector: { matchLabels: (sts.spec as any).selector.matchLabels },
+      });
   });
 });
 
@@ -120,7 +137,9 @@ describe('postgres prod backup CronJob', () => {
     expect(s).toMatchObject({ concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
     expect(s.schedule.split(' ')).toHaveLength(5);
     expect(pod.restartPolicy).toBe('Never');
-    expect(dump!.image).toBe((podSpecOf(objects.find((o) => o.kind === 'StatefulSet')!)!.spec as unknown as V1PodSpec).containers[0]!.image);
+    expect(dump!.image).toBe(
+      (podSpecOf(objects.find((o) => o.kind === 'StatefulSet')!)!.spec as unknown as V1PodSpec).containers[0]!.image,
+    );
   });
 
   it('connects to the contract Service and writes to its own volume', () => {
@@ -130,8 +149,12 @@ describe('postgres prod backup CronJob', () => {
     const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim')!;
     expect(claim.metadata.name).toBe(claimName);
     // the dumps outlive the Application
-    expect(claim.metadata.annotations?.[ANNOTATIONS.syncOptions]?.split(',')).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
-    const backupMount = dump!.volumeMounts!.find((m) => pod.volumes!.find((v) => v.name === m.name)?.persistentVolumeClaim);
+    expect(claim.metadata.annotations?.[ANNOTATIONS.syncOptions]?.split(',')).toEqual(
+      expect.arrayContaining(['Prune=false', 'Delete=false']),
+    );
+    const backupMount = dump!.volumeMounts!.find(
+      (m) => pod.volumes!.find((v) => v.name === m.name)?.persistentVolumeClaim,
+    );
     expect(dump!.command!.join(' ')).toContain(`cd '${backupMount!.mountPath}'`);
   });
 });
@@ -159,12 +182,19 @@ describe('backupScript', () => {
         '[ "$db" != "${FAIL_DB:-}" ] || exit 1\necho "dump of $db" > "$f"',
     );
     const run = (keep: number, extra: Record<string, string> = {}) =>
-      spawnSync('sh', ['-c', backupScript(keep, backups)], { env: { PATH: `${bin}:${process.env.PATH}`, ...extra }, encoding: 'utf8' })
-        .status ?? -1;
+      spawnSync('sh', ['-c', backupScript(keep, backups)], {
+        env: { PATH: `${bin}:${process.env.PATH}`, ...extra },
+        encoding: 'utf8',
+      }).status ?? -1;
     return { backups, run };
   }
 
-  const old = ['postgres-20200101T000000Z', 'postgres-20200102T000000Z', 'postgres-20200103T000000Z', 'postgres-20200104T000000Z'];
+  const old = [
+    'postgres-20200101T000000Z',
+    'postgres-20200102T000000Z',
+    'postgres-20200103T000000Z',
+    'postgres-20200104T000000Z',
+  ];
 
   it('writes the roles and one dump per database into a new run, keeping the newest runs', () => {
     const { backups, run } = setup();
@@ -180,7 +210,11 @@ describe('backupScript', () => {
     const { backups, run } = setup();
     for (const d of old) mkdirSync(join(backups, d));
     expect(run(1, { FAIL_DB: 'soma' })).not.toBe(0);
-    expect(readdirSync(backups).filter((d) => d.endsWith('Z')).sort()).toEqual(old);
+    expect(
+      readdirSync(backups)
+        .filter((d) => d.endsWith('Z'))
+        .sort(),
+    ).toEqual(old);
     expect(run(1)).toBe(0);
     expect(readdirSync(backups).some((d) => d.endsWith('.partial'))).toBe(false);
   });

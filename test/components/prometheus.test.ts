@@ -4,7 +4,12 @@ import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent }
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
-import { checkScrapeTargets, discoveryName, prometheus, renderPrometheusConfig } from '../../src/core/components/prometheus.ts';
+import {
+  checkScrapeTargets,
+  discoveryName,
+  prometheus,
+  renderPrometheusConfig,
+} from '../../src/core/components/prometheus.ts';
 import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
@@ -27,16 +32,19 @@ const job = (name: string): Any => {
 };
 
 describe('prometheus objects', () => {
-  it.each(ENVIRONMENTS)('%s: the contract Service has the contract name and port, plus a headless Service for the StatefulSet', (env) => {
-    const objs = prometheus.build(env);
-    const svc = find(objs, 'Service', CONTRACTS.prometheus.service);
-    expect(svc.metadata.namespace).toBe(NAMESPACE);
-    expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports.map((p: Any) => p.port)).toEqual([CONTRACTS.prometheus.port]);
-    const headless = find(objs, 'Service', headlessServiceName('prometheus'));
-    expect(headless.spec.clusterIP).toBe('None');
-    expect(sts(env).spec.serviceName).toBe(headlessServiceName('prometheus'));
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: the contract Service has the contract name and port, plus a headless Service for the StatefulSet',
+    (env) => {
+      const objs = prometheus.build(env);
+      const svc = find(objs, 'Service', CONTRACTS.prometheus.service);
+      expect(svc.metadata.namespace).toBe(NAMESPACE);
+      expect(svc.spec.type).toBe('ClusterIP');
+      expect(svc.spec.ports.map((p: Any) => p.port)).toEqual([CONTRACTS.prometheus.port]);
+      const headless = find(objs, 'Service', headlessServiceName('prometheus'));
+      expect(headless.spec.clusterIP).toBe('None');
+      expect(sts(env).spec.serviceName).toBe(headlessServiceName('prometheus'));
+    },
+  );
 
   it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject and nothing needs RBAC', (env) => {
     expectWellFormed(prometheus, env);
@@ -74,21 +82,25 @@ describe('prometheus objects', () => {
   });
 
   it('prod keeps more data on a larger volume than dev', () => {
-    const size = (env: Environment): number => parseQuantity(sts(env).spec.volumeClaimTemplates[0].spec.resources.requests.storage);
+    const size = (env: Environment): number =>
+      parseQuantity(sts(env).spec.volumeClaimTemplates[0].spec.resources.requests.storage);
     expect(size('prod')).toBeGreaterThan(size('dev'));
   });
 
-  it.each(ENVIRONMENTS)('%s: reads the config from the ConfigMap and writes only to the data volume; lifecycle API on', (env) => {
-    const c = server(env);
-    expect(flag(env, 'config.file')).toBe('/etc/prometheus/prometheus.yml');
-    expect(flag(env, 'storage.tsdb.path')).toBe('/prometheus');
-    expect(c.args).toContain('--web.enable-lifecycle');
-    const mounts = Object.fromEntries((c.volumeMounts as Any[]).map((m) => [m.mountPath, m]));
-    expect(mounts['/etc/prometheus']).toMatchObject({ name: 'config', readOnly: true });
-    expect(mounts['/prometheus'].name).toBe(sts(env).spec.volumeClaimTemplates[0].metadata.name);
-    const volume = sts(env).spec.template.spec.volumes.find((v: Any) => v.name === 'config');
-    expect(volume.configMap.name).toBe(prometheus.configFiles!()[0]!.name);
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: reads the config from the ConfigMap and writes only to the data volume; lifecycle API on',
+    (env) => {
+      const c = server(env);
+      expect(flag(env, 'config.file')).toBe('/etc/prometheus/prometheus.yml');
+      expect(flag(env, 'storage.tsdb.path')).toBe('/prometheus');
+      expect(c.args).toContain('--web.enable-lifecycle');
+      const mounts = Object.fromEntries((c.volumeMounts as Any[]).map((m) => [m.mountPath, m]));
+      expect(mounts['/etc/prometheus']).toMatchObject({ name: 'config', readOnly: true });
+      expect(mounts['/prometheus'].name).toBe(sts(env).spec.volumeClaimTemplates[0].metadata.name);
+      const volume = sts(env).spec.template.spec.volumes.find((v: Any) => v.name === 'config');
+      expect(volume.configMap.name).toBe(prometheus.configFiles!()[0]!.name);
+    },
+  );
 
   it('rolls the pod when the config changes: the template carries the hash of the shipped files', () => {
     const [cm] = prometheus.configFiles!();
@@ -104,7 +116,9 @@ describe('prometheus objects', () => {
     const strip = (env: Environment): Any => {
       const s = structuredClone(sts(env));
       delete s.spec.template.spec.containers[0].resources;
-      s.spec.template.spec.containers[0].args = s.spec.template.spec.containers[0].args.filter((a: string) => !a.includes('retention'));
+      s.spec.template.spec.containers[0].args = s.spec.template.spec.containers[0].args.filter(
+        (a: string) => !a.includes('retention'),
+      );
       delete s.spec.volumeClaimTemplates[0].spec.resources;
       return s;
     };
@@ -131,11 +145,16 @@ describe('prometheus.yml', () => {
     }
   });
 
-  it.each(['kafka', 'etcd', 'vault'] as const)('%s: every pod is a target (DNS A records of the headless Service)', (c) => {
-    const j = job(c);
-    expect(j.static_configs).toBeUndefined();
-    expect(j.dns_sd_configs).toEqual([expect.objectContaining({ type: 'A', names: [`${headlessServiceName(c)}.${NAMESPACE}.svc.cluster.local`] })]);
-  });
+  it.each(['kafka', 'etcd', 'vault'] as const)(
+    '%s: every pod is a target (DNS A records of the headless Service)',
+    (c) => {
+      const j = job(c);
+      expect(j.static_configs).toBeUndefined();
+      expect(j.dns_sd_configs).toEqual([
+        expect.objectContaining({ type: 'A', names: [`${headlessServiceName(c)}.${NAMESPACE}.svc.cluster.local`] }),
+      ]);
+    },
+  );
 
   it('uses no Kubernetes service discovery (which would need RBAC)', () => {
     expect(renderPrometheusConfig()).not.toContain('kubernetes_sd_configs');
@@ -147,12 +166,16 @@ describe('prometheus.yml', () => {
   });
 
   it('scrapes itself over loopback', () => {
-    expect(job('prometheus').static_configs).toEqual([{ targets: [`localhost:${INTERNAL_PORTS.prometheus.metrics.port}`] }]);
+    expect(job('prometheus').static_configs).toEqual([
+      { targets: [`localhost:${INTERNAL_PORTS.prometheus.metrics.port}`] },
+    ]);
   });
 });
 
 describe('checkScrapeTargets', () => {
-  const ports = (c: ServiceComponent): { name: string; port: number }[] => [{ name: 'metrics', port: INTERNAL_PORTS[c].metrics.port }];
+  const ports = (c: ServiceComponent): { name: string; port: number }[] => [
+    { name: 'metrics', port: INTERNAL_PORTS[c].metrics.port },
+  ];
   const workload = (c: ServiceComponent, containerPort: number): KubeObject =>
     statefulSet({
       component: c,
@@ -165,7 +188,16 @@ describe('checkScrapeTargets', () => {
     });
 
   it('accepts a component with a headless Service and a container on the metrics port', () => {
-    const objs = [service({ component: 'kafka', name: headlessServiceName('kafka'), selects: 'kafka', ports: ports('kafka'), headless: true }), workload('kafka', 9308)];
+    const objs = [
+      service({
+        component: 'kafka',
+        name: headlessServiceName('kafka'),
+        selects: 'kafka',
+        ports: ports('kafka'),
+        headless: true,
+      }),
+      workload('kafka', 9308),
+    ];
     expect(checkScrapeTargets({ kafka: objs })).toEqual([]);
   });
 
@@ -173,7 +205,12 @@ describe('checkScrapeTargets', () => {
     expect(checkScrapeTargets({ etcd: [workload('etcd', INTERNAL_PORTS.etcd.metrics.port)] })).toEqual([
       expect.stringContaining(`no Service '${headlessServiceName('etcd')}'`),
     ]);
-    const clusterIp = service({ component: 'opa', name: headlessServiceName('opa'), selects: 'opa', ports: ports('opa') });
+    const clusterIp = service({
+      component: 'opa',
+      name: headlessServiceName('opa'),
+      selects: 'opa',
+      ports: ports('opa'),
+    });
     expect(checkScrapeTargets({ opa: [clusterIp, workload('opa', 1)] })).toEqual([
       expect.stringContaining('must be headless'),
       expect.stringContaining(`port ${INTERNAL_PORTS.opa.metrics.port}`),

@@ -6,7 +6,8 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { QDRANT_SETTINGS, qdrant } from '../../src/core/components/qdrant.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (objs: KubeObject[]) => find(objs, 'StatefulSet', 'qdrant')!;
 const podOf = (objs: KubeObject[]) => podSpecOf(statefulSetOf(objs))!.spec as unknown as V1PodSpec;
 const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name === name)?.value;
@@ -74,12 +75,15 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('qdrant build(%s)', (env: Enviro
 
 describe('qdrant per-environment differences', () => {
   const claimSize = (env: Environment) =>
-    parseQuantity((statefulSetOf(qdrant.build(env)).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage);
+    parseQuantity(
+      (statefulSetOf(qdrant.build(env)).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage,
+    );
 
   it('grows the volume from dev to prod and changes nothing else but sizes', () => {
     expect(claimSize('dev')).toBeLessThan(claimSize('staging'));
     expect(claimSize('staging')).toBeLessThan(claimSize('prod'));
-    const shape = (env: Environment) => podOf(qdrant.build(env)).containers.map((c) => ({ ...c, resources: undefined }));
+    const shape = (env: Environment) =>
+      podOf(qdrant.build(env)).containers.map((c) => ({ ...c, resources: undefined }));
     expect(shape('prod')).toEqual(shape('dev'));
     expect(shape('staging')).toEqual(shape('dev'));
   });

@@ -10,7 +10,8 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { redis } from '../../src/core/components/redis.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const statefulSetOf = (env: Environment) => find(redis.build(env), 'StatefulSet', 'redis')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const named = (pod: V1PodSpec, name: string) => pod.containers.find((c) => c.name === name)!;
@@ -40,8 +41,12 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
 
   it('serves the contract Service and a headless Service for the StatefulSet', () => {
     const svc = find(objects, 'Service', CONTRACTS.redis.service)!;
-    expect((svc.spec as any).ports).toEqual([expect.objectContaining({ port: CONTRACTS.redis.port, targetPort: 'redis' })]);
-    expect(server.ports).toContainEqual(expect.objectContaining({ name: 'redis', containerPort: CONTRACTS.redis.port }));
+    expect((svc.spec as any).ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.redis.port, targetPort: 'redis' }),
+    ]);
+    expect(server.ports).toContainEqual(
+      expect.objectContaining({ name: 'redis', containerPort: CONTRACTS.redis.port }),
+    );
     const headless = find(objects, 'Service', headlessServiceName('redis'))!;
     expect((headless.spec as any).clusterIP).toBe('None');
     expect((statefulSetOf(env).spec as any).serviceName).toBe(headlessServiceName('redis'));
@@ -68,7 +73,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
   });
 
   it('exports metrics on the metrics port from the local server, needing no password', () => {
-    expect(exporter.ports).toEqual([expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.redis.metrics.port })]);
+    expect(exporter.ports).toEqual([
+      expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.redis.metrics.port }),
+    ]);
     expect(exporter.args).toContain(`-redis.addr=redis://127.0.0.1:${CONTRACTS.redis.port}`);
     expect(exporter.readinessProbe?.httpGet).toMatchObject({ path: '/health', port: 'metrics' });
     for (const c of pod.containers) expect(c.env ?? []).toEqual([]);
@@ -83,7 +90,8 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
 });
 
 describe('redis per-environment differences', () => {
-  const claimSize = (env: Environment) => parseQuantity((statefulSetOf(env).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage);
+  const claimSize = (env: Environment) =>
+    parseQuantity((statefulSetOf(env).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage);
 
   it('grows the volume and the cache from dev to prod', () => {
     expect(claimSize('dev')).toBeLessThan(claimSize('staging'));
@@ -96,11 +104,17 @@ describe('redis per-environment differences', () => {
   it('differs between environments only in sizes', () => {
     const shape = (env: Environment) => {
       const pod = podOf(env);
-      return pod.containers.map((c) => ({ ...c, resources: undefined, args: c.args?.filter((a, i, all) => all[i - 1] !== '--maxmemory') }));
+      return pod.containers.map((c) => ({
+        ...c,
+        resources: undefined,
+        args: c.args?.filter((a, i, all) => all[i - 1] !== '--maxmemory'),
+      }));
     };
     expect(shape('staging')).toEqual(shape('dev'));
     expect(shape('prod')).toEqual(shape('dev'));
-    expect(redis.build('prod').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(redis.build('dev').map((o) => `${o.kind}/${o.metadata.name}`));
+    expect(redis.build('prod').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      redis.build('dev').map((o) => `${o.kind}/${o.metadata.name}`),
+    );
   });
 
   it('keeps dev requests within its share of the laptop budget (125m CPU, 288Mi)', () => {
@@ -111,13 +125,17 @@ describe('redis per-environment differences', () => {
 // The probe commands run for real here, against a stub redis-cli.
 describe('redis probes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'redis-probe-'));
-  writeFileSync(join(dir, 'redis-cli'), '#!/bin/sh\n[ -n "$REPLY" ] || { echo "Could not connect to Redis" >&2; exit 1; }\n[ -z "$TO_STDERR" ] || { echo "$REPLY" >&2; exit 1; }\necho "$REPLY"\n');
+  writeFileSync(
+    join(dir, 'redis-cli'),
+    '#!/bin/sh\n[ -n "$REPLY" ] || { echo "Could not connect to Redis" >&2; exit 1; }\n[ -z "$TO_STDERR" ] || { echo "$REPLY" >&2; exit 1; }\necho "$REPLY"\n',
+  );
   chmodSync(join(dir, 'redis-cli'), 0o755);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const server = named(podOf('dev'), 'redis');
   const run = (command: string[], reply: string, toStderr: boolean) =>
-    spawnSync(command[0]!, command.slice(1), { env: { PATH: `${dir}:${process.env.PATH}`, REPLY: reply, TO_STDERR: toStderr ? '1' : '' } })
-      .status;
+    spawnSync(command[0]!, command.slice(1), {
+      env: { PATH: `${dir}:${process.env.PATH}`, REPLY: reply, TO_STDERR: toStderr ? '1' : '' },
+    }).status;
 
   it.each([
     ['PONG', false, 0, 0],

@@ -8,14 +8,20 @@ const COMPONENTS = Object.keys(CONTRACTS) as ServiceComponent[];
 const portsOf = (svc: Any) => (svc.spec.ports as Any[]).map((p) => [p.name, p.port]);
 
 describe('contractService', () => {
-  it.each(COMPONENTS.map((c) => [c]))('%s: the contract name and port, then the extra client ports, nothing internal', (c) => {
-    const svc = contractService(c, 'api') as Any;
-    expect(svc.metadata.name).toBe(CONTRACTS[c].service);
-    expect(svc.spec.clusterIP).toBeUndefined();
-    expect(portsOf(svc)).toEqual([['api', CONTRACTS[c].port], ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => [p.name, p.port])]);
-    for (const p of svc.spec.ports) expect(p.targetPort).toBe(p.name);
-    expect(svc.spec.selector).toEqual(selectorLabels(c));
-  });
+  it.each(COMPONENTS.map((c) => [c]))(
+    '%s: the contract name and port, then the extra client ports, nothing internal',
+    (c) => {
+      const svc = contractService(c, 'api') as Any;
+      expect(svc.metadata.name).toBe(CONTRACTS[c].service);
+      expect(svc.spec.clusterIP).toBeUndefined();
+      expect(portsOf(svc)).toEqual([
+        ['api', CONTRACTS[c].port],
+        ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => [p.name, p.port]),
+      ]);
+      for (const p of svc.spec.ports) expect(p.targetPort).toBe(p.name);
+      expect(svc.spec.selector).toEqual(selectorLabels(c));
+    },
+  );
 
   it('names the contract port http unless told otherwise', () => {
     expect(portsOf(contractService('opa'))).toEqual([['http', CONTRACTS.opa.port]]);
@@ -30,7 +36,12 @@ describe('headlessService', () => {
     expect(svc.spec.selector).toEqual(selectorLabels(c));
     expect(svc.spec.publishNotReadyAddresses).toBeUndefined();
     const internal = INTERNAL_PORTS[c];
-    const expected = new Set([CONTRACTS[c].port, ...(internal.extraClient ?? []).map((p) => p.port), ...(internal.peer ?? []).map((p) => p.port), internal.metrics.port]);
+    const expected = new Set([
+      CONTRACTS[c].port,
+      ...(internal.extraClient ?? []).map((p) => p.port),
+      ...(internal.peer ?? []).map((p) => p.port),
+      internal.metrics.port,
+    ]);
     const numbers = (svc.spec.ports as Any[]).map((p) => p.port);
     expect(numbers).toHaveLength(expected.size);
     expect(new Set(numbers)).toEqual(expected);
@@ -53,13 +64,17 @@ describe('headlessService', () => {
   });
 
   it('carries only the port groups asked for', () => {
-    expect(portsOf(headlessService('openfga', { carries: ['metrics'] }))).toEqual([['metrics', INTERNAL_PORTS.openfga.metrics.port]]);
+    expect(portsOf(headlessService('openfga', { carries: ['metrics'] }))).toEqual([
+      ['metrics', INTERNAL_PORTS.openfga.metrics.port],
+    ]);
     const qdrant = portsOf(headlessService('qdrant', { carries: ['client', 'metrics'] }));
     expect(qdrant.map(([name]) => name)).toEqual(['http', 'grpc']);
     expect(qdrant.map(([, port]) => port)).not.toContain(INTERNAL_PORTS.qdrant.peer![0]!.port);
   });
 
   it('publishes not-ready addresses only when asked (peers that must find each other to become ready)', () => {
-    expect((headlessService('kafka', { publishNotReadyAddresses: true }) as Any).spec.publishNotReadyAddresses).toBe(true);
+    expect((headlessService('kafka', { publishNotReadyAddresses: true }) as Any).spec.publishNotReadyAddresses).toBe(
+      true,
+    );
   });
 });

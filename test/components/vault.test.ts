@@ -4,11 +4,20 @@ import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '..
 import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { planOverlay } from '../../src/core/overlay.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
-import { LIVENESS_PATH, READINESS_PATH, VAULT_IMAGE, raftJoinAddresses, serverConfig, vault } from '../../src/core/components/vault.ts';
+import {
+  LIVENESS_PATH,
+  READINESS_PATH,
+  VAULT_IMAGE,
+  raftJoinAddresses,
+  serverConfig,
+  vault,
+} from '../../src/core/components/vault.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
-const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const workloadOf = (env: Environment) => vault.build(env).find((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')!;
+const find = (objs: KubeObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
+const workloadOf = (env: Environment) =>
+  vault.build(env).find((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')!;
 const podOf = (env: Environment) => podSpecOf(workloadOf(env))!.spec as unknown as V1PodSpec;
 const serverOf = (env: Environment) => podOf(env).containers.find((c) => c.name === 'vault')!;
 const envVar = (c: V1Container, name: string) => c.env?.find((e) => e.name === name);
@@ -18,24 +27,29 @@ const RAFT_ENVS = ['staging', 'prod'] as const;
 describe('vault raft join addresses and server config, derived from the replica count', () => {
   it('lists the API address of every pod behind the headless Service', () => {
     expect(raftJoinAddresses(1)).toEqual(['http://vault-0.vault-headless.soma-infra.svc.cluster.local:8200']);
-    expect(raftJoinAddresses(3)).toEqual([0, 1, 2].map((i) => `http://vault-${i}.vault-headless.soma-infra.svc.cluster.local:8200`));
+    expect(raftJoinAddresses(3)).toEqual(
+      [0, 1, 2].map((i) => `http://vault-${i}.vault-headless.soma-infra.svc.cluster.local:8200`),
+    );
     for (const n of [0, 1.5]) expect(() => raftJoinAddresses(n)).toThrow(/positive integer/);
   });
 
-  it.each([[1], [3]])('writes one retry_join per node for %i node(s), raft on the data volume, metrics without a token', (n) => {
-    const hcl = serverConfig(n);
-    const joins = [...hcl.matchAll(/retry_join \{\s*leader_api_addr = "([^"]+)"\s*\}/g)].map((m) => m[1]);
-    expect(joins).toEqual(raftJoinAddresses(n));
-    expect(hcl).toMatch(/storage "raft" \{\s*path = "\/vault\/data"/);
-    expect(hcl).toMatch(/address\s+= "0\.0\.0\.0:8200"/);
-    expect(hcl).toMatch(/cluster_address\s+= "0\.0\.0\.0:8201"/);
-    expect(hcl).toMatch(/telemetry \{\s*(#[^\n]*\n\s*)?unauthenticated_metrics_access = true/);
-    expect(hcl).toMatch(/prometheus_retention_time\s+= "\d+s"/);
-    expect(hcl).toMatch(/^disable_mlock = true$/m);
-    expect(hcl).toMatch(/^ui = true$/m);
-    // Every block is closed.
-    expect(hcl.split('{').length).toBe(hcl.split('}').length);
-  });
+  it.each([[1], [3]])(
+    'writes one retry_join per node for %i node(s), raft on the data volume, metrics without a token',
+    (n) => {
+      const hcl = serverConfig(n);
+      const joins = [...hcl.matchAll(/retry_join \{\s*leader_api_addr = "([^"]+)"\s*\}/g)].map((m) => m[1]);
+      expect(joins).toEqual(raftJoinAddresses(n));
+      expect(hcl).toMatch(/storage "raft" \{\s*path = "\/vault\/data"/);
+      expect(hcl).toMatch(/address\s+= "0\.0\.0\.0:8200"/);
+      expect(hcl).toMatch(/cluster_address\s+= "0\.0\.0\.0:8201"/);
+      expect(hcl).toMatch(/telemetry \{\s*(#[^\n]*\n\s*)?unauthenticated_metrics_access = true/);
+      expect(hcl).toMatch(/prometheus_retention_time\s+= "\d+s"/);
+      expect(hcl).toMatch(/^disable_mlock = true$/m);
+      expect(hcl).toMatch(/^ui = true$/m);
+      // Every block is closed.
+      expect(hcl.split('{').length).toBe(hcl.split('}').length);
+    },
+  );
 });
 
 describe('vault health probes', () => {
@@ -61,16 +75,22 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
   const pod = podOf(env);
   const server = serverOf(env);
 
-  it('returns valid, namespaced objects without the environment label, the same on every call', () => expectWellFormed(vault, env));
+  it('returns valid, namespaced objects without the environment label, the same on every call', () =>
+    expectWellFormed(vault, env));
 
   it('serves the contract port on the contract Service and is discoverable through the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.vault.service)!;
-    expect((svc.spec as any).ports).toEqual([expect.objectContaining({ port: CONTRACTS.vault.port, targetPort: 'http' })]);
+    expect((svc.spec as any).ports).toEqual([
+      expect.objectContaining({ port: CONTRACTS.vault.port, targetPort: 'http' }),
+    ]);
     const headless = find(objects, 'Service', headlessServiceName('vault'))!;
     expect((headless.spec as any).clusterIP).toBe('None');
     const podLabels = (workloadOf(env).spec as any).template.metadata.labels;
-    for (const s of [svc, headless]) for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
-    expect(server.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: INTERNAL_PORTS.vault.metrics.port }));
+    for (const s of [svc, headless])
+      for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
+    expect(server.ports).toContainEqual(
+      expect.objectContaining({ name: 'http', containerPort: INTERNAL_PORTS.vault.metrics.port }),
+    );
   });
 
   it('probes sys/health with the readiness and liveness parameters', () => {
@@ -98,7 +118,13 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
     const workload = workloadOf('dev');
     expect(workload.kind).toBe('Deployment');
     expect((workload.spec as any).replicas).toBe(1);
-    expect(server.args).toEqual(['server', '-dev', '-dev-no-store-token', '-dev-listen-address=127.0.0.1:8210', '-config=/vault/config/vault.hcl']);
+    expect(server.args).toEqual([
+      'server',
+      '-dev',
+      '-dev-no-store-token',
+      '-dev-listen-address=127.0.0.1:8210',
+      '-config=/vault/config/vault.hcl',
+    ]);
     expect(objects.map((o) => o.kind)).not.toContain('StatefulSet');
     expect(JSON.stringify(objects)).not.toContain('volumeClaimTemplates');
   });
@@ -118,7 +144,10 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   it('takes the root token from the dev Secret of the contract', () => {
     const secret = CONTRACTS.vault.secrets.find((s) => s.environments?.includes('dev'))!;
     expect(secret.name).toBe('soma-infra-vault-dev-root');
-    expect(envVar(server, 'VAULT_DEV_ROOT_TOKEN_ID')?.valueFrom?.secretKeyRef).toEqual({ name: secret.name, key: 'token' });
+    expect(envVar(server, 'VAULT_DEV_ROOT_TOKEN_ID')?.valueFrom?.secretKeyRef).toEqual({
+      name: secret.name,
+      key: 'token',
+    });
     expect(JSON.stringify(objects)).not.toMatch(/-dev-root-token-id/);
   });
 
@@ -159,7 +188,9 @@ describe.each(RAFT_ENVS.map((env) => [env]))('vault in %s: a real raft server', 
     expect(server.args).toEqual(['server', `-config=${mount.mountPath}/vault.hcl`]);
     expect(podOf(env).volumes!.find((v) => v.name === 'config')!.configMap!.name).toBe(cm.metadata.name);
     expect(config).toBe(serverConfig(replicas));
-    expect((sts.spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash({ 'vault.hcl': config }));
+    expect((sts.spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(
+      configHash({ 'vault.hcl': config }),
+    );
   });
 
   it('keeps raft data on a claimed volume and names each node after its pod', () => {
@@ -168,8 +199,12 @@ describe.each(RAFT_ENVS.map((env) => [env]))('vault in %s: a real raft server', 
     const names = server.env!.map((e) => e.name);
     expect(names[0]).toBe('POD_NAME');
     expect(envVar(server, 'VAULT_RAFT_NODE_ID')?.value).toBe('$(POD_NAME)');
-    expect(envVar(server, 'VAULT_API_ADDR')?.value).toBe('http://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8200');
-    expect(envVar(server, 'VAULT_CLUSTER_ADDR')?.value).toBe('https://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8201');
+    expect(envVar(server, 'VAULT_API_ADDR')?.value).toBe(
+      'http://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8200',
+    );
+    expect(envVar(server, 'VAULT_CLUSTER_ADDR')?.value).toBe(
+      'https://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8201',
+    );
     expect((sts.spec as any).serviceName).toBe(headlessServiceName('vault'));
     expect((sts.spec as any).podManagementPolicy).toBe('Parallel');
   });

@@ -29,7 +29,11 @@ describe('PersistentVolumeClaim health', () => {
   const cases: [string, unknown, string][] = [
     ['Bound', pvc('Bound'), 'Healthy'],
     ['Pending without the annotation (built-in behaviour)', pvc('Pending'), 'Progressing'],
-    ['Pending, annotated as binding on first use', pvc('Pending', { [ANNOTATIONS.bindsOnFirstUse]: 'true' }), 'Healthy'],
+    [
+      'Pending, annotated as binding on first use',
+      pvc('Pending', { [ANNOTATIONS.bindsOnFirstUse]: 'true' }),
+      'Healthy',
+    ],
     ['Pending, annotation not "true"', pvc('Pending', { [ANNOTATIONS.bindsOnFirstUse]: 'false' }), 'Progressing'],
     ['Lost', pvc('Lost', { [ANNOTATIONS.bindsOnFirstUse]: 'true' }), 'Degraded'],
     ['no status yet', pvc(undefined), 'Progressing'],
@@ -43,7 +47,7 @@ describe('PersistentVolumeClaim health', () => {
 
 describe('Application health (app-of-apps waves)', () => {
   const script = HEALTH_SCRIPTS['resource.customizations.health.argoproj.io_Application'];
-  it('takes the child Application\'s own health and message', async () => {
+  it("takes the child Application's own health and message", async () => {
     const app = { status: { health: { status: 'Degraded', message: 'StatefulSet kafka: 0/1 ready' } } };
     expect(await assess(script, app)).toEqual({ status: 'Degraded', message: 'StatefulSet kafka: 0/1 ready' });
   });

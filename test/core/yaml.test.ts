@@ -3,8 +3,15 @@ import { parseYamlStream, toYaml, toYamlStream } from '../../src/core/yaml.ts';
 
 describe('toYaml', () => {
   it('puts apiVersion, kind and metadata first, name and namespace first in metadata', () => {
-    const text = toYaml({ spec: { a: 1 }, metadata: { labels: { app: 'web' }, namespace: 'ns', name: 'web' }, kind: 'K', apiVersion: 'v1' });
-    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: web\n  namespace: ns\n  labels:\n    app: web\nspec:\n  a: 1\n');
+    const text = toYaml({
+      spec: { a: 1 },
+      metadata: { labels: { app: 'web' }, namespace: 'ns', name: 'web' },
+      kind: 'K',
+      apiVersion: 'v1',
+    });
+    expect(text).toBe(
+      'apiVersion: v1\nkind: K\nmetadata:\n  name: web\n  namespace: ns\n  labels:\n    app: web\nspec:\n  a: 1\n',
+    );
   });
 
   it('quotes strings that a YAML 1.1 parser would read as booleans or numbers', () => {
@@ -37,7 +44,20 @@ describe('parseYamlStream', () => {
 });
 
 describe('lineAt', () => {
-  const text = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 2', '  template:', '    spec:', '      containers:', '        - name: web', '          image: nginx:1.27', ''].join('\n');
+  const text = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  replicas: 2',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: web',
+    '          image: nginx:1.27',
+    '',
+  ].join('\n');
   const at = (p: string) => parseYamlStream(text)[0]!.lineAt(p);
 
   it('finds a scalar field, a mapping field at its key, and a list item', () => {

@@ -25,7 +25,14 @@ afterAll(() => {
 async function diff(args: string[], env: Record<string, string> = {}, interactive = false) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { root: repo, cwd: repo, env, interactive, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  const io: Io = {
+    root: repo,
+    cwd: repo,
+    env,
+    interactive,
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  };
   const code = await main(['diff', ...args], io);
   return { code, stdout, stderr };
 }
@@ -40,7 +47,9 @@ describe('exit codes', () => {
     const unknown = await diff(['--base', 'origin/nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("git does not know the revision 'origin/nope'");
-    expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain("--format 'html' is not one of: markdown, text, json");
+    expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain(
+      "--format 'html' is not one of: markdown, text, json",
+    );
     expect((await diff([])).stderr).toContain('--base is required');
   });
 });
@@ -50,7 +59,14 @@ describe('a generated tree that lags behind its source', () => {
     const fresh = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform']) });
     const inFresh = (args: string[]) => {
       let stderr = '';
-      const io: Io = { root: fresh, cwd: fresh, env: {}, interactive: false, stdout: () => {}, stderr: (t) => void (stderr += t) };
+      const io: Io = {
+        root: fresh,
+        cwd: fresh,
+        env: {},
+        interactive: false,
+        stdout: () => {},
+        stderr: (t) => void (stderr += t),
+      };
       return main(['diff', ...args], io).then((code) => ({ code, stderr }));
     };
     try {
@@ -76,7 +92,14 @@ describe('formats and the full diff file', () => {
   });
 
   it('defaults to text on a terminal and Markdown otherwise', () => {
-    const io = (interactive: boolean) => ({ root: repo, cwd: repo, env: {}, interactive, stdout: () => {}, stderr: () => {} });
+    const io = (interactive: boolean) => ({
+      root: repo,
+      cwd: repo,
+      env: {},
+      interactive,
+      stdout: () => {},
+      stderr: () => {},
+    });
     expect(parseOptions({ base: 'x' }, io(true)).format).toBe('text');
     expect(parseOptions({ base: 'x' }, io(false)).format).toBe('markdown');
   });
@@ -94,7 +117,12 @@ describe('--post', () => {
     const gh = await startFakeGithub({ token: TOKEN, owner: 'soma', repo: 'somastack', pr: 5 });
     try {
       gh.comments.push({ id: 1, body: '<!-- sticky:coverage -->\n92%', user: { login: 'other-bot' }, html_url: '' });
-      const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'soma/somastack', GITHUB_EVENT_PATH: event(), GITHUB_API_URL: gh.url };
+      const env = {
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_REPOSITORY: 'soma/somastack',
+        GITHUB_EVENT_PATH: event(),
+        GITHUB_API_URL: gh.url,
+      };
       const first = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post'], env);
       expect(first.code).toBe(1);
       expect(first.stderr).toContain('created the diff comment on soma/somastack#5');
@@ -112,7 +140,19 @@ describe('--post', () => {
 
   it('without a token: the diff is still printed and saved, and the failure is clear (exit 2)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'diff.md');
-    const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post', '--repo', 'soma/somastack', '--pr', '5', '--out', out]);
+    const r = await diff([
+      '--base',
+      'HEAD~1',
+      '--head',
+      'HEAD',
+      '--post',
+      '--repo',
+      'soma/somastack',
+      '--pr',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('### Rendered manifest diff');
     expect(existsSync(out)).toBe(true);
@@ -123,7 +163,10 @@ describe('--post', () => {
     const gh = await startFakeGithub({ token: TOKEN, owner: 'soma', repo: 'somastack', pr: 5 });
     try {
       gh.failures.push({ status: 403, message: 'Resource not accessible by integration' });
-      const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post', '--repo', 'soma/somastack', '--pr', '5'], { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
+      const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--post', '--repo', 'soma/somastack', '--pr', '5'], {
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_API_URL: gh.url,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('no permission to comment on soma/somastack#5 (403)');
       expect(r.stderr).toContain('pull-requests: write');

@@ -5,13 +5,29 @@ import { assessImpact } from '../../src/core/diff/impact.ts';
 import { compareSecretKeys, digestSecretValues, maskSecretPair } from '../../src/core/diff/secrets.ts';
 import { diffYaml, objectYaml, yamlPathAt } from '../../src/core/diff/text.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
-import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
+import {
+  app,
+  baseApps,
+  configMap,
+  deployment,
+  find,
+  fixtureSources,
+  secret,
+  service,
+  side,
+  statefulSet,
+} from './fixtures.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
 function report(before = baseApps(), after = baseApps(), changedFiles: string[] = []) {
-  return buildDiffReport({ base: side(before, 'main', 'a'.repeat(40)), head: side(after, 'working tree'), changedFiles, sources: fixtureSources });
+  return buildDiffReport({
+    base: side(before, 'main', 'a'.repeat(40)),
+    head: side(after, 'working tree'),
+    changedFiles,
+    sources: fixtureSources,
+  });
 }
 
 describe('matching objects across revisions', () => {
@@ -46,7 +62,10 @@ describe('matching objects across revisions', () => {
     const after = baseApps();
     spec(find(after, 'redis', 'Deployment')).replicas = 2;
     after.push(app('qdrant', [service('qdrant', 6333)]));
-    const r = report(baseApps(), after.filter((a) => a.component !== 'opa'));
+    const r = report(
+      baseApps(),
+      after.filter((a) => a.component !== 'opa'),
+    );
     const s = r.clusters[0]!.summary;
     expect(s.apps).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 1, notRendered: 0 });
     expect(s.objects).toEqual({ added: 1, removed: 2, changed: 1 });
@@ -56,13 +75,25 @@ describe('matching objects across revisions', () => {
 
   it('marks a cluster that exists at only one revision', () => {
     const head = side(baseApps(), 'head');
-    head.clusters.push({ name: 'prod-eu', environment: 'prod', apps: [app('redis', [service('redis', 6379)], 'prod-eu')] });
+    head.clusters.push({
+      name: 'prod-eu',
+      environment: 'prod',
+      apps: [app('redis', [service('redis', 6379)], 'prod-eu')],
+    });
     const r = buildDiffReport({ base: side(baseApps(), 'base'), head, changedFiles: [] });
-    expect(r.clusters.map((c) => [c.cluster, c.status])).toEqual([['kind-soma', undefined], ['prod-eu', 'added']]);
+    expect(r.clusters.map((c) => [c.cluster, c.status])).toEqual([
+      ['kind-soma', undefined],
+      ['prod-eu', 'added'],
+    ]);
   });
 
   it('shows an un-rendered (remote) app as changed when its local inputs changed', () => {
-    const remote = (objects: KubeObject[]) => ({ ...app('argocd', objects), path: 'bootstrap/argocd', remote: true, skipped: 'remote kustomization' });
+    const remote = (objects: KubeObject[]) => ({
+      ...app('argocd', objects),
+      path: 'bootstrap/argocd',
+      remote: true,
+      skipped: 'remote kustomization',
+    });
     const r = buildDiffReport({
       base: side([remote([])], 'base'),
       head: side([remote([])], 'head'),
@@ -95,22 +126,102 @@ describe('impact of a change', () => {
   const cases: { name: string; base?: KubeObject; head?: KubeObject; kinds: string[]; severity?: string }[] = [
     { name: 'new object', head: dep, kinds: ['create'] },
     { name: 'removed object', base: dep, kinds: ['prune'] },
-    { name: 'removed PVC warns about data', base: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'd' }, spec: {} }, kinds: ['prune', 'prune'], severity: 'danger' },
-    { name: 'removed with Prune=false is kept', base: change(dep, (c) => (c.metadata.annotations = { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false' })), kinds: ['keep'] },
-    { name: 'image bump rolls out', base: dep, head: change(dep, (c) => (c.spec.template.spec.containers[0].image = 'redis:8.2.2')), kinds: ['rollout'] },
+    {
+      name: 'removed PVC warns about data',
+      base: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'd' }, spec: {} },
+      kinds: ['prune', 'prune'],
+      severity: 'danger',
+    },
+    {
+      name: 'removed with Prune=false is kept',
+      base: change(
+        dep,
+        (c) => (c.metadata.annotations = { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false' }),
+      ),
+      kinds: ['keep'],
+    },
+    {
+      name: 'image bump rolls out',
+      base: dep,
+      head: change(dep, (c) => (c.spec.template.spec.containers[0].image = 'redis:8.2.2')),
+      kinds: ['rollout'],
+    },
     { name: 'replicas scale', base: dep, head: change(dep, (c) => (c.spec.replicas = 3)), kinds: ['scale'] },
-    { name: 'Deployment selector is immutable', base: dep, head: change(dep, (c) => (c.spec.selector.matchLabels.x = 'y')), kinds: ['recreate'], severity: 'danger' },
-    { name: 'StatefulSet volumeClaimTemplates are immutable', base: sts, head: change(sts, (c) => (c.spec.volumeClaimTemplates[0].spec.resources.requests.storage = '5Gi')), kinds: ['recreate'], severity: 'danger' },
-    { name: 'StatefulSet serviceName is immutable', base: sts, head: change(sts, (c) => (c.spec.serviceName = 'pg')), kinds: ['recreate'] },
-    { name: 'StatefulSet updateStrategy is mutable', base: sts, head: change(sts, (c) => (c.spec.updateStrategy = { type: 'OnDelete' })), kinds: ['update'] },
-    { name: 'Service clusterIP is immutable', base: service('a', 1), head: change(service('a', 1), (c) => (c.spec.clusterIP = 'None')), kinds: ['recreate'] },
+    {
+      name: 'Deployment selector is immutable',
+      base: dep,
+      head: change(dep, (c) => (c.spec.selector.matchLabels.x = 'y')),
+      kinds: ['recreate'],
+      severity: 'danger',
+    },
+    {
+      name: 'StatefulSet volumeClaimTemplates are immutable',
+      base: sts,
+      head: change(sts, (c) => (c.spec.volumeClaimTemplates[0].spec.resources.requests.storage = '5Gi')),
+      kinds: ['recreate'],
+      severity: 'danger',
+    },
+    {
+      name: 'StatefulSet serviceName is immutable',
+      base: sts,
+      head: change(sts, (c) => (c.spec.serviceName = 'pg')),
+      kinds: ['recreate'],
+    },
+    {
+      name: 'StatefulSet updateStrategy is mutable',
+      base: sts,
+      head: change(sts, (c) => (c.spec.updateStrategy = { type: 'OnDelete' })),
+      kinds: ['update'],
+    },
+    {
+      name: 'Service clusterIP is immutable',
+      base: service('a', 1),
+      head: change(service('a', 1), (c) => (c.spec.clusterIP = 'None')),
+      kinds: ['recreate'],
+    },
     { name: 'Service port change is in place', base: service('a', 1), head: service('a', 2), kinds: ['update'] },
-    { name: 'Job template is immutable', base: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } } }, head: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x:2' }] } } } }, kinds: ['recreate'] },
-    { name: 'PVC growth is a volume expansion', base: pvc('1Gi'), head: pvc('10Gi'), kinds: ['expand'], severity: 'warning' },
+    {
+      name: 'Job template is immutable',
+      base: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'j' },
+        spec: { template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } },
+      },
+      head: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'j' },
+        spec: { template: { spec: { containers: [{ name: 'a', image: 'x:2' }] } } },
+      },
+      kinds: ['recreate'],
+    },
+    {
+      name: 'PVC growth is a volume expansion',
+      base: pvc('1Gi'),
+      head: pvc('10Gi'),
+      kinds: ['expand'],
+      severity: 'warning',
+    },
     { name: 'PVC shrink is rejected', base: pvc('10Gi'), head: pvc('1Gi'), kinds: ['reject'], severity: 'danger' },
-    { name: 'PVC storage class is immutable', base: pvc('1Gi'), head: change(pvc('1Gi'), (c) => (c.spec.storageClassName = 'fast')), kinds: ['recreate'] },
-    { name: 'ConfigMap data change', base: configMap('c', 'x', { a: '1' }), head: configMap('c', 'x', { a: '2' }), kinds: ['config'] },
-    { name: 'immutable ConfigMap data change', base: { ...configMap('c', 'x', { a: '1' }), immutable: true }, head: { ...configMap('c', 'x', { a: '2' }), immutable: true }, kinds: ['recreate'] },
+    {
+      name: 'PVC storage class is immutable',
+      base: pvc('1Gi'),
+      head: change(pvc('1Gi'), (c) => (c.spec.storageClassName = 'fast')),
+      kinds: ['recreate'],
+    },
+    {
+      name: 'ConfigMap data change',
+      base: configMap('c', 'x', { a: '1' }),
+      head: configMap('c', 'x', { a: '2' }),
+      kinds: ['config'],
+    },
+    {
+      name: 'immutable ConfigMap data change',
+      base: { ...configMap('c', 'x', { a: '1' }), immutable: true },
+      head: { ...configMap('c', 'x', { a: '2' }), immutable: true },
+      kinds: ['recreate'],
+    },
     { name: 'RoleBinding roleRef is immutable', base: rb('view'), head: rb('edit'), kinds: ['recreate'] },
     { name: 'labels only', base: dep, head: change(dep, (c) => (c.metadata.labels.extra = 'x')), kinds: ['metadata'] },
   ];
@@ -139,26 +250,47 @@ describe('impact of a change', () => {
   });
 
   function pvc(storage: string): KubeObject {
-    return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } };
+    return {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+    };
   }
   function rb(role: string): KubeObject {
-    return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'r' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [] };
+    return {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'r' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [],
+    };
   }
 });
 
 describe('Secrets', () => {
   const before = secret('s', 'postgres', { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' });
-  const after = secret('s', 'postgres', { username: 'db-user-7f3a', password: 'new-password', fresh: 'fresh-value-42' });
+  const after = secret('s', 'postgres', {
+    username: 'db-user-7f3a',
+    password: 'new-password',
+    fresh: 'fresh-value-42',
+  });
 
   it('compares keys by value hash, counting stringData like data', () => {
-    const viaStringData: KubeObject = { ...before, data: undefined, stringData: { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' } };
+    const viaStringData: KubeObject = {
+      ...before,
+      data: undefined,
+      stringData: { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' },
+    };
     expect(compareSecretKeys(before, viaStringData)).toEqual({ added: [], removed: [], changed: [] });
     expect(compareSecretKeys(before, after)).toEqual({ added: ['fresh'], removed: ['gone'], changed: ['password'] });
   });
 
   it('never lets a value, or its base64, into the report', () => {
     const withLastApplied = clone(after);
-    withLastApplied.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(after) };
+    withLastApplied.metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(after),
+    };
     const r = buildDiffReport({
       base: side([app('postgres', [before])], 'base'),
       head: side([app('postgres', [withLastApplied])], 'head'),
@@ -178,7 +310,11 @@ describe('Secrets', () => {
 
   it('compares digested Secrets (what the render cache keeps) as it compares the values', () => {
     const digest = (b: Buffer) => createHash('sha256').update('k').update(b).digest('hex');
-    const viaStringData: KubeObject = { ...before, data: undefined, stringData: { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' } };
+    const viaStringData: KubeObject = {
+      ...before,
+      data: undefined,
+      stringData: { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' },
+    };
     const [b, h, s] = [before, after, viaStringData].map((o) => digestSecretValues(o, digest));
     expect(compareSecretKeys(b, h)).toEqual(compareSecretKeys(before, after));
     expect(compareSecretKeys(b, s)).toEqual({ added: [], removed: [], changed: [] });

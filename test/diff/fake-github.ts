@@ -26,7 +26,13 @@ export interface FakeGithub {
   close(): Promise<void>;
 }
 
-export async function startFakeGithub(opts: { token: string; owner: string; repo: string; pr: number; perPage?: number }): Promise<FakeGithub> {
+export async function startFakeGithub(opts: {
+  token: string;
+  owner: string;
+  repo: string;
+  pr: number;
+  perPage?: number;
+}): Promise<FakeGithub> {
   let nextId = 1000;
   const state: Omit<FakeGithub, 'url' | 'close'> = { comments: [], requests: [], failures: [] };
   const base = `/repos/${opts.owner}/${opts.repo}`;
@@ -51,11 +57,17 @@ export async function startFakeGithub(opts: { token: string; owner: string; repo
       const page = Number(url.searchParams.get('page') ?? 1);
       const pages = Math.max(1, Math.ceil(state.comments.length / perPage));
       const headers: Record<string, string> = {};
-      if (page < pages) headers.link = `<${addr()}${list}?per_page=${perPage}&page=${page + 1}>; rel="next", <${addr()}${list}?per_page=${perPage}&page=${pages}>; rel="last"`;
+      if (page < pages)
+        headers.link = `<${addr()}${list}?per_page=${perPage}&page=${page + 1}>; rel="next", <${addr()}${list}?per_page=${perPage}&page=${pages}>; rel="last"`;
       return send(res, 200, state.comments.slice((page - 1) * perPage, page * perPage), headers);
     }
     if (req.method === 'POST' && url.pathname === list) {
-      const c = { id: nextId++, body: body.body ?? '', user: { login: 'github-actions[bot]' }, html_url: `https://github.test/${opts.owner}/${opts.repo}/pull/${opts.pr}#issuecomment-${nextId - 1}` };
+      const c = {
+        id: nextId++,
+        body: body.body ?? '',
+        user: { login: 'github-actions[bot]' },
+        html_url: `https://github.test/${opts.owner}/${opts.repo}/pull/${opts.pr}#issuecomment-${nextId - 1}`,
+      };
       state.comments.push(c);
       return send(res, 201, c);
     }

@@ -4,11 +4,20 @@ import type { KubeObject } from '../../src/core/kube.ts';
 import type { AppRender, SideRender } from '../../src/core/diff/types.ts';
 
 const NS = 'soma-infra';
-const labels = (component: string) => ({ 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'soma-shared-infra', 'soma.sh/environment': 'dev' });
+const labels = (component: string) => ({
+  'app.kubernetes.io/component': component,
+  'app.kubernetes.io/part-of': 'soma-shared-infra',
+  'soma.sh/environment': 'dev',
+});
 const meta = (name: string, component: string) => ({ name, namespace: NS, labels: labels(component) });
 
 export function service(name: string, port: number): KubeObject {
-  return { apiVersion: 'v1', kind: 'Service', metadata: meta(name, name), spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'main', port, targetPort: port }] } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name, name),
+    spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'main', port, targetPort: port }] },
+  };
 }
 
 export function deployment(name: string, image: string, replicas = 1): KubeObject {
@@ -42,7 +51,9 @@ export function statefulSet(name: string, image: string, storage = '1Gi'): KubeO
   o.kind = 'StatefulSet';
   const spec = o.spec as Record<string, unknown>;
   spec.serviceName = name;
-  spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } }];
+  spec.volumeClaimTemplates = [
+    { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } },
+  ];
   return o;
 }
 
@@ -56,7 +67,15 @@ export function configMap(name: string, component: string, data: Record<string, 
 }
 
 export function app(component: string, objects: KubeObject[], cluster = 'kind-soma'): AppRender {
-  return { cluster, app: `${cluster}-${component}`, component, path: `overlays/dev/${component}`, file: `apps/${cluster}/${component}.yaml`, remote: false, objects };
+  return {
+    cluster,
+    app: `${cluster}-${component}`,
+    component,
+    path: `overlays/dev/${component}`,
+    file: `apps/${cluster}/${component}.yaml`,
+    remote: false,
+    objects,
+  };
 }
 
 /** The dev cluster as it is before each scenario's change. */
@@ -65,15 +84,27 @@ export function baseApps(): AppRender[] {
     app('postgres', [
       service('postgres', 5432),
       statefulSet('postgres', 'docker.io/library/postgres:17.6'),
-      secret('soma-infra-postgres-credentials', 'postgres', { username: 'soma', password: 'correct-horse', database: 'soma' }),
+      secret('soma-infra-postgres-credentials', 'postgres', {
+        username: 'soma',
+        password: 'correct-horse',
+        database: 'soma',
+      }),
     ]),
-    app('redis', [service('redis', 6379), deployment('redis', 'docker.io/library/redis:8.2.1'), configMap('redis-config', 'redis', { 'redis.conf': 'appendonly yes\nappendfsync everysec\nmaxmemory-policy allkeys-lru\n' })]),
+    app('redis', [
+      service('redis', 6379),
+      deployment('redis', 'docker.io/library/redis:8.2.1'),
+      configMap('redis-config', 'redis', {
+        'redis.conf': 'appendonly yes\nappendfsync everysec\nmaxmemory-policy allkeys-lru\n',
+      }),
+    ]),
     app('opa', [service('opa', 8181), deployment('opa', 'docker.io/openpolicyagent/opa:1.7.1')]),
   ];
 }
 
 export function side(apps: AppRender[], ref: string, sha?: string): SideRender {
-  const files = apps.flatMap((a) => a.objects.map((o) => `base/${a.component}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`));
+  const files = apps.flatMap((a) =>
+    a.objects.map((o) => `base/${a.component}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`),
+  );
   return { ref, ...(sha ? { sha } : {}), clusters: [{ name: 'kind-soma', environment: 'dev', apps }], files };
 }
 

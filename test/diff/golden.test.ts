@@ -8,7 +8,18 @@ import { buildDiffReport } from '../../src/core/diff/engine.ts';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/core/diff/markdown.ts';
 import type { AppRender, DiffReport } from '../../src/core/diff/types.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
-import { app, baseApps, configMap, deployment, find, fixtureSources, secret, service, side, statefulSet } from './fixtures.ts';
+import {
+  app,
+  baseApps,
+  configMap,
+  deployment,
+  find,
+  fixtureSources,
+  secret,
+  service,
+  side,
+  statefulSet,
+} from './fixtures.ts';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'diff');
 const MARKER = '<!-- somastack:rendered-diff -->';
@@ -30,45 +41,84 @@ function expectGolden(name: string, actual: string): void {
     writeFileSync(file, actual);
     return;
   }
-  if (!existsSync(file)) throw new Error(`no golden file ${file}: review the output, then create it with UPDATE_GOLDEN=1`);
-  expect(actual, `${name}.md differs from the golden copy (UPDATE_GOLDEN=1 rewrites it after review)`).toBe(readFileSync(file, 'utf8'));
+  if (!existsSync(file))
+    throw new Error(`no golden file ${file}: review the output, then create it with UPDATE_GOLDEN=1`);
+  expect(actual, `${name}.md differs from the golden copy (UPDATE_GOLDEN=1 rewrites it after review)`).toBe(
+    readFileSync(file, 'utf8'),
+  );
 }
 
-const markdown = (r: DiffReport) => renderMarkdown(r, { marker: MARKER, limit: GITHUB_COMMENT_LIMIT, fullDiff: '`reports/diff.md` in this run\'s artifacts' });
+const markdown = (r: DiffReport) =>
+  renderMarkdown(r, {
+    marker: MARKER,
+    limit: GITHUB_COMMENT_LIMIT,
+    fullDiff: "`reports/diff.md` in this run's artifacts",
+  });
 
 const scenarios: Record<string, () => DiffReport> = {
   'image-bump': () =>
-    diff((apps) => {
-      spec(find(apps, 'redis', 'Deployment')).template.spec.containers[0].image = 'docker.io/library/redis:8.2.2';
-      return apps;
-    }, ['base/redis/deployment-redis.yaml']),
+    diff(
+      (apps) => {
+        spec(find(apps, 'redis', 'Deployment')).template.spec.containers[0].image = 'docker.io/library/redis:8.2.2';
+        return apps;
+      },
+      ['base/redis/deployment-redis.yaml'],
+    ),
   'replica-change': () =>
-    diff((apps) => {
-      spec(find(apps, 'opa', 'Deployment')).replicas = 2;
-      return apps;
-    }, ['base/opa/deployment-opa.yaml']),
+    diff(
+      (apps) => {
+        spec(find(apps, 'opa', 'Deployment')).replicas = 2;
+        return apps;
+      },
+      ['base/opa/deployment-opa.yaml'],
+    ),
   'new-component': () =>
     diff((apps) => [
       ...apps,
-      app('qdrant', [service('qdrant', 6333), statefulSet('qdrant', 'docker.io/qdrant/qdrant:v1.15.4'), configMap('qdrant-config', 'qdrant', { 'production.yaml': 'storage:\n  storage_path: /qdrant/storage\n' })]),
+      app('qdrant', [
+        service('qdrant', 6333),
+        statefulSet('qdrant', 'docker.io/qdrant/qdrant:v1.15.4'),
+        configMap('qdrant-config', 'qdrant', { 'production.yaml': 'storage:\n  storage_path: /qdrant/storage\n' }),
+      ]),
     ]),
   'removed-component': () => diff((apps) => apps.filter((a) => a.component !== 'opa')),
   'volume-claim-templates': () =>
-    diff((apps) => {
-      spec(find(apps, 'postgres', 'StatefulSet')).volumeClaimTemplates[0].spec.resources.requests.storage = '5Gi';
-      return apps;
-    }, ['base/postgres/statefulset-postgres.yaml']),
+    diff(
+      (apps) => {
+        spec(find(apps, 'postgres', 'StatefulSet')).volumeClaimTemplates[0].spec.resources.requests.storage = '5Gi';
+        return apps;
+      },
+      ['base/postgres/statefulset-postgres.yaml'],
+    ),
   'secret-key-change': () =>
     diff((apps) => {
       const pg = apps.find((a) => a.component === 'postgres')!;
-      pg.objects = pg.objects.map((o) => (o.kind === 'Secret' ? secret(o.metadata.name, 'postgres', { username: 'soma', password: 'rotated-9d1c', database: 'soma', sslmode: 'require' }) : o));
+      pg.objects = pg.objects.map((o) =>
+        o.kind === 'Secret'
+          ? secret(o.metadata.name, 'postgres', {
+              username: 'soma',
+              password: 'rotated-9d1c',
+              database: 'soma',
+              sslmode: 'require',
+            })
+          : o,
+      );
       return apps;
     }),
   'no-change': () => diff((apps) => apps),
   'over-limit': () =>
     diff((apps) => {
-      const big = (i: number, v: string) => configMap(`dashboard-${String(i).padStart(2, '0')}`, 'grafana', { 'dashboard.json': Array.from({ length: 150 }, (_, n) => `{"panel": ${n}, "title": "${v} ${i}/${n}"}`).join('\n') });
-      const grafana = (v: string) => app('grafana', [deployment('grafana', 'docker.io/grafana/grafana:12.1.1'), ...Array.from({ length: 12 }, (_, i) => big(i, v))]);
+      const big = (i: number, v: string) =>
+        configMap(`dashboard-${String(i).padStart(2, '0')}`, 'grafana', {
+          'dashboard.json': Array.from({ length: 150 }, (_, n) => `{"panel": ${n}, "title": "${v} ${i}/${n}"}`).join(
+            '\n',
+          ),
+        });
+      const grafana = (v: string) =>
+        app('grafana', [
+          deployment('grafana', 'docker.io/grafana/grafana:12.1.1'),
+          ...Array.from({ length: 12 }, (_, i) => big(i, v)),
+        ]);
       apps.push(grafana('after'));
       return apps;
     }),
@@ -118,11 +168,22 @@ describe('what the Markdown must say', () => {
   });
 
   it('an app that cannot be rendered offline but whose inputs changed needs a look by hand', () => {
-    const remote = { ...app('argocd', []), path: 'bootstrap/argocd', remote: true, skipped: 'bootstrap/argocd pulls a remote resource' };
-    const r = buildDiffReport({ base: side([remote], 'main'), head: side([remote], 'head'), changedFiles: ['bootstrap/argocd/patches/argocd-cm.yaml'] });
+    const remote = {
+      ...app('argocd', []),
+      path: 'bootstrap/argocd',
+      remote: true,
+      skipped: 'bootstrap/argocd pulls a remote resource',
+    };
+    const r = buildDiffReport({
+      base: side([remote], 'main'),
+      head: side([remote], 'head'),
+      changedFiles: ['bootstrap/argocd/patches/argocd-cm.yaml'],
+    });
     const md = markdown(r);
     expect(r.changed).toBe(true);
-    expect(md).toContain('inputs changed but were not rendered (bootstrap/argocd pulls a remote resource): review bootstrap/argocd/patches/argocd-cm.yaml by hand');
+    expect(md).toContain(
+      'inputs changed but were not rendered (bootstrap/argocd pulls a remote resource): review bootstrap/argocd/patches/argocd-cm.yaml by hand',
+    );
     expect(md).toContain('| kind-soma | dev | 0 / 0 / 0 (1 not rendered) |');
   });
 

@@ -12,8 +12,16 @@ const put = (dir: string, path: string, text: string) => {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), text);
 };
-const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${value}"\n`;
-const app = (name: string, path: string): AppSource => ({ cluster: 'c', app: name, component: name, path, file: `apps/c/${name}.yaml`, remote: false });
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${value}"\n`;
+const app = (name: string, path: string): AppSource => ({
+  cluster: 'c',
+  app: name,
+  component: name,
+  path,
+  file: `apps/c/${name}.yaml`,
+  remote: false,
+});
 
 /** Delegates to the real runner and counts kustomize builds. */
 function countingRunner(): Runner & { builds: number } {
@@ -32,7 +40,11 @@ beforeAll(() => {
   put(root, 'unrelated/file.yaml', cm('u', '1'));
   for (const o of ['a', 'b']) {
     put(root, `overlays/${o}/extra.conf`, 'a=1\n');
-    put(root, `overlays/${o}/kustomization.yaml`, `resources:\n  - ../../base/x\nconfigMapGenerator:\n  - name: gen\n    files:\n      - extra.conf\nnamePrefix: ${o}-\n`);
+    put(
+      root,
+      `overlays/${o}/kustomization.yaml`,
+      `resources:\n  - ../../base/x\nconfigMapGenerator:\n  - name: gen\n    files:\n      - extra.conf\nnamePrefix: ${o}-\n`,
+    );
   }
 });
 afterAll(() => {
@@ -46,19 +58,28 @@ describe('kustomizeInputs', () => {
     put(dir, 'base/x/cm.yaml', cm('x', '1'));
     put(dir, 'shared/extra.conf', 'a=1\n');
     put(dir, 'shared/other.conf', 'b=1\n');
-    put(dir, 'o/kustomization.yaml', [
-      'resources:',
-      '  - ../base/x',
-      '  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.0/manifests/install.yaml',
-      '  - github.com/org/repo//path?ref=v1',
-      'configMapGenerator:',
-      '  - name: gen',
-      '    files:',
-      '      - extra.conf=../shared/extra.conf',
-      '',
-    ].join('\n'));
+    put(
+      dir,
+      'o/kustomization.yaml',
+      [
+        'resources:',
+        '  - ../base/x',
+        '  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.0/manifests/install.yaml',
+        '  - github.com/org/repo//path?ref=v1',
+        'configMapGenerator:',
+        '  - name: gen',
+        '    files:',
+        '      - extra.conf=../shared/extra.conf',
+        '',
+      ].join('\n'),
+    );
     try {
-      expect(await kustomizeInputs(dir, 'o')).toEqual(['base/x/cm.yaml', 'base/x/kustomization.yaml', 'o/kustomization.yaml', 'shared/extra.conf']);
+      expect(await kustomizeInputs(dir, 'o')).toEqual([
+        'base/x/cm.yaml',
+        'base/x/kustomization.yaml',
+        'o/kustomization.yaml',
+        'shared/extra.conf',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -95,7 +116,11 @@ describe('renderRevisions', () => {
       expect(runner.builds).toBe(3);
       expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1 });
       expect(cold.renders[1]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name)).toEqual(['changed-x']);
-      expect(cold.renders[0]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>'))).toEqual(['b-gen-<hash>', 'b-x']);
+      expect(
+        cold.renders[0]!.find((r) => r.app === 'b')!.objects.map((o) =>
+          o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>'),
+        ),
+      ).toEqual(['b-gen-<hash>', 'b-x']);
       const warmRunner = countingRunner();
       const warm = await renderRevisions(revisions, { runner: warmRunner, dir: cache });
       expect(warmRunner.builds).toBe(0);

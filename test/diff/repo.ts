@@ -22,7 +22,17 @@ export function clusterYaml(name: string, environment: string, components: strin
 }
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
 }
 
 /** A new repository with the given cluster.yaml files and their generated tree, committed. */
@@ -37,7 +47,8 @@ export async function makeRepo(clusters: Record<string, string>): Promise<string
 
 /** Rewrites the cluster.yaml files and regenerates the tree (what `npm run generate` writes). */
 export async function setClusters(dir: string, clusters: Record<string, string>): Promise<void> {
-  for (const d of ['base', 'overlays', 'apps', 'bootstrap', 'clusters']) rmSync(join(dir, d), { recursive: true, force: true });
+  for (const d of ['base', 'overlays', 'apps', 'bootstrap', 'clusters'])
+    rmSync(join(dir, d), { recursive: true, force: true });
   for (const [name, yaml] of Object.entries(clusters)) write(dir, `clusters/${name}/cluster.yaml`, yaml);
   for (const [path, content] of buildTree(await loadClusters(dir))) write(dir, path, content);
 }

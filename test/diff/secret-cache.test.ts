@@ -34,7 +34,9 @@ function secretYaml(password: string): string {
 }
 
 beforeAll(async () => {
-  repo = await makeRepo({ lab: `name: lab\nenvironment: dev\ndestination:\n  server: https://kubernetes.default.svc\nrepository:\n  url: https://github.com/example/somastack.git\n  revision: main\ncomponents: [platform, redis]\n` });
+  repo = await makeRepo({
+    lab: `name: lab\nenvironment: dev\ndestination:\n  server: https://kubernetes.default.svc\nrepository:\n  url: https://github.com/example/somastack.git\n  revision: main\ncomponents: [platform, redis]\n`,
+  });
   write(repo, 'base/redis/secret-auth.yaml', secretYaml(OLD));
   edit(repo, 'base/redis/kustomization.yaml', (t) => t.replace('resources:\n', 'resources:\n  - secret-auth.yaml\n'));
   first = commit(repo, 'add a secret');

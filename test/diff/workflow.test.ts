@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const file = join(import.meta.dirname, '..', '..', '.github', 'workflows', 'pr.yml');
-const wf = parse(readFileSync(file, 'utf8')) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Record<string, any>[] }> };
+const wf = parse(readFileSync(file, 'utf8')) as {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: Record<string, any>[] }>;
+};
 const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
 const run = (pattern: RegExp) => steps.find((s) => typeof s.run === 'string' && pattern.test(s.run));
 
@@ -23,7 +27,12 @@ describe('.github/workflows/pr.yml', () => {
   });
 
   it('installs, tests and validates with a JUnit report before diffing', () => {
-    const order = [/npm ci/, /npm test/, /npm run validate -- --junit reports\/validate\.xml/, /npm run --silent diff --/].map((p) => steps.indexOf(run(p)!));
+    const order = [
+      /npm ci/,
+      /npm test/,
+      /npm run validate -- --junit reports\/validate\.xml/,
+      /npm run --silent diff --/,
+    ].map((p) => steps.indexOf(run(p)!));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

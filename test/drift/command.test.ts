@@ -17,8 +17,17 @@ import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
-const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-infra', labels: { 'app.kubernetes.io/managed-by': 'somastack' } } };
-const policy: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'opa-policy', namespace: 'soma-infra' }, data: { 'policy.rego': 'package soma\ndefault allow := false\n' } };
+const namespace: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: 'soma-infra', labels: { 'app.kubernetes.io/managed-by': 'somastack' } },
+};
+const policy: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'opa-policy', namespace: 'soma-infra' },
+  data: { 'policy.rego': 'package soma\ndefault allow := false\n' },
+};
 
 let fake: FakeKube;
 let env: Record<string, string>;
@@ -26,7 +35,14 @@ let root: string;
 
 /** Puts every desired object into the fake the way Argo CD would have left it after a sync. */
 function seedSynced(): void {
-  fake.put({ ...namespace, spec: { finalizers: ['kubernetes'] }, metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': 'soma-infra' } } });
+  fake.put({
+    ...namespace,
+    spec: { finalizers: ['kubernetes'] },
+    metadata: {
+      ...namespace.metadata,
+      labels: { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': 'soma-infra' },
+    },
+  });
   fake.put(f.liveDeployment());
   fake.put(f.liveService());
   fake.put(policy);
@@ -36,8 +52,16 @@ function seedSynced(): void {
     fake.put({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
-      metadata: { name, namespace: 'argocd', labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' } },
-      spec: { project: 'default', source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
+      metadata: {
+        name,
+        namespace: 'argocd',
+        labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' },
+      },
+      spec: {
+        project: 'default',
+        source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' },
+        destination: { server: 'https://kubernetes.default.svc' },
+      },
       status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
     });
   }
@@ -47,8 +71,15 @@ beforeEach(async () => {
   // Tests that script their own faults register them first, then call serveDryRunApply (first answer wins).
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
   const dir = mkdtempSync(join(tmpdir(), 'drift-'));
-  env = { KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }), HOME: dir, SOMASTACK_KUBE_RETRY_SECONDS: '1' };
-  root = writeMiniRepo({ platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] }, { kindName: 'soma' });
+  env = {
+    KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }),
+    HOME: dir,
+    SOMASTACK_KUBE_RETRY_SECONDS: '1',
+  };
+  root = writeMiniRepo(
+    { platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] },
+    { kindName: 'soma' },
+  );
 });
 afterEach(async () => fake.close());
 
@@ -63,7 +94,14 @@ describe('drift against the cluster', () => {
     expect(fake.writes).toEqual([]);
     const patches = fake.requests.filter((r) => r.method === 'PATCH');
     expect(patches.length).toBe(7);
-    expect(patches.every((r) => r.query.dryRun === 'All' && r.query.fieldManager === 'somastack-drift' && r.contentType === 'application/apply-patch+yaml')).toBe(true);
+    expect(
+      patches.every(
+        (r) =>
+          r.query.dryRun === 'All' &&
+          r.query.fieldManager === 'somastack-drift' &&
+          r.contentType === 'application/apply-patch+yaml',
+      ),
+    ).toBe(true);
     expect(fake.requests.filter((r) => !['GET', 'PATCH'].includes(r.method))).toEqual([]);
   });
 
@@ -78,7 +116,15 @@ describe('drift against the cluster', () => {
     const report = JSON.parse(io.out);
     expect(report).toMatchObject({ mode: 'server-side', cluster: 'test', compared: 7, skipped: [] });
     expect(report.drifts).toEqual([
-      { app: 'test-opa', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'soma-infra', name: 'opa', state: 'changed', changes: [{ path: 'spec.replicas', op: 'changed', desired: 1, live: 3 }] },
+      {
+        app: 'test-opa',
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'soma-infra',
+        name: 'opa',
+        state: 'changed',
+        changes: [{ path: 'spec.replicas', op: 'changed', desired: 1, live: 3 }],
+      },
     ]);
   });
 
@@ -87,7 +133,14 @@ describe('drift against the cluster', () => {
       seedSynced();
       const o = fake.get('apps/v1', 'Deployment', 'opa', 'soma-infra')!;
       o.metadata.labels = { ...o.metadata.labels, owner: 'night-shift' };
-      const entry = { manager, operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-02T03:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:owner': {} } } } };
+      const entry = {
+        manager,
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        time: '2026-12-02T03:00:00Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:owner': {} } } },
+      };
       o.metadata.managedFields = [...(o.metadata.managedFields as object[]), entry];
       fake.put(o);
     };
@@ -95,9 +148,14 @@ describe('drift against the cluster', () => {
     serveDryRunApply(fake);
     const io = captureIo(root, env);
     expect(await main(['drift'], io)).toBe(1);
-    expect(io.out).toContain('    metadata.labels.owner: added outside git by kubectl-label at 2026-12-02T03:00:00Z: "night-shift"\n');
+    expect(io.out).toContain(
+      '    metadata.labels.owner: added outside git by kubectl-label at 2026-12-02T03:00:00Z: "night-shift"\n',
+    );
 
-    const trusting = writeMiniRepo({ platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] }, { kindName: 'soma', cluster: { drift: { trustedManagers: ['kubectl-*'] } } });
+    const trusting = writeMiniRepo(
+      { platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] },
+      { kindName: 'soma', cluster: { drift: { trustedManagers: ['kubectl-*'] } } },
+    );
     const io2 = captureIo(trusting, env);
     expect(await main(['drift'], io2)).toBe(0);
   });
@@ -105,33 +163,79 @@ describe('drift against the cluster', () => {
   it('reports missing objects and orphans; ignores controller-made, system and provided objects', async () => {
     seedSynced();
     serveDryRunApply(fake);
-    fake.fault((r) => (r.method === 'GET' && r.path.endsWith('/configmaps/opa-policy') ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'configmaps "opa-policy" not found' } } : undefined));
-    fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'debug-notes', namespace: 'soma-infra' }, data: { a: 'b' } });
-    fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'soma-infra' }, data: {} });
-    fake.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' }, data: {} });
-    fake.put({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'opa-5f', namespace: 'soma-infra', ownerReferences: [{ kind: 'Deployment', name: 'opa' }] } });
-    fake.put({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'test-removed', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'somastack' } }, spec: {} });
-    fake.put({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'not-ours', namespace: 'argocd' }, spec: {} });
+    fake.fault((r) =>
+      r.method === 'GET' && r.path.endsWith('/configmaps/opa-policy')
+        ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'configmaps "opa-policy" not found' } }
+        : undefined,
+    );
+    fake.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'debug-notes', namespace: 'soma-infra' },
+      data: { a: 'b' },
+    });
+    fake.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-root-ca.crt', namespace: 'soma-infra' },
+      data: {},
+    });
+    fake.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' },
+      data: {},
+    });
+    fake.put({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'opa-5f', namespace: 'soma-infra', ownerReferences: [{ kind: 'Deployment', name: 'opa' }] },
+    });
+    fake.put({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'test-removed', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'somastack' } },
+      spec: {},
+    });
+    fake.put({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'not-ours', namespace: 'argocd' },
+      spec: {},
+    });
     fake.put(buildNamespace('soma-smoke-abc', 'abc', true)); // a smoke run in progress
     const io = captureIo(root, env);
     expect(await main(['drift'], io)).toBe(1);
     expect(io.out).toContain('test-opa:\n  ConfigMap/soma-infra/opa-policy: missing in the cluster\n');
-    expect(io.out).toContain('(no application):\n  Application/argocd/test-removed: in the cluster but not in git\n  ConfigMap/soma-infra/debug-notes: in the cluster but not in git\n');
+    expect(io.out).toContain(
+      '(no application):\n  Application/argocd/test-removed: in the cluster but not in git\n  ConfigMap/soma-infra/debug-notes: in the cluster but not in git\n',
+    );
     expect(io.out).not.toMatch(/kube-root-ca|postgres-credentials|opa-5f|not-ours|soma-smoke/);
-    expect(io.out).toMatch(/drift on test: 0 changed, 1 missing, 2 orphaned, 0 not comparable \(7 objects compared, server-side\)\n$/);
+    expect(io.out).toMatch(
+      /drift on test: 0 changed, 1 missing, 2 orphaned, 0 not comparable \(7 objects compared, server-side\)\n$/,
+    );
   });
 
   it('reports a change the server refuses to apply (an immutable field) as not comparable', async () => {
     seedSynced();
     fake.fault((r) =>
       r.method === 'PATCH' && r.path.endsWith('/services/postgres')
-        ? { status: 422, body: { kind: 'Status', reason: 'Invalid', message: 'Service "postgres" is invalid: spec.clusterIP: Invalid value: "None": field is immutable' } }
+        ? {
+            status: 422,
+            body: {
+              kind: 'Status',
+              reason: 'Invalid',
+              message: 'Service "postgres" is invalid: spec.clusterIP: Invalid value: "None": field is immutable',
+            },
+          }
         : undefined,
     );
     serveDryRunApply(fake);
     const io = captureIo(root, env);
     expect(await main(['drift'], io)).toBe(1);
-    expect(io.out).toMatch(/Service\/soma-infra\/postgres: could not compare — the API server rejected dry-run apply .*field is immutable/);
+    expect(io.out).toMatch(
+      /Service\/soma-infra\/postgres: could not compare — the API server rejected dry-run apply .*field is immutable/,
+    );
   });
 
   it('exit 2 when the cluster cannot be reached', async () => {
@@ -151,7 +255,10 @@ describe('drift --desired/--live (offline)', () => {
   }
 
   it('exit 0 with no false drift for realistic live objects', async () => {
-    const dir = files([f.desiredDeployment(), f.desiredService(), f.desiredStatefulSet(), f.desiredNetworkPolicy()], [f.liveDeployment(), f.liveService(), f.liveStatefulSet(), f.liveNetworkPolicy()]);
+    const dir = files(
+      [f.desiredDeployment(), f.desiredService(), f.desiredStatefulSet(), f.desiredNetworkPolicy()],
+      [f.liveDeployment(), f.liveService(), f.liveStatefulSet(), f.liveNetworkPolicy()],
+    );
     const io = captureIo(dir, {});
     expect(await main(['drift', '--desired', 'desired.yaml', '--live', 'live.yaml'], io)).toBe(0);
     expect(io.out).toBe('no drift: 4 objects match git (offline)\n');
@@ -163,7 +270,9 @@ describe('drift --desired/--live (offline)', () => {
     const dir = files([f.desiredDeployment(), f.desiredSecret()], [live, f.liveSecret('leaked?')]);
     const io = captureIo(dir, {});
     expect(await main(['drift', '--desired', 'desired.yaml', '--live', 'live.yaml'], io)).toBe(1);
-    expect(io.out).toContain('    spec.template.spec.containers[name=opa].image: git "openpolicyagent/opa:1.4.2" → cluster "openpolicyagent/opa:0.70.0"\n');
+    expect(io.out).toContain(
+      '    spec.template.spec.containers[name=opa].image: git "openpolicyagent/opa:1.4.2" → cluster "openpolicyagent/opa:0.70.0"\n',
+    );
     expect(io.out).toContain('    data.admin-password: value differs (secret value hidden)\n');
     expect(io.out).not.toMatch(/leaked|bGVha2Vk|correct horse/);
   });

@@ -7,7 +7,11 @@ export function desiredDeployment(): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'opa', namespace: 'soma-infra', labels: { 'app.kubernetes.io/name': 'opa', 'app.kubernetes.io/managed-by': 'somastack' } },
+    metadata: {
+      name: 'opa',
+      namespace: 'soma-infra',
+      labels: { 'app.kubernetes.io/name': 'opa', 'app.kubernetes.io/managed-by': 'somastack' },
+    },
     spec: {
       replicas: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'opa' } },
@@ -22,12 +26,19 @@ export function desiredDeployment(): KubeObject {
               args: ['run', '--server', '--addr=0.0.0.0:8181'],
               ports: [{ name: 'http', containerPort: 8181 }],
               resources: { requests: { cpu: 0.1, memory: '256Mi' }, limits: { cpu: '200m', memory: '512Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [{ name: 'policy', mountPath: '/policy', readOnly: true }],
               env: [{ name: 'OPA_LOG_LEVEL', value: 'info' }],
             },
           ],
-          volumes: [{ name: 'policy', configMap: { name: 'opa-policy' } }, { name: 'tmp', emptyDir: {} }],
+          volumes: [
+            { name: 'policy', configMap: { name: 'opa-policy' } },
+            { name: 'tmp', emptyDir: {} },
+          ],
         },
       },
     },
@@ -45,8 +56,20 @@ export function liveDeployment(): KubeObject {
       resourceVersion: '48213',
       generation: 3,
       creationTimestamp: '2025-05-01T10:00:00Z',
-      annotations: { 'deployment.kubernetes.io/revision': '3', 'argocd.argoproj.io/tracking-id': 'kind-soma-opa:apps/Deployment:soma-infra/opa' },
-      managedFields: [{ manager: 'argocd-controller', operation: 'Apply', apiVersion: 'apps/v1', time: '2025-05-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {} }],
+      annotations: {
+        'deployment.kubernetes.io/revision': '3',
+        'argocd.argoproj.io/tracking-id': 'kind-soma-opa:apps/Deployment:soma-infra/opa',
+      },
+      managedFields: [
+        {
+          manager: 'argocd-controller',
+          operation: 'Apply',
+          apiVersion: 'apps/v1',
+          time: '2025-05-01T10:00:00Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: {},
+        },
+      ],
     },
     spec: {
       ...d.spec,
@@ -61,7 +84,10 @@ export function liveDeployment(): KubeObject {
           restartPolicy: 'Always',
           schedulerName: 'default-scheduler',
           terminationGracePeriodSeconds: 30,
-          volumes: [{ name: 'policy', configMap: { name: 'opa-policy', defaultMode: 420 } }, { name: 'tmp', emptyDir: {} }],
+          volumes: [
+            { name: 'policy', configMap: { name: 'opa-policy', defaultMode: 420 } },
+            { name: 'tmp', emptyDir: {} },
+          ],
           containers: [
             {
               ...c,
@@ -75,7 +101,14 @@ export function liveDeployment(): KubeObject {
         },
       },
     },
-    status: { observedGeneration: 3, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
+    status: {
+      observedGeneration: 3,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      conditions: [{ type: 'Available', status: 'True' }],
+    },
   };
 }
 
@@ -84,7 +117,10 @@ export function desiredService(): KubeObject {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'postgres', namespace: 'soma-infra', labels: { 'app.kubernetes.io/name': 'postgres' } },
-    spec: { selector: { 'app.kubernetes.io/name': 'postgres' }, ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres' }] },
+    spec: {
+      selector: { 'app.kubernetes.io/name': 'postgres' },
+      ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres' }],
+    },
   };
 }
 
@@ -117,8 +153,16 @@ export function desiredStatefulSet(): KubeObject {
       serviceName: 'postgres-headless',
       replicas: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } },
-      template: { metadata: { labels: { 'app.kubernetes.io/name': 'postgres' } }, spec: { containers: [{ name: 'postgres', image: 'postgres:17.5' }] } },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } }],
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'postgres' } },
+        spec: { containers: [{ name: 'postgres', image: 'postgres:17.5' }] },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } },
+        },
+      ],
     },
   };
 }
@@ -138,7 +182,11 @@ export function liveStatefulSet(): KubeObject {
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
           metadata: { name: 'data', creationTimestamp: null },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, volumeMode: 'Filesystem' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: '5Gi' } },
+            volumeMode: 'Filesystem',
+          },
           status: { phase: 'Pending' },
         },
       ],
@@ -155,7 +203,12 @@ export function desiredNetworkPolicy(): KubeObject {
     spec: {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'soma.sh/allow-shared-infra': 'true' } } }], ports: [{ port: 5432 }] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'soma.sh/allow-shared-infra': 'true' } } }],
+          ports: [{ port: 5432 }],
+        },
+      ],
     },
   };
 }
@@ -170,7 +223,13 @@ export function liveNetworkPolicy(): KubeObject {
 }
 
 export function desiredSecret(): KubeObject {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra' }, type: 'Opaque', stringData: { 'admin-user': 'admin', 'admin-password': 'correct horse' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra' },
+    type: 'Opaque',
+    stringData: { 'admin-user': 'admin', 'admin-password': 'correct horse' },
+  };
 }
 
 export function liveSecret(password = 'correct horse'): KubeObject {
@@ -179,6 +238,9 @@ export function liveSecret(password = 'correct horse'): KubeObject {
     kind: 'Secret',
     metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra', uid: 'u-4', resourceVersion: '5' },
     type: 'Opaque',
-    data: { 'admin-user': Buffer.from('admin').toString('base64'), 'admin-password': Buffer.from(password).toString('base64') },
+    data: {
+      'admin-user': Buffer.from('admin').toString('base64'),
+      'admin-password': Buffer.from(password).toString('base64'),
+    },
   };
 }

@@ -23,10 +23,21 @@ describe('offline drift: real changes, exactly', () => {
     live.spec.replicas = 3;
     live.spec.template.spec.containers[0].image = 'openpolicyagent/opa:1.5.0';
     const d = offlineObjectDrift('kind-soma-opa', f.desiredDeployment(), live);
-    expect(d).toMatchObject({ app: 'kind-soma-opa', kind: 'Deployment', namespace: 'soma-infra', name: 'opa', state: 'changed' });
+    expect(d).toMatchObject({
+      app: 'kind-soma-opa',
+      kind: 'Deployment',
+      namespace: 'soma-infra',
+      name: 'opa',
+      state: 'changed',
+    });
     expect(d!.changes).toEqual([
       { path: 'spec.replicas', op: 'changed', desired: 1, live: 3 },
-      { path: 'spec.template.spec.containers[name=opa].image', op: 'changed', desired: 'openpolicyagent/opa:1.4.2', live: 'openpolicyagent/opa:1.5.0' },
+      {
+        path: 'spec.template.spec.containers[name=opa].image',
+        op: 'changed',
+        desired: 'openpolicyagent/opa:1.4.2',
+        live: 'openpolicyagent/opa:1.5.0',
+      },
     ]);
   });
 
@@ -37,7 +48,11 @@ describe('offline drift: real changes, exactly', () => {
     const d = offlineObjectDrift('a', f.desiredDeployment(), live);
     expect(d!.changes).toEqual([
       { path: 'metadata.labels["app.kubernetes.io/managed-by"]', op: 'missing', desired: 'somastack' },
-      { path: 'spec.template.spec.containers[name=opa].env[name=OPA_LOG_LEVEL]', op: 'missing', desired: { name: 'OPA_LOG_LEVEL', value: 'info' } },
+      {
+        path: 'spec.template.spec.containers[name=opa].env[name=OPA_LOG_LEVEL]',
+        op: 'missing',
+        desired: { name: 'OPA_LOG_LEVEL', value: 'info' },
+      },
     ]);
   });
 
@@ -54,7 +69,12 @@ describe('offline drift: real changes, exactly', () => {
     live.spec.ingress[0].ports[0].port = 5433;
     const d = offlineObjectDrift('a', f.desiredNetworkPolicy(), live);
     expect(d!.changes).toHaveLength(1);
-    expect(d!.changes[0]).toMatchObject({ path: 'spec.ingress[0].ports[0].port', op: 'changed', desired: 5432, live: 5433 });
+    expect(d!.changes[0]).toMatchObject({
+      path: 'spec.ingress[0].ports[0].port',
+      op: 'changed',
+      desired: 5432,
+      live: 5433,
+    });
   });
 
   it('reports an object the cluster lacks as missing', () => {
@@ -68,7 +88,12 @@ describe('secret masking', () => {
     expect(d!.changes).toEqual([{ path: 'data.admin-password', op: 'changed', masked: true }]);
     const text = renderDriftText({ mode: 'offline', compared: 1, drifts: [d!], skipped: [] });
     expect(text).toContain('data.admin-password: value differs (secret value hidden)');
-    for (const secret of ['hunter2', 'correct horse', Buffer.from('hunter2').toString('base64'), Buffer.from('correct horse').toString('base64')]) {
+    for (const secret of [
+      'hunter2',
+      'correct horse',
+      Buffer.from('hunter2').toString('base64'),
+      Buffer.from('correct horse').toString('base64'),
+    ]) {
       expect(text).not.toContain(secret);
       expect(JSON.stringify(d)).not.toContain(secret);
     }
@@ -84,17 +109,44 @@ describe('secret masking', () => {
 
 describe('offlineDrift (two files)', () => {
   it('pairs objects, reports orphans, skips controller-made and system objects', () => {
-    const orphan: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'left-behind', namespace: 'soma-infra' }, data: {} };
+    const orphan: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'left-behind', namespace: 'soma-infra' },
+      data: {},
+    };
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'opa-5f-x', namespace: 'soma-infra' } };
-    const rootCa: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'soma-infra' } };
-    const owned: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'backup-123', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] } };
-    const claim: KubeObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-postgres-0', namespace: 'soma-infra' } };
+    const rootCa: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-root-ca.crt', namespace: 'soma-infra' },
+    };
+    const owned: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'backup-123', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] },
+    };
+    const claim: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data-postgres-0', namespace: 'soma-infra' },
+    };
     const report = offlineDrift(
       [f.desiredDeployment(), f.desiredService(), f.desiredStatefulSet()],
       [f.liveDeployment(), f.liveService(), f.liveStatefulSet(), orphan, pod, rootCa, owned, claim],
     );
     expect(report.compared).toBe(3);
-    expect(report.drifts).toEqual([{ app: '', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'soma-infra', name: 'left-behind', state: 'orphan', changes: [] }]);
+    expect(report.drifts).toEqual([
+      {
+        app: '',
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'soma-infra',
+        name: 'left-behind',
+        state: 'orphan',
+        changes: [],
+      },
+    ]);
   });
 
   it('is empty for identical files', () => {
@@ -109,6 +161,8 @@ describe('offlineDrift (two files)', () => {
     // liveDeployment() carries the tracking annotation Argo CD writes.
     const report = offlineDrift([f.desiredDeployment()], [live]);
     expect(report.drifts[0]!.app).toBe('kind-soma-opa');
-    expect(renderDriftText(report)).toMatch(/^kind-soma-opa:\n {2}Deployment\/soma-infra\/opa: changed\n {4}spec.replicas: git 1 → cluster 2\n/);
+    expect(renderDriftText(report)).toMatch(
+      /^kind-soma-opa:\n {2}Deployment\/soma-infra\/opa: changed\n {4}spec.replicas: git 1 → cluster 2\n/,
+    );
   });
 });

@@ -5,8 +5,16 @@ import { desiredStatefulSet } from './fixtures.ts';
 
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-infra' } };
 const app = (name: string, component: string, objects: KubeObject[]): DesiredApp => ({ app: name, component, objects });
-const cm = (name: string, namespace: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...extra } });
-const application = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd', labels } });
+const cm = (name: string, namespace: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace, ...extra },
+});
+const application = (name: string, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Application',
+  metadata: { name, namespace: 'argocd', labels },
+});
 
 describe('findOrphans', () => {
   const apps = [
@@ -28,7 +36,9 @@ describe('findOrphans', () => {
     const live: KubeObject[] = [
       cm('postgres-config', 'soma-infra'),
       cm('hand-made', 'soma-infra', { labels: { 'app.kubernetes.io/component': 'postgres' } }),
-      cm('tracked', 'soma-infra', { annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-redis:/ConfigMap:soma-infra/tracked' } }),
+      cm('tracked', 'soma-infra', {
+        annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-redis:/ConfigMap:soma-infra/tracked' },
+      }),
       application('kind-soma-postgres', { 'app.kubernetes.io/managed-by': 'somastack' }),
       application('kind-soma-oldthing', { 'app.kubernetes.io/managed-by': 'somastack' }),
       application('someone-elses-app'),
@@ -45,32 +55,61 @@ describe('findOrphans', () => {
 
   it('never reports controller-made, system or deliberately provided objects', () => {
     const live: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'default-token-abc', namespace: 'soma-infra' }, type: 'kubernetes.io/service-account-token' },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'default-token-abc', namespace: 'soma-infra' },
+        type: 'kubernetes.io/service-account-token',
+      },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'soma-infra' } },
       cm('kube-root-ca.crt', 'soma-infra'),
-      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-postgres-0', namespace: 'soma-infra' } },
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'backup-1', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data-postgres-0', namespace: 'soma-infra' },
+      },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'backup-1', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] },
+      },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'postgres-0', namespace: 'soma-infra' } },
     ];
     expect(findOrphans(apps, live, opts)).toEqual([]);
   });
 
   it('does report a PVC that no StatefulSet template explains', () => {
-    const live: KubeObject[] = [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'soma-infra' } }];
+    const live: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'soma-infra' } },
+    ];
     expect(findOrphans(apps, live, opts).map((o) => o.name)).toEqual(['scratch']);
   });
 
   it('leaves what Argo CD tracks for an Application that was not rendered to that Application', () => {
     const ours = { 'app.kubernetes.io/managed-by': 'somastack' };
-    const tracked = (app: string, o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: { 'argocd.argoproj.io/tracking-id': `${app}:${o.kind === 'Namespace' ? '' : '/'}${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}` } } });
+    const tracked = (app: string, o: KubeObject): KubeObject => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        annotations: {
+          'argocd.argoproj.io/tracking-id': `${app}:${o.kind === 'Namespace' ? '' : '/'}${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+        },
+      },
+    });
     const live: KubeObject[] = [
       tracked('kind-soma-argocd', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd', labels: ours } }),
       tracked('argocd_kind-soma-argocd', cm('argocd-cm', 'argocd', { labels: ours })),
       tracked('kind-soma-other', cm('other-cm', 'argocd', { labels: ours })),
     ];
     const skippedApps = new Set(['kind-soma-argocd']);
-    expect(findOrphans(apps, live, { ...opts, skippedApps }).map((o) => [o.app, o.name])).toEqual([['kind-soma-other', 'other-cm']]);
+    expect(findOrphans(apps, live, { ...opts, skippedApps }).map((o) => [o.app, o.name])).toEqual([
+      ['kind-soma-other', 'other-cm'],
+    ]);
     // Without knowing the app was skipped, the same objects are orphans: the rule is what keeps them out.
     expect(findOrphans(apps, live, opts).map((o) => o.name)).toEqual(['argocd', 'argocd-cm', 'other-cm']);
   });

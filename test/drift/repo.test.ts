@@ -22,7 +22,14 @@ let bootstrapped: KubeObject[];
 
 /** The object as a server-side apply under `manager` leaves it: the applied fields owned by the manager. */
 function appliedBy(o: KubeObject, manager: string): KubeObject {
-  const entry = { manager, operation: 'Apply', apiVersion: o.apiVersion, time: '2026-12-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: fieldsV1Of(o) };
+  const entry = {
+    manager,
+    operation: 'Apply',
+    apiVersion: o.apiVersion,
+    time: '2026-12-01T10:00:00Z',
+    fieldsType: 'FieldsV1',
+    fieldsV1: fieldsV1Of(o),
+  };
   return { ...o, metadata: { ...o.metadata, managedFields: [entry] } };
 }
 
@@ -47,15 +54,27 @@ beforeAll(async () => {
   bootstrapped = parseObjects('root-app.yaml', rootFile, []);
   objects = [...bootstrapped, ...rendered.flatMap((r) => r.objects)];
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
-  const synced = [...bootstrapped.map((o) => appliedBy(o, 'somastack')), ...rendered.flatMap((r) => r.objects.map((o) => syncedBy(r.app, o)))];
+  const synced = [
+    ...bootstrapped.map((o) => appliedBy(o, 'somastack')),
+    ...rendered.flatMap((r) => r.objects.map((o) => syncedBy(r.app, o))),
+  ];
   for (const o of synced) {
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     // Kinds the fake does not know yet; the rendered tree has namespaced objects only besides Namespace.
-    fake.register({ group: group!, version: version!, kind: o.kind, plural: plural(o.kind), namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster') });
+    fake.register({
+      group: group!,
+      version: version!,
+      kind: o.kind,
+      plural: plural(o.kind),
+      namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster'),
+    });
     fake.put(o);
   }
   serveDryRunApply(fake);
-  env = { KUBECONFIG: fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'drift-repo-')), { context: 'kind-soma' }), SOMASTACK_KUBE_RETRY_SECONDS: '1' };
+  env = {
+    KUBECONFIG: fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'drift-repo-')), { context: 'kind-soma' }),
+    SOMASTACK_KUBE_RETRY_SECONDS: '1',
+  };
 });
 afterAll(async () => fake?.close());
 
@@ -84,7 +103,9 @@ describe('drift on the generated kind-soma tree', () => {
         metadata: {
           name: 'argocd',
           labels: { 'app.kubernetes.io/managed-by': 'somastack' },
-          ...(tracking ? { annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-argocd:/Namespace:/argocd' } } : {}),
+          ...(tracking
+            ? { annotations: { 'argocd.argoproj.io/tracking-id': 'kind-soma-argocd:/Namespace:/argocd' } }
+            : {}),
         },
       });
       expect(seeded.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'somastack' });
@@ -96,10 +117,16 @@ describe('drift on the generated kind-soma tree', () => {
   }
 
   it('still reports a Namespace labelled as ours that nothing explains', async () => {
-    fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soma-leftover', labels: { 'app.kubernetes.io/managed-by': 'somastack' } } });
+    fake.put({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'soma-leftover', labels: { 'app.kubernetes.io/managed-by': 'somastack' } },
+    });
     const io = captureIo();
     expect(await main(['drift', '--cluster', 'kind-soma', '--json'], io)).toBe(1);
-    expect(JSON.parse(io.out).drifts.map((d: { kind: string; name: string; state: string }) => [d.kind, d.name, d.state])).toEqual([['Namespace', 'soma-leftover', 'orphan']]);
+    expect(
+      JSON.parse(io.out).drifts.map((d: { kind: string; name: string; state: string }) => [d.kind, d.name, d.state]),
+    ).toEqual([['Namespace', 'soma-leftover', 'orphan']]);
     expect(fake.remove('v1', 'Namespace', 'soma-leftover')).toBe(true);
   });
 
@@ -113,7 +140,14 @@ describe('drift on the generated kind-soma tree', () => {
     const { drifts } = JSON.parse(io.out);
     expect(drifts).toHaveLength(1);
     expect(drifts[0]).toMatchObject({ kind: 'StatefulSet', name: target.metadata.name, state: 'changed' });
-    expect(drifts[0].changes).toEqual([{ path: 'metadata.labels["app.kubernetes.io/part-of"]', op: 'changed', desired: target.metadata.labels!['app.kubernetes.io/part-of'], live: 'tampered' }]);
+    expect(drifts[0].changes).toEqual([
+      {
+        path: 'metadata.labels["app.kubernetes.io/part-of"]',
+        op: 'changed',
+        desired: target.metadata.labels!['app.kubernetes.io/part-of'],
+        live: 'tampered',
+      },
+    ]);
   });
 
   it('reports an env var a person added with kubectl edit, naming the tool', async () => {
@@ -121,12 +155,33 @@ describe('drift on the generated kind-soma tree', () => {
     const live = fake.get(target.apiVersion, target.kind, target.metadata.name, target.metadata.namespace) as any;
     const container = live.spec.template.spec.containers[0];
     container.env = [...(container.env ?? []), { name: 'DEBUG', value: '1' }];
-    const fields = { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { [`k:{"name":"${container.name}"}`]: { 'f:env': { 'k:{"name":"DEBUG"}': { '.': {}, 'f:name': {}, 'f:value': {} } } } } } } } };
-    live.metadata.managedFields.push({ manager: 'kubectl-edit', operation: 'Update', apiVersion: live.apiVersion, time: '2026-12-02T08:30:00Z', fieldsType: 'FieldsV1', fieldsV1: fields });
+    const fields = {
+      'f:spec': {
+        'f:template': {
+          'f:spec': {
+            'f:containers': {
+              [`k:{"name":"${container.name}"}`]: {
+                'f:env': { 'k:{"name":"DEBUG"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
+              },
+            },
+          },
+        },
+      },
+    };
+    live.metadata.managedFields.push({
+      manager: 'kubectl-edit',
+      operation: 'Update',
+      apiVersion: live.apiVersion,
+      time: '2026-12-02T08:30:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: fields,
+    });
     fake.put(live);
     const io = captureIo();
     expect(await main(['drift', '--cluster', 'kind-soma'], io)).toBe(1);
-    expect(io.out).toContain(`containers[name=${container.name}].env[name=DEBUG]: added outside git by kubectl-edit at 2026-12-02T08:30:00Z: {"name":"DEBUG","value":"1"}`);
+    expect(io.out).toContain(
+      `containers[name=${container.name}].env[name=DEBUG]: added outside git by kubectl-edit at 2026-12-02T08:30:00Z: {"name":"DEBUG","value":"1"}`,
+    );
     // Nothing else Argo CD or the controllers own reads as added or dropped (the label above is the earlier test's).
     expect(io.out.match(/added outside git|no longer in git/g)).toHaveLength(1);
   });

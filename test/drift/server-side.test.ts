@@ -22,7 +22,10 @@ const DEPLOYMENT_FIELDS = {
     'f:replicas': {},
     'f:selector': {},
     'f:template': {
-      'f:metadata': { 'f:annotations': { 'f:soma.sh/config-hash': {} }, 'f:labels': { 'f:app.kubernetes.io/name': {} } },
+      'f:metadata': {
+        'f:annotations': { 'f:soma.sh/config-hash': {} },
+        'f:labels': { 'f:app.kubernetes.io/name': {} },
+      },
       'f:spec': {
         'f:containers': {
           'k:{"name":"opa"}': {
@@ -31,8 +34,13 @@ const DEPLOYMENT_FIELDS = {
             'f:env': { 'k:{"name":"OPA_LOG_LEVEL"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
             'f:image': {},
             'f:name': {},
-            'f:ports': { 'k:{"containerPort":8181,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:name': {} } },
-            'f:resources': { 'f:limits': { 'f:cpu': {}, 'f:memory': {} }, 'f:requests': { 'f:cpu': {}, 'f:memory': {} } },
+            'f:ports': {
+              'k:{"containerPort":8181,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:name': {} },
+            },
+            'f:resources': {
+              'f:limits': { 'f:cpu': {}, 'f:memory': {} },
+              'f:requests': { 'f:cpu': {}, 'f:memory': {} },
+            },
           },
         },
       },
@@ -43,14 +51,20 @@ const DEPLOYMENT_FIELDS = {
 function withManager(o: KubeObject, fieldsV1: object, manager = MANAGER): KubeObject {
   const copy = structuredClone(o);
   const others = Array.isArray(copy.metadata.managedFields) ? copy.metadata.managedFields : [];
-  copy.metadata.managedFields = [...others, { manager, operation: 'Apply', apiVersion: copy.apiVersion, fieldsType: 'FieldsV1', fieldsV1 }];
+  copy.metadata.managedFields = [
+    ...others,
+    { manager, operation: 'Apply', apiVersion: copy.apiVersion, fieldsType: 'FieldsV1', fieldsV1 },
+  ];
   copy.metadata.resourceVersion = '99999';
   return copy;
 }
 
 describe('ownedFieldSet', () => {
   it('takes only Apply entries of the given manager', () => {
-    const o = withManager(withManager(f.liveService(), { 'f:spec': { 'f:type': {} } }, 'kube-controller'), SERVICE_FIELDS);
+    const o = withManager(
+      withManager(f.liveService(), { 'f:spec': { 'f:type': {} } }, 'kube-controller'),
+      SERVICE_FIELDS,
+    );
     expect(ownedFieldSet(o, MANAGER)).toEqual(SERVICE_FIELDS);
     expect(ownedFieldSet(o, 'someone-else')).toEqual({});
   });
@@ -59,7 +73,9 @@ describe('ownedFieldSet', () => {
 describe('server-side drift', () => {
   it('finds no drift when the dry-run changes nothing, whatever other managers set', () => {
     const live = f.liveService();
-    expect(serverSideObjectDrift('kind-soma-postgres', f.desiredService(), withManager(live, SERVICE_FIELDS), live, MANAGER)).toBeUndefined();
+    expect(
+      serverSideObjectDrift('kind-soma-postgres', f.desiredService(), withManager(live, SERVICE_FIELDS), live, MANAGER),
+    ).toBeUndefined();
   });
 
   it('ignores differences outside our fields (status, fields of other managers, metadata noise)', () => {
@@ -81,17 +97,32 @@ describe('server-side drift', () => {
     expect(d).toMatchObject({ app: 'kind-soma-opa', state: 'changed' });
     expect(d!.changes).toEqual([
       { path: 'spec.replicas', op: 'changed', desired: 1, live: 4 },
-      { path: 'spec.template.spec.containers[name=opa].env[name=OPA_LOG_LEVEL].value', op: 'changed', desired: 'info', live: 'debug' },
+      {
+        path: 'spec.template.spec.containers[name=opa].env[name=OPA_LOG_LEVEL].value',
+        op: 'changed',
+        desired: 'info',
+        live: 'debug',
+      },
     ]);
   });
 
   it('reports a container the cluster lacks as one change', () => {
     const fields = structuredClone(DEPLOYMENT_FIELDS) as any;
-    fields['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"exporter"}'] = { '.': {}, 'f:image': {}, 'f:name': {} };
+    fields['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"exporter"}'] = {
+      '.': {},
+      'f:image': {},
+      'f:name': {},
+    };
     const predicted = withManager(f.liveDeployment(), fields) as any;
     predicted.spec.template.spec.containers.push({ name: 'exporter', image: 'exporter:1' });
     const d = serverSideObjectDrift('a', f.desiredDeployment(), predicted, f.liveDeployment(), MANAGER);
-    expect(d!.changes).toEqual([{ path: 'spec.template.spec.containers[name=exporter]', op: 'missing', desired: { name: 'exporter', image: 'exporter:1' } }]);
+    expect(d!.changes).toEqual([
+      {
+        path: 'spec.template.spec.containers[name=exporter]',
+        op: 'missing',
+        desired: { name: 'exporter', image: 'exporter:1' },
+      },
+    ]);
   });
 
   it('masks Secret values', () => {

@@ -25,7 +25,10 @@ const CLUSTER = process.env.SOMA_E2E_CLUSTER ?? 'kind-soma';
 const docker = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 });
 const dockerOk = docker.status === 0;
 if (!dockerOk) {
-  process.stderr.write('\ne2e: SKIPPED — `docker info` failed, so there is no Docker daemon to run Kind on. ' + 'The real-cluster suite runs on machines with Docker and in the e2e GitHub Actions workflow.\n\n');
+  process.stderr.write(
+    '\ne2e: SKIPPED — `docker info` failed, so there is no Docker daemon to run Kind on. ' +
+      'The real-cluster suite runs on machines with Docker and in the e2e GitHub Actions workflow.\n\n',
+  );
 }
 
 /** Runs a project command the way `npm run <cmd> --` does; progress goes straight to this terminal. */
@@ -57,7 +60,6 @@ function report(name: string, value: unknown): void {
   writeFileSync(join(REPORTS, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-
 describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () => {
   let cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
   let client: KubeClient;
@@ -71,7 +73,9 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     const kind = (await localTool(ROOT, 'kind')) ?? 'kind';
     const existing = spawnSync(kind, ['get', 'clusters'], { encoding: 'utf8' }).stdout ?? '';
     if (existing.split('\n').includes(cluster.kind.name) && !process.env.SOMA_E2E_REUSE_CLUSTER) {
-      throw new Error(`a Kind cluster '${cluster.kind.name}' already exists and this suite deletes it at the end: run \`npm run teardown\` first, or set SOMA_E2E_REUSE_CLUSTER=1`);
+      throw new Error(
+        `a Kind cluster '${cluster.kind.name}' already exists and this suite deletes it at the end: run \`npm run teardown\` first, or set SOMA_E2E_REUSE_CLUSTER=1`,
+      );
     }
   });
 
@@ -87,15 +91,26 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     const r = await cli('bootstrap', '--cluster', CLUSTER, '--install-tools', '--timeout', '20m', '--json');
     const result = jsonOf(r, 'npm run bootstrap');
     report('bootstrap.json', result);
-    report('component-timings.json', { cluster: CLUSTER, durationMs: result.durationMs, steps: result.steps, components: result.components });
+    report('component-timings.json', {
+      cluster: CLUSTER,
+      durationMs: result.durationMs,
+      steps: result.steps,
+      components: result.components,
+    });
     expect(result.error).toBeUndefined();
     expect(r.code).toBe(0);
     expect(result.ok).toBe(true);
 
     // Checked again here, independently of bootstrap's own wait.
     client = connectKind(process.env, cluster.kind.name);
-    const summaries = summarizeApplications(await client.list('argoproj.io/v1alpha1', 'Application', { namespace: 'argocd' }));
-    const expected = [rootApplicationName(cluster), ...(cluster.argocd.selfManaged ? [applicationName(cluster, 'argocd')] : []), ...cluster.components.map((c) => applicationName(cluster, c))];
+    const summaries = summarizeApplications(
+      await client.list('argoproj.io/v1alpha1', 'Application', { namespace: 'argocd' }),
+    );
+    const expected = [
+      rootApplicationName(cluster),
+      ...(cluster.argocd.selfManaged ? [applicationName(cluster, 'argocd')] : []),
+      ...cluster.components.map((c) => applicationName(cluster, c)),
+    ];
     for (const name of expected) {
       const s = summaries.find((x) => x.name === name);
       expect(s, `${name} exists`).toBeDefined();
@@ -127,27 +142,76 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     expect(clean.code, tail(clean.stdout)).toBe(0);
     // Stop Argo CD's self-heal first, or it would undo the change before drift looks; and
     // always start it again, or every later step (and a kept cluster) runs without it.
-    await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=0');
+    await kubectl(
+      '--context',
+      context,
+      '-n',
+      'argocd',
+      'scale',
+      'statefulset/argocd-application-controller',
+      '--replicas=0',
+    );
     try {
       for (let i = 0; i < 60; i++) {
         const sts = await client.get('apps/v1', 'StatefulSet', 'argocd-application-controller', 'argocd');
         if (!(sts?.status as { replicas?: number } | undefined)?.replicas) break;
         await new Promise((r) => setTimeout(r, 2_000));
       }
-      const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      const deployments = (await client.list('apps/v1', 'Deployment', { namespace: 'soma-infra' })).sort((a, b) =>
+        a.metadata.name.localeCompare(b.metadata.name),
+      );
       const target = deployments[0]!;
       const container = (target.spec as any).template.spec.containers[0].name as string;
-      await kubectl('--context', context, '-n', 'soma-infra', 'label', `deployment/${target.metadata.name}`, 'app.kubernetes.io/part-of=tampered-by-e2e', '--overwrite');
+      await kubectl(
+        '--context',
+        context,
+        '-n',
+        'soma-infra',
+        'label',
+        `deployment/${target.metadata.name}`,
+        'app.kubernetes.io/part-of=tampered-by-e2e',
+        '--overwrite',
+      );
       // An addition git does not know about: found through managedFields (manager kubectl-set).
-      await kubectl('--context', context, '-n', 'soma-infra', 'set', 'env', `deployment/${target.metadata.name}`, '-c', container, 'E2E_DEBUG=1');
+      await kubectl(
+        '--context',
+        context,
+        '-n',
+        'soma-infra',
+        'set',
+        'env',
+        `deployment/${target.metadata.name}`,
+        '-c',
+        container,
+        'E2E_DEBUG=1',
+      );
       const drift = await cli('drift', '--context', context, '--cluster', CLUSTER);
       expect(drift.code, tail(drift.stderr)).toBe(1);
       expect(drift.stdout).toContain(target.metadata.name);
       expect(drift.stdout).toContain('app.kubernetes.io/part-of');
       expect(drift.stdout).toMatch(/env\[name=E2E_DEBUG\]: added outside git by kubectl-set at /);
-      await kubectl('--context', context, '-n', 'soma-infra', 'set', 'env', `deployment/${target.metadata.name}`, '-c', container, 'E2E_DEBUG-');
+      await kubectl(
+        '--context',
+        context,
+        '-n',
+        'soma-infra',
+        'set',
+        'env',
+        `deployment/${target.metadata.name}`,
+        '-c',
+        container,
+        'E2E_DEBUG-',
+      );
     } finally {
-      await kubectl('--context', context, '-n', 'argocd', 'scale', 'statefulset/argocd-application-controller', '--replicas=1');
+      await kubectl(
+        '--context',
+        context,
+        '-n',
+        'argocd',
+        'scale',
+        'statefulset/argocd-application-controller',
+        '--replicas=1',
+      );
     }
   });
 });

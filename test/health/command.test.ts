@@ -29,7 +29,9 @@ describe('npm run health', () => {
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
     expect(await main(['health', 'live.yaml', 'cm.json'], io)).toBe(1);
-    expect(io.out).toMatch(/^StatefulSet\/soma-infra\/postgres\s+Progressing\s+Waiting for statefulset spec update to be observed\.\.\.$/m);
+    expect(io.out).toMatch(
+      /^StatefulSet\/soma-infra\/postgres\s+Progressing\s+Waiting for statefulset spec update to be observed\.\.\.$/m,
+    );
     expect(io.out).toMatch(/^PersistentVolumeClaim\/soma-infra\/data-postgres-0\s+Healthy\s+Bound$/m);
     expect(io.out).toMatch(/^ConfigMap\/soma-infra\/opa-policy\s+Unknown\s+no health check for ConfigMap \(v1\)$/m);
     expect(io.out).toContain('3 objects, 1 not Healthy, 1 without a health check');
@@ -40,7 +42,16 @@ describe('npm run health', () => {
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
     expect(await main(['health', '--json', 'cm.json'], io)).toBe(0);
-    expect(JSON.parse(io.out).objects).toEqual([{ file: 'cm.json', object: 'ConfigMap/soma-infra/opa-policy', apiVersion: 'v1', builtin: false, status: 'Unknown', message: 'no health check for ConfigMap (v1)' }]);
+    expect(JSON.parse(io.out).objects).toEqual([
+      {
+        file: 'cm.json',
+        object: 'ConfigMap/soma-infra/opa-policy',
+        apiVersion: 'v1',
+        builtin: false,
+        status: 'Unknown',
+        message: 'no health check for ConfigMap (v1)',
+      },
+    ]);
   });
 
   it('exit 2 naming the file and document for unreadable input', async () => {

@@ -21,7 +21,8 @@ async function runLua(script: string, obj: KubeObject): Promise<HealthAssessment
   lua.global.set('obj', JSON.parse(JSON.stringify(obj)));
   const hs = (await lua.doString(script)) as { status?: string; message?: string };
   const status = hs.status ?? '';
-  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: INVALID_LUA_STATUS };
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status))
+    return { status: 'Unknown', message: INVALID_LUA_STATUS };
   return { status: status as HealthAssessment['status'], message: hs.message ?? '' };
 }
 
@@ -40,7 +41,11 @@ const PVC_CASES: [string, KubeObject, HealthAssessment['status']][] = [
   ['Pending', pvc({ phase: 'Pending' }), 'Progressing'],
   ['Pending, annotated as binding on first use (prod backup claim)', pvc({ phase: 'Pending' }, firstUse), 'Healthy'],
   ['Pending, annotation "false"', pvc({ phase: 'Pending' }, { [ANNOTATIONS.bindsOnFirstUse]: 'false' }), 'Progressing'],
-  ['Pending, annotation "True" (only "true" counts)', pvc({ phase: 'Pending' }, { [ANNOTATIONS.bindsOnFirstUse]: 'True' }), 'Progressing'],
+  [
+    'Pending, annotation "True" (only "true" counts)',
+    pvc({ phase: 'Pending' }, { [ANNOTATIONS.bindsOnFirstUse]: 'True' }),
+    'Progressing',
+  ],
   ['Pending, other annotations only', pvc({ phase: 'Pending' }, { 'example.com/x': 'true' }), 'Progressing'],
   ['Lost', pvc({ phase: 'Lost' }), 'Degraded'],
   ['Lost even when annotated', pvc({ phase: 'Lost' }, firstUse), 'Degraded'],
@@ -59,7 +64,11 @@ const app = (status?: Record<string, unknown>): KubeObject => ({
 
 const APP_CASES: [string, KubeObject, HealthAssessment['status']][] = [
   ['Healthy', app({ health: { status: 'Healthy' } }), 'Healthy'],
-  ['Degraded with message', app({ health: { status: 'Degraded', message: 'StatefulSet kafka: 0/1 ready' } }), 'Degraded'],
+  [
+    'Degraded with message',
+    app({ health: { status: 'Degraded', message: 'StatefulSet kafka: 0/1 ready' } }),
+    'Degraded',
+  ],
   ['Suspended', app({ health: { status: 'Suspended' } }), 'Suspended'],
   ['Missing', app({ health: { status: 'Missing' } }), 'Missing'],
   ['not assessed yet', app(), 'Progressing'],
@@ -81,6 +90,9 @@ describe.each([
 
 describe('every script bootstrap installs has a case table here', () => {
   it('covers PersistentVolumeClaim and Application, and nothing else is installed', () => {
-    expect(Object.keys(HEALTH_SCRIPTS).sort()).toEqual(['resource.customizations.health.PersistentVolumeClaim', 'resource.customizations.health.argoproj.io_Application']);
+    expect(Object.keys(HEALTH_SCRIPTS).sort()).toEqual([
+      'resource.customizations.health.PersistentVolumeClaim',
+      'resource.customizations.health.argoproj.io_Application',
+    ]);
   });
 });

@@ -20,7 +20,13 @@ describe('waitForApplications', () => {
     const c = clock();
     const answers = [[app('a', 'Progressing')], [app('a', 'Progressing')], [app('a', 'Healthy')]];
     const polls: string[] = [];
-    const r = await waitForApplications({ read: async () => answers.shift()!, timeoutMs: 60_000, intervalMs: 5_000, ...c, onPoll: (s, ms) => polls.push(renderWaitProgress(s, ms)) });
+    const r = await waitForApplications({
+      read: async () => answers.shift()!,
+      timeoutMs: 60_000,
+      intervalMs: 5_000,
+      ...c,
+      onPoll: (s, ms) => polls.push(renderWaitProgress(s, ms)),
+    });
     expect(r).toMatchObject({ ok: true, elapsedMs: 10_000 });
     expect(polls).toEqual([
       '0s: 0/1 applications Synced and Healthy; waiting for a (Synced/Progressing)',
@@ -31,7 +37,12 @@ describe('waitForApplications', () => {
 
   it('gives up at the timeout with the last summaries', async () => {
     const c = clock();
-    const r = await waitForApplications({ read: async () => [app('a', 'Degraded')], timeoutMs: 12_000, intervalMs: 5_000, ...c });
+    const r = await waitForApplications({
+      read: async () => [app('a', 'Degraded')],
+      timeoutMs: 12_000,
+      intervalMs: 5_000,
+      ...c,
+    });
     expect(r.ok).toBe(false);
     expect(r.summaries[0]).toMatchObject({ name: 'a', health: 'Degraded' });
     expect(c.slept()).toBeLessThanOrEqual(12_000);
@@ -54,11 +65,24 @@ describe('waitForApplications', () => {
     });
     expect(r.ok).toBe(true);
     expect(retried).toHaveLength(2);
-    await expect(waitForApplications({ read: async () => Promise.reject(new Error('forbidden')), timeoutMs: 1_000, intervalMs: 100, ...clock() })).rejects.toThrow('forbidden');
+    await expect(
+      waitForApplications({
+        read: async () => Promise.reject(new Error('forbidden')),
+        timeoutMs: 1_000,
+        intervalMs: 100,
+        ...clock(),
+      }),
+    ).rejects.toThrow('forbidden');
   });
 
   it('returns the last retryable error when nothing was ever read', async () => {
-    const r = await waitForApplications({ read: async () => Promise.reject(new Error('not installed')), timeoutMs: 3_000, intervalMs: 1_000, ...clock(), isRetryable: () => true });
+    const r = await waitForApplications({
+      read: async () => Promise.reject(new Error('not installed')),
+      timeoutMs: 3_000,
+      intervalMs: 1_000,
+      ...clock(),
+      isRetryable: () => true,
+    });
     expect(r.ok).toBe(false);
     expect((r.lastError as Error).message).toBe('not installed');
   });

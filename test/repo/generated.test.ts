@@ -20,6 +20,8 @@ describe('the committed generated tree', () => {
     const files = buildTree(clusters);
     expect(files.has('bootstrap/clusters/kind-soma/kind-config.yaml')).toBe(true);
     expect(files.has('bootstrap/clusters/prod/kind-config.yaml')).toBe(false);
-    expect(files.get('bootstrap/clusters/kind-soma/kind-config.yaml')).toMatch(/image: kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}/);
+    expect(files.get('bootstrap/clusters/kind-soma/kind-config.yaml')).toMatch(
+      /image: kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}/,
+    );
   });
 });

@@ -17,7 +17,10 @@ interface Manager {
   datasourceTemplate?: string;
 }
 
-const renovate = JSON.parse(readFileSync(join(ROOT, 'renovate.json'), 'utf8')) as { customManagers: Manager[]; postUpgradeTasks: { commands: string[] } };
+const renovate = JSON.parse(readFileSync(join(ROOT, 'renovate.json'), 'utf8')) as {
+  customManagers: Manager[];
+  postUpgradeTasks: { commands: string[] };
+};
 const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
 const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 
@@ -40,7 +43,12 @@ function managerMatches(): Found[] {
       for (const s of m.matchStrings) {
         for (const hit of text.matchAll(new RegExp(s, 'gd'))) {
           const [start] = hit.indices!.groups!.currentValue!;
-          out.push({ file, index: start, value: hit.groups!.currentValue!, groups: { datasource: m.datasourceTemplate, ...hit.groups } });
+          out.push({
+            file,
+            index: start,
+            value: hit.groups!.currentValue!,
+            groups: { datasource: m.datasourceTemplate, ...hit.groups },
+          });
         }
       }
     }
@@ -51,11 +59,14 @@ function managerMatches(): Found[] {
 // Pins as a reader would spot them, independent of renovate.json.
 const PIN_PATTERNS: { files: RegExp; pattern: RegExp }[] = [
   // an image reference with a registry host, in a string
-  { files: /^src\/.+\.ts$/, pattern: /'[a-z0-9-]+(?:\.[a-z0-9-]+)+\/[a-z0-9._/-]+:(?<v>[A-Za-z0-9._-]+)(?:@sha256:[a-f0-9]{64})?'/g },
+  {
+    files: /^src\/.+\.ts$/,
+    pattern: /'[a-z0-9-]+(?:\.[a-z0-9-]+)+\/[a-z0-9._/-]+:(?<v>[A-Za-z0-9._-]+)(?:@sha256:[a-f0-9]{64})?'/g,
+  },
   // a Docker Hub image without a registry host, pinned by digest
   { files: /^src\/.+\.ts$/, pattern: /'[a-z0-9-]+\/[a-z0-9._-]+:(?<v>[A-Za-z0-9._-]+)@sha256:[a-f0-9]{64}'/g },
   // a version constant
-  { files: /^src\/.+\.ts$/, pattern: /export const [A-Z0-9_]*VERSION = '(?<v>v?\d+\.\d+\.\d+[^']*)'/g },
+  { files: /^src\/.+\.ts$/, pattern: /export const [A-Z0-9_]*VERSION =\s+'(?<v>v?\d+\.\d+\.\d+[^']*)'/g },
   // a version variable in a workflow
   { files: /^\.github\/workflows\/.+\.ya?ml$/, pattern: /^\s*[A-Z0-9_]+_VERSION: (?<v>v?\d+\.\d+\.\d+\S*)$/gm },
 ];
@@ -72,7 +83,8 @@ function pinsInSource(): { file: string; index: number; value: string; line: str
       for (const hit of text.matchAll(new RegExp(pattern.source, `${pattern.flags}d`))) {
         const [start] = hit.indices!.groups!.v!;
         const line = text.slice(text.lastIndexOf('\n', start) + 1, text.indexOf('\n', start));
-        if (!NOT_PINS.some((r) => r.test(line))) out.push({ file, index: start, value: hit.groups!.v!, line: line.trim() });
+        if (!NOT_PINS.some((r) => r.test(line)))
+          out.push({ file, index: start, value: hit.groups!.v!, line: line.trim() });
       }
     }
   }
@@ -85,7 +97,9 @@ describe('Renovate sees every pin', () => {
   it('finds the pins a reader would find, and each is matched by a custom manager', () => {
     const pins = pinsInSource();
     expect(pins.length).toBeGreaterThan(15);
-    const unmatched = pins.filter((p) => !matches.some((m) => m.file === p.file && m.index === p.index && m.value === p.value));
+    const unmatched = pins.filter(
+      (p) => !matches.some((m) => m.file === p.file && m.index === p.index && m.value === p.value),
+    );
     expect(unmatched.map((p) => `${p.file}: ${p.line}`)).toEqual([]);
   });
 
@@ -103,12 +117,24 @@ describe('Renovate sees every pin', () => {
   });
 
   it('regenerates the tree and refreshes checksums after an upgrade', () => {
-    expect(renovate.postUpgradeTasks.commands).toEqual(expect.arrayContaining(['npm run -s generate', 'npm run -s pins:checksums']));
+    expect(renovate.postUpgradeTasks.commands).toEqual(
+      expect.arrayContaining(['npm run -s generate', 'npm run -s pins:checksums']),
+    );
   });
 
   it('keeps GitHub Actions on majors that run on Node 24', () => {
-    const uses = files.filter((f) => f.startsWith('.github/workflows/')).flatMap((f) => [...read(f).matchAll(/uses: ([\w-]+\/[\w-]+)@v(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const));
-    const minimum: Record<string, number> = { 'actions/checkout': 6, 'actions/setup-node': 6, 'actions/upload-artifact': 6, 'actions/cache': 5, 'mikepenz/action-junit-report': 6 };
+    const uses = files
+      .filter((f) => f.startsWith('.github/workflows/'))
+      .flatMap((f) =>
+        [...read(f).matchAll(/uses: ([\w-]+\/[\w-]+)@v(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const),
+      );
+    const minimum: Record<string, number> = {
+      'actions/checkout': 6,
+      'actions/setup-node': 6,
+      'actions/upload-artifact': 6,
+      'actions/cache': 5,
+      'mikepenz/action-junit-report': 6,
+    };
     expect(uses.length).toBeGreaterThan(4);
     for (const [action, major] of uses) expect(major, action).toBeGreaterThanOrEqual(minimum[action] ?? 0);
   });
@@ -126,13 +152,24 @@ describe('copies of a pin agree', () => {
   });
 
   it('every pinned tool has a checksum for every platform it installs on', () => {
-    for (const pin of Object.values(TOOL_PINS)) expect(Object.keys(pin.sha256).sort()).toEqual(['darwin/amd64', 'darwin/arm64', 'linux/amd64', 'linux/arm64']);
+    for (const pin of Object.values(TOOL_PINS))
+      expect(Object.keys(pin.sha256).sort()).toEqual(['darwin/amd64', 'darwin/arm64', 'linux/amd64', 'linux/arm64']);
   });
 });
 
 describe('pins:checksums', () => {
   const sha = (c: string) => c.repeat(64);
-  const known = { kind: { 'v0.1.0': { 'linux/amd64': sha('a'), 'linux/arm64': sha('a'), 'darwin/amd64': sha('a'), 'darwin/arm64': sha('a') } }, kubectl: {} };
+  const known = {
+    kind: {
+      'v0.1.0': {
+        'linux/amd64': sha('a'),
+        'linux/arm64': sha('a'),
+        'darwin/amd64': sha('a'),
+        'darwin/arm64': sha('a'),
+      },
+    },
+    kubectl: {},
+  };
 
   it('keeps known checksums, fetches a new version’s from where it is published, and drops old versions', async () => {
     const asked: string[] = [];
@@ -140,20 +177,37 @@ describe('pins:checksums', () => {
       asked.push(url);
       return `${sha('b')}  kubectl\n`;
     });
-    expect(asked).toEqual(['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'].map((p) => checksumUrl('kubectl', 'v1.35.0', p as 'linux/amd64')));
+    expect(asked).toEqual(
+      ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'].map((p) =>
+        checksumUrl('kubectl', 'v1.35.0', p as 'linux/amd64'),
+      ),
+    );
     expect(sums.kind).toEqual(known.kind);
-    expect(sums.kubectl).toEqual({ 'v1.35.0': { 'linux/amd64': sha('b'), 'linux/arm64': sha('b'), 'darwin/amd64': sha('b'), 'darwin/arm64': sha('b') } });
+    expect(sums.kubectl).toEqual({
+      'v1.35.0': {
+        'linux/amd64': sha('b'),
+        'linux/arm64': sha('b'),
+        'darwin/amd64': sha('b'),
+        'darwin/arm64': sha('b'),
+      },
+    });
     const moved = await pinnedChecksums(sums, { kind: 'v0.2.0', kubectl: 'v1.35.0' }, async () => sha('c'));
     expect(Object.keys(moved.kind)).toEqual(['v0.2.0']);
   });
 
   it('refuses an answer that is not a checksum (an HTML error page)', async () => {
-    await expect(pinnedChecksums(known, { kind: 'v0.1.0', kubectl: 'v1.35.0' }, async () => '<html>Not Found</html>')).rejects.toThrow(/did not answer with a SHA-256/);
+    await expect(
+      pinnedChecksums(known, { kind: 'v0.1.0', kubectl: 'v1.35.0' }, async () => '<html>Not Found</html>'),
+    ).rejects.toThrow(/did not answer with a SHA-256/);
   });
 
   it('rewrites only the four pinned lines of the workflow', () => {
-    const text = 'env:\n  KIND_VERSION: v0.0.1\n  KIND_SHA256: x\n  KUBECTL_VERSION: v1.0.0\n  KUBECTL_SHA256: y\nsteps: []\n';
-    const sums = { kind: { 'v0.1.0': { 'linux/amd64': sha('a') } }, kubectl: { 'v1.35.0': { 'linux/amd64': sha('b') } } };
+    const text =
+      'env:\n  KIND_VERSION: v0.0.1\n  KIND_SHA256: x\n  KUBECTL_VERSION: v1.0.0\n  KUBECTL_SHA256: y\nsteps: []\n';
+    const sums = {
+      kind: { 'v0.1.0': { 'linux/amd64': sha('a') } },
+      kubectl: { 'v1.35.0': { 'linux/amd64': sha('b') } },
+    };
     expect(updateWorkflow(text, { kind: 'v0.1.0', kubectl: 'v1.35.0' }, sums)).toBe(
       `env:\n  KIND_VERSION: v0.1.0\n  KIND_SHA256: ${sha('a')}\n  KUBECTL_VERSION: v1.35.0\n  KUBECTL_SHA256: ${sha('b')}\nsteps: []\n`,
     );

@@ -8,20 +8,38 @@ import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { ROOT, renderAllOverlays } from '../support/render-all.ts';
 
-type Container = { name: string; image?: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> }; securityContext?: Record<string, any>; livenessProbe?: unknown; readinessProbe?: unknown };
+type Container = {
+  name: string;
+  image?: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: Record<string, any>;
+  livenessProbe?: unknown;
+  readinessProbe?: unknown;
+};
 
-function containersOf(o: KubeObject): { containers: Container[]; init: Container[]; pod: Record<string, any> } | undefined {
+function containersOf(
+  o: KubeObject,
+): { containers: Container[]; init: Container[]; pod: Record<string, any> } | undefined {
   const p = podSpecOf(o);
   if (!p) return undefined;
-  return { containers: (p.spec.containers as Container[]) ?? [], init: (p.spec.initContainers as Container[]) ?? [], pod: p.spec };
+  return {
+    containers: (p.spec.containers as Container[]) ?? [],
+    init: (p.spec.initContainers as Container[]) ?? [],
+    pod: p.spec,
+  };
 }
 
 /** Requests of one pod as the scheduler sees them: max(largest init container, sum of containers). */
 export function podRequests(o: KubeObject): { cpu: number; memory: number } {
   const c = containersOf(o)!;
-  const sum = (list: Container[], k: 'cpu' | 'memory') => list.reduce((a, x) => a + parseQuantity(x.resources?.requests?.[k] ?? '0'), 0);
-  const max = (list: Container[], k: 'cpu' | 'memory') => Math.max(0, ...list.map((x) => parseQuantity(x.resources?.requests?.[k] ?? '0')));
-  return { cpu: Math.max(sum(c.containers, 'cpu'), max(c.init, 'cpu')), memory: Math.max(sum(c.containers, 'memory'), max(c.init, 'memory')) };
+  const sum = (list: Container[], k: 'cpu' | 'memory') =>
+    list.reduce((a, x) => a + parseQuantity(x.resources?.requests?.[k] ?? '0'), 0);
+  const max = (list: Container[], k: 'cpu' | 'memory') =>
+    Math.max(0, ...list.map((x) => parseQuantity(x.resources?.requests?.[k] ?? '0')));
+  return {
+    cpu: Math.max(sum(c.containers, 'cpu'), max(c.init, 'cpu')),
+    memory: Math.max(sum(c.containers, 'memory'), max(c.init, 'memory')),
+  };
 }
 
 /** A tag other than latest after the last path segment, or a digest. */
@@ -39,14 +57,21 @@ describe('rendered overlays of every component in every environment', () => {
     const rendered = await renderAllOverlays();
     const table: string[] = [];
     for (const env of ENVIRONMENTS) {
-      for (const [component, contract] of Object.entries(CONTRACTS) as [ServiceComponent, (typeof CONTRACTS)[ServiceComponent]][]) {
+      for (const [component, contract] of Object.entries(CONTRACTS) as [
+        ServiceComponent,
+        (typeof CONTRACTS)[ServiceComponent],
+      ][]) {
         const objects = rendered.find((r) => r.env === env && r.component === component)!.objects;
         const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === contract.service);
         const ports = ((svc?.spec as { ports?: { port: number }[] })?.ports ?? []).map((p) => p.port);
-        table.push(`${env} ${component} ${svc?.metadata.name}.${svc?.metadata.namespace}:${ports.includes(contract.port) ? contract.port : 'MISSING'}`);
+        table.push(
+          `${env} ${component} ${svc?.metadata.name}.${svc?.metadata.namespace}:${ports.includes(contract.port) ? contract.port : 'MISSING'}`,
+        );
       }
     }
-    const expected = ENVIRONMENTS.flatMap((env) => Object.entries(CONTRACTS).map(([c, k]) => `${env} ${c} ${k.service}.${NAMESPACE}:${k.port}`));
+    const expected = ENVIRONMENTS.flatMap((env) =>
+      Object.entries(CONTRACTS).map(([c, k]) => `${env} ${c} ${k.service}.${NAMESPACE}:${k.port}`),
+    );
     expect(table).toEqual(expected);
   });
 
@@ -63,7 +88,8 @@ describe('rendered overlays of every component in every environment', () => {
           const s = k.securityContext ?? {};
           if (s.allowPrivilegeEscalation !== false) violations.push(`${where}/${k.name}: allowPrivilegeEscalation`);
           if (s.readOnlyRootFilesystem !== true) violations.push(`${where}/${k.name}: readOnlyRootFilesystem`);
-          if (s.runAsNonRoot !== true && c.pod.securityContext?.runAsNonRoot !== true) violations.push(`${where}/${k.name}: runAsNonRoot`);
+          if (s.runAsNonRoot !== true && c.pod.securityContext?.runAsNonRoot !== true)
+            violations.push(`${where}/${k.name}: runAsNonRoot`);
           if (JSON.stringify(s.capabilities?.drop) !== '["ALL"]') violations.push(`${where}/${k.name}: capabilities`);
           if (s.capabilities?.add?.length) violations.push(`${where}/${k.name}: adds capabilities`);
           for (const q of ['cpu', 'memory']) {
@@ -88,8 +114,10 @@ describe('rendered overlays of every component in every environment', () => {
     const missing: string[] = [];
     for (const r of await renderAllOverlays()) {
       for (const o of r.objects) {
-        for (const l of [LABELS.name, LABELS.component, LABELS.partOf, LABELS.managedBy]) if (!o.metadata.labels?.[l]) missing.push(`${r.env}/${o.kind}/${o.metadata.name}: ${l}`);
-        if (o.metadata.labels?.[LABELS.environment] !== r.env) missing.push(`${r.env}/${o.kind}/${o.metadata.name}: environment label`);
+        for (const l of [LABELS.name, LABELS.component, LABELS.partOf, LABELS.managedBy])
+          if (!o.metadata.labels?.[l]) missing.push(`${r.env}/${o.kind}/${o.metadata.name}: ${l}`);
+        if (o.metadata.labels?.[LABELS.environment] !== r.env)
+          missing.push(`${r.env}/${o.kind}/${o.metadata.name}: environment label`);
       }
     }
     expect(missing).toEqual([]);
@@ -103,7 +131,8 @@ describe('rendered overlays of every component in every environment', () => {
       for (const o of built) {
         const got = r.objects.find((x) => x.kind === o.kind && x.metadata.name === o.metadata.name);
         expect(got, `${r.env}/${o.kind}/${o.metadata.name}`).toBeDefined();
-        const strip = (x: KubeObject) => JSON.parse(JSON.stringify(x, (k, v) => (k === LABELS.environment ? undefined : v)));
+        const strip = (x: KubeObject) =>
+          JSON.parse(JSON.stringify(x, (k, v) => (k === LABELS.environment ? undefined : v)));
         expect(strip(got!), `${r.env}/${o.kind}/${o.metadata.name}`).toEqual(strip(o));
       }
     }
@@ -121,7 +150,9 @@ describe('rendered overlays of every component in every environment', () => {
 describe('the kind-soma budget', () => {
   it('fits everything this repository runs there, Argo CD included, in 3 CPU / 6 GiB of requests', async () => {
     const cluster = await loadCluster(ROOT, 'kind-soma');
-    const rendered = (await renderAllOverlays()).filter((r) => r.env === 'dev' && cluster.components.includes(r.component as never));
+    const rendered = (await renderAllOverlays()).filter(
+      (r) => r.env === 'dev' && cluster.components.includes(r.component as never),
+    );
     let cpu = 0;
     let memory = 0;
     for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects()]) {

@@ -9,41 +9,132 @@ const ctx: SmokeContext = {
   runId: 'r1',
   namespace: 'soma-smoke-r1',
   deniedNamespace: 'soma-smoke-r1-denied',
-  images: { postgres: 'docker.io/library/postgres:18.6-trixie', redis: 'docker.io/library/redis:8.10.2-trixie', kafka: 'docker.io/apache/kafka:4.3.1', curl: 'docker.io/curlimages/curl:8.16.0' },
+  images: {
+    postgres: 'docker.io/library/postgres:18.6-trixie',
+    redis: 'docker.io/library/redis:8.10.2-trixie',
+    kafka: 'docker.io/apache/kafka:4.3.1',
+    curl: 'docker.io/curlimages/curl:8.16.0',
+  },
   kafkaBrokers: 1,
 };
 const check = (name: string): SmokeCheck => SMOKE_CHECKS.find((c) => c.name === name)!;
 const ok = (log: string, namespace = ctx.namespace): JobResult => ({ job: 'j', namespace, phase: 'Succeeded', log });
 
 const TARGETS = (health: string[]) =>
-  JSON.stringify({ status: 'success', data: { activeTargets: health.map((h, i) => ({ health: h, labels: { job: `job${i}`, instance: `10.0.0.${i}:9090` }, lastError: h === 'up' ? '' : 'connection refused' })) } });
+  JSON.stringify({
+    status: 'success',
+    data: {
+      activeTargets: health.map((h, i) => ({
+        health: h,
+        labels: { job: `job${i}`, instance: `10.0.0.${i}:9090` },
+        lastError: h === 'up' ? '' : 'connection refused',
+      })),
+    },
+  });
 
 const CASES: [string, JobResult[], boolean, RegExp][] = [
   ['postgres', [ok('1\n')], true, /SELECT 1 returned 1 on postgres\.soma-infra\.svc\.cluster\.local:5432/],
-  ['postgres', [{ job: 'j', namespace: 'n', phase: 'Failed', log: 'psql: error: connection to server failed: FATAL:  password authentication failed for user "soma"\n' }], false, /password authentication failed/],
+  [
+    'postgres',
+    [
+      {
+        job: 'j',
+        namespace: 'n',
+        phase: 'Failed',
+        log: 'psql: error: connection to server failed: FATAL:  password authentication failed for user "soma"\n',
+      },
+    ],
+    false,
+    /password authentication failed/,
+  ],
   ['redis', [ok('PONG\n')], true, /PONG/],
   ['redis', [ok('NOAUTH Authentication required.\n')], false, /NOAUTH/],
-  ['kafka', [ok('brokers 1\nsent soma-smoke-r1-payload\nreceived soma-smoke-r1-payload\n')], true, /1 broker\(s\) in the metadata \(expected 1\); topic round-trip/],
+  [
+    'kafka',
+    [ok('brokers 1\nsent soma-smoke-r1-payload\nreceived soma-smoke-r1-payload\n')],
+    true,
+    /1 broker\(s\) in the metadata \(expected 1\); topic round-trip/,
+  ],
   ['kafka', [ok('brokers 1\nsent soma-smoke-r1-payload\nreceived \n')], false, /received ""/],
   ['kafka', [ok('brokers 2\nsent x\nreceived x\n')], false, /2 broker\(s\) in the metadata \(expected 1\)/],
-  ['kafka', [{ job: 'j', namespace: 'n', phase: 'Failed', log: 'brokers 1\nError while executing topic command : Timed out waiting for a node assignment.\n' }], false, /1 broker\(s\) answered, then job j failed: .*node assignment/],
+  [
+    'kafka',
+    [
+      {
+        job: 'j',
+        namespace: 'n',
+        phase: 'Failed',
+        log: 'brokers 1\nError while executing topic command : Timed out waiting for a node assignment.\n',
+      },
+    ],
+    false,
+    /1 broker\(s\) answered, then job j failed: .*node assignment/,
+  ],
   ['opa', [ok('allow {"result":true}\ndeny {"result":false}\n')], true, /same tenant → true, other tenant → false/],
   ['opa', [ok('allow {"result":true}\ndeny {"result":true}\n')], false, /other tenant → true/],
   ['opa', [ok('allow {}\ndeny {}\n')], false, /same tenant → undefined/],
-  ['vault', [ok('health 200 {"initialized":true,"sealed":false,"standby":false,"version":"1.21.4"}\n')], true, /HTTP 200: initialized=true, sealed=false, standby=false, version 1\.21\.4/],
+  [
+    'vault',
+    [ok('health 200 {"initialized":true,"sealed":false,"standby":false,"version":"1.21.4"}\n')],
+    true,
+    /HTTP 200: initialized=true, sealed=false, standby=false, version 1\.21\.4/,
+  ],
   ['vault', [ok('health 503 {"initialized":true,"sealed":true,"standby":true}\n')], false, /sealed=true/],
   ['vault', [ok('health 000 \n')], false, /no health answer/],
   ['etcd', [ok('health 200 {"health":"true","reason":""}\n')], true, /health=true/],
   ['etcd', [ok('health 503 {"health":"false","reason":"RAFT NO LEADER"}\n')], false, /RAFT NO LEADER/],
   ['prometheus', [ok(`targets 200 ${TARGETS(['up', 'up', 'up'])}\n`)], true, /3\/3 targets up/],
-  ['prometheus', [ok(`targets 200 ${TARGETS(['up', 'down'])}\n`)], false, /1 of 2 targets not up: job1 10\.0\.0\.1:9090 down: connection refused/],
+  [
+    'prometheus',
+    [ok(`targets 200 ${TARGETS(['up', 'down'])}\n`)],
+    false,
+    /1 of 2 targets not up: job1 10\.0\.0\.1:9090 down: connection refused/,
+  ],
   ['prometheus', [ok(`targets 200 ${TARGETS([])}\n`)], false, /no active targets/],
-  ['grafana', [ok('health 200 {"database":"ok","version":"12.4.12"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 200 {"status":"OK","message":"Successfully queried the Prometheus API."}\n')], true, /database ok \(Grafana 12\.4\.12\); 1 datasource\(s\) healthy: prometheus/],
-  ['grafana', [ok('health 200 {"database":"ok"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 400 {"status":"ERROR","message":"Post \\"http://prometheus:9090\\": dial tcp: i/o timeout"}\n')], false, /prometheus: Post .*i\/o timeout/],
-  ['grafana', [ok('health 200 {"database":"ok"}\ndatasources 401 {"message":"invalid username or password"}\n')], false, /cannot list datasources as the admin user \(HTTP 401\)/],
-  ['networkpolicy', [ok('exit 0\n'), ok('exit 2\n', ctx.deniedNamespace)], true, /from labelled soma-smoke-r1: accepting connections; from unlabelled soma-smoke-r1-denied: no response/],
-  ['networkpolicy', [ok('exit 0\n'), ok('exit 0\n', ctx.deniedNamespace)], false, /unlabelled soma-smoke-r1-denied: accepting connections/],
-  ['networkpolicy', [ok('exit 2\n'), ok('exit 2\n', ctx.deniedNamespace)], false, /labelled soma-smoke-r1: no response/],
+  [
+    'grafana',
+    [
+      ok(
+        'health 200 {"database":"ok","version":"12.4.12"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 200 {"status":"OK","message":"Successfully queried the Prometheus API."}\n',
+      ),
+    ],
+    true,
+    /database ok \(Grafana 12\.4\.12\); 1 datasource\(s\) healthy: prometheus/,
+  ],
+  [
+    'grafana',
+    [
+      ok(
+        'health 200 {"database":"ok"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 400 {"status":"ERROR","message":"Post \\"http://prometheus:9090\\": dial tcp: i/o timeout"}\n',
+      ),
+    ],
+    false,
+    /prometheus: Post .*i\/o timeout/,
+  ],
+  [
+    'grafana',
+    [ok('health 200 {"database":"ok"}\ndatasources 401 {"message":"invalid username or password"}\n')],
+    false,
+    /cannot list datasources as the admin user \(HTTP 401\)/,
+  ],
+  [
+    'networkpolicy',
+    [ok('exit 0\n'), ok('exit 2\n', ctx.deniedNamespace)],
+    true,
+    /from labelled soma-smoke-r1: accepting connections; from unlabelled soma-smoke-r1-denied: no response/,
+  ],
+  [
+    'networkpolicy',
+    [ok('exit 0\n'), ok('exit 0\n', ctx.deniedNamespace)],
+    false,
+    /unlabelled soma-smoke-r1-denied: accepting connections/,
+  ],
+  [
+    'networkpolicy',
+    [ok('exit 2\n'), ok('exit 2\n', ctx.deniedNamespace)],
+    false,
+    /labelled soma-smoke-r1: no response/,
+  ],
 ];
 
 describe('smoke check judges', () => {
@@ -54,8 +145,22 @@ describe('smoke check judges', () => {
   });
 
   it('a timed-out job says so with what the pod was doing', () => {
-    const v = check('redis').judge([{ job: 'soma-smoke-redis-r1', namespace: 'n', phase: 'Timeout', log: 'pod soma-smoke-redis-r1-x Pending (ImagePullBackOff: Back-off pulling image)' }], ctx);
-    expect(v).toEqual({ pass: false, evidence: 'job soma-smoke-redis-r1 did not finish in time; log: pod soma-smoke-redis-r1-x Pending (ImagePullBackOff: Back-off pulling image)' });
+    const v = check('redis').judge(
+      [
+        {
+          job: 'soma-smoke-redis-r1',
+          namespace: 'n',
+          phase: 'Timeout',
+          log: 'pod soma-smoke-redis-r1-x Pending (ImagePullBackOff: Back-off pulling image)',
+        },
+      ],
+      ctx,
+    );
+    expect(v).toEqual({
+      pass: false,
+      evidence:
+        'job soma-smoke-redis-r1 did not finish in time; log: pod soma-smoke-redis-r1-x Pending (ImagePullBackOff: Back-off pulling image)',
+    });
   });
 });
 
@@ -73,7 +178,11 @@ describe('smoke jobs', () => {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
         const [container] = pod.containers;
-        expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
         expect(container.image).not.toMatch(/:latest$|^[^:]+$/);
         for (const e of container.env) expect(e.value === undefined || !/password/i.test(e.name)).toBe(true);
       }
@@ -82,7 +191,9 @@ describe('smoke jobs', () => {
 
   it('says why a check cannot run without the workload it borrows its client from', () => {
     const bare = { ...ctx, images: { curl: ctx.images.curl } };
-    expect(check('postgres').jobs(bare)).toEqual({ cannot: 'no postgres workload in soma-infra to take the client image from' });
+    expect(check('postgres').jobs(bare)).toEqual({
+      cannot: 'no postgres workload in soma-infra to take the client image from',
+    });
     expect(Array.isArray(check('vault').jobs(bare))).toBe(true);
   });
 
@@ -92,12 +203,18 @@ describe('smoke jobs', () => {
   });
 
   it('namespaces: the consumer one carries the allow label, the denied one does not; both enforce restricted', () => {
-    expect(buildNamespace('a', 'r1', true).metadata.labels).toMatchObject({ 'soma.sh/allow-shared-infra': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(buildNamespace('a', 'r1', true).metadata.labels).toMatchObject({
+      'soma.sh/allow-shared-infra': 'true',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
     expect(buildNamespace('b', 'r1', false).metadata.labels).not.toHaveProperty('soma.sh/allow-shared-infra');
   });
 
   it('the OPA inputs come from the shipped allowlist and differ only in the tenant', () => {
-    const { allow, deny } = opaInputs() as { allow: { input: Record<string, unknown> }; deny: { input: Record<string, unknown> } };
+    const { allow, deny } = opaInputs() as {
+      allow: { input: Record<string, unknown> };
+      deny: { input: Record<string, unknown> };
+    };
     expect(allow.input.identity).toMatchObject({ service: 'somaagent01-gateway' });
     expect({ ...allow.input, tenant: undefined }).toEqual({ ...deny.input, tenant: undefined });
     expect(allow.input.tenant).not.toBe(deny.input.tenant);

@@ -19,9 +19,18 @@ const GOOD: Record<string, (job: KubeObject) => PodScript> = {
   opa: () => ({ phase: 'Succeeded', log: 'allow {"result":true}\ndeny {"result":false}\n' }),
   vault: () => ({ phase: 'Succeeded', log: 'health 200 {"initialized":true,"sealed":false,"standby":false}\n' }),
   etcd: () => ({ phase: 'Succeeded', log: 'health 200 {"health":"true","reason":""}\n' }),
-  prometheus: () => ({ phase: 'Succeeded', log: 'targets 200 {"data":{"activeTargets":[{"health":"up","labels":{"job":"postgres"}}]}}\n' }),
-  grafana: () => ({ phase: 'Succeeded', log: 'health 200 {"database":"ok"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 200 {"status":"OK"}\n' }),
-  networkpolicy: (job) => ({ phase: 'Succeeded', log: job.metadata.namespace!.endsWith('-denied') ? 'exit 2\n' : 'exit 0\n' }),
+  prometheus: () => ({
+    phase: 'Succeeded',
+    log: 'targets 200 {"data":{"activeTargets":[{"health":"up","labels":{"job":"postgres"}}]}}\n',
+  }),
+  grafana: () => ({
+    phase: 'Succeeded',
+    log: 'health 200 {"database":"ok"}\ndatasources 200 [{"uid":"prometheus"}]\nds prometheus 200 {"status":"OK"}\n',
+  }),
+  networkpolicy: (job) => ({
+    phase: 'Succeeded',
+    log: job.metadata.namespace!.endsWith('-denied') ? 'exit 2\n' : 'exit 0\n',
+  }),
 };
 
 const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
@@ -30,7 +39,17 @@ const sts = (name: string, image: string, replicas = 1): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
   metadata: { name, namespace: 'soma-infra' },
-  spec: { replicas, template: { spec: { containers: [{ name, image }, { name: 'exporter', image: 'exporter:1' }] } } },
+  spec: {
+    replicas,
+    template: {
+      spec: {
+        containers: [
+          { name, image },
+          { name: 'exporter', image: 'exporter:1' },
+        ],
+      },
+    },
+  },
 });
 const pod = (name: string, ready: boolean): KubeObject => ({
   apiVersion: 'v1',
@@ -49,13 +68,34 @@ let jobs: { jobs: KubeObject[] };
 beforeEach(async () => {
   fake = await startFakeKube(DEFAULT_RESOURCES);
   const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
-  env = { KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }), HOME: dir, SOMASTACK_KUBE_RETRY_SECONDS: '1', SOMASTACK_SMOKE_RUN_ID: 't1', SOMASTACK_SMOKE_POLL_MS: '10' };
-  root = writeMiniRepo({ postgres: [], redis: [], kafka: [], opa: [], vault: [], etcd: [], prometheus: [], grafana: [] }, { kindName: 'soma' });
+  env = {
+    KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }),
+    HOME: dir,
+    SOMASTACK_KUBE_RETRY_SECONDS: '1',
+    SOMASTACK_SMOKE_RUN_ID: 't1',
+    SOMASTACK_SMOKE_POLL_MS: '10',
+  };
+  root = writeMiniRepo(
+    { postgres: [], redis: [], kafka: [], opa: [], vault: [], etcd: [], prometheus: [], grafana: [] },
+    { kindName: 'soma' },
+  );
   fake.put(sts('postgres', 'docker.io/library/postgres:18.6-trixie'));
   fake.put({ ...sts('redis', 'docker.io/library/redis:8.10.2-trixie'), kind: 'Deployment' });
   fake.put(sts('kafka', 'docker.io/apache/kafka:4.3.1'));
-  fake.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' }, type: 'Opaque', data: { username: 'c29tYQ==', password: Buffer.from(PASSWORD).toString('base64'), database: 'c29tYQ==' } });
-  fake.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra' }, type: 'Opaque', data: { 'admin-user': 'YWRtaW4=', 'admin-password': 'eA==' } });
+  fake.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' },
+    type: 'Opaque',
+    data: { username: 'c29tYQ==', password: Buffer.from(PASSWORD).toString('base64'), database: 'c29tYQ==' },
+  });
+  fake.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'soma-infra-grafana-admin', namespace: 'soma-infra' },
+    type: 'Opaque',
+    data: { 'admin-user': 'YWRtaW4=', 'admin-password': 'eA==' },
+  });
   fake.put(pod('postgres-0', true));
   fake.put(pod('redis-5f-abc', true));
   scripts = { ...GOOD };
@@ -68,11 +108,27 @@ describe('npm run smoke', () => {
     const io = captureIo(root, env);
     expect(await main(['smoke', '--json'], io)).toBe(0);
     const report = JSON.parse(io.out);
-    expect(report).toMatchObject({ context: 'kind-soma', cluster: 'test', runId: 't1', namespaces: ['soma-smoke-t1', 'soma-smoke-t1-denied'] });
+    expect(report).toMatchObject({
+      context: 'kind-soma',
+      cluster: 'test',
+      runId: 't1',
+      namespaces: ['soma-smoke-t1', 'soma-smoke-t1-denied'],
+    });
     expect(report.checks.map((c: { name: string; result: string }) => `${c.name}:${c.result}`)).toEqual([
-      'pods:pass', 'postgres:pass', 'redis:pass', 'kafka:pass', 'opa:pass', 'vault:pass', 'etcd:pass', 'prometheus:pass', 'grafana:pass', 'networkpolicy:pass',
+      'pods:pass',
+      'postgres:pass',
+      'redis:pass',
+      'kafka:pass',
+      'opa:pass',
+      'vault:pass',
+      'etcd:pass',
+      'prometheus:pass',
+      'grafana:pass',
+      'networkpolicy:pass',
     ]);
-    expect(report.checks.find((c: { name: string }) => c.name === 'kafka').evidence).toBe('1 broker(s) in the metadata (expected 1); topic round-trip returned the record sent');
+    expect(report.checks.find((c: { name: string }) => c.name === 'kafka').evidence).toBe(
+      '1 broker(s) in the metadata (expected 1); topic round-trip returned the record sent',
+    );
 
     // The Jobs used the live images and ran where they should.
     const byCheck = Object.fromEntries(jobs.jobs.map((j) => [j.metadata.name, j]));
@@ -82,12 +138,20 @@ describe('npm run smoke', () => {
     expect(byCheck['soma-smoke-networkpolicy-denied-t1']!.metadata.namespace).toBe('soma-smoke-t1-denied');
 
     // Namespaces: created with the right labels, then deleted; every Job deleted with its pods.
-    const created = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces').map((r) => (r.body as KubeObject).metadata);
-    expect(created.map((m) => [m.name, m.labels?.['soma.sh/allow-shared-infra']])).toEqual([['soma-smoke-t1', 'true'], ['soma-smoke-t1-denied', undefined]]);
+    const created = fake.requests
+      .filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces')
+      .map((r) => (r.body as KubeObject).metadata);
+    expect(created.map((m) => [m.name, m.labels?.['soma.sh/allow-shared-infra']])).toEqual([
+      ['soma-smoke-t1', 'true'],
+      ['soma-smoke-t1-denied', undefined],
+    ]);
     const deletes = fake.requests.filter((r) => r.method === 'DELETE');
     expect(deletes.filter((r) => r.path.includes('/jobs/')).length).toBe(10);
     expect(deletes.every((r) => r.query.propagationPolicy === 'Background')).toBe(true);
-    expect(deletes.filter((r) => /^\/api\/v1\/namespaces\/[^/]+$/.test(r.path)).map((r) => r.path)).toEqual(['/api/v1/namespaces/soma-smoke-t1', '/api/v1/namespaces/soma-smoke-t1-denied']);
+    expect(deletes.filter((r) => /^\/api\/v1\/namespaces\/[^/]+$/.test(r.path)).map((r) => r.path)).toEqual([
+      '/api/v1/namespaces/soma-smoke-t1',
+      '/api/v1/namespaces/soma-smoke-t1-denied',
+    ]);
     expect(fake.all('Job')).toEqual([]);
     // The credentials were copied by reference into the run's namespace, never printed.
     expect(fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-smoke-t1')).toBeDefined();
@@ -99,8 +163,12 @@ describe('npm run smoke', () => {
     fake.put(pod('kafka-0', false));
     const io = captureIo(root, env);
     expect(await main(['smoke', '--only', 'networkpolicy', '--only', 'pods'], io)).toBe(1);
-    expect(io.out).toContain('FAIL  pods           every pod in soma-infra Ready\n      1 of 3 pods not Ready: kafka-0 Progressing');
-    expect(io.out).toContain('FAIL  networkpolicy  NetworkPolicy: postgres reachable only from namespaces labelled soma.sh/allow-shared-infra=true\n      from labelled soma-smoke-t1: accepting connections; from unlabelled soma-smoke-t1-denied: accepting connections');
+    expect(io.out).toContain(
+      'FAIL  pods           every pod in soma-infra Ready\n      1 of 3 pods not Ready: kafka-0 Progressing',
+    );
+    expect(io.out).toContain(
+      'FAIL  networkpolicy  NetworkPolicy: postgres reachable only from namespaces labelled soma.sh/allow-shared-infra=true\n      from labelled soma-smoke-t1: accepting connections; from unlabelled soma-smoke-t1-denied: accepting connections',
+    );
     expect(io.out).toMatch(/2 of 2 checks failed on context 'kind-soma' \(cluster test, run t1\)\n$/);
   });
 
@@ -113,12 +181,21 @@ describe('npm run smoke', () => {
   });
 
   it('fails a check whose Secret is missing, without running it; skips checks of disabled components', async () => {
-    root = writeMiniRepo({ postgres: [], grafana: [] }, { kindName: 'soma' });
+    root = writeMiniRepo({ postgres: [], prometheus: [], grafana: [] }, { kindName: 'soma' });
     const io = captureIo(root, env);
-    fake.fault((r) => (r.method === 'GET' && r.path.endsWith('/secrets/soma-infra-grafana-admin') ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'not found' } } : undefined));
+    fake.fault((r) =>
+      r.method === 'GET' && r.path.endsWith('/secrets/soma-infra-grafana-admin')
+        ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'not found' } }
+        : undefined,
+    );
     expect(await main(['smoke', '--json'], io)).toBe(1);
     const checks = Object.fromEntries(JSON.parse(io.out).checks.map((c: { name: string }) => [c.name, c]));
-    expect(checks.grafana).toMatchObject({ result: 'fail', evidence: 'Secret soma-infra/soma-infra-grafana-admin not found (bootstrap creates it in dev; an operator provides it elsewhere)', jobs: [] });
+    expect(checks.grafana).toMatchObject({
+      result: 'fail',
+      evidence:
+        'Secret soma-infra/soma-infra-grafana-admin not found (bootstrap creates it in dev; an operator provides it elsewhere)',
+      jobs: [],
+    });
     expect(checks.redis).toMatchObject({ result: 'skip', evidence: 'redis is not enabled for cluster test' });
     expect(checks.postgres.result).toBe('pass');
   });
@@ -126,38 +203,73 @@ describe('npm run smoke', () => {
   it('first deletes namespaces earlier runs left behind (Ctrl-C), leaving alone those of a run that may still be going', async () => {
     const now = Date.now();
     const ns = (name: string, run: string, meta: Record<string, unknown>): KubeObject => ({
-      apiVersion: 'v1', kind: 'Namespace',
-      metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'somastack-smoke', 'soma.sh/smoke-run': run }, ...meta },
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: { 'app.kubernetes.io/managed-by': 'somastack-smoke', 'soma.sh/smoke-run': run },
+        ...meta,
+      },
     });
     const ended = { annotations: { 'soma.sh/smoke-expires': new Date(now - 60_000).toISOString() } };
     fake.put(ns('soma-smoke-old', 'old', ended));
     fake.put(ns('soma-smoke-old-denied', 'old', ended));
     fake.put(ns('soma-smoke-legacy', 'legacy', { creationTimestamp: new Date(now - 2 * 3600_000).toISOString() }));
-    fake.put(ns('soma-smoke-busy', 'busy', { annotations: { 'soma.sh/smoke-expires': new Date(now + 600_000).toISOString() } }));
-    fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'someone-else', labels: { 'soma.sh/smoke-run': 'x' } } });
+    fake.put(
+      ns('soma-smoke-busy', 'busy', {
+        annotations: { 'soma.sh/smoke-expires': new Date(now + 600_000).toISOString() },
+      }),
+    );
+    fake.put({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'someone-else', labels: { 'soma.sh/smoke-run': 'x' } },
+    });
     const io = captureIo(root, env);
     expect(await main(['smoke', '--only', 'redis', '--json'], io)).toBe(0);
     const report = JSON.parse(io.out);
     expect(report.leftovers.deleted).toEqual(['soma-smoke-legacy', 'soma-smoke-old', 'soma-smoke-old-denied']);
-    expect(report.leftovers.kept.map((l: { namespace: string; run: string }) => [l.namespace, l.run])).toEqual([['soma-smoke-busy', 'busy']]);
-    expect(io.err).toContain('deleted 3 namespace(s) left by earlier smoke runs: soma-smoke-legacy, soma-smoke-old, soma-smoke-old-denied');
-    expect(io.err).toMatch(/left soma-smoke-busy alone: smoke run busy may still be going \(until .*\); .*delete namespace -l soma.sh\/smoke-run=busy/);
-    expect(fake.all('Namespace').map((n) => n.metadata.name).sort()).toEqual(['soma-smoke-busy', 'someone-else']);
+    expect(report.leftovers.kept.map((l: { namespace: string; run: string }) => [l.namespace, l.run])).toEqual([
+      ['soma-smoke-busy', 'busy'],
+    ]);
+    expect(io.err).toContain(
+      'deleted 3 namespace(s) left by earlier smoke runs: soma-smoke-legacy, soma-smoke-old, soma-smoke-old-denied',
+    );
+    expect(io.err).toMatch(
+      /left soma-smoke-busy alone: smoke run busy may still be going \(until .*\); .*delete namespace -l soma.sh\/smoke-run=busy/,
+    );
+    expect(
+      fake
+        .all('Namespace')
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual(['soma-smoke-busy', 'someone-else']);
     // Before this run created anything; and this run's namespace records when it must be over.
     const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
-    expect(paths.indexOf('DELETE /api/v1/namespaces/soma-smoke-old')).toBeLessThan(paths.indexOf('POST /api/v1/namespaces'));
-    const created = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces')!.body as KubeObject;
+    expect(paths.indexOf('DELETE /api/v1/namespaces/soma-smoke-old')).toBeLessThan(
+      paths.indexOf('POST /api/v1/namespaces'),
+    );
+    const created = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces')!
+      .body as KubeObject;
     expect(Date.parse(created.metadata.annotations!['soma.sh/smoke-expires']!)).toBeGreaterThan(now);
   });
 
   it('a Job that cannot be created fails its check with the error; the check’s other Jobs finish before the namespaces go', async () => {
-    fake.fault((r) => (r.method === 'POST' && r.path === '/apis/batch/v1/namespaces/soma-smoke-t1-denied/jobs' ? { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'jobs.batch is forbidden' } } : undefined));
+    fake.fault((r) =>
+      r.method === 'POST' && r.path === '/apis/batch/v1/namespaces/soma-smoke-t1-denied/jobs'
+        ? { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'jobs.batch is forbidden' } }
+        : undefined,
+    );
     const io = captureIo(root, env);
     expect(await main(['smoke', '--only', 'networkpolicy', '--json'], io)).toBe(1);
     const [check] = JSON.parse(io.out).checks;
     expect(check).toMatchObject({ name: 'networkpolicy', result: 'fail' });
-    expect(check.evidence).toMatch(/^could not run job soma-smoke-networkpolicy-denied-t1: no permission to create Job\/soma-smoke-t1-denied\/soma-smoke-networkpolicy-denied-t1 .*jobs\.batch is forbidden$/);
-    expect(check.jobs.map((j: { name: string; phase: string }) => [j.name, j.phase])).toEqual([['soma-smoke-networkpolicy-allowed-t1', 'Succeeded']]);
+    expect(check.evidence).toMatch(
+      /^could not run job soma-smoke-networkpolicy-denied-t1: no permission to create Job\/soma-smoke-t1-denied\/soma-smoke-networkpolicy-denied-t1 .*jobs\.batch is forbidden$/,
+    );
+    expect(check.jobs.map((j: { name: string; phase: string }) => [j.name, j.phase])).toEqual([
+      ['soma-smoke-networkpolicy-allowed-t1', 'Succeeded'],
+    ]);
     const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
     const lastJobCall = Math.max(...paths.map((p, i) => (/\/(jobs|pods)/.test(p) ? i : -1)));
     expect(lastJobCall).toBeLessThan(paths.indexOf('DELETE /api/v1/namespaces/soma-smoke-t1'));

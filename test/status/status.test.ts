@@ -15,10 +15,29 @@ const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
 function app(name: string, status: Record<string, unknown>): KubeObject {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd' }, spec: { project: 'kind-soma-shared-infra' }, status };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd' },
+    spec: { project: 'kind-soma-shared-infra' },
+    status,
+  };
 }
-const ok = (extra: Record<string, unknown> = {}) => ({ sync: { status: 'Synced', revision: SHA }, health: { status: 'Healthy' }, operationState: { phase: 'Succeeded', finishedAt: '2026-01-01T00:00:00Z' }, ...extra });
-const child = (name: string) => ({ group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', namespace: 'argocd', name, status: 'Synced', health: { status: 'Healthy' } });
+const ok = (extra: Record<string, unknown> = {}) => ({
+  sync: { status: 'Synced', revision: SHA },
+  health: { status: 'Healthy' },
+  operationState: { phase: 'Succeeded', finishedAt: '2026-01-01T00:00:00Z' },
+  ...extra,
+});
+const child = (name: string) => ({
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  kind: 'Application',
+  namespace: 'argocd',
+  name,
+  status: 'Synced',
+  health: { status: 'Healthy' },
+});
 
 let fake: FakeKube;
 let env: Record<string, string>;
@@ -35,13 +54,32 @@ function seedTree(postgresHealth: Record<string, unknown>) {
   fake.put(app('kind-soma-root', ok({ resources: [child('kind-soma-postgres'), child('kind-soma-redis')] })));
   fake.put(app('kind-soma-redis', ok()));
   fake.put(
-    app('kind-soma-postgres', ok({
-      health: postgresHealth,
-      resources: [
-        { group: 'apps', version: 'v1', kind: 'StatefulSet', namespace: 'soma-infra', name: 'postgres', status: 'Synced', health: { status: 'Progressing', message: 'Waiting for 1 pods to be ready' } },
-        { group: '', version: 'v1', kind: 'Service', namespace: 'soma-infra', name: 'postgres', status: 'Synced', health: { status: 'Healthy' } },
-      ],
-    })),
+    app(
+      'kind-soma-postgres',
+      ok({
+        health: postgresHealth,
+        resources: [
+          {
+            group: 'apps',
+            version: 'v1',
+            kind: 'StatefulSet',
+            namespace: 'soma-infra',
+            name: 'postgres',
+            status: 'Synced',
+            health: { status: 'Progressing', message: 'Waiting for 1 pods to be ready' },
+          },
+          {
+            group: '',
+            version: 'v1',
+            kind: 'Service',
+            namespace: 'soma-infra',
+            name: 'postgres',
+            status: 'Synced',
+            health: { status: 'Healthy' },
+          },
+        ],
+      }),
+    ),
   );
 }
 
@@ -52,9 +90,13 @@ describe('status (Argo CD)', () => {
     expect(await main(['status'], io)).toBe(1);
     expect(io.out).toMatch(/^APPLICATION\s+SYNC\s+HEALTH\s+REVISION\s+LAST SYNC\s+MESSAGE$/m);
     expect(io.out).toMatch(/^kind-soma-postgres\s+Synced\s+Progressing\s+a1b2c3d\s+Succeeded 2026-01-01T00:00:00Z/m);
-    expect(io.out).toMatch(/^kind-soma-root \(root of 2\)\s+Synced\s+Progressing\s+.*child kind-soma-postgres is Synced\/Progressing/m);
+    expect(io.out).toMatch(
+      /^kind-soma-root \(root of 2\)\s+Synced\s+Progressing\s+.*child kind-soma-postgres is Synced\/Progressing/m,
+    );
     expect(io.out).toMatch(/^kind-soma-redis\s+Synced\s+Healthy/m);
-    expect(io.out).toMatch(/^kind-soma-postgres: resources not OK\n\s+StatefulSet\/soma-infra\/postgres\s+Synced\s+Progressing\s+Waiting for 1 pods to be ready$/m);
+    expect(io.out).toMatch(
+      /^kind-soma-postgres: resources not OK\n\s+StatefulSet\/soma-infra\/postgres\s+Synced\s+Progressing\s+Waiting for 1 pods to be ready$/m,
+    );
     expect(io.out).not.toContain('Service/soma-infra/postgres');
     expect(io.out).toContain("2 of 3 applications not Synced and Healthy on context 'kind-soma'");
   });
@@ -81,7 +123,9 @@ describe('status (Argo CD)', () => {
     });
     const io = captureIo(dir, env);
     expect(await main(['status', '--wait', '--interval', '0.02', '--timeout', '5'], io)).toBe(0);
-    expect(io.err).toMatch(/1\/3 applications Synced and Healthy; waiting for kind-soma-postgres \(Synced\/Progressing\), kind-soma-root/);
+    expect(io.err).toMatch(
+      /1\/3 applications Synced and Healthy; waiting for kind-soma-postgres \(Synced\/Progressing\), kind-soma-root/,
+    );
     expect(io.err).toMatch(/3\/3 applications Synced and Healthy/);
     expect(io.out).toContain('all 3 applications Synced and Healthy');
   });
@@ -112,7 +156,18 @@ describe('status: could not check (exit 2, saying which)', () => {
   });
 
   it('no permission', async () => {
-    fake.fault((r) => (r.path.includes('/applications') ? { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'applications.argoproj.io is forbidden: User "dev" cannot list resource' } } : undefined));
+    fake.fault((r) =>
+      r.path.includes('/applications')
+        ? {
+            status: 403,
+            body: {
+              kind: 'Status',
+              reason: 'Forbidden',
+              message: 'applications.argoproj.io is forbidden: User "dev" cannot list resource',
+            },
+          }
+        : undefined,
+    );
     const io = captureIo(dir, env);
     expect(await main(['status'], io)).toBe(2);
     expect(io.err).toMatch(/no permission to list Application on context 'kind-soma'/);
@@ -128,7 +183,11 @@ describe('status: could not check (exit 2, saying which)', () => {
     seedTree({ status: 'Healthy' });
     fake.put(app('kind-soma-postgres', ok()));
     let failures = 2;
-    fake.fault((r) => (r.path.includes('/applications') && failures-- > 0 ? { status: 503, body: { message: 'etcd leader changed' } } : undefined));
+    fake.fault((r) =>
+      r.path.includes('/applications') && failures-- > 0
+        ? { status: 503, body: { message: 'etcd leader changed' } }
+        : undefined,
+    );
     const io = captureIo(dir, env);
     expect(await main(['status'], io)).toBe(0);
   });
@@ -139,11 +198,28 @@ describe('status --direct (no Argo CD)', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'redis', namespace: 'soma-infra', generation: 1 },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'redis' } }, template: { metadata: { labels: { app: 'redis' } }, spec: { containers: [{ name: 'redis', image: 'redis:8.0.2' }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'redis' } },
+      template: {
+        metadata: { labels: { app: 'redis' } },
+        spec: { containers: [{ name: 'redis', image: 'redis:8.0.2' }] },
+      },
+    },
     status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas, availableReplicas: readyReplicas },
   });
-  const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'redis', namespace: 'soma-infra' }, spec: { ports: [{ port: 6379 }] } };
-  const pvc: KubeObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'redis-data', namespace: 'soma-infra' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'redis', namespace: 'soma-infra' },
+    spec: { ports: [{ port: 6379 }] },
+  };
+  const pvc: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'redis-data', namespace: 'soma-infra' },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  };
 
   it('judges each Application from its live objects: Missing, Progressing, Healthy', async () => {
     const root = writeMiniRepo({ redis: [deployment(1), service, pvc] });

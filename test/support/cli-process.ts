@@ -9,7 +9,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(root: string, args: readonly string[], opts: { timeoutMs?: number; echo?: boolean } = {}): Promise<CliRun> {
+export function runCli(
+  root: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; echo?: boolean } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), ...args], {
       cwd: root,
@@ -25,7 +29,13 @@ export function runCli(root: string, args: readonly string[], opts: { timeoutMs?
       if (opts.echo ?? true) process.stderr.write(b);
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
   });
 }
 
@@ -39,6 +49,8 @@ export function jsonOf(r: CliRun, what: string): any {
   try {
     return JSON.parse(r.stdout);
   } catch (e) {
-    throw new Error(`${what} exited ${r.code} without a JSON result on stdout (${(e as Error).message})\n--- stdout (tail) ---\n${tail(r.stdout)}\n--- stderr (tail) ---\n${tail(r.stderr)}`);
+    throw new Error(
+      `${what} exited ${r.code} without a JSON result on stdout (${(e as Error).message})\n--- stdout (tail) ---\n${tail(r.stdout)}\n--- stderr (tail) ---\n${tail(r.stderr)}`,
+    );
   }
 }

@@ -55,7 +55,12 @@ export function expectRestrictedPods(objects: readonly KubeObject[], user: { uid
   expect(pods.length).toBeGreaterThan(0);
   const gid = user.gid ?? user.uid;
   for (const { owner, pod } of pods) {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: user.uid, runAsGroup: gid, fsGroup: gid });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: user.uid,
+      runAsGroup: gid,
+      fsGroup: gid,
+    });
     const init = pod.initContainers ?? [];
     for (const c of [...init, ...pod.containers]) {
       expect(c.securityContext, c.name).toEqual(RESTRICTED_CONTAINER);
@@ -80,7 +85,8 @@ function expectRequestsWithinLimits(c: V1Container): void {
 
 // Whole units (millicores, bytes), so that summing never drifts past a budget by rounding.
 const UNIT = { cpu: 1000, memory: 1 } as const;
-const requestOf = (c: V1Container, r: 'cpu' | 'memory') => Math.round(parseQuantity(c.resources?.requests?.[r] ?? 0) * UNIT[r]);
+const requestOf = (c: V1Container, r: 'cpu' | 'memory') =>
+  Math.round(parseQuantity(c.resources?.requests?.[r] ?? 0) * UNIT[r]);
 
 /** What the scheduler reserves for a pod: its containers' sum, or its largest init container if that is more. */
 function podRequest(pod: V1PodSpec, r: 'cpu' | 'memory'): number {
@@ -93,7 +99,10 @@ export function expectDevRequestsWithin(component: Component, budget: { cpu: str
   const pods = podsOf(component.build('dev'));
   expect(pods.length).toBeGreaterThan(0);
   for (const r of ['cpu', 'memory'] as const) {
-    const total = pods.reduce((a, { owner, pod }) => a + ((owner.spec as { replicas?: number }).replicas ?? 1) * podRequest(pod, r), 0);
+    const total = pods.reduce(
+      (a, { owner, pod }) => a + ((owner.spec as { replicas?: number }).replicas ?? 1) * podRequest(pod, r),
+      0,
+    );
     expect(total, `dev ${r} requests`).toBeLessThanOrEqual(Math.round(parseQuantity(budget[r]) * UNIT[r]));
   }
 }

@@ -36,7 +36,8 @@ export function parseSelector(selector: string | undefined): [string, string][] 
 export function normalize(o: KubeObject): KubeObject {
   if (o.kind !== 'Secret' || !o.stringData) return o;
   const data = { ...((o.data as Record<string, string>) ?? {}) };
-  for (const [k, v] of Object.entries(o.stringData as Record<string, string>)) data[k] = Buffer.from(v).toString('base64');
+  for (const [k, v] of Object.entries(o.stringData as Record<string, string>))
+    data[k] = Buffer.from(v).toString('base64');
   const { stringData: _s, ...rest } = o;
   return { ...rest, data } as KubeObject;
 }
@@ -52,7 +53,9 @@ export function applyOver(live: KubeObject, applied: KubeObject): KubeObject {
   out.metadata = {
     ...out.metadata,
     labels: meta.labels ? { ...(live.metadata.labels ?? {}), ...meta.labels } : live.metadata.labels,
-    annotations: meta.annotations ? { ...(live.metadata.annotations ?? {}), ...meta.annotations } : live.metadata.annotations,
+    annotations: meta.annotations
+      ? { ...(live.metadata.annotations ?? {}), ...meta.annotations }
+      : live.metadata.annotations,
     ...(meta.finalizers ? { finalizers: meta.finalizers } : {}),
   };
   if (!out.metadata.labels) delete out.metadata.labels;
@@ -61,13 +64,17 @@ export function applyOver(live: KubeObject, applied: KubeObject): KubeObject {
 }
 
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, generation: undefined } });
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, generation: undefined },
+  });
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

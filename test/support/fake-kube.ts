@@ -9,7 +9,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../../src/core/kube.ts';
-import { apiVersionOf, applyOver, mergePatch, normalize, parseSelector, refOf, safeJson, sameObject, status } from './fake-kube-semantics.ts';
+import {
+  apiVersionOf,
+  applyOver,
+  mergePatch,
+  normalize,
+  parseSelector,
+  refOf,
+  safeJson,
+  sameObject,
+  status,
+} from './fake-kube-semantics.ts';
 
 export interface FakeResource {
   group: string;
@@ -104,15 +114,29 @@ export class FakeKube {
   }
 
   /** Writes a kubeconfig with a context for this server (and any extra contexts given); returns its path. */
-  writeKubeconfig(dir: string, opts: { context?: string; clusterName?: string; current?: string; extra?: { context: string; server: string }[] } = {}): string {
+  writeKubeconfig(
+    dir: string,
+    opts: {
+      context?: string;
+      clusterName?: string;
+      current?: string;
+      extra?: { context: string; server: string }[];
+    } = {},
+  ): string {
     const context = opts.context ?? 'kind-soma';
     const clusterName = opts.clusterName ?? context;
-    const entries = [{ context, cluster: clusterName, server: this.url }, ...(opts.extra ?? []).map((e) => ({ ...e, cluster: e.context }))];
+    const entries = [
+      { context, cluster: clusterName, server: this.url },
+      ...(opts.extra ?? []).map((e) => ({ ...e, cluster: e.context })),
+    ];
     const config = {
       apiVersion: 'v1',
       kind: 'Config',
       'current-context': opts.current ?? context,
-      clusters: entries.map((e) => ({ name: e.cluster, cluster: { server: e.server, 'insecure-skip-tls-verify': true } })),
+      clusters: entries.map((e) => ({
+        name: e.cluster,
+        cluster: { server: e.server, 'insecure-skip-tls-verify': true },
+      })),
       users: entries.map((e) => ({ name: e.context, user: { token: 'fake-token' } })),
       contexts: entries.map((e) => ({ name: e.context, context: { cluster: e.cluster, user: e.context } })),
     };
@@ -222,10 +246,12 @@ export class FakeKube {
     let namespace: string | undefined;
     let plural: string;
     let name: string | undefined;
-    if (seg[0] === 'namespaces' && seg.length >= 3) [, namespace, plural, name] = seg as [string, string, string, string?];
+    if (seg[0] === 'namespaces' && seg.length >= 3)
+      [, namespace, plural, name] = seg as [string, string, string, string?];
     else [plural, name] = seg as [string, string?];
     const res = this.findResource(group, version, plural);
-    if (!res || seg.length > 4) return status(404, 'NotFound', `the server could not find the requested resource (${p})`);
+    if (!res || seg.length > 4)
+      return status(404, 'NotFound', `the server could not find the requested resource (${p})`);
     if (name) return this.object(req, res, namespace, name);
     return this.collection(req, res, namespace);
   }
@@ -234,7 +260,10 @@ export class FakeKube {
     const groups = [...new Set(this.resources.filter((x) => x.group).map((x) => `${x.group}/${x.version}`))];
     return {
       kind: 'APIGroupList',
-      groups: groups.map((gv) => ({ name: gv.split('/')[0], versions: [{ groupVersion: gv, version: gv.split('/')[1] }] })),
+      groups: groups.map((gv) => ({
+        name: gv.split('/')[0],
+        versions: [{ groupVersion: gv, version: gv.split('/')[1] }],
+      })),
     };
   }
 
@@ -246,7 +275,12 @@ export class FakeKube {
       body: {
         kind: 'APIResourceList',
         groupVersion: group ? `${group}/${version}` : version,
-        resources: list.map((x) => ({ name: x.plural, kind: x.kind, namespaced: x.namespaced, verbs: ['get', 'list', 'create', 'patch', 'delete'] })),
+        resources: list.map((x) => ({
+          name: x.plural,
+          kind: x.kind,
+          namespaced: x.namespaced,
+          verbs: ['get', 'list', 'create', 'patch', 'delete'],
+        })),
       },
     };
   }
@@ -256,11 +290,21 @@ export class FakeKube {
       for (const h of this.readHooks) h(this);
       const selector = parseSelector(req.query.labelSelector);
       const items = [...this.store.entries()]
-        .filter(([k]) => k.startsWith(namespace ? `${res.group}/${res.plural}/${namespace}/` : `${res.group}/${res.plural}/`))
+        .filter(([k]) =>
+          k.startsWith(namespace ? `${res.group}/${res.plural}/${namespace}/` : `${res.group}/${res.plural}/`),
+        )
         .map(([, o]) => o)
         .filter((o) => selector.every(([k, v]) => o.metadata.labels?.[k] === v))
         .map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
-      return { status: 200, body: { kind: `${res.kind}List`, apiVersion: apiVersionOf(res), metadata: { resourceVersion: String(this.rv) }, items } };
+      return {
+        status: 200,
+        body: {
+          kind: `${res.kind}List`,
+          apiVersion: apiVersionOf(res),
+          metadata: { resourceVersion: String(this.rv) },
+          items,
+        },
+      };
     }
     if (req.method === 'POST') {
       const o = req.body as KubeObject;
@@ -268,7 +312,16 @@ export class FakeKube {
       if (this.store.has(this.key(res, namespace, o.metadata.name))) {
         return status(409, 'AlreadyExists', `${res.plural} "${o.metadata.name}" already exists`);
       }
-      const stored = this.put(normalize({ ...o, metadata: { ...o.metadata, ...(res.namespaced ? { namespace } : {}), creationTimestamp: '2026-01-01T00:00:00Z' } }));
+      const stored = this.put(
+        normalize({
+          ...o,
+          metadata: {
+            ...o.metadata,
+            ...(res.namespaced ? { namespace } : {}),
+            creationTimestamp: '2026-01-01T00:00:00Z',
+          },
+        }),
+      );
       return this.written(stored, 'create', true, 201);
     }
     return status(405, 'MethodNotAllowed', req.method);
@@ -292,16 +345,29 @@ export class FakeKube {
     return status(405, 'MethodNotAllowed', req.method);
   }
 
-  private patch(req: RecordedRequest, res: FakeResource, namespace: string | undefined, name: string, existing: KubeObject | undefined): FakeResponse {
+  private patch(
+    req: RecordedRequest,
+    res: FakeResource,
+    namespace: string | undefined,
+    name: string,
+    existing: KubeObject | undefined,
+  ): FakeResponse {
     const body = req.body as KubeObject;
     if (req.contentType.startsWith('application/apply-patch')) {
       if (!req.query.fieldManager) return status(422, 'Invalid', 'fieldManager is required for apply requests');
-      if (body?.metadata?.name !== name) return status(400, 'BadRequest', 'the name of the object does not match the name in the URL');
+      if (body?.metadata?.name !== name)
+        return status(400, 'BadRequest', 'the name of the object does not match the name in the URL');
       const desired = normalize({ ...body, metadata: { ...body.metadata, ...(res.namespaced ? { namespace } : {}) } });
-      if (!existing) return this.written(this.put({ ...desired, metadata: { ...desired.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } }), 'apply', true);
+      if (!existing)
+        return this.written(
+          this.put({ ...desired, metadata: { ...desired.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } }),
+          'apply',
+          true,
+        );
       const merged = applyOver(existing, desired);
       if (sameObject(existing, merged)) return this.written(existing, 'apply', false);
-      if (JSON.stringify(existing.spec) !== JSON.stringify(merged.spec)) merged.metadata.generation = Number(existing.metadata.generation ?? 1) + 1;
+      if (JSON.stringify(existing.spec) !== JSON.stringify(merged.spec))
+        merged.metadata.generation = Number(existing.metadata.generation ?? 1) + 1;
       return this.written(this.put(merged), 'apply', true);
     }
     if (!existing) return status(404, 'NotFound', `${res.plural} "${name}" not found`);

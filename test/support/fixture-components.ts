@@ -2,7 +2,16 @@
 // round-trips) without depending on the real component modules.
 import type { ComponentName } from '../../src/core/contracts.ts';
 import type { Component } from '../../src/core/components/types.ts';
-import { configHash, CONFIG_HASH_ANNOTATION, container, deployment, env, httpProbe, podDisruptionBudget, service } from '../../src/core/components/workload.ts';
+import {
+  configHash,
+  CONFIG_HASH_ANNOTATION,
+  container,
+  deployment,
+  env,
+  httpProbe,
+  podDisruptionBudget,
+  service,
+} from '../../src/core/components/workload.ts';
 import type { Environment } from '../../src/core/names.ts';
 
 const PROFILES: Record<Environment, { replicas: number; cpu: string; level: string; pdb: boolean; debug: boolean }> = {
@@ -44,7 +53,14 @@ export const echo: Component = {
         },
       }),
       // dev also exposes a debug port: its removal elsewhere exercises port deletion in overlays.
-      service({ component: 'redis', name: 'echo', ports: [{ name: 'http', port: 80, targetPort: 'http' }, ...(p.debug ? [{ name: 'debug', port: 9999, targetPort: 9999 }] : [])] }),
+      service({
+        component: 'redis',
+        name: 'echo',
+        ports: [
+          { name: 'http', port: 80, targetPort: 'http' },
+          ...(p.debug ? [{ name: 'debug', port: 9999, targetPort: 9999 }] : []),
+        ],
+      }),
     ];
     if (p.pdb) objects.push(podDisruptionBudget('redis', 'echo'));
     return objects;

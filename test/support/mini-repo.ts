@@ -16,13 +16,24 @@ function application(name: string, path: string, component: string): KubeObject 
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name, namespace: 'argocd', labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' } },
-    spec: { project: 'default', source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
+    metadata: {
+      name,
+      namespace: 'argocd',
+      labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' },
+    },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' },
+      destination: { server: 'https://kubernetes.default.svc' },
+    },
   };
 }
 
 /** Writes cluster `test` (dev) with one Application per component, each deploying `objects[component]`. */
-export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kindName?: string; cluster?: Record<string, unknown> } = {}): string {
+export function writeMiniRepo(
+  objects: Record<string, KubeObject[]>,
+  opts: { kindName?: string; cluster?: Record<string, unknown> } = {},
+): string {
   const root = mkdtempSync(join(tmpdir(), 'somastack-mini-'));
   const components = Object.keys(objects);
   write(
@@ -40,10 +51,22 @@ export function writeMiniRepo(objects: Record<string, KubeObject[]>, opts: { kin
     }),
   );
   write(root, 'bootstrap/clusters/test/root-app.yaml', toYaml(application('test-root', 'apps/test', 'root')));
-  write(root, 'apps/test/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: components.map((c) => `${c}.yaml`) }));
+  write(
+    root,
+    'apps/test/kustomization.yaml',
+    toYaml({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: components.map((c) => `${c}.yaml`),
+    }),
+  );
   for (const c of components) {
     write(root, `apps/test/${c}.yaml`, toYaml(application(`test-${c}`, `overlays/dev/${c}`, c)));
-    write(root, `overlays/dev/${c}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['objects.yaml'] }));
+    write(
+      root,
+      `overlays/dev/${c}/kustomization.yaml`,
+      toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['objects.yaml'] }),
+    );
     write(root, `overlays/dev/${c}/objects.yaml`, toYamlStream(objects[c]!));
   }
   return root;

@@ -22,7 +22,10 @@ export function renderAllOverlays(): Promise<RenderedOverlay[]> {
   const jobs = ENVIRONMENTS.flatMap((env) => COMPONENTS.map((c) => ({ env, component: c.name })));
   cache ??= mapLimit(jobs, 4, async (j) => ({
     ...j,
-    objects: parseRendered(await kustomizeBuild(join(ROOT, 'overlays', j.env, j.component)), `overlays/${j.env}/${j.component}`),
+    objects: parseRendered(
+      await kustomizeBuild(join(ROOT, 'overlays', j.env, j.component)),
+      `overlays/${j.env}/${j.component}`,
+    ),
   }));
   return cache;
 }

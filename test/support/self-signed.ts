@@ -3,7 +3,8 @@
 // Valid for 127.0.0.1 and localhost, and marked as a CA so it can trust itself.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
-const tlv = (tag: number, content: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
+const tlv = (tag: number, content: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
 const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 
 function derLength(n: number): Buffer {
@@ -26,7 +27,12 @@ function oid(dotted: string): Buffer {
 
 function utcTime(d: Date): Buffer {
   const iso = d.toISOString(); // 2026-01-02T03:04:05.000Z → 260102030405Z
-  return tlv(0x17, Buffer.from(`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`));
+  return tlv(
+    0x17,
+    Buffer.from(
+      `${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`,
+    ),
+  );
 }
 
 const name = (cn: string) => seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(cn)))));
@@ -35,14 +41,20 @@ const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
 function extensions(): Buffer {
   const san = seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')));
   const basicConstraints = seq(tlv(0x01, Buffer.from([0xff])));
-  return tlv(0xa3, seq(
-    seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, basicConstraints)),
-    seq(oid('2.5.29.17'), tlv(0x04, san)),
-  ));
+  return tlv(
+    0xa3,
+    seq(
+      seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, basicConstraints)),
+      seq(oid('2.5.29.17'), tlv(0x04, san)),
+    ),
+  );
 }
 
 function pem(label: string, der: Buffer): string {
-  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 

@@ -28,7 +28,17 @@ describe('validate --files', () => {
   it('exits 1 and reports every problem of every file in a directory, grouped by file', async () => {
     const r = await run(['--files', 'schema', '--no-policy']);
     expect(r.code).toBe(1);
-    for (const file of ['crd.yaml', 'duplicate-key.yaml', 'list.yaml', 'manifest.json', 'missing-kind.yaml', 'missing-required.yaml', 'multi-doc.yaml', 'unknown-fields.yaml', 'wrong-type.yaml']) {
+    for (const file of [
+      'crd.yaml',
+      'duplicate-key.yaml',
+      'list.yaml',
+      'manifest.json',
+      'missing-kind.yaml',
+      'missing-required.yaml',
+      'multi-doc.yaml',
+      'unknown-fields.yaml',
+      'wrong-type.yaml',
+    ]) {
       expect(r.out).toContain(`schema/${file}\n  `);
     }
     expect(r.out).not.toContain('schema/api-server-shapes.yaml');
@@ -37,7 +47,10 @@ describe('validate --files', () => {
 
   it('--no-policy turns the policy rules off', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n');
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n',
+    );
     expect((await run(['--files', 'pod.yaml'], captureIo(dir))).code).toBe(1);
     const r = await run(['--files', 'pod.yaml', '--no-policy'], captureIo(dir));
     expect(r.code).toBe(0);
@@ -58,13 +71,21 @@ describe('validate --files', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out);
     expect(doc).toMatchObject({ ok: false, exitCode: 1, mode: 'files', counts: { files: 1, objects: 1 } });
-    expect(doc.findings.map((f: { rule: string; pointer: string }) => `${f.rule} ${f.pointer}`)).toContain('SCHEMA-TYPE /spec/ports/0/port');
-    expect(doc.schemas.map((s: { name: string }) => s.name)).toEqual(['kubernetes-models', '@kubernetes-models/argo-cd']);
+    expect(doc.findings.map((f: { rule: string; pointer: string }) => `${f.rule} ${f.pointer}`)).toContain(
+      'SCHEMA-TYPE /spec/ports/0/port',
+    );
+    expect(doc.schemas.map((s: { name: string }) => s.name)).toEqual([
+      'kubernetes-models',
+      '@kubernetes-models/argo-cd',
+    ]);
   });
 
   it('--junit writes a JUnit report beside the normal output', async () => {
     const dir = tempDir();
-    const r = await run(['--files', join(FIXTURES, 'schema/multi-doc.yaml'), '--junit', 'reports/validate.xml', '--no-policy'], captureIo(dir));
+    const r = await run(
+      ['--files', join(FIXTURES, 'schema/multi-doc.yaml'), '--junit', 'reports/validate.xml', '--no-policy'],
+      captureIo(dir),
+    );
     expect(r.code).toBe(1);
     const xml = readFileSync(join(dir, 'reports/validate.xml'), 'utf8');
     expect(xml).toContain('tests="3" failures="1"');

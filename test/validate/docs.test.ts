@@ -14,6 +14,9 @@ describe('docs/validation.md', () => {
   });
 
   it('names the schema packages and their installed versions', async () => {
-    for (const p of await schemaPackages()) expect(doc).toMatch(new RegExp(`\\[\`${p.name.replace('/', '\\/')}\`\\]\\([^)]*\\) \\| ${p.version.replaceAll('.', '\\.')} \\|`));
+    for (const p of await schemaPackages())
+      expect(doc).toMatch(
+        new RegExp(`\\[\`${p.name.replace('/', '\\/')}\`\\]\\([^)]*\\) \\| ${p.version.replaceAll('.', '\\.')} \\|`),
+      );
   });
 });

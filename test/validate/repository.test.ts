@@ -20,7 +20,10 @@ function write(root: string, file: string, text: string): void {
 }
 
 /** The generator's view: these files are planned, and compareTree reports what the test says. */
-function deps(diff: Partial<{ stale: string[]; missing: string[]; extra: string[] }> = {}, over: Partial<RepositoryDeps> = {}): RepositoryDeps {
+function deps(
+  diff: Partial<{ stale: string[]; missing: string[]; extra: string[] }> = {},
+  over: Partial<RepositoryDeps> = {},
+): RepositoryDeps {
   return {
     ...defaultDeps,
     buildTree: () => new Map([['overlays/dev/redis/objects.yaml', '']]),
@@ -37,19 +40,35 @@ describe('validate (repository)', () => {
     (redis.find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0].resourcez = {};
     const root = writeMiniRepo({ redis });
     // Files named by the generator's convention (<kind>-<name>.yaml) are attributed to the object.
-    const planned = new Map([['base/redis/deployment-web.yaml', ''], ['overlays/dev/redis/patches/deployment-web.yaml', '']]);
+    const planned = new Map([
+      ['base/redis/deployment-web.yaml', ''],
+      ['overlays/dev/redis/patches/deployment-web.yaml', ''],
+    ]);
     const report = await runRepository(root, opts, deps({}, { buildTree: () => planned }));
     expect(report.counts).toMatchObject({ clusters: 1, applications: 2, objects: redis.length + 2 });
     const typo = byRule(report.findings, 'SCHEMA-UNKNOWN-FIELD');
     expect(typo.map((f) => [f.file, f.sources, f.object?.name, f.pointer, f.origins])).toEqual([
-      ['base/redis/deployment-web.yaml', [...planned.keys()], 'web', '/spec/template/spec/containers/0/resourcez', ['test/test-redis']],
+      [
+        'base/redis/deployment-web.yaml',
+        [...planned.keys()],
+        'web',
+        '/spec/template/spec/containers/0/resourcez',
+        ['test/test-redis'],
+      ],
     ]);
     // The mini repository's Applications use the 'default' project and sync by hand: the Argo CD rules catch both.
-    expect(byRule(report.findings, 'SOMA-ARGOCD-PROJECT').map((f) => f.object?.name).sort()).toEqual(['test-redis', 'test-root']);
+    expect(
+      byRule(report.findings, 'SOMA-ARGOCD-PROJECT')
+        .map((f) => f.object?.name)
+        .sort(),
+    ).toEqual(['test-redis', 'test-root']);
     expect(byRule(report.findings, 'SOMA-ARGOCD-SYNC')).toHaveLength(2);
     // And it has neither a default-deny NetworkPolicy nor the redis Service of the contract.
     expect(byRule(report.findings, 'SOMA-SERVICE-CONTRACT').map((f) => [f.file, f.message])).toEqual([
-      ['overlays/dev/redis', "component 'redis' renders no Service redis in soma-infra (contract redis.soma-infra:6379)"],
+      [
+        'overlays/dev/redis',
+        "component 'redis' renders no Service redis in soma-infra (contract redis.soma-infra:6379)",
+      ],
     ]);
     expect(byRule(report.findings, 'SOMA-NETWORK-POLICY').length).toBeGreaterThan(0);
     expect(exitCode(report)).toBe(1);
@@ -57,7 +76,15 @@ describe('validate (repository)', () => {
 
   it('lists stale, missing and extra generated files', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
-    const report = await runRepository(root, opts, deps({ stale: ['overlays/dev/redis/objects.yaml'], missing: ['base/redis/kustomization.yaml'], extra: ['overlays/dev/old/kustomization.yaml'] }));
+    const report = await runRepository(
+      root,
+      opts,
+      deps({
+        stale: ['overlays/dev/redis/objects.yaml'],
+        missing: ['base/redis/kustomization.yaml'],
+        extra: ['overlays/dev/old/kustomization.yaml'],
+      }),
+    );
     expect(report.findings.filter((f) => f.stage === 'freshness').map((f) => [f.rule, f.file])).toEqual([
       ['GENERATED-MISSING', 'base/redis/kustomization.yaml'],
       ['GENERATED-EXTRA', 'overlays/dev/old/kustomization.yaml'],
@@ -67,7 +94,11 @@ describe('validate (repository)', () => {
 
   it('reports a kustomize failure with the overlay path and still checks the other Applications', async () => {
     const root = writeMiniRepo({ redis: clone(compliant), kafka: clone(compliant) });
-    write(root, 'overlays/dev/kafka/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['missing.yaml'] }));
+    write(
+      root,
+      'overlays/dev/kafka/kustomization.yaml',
+      toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['missing.yaml'] }),
+    );
     const report = await runRepository(root, opts, deps());
     const failed = byRule(report.findings, 'RENDER-KUSTOMIZE');
     expect(failed.map((f) => f.file)).toEqual(['overlays/dev/kafka']);
@@ -76,36 +107,82 @@ describe('validate (repository)', () => {
   });
 
   it('reports a remote source as skipped, never as passed, without fetching it', async () => {
-    const root = writeMiniRepo({ redis: clone(compliant), grafana: [] });
-    write(root, 'overlays/dev/grafana/kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['https://example.invalid/install.yaml'] }));
+    const root = writeMiniRepo({ redis: clone(compliant), qdrant: [] });
+    write(
+      root,
+      'overlays/dev/qdrant/kustomization.yaml',
+      toYaml({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['https://example.invalid/install.yaml'],
+      }),
+    );
     const report = await runRepository(root, opts, deps());
-    expect(report.skipped).toEqual([{ what: 'test/test-grafana (overlays/dev/grafana)', reason: expect.stringContaining('remote') }]);
+    expect(report.skipped).toEqual([
+      { what: 'test/test-qdrant (overlays/dev/qdrant)', reason: expect.stringContaining('remote') },
+    ]);
     expect(report.findings.filter((f) => f.stage === 'render')).toEqual([]);
   });
 
   it('counts a remote source (Argo CD) from its local patches in the budget table, and fails when over budget', async () => {
     const root = writeMiniRepo({ redis: clone(compliant), grafana: [] });
-    write(root, 'clusters/test/cluster.yaml', toYaml({
-      name: 'test', environment: 'dev', destination: { server: 'https://kubernetes.default.svc' },
-      repository: { url: 'https://github.com/example/repo.git', revision: 'main' }, components: ['platform', 'redis'],
-      argocd: { selfManaged: true }, budget: { cpu: '1', memory: '1Gi' },
-    }));
-    const patch = (name: string, cpu: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { spec: { containers: [{ name, resources: { requests: { cpu, memory: '256Mi' } } }] } } } });
+    write(
+      root,
+      'clusters/test/cluster.yaml',
+      toYaml({
+        name: 'test',
+        environment: 'dev',
+        destination: { server: 'https://kubernetes.default.svc' },
+        repository: { url: 'https://github.com/example/repo.git', revision: 'main' },
+        components: ['platform', 'redis'],
+        argocd: { selfManaged: true },
+        budget: { cpu: '1', memory: '1Gi' },
+      }),
+    );
+    const patch = (name: string, cpu: string): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: { template: { spec: { containers: [{ name, resources: { requests: { cpu, memory: '256Mi' } } }] } } },
+    });
     // The grafana Application stands in for Argo CD's: a remote install plus local patches.
     const dir = 'overlays/dev/grafana';
-    write(root, `${dir}/kustomization.yaml`, toYaml({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization',
-      resources: ['https://example.invalid/install.yaml'],
-      patches: [{ path: 'patches/deployment-argocd-server.yaml' }, { path: 'patches/configmap-argocd-cm.yaml' }, { path: 'patches/deployment-argocd-dex-server.yaml' }, { patch: toYaml(patch('argocd-repo-server', '300m')) }],
-    }));
+    write(
+      root,
+      `${dir}/kustomization.yaml`,
+      toYaml({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['https://example.invalid/install.yaml'],
+        patches: [
+          { path: 'patches/deployment-argocd-server.yaml' },
+          { path: 'patches/configmap-argocd-cm.yaml' },
+          { path: 'patches/deployment-argocd-dex-server.yaml' },
+          { patch: toYaml(patch('argocd-repo-server', '300m')) },
+        ],
+      }),
+    );
     write(root, `${dir}/patches/deployment-argocd-server.yaml`, toYaml(patch('argocd-server', '400m')));
-    write(root, `${dir}/patches/configmap-argocd-cm.yaml`, toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } }));
-    write(root, `${dir}/patches/deployment-argocd-dex-server.yaml`, toYaml({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-dex-server' }, $patch: 'delete' }));
+    write(
+      root,
+      `${dir}/patches/configmap-argocd-cm.yaml`,
+      toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } }),
+    );
+    write(
+      root,
+      `${dir}/patches/deployment-argocd-dex-server.yaml`,
+      toYaml({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-dex-server' }, $patch: 'delete' }),
+    );
     const report = await runRepository(root, opts, deps());
     const table = report.budgets[0]!;
-    expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([['grafana', 0.7, 2], ['redis', 0.65, 3]]);
+    expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([
+      ['grafana', 0.7, 2],
+      ['redis', 0.65, 3],
+    ]);
     expect(table.rows[0]!.note).toBe('from overlays/dev/grafana patches, upstream install not rendered');
-    expect(byRule(report.findings, 'SOMA-BUDGET').map((f) => [f.file, f.pointer])).toEqual([['clusters/test/cluster.yaml', '/budget/cpu']]);
+    expect(byRule(report.findings, 'SOMA-BUDGET').map((f) => [f.file, f.pointer])).toEqual([
+      ['clusters/test/cluster.yaml', '/budget/cpu'],
+    ]);
   });
 
   it('stops after the inputs when a cluster.yaml is invalid, with every problem', async () => {
@@ -130,10 +207,16 @@ describe('validate (repository)', () => {
   it('cannot run without kustomize: the error propagates (exit 2), it is not a finding', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
     // Rendering fails at once while the freshness check is still running: no unhandled rejection, one clear error.
-    const noTool = deps({}, {
-      renderApps: async () => { throw new UserError('neither kustomize nor kubectl was found on PATH'); },
-      compareTree: () => new Promise((resolve) => setTimeout(() => resolve({ stale: [], missing: [], extra: [] }), 50)),
-    });
+    const noTool = deps(
+      {},
+      {
+        renderApps: async () => {
+          throw new UserError('neither kustomize nor kubectl was found on PATH');
+        },
+        compareTree: () =>
+          new Promise((resolve) => setTimeout(() => resolve({ stale: [], missing: [], extra: [] }), 50)),
+      },
+    );
     await expect(runRepository(root, opts, noTool)).rejects.toThrow('neither kustomize nor kubectl');
   });
 });

@@ -30,7 +30,9 @@ function gaps(pkg: string): string[] {
     const body = /export interface I\w+ (?:extends [^{]*)?\{([\s\S]*?)\n\}/.exec(dts)?.[1];
     if (!schema || !body) continue;
     const code = readFileSync(join(root, '_schemas', `${schema}.js`), 'utf8');
-    const read = new Set([...code.matchAll(/data\.([A-Za-z_$][\w$]*)/g), ...code.matchAll(/data\["([^"]+)"\]/g)].map((m) => m[1]!));
+    const read = new Set(
+      [...code.matchAll(/data\.([A-Za-z_$][\w$]*)/g), ...code.matchAll(/data\["([^"]+)"\]/g)].map((m) => m[1]!),
+    );
     for (const m of body.matchAll(/^ {4}"([^"]+)"\??:/gm)) {
       if (!read.has(m[1]!)) out.push(`${relative(root, file)}: ${m[1]}`);
     }
@@ -40,26 +42,38 @@ function gaps(pkg: string): string[] {
 
 describe('schema packages', () => {
   it('are the pinned versions the docs name', async () => {
-    expect((await schemaPackages()).map((p) => `${p.name}@${p.version}`)).toEqual(['kubernetes-models@5.1.0', '@kubernetes-models/argo-cd@4.0.0']);
+    expect((await schemaPackages()).map((p) => `${p.name}@${p.version}`)).toEqual([
+      'kubernetes-models@5.1.0',
+      '@kubernetes-models/argo-cd@4.0.0',
+    ]);
   });
 
   it('drop only the fields DROPPED_FIELDS allows back', () => {
-    const xk = ['embedded-resource', 'int-or-string', 'list-map-keys', 'list-type', 'map-type', 'preserve-unknown-fields'];
+    const xk = [
+      'embedded-resource',
+      'int-or-string',
+      'list-map-keys',
+      'list-type',
+      'map-type',
+      'preserve-unknown-fields',
+    ];
     const schemaProps = (v: string, validations: boolean) => [
       `apiextensions.k8s.io/${v}/JSONSchemaProps.d.ts: description`,
       ...xk.map((x) => `apiextensions.k8s.io/${v}/JSONSchemaProps.d.ts: x-kubernetes-${x}`),
       ...(validations ? [`apiextensions.k8s.io/${v}/JSONSchemaProps.d.ts: x-kubernetes-validations`] : []),
     ];
-    expect(gaps('kubernetes-models')).toEqual([
-      'apiextensions.k8s.io/v1/CustomResourceColumnDefinition.d.ts: description',
-      'apiextensions.k8s.io/v1/ExternalDocumentation.d.ts: description',
-      ...schemaProps('v1', true),
-      'apiextensions.k8s.io/v1beta1/CustomResourceColumnDefinition.d.ts: description',
-      'apiextensions.k8s.io/v1beta1/ExternalDocumentation.d.ts: description',
-      ...schemaProps('v1beta1', false),
-      'scheduling.k8s.io/v1/PriorityClass.d.ts: description',
-      'scheduling.k8s.io/v1beta1/PriorityClass.d.ts: description',
-    ].sort());
+    expect(gaps('kubernetes-models')).toEqual(
+      [
+        'apiextensions.k8s.io/v1/CustomResourceColumnDefinition.d.ts: description',
+        'apiextensions.k8s.io/v1/ExternalDocumentation.d.ts: description',
+        ...schemaProps('v1', true),
+        'apiextensions.k8s.io/v1beta1/CustomResourceColumnDefinition.d.ts: description',
+        'apiextensions.k8s.io/v1beta1/ExternalDocumentation.d.ts: description',
+        ...schemaProps('v1beta1', false),
+        'scheduling.k8s.io/v1/PriorityClass.d.ts: description',
+        'scheduling.k8s.io/v1beta1/PriorityClass.d.ts: description',
+      ].sort(),
+    );
     expect(gaps('@kubernetes-models/argo-cd')).toEqual([
       'argoproj.io/v1alpha1/AppProjectSpec.d.ts: description',
       'argoproj.io/v1alpha1/ProjectRole.d.ts: description',
@@ -68,16 +82,38 @@ describe('schema packages', () => {
   });
 
   it('accept the dropped fields where the API has them, and only there', async () => {
-    const priority = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'p', description: 'no' }, value: 10, description: 'yes' };
+    const priority = {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'p', description: 'no' },
+      value: 10,
+      description: 'yes',
+    };
     const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'ws.example.com' },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'ws.example.com' },
       spec: {
-        group: 'example.com', scope: 'Namespaced', names: { kind: 'W', plural: 'ws' },
-        versions: [{
-          name: 'v1', served: true, storage: true,
-          additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size', description: 'yes' }],
-          schema: { openAPIV3Schema: { type: 'object', description: 'yes', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, description: 'yes' } } } },
-        }],
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'W', plural: 'ws' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size', description: 'yes' }],
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                description: 'yes',
+                properties: {
+                  spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, description: 'yes' },
+                },
+              },
+            },
+          },
+        ],
       },
     };
     const r = await checkObjects([priority, crd], { mode: 'files' }, false);

@@ -30,7 +30,9 @@ describe('schema: strict like kubeconform --strict', () => {
 
   it('reports a duplicate key with its line, and still checks the other documents', async () => {
     const r = await checkFixture('schema/duplicate-key.yaml');
-    expect(r.findings.map((f) => [f.rule, f.line, f.message])).toEqual([['YAML-DUPLICATE-KEY', 14, "document 2: duplicate key 'key' (line 14)"]]);
+    expect(r.findings.map((f) => [f.rule, f.line, f.message])).toEqual([
+      ['YAML-DUPLICATE-KEY', 14, "document 2: duplicate key 'key' (line 14)"],
+    ]);
     expect(r.counts.objects).toBe(1);
   });
 
@@ -96,21 +98,53 @@ describe('schema: strict like kubeconform --strict', () => {
   });
 
   it('reports an API version the pinned Kubernetes no longer serves', async () => {
-    const old = { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'old' }, spec: { minAvailable: 1 } };
+    const old = {
+      apiVersion: 'policy/v1beta1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'old' },
+      spec: { minAvailable: 1 },
+    };
     const r = await checkObjects([old], { mode: 'files' }, false);
     expect(summary(r.findings)).toEqual(['SCHEMA-REMOVED-API old /apiVersion']);
     expect(r.findings[0]!.fix).toContain('policy/v1');
   });
 
   it('checks Argo CD kinds against Argo CD schemas, allowing the fields the package drops where the API has them', async () => {
-    const project = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'p' }, spec: { description: 'ok', sourceRepos: ['https://example.com/r.git'], roles: [{ name: 'r', description: 'ok' }], bogus: 1 } };
-    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a' }, spec: { project: 'p', destination: { server: 'https://kubernetes.default.svc' }, syncPolicy: { automated: { prune: true, selfHel: true } } } };
+    const project = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'p' },
+      spec: {
+        description: 'ok',
+        sourceRepos: ['https://example.com/r.git'],
+        roles: [{ name: 'r', description: 'ok' }],
+        bogus: 1,
+      },
+    };
+    const app = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'a' },
+      spec: {
+        project: 'p',
+        destination: { server: 'https://kubernetes.default.svc' },
+        syncPolicy: { automated: { prune: true, selfHel: true } },
+      },
+    };
     const r = await checkObjects([project, app], { mode: 'files' }, false);
-    expect(summary(r.findings)).toEqual(['SCHEMA-UNKNOWN-FIELD a /spec/syncPolicy/automated/selfHel', 'SCHEMA-UNKNOWN-FIELD p /spec/bogus']);
+    expect(summary(r.findings)).toEqual([
+      'SCHEMA-UNKNOWN-FIELD a /spec/syncPolicy/automated/selfHel',
+      'SCHEMA-UNKNOWN-FIELD p /spec/bogus',
+    ]);
   });
 
   it('reports an invalid quantity once, as one problem', async () => {
-    const cm = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', max: { cpu: 'lots' } }] } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'l' },
+      spec: { limits: [{ type: 'Container', max: { cpu: 'lots' } }] },
+    };
     const r = await checkObjects([cm], { mode: 'files' }, false);
     expect(summary(r.findings)).toEqual(['SCHEMA-TYPE l /spec/limits/0/max/cpu']);
     expect(r.findings[0]!.message).toMatch(/^is 'lots'; expected .*quantity/);

@@ -25,9 +25,11 @@ Exit codes: 0 targets met, 1 a target missed, 2 could not run.`,
   },
   async run({ values, io }) {
     const only = str(values, 'only');
-    if (only && !(SUITES as readonly string[]).includes(only)) throw new UserError(`unknown suite '${only}'`, `one of: ${SUITES.join(', ')}`);
+    if (only && !(SUITES as readonly string[]).includes(only))
+      throw new UserError(`unknown suite '${only}'`, `one of: ${SUITES.join(', ')}`);
     const objects = Number(str(values, 'objects') ?? '10000');
-    if (!Number.isInteger(objects) || objects < 100) throw new UserError(`--objects must be a whole number of at least 100, not '${str(values, 'objects')}'`);
+    if (!Number.isInteger(objects) || objects < 100)
+      throw new UserError(`--objects must be a whole number of at least 100, not '${str(values, 'objects')}'`);
     const json = bool(values, 'json');
     let worst = 0;
     if (!only || only === 'validate') worst = Math.max(worst, await runValidateBench(io, { objects, json }));

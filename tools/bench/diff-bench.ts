@@ -27,7 +27,13 @@ interface Figure {
 }
 
 function git(dir: string, ...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  };
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env }).trim();
 }
 
@@ -57,7 +63,9 @@ async function makeRepository(root: string): Promise<string> {
 async function imageFiles(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   // Only the component folders: base/ also holds a generated README.md.
-  const components = (await readdir(join(dir, DIRS.base), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const components = (await readdir(join(dir, DIRS.base), { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   for (const component of components.sort()) {
     for (const f of (await readdir(join(dir, DIRS.base, component))).sort()) {
       const path = join(DIRS.base, component, f);
@@ -75,7 +83,14 @@ async function bumpImage(dir: string, path: string, suffix: string): Promise<voi
   await writeFile(join(dir, path), text.replace(/(image: \S+:)(\S+)/, `$1$2-${suffix}`));
 }
 
-async function measure(name: string, dir: string, base: string, head: string, cacheDir: string | undefined, target?: number): Promise<Figure> {
+async function measure(
+  name: string,
+  dir: string,
+  base: string,
+  head: string,
+  cacheDir: string | undefined,
+  target?: number,
+): Promise<Figure> {
   const start = performance.now();
   const run = await runRenderedDiff(dir, { base, head, cacheDir });
   renderMarkdown(run.report, { limit: 65_000 });
@@ -111,7 +126,8 @@ export async function runDiffBench(io: Io, opts: { json?: boolean }): Promise<nu
     figures.push(await measure('every component changed, no cache', dir, c, d, undefined));
     const missed = figures.filter((f) => f.targetSeconds !== undefined && f.seconds >= f.targetSeconds);
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.versions.node}`;
-    if (opts.json) io.stdout(`${JSON.stringify({ suite: 'diff', machine, figures, targetsMet: !missed.length }, null, 2)}\n`);
+    if (opts.json)
+      io.stdout(`${JSON.stringify({ suite: 'diff', machine, figures, targetsMet: !missed.length }, null, 2)}\n`);
     else io.stdout(formatFigures(figures, machine));
     return missed.length ? 1 : 0;
   } finally {
@@ -123,8 +139,15 @@ export async function runDiffBench(io: Io, opts: { json?: boolean }): Promise<nu
 function formatFigures(figures: Figure[], machine: string): string {
   const lines = [`diff (${machine})`];
   for (const f of figures) {
-    const target = f.targetSeconds === undefined ? '' : f.seconds < f.targetSeconds ? `  target < ${f.targetSeconds} s: met` : `  target < ${f.targetSeconds} s: MISSED`;
-    lines.push(`  ${f.name.padEnd(48)} ${f.seconds.toFixed(2).padStart(6)} s  (${f.renders} kustomize builds for ${f.applications} Applications)${target}`);
+    const target =
+      f.targetSeconds === undefined
+        ? ''
+        : f.seconds < f.targetSeconds
+          ? `  target < ${f.targetSeconds} s: met`
+          : `  target < ${f.targetSeconds} s: MISSED`;
+    lines.push(
+      `  ${f.name.padEnd(48)} ${f.seconds.toFixed(2).padStart(6)} s  (${f.renders} kustomize builds for ${f.applications} Applications)${target}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -44,9 +44,13 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; va
 }
 
 const BENCH_CLUSTER: ClusterConfig = {
-  name: 'bench', environment: 'dev', destination: { server: 'https://kubernetes.default.svc' },
-  repository: { url: 'https://github.com/example/somastack.git', revision: 'main' }, components: ['platform', 'redis'],
-  argocd: { selfManaged: true }, source: 'clusters/bench/cluster.yaml',
+  name: 'bench',
+  environment: 'dev',
+  destination: { server: 'https://kubernetes.default.svc' },
+  repository: { url: 'https://github.com/example/somastack.git', revision: 'main' },
+  components: ['platform', 'redis'],
+  argocd: { selfManaged: true },
+  source: 'clusters/bench/cluster.yaml',
 };
 
 async function measureChecks(count: number) {
@@ -63,13 +67,20 @@ async function measureChecks(count: number) {
     runs.push(r.seconds);
     findings = r.value.findings.length;
   }
-  return { objects: count, kinds: new Set(objects.map((o) => o.kind)).size, schemaLoadSeconds: load.seconds, checkSeconds: median(runs), findings };
+  return {
+    objects: count,
+    kinds: new Set(objects.map((o) => o.kind)).size,
+    schemaLoadSeconds: load.seconds,
+    checkSeconds: median(runs),
+    findings,
+  };
 }
 
 /** The distinct local overlays every cluster's Applications render (what validate renders). */
 async function overlayPaths(root: string): Promise<string[]> {
   const paths = new Set<string>();
-  for (const c of await loadClusters(root)) for (const a of await listApplications(root, c)) if (!a.remote) paths.add(a.path);
+  for (const c of await loadClusters(root))
+    for (const a of await listApplications(root, c)) if (!a.remote) paths.add(a.path);
   return [...paths].sort();
 }
 
@@ -80,14 +91,28 @@ async function measureRenders(io: Io) {
   const full: number[] = [];
   let exit = 0;
   for (let i = 0; i < RUNS; i++) {
-    sequential.push((await timed(async () => {
-      for (const p of paths) await runProcess(tool.command, [...tool.prefix, join(io.root, p)]);
-    })).seconds);
-    const v = await timed(() => runProcess(process.execPath, [join(io.root, 'src', 'cli', 'main.ts'), 'validate', '--json'], { cwd: io.root, allowFailure: true }));
+    sequential.push(
+      (
+        await timed(async () => {
+          for (const p of paths) await runProcess(tool.command, [...tool.prefix, join(io.root, p)]);
+        })
+      ).seconds,
+    );
+    const v = await timed(() =>
+      runProcess(process.execPath, [join(io.root, 'src', 'cli', 'main.ts'), 'validate', '--json'], {
+        cwd: io.root,
+        allowFailure: true,
+      }),
+    );
     exit = v.value.code;
     full.push(v.seconds);
   }
-  return { overlays: paths.length, sequentialKustomizeSeconds: median(sequential), validateSeconds: median(full), validateExitCode: exit };
+  return {
+    overlays: paths.length,
+    sequentialKustomizeSeconds: median(sequential),
+    validateSeconds: median(full),
+    validateExitCode: exit,
+  };
 }
 
 function render(f: Figures): string {

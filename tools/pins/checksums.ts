@@ -29,7 +29,11 @@ function parseSha(text: string, url: string): string {
 }
 
 /** The checksums for exactly the pinned versions: known ones kept, new ones fetched. */
-export async function pinnedChecksums(known: Checksums, pins: Record<ToolName, string>, fetchText: FetchText): Promise<Checksums> {
+export async function pinnedChecksums(
+  known: Checksums,
+  pins: Record<ToolName, string>,
+  fetchText: FetchText,
+): Promise<Checksums> {
   const out = { kind: {}, kubectl: {} } as Checksums;
   for (const tool of ['kind', 'kubectl'] as const) {
     const version = pins[tool];
@@ -39,7 +43,8 @@ export async function pinnedChecksums(known: Checksums, pins: Record<ToolName, s
       continue;
     }
     const fetched: Partial<Record<Platform, string>> = {};
-    for (const p of PLATFORMS) fetched[p] = parseSha(await fetchText(checksumUrl(tool, version, p)), checksumUrl(tool, version, p));
+    for (const p of PLATFORMS)
+      fetched[p] = parseSha(await fetchText(checksumUrl(tool, version, p)), checksumUrl(tool, version, p));
     out[tool][version] = fetched;
   }
   return out;
@@ -76,7 +81,9 @@ export async function main(root: string, fetcher: FetchText = fetchText): Promis
 
 if (import.meta.main) {
   main(process.cwd()).catch((e: unknown) => {
-    process.stderr.write(`pins:checksums: ${e instanceof Error ? e.message : String(e)}\nfix: check the network and that the pinned versions exist upstream\n`);
+    process.stderr.write(
+      `pins:checksums: ${e instanceof Error ? e.message : String(e)}\nfix: check the network and that the pinned versions exist upstream\n`,
+    );
     process.exit(2);
   });
 }

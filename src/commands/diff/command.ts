@@ -40,8 +40,19 @@ export function parseOptions(values: OptionValues, io: Io): DiffOptions {
   const context = num(values, 'unified')!;
   const pr = num(values, 'pr')?.toString();
   const repo = str(values, 'repo');
-  if ((pr !== undefined || repo !== undefined) && !bool(values, 'post')) throw new UserError('--repo and --pr only make sense with --post');
-  return { base, head: str(values, 'head'), format, out: str(values, 'out'), post: bool(values, 'post'), repo, pr, context, cache: !bool(values, 'no-cache') };
+  if ((pr !== undefined || repo !== undefined) && !bool(values, 'post'))
+    throw new UserError('--repo and --pr only make sense with --post');
+  return {
+    base,
+    head: str(values, 'head'),
+    format,
+    out: str(values, 'out'),
+    post: bool(values, 'post'),
+    repo,
+    pr,
+    context,
+    cache: !bool(values, 'no-cache'),
+  };
 }
 
 function formatReport(report: DiffReport, format: Format, color: boolean): string {
@@ -60,7 +71,8 @@ export function outFormat(file: string): Format {
 function fullDiffPointer(opts: DiffOptions, io: Io): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = io.env;
   const file = opts.out ? `\`${relative(io.cwd, resolve(io.cwd, opts.out))}\`` : undefined;
-  if (server && repo && run) return `${file ? `${file} in ` : ''}the artifacts of [workflow run ${run}](${server}/${repo}/actions/runs/${run})`;
+  if (server && repo && run)
+    return `${file ? `${file} in ` : ''}the artifacts of [workflow run ${run}](${server}/${repo}/actions/runs/${run})`;
   return file;
 }
 
@@ -77,10 +89,17 @@ function progress(io: Io): (done: number, total: number) => void {
  */
 async function warnIfStale(repoRoot: string, io: Io): Promise<void> {
   try {
-    const [{ loadClusters }, { buildTree }, { compareTree }] = await Promise.all([import('../../adapters/inputs.ts'), import('../../core/tree.ts'), import('../../adapters/tree.ts')]);
+    const [{ loadClusters }, { buildTree }, { compareTree }] = await Promise.all([
+      import('../../adapters/inputs.ts'),
+      import('../../core/tree.ts'),
+      import('../../adapters/tree.ts'),
+    ]);
     const c = await compareTree(repoRoot, buildTree(await loadClusters(repoRoot)));
     const n = c.stale.length + c.missing.length + c.extra.length;
-    if (n) io.stderr(`warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`);
+    if (n)
+      io.stderr(
+        `warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`,
+      );
   } catch {
     // checking freshness is a courtesy; validate reports a broken source properly
   }
@@ -105,8 +124,10 @@ async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io)
 
 export const command: Command = {
   name: 'diff',
-  summary: 'compare the rendered manifests of two git revisions, per cluster and Application; --post upserts the PR comment',
-  usage: '--base <ref> [--head <ref>] [--format markdown|text|json] [--out <file>] [--post [--repo owner/name] [--pr <n>]]',
+  summary:
+    'compare the rendered manifests of two git revisions, per cluster and Application; --post upserts the PR comment',
+  usage:
+    '--base <ref> [--head <ref>] [--format markdown|text|json] [--out <file>] [--post [--repo owner/name] [--pr <n>]]',
   description: `
 Renders every Application of every cluster at the base revision (through a temporary git
 worktree) and at the head (the working tree unless --head names a revision), with real
@@ -132,14 +153,35 @@ Examples:
   options: {
     base: { type: 'string', value: '<ref>', description: 'revision to compare against (required), e.g. origin/main' },
     head: { type: 'string', value: '<ref>', description: 'revision to compare (default: the working tree)' },
-    format: { type: 'choice', choices: FORMATS, value: '<format>', description: 'markdown, text or json (default: text on a terminal, else markdown)' },
+    format: {
+      type: 'choice',
+      choices: FORMATS,
+      value: '<format>',
+      description: 'markdown, text or json (default: text on a terminal, else markdown)',
+    },
     json: { type: 'boolean', description: 'same as --format json' },
-    out: { type: 'file', value: '<file>', description: 'also save the full diff here (.json → JSON, .txt → text, else Markdown)' },
+    out: {
+      type: 'file',
+      value: '<file>',
+      description: 'also save the full diff here (.json → JSON, .txt → text, else Markdown)',
+    },
     post: { type: 'boolean', description: 'create or update the pull-request comment' },
     repo: { type: 'string', value: '<owner/name>', description: 'repository for --post (default: GITHUB_REPOSITORY)' },
-    pr: { type: 'count', value: '<n>', description: 'pull request number for --post (default: from GITHUB_EVENT_PATH)' },
+    pr: {
+      type: 'count',
+      value: '<n>',
+      description: 'pull request number for --post (default: from GITHUB_EVENT_PATH)',
+    },
     // git's name: --context means a kubeconfig context in every other command.
-    unified: { type: 'count', short: 'U', min: 0, max: 100, value: '<lines>', description: 'unchanged lines around each change', default: '4' },
+    unified: {
+      type: 'count',
+      short: 'U',
+      min: 0,
+      max: 100,
+      value: '<lines>',
+      description: 'unchanged lines around each change',
+      default: '4',
+    },
     'no-cache': { type: 'boolean', description: `render everything again, ignoring ${CACHE_DIR}/` },
   },
   async run({ values, io }) {
@@ -164,7 +206,9 @@ Examples:
       onProgress: progress(io),
     });
     const s = run.stats;
-    io.stderr(`compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    io.stderr(
+      `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
     const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
     io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     if (opts.out) {

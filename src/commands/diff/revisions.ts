@@ -51,11 +51,16 @@ export interface DiffRun {
 /** Finds the git repository that holds `dir`, or says how to get one. */
 export async function requireRepository(dir: string, runner: Runner = runProcess): Promise<string> {
   const root = await repositoryRoot(dir, runner);
-  if (!root) throw new UserError(`${dir} is not inside a git repository`, 'run `npm run diff` from a clone of the repository');
+  if (!root)
+    throw new UserError(`${dir} is not inside a git repository`, 'run `npm run diff` from a clone of the repository');
   return root;
 }
 
-export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner = runProcess): Promise<Revision> {
+export async function openRevision(
+  repoRoot: string,
+  ref: string | undefined,
+  runner: Runner = runProcess,
+): Promise<Revision> {
   if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
   const sha = await resolveCommit(repoRoot, ref, runner);
   if (!sha) {
@@ -76,7 +81,11 @@ interface RevisionInputs {
 
 /** The clusters and Applications of a revision; a revision from before the generated tree existed has none. */
 async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<RevisionInputs> {
-  const exists = (p: string) => access(join(rev.root, p)).then(() => true, () => false);
+  const exists = (p: string) =>
+    access(join(rev.root, p)).then(
+      () => true,
+      () => false,
+    );
   if (tolerateMissing && !(await exists(DIRS.clusters))) return { clusters: [], apps: [], files: [] };
   const clusters = await atRevision(rev, () => loadClusters(rev.root));
   const apps: AppSource[][] = [];

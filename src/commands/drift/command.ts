@@ -63,7 +63,12 @@ async function readObjects(io: Io, files: string[], problems: Problem[]): Promis
 }
 
 /** One desired object against the cluster: missing, changed (per the dry-run), or in sync (undefined). */
-async function driftOf(live: LiveCluster, app: string, desired: KubeObject, policy: OwnerPolicy): Promise<ObjectDrift | undefined> {
+async function driftOf(
+  live: LiveCluster,
+  app: string,
+  desired: KubeObject,
+  policy: OwnerPolicy,
+): Promise<ObjectDrift | undefined> {
   const { apiVersion, kind, metadata } = desired;
   const base = { app, apiVersion, kind, namespace: metadata.namespace ?? '', name: metadata.name, changes: [] };
   try {
@@ -86,7 +91,12 @@ async function candidates(live: LiveCluster, apps: DesiredApp[], owned: Set<stri
   const desired = apps.flatMap((a) => a.objects);
   const kinds = new Map<string, [string, string]>(ORPHAN_KINDS.map(([v, k]) => [`${v}/${k}`, [v, k]]));
   for (const o of desired) kinds.set(`${o.apiVersion}/${o.kind}`, [o.apiVersion, o.kind]);
-  const shared = new Set(desired.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace ?? '').filter((ns) => !owned.has(ns)));
+  const shared = new Set(
+    desired
+      .filter((o) => o.kind !== 'Namespace')
+      .map((o) => o.metadata.namespace ?? '')
+      .filter((ns) => !owned.has(ns)),
+  );
   const out: KubeObject[] = [];
   const listOrSkip = async (apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string }) => {
     try {
@@ -101,14 +111,18 @@ async function candidates(live: LiveCluster, apps: DesiredApp[], owned: Set<stri
     if (namespaced === undefined) return;
     if (!namespaced) return listOrSkip(apiVersion, kind, { labelSelector: ours });
     for (const ns of owned) await listOrSkip(apiVersion, kind, { namespace: ns });
-    for (const ns of shared) if (desired.some((o) => o.kind === kind && o.metadata.namespace === ns)) await listOrSkip(apiVersion, kind, { namespace: ns, labelSelector: ours });
+    for (const ns of shared)
+      if (desired.some((o) => o.kind === kind && o.metadata.namespace === ns))
+        await listOrSkip(apiVersion, kind, { namespace: ns, labelSelector: ours });
   });
   return out;
 }
 
 /** Secrets the bootstrap or an operator provides on purpose, outside git (seed 001 §5). */
 function providedSecrets(cluster: ClusterConfig): Set<string> {
-  const names = Object.values(CONTRACTS).flatMap((c) => c.secrets.filter((s) => !s.environments || s.environments.includes(cluster.environment)));
+  const names = Object.values(CONTRACTS).flatMap((c) =>
+    c.secrets.filter((s) => !s.environments || s.environments.includes(cluster.environment)),
+  );
   return new Set(names.map((s) => `Secret/${NAMESPACE}/${s.name}`));
 }
 
@@ -123,15 +137,19 @@ async function locallyProvided(io: Io, live: LiveCluster, skipped: readonly Rend
     const problems: Problem[] = [];
     const [kustomization] = await readYamlDocs(io, join(app.path, FILES.kustomization), problems);
     const k = (kustomization ?? {}) as { namespace?: unknown; resources?: unknown };
-    const files = (Array.isArray(k.resources) ? k.resources : []).filter((r): r is string => typeof r === 'string' && /\.ya?ml$/.test(r) && !/^[a-z]+:\/\//.test(r));
+    const files = (Array.isArray(k.resources) ? k.resources : []).filter(
+      (r): r is string => typeof r === 'string' && /\.ya?ml$/.test(r) && !/^[a-z]+:\/\//.test(r),
+    );
     for (const file of files) {
       for (const o of await readObjects({ ...io, cwd: io.root }, [join(app.path, file)], problems)) {
-        const namespaced = o.kind !== 'Namespace' && (await live.client.isNamespaced(o.apiVersion, o.kind).catch(() => true));
+        const namespaced =
+          o.kind !== 'Namespace' && (await live.client.isNamespaced(o.apiVersion, o.kind).catch(() => true));
         const ns = namespaced ? (o.metadata.namespace ?? (typeof k.namespace === 'string' ? k.namespace : '')) : '';
         out.add(`${o.kind}/${ns}/${o.metadata.name}`);
       }
     }
-    if (problems.length) throw new ConfigError(`cannot read the local files of ${app.path} (Application ${app.app}):`, problems);
+    if (problems.length)
+      throw new ConfigError(`cannot read the local files of ${app.path} (Application ${app.app}):`, problems);
   }
   return out;
 }
@@ -141,7 +159,9 @@ async function readYamlDocs(io: Io, file: string, problems: Problem[]): Promise<
   const text = await readFile(resolve(io.root, file), 'utf8').catch(() => undefined);
   if (text === undefined) return [];
   const docs = parseYamlStream(text);
-  for (const d of docs) if (d.errors.length) problems.push({ file, path: `document ${d.index + 1} (line ${d.line})`, message: d.errors[0]! });
+  for (const d of docs)
+    if (d.errors.length)
+      problems.push({ file, path: `document ${d.index + 1} (line ${d.line})`, message: d.errors[0]! });
   return docs.map((d) => d.value);
 }
 
@@ -162,7 +182,9 @@ async function liveDrift(io: Io, live: LiveCluster, cluster: ClusterConfig): Pro
   const rendered: RenderedApp[] = await renderApps(io.root, await listApplications(io.root, cluster), {
     onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
   });
-  const apps: DesiredApp[] = rendered.filter((r) => !r.skipped).map((r) => ({ app: r.app, component: r.component, objects: r.objects }));
+  const apps: DesiredApp[] = rendered
+    .filter((r) => !r.skipped)
+    .map((r) => ({ app: r.app, component: r.component, objects: r.objects }));
   apps.unshift(await bootstrapApplied(io, cluster));
   const drifts: ObjectDrift[] = [];
   const policy = ownerPolicyFor(cluster.drift?.trustedManagers);
@@ -175,7 +197,14 @@ async function liveDrift(io: Io, live: LiveCluster, cluster: ClusterConfig): Pro
   const skipped = rendered.filter((r) => r.skipped);
   const provided = new Set([...providedSecrets(cluster), ...(await locallyProvided(io, live, skipped))]);
   const skippedApps = new Set(skipped.map((r) => r.app));
-  drifts.push(...findOrphans(apps, await candidates(live, apps, owned), { ownedNamespaces: owned, provided, managedBy: MANAGED_BY, skippedApps }));
+  drifts.push(
+    ...findOrphans(apps, await candidates(live, apps, owned), {
+      ownedNamespaces: owned,
+      provided,
+      managedBy: MANAGED_BY,
+      skippedApps,
+    }),
+  );
   return {
     mode: 'server-side',
     cluster: cluster.name,
@@ -214,22 +243,40 @@ Examples:
   npm run drift -- --desired rendered.yaml --live live.yaml`,
   options: {
     context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
-    cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (default: the one matching the context)' },
+    cluster: {
+      type: 'string',
+      value: '<name>',
+      description: 'cluster under clusters/ (default: the one matching the context)',
+    },
     desired: { type: 'string', value: '<file>', multiple: true, description: 'offline: desired objects (YAML/JSON)' },
-    live: { type: 'string', value: '<file>', multiple: true, description: 'offline: live objects (YAML/JSON, e.g. kubectl get -o yaml)' },
+    live: {
+      type: 'string',
+      value: '<file>',
+      multiple: true,
+      description: 'offline: live objects (YAML/JSON, e.g. kubectl get -o yaml)',
+    },
     json: { type: 'boolean', description: 'machine-readable report' },
   },
   async run({ values, io }) {
     const desiredFiles = list(values, 'desired');
     const liveFiles = list(values, 'live');
-    if (desiredFiles.length !== 0 !== (liveFiles.length !== 0)) throw new UserError('--desired and --live go together', 'e.g. npm run drift -- --desired rendered.yaml --live live.yaml');
+    if ((desiredFiles.length !== 0) !== (liveFiles.length !== 0))
+      throw new UserError(
+        '--desired and --live go together',
+        'e.g. npm run drift -- --desired rendered.yaml --live live.yaml',
+      );
     let report: DriftReport;
     if (desiredFiles.length) {
-      if (str(values, 'context') || str(values, 'cluster')) throw new UserError('--context/--cluster do not apply to the offline --desired/--live mode');
+      if (str(values, 'context') || str(values, 'cluster'))
+        throw new UserError('--context/--cluster do not apply to the offline --desired/--live mode');
       const problems: Problem[] = [];
       const desired = await readObjects(io, desiredFiles, problems);
       const live = await readObjects(io, liveFiles, problems);
-      if (problems.length) throw new ConfigError(`cannot read the input (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, problems);
+      if (problems.length)
+        throw new ConfigError(
+          `cannot read the input (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+          problems,
+        );
       report = offlineDrift(desired, live);
     } else {
       const live = connectLive(io.env, str(values, 'context'));
@@ -241,4 +288,3 @@ Examples:
     return report.drifts.length ? 1 : 0;
   },
 };
-

@@ -49,8 +49,17 @@ Examples:
   npm run smoke -- --only postgres --only networkpolicy --json`,
   options: {
     context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
-    cluster: { type: 'string', value: '<name>', description: 'cluster under clusters/ (default: the one matching the context)' },
-    only: { type: 'string', value: '<check>', multiple: true, description: `run only these checks (${NAMES.join(', ')})` },
+    cluster: {
+      type: 'string',
+      value: '<name>',
+      description: 'cluster under clusters/ (default: the one matching the context)',
+    },
+    only: {
+      type: 'string',
+      value: '<check>',
+      multiple: true,
+      description: `run only these checks (${NAMES.join(', ')})`,
+    },
     timeout: timeoutOption('180', 'per check Job, image pull included'),
     keep: { type: 'boolean', description: 'keep the run’s namespaces and Jobs for debugging' },
     json: { type: 'boolean', description: 'machine-readable report' },

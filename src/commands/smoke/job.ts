@@ -14,7 +14,11 @@ export const SMOKE_EXPIRES_ANNOTATION = 'soma.sh/smoke-expires';
 export const SMOKE_MANAGED_BY = `${MANAGED_BY}-smoke`;
 
 function envOf(vars: readonly EnvVar[]): Record<string, unknown>[] {
-  return vars.map((v) => (v.secret ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } } : { name: v.name, value: v.value ?? '' }));
+  return vars.map((v) =>
+    v.secret
+      ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } }
+      : { name: v.name, value: v.value ?? '' },
+  );
 }
 
 export function jobName(runId: string, check: string, suffix?: string): string {
@@ -36,15 +40,27 @@ export function buildJob(check: string, runId: string, run: JobRun, deadlineSeco
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: run.uid, runAsGroup: run.uid, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: run.uid,
+            runAsGroup: run.uid,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'check',
               image: run.image,
               command: run.command,
               env: envOf([{ name: 'HOME', value: '/tmp' }, ...(run.env ?? [])]),
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: run.memory ?? '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              resources: {
+                requests: { cpu: '50m', memory: '64Mi' },
+                limits: { cpu: '500m', memory: run.memory ?? '128Mi' },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],

@@ -25,7 +25,11 @@ export interface Leftover {
 }
 
 /** Which smoke namespaces to delete now and which may belong to a run still going. Pure. */
-export function planLeftovers(namespaces: readonly KubeObject[], runId: string, now: number): { remove: Leftover[]; keep: Leftover[] } {
+export function planLeftovers(
+  namespaces: readonly KubeObject[],
+  runId: string,
+  now: number,
+): { remove: Leftover[]; keep: Leftover[] } {
   const remove: Leftover[] = [];
   const keep: Leftover[] = [];
   for (const ns of namespaces) {
@@ -42,14 +46,24 @@ export function planLeftovers(namespaces: readonly KubeObject[], runId: string, 
 }
 
 /** Deletes what earlier runs left behind and says so; returns what it deleted and what it left alone. */
-export async function cleanLeftovers(live: LiveCluster, runId: string, now: number, say: (line: string) => void): Promise<{ deleted: string[]; kept: Leftover[] }> {
+export async function cleanLeftovers(
+  live: LiveCluster,
+  runId: string,
+  now: number,
+  say: (line: string) => void,
+): Promise<{ deleted: string[]; kept: Leftover[] }> {
   const namespaces = await live.list('v1', 'Namespace', { labelSelector: `${LABELS.managedBy}=${SMOKE_MANAGED_BY}` });
   const { remove, keep } = planLeftovers(namespaces, runId, now);
   for (const l of remove) await live.delete('v1', 'Namespace', l.namespace);
-  if (remove.length) say(`deleted ${remove.length} namespace(s) left by earlier smoke runs: ${remove.map((l) => l.namespace).join(', ')}`);
+  if (remove.length)
+    say(
+      `deleted ${remove.length} namespace(s) left by earlier smoke runs: ${remove.map((l) => l.namespace).join(', ')}`,
+    );
   for (const run of [...new Set(keep.map((l) => l.run))]) {
     const mine = keep.filter((l) => l.run === run);
-    say(`left ${mine.map((l) => l.namespace).join(', ')} alone: smoke run ${run} may still be going (until ${mine[0]!.until}); a later run deletes them, or now: kubectl --context ${live.context} delete namespace -l ${SMOKE_RUN_LABEL}=${run}`);
+    say(
+      `left ${mine.map((l) => l.namespace).join(', ')} alone: smoke run ${run} may still be going (until ${mine[0]!.until}); a later run deletes them, or now: kubectl --context ${live.context} delete namespace -l ${SMOKE_RUN_LABEL}=${run}`,
+    );
   }
   return { deleted: remove.map((l) => l.namespace), kept: keep };
 }

@@ -49,18 +49,28 @@ export interface SmokeReport {
 }
 
 /** Checks selected by --only (names validated by the command) and enabled for the cluster. */
-export function selectChecks(cluster: ClusterConfig, only?: readonly string[]): { run: SmokeCheck[]; skipped: SmokeCheck[] } {
+export function selectChecks(
+  cluster: ClusterConfig,
+  only?: readonly string[],
+): { run: SmokeCheck[]; skipped: SmokeCheck[] } {
   const wanted = SMOKE_CHECKS.filter((c) => !only?.length || only.includes(c.name));
-  return { run: wanted.filter((c) => cluster.components.includes(c.component)), skipped: wanted.filter((c) => !cluster.components.includes(c.component)) };
+  return {
+    run: wanted.filter((c) => cluster.components.includes(c.component)),
+    skipped: wanted.filter((c) => !cluster.components.includes(c.component)),
+  };
 }
 
 function imageOf(o: KubeObject | undefined, container: string): string | undefined {
-  const spec = (o?.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } } | undefined)?.template?.spec;
+  const spec = (o?.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } } | undefined)
+    ?.template?.spec;
   return spec?.containers?.find((c) => c.name === container)?.image ?? spec?.containers?.[0]?.image;
 }
 
 async function workload(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
-  return (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ?? (await live.get('apps/v1', 'Deployment', name, NAMESPACE));
+  return (
+    (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ??
+    (await live.get('apps/v1', 'Deployment', name, NAMESPACE))
+  );
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): seed 001 §8 "Pods Ready". */
@@ -68,12 +78,18 @@ async function podsCheck(live: LiveCluster): Promise<Verdict> {
   const pods = await live.list('v1', 'Pod', { namespace: NAMESPACE });
   if (!pods.length) return { pass: false, evidence: `no pods in ${NAMESPACE}` };
   const bad = pods.map((p) => ({ p, h: assessHealth(p) })).filter(({ h }) => h.status !== 'Healthy');
-  if (!bad.length) return { pass: true, evidence: `${pods.length}/${pods.length} pods in ${NAMESPACE} Ready or completed` };
-  return { pass: false, evidence: `${bad.length} of ${pods.length} pods not Ready: ${bad.map(({ p, h }) => `${p.metadata.name} ${h.status}${h.message ? ` (${h.message})` : ''}`).join('; ')}` };
+  if (!bad.length)
+    return { pass: true, evidence: `${pods.length}/${pods.length} pods in ${NAMESPACE} Ready or completed` };
+  return {
+    pass: false,
+    evidence: `${bad.length} of ${pods.length} pods not Ready: ${bad.map(({ p, h }) => `${p.metadata.name} ${h.status}${h.message ? ` (${h.message})` : ''}`).join('; ')}`,
+  };
 }
 
 function isFinished(job: KubeObject | undefined): 'Succeeded' | 'Failed' | undefined {
-  const conditions = ((job?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).filter((c) => c.status === 'True');
+  const conditions = (
+    (job?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+  ).filter((c) => c.status === 'True');
   if (conditions.some((c) => c.type === 'Complete' || c.type === 'SuccessCriteriaMet')) return 'Succeeded';
   if (conditions.some((c) => c.type === 'Failed' || c.type === 'FailureTarget')) return 'Failed';
   return undefined;
@@ -82,7 +98,9 @@ function isFinished(job: KubeObject | undefined): 'Succeeded' | 'Failed' | undef
 /** Why a pod has not finished: its phase and any container waiting reason (ImagePullBackOff, ...). */
 function podState(pod: KubeObject | undefined): string {
   if (!pod) return 'no pod was created (kubectl describe job shows why, e.g. Pod Security admission)';
-  const status = pod.status as { phase?: string; containerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[] } | undefined;
+  const status = pod.status as
+    | { phase?: string; containerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[] }
+    | undefined;
   const waiting = status?.containerStatuses?.map((c) => c.state?.waiting).find(Boolean);
   return `pod ${pod.metadata.name} ${status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})` : ''}`;
 }
@@ -107,17 +125,38 @@ async function runJob(live: LiveCluster, job: KubeObject, opts: SmokeOptions): P
   }
 }
 
-async function copySecrets(live: LiveCluster, names: readonly string[], namespace: string): Promise<Map<string, string>> {
+async function copySecrets(
+  live: LiveCluster,
+  names: readonly string[],
+  namespace: string,
+): Promise<Map<string, string>> {
   const missing = new Map<string, string>();
   for (const name of names) {
     const s = await live.get('v1', 'Secret', name, NAMESPACE);
-    if (!s) missing.set(name, `Secret ${NAMESPACE}/${name} not found (bootstrap creates it in dev; an operator provides it elsewhere)`);
-    else await live.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: s.type, data: s.data } as KubeObject);
+    if (!s)
+      missing.set(
+        name,
+        `Secret ${NAMESPACE}/${name} not found (bootstrap creates it in dev; an operator provides it elsewhere)`,
+      );
+    else
+      await live.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace },
+        type: s.type,
+        data: s.data,
+      } as KubeObject);
   }
   return missing;
 }
 
-async function runCheck(live: LiveCluster, check: SmokeCheck, ctx: SmokeContext, missing: Map<string, string>, opts: SmokeOptions): Promise<CheckOutcome> {
+async function runCheck(
+  live: LiveCluster,
+  check: SmokeCheck,
+  ctx: SmokeContext,
+  missing: Map<string, string>,
+  opts: SmokeOptions,
+): Promise<CheckOutcome> {
   const base = { name: check.name, title: check.title };
   const lacking = (check.secrets ?? []).map((s) => missing.get(s)).find(Boolean);
   if (lacking) return { ...base, result: 'fail', evidence: lacking, jobs: [] };
@@ -128,14 +167,24 @@ async function runCheck(live: LiveCluster, check: SmokeCheck, ctx: SmokeContext,
   // Every Job ends (or is never created) before the check does: its namespace is deleted after.
   const settled = await Promise.allSettled(jobs.map((j) => runJob(live, j, opts)));
   const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ job: jobs[i]!.metadata.name, error: s.reason as unknown }] : []));
+  const failed = settled.flatMap((s, i) =>
+    s.status === 'rejected' ? [{ job: jobs[i]!.metadata.name, error: s.reason as unknown }] : [],
+  );
   const bug = failed.find((f) => !isExpectedError(f.error));
   if (bug) throw bug.error;
   const verdict: Verdict = failed.length
-    ? { pass: false, evidence: failed.map((f) => `could not run job ${f.job}: ${(f.error as Error).message}`).join('; ') }
+    ? {
+        pass: false,
+        evidence: failed.map((f) => `could not run job ${f.job}: ${(f.error as Error).message}`).join('; '),
+      }
     : check.judge(results, ctx);
   opts.onProgress?.(`${check.name}: ${verdict.pass ? 'pass' : 'FAIL'} — ${verdict.evidence}`);
-  return { ...base, result: verdict.pass ? 'pass' : 'fail', evidence: verdict.evidence, jobs: results.map((r) => ({ name: r.job, namespace: r.namespace, phase: r.phase })) };
+  return {
+    ...base,
+    result: verdict.pass ? 'pass' : 'fail',
+    evidence: verdict.evidence,
+    jobs: results.map((r) => ({ name: r.job, namespace: r.namespace, phase: r.phase })),
+  };
 }
 
 export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: SmokeOptions): Promise<SmokeReport> {
@@ -148,16 +197,29 @@ export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: 
     runId: opts.runId,
     namespace: `${SMOKE_PREFIX}-${opts.runId}`,
     deniedNamespace: `${SMOKE_PREFIX}-${opts.runId}-denied`,
-    images: { postgres: imageOf(pg, 'postgres'), redis: imageOf(redis, 'redis'), kafka: imageOf(kafka, 'kafka'), curl: CURL_IMAGE },
+    images: {
+      postgres: imageOf(pg, 'postgres'),
+      redis: imageOf(redis, 'redis'),
+      kafka: imageOf(kafka, 'kafka'),
+      curl: CURL_IMAGE,
+    },
     kafkaBrokers: (kafka?.spec as { replicas?: number } | undefined)?.replicas,
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {
     const v = await podsCheck(live);
     opts.onProgress?.(`${PODS_CHECK}: ${v.pass ? 'pass' : 'FAIL'} — ${v.evidence}`);
-    checks.push({ name: PODS_CHECK, title: `every pod in ${NAMESPACE} Ready`, result: v.pass ? 'pass' : 'fail', evidence: v.evidence, jobs: [] });
+    checks.push({
+      name: PODS_CHECK,
+      title: `every pod in ${NAMESPACE} Ready`,
+      result: v.pass ? 'pass' : 'fail',
+      evidence: v.evidence,
+      jobs: [],
+    });
   }
-  const namespaces = run.length ? [ctx.namespace, ...(run.some((c) => c.name === 'networkpolicy') ? [ctx.deniedNamespace] : [])] : [];
+  const namespaces = run.length
+    ? [ctx.namespace, ...(run.some((c) => c.name === 'networkpolicy') ? [ctx.deniedNamespace] : [])]
+    : [];
   try {
     for (const ns of namespaces) await live.create(buildNamespace(ns, ctx.runId, ns === ctx.namespace, expires));
     const missing = await copySecrets(live, [...new Set(run.flatMap((c) => c.secrets ?? []))], ctx.namespace);
@@ -165,7 +227,13 @@ export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: 
   } finally {
     if (!opts.keep) for (const ns of namespaces) await live.delete('v1', 'Namespace', ns);
   }
-  for (const c of skipped) checks.push({ name: c.name, title: c.title, result: 'skip', evidence: `${c.component} is not enabled for cluster ${cluster.name}`, jobs: [] });
+  for (const c of skipped)
+    checks.push({
+      name: c.name,
+      title: c.title,
+      result: 'skip',
+      evidence: `${c.component} is not enabled for cluster ${cluster.name}`,
+      jobs: [],
+    });
   return { context: live.context, cluster: cluster.name, runId: opts.runId, namespaces, leftovers, checks };
 }
-

@@ -23,7 +23,10 @@ async function writeJunit(cwd: string, path: string, report: Report): Promise<vo
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, renderJunit(report));
   } catch (e) {
-    throw new UserError(`cannot write the JUnit report to ${path}: ${(e as Error).message}`, 'pass a writable path to --junit');
+    throw new UserError(
+      `cannot write the JUnit report to ${path}: ${(e as Error).message}`,
+      'pass a writable path to --junit',
+    );
   }
 }
 
@@ -63,24 +66,45 @@ Examples:
   npm run validate -- --cluster kind-soma --junit reports/validate.xml
   npm run validate -- --files ./manifests other.yaml --no-policy`,
   options: {
-    cluster: { type: 'string', value: '<name>', description: 'only this cluster (inputs and freshness still cover all)' },
+    cluster: {
+      type: 'string',
+      value: '<name>',
+      description: 'only this cluster (inputs and freshness still cover all)',
+    },
     json: { type: 'boolean', description: 'print the report as JSON' },
     junit: { type: 'file', value: '<file>', description: 'also write the report as JUnit XML' },
     strict: { type: 'boolean', description: 'warnings fail too (unknown kinds, unused exceptions)' },
     'no-policy': { type: 'boolean', description: 'schema checks only' },
     files: { type: 'boolean', description: 'check the given manifest files/directories instead of the repository' },
-    concurrency: { type: 'count', value: '<n>', min: 1, max: 64, description: 'kustomize processes at once (default: CPU count)' },
+    concurrency: {
+      type: 'count',
+      value: '<n>',
+      min: 1,
+      max: 64,
+      description: 'kustomize processes at once (default: CPU count)',
+    },
   },
   async run({ values, positionals, io }) {
     const strict = bool(values, 'strict');
     const policy = !bool(values, 'no-policy');
     const filesMode = bool(values, 'files');
-    if (positionals.length && !filesMode) throw new UserError(`unexpected argument '${positionals[0]}'`, 'to check manifest files, pass --files before them');
-    if (filesMode && str(values, 'cluster')) throw new UserError('--cluster does not apply to --files', 'drop one of them');
+    if (positionals.length && !filesMode)
+      throw new UserError(
+        `unexpected argument '${positionals[0]}'`,
+        'to check manifest files, pass --files before them',
+      );
+    if (filesMode && str(values, 'cluster'))
+      throw new UserError('--cluster does not apply to --files', 'drop one of them');
     const concurrency = num(values, 'concurrency');
     const report = filesMode
       ? await runFiles(io.cwd, positionals, { strict, policy })
-      : await runRepository(io.root, { cluster: str(values, 'cluster'), strict, policy, concurrency, progress: stderrProgress(io) });
+      : await runRepository(io.root, {
+          cluster: str(values, 'cluster'),
+          strict,
+          policy,
+          concurrency,
+          progress: stderrProgress(io),
+        });
     const junit = str(values, 'junit');
     if (junit) await writeJunit(io.cwd, junit, report);
     io.stdout(bool(values, 'json') ? renderJson(report) : renderHuman(report));

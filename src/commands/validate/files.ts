@@ -25,7 +25,11 @@ async function walk(dir: string, out: string[]): Promise<void> {
 
 /** The manifest files named by the arguments; a missing path is an error before anything is checked. */
 export async function expandPaths(cwd: string, paths: readonly string[]): Promise<string[]> {
-  if (!paths.length) throw new UserError('--files needs at least one file or directory', 'e.g. npm run validate -- --files manifests/ deploy.yaml');
+  if (!paths.length)
+    throw new UserError(
+      '--files needs at least one file or directory',
+      'e.g. npm run validate -- --files manifests/ deploy.yaml',
+    );
   const out: string[] = [];
   const missing: string[] = [];
   for (const p of paths) {
@@ -35,11 +39,19 @@ export async function expandPaths(cwd: string, paths: readonly string[]): Promis
     else if (s.isDirectory()) await walk(abs, out);
     else out.push(abs);
   }
-  if (missing.length) throw new UserError(`not found: ${missing.join(', ')}`, 'check the paths (they are relative to the current directory)');
+  if (missing.length)
+    throw new UserError(
+      `not found: ${missing.join(', ')}`,
+      'check the paths (they are relative to the current directory)',
+    );
   return [...new Set(out)];
 }
 
-export async function runFiles(cwd: string, paths: readonly string[], opts: { strict: boolean; policy: boolean }): Promise<Report> {
+export async function runFiles(
+  cwd: string,
+  paths: readonly string[],
+  opts: { strict: boolean; policy: boolean },
+): Promise<Report> {
   const files = await expandPaths(cwd, paths);
   const report = emptyReport('files', opts);
   report.schemas = await schemaPackages();

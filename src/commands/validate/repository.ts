@@ -4,7 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadClusters } from '../../adapters/inputs.ts';
-import { type AppSource, type RenderedApp, defaultConcurrency, listApplications, renderApps } from '../../adapters/render.ts';
+import {
+  type AppSource,
+  type RenderedApp,
+  defaultConcurrency,
+  listApplications,
+  renderApps,
+} from '../../adapters/render.ts';
 import { KustomizeError } from '../../adapters/kustomize.ts';
 import type { Runner } from '../../adapters/process.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
@@ -19,7 +25,14 @@ import { parseYamlStream } from '../../core/yaml.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
 import { checkItems } from '../../core/validate/engine.ts';
-import { type Finding, type Report, emptyReport, mergeExceptions, mergeFindings, refOf } from '../../core/validate/report.ts';
+import {
+  type Finding,
+  type Report,
+  emptyReport,
+  mergeExceptions,
+  mergeFindings,
+  refOf,
+} from '../../core/validate/report.ts';
 import type { Progress } from './progress.ts';
 
 export interface RepositoryOptions {
@@ -34,7 +47,10 @@ export interface RepositoryOptions {
 export interface RepositoryDeps {
   loadClusters(root: string): Promise<ClusterConfig[]>;
   buildTree(clusters: ClusterConfig[]): Map<string, string> | Promise<Map<string, string>>;
-  compareTree(root: string, files: ReadonlyMap<string, string>): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
+  compareTree(
+    root: string,
+    files: ReadonlyMap<string, string>,
+  ): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
   listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
   renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
   readText(root: string, path: string): Promise<string | undefined>;
@@ -59,17 +75,31 @@ async function inputs(root: string, deps: RepositoryDeps, report: Report): Promi
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) {
-      report.findings.push({ stage: 'inputs', severity: 'error', rule: 'INPUT-CLUSTER', file: p.file, pointer: p.path, message: p.message, fix: p.hint ?? 'correct the value (see the schema in src/core/cluster-config.ts)' });
+      report.findings.push({
+        stage: 'inputs',
+        severity: 'error',
+        rule: 'INPUT-CLUSTER',
+        file: p.file,
+        pointer: p.path,
+        message: p.message,
+        fix: p.hint ?? 'correct the value (see the schema in src/core/cluster-config.ts)',
+      });
     }
     return undefined;
   }
 }
 
-async function freshness(root: string, clusters: ClusterConfig[], deps: RepositoryDeps, report: Report): Promise<Set<string>> {
+async function freshness(
+  root: string,
+  clusters: ClusterConfig[],
+  deps: RepositoryDeps,
+  report: Report,
+): Promise<Set<string>> {
   const planned = await deps.buildTree(clusters);
   const diff = await deps.compareTree(root, planned);
   const add = (files: string[], rule: string, message: string) => {
-    for (const file of files) report.findings.push({ stage: 'freshness', severity: 'error', rule, file, message, fix: GENERATE_FIX });
+    for (const file of files)
+      report.findings.push({ stage: 'freshness', severity: 'error', rule, file, message, fix: GENERATE_FIX });
   };
   add(diff.stale, 'GENERATED-STALE', 'differs from what `npm run generate` writes from the TypeScript source');
   add(diff.missing, 'GENERATED-MISSING', 'is generated from the TypeScript source but not committed');
@@ -83,7 +113,12 @@ async function freshness(root: string, clusters: ClusterConfig[], deps: Reposito
  * are still in kustomize.
  */
 async function render(
-  root: string, apps: AppSource[], opts: RepositoryOptions, deps: RepositoryDeps, report: Report, onRendered: (r: RenderedApp) => Promise<void>,
+  root: string,
+  apps: AppSource[],
+  opts: RepositoryOptions,
+  deps: RepositoryDeps,
+  report: Report,
+  onRendered: (r: RenderedApp) => Promise<void>,
 ): Promise<Map<string, RenderedApp | undefined>> {
   const byPath = new Map<string, AppSource>();
   for (const a of apps) if (!byPath.has(a.path)) byPath.set(a.path, a);
@@ -99,7 +134,14 @@ async function render(
     } catch (e) {
       if (!(e instanceof KustomizeError) && !(e instanceof InvalidYamlError)) throw e;
       const detail = e instanceof KustomizeError ? e.detail : e.message;
-      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-KUSTOMIZE', file: app.path, message: `kustomize build failed: ${detail.split('\n')[0]}`, fix: `run \`kubectl kustomize ${app.path}\` to see the whole error; ${GENERATE_FIX}` });
+      report.findings.push({
+        stage: 'render',
+        severity: 'error',
+        rule: 'RENDER-KUSTOMIZE',
+        file: app.path,
+        message: `kustomize build failed: ${detail.split('\n')[0]}`,
+        fix: `run \`kubectl kustomize ${app.path}\` to see the whole error; ${GENERATE_FIX}`,
+      });
       return undefined;
     } finally {
       opts.progress?.tick(++done, app.path);
@@ -112,12 +154,22 @@ async function render(
 function itemsOf(cluster: ClusterConfig, app: AppSource, rendered: RenderedApp, planned: Set<string>): ObjectItem[] {
   return rendered.objects.map((object) => {
     const sources = objectSources(planned, app.path, object);
-    return { object, file: sources[0] ?? app.path, origin: `${cluster.name}/${app.app}`, sources: sources.length > 1 ? sources : undefined };
+    return {
+      object,
+      file: sources[0] ?? app.path,
+      origin: `${cluster.name}/${app.app}`,
+      sources: sources.length > 1 ? sources : undefined,
+    };
   });
 }
 
 /** The root Application and bootstrap project are applied by `npm run bootstrap`, not rendered by an app: read them from their file. */
-async function rootItems(root: string, cluster: ClusterConfig, deps: RepositoryDeps, report: Report): Promise<ObjectItem[]> {
+async function rootItems(
+  root: string,
+  cluster: ClusterConfig,
+  deps: RepositoryDeps,
+  report: Report,
+): Promise<ObjectItem[]> {
   const file = rootAppPath(cluster.name);
   const text = await deps.readText(root, file);
   if (text === undefined) return [];
@@ -132,45 +184,71 @@ async function rootItems(root: string, cluster: ClusterConfig, deps: RepositoryD
  * workloads they size (a `$patch: delete` removes one and counts nothing).
  */
 async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryDeps): Promise<BudgetGroup> {
-  const group: BudgetGroup = { component: app.component, note: `from ${app.path} patches, upstream install not rendered`, objects: [] };
+  const group: BudgetGroup = {
+    component: app.component,
+    note: `from ${app.path} patches, upstream install not rendered`,
+    objects: [],
+  };
   const text = await deps.readText(root, `${app.path}/${FILES.kustomization}`);
   const kustomization = text === undefined ? undefined : parseYamlStream(text)[0]?.value;
   if (!kustomization || typeof kustomization !== 'object') return group;
   const k = kustomization as { patches?: { path?: unknown; patch?: unknown }[]; patchesStrategicMerge?: unknown[] };
   const sources: { name: string; text: string | undefined }[] = [];
-  const entries: { path?: unknown; patch?: unknown }[] = [...(k.patches ?? []), ...(k.patchesStrategicMerge ?? []).map((path) => ({ path }))];
+  const entries: { path?: unknown; patch?: unknown }[] = [
+    ...(k.patches ?? []),
+    ...(k.patchesStrategicMerge ?? []).map((path) => ({ path })),
+  ];
   for (const p of entries) {
-    if (typeof p?.path === 'string') sources.push({ name: `${app.path}/${p.path}`, text: await deps.readText(root, `${app.path}/${p.path}`) });
+    if (typeof p?.path === 'string')
+      sources.push({ name: `${app.path}/${p.path}`, text: await deps.readText(root, `${app.path}/${p.path}`) });
     else if (typeof p?.patch === 'string') sources.push({ name: `${app.path}/${FILES.kustomization}`, text: p.patch });
   }
   const objects: KubeObject[] = [];
   for (const src of sources) {
     if (src.text === undefined) continue;
-    objects.push(...parseManifests(src.name, src.text).items.map((i) => i.object).filter((o) => o.$patch !== 'delete'));
+    objects.push(
+      ...parseManifests(src.name, src.text)
+        .items.map((i) => i.object)
+        .filter((o) => o.$patch !== 'delete'),
+    );
   }
   return { ...group, objects };
 }
 
-export async function runRepository(root: string, opts: RepositoryOptions, deps: RepositoryDeps = defaultDeps): Promise<Report> {
+export async function runRepository(
+  root: string,
+  opts: RepositoryOptions,
+  deps: RepositoryDeps = defaultDeps,
+): Promise<Report> {
   const report = emptyReport('repository', opts);
   report.schemas = await schemaPackages();
   const all = await inputs(root, deps, report);
   if (!all) return report;
   const clusters = opts.cluster ? all.filter((c) => c.name === opts.cluster) : all;
-  if (!clusters.length) throw new UserError(`unknown cluster '${opts.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
+  if (!clusters.length)
+    throw new UserError(`unknown cluster '${opts.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
   const appsByCluster = new Map<ClusterConfig, AppSource[]>();
   for (const c of clusters) {
     try {
       appsByCluster.set(c, await deps.listApplications(root, c));
     } catch (e) {
       if (!isExpectedError(e)) throw e;
-      report.findings.push({ stage: 'render', severity: 'error', rule: 'RENDER-APPLICATIONS', file: rootAppPath(c.name), message: e.message, fix: e.hint ?? GENERATE_FIX });
+      report.findings.push({
+        stage: 'render',
+        severity: 'error',
+        rule: 'RENDER-APPLICATIONS',
+        file: rootAppPath(c.name),
+        message: e.message,
+        fix: e.hint ?? GENERATE_FIX,
+      });
     }
   }
   // Rendering is the slow part and runs in child processes: start it first, and do the
   // freshness check and load each kind's validator while kustomize works.
   const schemas = new PackageSchemas();
-  const rendering = render(root, [...appsByCluster.values()].flat(), opts, deps, report, (r) => schemas.preload(r.objects));
+  const rendering = render(root, [...appsByCluster.values()].flat(), opts, deps, report, (r) =>
+    schemas.preload(r.objects),
+  );
   // Awaited below; the handler only keeps an early failure (no kustomize) from counting as unhandled meanwhile.
   rendering.catch(() => undefined);
   const planned = await freshness(root, all, deps, report).catch(async (e: unknown) => {
@@ -190,8 +268,15 @@ export async function runRepository(root: string, opts: RepositoryOptions, deps:
 }
 
 async function checkCluster(
-  root: string, cluster: ClusterConfig, apps: AppSource[], rendered: Map<string, RenderedApp | undefined>, planned: Set<string>,
-  schemas: PackageSchemas, opts: RepositoryOptions, deps: RepositoryDeps, report: Report,
+  root: string,
+  cluster: ClusterConfig,
+  apps: AppSource[],
+  rendered: Map<string, RenderedApp | undefined>,
+  planned: Set<string>,
+  schemas: PackageSchemas,
+  opts: RepositoryOptions,
+  deps: RepositoryDeps,
+  report: Report,
 ): Promise<Finding[]> {
   const items: ObjectItem[] = await rootItems(root, cluster, deps, report);
   const groups: BudgetGroup[] = [];

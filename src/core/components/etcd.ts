@@ -82,7 +82,8 @@ export function etcdPodHost(ordinal: number): string {
 
 /** --initial-cluster: `etcd-<i>=http://<pod host>:2380` for every member. */
 export function initialCluster(replicas: number): string {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`etcd replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new InternalError(`etcd replicas must be a positive integer, got ${replicas}`);
   return Array.from({ length: replicas }, (_, i) => `${NAME}-${i}=http://${etcdPodHost(i)}:${PEER_PORT}`).join(',');
 }
 

@@ -59,9 +59,21 @@ interface GrafanaProfile {
 }
 
 const PROFILES: Record<Environment, GrafanaProfile> = {
-  dev: { sizing: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, storage: '1Gi', nodePort: true },
-  staging: { sizing: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, storage: '2Gi', nodePort: false },
-  prod: { sizing: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }, storage: '5Gi', nodePort: false },
+  dev: {
+    sizing: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    storage: '1Gi',
+    nodePort: true,
+  },
+  staging: {
+    sizing: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    storage: '2Gi',
+    nodePort: false,
+  },
+  prod: {
+    sizing: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    storage: '5Gi',
+    nodePort: false,
+  },
 };
 
 function datasourcesFile(): string {
@@ -146,7 +158,14 @@ function volumes(): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
       cm(CONFIG_MAPS.providers),
       cm(CONFIG_MAPS.dashboards),
       // 0440: readable by the pod's fsGroup only.
-      { name: 'admin', secret: { secretName: ADMIN_SECRET.name, defaultMode: 0o440, items: ADMIN_SECRET.keys.map((k) => ({ key: k, path: k })) } },
+      {
+        name: 'admin',
+        secret: {
+          secretName: ADMIN_SECRET.name,
+          defaultMode: 0o440,
+          items: ADMIN_SECRET.keys.map((k) => ({ key: k, path: k })),
+        },
+      },
     ],
     mounts: [
       { name: 'data', mountPath: PATHS.data },
@@ -178,7 +197,15 @@ function uiService(): KubeObject {
     spec: {
       type: 'NodePort',
       selector: selectorLabels('grafana'),
-      ports: [{ name: PORT_NAME, port: CONTRACTS.grafana.port, targetPort: PORT_NAME, nodePort: KIND_PORTS.grafana.nodePort, protocol: 'TCP' }],
+      ports: [
+        {
+          name: PORT_NAME,
+          port: CONTRACTS.grafana.port,
+          targetPort: PORT_NAME,
+          nodePort: KIND_PORTS.grafana.nodePort,
+          protocol: 'TCP',
+        },
+      ],
     },
   });
 }
@@ -186,7 +213,9 @@ function uiService(): KubeObject {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const { volumes: vols, mounts } = volumes();
-  const files = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])));
+  const files = Object.fromEntries(
+    configFiles().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
+  );
   const server = container({
     name: 'grafana',
     image: IMAGE,

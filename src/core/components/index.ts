@@ -15,7 +15,19 @@ import { grafana } from './grafana.ts';
 import { qdrant } from './qdrant.ts';
 import { openfga } from './openfga.ts';
 
-export const COMPONENTS: readonly Component[] = [platform, postgres, redis, kafka, etcd, vault, opa, prometheus, grafana, qdrant, openfga];
+export const COMPONENTS: readonly Component[] = [
+  platform,
+  postgres,
+  redis,
+  kafka,
+  etcd,
+  vault,
+  opa,
+  prometheus,
+  grafana,
+  qdrant,
+  openfga,
+];
 
 export function getComponent(name: ComponentName | string): Component {
   const c = COMPONENTS.find((x) => x.name === name);

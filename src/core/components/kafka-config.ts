@@ -44,7 +44,11 @@ const HEADLESS = headlessServiceName(NAME);
 export const KAFKA_CLUSTER_ID = 'ksStZGWbt5hLy0yZFx24eg';
 
 /** Where the broker container mounts its data volume, generated config and shipped log4j2.yaml. */
-export const KAFKA_PATHS = { data: '/var/lib/kafka/data', config: '/opt/kafka/config', log4j: '/etc/kafka/soma' } as const;
+export const KAFKA_PATHS = {
+  data: '/var/lib/kafka/data',
+  config: '/opt/kafka/config',
+  log4j: '/etc/kafka/soma',
+} as const;
 /** A subdirectory, so the volume root's lost+found never looks like a partition to Kafka. */
 export const LOG_DIRS = `${KAFKA_PATHS.data}/logs`;
 
@@ -78,7 +82,8 @@ export function kafkaPodHost(ordinal: number): string {
 }
 
 function checkReplicas(replicas: number): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`kafka replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new InternalError(`kafka replicas must be a positive integer, got ${replicas}`);
 }
 
 /** controller.quorum.voters: `<node.id>@<pod host>:9093` for every pod (node.id = pod ordinal). */
@@ -132,9 +137,15 @@ export function brokerEnv(c: BrokerConfig): V1EnvVar[] {
   return [
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     // The StatefulSet controller labels each pod with its ordinal (Kubernetes ≥ 1.28).
-    { name: 'KAFKA_NODE_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+    {
+      name: 'KAFKA_NODE_ID',
+      valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+    },
     // $(POD_NAME) is expanded by the kubelet from the variable defined above.
-    { name: 'KAFKA_ADVERTISED_LISTENERS', value: `PLAINTEXT://$(POD_NAME).${HEADLESS}.${NAMESPACE}.svc.cluster.local:${CLIENT_PORT}` },
+    {
+      name: 'KAFKA_ADVERTISED_LISTENERS',
+      value: `PLAINTEXT://$(POD_NAME).${HEADLESS}.${NAMESPACE}.svc.cluster.local:${CLIENT_PORT}`,
+    },
     ...env({
       CLUSTER_ID: KAFKA_CLUSTER_ID,
       ...brokerSettings(c),

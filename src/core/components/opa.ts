@@ -86,7 +86,9 @@ function configFiles(): ConfigMapFiles[] {
 
 /** The files `opa test` needs (policy, tests and data), by name, for the test runner and the docs. */
 export function opaTestFiles(): Record<string, string> {
-  return Object.fromEntries(configFiles().flatMap((c) => [...Object.entries(c.files), ...Object.entries(c.extraFiles ?? {})]));
+  return Object.fromEntries(
+    configFiles().flatMap((c) => [...Object.entries(c.files), ...Object.entries(c.extraFiles ?? {})]),
+  );
 }
 
 function serverArgs(): string[] {
@@ -133,7 +135,9 @@ function opaContainer(p: OpaProfile): V1Container {
 
 function build(env: Environment): KubeObject[] {
   const p = PROFILES[env];
-  const configured = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])));
+  const configured = Object.fromEntries(
+    configFiles().flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])),
+  );
   const objects: KubeObject[] = [
     contractService('opa', PORT_NAME),
     // Prometheus resolves this name to every replica (DNS service discovery).

@@ -72,7 +72,10 @@ const DATASTORE_SECRET = CONTRACTS.openfga.secrets[0]!;
 
 /** What both the migration and the server need to reach the datastore. */
 function datastoreEnv(): V1EnvVar[] {
-  return [...env({ OPENFGA_DATASTORE_ENGINE: 'postgres' }), secretEnv('OPENFGA_DATASTORE_URI', DATASTORE_SECRET.name, 'uri')];
+  return [
+    ...env({ OPENFGA_DATASTORE_ENGINE: 'postgres' }),
+    secretEnv('OPENFGA_DATASTORE_URI', DATASTORE_SECRET.name, 'uri'),
+  ];
 }
 
 function serverContainer(p: OpenFgaProfile): V1Container {

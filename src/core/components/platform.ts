@@ -100,19 +100,32 @@ function ingressFlows(c: ServiceComponent, profile: PlatformProfile): NetworkFlo
   const metrics = INTERNAL_PORTS[c].metrics;
   const flows: NetworkFlow[] = [
     { ...base, peer: { kind: 'consumers' }, ports: clientPorts(c), why: `consumers use ${CONTRACTS[c].service}` },
-    { ...base, peer: { kind: 'component', component: 'prometheus' }, ports: [tcp('metrics', metrics.port)], why: `Prometheus scrapes ${metrics.path}` },
+    {
+      ...base,
+      peer: { kind: 'component', component: 'prometheus' },
+      ports: [tcp('metrics', metrics.port)],
+      why: `Prometheus scrapes ${metrics.path}`,
+    },
     {
       ...base,
       peer: { kind: 'component', component: c },
       ports: [...clientPorts(c), ...(INTERNAL_PORTS[c].peer ?? []).map((p) => tcp(p.name, p.port))],
       why: `${c} pods talk to each other (replication, quorum, exporters, jobs)`,
     },
-    ...INTERNAL_FLOWS.filter((f) => f.to === c).map(
-      (f): NetworkFlow => ({ ...base, peer: { kind: 'component', component: f.from }, ports: [tcp('client', f.port)], why: f.why }),
-    ),
+    ...INTERNAL_FLOWS.filter((f) => f.to === c).map((f): NetworkFlow => ({
+      ...base,
+      peer: { kind: 'component', component: f.from },
+      ports: [tcp('client', f.port)],
+      why: f.why,
+    })),
   ];
   if (c === 'grafana' && profile.grafanaFromAnywhere) {
-    flows.push({ ...base, peer: { kind: 'anywhere' }, ports: [tcp('client', CONTRACTS.grafana.port)], why: 'dev: the Grafana UI through the Kind NodePort' });
+    flows.push({
+      ...base,
+      peer: { kind: 'anywhere' },
+      ports: [tcp('client', CONTRACTS.grafana.port)],
+      why: 'dev: the Grafana UI through the Kind NodePort',
+    });
   }
   return flows;
 }
@@ -181,7 +194,9 @@ export function describePeer(p: FlowPeer): string {
     case 'namespace':
       return `any pod in ${NAMESPACE}`;
     case 'cluster-dns':
-      return `cluster DNS (${CLUSTER_DNS.namespace}, ${Object.entries(CLUSTER_DNS.podLabels).map(([k, v]) => `${k}=${v}`).join(',')})`;
+      return `cluster DNS (${CLUSTER_DNS.namespace}, ${Object.entries(CLUSTER_DNS.podLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')})`;
     case 'anywhere':
       return `any address (${ANY_ADDRESS})`;
   }
@@ -216,10 +231,20 @@ function peerSelector(p: FlowPeer): V1NetworkPolicyPeer {
   }
 }
 
-function networkPolicy(name: string, pods: NetworkFlow['pods'], types: ('Ingress' | 'Egress')[], flows: readonly NetworkFlow[]): KubeObject {
-  const ports = (f: NetworkFlow) => (f.ports.length ? f.ports.map((p) => ({ protocol: p.protocol, port: p.port })) : undefined);
-  const ingress = flows.filter((f) => f.direction === 'ingress').map((f) => ({ from: [peerSelector(f.peer)], ports: ports(f) }));
-  const egress = flows.filter((f) => f.direction === 'egress').map((f) => ({ to: [peerSelector(f.peer)], ports: ports(f) }));
+function networkPolicy(
+  name: string,
+  pods: NetworkFlow['pods'],
+  types: ('Ingress' | 'Egress')[],
+  flows: readonly NetworkFlow[],
+): KubeObject {
+  const ports = (f: NetworkFlow) =>
+    f.ports.length ? f.ports.map((p) => ({ protocol: p.protocol, port: p.port })) : undefined;
+  const ingress = flows
+    .filter((f) => f.direction === 'ingress')
+    .map((f) => ({ from: [peerSelector(f.peer)], ports: ports(f) }));
+  const egress = flows
+    .filter((f) => f.direction === 'egress')
+    .map((f) => ({ to: [peerSelector(f.peer)], ports: ports(f) }));
   return obj({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

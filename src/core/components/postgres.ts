@@ -6,7 +6,15 @@
 // prod therefore protects the one pod instead: a PodDisruptionBudget that makes node
 // drains wait for an operator, and a scheduled pg_dump to its own volume.
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../contracts.ts';
-import { obj, type KubeObject, type V1Container, type V1CronJob, type V1EnvVar, type V1PersistentVolumeClaim, type V1Probe } from '../kube.ts';
+import {
+  obj,
+  type KubeObject,
+  type V1Container,
+  type V1CronJob,
+  type V1EnvVar,
+  type V1PersistentVolumeClaim,
+  type V1Probe,
+} from '../kube.ts';
 import { ANNOTATIONS, type Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
 import type { Component } from './types.ts';
@@ -123,7 +131,10 @@ function postgresContainer(p: PostgresProfile): V1Container {
     name: NAME,
     image: POSTGRES_IMAGES.postgres,
     args: ['postgres', '-c', `shared_buffers=${p.sharedBuffers}`, '-c', `max_connections=${p.maxConnections}`],
-    env: [...credentialEnv({ user: 'POSTGRES_USER', password: 'POSTGRES_PASSWORD', database: 'POSTGRES_DB' }), ...env({ PGDATA })],
+    env: [
+      ...credentialEnv({ user: 'POSTGRES_USER', password: 'POSTGRES_PASSWORD', database: 'POSTGRES_DB' }),
+      ...env({ PGDATA }),
+    ],
     ports: [{ name: 'postgres', containerPort: PORT }],
     sizing: p.postgres,
     // initdb on first start and crash recovery after an unclean stop can take minutes
@@ -139,7 +150,10 @@ function postgresContainer(p: PostgresProfile): V1Container {
   });
   // Kubernetes stops with SIGTERM (smart shutdown: waits for every client); ask for a fast,
   // clean shutdown instead so a rollout never ends in SIGKILL and crash recovery.
-  return { ...c, lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exec pg_ctl stop -D "$PGDATA" -m fast -w -t 50'] } } } };
+  return {
+    ...c,
+    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exec pg_ctl stop -D "$PGDATA" -m fast -w -t 50'] } } },
+  };
 }
 
 function exporterContainer(p: PostgresProfile): V1Container {
@@ -167,7 +181,11 @@ function database(p: PostgresProfile): KubeObject {
     pod: {
       uid: UID,
       containers: [postgresContainer(p), exporterContainer(p)],
-      volumes: [emptyDir('run', '16Mi'), emptyDir('tmp'), { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } }],
+      volumes: [
+        emptyDir('run', '16Mi'),
+        emptyDir('tmp'),
+        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } },
+      ],
       terminationGracePeriodSeconds: 60,
     },
     volumeClaims: [{ name: 'data', size: p.storage }],

@@ -9,14 +9,7 @@ import { NAMESPACE, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
 import { contractService, headlessService } from './services.ts';
 import type { Component, ConfigMapFiles } from './types.ts';
-import {
-  CONFIG_HASH_ANNOTATION,
-  configHash,
-  container,
-  httpProbe,
-  statefulSet,
-  type Sizing,
-} from './workload.ts';
+import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The image runs as `nobody`. */
@@ -181,11 +174,19 @@ export function checkScrapeTargets(objects: Partial<Record<ServiceComponent, rea
     const name = headlessServiceName(component);
     const svc = own.find((o) => o.kind === 'Service' && o.metadata.name === name);
     const spec = svc?.spec as { clusterIP?: string } | undefined;
-    if (!svc) problems.push(`${component}: no Service '${name}' — Prometheus finds the pods by resolving ${discoveryName(component)}`);
-    else if (spec?.clusterIP !== 'None') problems.push(`${component}: Service '${name}' must be headless (clusterIP: None) so DNS returns one address per pod`);
+    if (!svc)
+      problems.push(
+        `${component}: no Service '${name}' — Prometheus finds the pods by resolving ${discoveryName(component)}`,
+      );
+    else if (spec?.clusterIP !== 'None')
+      problems.push(
+        `${component}: Service '${name}' must be headless (clusterIP: None) so DNS returns one address per pod`,
+      );
     const port = INTERNAL_PORTS[component].metrics.port;
     if (!containerPorts(own).includes(port)) {
-      problems.push(`${component}: no container declares port ${port}, where Prometheus scrapes ${INTERNAL_PORTS[component].metrics.path}`);
+      problems.push(
+        `${component}: no container declares port ${port}, where Prometheus scrapes ${INTERNAL_PORTS[component].metrics.path}`,
+      );
     }
   }
   return problems;
@@ -194,7 +195,9 @@ export function checkScrapeTargets(objects: Partial<Record<ServiceComponent, rea
 function containerPorts(objects: readonly KubeObject[]): number[] {
   const ports: number[] = [];
   for (const o of objects) {
-    const template = (o.spec as { template?: { spec?: { containers?: { ports?: { containerPort: number }[] }[] } } } | undefined)?.template;
+    const template = (
+      o.spec as { template?: { spec?: { containers?: { ports?: { containerPort: number }[] }[] } } } | undefined
+    )?.template;
     for (const c of template?.spec?.containers ?? []) for (const p of c.ports ?? []) ports.push(p.containerPort);
   }
   return ports;

@@ -87,7 +87,12 @@ function build(environment: Environment): KubeObject[] {
       component: NAME,
       replicas: 1,
       serviceName: headlessServiceName(NAME),
-      pod: { uid: UID, containers: [qdrantContainer(p)], volumes: [emptyDir('tmp')], terminationGracePeriodSeconds: 30 },
+      pod: {
+        uid: UID,
+        containers: [qdrantContainer(p)],
+        volumes: [emptyDir('tmp')],
+        terminationGracePeriodSeconds: 30,
+      },
       volumeClaims: [{ name: 'data', size: p.storage }],
     }),
   ];

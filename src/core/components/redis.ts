@@ -94,7 +94,11 @@ function exporterContainer(p: RedisProfile): V1Container {
   return container({
     name: 'exporter',
     image: REDIS_IMAGES.exporter,
-    args: [`-redis.addr=redis://127.0.0.1:${PORT}`, `-web.listen-address=:${METRICS.port}`, `-web.telemetry-path=${METRICS.path}`],
+    args: [
+      `-redis.addr=redis://127.0.0.1:${PORT}`,
+      `-web.listen-address=:${METRICS.port}`,
+      `-web.telemetry-path=${METRICS.path}`,
+    ],
     ports: [{ name: 'metrics', containerPort: METRICS.port }],
     sizing: p.exporter,
     liveness: httpProbe('/health', 'metrics'),

@@ -42,5 +42,11 @@ export function headlessService(component: ServiceComponent, o: HeadlessServiceO
   };
   const all = (o.carries ?? (['client', 'peer', 'metrics'] as const)).flatMap((g) => groups[g]);
   const ports = all.filter((p, i) => all.findIndex((q) => q.port === p.port) === i);
-  return service({ component, name: headlessServiceName(component), headless: true, publishNotReadyAddresses: o.publishNotReadyAddresses, ports });
+  return service({
+    component,
+    name: headlessServiceName(component),
+    headless: true,
+    publishNotReadyAddresses: o.publishNotReadyAddresses,
+    ports,
+  });
 }

@@ -14,7 +14,13 @@ import type { Environment } from '../names.ts';
  */
 export type Tier = 'platform' | 'store' | 'policy' | 'observability' | 'operator-gated';
 
-export const TIER_WAVE: Record<Tier, number> = { platform: 0, store: 1, policy: 2, observability: 3, 'operator-gated': 4 };
+export const TIER_WAVE: Record<Tier, number> = {
+  platform: 0,
+  store: 1,
+  policy: 2,
+  observability: 3,
+  'operator-gated': 4,
+};
 
 export interface ImageRef {
   /** Which container(s) use it, for the docs. */

@@ -94,7 +94,8 @@ export function vaultPodHost(ordinal: number): string {
 
 /** The API address of every raft node, which each node retries to join until it is part of the cluster. */
 export function raftJoinAddresses(replicas: number): string[] {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
   return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
 }
 
@@ -176,7 +177,13 @@ function devContainer(p: DevProfile): V1Container {
     command: ['vault'],
     // -dev-no-store-token: the dev server would otherwise write the root token to a read-only home.
     // -config adds the contract-port listener of devConfig() beside dev mode's loopback one.
-    args: ['server', '-dev', '-dev-no-store-token', `-dev-listen-address=${DEV_LISTEN_ADDRESS}`, `-config=${CONFIG_DIR}/${CONFIG_FILE}`],
+    args: [
+      'server',
+      '-dev',
+      '-dev-no-store-token',
+      `-dev-listen-address=${DEV_LISTEN_ADDRESS}`,
+      `-config=${CONFIG_DIR}/${CONFIG_FILE}`,
+    ],
     env: [secretEnv('VAULT_DEV_ROOT_TOKEN_ID', DEV_ROOT.name, 'token'), ...common],
     ports: [{ name: 'http', containerPort: PORT }],
     sizing: p.sizing,
@@ -212,7 +219,11 @@ function serverContainer(p: RaftProfile): V1Container {
     ],
     sizing: p.sizing,
     ...probes(),
-    mounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'config', mountPath: CONFIG_DIR, readOnly: true }, ...writable],
+    mounts: [
+      { name: 'data', mountPath: DATA_DIR },
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      ...writable,
+    ],
   });
 }
 
@@ -225,7 +236,12 @@ function devServer(p: DevProfile, config: string): KubeObject {
     // In memory: two dev servers side by side would be two different vaults.
     strategy: 'Recreate',
     podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
-    pod: { uid: UID, gid: GID, containers: [devContainer(p)], volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()] },
+    pod: {
+      uid: UID,
+      gid: GID,
+      containers: [devContainer(p)],
+      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+    },
   });
 }
 
@@ -254,7 +270,8 @@ function build(environment: Environment): KubeObject[] {
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
   const headless = headlessService(NAME, { publishNotReadyAddresses: true });
-  if (p.mode === 'dev') return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
+  if (p.mode === 'dev')
+    return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
   const config = serverConfig(p.replicas);
   const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];
   if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
@@ -263,7 +280,8 @@ function build(environment: Environment): KubeObject[] {
 
 export const vault: Component = {
   name: NAME,
-  description: 'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
+  description:
+    'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
   tier: 'operator-gated',
   images: [{ role: 'vault server', image: VAULT_IMAGE }],
   baseEnvironment: 'staging',

@@ -39,7 +39,12 @@ export function selectorLabels(name: string): Record<string, string> {
 
 export function meta(component: ComponentName, name: string, extra: Partial<ObjectMeta> = {}): ObjectMeta {
   const { labels, ...rest } = extra;
-  return { name: dnsLabel(name), namespace: NAMESPACE, labels: { ...componentLabels(component, name), ...labels }, ...rest };
+  return {
+    name: dnsLabel(name),
+    namespace: NAMESPACE,
+    labels: { ...componentLabels(component, name), ...labels },
+    ...rest,
+  };
 }
 
 export function resources(s: Sizing): V1ResourceRequirements {
@@ -170,7 +175,10 @@ export function podSpec(p: PodSpecInput): V1PodSpec {
             preferredDuringSchedulingIgnoredDuringExecution: [
               {
                 weight: 100,
-                podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(p.antiAffinityFor) } },
+                podAffinityTerm: {
+                  topologyKey: 'kubernetes.io/hostname',
+                  labelSelector: { matchLabels: selectorLabels(p.antiAffinityFor) },
+                },
               },
             ],
           },
@@ -196,7 +204,10 @@ interface WorkloadInput {
 function selectedPods(w: WorkloadInput, name: string) {
   return {
     selector: { matchLabels: selectorLabels(name) },
-    template: { metadata: { labels: componentLabels(w.component, name), annotations: w.podAnnotations }, spec: podSpec(w.pod) },
+    template: {
+      metadata: { labels: componentLabels(w.component, name), annotations: w.podAnnotations },
+      spec: podSpec(w.pod),
+    },
   };
 }
 
@@ -285,7 +296,11 @@ export function service(s: ServiceInput): KubeObject {
   });
 }
 
-export function podDisruptionBudget(component: ComponentName, name: string = component, maxUnavailable = 1): KubeObject {
+export function podDisruptionBudget(
+  component: ComponentName,
+  name: string = component,
+  maxUnavailable = 1,
+): KubeObject {
   return obj({
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -299,7 +314,12 @@ export function configMap(component: ComponentName, name: string, data: Record<s
 }
 
 export function serviceAccount(component: ComponentName, name: string = component, automount = false): KubeObject {
-  return obj({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(component, name), automountServiceAccountToken: automount });
+  return obj({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta(component, name),
+    automountServiceAccountToken: automount,
+  });
 }
 
 /**

@@ -5,7 +5,17 @@ import { objectKey, objectRef, type KubeObject } from '../kube.ts';
 import { assessImpact } from './impact.ts';
 import { isSecret, maskSecretPair } from './secrets.ts';
 import { DEFAULT_CONTEXT, diffYaml, objectYaml, sameValue } from './text.ts';
-import type { AppDiff, AppRender, ClusterDiff, ClusterRender, ClusterSummary, DiffInput, DiffReport, ObjectDiff, SourcesOf } from './types.ts';
+import type {
+  AppDiff,
+  AppRender,
+  ClusterDiff,
+  ClusterRender,
+  ClusterSummary,
+  DiffInput,
+  DiffReport,
+  ObjectDiff,
+  SourcesOf,
+} from './types.ts';
 
 interface Context {
   input: DiffInput;
@@ -21,9 +31,16 @@ export function buildDiffReport(input: DiffInput): DiffReport {
     sources: input.sources ?? (() => []),
     context: input.context ?? DEFAULT_CONTEXT,
   };
-  const names = sortedUnion(input.base.clusters.map((c) => c.name), input.head.clusters.map((c) => c.name));
+  const names = sortedUnion(
+    input.base.clusters.map((c) => c.name),
+    input.head.clusters.map((c) => c.name),
+  );
   const clusters = names.map((name) =>
-    diffCluster(ctx, input.base.clusters.find((c) => c.name === name), input.head.clusters.find((c) => c.name === name)),
+    diffCluster(
+      ctx,
+      input.base.clusters.find((c) => c.name === name),
+      input.head.clusters.find((c) => c.name === name),
+    ),
   );
   const changed = clusters.some((c) => c.apps.some((a) => a.status !== 'unchanged'));
   return {
@@ -38,7 +55,9 @@ function diffCluster(ctx: Context, base: ClusterRender | undefined, head: Cluste
   const name = (head ?? base)!.name;
   const baseApps = new Map((base?.apps ?? []).map((a) => [a.app, a]));
   const headApps = new Map((head?.apps ?? []).map((a) => [a.app, a]));
-  const apps = sortedUnion([...baseApps.keys()], [...headApps.keys()]).map((app) => diffApp(ctx, baseApps.get(app), headApps.get(app)));
+  const apps = sortedUnion([...baseApps.keys()], [...headApps.keys()]).map((app) =>
+    diffApp(ctx, baseApps.get(app), headApps.get(app)),
+  );
   return {
     cluster: name,
     environment: (head ?? base)!.environment,
@@ -55,7 +74,15 @@ function diffApp(ctx: Context, base: AppRender | undefined, head: AppRender | un
   if (skipped !== undefined) {
     const changedInputs = [...ctx.changed].filter((f) => f.startsWith(`${app.path}/`)).sort();
     const status = !base ? 'added' : !head ? 'removed' : changedInputs.length ? 'not-rendered' : 'unchanged';
-    return { ...common, status, objects: [], skipped, ...(changedInputs.length ? { changedInputs } : {}), linesAdded: 0, linesRemoved: 0 };
+    return {
+      ...common,
+      status,
+      objects: [],
+      skipped,
+      ...(changedInputs.length ? { changedInputs } : {}),
+      linesAdded: 0,
+      linesRemoved: 0,
+    };
   }
   const before = new Map((base?.objects ?? []).map((o) => [objectKey(o), o]));
   const after = new Map((head?.objects ?? []).map((o) => [objectKey(o), o]));
@@ -74,7 +101,13 @@ function diffApp(ctx: Context, base: AppRender | undefined, head: AppRender | un
   };
 }
 
-function diffObject(ctx: Context, key: string, base: KubeObject | undefined, head: KubeObject | undefined, app: AppRender): ObjectDiff | undefined {
+function diffObject(
+  ctx: Context,
+  key: string,
+  base: KubeObject | undefined,
+  head: KubeObject | undefined,
+  app: AppRender,
+): ObjectDiff | undefined {
   if (base && head && sameValue(base, head)) return undefined;
   const o = (head ?? base)!;
   const secret = isSecret(o) ? maskSecretPair(base, head) : undefined;
@@ -105,7 +138,13 @@ function summarize(apps: AppDiff[]): ClusterSummary {
   const objects = apps.flatMap((a) => a.objects);
   const ocount = (s: string) => objects.filter((o) => o.status === s).length;
   return {
-    apps: { added: count('added'), removed: count('removed'), changed: count('changed'), unchanged: count('unchanged'), notRendered: count('not-rendered') },
+    apps: {
+      added: count('added'),
+      removed: count('removed'),
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      notRendered: count('not-rendered'),
+    },
     objects: { added: ocount('added'), removed: ocount('removed'), changed: ocount('changed') },
     linesAdded: apps.reduce((n, a) => n + a.linesAdded, 0),
     linesRemoved: apps.reduce((n, a) => n + a.linesRemoved, 0),
@@ -118,5 +157,7 @@ function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
 
 /** Every changed object in the report with where it is, for formatters. */
 export function allObjects(report: DiffReport): { cluster: ClusterDiff; app: AppDiff; object: ObjectDiff }[] {
-  return report.clusters.flatMap((cluster) => cluster.apps.flatMap((app) => app.objects.map((object) => ({ cluster, app, object }))));
+  return report.clusters.flatMap((cluster) =>
+    cluster.apps.flatMap((app) => app.objects.map((object) => ({ cluster, app, object }))),
+  );
 }

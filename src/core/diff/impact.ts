@@ -10,30 +10,67 @@ type Spec = Record<string, unknown>;
 
 // Fields Kubernetes lets an update change; any other spec change is rejected
 // ("updates to statefulset spec for fields other than ... are forbidden").
-const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
-const JOB_IMMUTABLE = ['selector', 'template', 'completionMode', 'completions', 'podFailurePolicy', 'backoffLimitPerIndex', 'managedBy'];
+const STATEFULSET_MUTABLE = new Set([
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'revisionHistoryLimit',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+]);
+const JOB_IMMUTABLE = [
+  'selector',
+  'template',
+  'completionMode',
+  'completions',
+  'podFailurePolicy',
+  'backoffLimitPerIndex',
+  'managedBy',
+];
 const PVC_MUTABLE = new Set(['resources', 'volumeAttributesClassName']);
 const ROLLING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 const RECREATE_HOW =
   'Kubernetes rejects this update, so the sync fails until the object is deleted and created again (by hand, or with the Argo CD sync option Replace=true)';
 
-export function assessImpact(base: KubeObject | undefined, head: KubeObject | undefined, secretKeys?: SecretKeyChanges): Impact[] {
+export function assessImpact(
+  base: KubeObject | undefined,
+  head: KubeObject | undefined,
+  secretKeys?: SecretKeyChanges,
+): Impact[] {
   if (!base && head) return [{ kind: 'create', severity: 'info', message: 'new object: Argo CD will create it' }];
   if (base && !head) return removalImpacts(base);
   if (!base || !head) return [];
-  const impacts = [...immutableImpacts(base, head), ...workloadImpacts(base, head), ...storageImpacts(base, head), ...dataImpacts(base, head, secretKeys)];
+  const impacts = [
+    ...immutableImpacts(base, head),
+    ...workloadImpacts(base, head),
+    ...storageImpacts(base, head),
+    ...dataImpacts(base, head, secretKeys),
+  ];
   if (impacts.length) return impacts;
-  if (onlyMetadataChanged(base, head)) return [{ kind: 'metadata', severity: 'info', message: 'labels or annotations only: updated in place, nothing restarts' }];
+  if (onlyMetadataChanged(base, head))
+    return [
+      { kind: 'metadata', severity: 'info', message: 'labels or annotations only: updated in place, nothing restarts' },
+    ];
   return [{ kind: 'update', severity: 'info', message: 'updated in place' }];
 }
 
 function removalImpacts(o: KubeObject): Impact[] {
   const options = o.metadata.annotations?.[ANNOTATIONS.syncOptions] ?? '';
   if (/(^|,)\s*Prune=false\s*(,|$)/.test(options)) {
-    return [{ kind: 'keep', severity: 'warning', message: 'removed from git, but kept in the cluster (sync option Prune=false): delete it by hand when no longer needed' }];
+    return [
+      {
+        kind: 'keep',
+        severity: 'warning',
+        message:
+          'removed from git, but kept in the cluster (sync option Prune=false): delete it by hand when no longer needed',
+      },
+    ];
   }
-  const impacts: Impact[] = [{ kind: 'prune', severity: 'warning', message: 'removed: Argo CD will prune (delete) it' }];
+  const impacts: Impact[] = [
+    { kind: 'prune', severity: 'warning', message: 'removed: Argo CD will prune (delete) it' },
+  ];
   const extra: Record<string, string> = {
     PersistentVolumeClaim: 'deleting the claim can delete its volume and data (reclaim policy Delete)',
     Namespace: 'deleting a namespace deletes everything in it',
@@ -92,7 +129,9 @@ function immutableImpacts(base: KubeObject, head: KubeObject): Impact[] {
     }
     case 'PersistentVolumeClaim': {
       const bad = changed.filter((k) => !PVC_MUTABLE.has(k)).map((k) => `spec.${k}`);
-      return bad.length ? [recreate(bad, '; recreating a claim loses the data on its volume unless it is restored')] : [];
+      return bad.length
+        ? [recreate(bad, '; recreating a claim loses the data on its volume unless it is restored')]
+        : [];
     }
     case 'RoleBinding':
     case 'ClusterRoleBinding':
@@ -115,22 +154,41 @@ function workloadImpacts(base: KubeObject, head: KubeObject): Impact[] {
   const impacts: Impact[] = [];
   if (ROLLING_KINDS.has(head.kind) && !sameValue(a.replicas, b.replicas)) {
     const show = (v: unknown) => (v === undefined ? '1 (default)' : String(v));
-    impacts.push({ kind: 'scale', severity: 'info', message: `scales from ${show(a.replicas)} to ${show(b.replicas)} replicas`, fields: ['spec.replicas'] });
+    impacts.push({
+      kind: 'scale',
+      severity: 'info',
+      message: `scales from ${show(a.replicas)} to ${show(b.replicas)} replicas`,
+      fields: ['spec.replicas'],
+    });
   }
   if (ROLLING_KINDS.has(head.kind) && !sameValue(a.template, b.template)) {
-    impacts.push({ kind: 'rollout', severity: 'info', message: rolloutMessage(head.kind, b), fields: ['spec.template'] });
+    impacts.push({
+      kind: 'rollout',
+      severity: 'info',
+      message: rolloutMessage(head.kind, b),
+      fields: ['spec.template'],
+    });
   }
   if (head.kind === 'CronJob' && !sameValue(a.jobTemplate, b.jobTemplate)) {
-    impacts.push({ kind: 'update', severity: 'info', message: 'job template changed: applies from the next scheduled run', fields: ['spec.jobTemplate'] });
+    impacts.push({
+      kind: 'update',
+      severity: 'info',
+      message: 'job template changed: applies from the next scheduled run',
+      fields: ['spec.jobTemplate'],
+    });
   }
   return impacts;
 }
 
 function rolloutMessage(kind: string, spec: Spec): string {
-  const strategy = ((kind === 'Deployment' ? spec.strategy : spec.updateStrategy) as { type?: string } | undefined)?.type;
-  if (strategy === 'Recreate') return 'pod template changed: every pod is stopped, then started again (Recreate strategy): expect downtime';
-  if (strategy === 'OnDelete') return 'pod template changed: pods keep the old template until each is deleted (OnDelete strategy)';
-  if (kind === 'StatefulSet') return 'pod template changed: rolling restart, one pod at a time from the highest ordinal';
+  const strategy = ((kind === 'Deployment' ? spec.strategy : spec.updateStrategy) as { type?: string } | undefined)
+    ?.type;
+  if (strategy === 'Recreate')
+    return 'pod template changed: every pod is stopped, then started again (Recreate strategy): expect downtime';
+  if (strategy === 'OnDelete')
+    return 'pod template changed: pods keep the old template until each is deleted (OnDelete strategy)';
+  if (kind === 'StatefulSet')
+    return 'pod template changed: rolling restart, one pod at a time from the highest ordinal';
   return 'pod template changed: pods are replaced by a rolling update';
 }
 
@@ -146,11 +204,37 @@ function storageImpacts(base: KubeObject, head: KubeObject): Impact[] {
   if (before === after || !before || !after) return [];
   const grows = compareStorage(after, before) > 0;
   return grows
-    ? [{ kind: 'expand', severity: 'warning', message: `storage ${before} → ${after}: volume expansion (needs a StorageClass with allowVolumeExpansion: true; some drivers resize only when the pod restarts)`, fields: ['spec.resources.requests.storage'] }]
-    : [{ kind: 'reject', severity: 'danger', message: `storage ${before} → ${after}: Kubernetes does not shrink a claim, so this update is rejected`, fields: ['spec.resources.requests.storage'] }];
+    ? [
+        {
+          kind: 'expand',
+          severity: 'warning',
+          message: `storage ${before} → ${after}: volume expansion (needs a StorageClass with allowVolumeExpansion: true; some drivers resize only when the pod restarts)`,
+          fields: ['spec.resources.requests.storage'],
+        },
+      ]
+    : [
+        {
+          kind: 'reject',
+          severity: 'danger',
+          message: `storage ${before} → ${after}: Kubernetes does not shrink a claim, so this update is rejected`,
+          fields: ['spec.resources.requests.storage'],
+        },
+      ];
 }
 
-const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+};
 
 function compareStorage(a: string, b: string): number {
   const bytes = (q: string) => {
@@ -163,10 +247,27 @@ function compareStorage(a: string, b: string): number {
 function dataImpacts(base: KubeObject, head: KubeObject, secretKeys?: SecretKeyChanges): Impact[] {
   if (base.immutable === true) return [];
   if (head.kind === 'ConfigMap' && (!sameValue(base.data, head.data) || !sameValue(base.binaryData, head.binaryData))) {
-    return [{ kind: 'config', severity: 'info', message: 'data changed: mounted files follow after the kubelet sync; values read at start-up (environment variables, subPath mounts) need a pod restart' }];
+    return [
+      {
+        kind: 'config',
+        severity: 'info',
+        message:
+          'data changed: mounted files follow after the kubelet sync; values read at start-up (environment variables, subPath mounts) need a pod restart',
+      },
+    ];
   }
-  if (head.kind === 'Secret' && secretKeys && (secretKeys.added.length || secretKeys.removed.length || secretKeys.changed.length)) {
-    return [{ kind: 'secret', severity: 'warning', message: 'Secret data changed: pods see new values only after a restart, unless they mount them as files' }];
+  if (
+    head.kind === 'Secret' &&
+    secretKeys &&
+    (secretKeys.added.length || secretKeys.removed.length || secretKeys.changed.length)
+  ) {
+    return [
+      {
+        kind: 'secret',
+        severity: 'warning',
+        message: 'Secret data changed: pods see new values only after a restart, unless they mount them as files',
+      },
+    ];
   }
   return [];
 }

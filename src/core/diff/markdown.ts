@@ -2,7 +2,17 @@
 // Application with a diff block per object. With a limit, object blocks are dropped
 // from the end (never cut in half) and a note points at the full diff.
 import { allObjects } from './engine.ts';
-import { appStatusText, attentionItems, changedApps, headline, lines, revisionLabel, secretKeysText, SUMMARY_HEADER, summaryRows } from './present.ts';
+import {
+  appStatusText,
+  attentionItems,
+  changedApps,
+  headline,
+  lines,
+  revisionLabel,
+  secretKeysText,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './present.ts';
 import type { AppDiff, ClusterDiff, DiffReport, ObjectDiff, Severity } from './types.ts';
 
 /** GitHub rejects issue comments longer than this many characters. */
@@ -35,7 +45,14 @@ export function renderMarkdown(report: DiffReport, opts: MarkdownOptions = {}): 
 function renderSummary(report: DiffReport, opts: MarkdownOptions): string {
   const out: string[] = [];
   if (opts.marker) out.push(opts.marker);
-  out.push(`### Rendered manifest diff`, '', `\`${revisionLabel(report.base)}\` → \`${revisionLabel(report.head)}\``, '', `**${headline(report)}**`, '');
+  out.push(
+    `### Rendered manifest diff`,
+    '',
+    `\`${revisionLabel(report.base)}\` → \`${revisionLabel(report.head)}\``,
+    '',
+    `**${headline(report)}**`,
+    '',
+  );
   out.push(table(SUMMARY_HEADER, summaryRows(report)), '');
   const items = attentionItems(report);
   if (items.length) {
@@ -63,7 +80,10 @@ function renderSections(report: DiffReport): Section[] {
   for (const cluster of report.clusters) {
     const apps = changedApps(cluster);
     if (!apps.length) continue;
-    out.push({ kind: 'cluster', text: `#### ${cluster.cluster} (${cluster.environment})${cluster.status ? ` — cluster ${cluster.status}` : ''}\n\n` });
+    out.push({
+      kind: 'cluster',
+      text: `#### ${cluster.cluster} (${cluster.environment})${cluster.status ? ` — cluster ${cluster.status}` : ''}\n\n`,
+    });
     for (const app of apps) {
       out.push({ kind: 'open', text: appOpen(cluster, app) });
       for (const o of app.objects) out.push({ kind: 'object', text: objectBlock(o) });
@@ -109,7 +129,13 @@ function esc(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-function truncate(report: DiffReport, head: string, sections: Section[], footer: string, opts: MarkdownOptions): string {
+function truncate(
+  report: DiffReport,
+  head: string,
+  sections: Section[],
+  footer: string,
+  opts: MarkdownOptions,
+): string {
   const total = allObjects(report).length;
   const noteFor = (shown: number) => truncationNote(shown, total, opts);
   // Reserve room for the longest note (it only grows with the digits of `shown`).
@@ -145,7 +171,9 @@ function minimumNeed(sections: Section[], i: number): number {
 }
 
 function truncationNote(shown: number, total: number, opts: MarkdownOptions): string {
-  const where = opts.fullDiff ?? (opts.command ? `run \`${opts.command}\` for all of it` : 'run `npm run diff` locally for all of it');
+  const where =
+    opts.fullDiff ??
+    (opts.command ? `run \`${opts.command}\` for all of it` : 'run `npm run diff` locally for all of it');
   return [
     '> [!WARNING]',
     `> This diff is too long for one comment: ${shown} of ${total} changed objects are shown above (the summary is complete).`,

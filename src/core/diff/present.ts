@@ -60,7 +60,13 @@ export function summaryRows(report: DiffReport): string[][] {
   });
 }
 
-export const SUMMARY_HEADER = ['cluster', 'env', 'Applications added / removed / changed', 'objects added / removed / changed', 'lines'];
+export const SUMMARY_HEADER = [
+  'cluster',
+  'env',
+  'Applications added / removed / changed',
+  'objects added / removed / changed',
+  'lines',
+];
 
 export function appStatusText(app: AppDiff): string {
   const n = app.objects.length;
@@ -99,14 +105,23 @@ export function attentionItems(report: DiffReport): Attention[] {
   for (const c of report.clusters) {
     for (const app of c.apps) {
       if (app.status === 'not-rendered') {
-        items.push({ severity: 'warning', where: `${c.cluster} · ${app.app}`, message: `inputs changed but were not rendered (${app.skipped ?? 'no reason given'}): review ${app.changedInputs?.join(', ') ?? 'its files'} by hand` });
+        items.push({
+          severity: 'warning',
+          where: `${c.cluster} · ${app.app}`,
+          message: `inputs changed but were not rendered (${app.skipped ?? 'no reason given'}): review ${app.changedInputs?.join(', ') ?? 'its files'} by hand`,
+        });
       }
       if (app.status === 'removed') {
-        items.push({ severity: 'warning', where: `${c.cluster} · ${app.app}`, message: `Application removed: Argo CD prunes its ${plural(app.objects.length, 'object')}` });
+        items.push({
+          severity: 'warning',
+          where: `${c.cluster} · ${app.app}`,
+          message: `Application removed: Argo CD prunes its ${plural(app.objects.length, 'object')}`,
+        });
       }
       for (const o of app.objects) {
         for (const i of o.impacts) {
-          if (i.severity === 'info' || (app.status === 'removed' && i.kind === 'prune' && i.severity === 'warning')) continue;
+          if (i.severity === 'info' || (app.status === 'removed' && i.kind === 'prune' && i.severity === 'warning'))
+            continue;
           items.push({ severity: i.severity, where: `${c.cluster} · ${app.app} · ${o.ref}`, message: i.message });
         }
       }
@@ -127,7 +142,9 @@ export function secretKeysText(o: ObjectDiff): string | undefined {
     k.removed.length ? `removed ${k.removed.join(', ')}` : '',
     k.changed.length ? `changed ${k.changed.join(', ')}` : '',
   ].filter(Boolean);
-  return parts.length ? `Secret keys ${parts.join('; ')} (values compared by hash, never shown)` : 'Secret values unchanged';
+  return parts.length
+    ? `Secret keys ${parts.join('; ')} (values compared by hash, never shown)`
+    : 'Secret values unchanged';
 }
 
 export function changedApps(cluster: ClusterDiff): AppDiff[] {

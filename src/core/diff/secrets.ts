@@ -25,8 +25,10 @@ const DIGESTED = /^<digest:([0-9a-f]{16,128})>$/;
 export function secretValueHashes(o: KubeObject): Map<string, string> {
   const hashes = new Map<string, string>();
   const data = asStringMap(o.data);
-  for (const [k, v] of Object.entries(data)) hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'base64')));
-  for (const [k, v] of Object.entries(asStringMap(o.stringData))) hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'utf8')));
+  for (const [k, v] of Object.entries(data))
+    hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'base64')));
+  for (const [k, v] of Object.entries(asStringMap(o.stringData)))
+    hashes.set(k, DIGESTED.exec(v)?.[1] ?? hashBytes(Buffer.from(v, 'utf8')));
   return hashes;
 }
 
@@ -42,13 +44,18 @@ export function digestSecretValues(o: KubeObject, digest: (bytes: Buffer) => str
   const copy: KubeObject = { ...o, metadata: { ...o.metadata } };
   const mark = (bytes: Buffer) => `<digest:${digest(bytes)}>`;
   const data = asStringMap(o.data);
-  if (o.data !== undefined) copy.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, mark(Buffer.from(v, 'base64'))]));
+  if (o.data !== undefined)
+    copy.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, mark(Buffer.from(v, 'base64'))]));
   const plain = asStringMap(o.stringData);
-  if (o.stringData !== undefined) copy.stringData = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, mark(Buffer.from(v, 'utf8'))]));
+  if (o.stringData !== undefined)
+    copy.stringData = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, mark(Buffer.from(v, 'utf8'))]));
   const annotations = o.metadata.annotations;
   if (annotations && LEAKY_ANNOTATIONS.some((a) => a in annotations)) {
     copy.metadata.annotations = Object.fromEntries(
-      Object.entries(annotations).map(([k, v]) => [k, LEAKY_ANNOTATIONS.includes(k) ? mark(Buffer.from(String(v), 'utf8')) : v]),
+      Object.entries(annotations).map(([k, v]) => [
+        k,
+        LEAKY_ANNOTATIONS.includes(k) ? mark(Buffer.from(String(v), 'utf8')) : v,
+      ]),
     );
   }
   return copy;

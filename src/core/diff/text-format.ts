@@ -1,6 +1,17 @@
 // The terminal format: the same summary and sections as the comment, as plain text,
 // coloured only when a person is watching a terminal.
-import { appStatusText, attentionItems, changedApps, headline, impactLabel, lines, revisionLabel, secretKeysText, SUMMARY_HEADER, summaryRows } from './present.ts';
+import {
+  appStatusText,
+  attentionItems,
+  changedApps,
+  headline,
+  impactLabel,
+  lines,
+  revisionLabel,
+  secretKeysText,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './present.ts';
 import type { AppDiff, DiffReport, ObjectDiff } from './types.ts';
 
 export interface TextOptions {
@@ -23,12 +34,21 @@ function paint(color: boolean): Paint {
 
 export function renderText(report: DiffReport, opts: TextOptions = {}): string {
   const p = paint(opts.color ?? false);
-  const out: string[] = [p.bold(`Rendered manifest diff: ${revisionLabel(report.base)} → ${revisionLabel(report.head)}`), '', headline(report), ''];
-  out.push(...columns([SUMMARY_HEADER.map((h) => h.replace(' added / removed / changed', ' +/-/~')), ...summaryRows(report)]), '');
+  const out: string[] = [
+    p.bold(`Rendered manifest diff: ${revisionLabel(report.base)} → ${revisionLabel(report.head)}`),
+    '',
+    headline(report),
+    '',
+  ];
+  out.push(
+    ...columns([SUMMARY_HEADER.map((h) => h.replace(' added / removed / changed', ' +/-/~')), ...summaryRows(report)]),
+    '',
+  );
   const items = attentionItems(report);
   if (items.length) {
     out.push(p.bold('Needs attention:'));
-    for (const i of items) out.push(`  ${i.severity === 'danger' ? p.red('DANGER ') : p.yellow('warning')} ${i.where}: ${i.message}`);
+    for (const i of items)
+      out.push(`  ${i.severity === 'danger' ? p.red('DANGER ') : p.yellow('warning')} ${i.where}: ${i.message}`);
     out.push('');
   }
   for (const cluster of report.clusters) {
@@ -38,7 +58,13 @@ export function renderText(report: DiffReport, opts: TextOptions = {}): string {
 }
 
 function appText(app: AppDiff, p: Paint): string[] {
-  const out = [p.bold(p.cyan(`== ${app.cluster} / ${app.app} (${app.path}): ${appStatusText(app)}, ${lines(app.linesAdded, app.linesRemoved)}`))];
+  const out = [
+    p.bold(
+      p.cyan(
+        `== ${app.cluster} / ${app.app} (${app.path}): ${appStatusText(app)}, ${lines(app.linesAdded, app.linesRemoved)}`,
+      ),
+    ),
+  ];
   if (app.skipped !== undefined) {
     out.push(`   not rendered: ${app.skipped}`);
     if (app.changedInputs?.length) out.push(`   changed inputs: ${app.changedInputs.join(', ')}`);
@@ -52,7 +78,9 @@ function objectText(o: ObjectDiff, p: Paint): string[] {
   const out = ['', p.bold(`-- ${o.ref} (${o.status}, ${lines(o.linesAdded, o.linesRemoved)})`)];
   for (const i of o.impacts) {
     const label = impactLabel(i);
-    out.push(`   ${i.severity === 'danger' ? p.red(label) : i.severity === 'warning' ? p.yellow(label) : p.dim(label)}: ${i.message}`);
+    out.push(
+      `   ${i.severity === 'danger' ? p.red(label) : i.severity === 'warning' ? p.yellow(label) : p.dim(label)}: ${i.message}`,
+    );
   }
   const secrets = secretKeysText(o);
   if (secrets) out.push(`   ${secrets}`);

@@ -44,7 +44,9 @@ export function diffYaml(before: string, after: string, context = DEFAULT_CONTEX
   for (const hunk of result.hunks) {
     const lines = hunk.lines.filter((l) => !l.startsWith('\\'));
     const where = hunkPath(hunk.oldStart, hunk.newStart, lines, oldLines, newLines);
-    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@${where ? ` ${where}` : ''}`);
+    out.push(
+      `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@${where ? ` ${where}` : ''}`,
+    );
     for (const l of lines) {
       if (l.startsWith('+')) added++;
       else if (l.startsWith('-')) removed++;

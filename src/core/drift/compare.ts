@@ -21,15 +21,21 @@ const QUANTITY_PARENTS = new Set(['requests', 'limits', 'capacity', 'hard', 'sto
 export function formatPath(path: readonly Seg[]): string {
   let s = '';
   for (const seg of path) {
-    if (typeof seg === 'string') s += /^[A-Za-z_$][\w$-]*$/.test(seg) ? `${s ? '.' : ''}${seg}` : `[${JSON.stringify(seg)}]`;
+    if (typeof seg === 'string')
+      s += /^[A-Za-z_$][\w$-]*$/.test(seg) ? `${s ? '.' : ''}${seg}` : `[${JSON.stringify(seg)}]`;
     else if ('index' in seg) s += `[${seg.index}]`;
-    else s += `[${Object.entries(seg.key).map(([k, v]) => `${k}=${String(v)}`).join(',')}]`;
+    else
+      s += `[${Object.entries(seg.key)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(',')}]`;
   }
   return s;
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) || (isMap(v) && !Object.keys(v).length);
+  return (
+    v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) || (isMap(v) && !Object.keys(v).length)
+  );
 }
 
 function scalarEqual(a: unknown, b: unknown, path: readonly Seg[]): boolean {
@@ -40,7 +46,8 @@ function scalarEqual(a: unknown, b: unknown, path: readonly Seg[]): boolean {
 }
 
 function record(w: Walk, path: readonly Seg[], desired: unknown, live: unknown): void {
-  const op = desired === undefined || desired === null ? 'extra' : live === undefined || live === null ? 'missing' : 'changed';
+  const op =
+    desired === undefined || desired === null ? 'extra' : live === undefined || live === null ? 'missing' : 'changed';
   const masked = w.secret && (path[0] === 'data' || path[0] === 'stringData');
   const change: FieldChange = { path: formatPath(path), op };
   if (masked) change.masked = true;
@@ -61,12 +68,14 @@ function compareWhole(w: Walk, e: unknown, l: unknown, path: Seg[]): void {
   const absentL = l === undefined || l === null;
   // A whole map on one side only is one change, except Secret data, reported key by key.
   if ((absentE && isMap(l)) || (absentL && isMap(e))) {
-    if (!(w.secret && path.length === 1 && (path[0] === 'data' || path[0] === 'stringData'))) return record(w, path, e, l);
+    if (!(w.secret && path.length === 1 && (path[0] === 'data' || path[0] === 'stringData')))
+      return record(w, path, e, l);
   }
   if ((isMap(e) || absentE) && (isMap(l) || absentL)) {
     const em = (e ?? {}) as Record<string, unknown>;
     const lm = (l ?? {}) as Record<string, unknown>;
-    for (const k of [...new Set([...Object.keys(em), ...Object.keys(lm)])].sort()) compareWhole(w, em[k], lm[k], [...path, k]);
+    for (const k of [...new Set([...Object.keys(em), ...Object.keys(lm)])].sort())
+      compareWhole(w, em[k], lm[k], [...path, k]);
     return;
   }
   if (Array.isArray(e) && Array.isArray(l)) return compareLists(w, e, l, path);
@@ -85,7 +94,12 @@ function compareLists(w: Walk, e: unknown[], l: unknown[], path: Seg[]): void {
       const id = JSON.stringify(key);
       if (seen.has(id)) continue;
       seen.add(id);
-      compareWhole(w, e.find((i) => itemMatches(i, key)), l.find((i) => itemMatches(i, key)), [...path, { key }]);
+      compareWhole(
+        w,
+        e.find((i) => itemMatches(i, key)),
+        l.find((i) => itemMatches(i, key)),
+        [...path, { key }],
+      );
     }
     return;
   }
@@ -117,10 +131,14 @@ function walk(w: Walk, scope: FieldSet, e: unknown, l: unknown, path: Seg[]): vo
     } else if (seg.startsWith('v:')) {
       const value: unknown = JSON.parse(body);
       const has = (v: unknown) => Array.isArray(v) && v.some((i) => JSON.stringify(i) === JSON.stringify(value));
-      if (has(e) !== has(l)) record(w, [...path, JSON.stringify(value)], has(e) ? value : undefined, has(l) ? value : undefined);
+      if (has(e) !== has(l))
+        record(w, [...path, JSON.stringify(value)], has(e) ? value : undefined, has(l) ? value : undefined);
     } else if (seg.startsWith('i:')) {
       const index = Number(body);
-      walk(w, child, Array.isArray(e) ? e[index] : undefined, Array.isArray(l) ? l[index] : undefined, [...path, { index }]);
+      walk(w, child, Array.isArray(e) ? e[index] : undefined, Array.isArray(l) ? l[index] : undefined, [
+        ...path,
+        { index },
+      ]);
     }
   }
 }
@@ -129,8 +147,17 @@ function walk(w: Walk, scope: FieldSet, e: unknown, l: unknown, path: Seg[]): vo
  * The fields in `scope` whose values differ between `expected` and `live`. With `subset`
  * (offline), fields only the live object has are left out at every depth.
  */
-export function compareObjects(expected: KubeObject, live: KubeObject, scope: FieldSet, opts: { subset?: boolean } = {}): FieldChange[] {
-  const w: Walk = { secret: expected.kind === 'Secret' && expected.apiVersion === 'v1', subset: opts.subset ?? false, out: [] };
+export function compareObjects(
+  expected: KubeObject,
+  live: KubeObject,
+  scope: FieldSet,
+  opts: { subset?: boolean } = {},
+): FieldChange[] {
+  const w: Walk = {
+    secret: expected.kind === 'Secret' && expected.apiVersion === 'v1',
+    subset: opts.subset ?? false,
+    out: [],
+  };
   walk(w, scope, expected, live, []);
   return w.out;
 }

@@ -26,7 +26,12 @@ const LIST_KEYS: Record<string, (item: Dict, parent: string) => string[] | undef
   hostAliases: () => ['ip'],
   conditions: () => ['type'],
   topologySpreadConstraints: () => ['topologyKey', 'whenUnsatisfiable'],
-  ports: (item, parent) => ('containerPort' in item ? ['containerPort', 'protocol'] : 'port' in item && parent === 'spec' ? ['port', 'protocol'] : undefined),
+  ports: (item, parent) =>
+    'containerPort' in item
+      ? ['containerPort', 'protocol']
+      : 'port' in item && parent === 'spec'
+        ? ['port', 'protocol']
+        : undefined,
 };
 
 // The API server fills `protocol: TCP` into ports; a key without it means TCP.
@@ -70,7 +75,8 @@ export function fieldSetOf(value: unknown, field = '', parent = ''): FieldSet {
     const keys = listKeysFor(field, value, parent);
     if (!keys) return {};
     const out: FieldSet = {};
-    for (const item of value as Dict[]) out[`k:${JSON.stringify(itemKey(item, keys))}`] = { '.': {}, ...fieldSetOf(item) };
+    for (const item of value as Dict[])
+      out[`k:${JSON.stringify(itemKey(item, keys))}`] = { '.': {}, ...fieldSetOf(item) };
     return out;
   }
   return {};

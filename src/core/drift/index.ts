@@ -20,4 +20,11 @@ export {
 } from './report.ts';
 export { renderChange, renderDriftText } from './render.ts';
 export { parseObjects } from './input.ts';
-export { ARGOCD_SYNC_MANAGER, DEFAULT_TRUSTED_MANAGERS, fieldsOutsideGit, isTrustedManager, type OwnerPolicy, subtractFieldSets } from './owners.ts';
+export {
+  ARGOCD_SYNC_MANAGER,
+  DEFAULT_TRUSTED_MANAGERS,
+  fieldsOutsideGit,
+  isTrustedManager,
+  type OwnerPolicy,
+  subtractFieldSets,
+} from './owners.ts';

@@ -18,7 +18,12 @@ export function parseObjects(file: string, text: string, problems: Problem[]): K
     const items = isList ? (v.items as unknown[]) : [v];
     items.forEach((item, i) => {
       if (isKubeObject(item)) out.push(item);
-      else problems.push({ file, path: `document ${doc.index + 1}${isList ? ` item ${i + 1}` : ''} (line ${doc.line})`, message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)' });
+      else
+        problems.push({
+          file,
+          path: `document ${doc.index + 1}${isList ? ` item ${i + 1}` : ''} (line ${doc.line})`,
+          message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)',
+        });
     });
   }
   return out;

@@ -61,7 +61,10 @@ interface ManagedEntry {
 function entries(o: KubeObject): ManagedEntry[] {
   const raw = Array.isArray(o.metadata.managedFields) ? (o.metadata.managedFields as Dict[]) : [];
   return raw
-    .filter((e) => typeof e.manager === 'string' && isMap(e.fieldsV1) && (e.subresource === undefined || e.subresource === ''))
+    .filter(
+      (e) =>
+        typeof e.manager === 'string' && isMap(e.fieldsV1) && (e.subresource === undefined || e.subresource === ''),
+    )
     .map((e) => ({
       manager: e.manager as string,
       operation: String(e.operation ?? ''),
@@ -152,7 +155,12 @@ function isSecretValue(o: KubeObject, segments: readonly string[]): boolean {
   return o.kind === 'Secret' && o.apiVersion === 'v1' && (segments[0] === 'f:data' || segments[0] === 'f:stringData');
 }
 
-function changeAt(live: KubeObject, segments: string[], entry: ManagedEntry, origin: FieldChange['origin']): FieldChange | undefined {
+function changeAt(
+  live: KubeObject,
+  segments: string[],
+  entry: ManagedEntry,
+  origin: FieldChange['origin'],
+): FieldChange | undefined {
   const { value, path } = resolvePath(live, segments);
   // managedFields can name a field the object no longer has (removed since): nothing to show.
   if (value === undefined || value === null) return undefined;
@@ -174,7 +182,8 @@ export function fieldsOutsideGit(live: KubeObject, git: FieldSet, policy: OwnerP
   const seen = new Set<string>();
   for (const entry of entries(live)) {
     const removed = entry.manager === policy.syncManager && entry.operation === 'Apply';
-    const added = !removed && !isTrustedManager(entry.manager, policy.trusted) && !(policy.ignored ?? []).includes(entry.manager);
+    const added =
+      !removed && !isTrustedManager(entry.manager, policy.trusted) && !(policy.ignored ?? []).includes(entry.manager);
     if (!removed && !added) continue;
     for (const segments of subtractFieldSets(entry.fields, git)) {
       const change = changeAt(live, segments, entry, removed ? 'removed-from-git' : 'added-outside-git');

@@ -37,12 +37,15 @@ function withValue(head: string, v: unknown): string {
 function origin(c: FieldChange): string | undefined {
   const when = c.time ? ` at ${c.time}` : '';
   if (c.origin === 'added-outside-git') return `added outside git by ${c.manager ?? 'an unknown manager'}${when}`;
-  if (c.origin === 'removed-from-git') return `no longer in git, still applied by ${c.manager ?? 'the sync'}${when} (the next sync removes it)`;
+  if (c.origin === 'removed-from-git')
+    return `no longer in git, still applied by ${c.manager ?? 'the sync'}${when} (the next sync removes it)`;
   return undefined;
 }
 
 function renderMasked(c: FieldChange): string {
-  const what = origin(c) ?? (c.op === 'changed' ? 'value differs' : c.op === 'missing' ? 'key missing in the cluster' : 'key not in git');
+  const what =
+    origin(c) ??
+    (c.op === 'changed' ? 'value differs' : c.op === 'missing' ? 'key missing in the cluster' : 'key not in git');
   return `${c.path}: ${what} (secret value hidden)`;
 }
 

@@ -19,7 +19,10 @@ function base(app: string, o: KubeObject): Omit<ObjectDrift, 'state' | 'changes'
   return { app, apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
 }
 
-export const DEFAULT_OWNER_POLICY: OwnerPolicy = { syncManager: ARGOCD_SYNC_MANAGER, trusted: DEFAULT_TRUSTED_MANAGERS };
+export const DEFAULT_OWNER_POLICY: OwnerPolicy = {
+  syncManager: ARGOCD_SYNC_MANAGER,
+  trusted: DEFAULT_TRUSTED_MANAGERS,
+};
 
 /** The default policy plus a cluster's own trusted managers (cluster.yaml `drift.trustedManagers`). */
 export function ownerPolicyFor(extraTrusted: readonly string[] = []): OwnerPolicy {
@@ -31,7 +34,12 @@ export function ownerPolicyFor(extraTrusted: readonly string[] = []): OwnerPolic
  * fields git sets; when the live file carries managedFields (`kubectl get
  * --show-managed-fields`), fields a person added or git dropped are reported too.
  */
-export function offlineObjectDrift(app: string, desired: KubeObject, live: KubeObject | undefined, policy = DEFAULT_OWNER_POLICY): ObjectDrift | undefined {
+export function offlineObjectDrift(
+  app: string,
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  policy = DEFAULT_OWNER_POLICY,
+): ObjectDrift | undefined {
   if (!live) return { ...base(app, desired), state: 'missing', changes: [] };
   const expected = normalizeDesired(desired);
   const git = fieldSetOf(expected);
@@ -67,7 +75,15 @@ export function errorDrift(app: string, o: KubeObject, message: string): ObjectD
 }
 
 // Kinds that controllers create from other objects (Pods from ReplicaSets, ...): never orphans.
-const DERIVED_KINDS = new Set(['Pod', 'ReplicaSet', 'ControllerRevision', 'Endpoints', 'EndpointSlice', 'Event', 'Lease']);
+const DERIVED_KINDS = new Set([
+  'Pod',
+  'ReplicaSet',
+  'ControllerRevision',
+  'Endpoints',
+  'EndpointSlice',
+  'Event',
+  'Lease',
+]);
 
 /** Objects every namespace gets from Kubernetes itself. */
 function isSystemObject(o: KubeObject): boolean {
@@ -81,8 +97,11 @@ function claimPattern(desired: readonly KubeObject[]): (o: KubeObject) => boolea
   const patterns: RegExp[] = [];
   for (const o of desired) {
     if (o.kind !== 'StatefulSet') continue;
-    const templates = (isMap(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : []) as KubeObject[];
-    for (const t of templates) patterns.push(new RegExp(`^${escape(t.metadata?.name ?? '')}-${escape(o.metadata.name)}-\\d+$`));
+    const templates = (
+      isMap(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : []
+    ) as KubeObject[];
+    for (const t of templates)
+      patterns.push(new RegExp(`^${escape(t.metadata?.name ?? '')}-${escape(o.metadata.name)}-\\d+$`));
   }
   return (o) => o.kind === 'PersistentVolumeClaim' && patterns.some((p) => p.test(o.metadata.name));
 }
@@ -133,7 +152,11 @@ export interface OrphanOptions {
  * objects, objects provided outside git on purpose, and objects tracked by an Application
  * that was not rendered are never orphans.
  */
-export function findOrphans(apps: readonly DesiredApp[], live: readonly KubeObject[], opts: OrphanOptions): ObjectDrift[] {
+export function findOrphans(
+  apps: readonly DesiredApp[],
+  live: readonly KubeObject[],
+  opts: OrphanOptions,
+): ObjectDrift[] {
   const all = apps.flatMap((a) => a.objects);
   const known = new Set(all.map(objectKey));
   const isClaim = claimPattern(all);
@@ -154,7 +177,12 @@ export function findOrphans(apps: readonly DesiredApp[], live: readonly KubeObje
 
 /** The namespaces git owns: those it declares as Namespace objects. */
 export function ownedNamespaces(apps: readonly DesiredApp[]): Set<string> {
-  return new Set(apps.flatMap((a) => a.objects).filter((o) => o.kind === 'Namespace' && apiGroup(o.apiVersion) === '').map((o) => o.metadata.name));
+  return new Set(
+    apps
+      .flatMap((a) => a.objects)
+      .filter((o) => o.kind === 'Namespace' && apiGroup(o.apiVersion) === '')
+      .map((o) => o.metadata.name),
+  );
 }
 
 const STATE_ORDER = { changed: 0, missing: 1, orphan: 2, error: 3 } as const;

@@ -4,7 +4,15 @@
 import type { KubeObject } from '../kube.ts';
 import { worstHealth } from './assess.ts';
 import { dict, list, text } from './fields.ts';
-import { HEALTH_STATUSES, type ApplicationSummary, type HealthAssessment, type HealthStatus, type OperationSummary, type ResourceProblem, type SyncStatus } from './types.ts';
+import {
+  HEALTH_STATUSES,
+  type ApplicationSummary,
+  type HealthAssessment,
+  type HealthStatus,
+  type OperationSummary,
+  type ResourceProblem,
+  type SyncStatus,
+} from './types.ts';
 
 const SYNC_ORDER: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown'];
 const OPERATION_OK = new Set(['Succeeded']);
@@ -66,7 +74,8 @@ function ownHealth(app: KubeObject): HealthAssessment {
   const health = dict(dict(app.status).health);
   const status = text(health.status);
   if (!status) return { status: 'Progressing', message: 'Waiting for Argo CD to assess the Application' };
-  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: `unknown health status ${status}` };
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status))
+    return { status: 'Unknown', message: `unknown health status ${status}` };
   return { status: status as HealthStatus, message: text(health.message) };
 }
 
@@ -77,7 +86,9 @@ function ownSummary(app: KubeObject): ApplicationSummary {
   const operation = operationOf(status);
   const errors = errorConditions(status);
   const opFailed = operation !== undefined && !OPERATION_OK.has(operation.phase);
-  const message = errors[0] ?? (opFailed && operation.message ? `last sync ${operation.phase}: ${operation.message}` : health.message);
+  const message =
+    errors[0] ??
+    (opFailed && operation.message ? `last sync ${operation.phase}: ${operation.message}` : health.message);
   return {
     name: app.metadata.name,
     namespace: app.metadata.namespace ?? '',
@@ -121,7 +132,10 @@ export function summarizeApplications(apps: KubeObject[]): ApplicationSummary[] 
       children: kids,
       sync: worstSync([self.sync, ...folded.map((k) => k.sync)]),
       health: worstHealth([self.health, ...folded.map((k) => k.health)]),
-      message: self.ok && worstKid ? `child ${worstKid.name} is ${worstKid.sync}/${worstKid.health}${worstKid.message ? `: ${worstKid.message}` : ''}` : self.message,
+      message:
+        self.ok && worstKid
+          ? `child ${worstKid.name} is ${worstKid.sync}/${worstKid.health}${worstKid.message ? `: ${worstKid.message}` : ''}`
+          : self.message,
       ok: self.ok && folded.every((k) => k.ok),
     };
     done.set(name, result);

@@ -2,7 +2,15 @@
 // that happens to be called `Deployment` is not judged as one), plus the rule every kind
 // shares: an object being deleted is Progressing.
 import { apiGroup, type KubeObject } from '../kube.ts';
-import { cnpgClusterHealth, certificateHealth, clusterIssuerHealth, issuerHealth, kafkaHealth, kafkaTopicHealth, kafkaUserHealth } from './operators.ts';
+import {
+  cnpgClusterHealth,
+  certificateHealth,
+  clusterIssuerHealth,
+  issuerHealth,
+  kafkaHealth,
+  kafkaTopicHealth,
+  kafkaUserHealth,
+} from './operators.ts';
 import { apiServiceHealth, hpaHealth, ingressHealth, jobHealth, serviceHealth } from './others.ts';
 import { applicationHealth, pvcHealth } from './project.ts';
 import { crdHealth, cronJobHealth, podDisruptionBudgetHealth } from './shipped.ts';

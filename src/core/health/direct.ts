@@ -14,16 +14,45 @@ export interface DirectCheck {
   missing?: string;
 }
 
-export function summarizeDirect(app: string, namespace: string, checks: readonly DirectCheck[], skipped?: string): ApplicationSummary {
+export function summarizeDirect(
+  app: string,
+  namespace: string,
+  checks: readonly DirectCheck[],
+  skipped?: string,
+): ApplicationSummary {
   const problems: ResourceProblem[] = [];
   for (const { desired, live, missing } of checks) {
     const h = live ? assessHealth(live) : { status: 'Missing' as const, message: missing ?? 'not in the cluster' };
     if (h.status === 'Healthy' || (live && !hasHealthCheck(live))) continue;
     const [group] = desired.apiVersion.includes('/') ? desired.apiVersion.split('/') : [''];
-    problems.push({ group: group!, kind: desired.kind, namespace: desired.metadata.namespace ?? '', name: desired.metadata.name, sync: 'Unknown', health: h.status, message: h.message });
+    problems.push({
+      group: group!,
+      kind: desired.kind,
+      namespace: desired.metadata.namespace ?? '',
+      name: desired.metadata.name,
+      sync: 'Unknown',
+      health: h.status,
+      message: h.message,
+    });
   }
   const health = skipped ? 'Unknown' : worstHealth(problems.map((p) => p.health!));
   const first = problems.find((p) => p.health === health) ?? problems[0];
-  const message = skipped ?? (first ? `${objectRef({ kind: first.kind, metadata: { name: first.name, namespace: first.namespace } })} is ${first.health}${first.message ? `: ${first.message}` : ''}` : '');
-  return { name: app, namespace, project: '', sync: 'Unknown', health, message, revision: '', operation: undefined, problems, children: [], ok: health === 'Healthy' };
+  const message =
+    skipped ??
+    (first
+      ? `${objectRef({ kind: first.kind, metadata: { name: first.name, namespace: first.namespace } })} is ${first.health}${first.message ? `: ${first.message}` : ''}`
+      : '');
+  return {
+    name: app,
+    namespace,
+    project: '',
+    sync: 'Unknown',
+    health,
+    message,
+    revision: '',
+    operation: undefined,
+    problems,
+    children: [],
+    ok: health === 'Healthy',
+  };
 }

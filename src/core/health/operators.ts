@@ -31,13 +31,15 @@ const CNPG_PHASES: Record<string, HealthStatus> = {
 };
 
 export function cnpgClusterHealth(o: KubeObject): HealthAssessment {
-  if (o.metadata.annotations?.['cnpg.io/reconciliationLoop'] === 'disabled') return { status: 'Suspended', message: 'Cluster reconciliation is suspended' };
+  if (o.metadata.annotations?.['cnpg.io/reconciliationLoop'] === 'disabled')
+    return { status: 'Suspended', message: 'Cluster reconciliation is suspended' };
   if (o.status === undefined || o.status === null) throw new Error('the Cluster has no status');
   const status = dict(o.status);
   const reason = text(status.phaseReason);
   if (status.conditions === undefined || status.conditions === null) return { status: 'Progressing', message: reason };
   const hibernation = list(status.conditions).find((c) => c.type === 'cnpg.io/hibernation');
-  if (hibernation) return { status: hibernation.status === 'True' ? 'Suspended' : 'Degraded', message: text(hibernation.message) };
+  if (hibernation)
+    return { status: hibernation.status === 'True' ? 'Suspended' : 'Degraded', message: text(hibernation.message) };
   const phase = text(status.phase);
   return { status: Object.hasOwn(CNPG_PHASES, phase) ? CNPG_PHASES[phase]! : 'Unknown', message: reason };
 }
@@ -48,7 +50,8 @@ const isTrue = (c: Dict, type: string) => c.type === type && c.status === 'True'
 function strimziHealth(o: KubeObject, waiting: string, notReadyWhileCreating: boolean): HealthAssessment {
   for (const c of list(dict(o.status).conditions)) {
     // A Kafka cluster reports NotReady while it is first being created; that is not a failure.
-    if (isTrue(c, 'NotReady') && !(notReadyWhileCreating && c.reason === 'Creating')) return { status: 'Degraded', message: text(c.message) };
+    if (isTrue(c, 'NotReady') && !(notReadyWhileCreating && c.reason === 'Creating'))
+      return { status: 'Degraded', message: text(c.message) };
     if (isTrue(c, 'Ready')) return { status: 'Healthy', message: '' };
   }
   return { status: 'Progressing', message: waiting };

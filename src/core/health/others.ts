@@ -69,10 +69,21 @@ function hpaConditions(o: KubeObject): HpaCondition[] | undefined {
     const raw = o.metadata.annotations?.['autoscaling.alpha.kubernetes.io/conditions'];
     if (raw === undefined) return undefined;
     const parsed: unknown = JSON.parse(raw);
-    return list(parsed).map((c) => ({ type: text(c.type), reason: text(c.reason), status: text(c.status), message: text(c.message) }));
+    return list(parsed).map((c) => ({
+      type: text(c.type),
+      reason: text(c.reason),
+      status: text(c.status),
+      message: text(c.message),
+    }));
   }
-  if (o.apiVersion !== 'autoscaling/v2') throw new Error(`unsupported HPA version ${o.apiVersion} (Argo CD reads autoscaling/v1 and v2)`);
-  return list(dict(o.status).conditions).map((c) => ({ type: text(c.type), reason: text(c.reason), status: text(c.status), message: text(c.message) }));
+  if (o.apiVersion !== 'autoscaling/v2')
+    throw new Error(`unsupported HPA version ${o.apiVersion} (Argo CD reads autoscaling/v1 and v2)`);
+  return list(dict(o.status).conditions).map((c) => ({
+    type: text(c.type),
+    reason: text(c.reason),
+    status: text(c.status),
+    message: text(c.message),
+  }));
 }
 
 export function hpaHealth(o: KubeObject): HealthAssessment {
@@ -86,7 +97,9 @@ export function hpaHealth(o: KubeObject): HealthAssessment {
   const degraded = conditions.find((c) => HPA_DEGRADED.has(`${c.type}/${c.reason}`));
   if (degraded) return { status: 'Degraded', message: degraded.message };
   // One sign of a working autoscaler is enough; ScalingActive=True alone is not one.
-  const working = conditions.find((c) => (c.type === 'AbleToScale' || c.type === 'ScalingLimited') && c.status === 'True');
+  const working = conditions.find(
+    (c) => (c.type === 'AbleToScale' || c.type === 'ScalingLimited') && c.status === 'True',
+  );
   return working ? { status: 'Healthy', message: working.message } : HPA_WAITING;
 }
 

@@ -28,6 +28,7 @@ export function applicationHealth(o: KubeObject): HealthAssessment {
   const health = dict(dict(o.status).health);
   if (health.status === undefined || health.status === null) return { status: 'Progressing', message: '' };
   const status = text(health.status);
-  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: INVALID_LUA_STATUS };
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status))
+    return { status: 'Unknown', message: INVALID_LUA_STATUS };
   return { status: status as HealthStatus, message: text(health.message) };
 }

@@ -5,7 +5,12 @@ import type { ApplicationSummary } from './types.ts';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function lastSync(s: ApplicationSummary): string {
@@ -23,10 +28,20 @@ export function renderStatusTable(summaries: readonly ApplicationSummary[], wher
   const lines = table(rows);
   for (const s of summaries.filter((x) => !x.ok && x.problems.length)) {
     lines.push('', `${s.name}: resources not OK`);
-    const detail = s.problems.map((p) => [`  ${objectRef({ kind: p.kind, metadata: { name: p.name, namespace: p.namespace } })}`, p.sync, p.health ?? '-', p.message]);
+    const detail = s.problems.map((p) => [
+      `  ${objectRef({ kind: p.kind, metadata: { name: p.name, namespace: p.namespace } })}`,
+      p.sync,
+      p.health ?? '-',
+      p.message,
+    ]);
     lines.push(...table(detail));
   }
   const bad = summaries.filter((s) => !s.ok).length;
-  lines.push('', bad ? `${bad} of ${summaries.length} applications not Synced and Healthy on ${where}` : `all ${summaries.length} applications Synced and Healthy on ${where}`);
+  lines.push(
+    '',
+    bad
+      ? `${bad} of ${summaries.length} applications not Synced and Healthy on ${where}`
+      : `all ${summaries.length} applications Synced and Healthy on ${where}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -16,14 +16,17 @@ export function cronJobHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   const scheduled = status.lastScheduleTime;
   const succeeded = status.lastSuccessfulTime;
-  if (scheduled === undefined || scheduled === null) return { status: 'Healthy', message: 'CronJob has not been scheduled yet' };
+  if (scheduled === undefined || scheduled === null)
+    return { status: 'Healthy', message: 'CronJob has not been scheduled yet' };
   // Without a success, or with a run in flight, the last result is not known: Healthy.
   if (succeeded === undefined || succeeded === null) {
     return { status: 'Healthy', message: 'The CronJob never completed successfully. It may not be healthy' };
   }
-  if (list(status.active).length > 0) return { status: 'Healthy', message: 'The job is running. Its last execution may not have been successful' };
+  if (list(status.active).length > 0)
+    return { status: 'Healthy', message: 'The job is running. Its last execution may not have been successful' };
   // Argo CD compares the two RFC 3339 timestamps as strings, which orders them correctly.
-  if (text(succeeded) < text(scheduled)) return { status: 'Degraded', message: 'CronJob has not completed its last execution successfully' };
+  if (text(succeeded) < text(scheduled))
+    return { status: 'Degraded', message: 'CronJob has not completed its last execution successfully' };
   return { status: 'Healthy', message: 'CronJob has completed its last execution successfully' };
 }
 
@@ -31,7 +34,8 @@ export function podDisruptionBudgetHealth(o: KubeObject): HealthAssessment {
   let result: HealthAssessment = { status: 'Progressing', message: 'Waiting for status' };
   for (const c of list(dict(o.status).conditions)) {
     // Too few pods to allow a disruption is normal for a small or scaled-down workload.
-    if (c.status === 'False' && c.reason !== 'InsufficientPods') return { status: 'Degraded', message: luaConcat('PodDisruptionBudget has ', c.reason) };
+    if (c.status === 'False' && c.reason !== 'InsufficientPods')
+      return { status: 'Degraded', message: luaConcat('PodDisruptionBudget has ', c.reason) };
     result = { status: 'Healthy', message: luaConcat('PodDisruptionBudget has ', c.reason) };
   }
   return result;
@@ -44,13 +48,18 @@ export function crdHealth(o: KubeObject): HealthAssessment {
   if (!conditions.length) return { status: 'Progressing', message: 'Status conditions not found' };
   let established = false;
   for (const c of conditions) {
-    if (c.type === 'Terminating' && c.status === 'True') return { status: 'Progressing', message: luaConcat('CRD is terminating: ', c.message) };
-    if (c.type === 'NamesAccepted' && c.status === 'False') return { status: 'Degraded', message: luaConcat('CRD names have not been accepted: ', c.message) };
-    if (c.type === 'NonStructuralSchema' && c.status === 'True') return { status: 'Degraded', message: luaConcat('Schema violations found: ', c.message) };
+    if (c.type === 'Terminating' && c.status === 'True')
+      return { status: 'Progressing', message: luaConcat('CRD is terminating: ', c.message) };
+    if (c.type === 'NamesAccepted' && c.status === 'False')
+      return { status: 'Degraded', message: luaConcat('CRD names have not been accepted: ', c.message) };
+    if (c.type === 'NonStructuralSchema' && c.status === 'True')
+      return { status: 'Degraded', message: luaConcat('Schema violations found: ', c.message) };
     if (c.type === 'Established') {
       if (c.status === 'True') established = true;
       else if (c.reason === 'Installing') return { status: 'Progressing', message: 'CRD is being installed' };
     }
   }
-  return established ? { status: 'Healthy', message: 'CRD is healthy' } : { status: 'Degraded', message: 'CRD is not established' };
+  return established
+    ? { status: 'Healthy', message: 'CRD is healthy' }
+    : { status: 'Degraded', message: 'CRD is not established' };
 }

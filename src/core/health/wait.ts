@@ -55,5 +55,7 @@ export function renderWaitProgress(summaries: readonly ApplicationSummary[], ela
   const notOk = summaries.filter((s) => !s.ok);
   const head = `${Math.round(elapsedMs / 1000)}s: ${summaries.length - notOk.length}/${summaries.length} applications Synced and Healthy`;
   if (!summaries.length) return `${Math.round(elapsedMs / 1000)}s: no Argo CD Applications yet`;
-  return notOk.length ? `${head}; waiting for ${notOk.map((s) => `${s.name} (${s.sync}/${s.health})`).join(', ')}` : head;
+  return notOk.length
+    ? `${head}; waiting for ${notOk.map((s) => `${s.name} (${s.sync}/${s.health})`).join(', ')}`
+    : head;
 }

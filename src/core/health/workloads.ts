@@ -16,7 +16,8 @@ export function deploymentHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   if (spec.paused === true) return { status: 'Suspended', message: 'Deployment is paused' };
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing('Waiting for rollout to finish: observed deployment generation less than desired generation');
+  if (generation > observed)
+    return progressing('Waiting for rollout to finish: observed deployment generation less than desired generation');
   if (text(condition(status, 'Progressing')?.reason) === 'ProgressDeadlineExceeded') {
     return { status: 'Degraded', message: `Deployment "${o.metadata.name}" exceeded its progress deadline` };
   }
@@ -24,9 +25,12 @@ export function deploymentHealth(o: KubeObject): HealthAssessment {
   const updated = int(status.updatedReplicas);
   const total = int(status.replicas);
   const available = int(status.availableReplicas);
-  if (desired !== undefined && updated < desired) return progressing(`Waiting for rollout to finish: ${updated} out of ${desired} new replicas have been updated...`);
-  if (total > updated) return progressing(`Waiting for rollout to finish: ${total - updated} old replicas are pending termination...`);
-  if (available < updated) return progressing(`Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...`);
+  if (desired !== undefined && updated < desired)
+    return progressing(`Waiting for rollout to finish: ${updated} out of ${desired} new replicas have been updated...`);
+  if (total > updated)
+    return progressing(`Waiting for rollout to finish: ${total - updated} old replicas are pending termination...`);
+  if (available < updated)
+    return progressing(`Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...`);
   return { status: 'Healthy', message: '' };
 }
 
@@ -34,51 +38,68 @@ export function statefulSetHealth(o: KubeObject): HealthAssessment {
   const spec = dict(o.spec);
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (observed === 0 || generation > observed) return progressing('Waiting for statefulset spec update to be observed...');
+  if (observed === 0 || generation > observed)
+    return progressing('Waiting for statefulset spec update to be observed...');
   const desired = optInt(spec.replicas);
   const ready = int(status.readyReplicas);
   const updated = int(status.updatedReplicas);
-  if (desired !== undefined && ready < desired) return progressing(`Waiting for ${desired - ready} pods to be ready...`);
+  if (desired !== undefined && ready < desired)
+    return progressing(`Waiting for ${desired - ready} pods to be ready...`);
   const strategy = dict(spec.updateStrategy);
   const type = text(strategy.type) || 'RollingUpdate';
   if (type === 'RollingUpdate' && strategy.rollingUpdate !== undefined) {
     const partition = optInt(dict(strategy.rollingUpdate).partition);
     if (desired !== undefined && partition !== undefined && updated < desired - partition) {
-      return progressing(`Waiting for partitioned roll out to finish: ${updated} out of ${desired - partition} new pods have been updated...`);
+      return progressing(
+        `Waiting for partitioned roll out to finish: ${updated} out of ${desired - partition} new pods have been updated...`,
+      );
     }
     return { status: 'Healthy', message: `partitioned roll out complete: ${updated} new pods have been updated...` };
   }
   if (type === 'OnDelete') return { status: 'Healthy', message: `statefulset has ${ready} ready pods` };
   const current = text(status.currentRevision);
   const update = text(status.updateRevision);
-  if (update !== current) return progressing(`waiting for statefulset rolling update to complete ${updated} pods at revision ${update}...`);
-  return { status: 'Healthy', message: `statefulset rolling update complete ${int(status.currentReplicas)} pods at revision ${current}...` };
+  if (update !== current)
+    return progressing(`waiting for statefulset rolling update to complete ${updated} pods at revision ${update}...`);
+  return {
+    status: 'Healthy',
+    message: `statefulset rolling update complete ${int(status.currentReplicas)} pods at revision ${current}...`,
+  };
 }
 
 export function daemonSetHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing('Waiting for rollout to finish: observed daemon set generation less than desired generation');
+  if (generation > observed)
+    return progressing('Waiting for rollout to finish: observed daemon set generation less than desired generation');
   const desired = int(status.desiredNumberScheduled);
   const updated = int(status.updatedNumberScheduled);
   const available = int(status.numberAvailable);
   if (text(dict(dict(o.spec).updateStrategy).type) === 'OnDelete') {
     return { status: 'Healthy', message: `daemon set ${updated} out of ${desired} new pods have been updated` };
   }
-  if (updated < desired) return progressing(`Waiting for daemon set "${o.metadata.name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`);
-  if (available < desired) return progressing(`Waiting for daemon set "${o.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...`);
+  if (updated < desired)
+    return progressing(
+      `Waiting for daemon set "${o.metadata.name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+    );
+  if (available < desired)
+    return progressing(
+      `Waiting for daemon set "${o.metadata.name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+    );
   return { status: 'Healthy', message: '' };
 }
 
 export function replicaSetHealth(o: KubeObject): HealthAssessment {
   const status = dict(o.status);
   const { generation, observed } = generations(o);
-  if (generation > observed) return progressing('Waiting for rollout to finish: observed replica set generation less than desired generation');
+  if (generation > observed)
+    return progressing('Waiting for rollout to finish: observed replica set generation less than desired generation');
   const failure = condition(status, 'ReplicaFailure');
   if (failure && failure.status === 'True') return { status: 'Degraded', message: text(failure.message) };
   const desired = optInt(dict(o.spec).replicas);
   const available = int(status.availableReplicas);
-  if (desired !== undefined && available < desired) return progressing(`Waiting for rollout to finish: ${available} out of ${desired} new replicas are available...`);
+  if (desired !== undefined && available < desired)
+    return progressing(`Waiting for rollout to finish: ${available} out of ${desired} new replicas are available...`);
   return { status: 'Healthy', message: '' };
 }
 
@@ -126,7 +147,12 @@ export function podHealth(o: KubeObject): HealthAssessment {
   }
 }
 
-function runningPodHealth(o: KubeObject, restart: string, containers: Record<string, unknown>[], message: string): HealthAssessment {
+function runningPodHealth(
+  o: KubeObject,
+  restart: string,
+  containers: Record<string, unknown>[],
+  message: string,
+): HealthAssessment {
   // Pods meant to finish (hooks, one-off runs) are Progressing until they do. Argo CD
   // v3.5 has no annotation to opt out of this (see docs/operations.md).
   if (restart === 'OnFailure' || restart === 'Never') return progressing(message);

@@ -31,7 +31,10 @@ function requestsOf(container: Record<string, any>): Requests {
 // CPU in cores as decimals: round to a micro-core so that 0.1 + 0.2 adds up to 0.3.
 const cores = (n: number) => Math.round(n * 1e6) / 1e6;
 const add = (a: Requests, b: Requests): Requests => ({ cpu: cores(a.cpu + b.cpu), memory: a.memory + b.memory });
-const max = (a: Requests, b: Requests): Requests => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) });
+const max = (a: Requests, b: Requests): Requests => ({
+  cpu: Math.max(a.cpu, b.cpu),
+  memory: Math.max(a.memory, b.memory),
+});
 const ZERO: Requests = { cpu: 0, memory: 0 };
 
 /** Effective requests of one pod: init containers run one at a time (beside the sidecars started before them), then the app containers beside every sidecar. */
@@ -79,7 +82,10 @@ export interface BudgetGroup {
 }
 
 /** The budget table of a cluster, and a finding when its total exceeds the budget. */
-export function buildBudget(cluster: ClusterConfig, groups: readonly BudgetGroup[]): { table: BudgetTable; findings: Finding[] } {
+export function buildBudget(
+  cluster: ClusterConfig,
+  groups: readonly BudgetGroup[],
+): { table: BudgetTable; findings: Finding[] } {
   const rows = new Map<string, BudgetRow>();
   for (const g of groups) {
     for (const o of g.objects) {
@@ -97,7 +103,11 @@ export function buildBudget(cluster: ClusterConfig, groups: readonly BudgetGroup
   const table: BudgetTable = { cluster: cluster.name, rows: list, total };
   const findings: Finding[] = [];
   if (cluster.budget) {
-    const budget = { cpu: parseQuantity(cluster.budget.cpu), memory: parseQuantity(cluster.budget.memory), source: cluster.source };
+    const budget = {
+      cpu: parseQuantity(cluster.budget.cpu),
+      memory: parseQuantity(cluster.budget.memory),
+      source: cluster.source,
+    };
     table.budget = budget;
     const file = cluster.source || `${DIRS.clusters}/${cluster.name}/${FILES.clusterConfig}`;
     const over = (what: 'cpu' | 'memory', fmt: (n: number) => string) =>

@@ -31,7 +31,8 @@ function ajv(): Ajv {
   const a = new Ajv({ allErrors: true, strict: false });
   addFormats(a);
   // OpenAPI formats the API server accepts without further checks here.
-  for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity', 'int-or-string']) a.addFormat(f, true);
+  for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity', 'int-or-string'])
+    a.addFormat(f, true);
   ajvInstance = a;
   return a;
 }
@@ -44,12 +45,21 @@ const OBJECT_META: Schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string' }, generateName: { type: 'string' }, namespace: { type: 'string' },
-    labels: stringMap, annotations: stringMap, finalizers: { type: 'array', items: { type: 'string' } },
-    ownerReferences: { type: 'array', items: { type: 'object' } }, managedFields: { type: 'array', items: { type: 'object' } },
-    creationTimestamp: { type: ['string', 'null'] }, deletionTimestamp: { type: ['string', 'null'] },
-    deletionGracePeriodSeconds: { type: 'integer' }, generation: { type: 'integer' },
-    resourceVersion: { type: 'string' }, selfLink: { type: 'string' }, uid: { type: 'string' },
+    name: { type: 'string' },
+    generateName: { type: 'string' },
+    namespace: { type: 'string' },
+    labels: stringMap,
+    annotations: stringMap,
+    finalizers: { type: 'array', items: { type: 'string' } },
+    ownerReferences: { type: 'array', items: { type: 'object' } },
+    managedFields: { type: 'array', items: { type: 'object' } },
+    creationTimestamp: { type: ['string', 'null'] },
+    deletionTimestamp: { type: ['string', 'null'] },
+    deletionGracePeriodSeconds: { type: 'integer' },
+    generation: { type: 'integer' },
+    resourceVersion: { type: 'string' },
+    selfLink: { type: 'string' },
+    uid: { type: 'string' },
   },
 };
 
@@ -58,10 +68,14 @@ export function strictSchema(node: unknown, root = true): unknown {
   if (!isObject(node)) return node;
   const out: Schema = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k.startsWith('x-kubernetes-') || k === 'nullable' || k === 'default' || k === 'example' || k === 'externalDocs') continue;
-    if (k === 'properties' && isObject(v)) out.properties = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s, false)]));
-    else if ((k === 'items' || k === 'additionalProperties' || k === 'not') && isObject(v)) out[k] = strictSchema(v, false);
-    else if ((k === 'allOf' || k === 'anyOf' || k === 'oneOf') && Array.isArray(v)) out[k] = v.map((s) => strictSchema(s, false));
+    if (k.startsWith('x-kubernetes-') || k === 'nullable' || k === 'default' || k === 'example' || k === 'externalDocs')
+      continue;
+    if (k === 'properties' && isObject(v))
+      out.properties = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s, false)]));
+    else if ((k === 'items' || k === 'additionalProperties' || k === 'not') && isObject(v))
+      out[k] = strictSchema(v, false);
+    else if ((k === 'allOf' || k === 'anyOf' || k === 'oneOf') && Array.isArray(v))
+      out[k] = v.map((s) => strictSchema(s, false));
     else out[k] = v;
   }
   if (node['x-kubernetes-int-or-string'] === true) {
@@ -93,11 +107,20 @@ export interface CrdVersionRef {
 
 /** The served versions a CRD defines, with their schemas. */
 export function crdVersions(crd: KubeObject): { ref: CrdVersionRef; schema: unknown }[] {
-  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[] } | undefined;
+  const spec = crd.spec as
+    | {
+        group?: string;
+        names?: { kind?: string };
+        versions?: { name?: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[];
+      }
+    | undefined;
   if (!spec?.group || !spec.names?.kind || !Array.isArray(spec.versions)) return [];
   return spec.versions
     .filter((v) => v.name && v.served !== false)
-    .map((v) => ({ ref: { group: spec.group!, version: v.name!, kind: spec.names!.kind!, crd: crd.metadata.name }, schema: v.schema?.openAPIV3Schema }));
+    .map((v) => ({
+      ref: { group: spec.group!, version: v.name!, kind: spec.names!.kind!, crd: crd.metadata.name },
+      schema: v.schema?.openAPIV3Schema,
+    }));
 }
 
 export function isCrd(o: KubeObject): boolean {
@@ -112,7 +135,9 @@ function compile(schema: unknown): ValidateFunction {
   const key = JSON.stringify(schema);
   let fn = compiled.get(key);
   if (!fn) {
-    fn = ajv().compile(strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) as Schema);
+    fn = ajv().compile(
+      strictSchema(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) as Schema,
+    );
     compiled.set(key, fn);
   }
   return fn;
@@ -123,7 +148,10 @@ function compile(schema: unknown): ValidateFunction {
  * `apiVersion/kind`. Compilation is cached across renders (the same CRD renders in
  * every cluster). Returns the CRDs whose schema did not compile as problems.
  */
-export function crdSchemas(objects: readonly KubeObject[]): { schemas: Map<string, KindSchema>; problems: { crd: KubeObject; message: string }[] } {
+export function crdSchemas(objects: readonly KubeObject[]): {
+  schemas: Map<string, KindSchema>;
+  problems: { crd: KubeObject; message: string }[];
+} {
   const schemas = new Map<string, KindSchema>();
   const problems: { crd: KubeObject; message: string }[] = [];
   for (const crd of objects.filter(isCrd)) {
@@ -136,7 +164,10 @@ export function crdSchemas(objects: readonly KubeObject[]): { schemas: Map<strin
           validate: (data) => (fn(data) ? [] : [...(fn.errors ?? [])]),
         });
       } catch (e) {
-        problems.push({ crd, message: `openAPIV3Schema of version ${ref.version} does not compile: ${(e as Error).message}` });
+        problems.push({
+          crd,
+          message: `openAPIV3Schema of version ${ref.version} does not compile: ${(e as Error).message}`,
+        });
       }
     }
   }

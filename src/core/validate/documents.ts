@@ -31,7 +31,10 @@ export interface ParsedManifests {
 
 /** Kinds that configure build tools rather than describe cluster objects: not checked, not reported as unknown. */
 export function isBuildConfig(apiVersion: unknown): boolean {
-  return typeof apiVersion === 'string' && (apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion.startsWith('config.kubernetes.io/'));
+  return (
+    typeof apiVersion === 'string' &&
+    (apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion.startsWith('config.kubernetes.io/'))
+  );
 }
 
 function lineOf(message: string, fallback: number): number {
@@ -65,12 +68,30 @@ export function typeMetaFindings(v: Record<string, unknown>, file: string, line:
   const out: Finding[] = [];
   const object = refOf(v as never);
   const at = (pointer: string, message: string, fix: string) =>
-    out.push({ stage: 'schema', severity: 'error', rule: 'SCHEMA-TYPE-META', file, line, object, pointer, message, fix });
+    out.push({
+      stage: 'schema',
+      severity: 'error',
+      rule: 'SCHEMA-TYPE-META',
+      file,
+      line,
+      object,
+      pointer,
+      message,
+      fix,
+    });
   if (typeof v.apiVersion !== 'string' || !v.apiVersion) {
-    at('/apiVersion', "has no 'apiVersion'", 'add apiVersion (e.g. v1, apps/v1): without it no schema applies and the API server rejects the object');
+    at(
+      '/apiVersion',
+      "has no 'apiVersion'",
+      'add apiVersion (e.g. v1, apps/v1): without it no schema applies and the API server rejects the object',
+    );
   }
   if (typeof v.kind !== 'string' || !v.kind) {
-    at('/kind', "has no 'kind'", 'add kind (e.g. Deployment): without it no schema applies and the API server rejects the object');
+    at(
+      '/kind',
+      "has no 'kind'",
+      'add kind (e.g. Deployment): without it no schema applies and the API server rejects the object',
+    );
   }
   const meta = v.metadata;
   if (!isMapping(meta)) {
@@ -88,7 +109,13 @@ export function lineFor(item: ObjectItem | undefined, pointer: string | undefine
 
 type LineAt = (pointer: string) => number | undefined;
 
-function pushObject(out: ParsedManifests, v: Record<string, unknown>, file: string, line: number, lineAt?: LineAt): void {
+function pushObject(
+  out: ParsedManifests,
+  v: Record<string, unknown>,
+  file: string,
+  line: number,
+  lineAt?: LineAt,
+): void {
   if (isBuildConfig(v.apiVersion)) {
     out.ignored++;
     return;
@@ -116,7 +143,9 @@ export function parseManifests(file: string, text: string): ParsedManifests {
           rule: duplicate ? 'YAML-DUPLICATE-KEY' : 'YAML-SYNTAX',
           file,
           line,
-          message: key ? `document ${doc.index + 1}: duplicate key '${key}' (line ${line})` : `document ${doc.index + 1}: ${firstLine(e)}`,
+          message: key
+            ? `document ${doc.index + 1}: duplicate key '${key}' (line ${line})`
+            : `document ${doc.index + 1}: ${firstLine(e)}`,
           fix: duplicate
             ? 'remove one of the two keys: the API server would silently keep only the last one'
             : 'fix the YAML syntax (the other documents in the file were still checked)',
@@ -131,7 +160,11 @@ export function parseManifests(file: string, text: string): ParsedManifests {
     }
     if (!isMapping(v)) {
       out.findings.push({
-        stage: 'schema', severity: 'error', rule: 'SCHEMA-TYPE-META', file, line: doc.line,
+        stage: 'schema',
+        severity: 'error',
+        rule: 'SCHEMA-TYPE-META',
+        file,
+        line: doc.line,
         message: `document ${doc.index + 1} is a ${Array.isArray(v) ? 'sequence' : typeof v}, not a Kubernetes object`,
         fix: 'each YAML document must be one mapping with apiVersion, kind and metadata',
       });
@@ -139,8 +172,19 @@ export function parseManifests(file: string, text: string): ParsedManifests {
     }
     if (isListObject(v)) {
       (v.items as unknown[]).forEach((item, i) => {
-        if (isMapping(item)) pushObject(out, item, file, doc.lineAt(`/items/${i}`) ?? doc.line, (p) => doc.lineAt(`/items/${i}${p}`));
-        else out.findings.push({ stage: 'schema', severity: 'error', rule: 'SCHEMA-TYPE-META', file, line: doc.line, pointer: `/items/${i}`, message: 'list item is not an object', fix: 'every item of a List must be a Kubernetes object' });
+        if (isMapping(item))
+          pushObject(out, item, file, doc.lineAt(`/items/${i}`) ?? doc.line, (p) => doc.lineAt(`/items/${i}${p}`));
+        else
+          out.findings.push({
+            stage: 'schema',
+            severity: 'error',
+            rule: 'SCHEMA-TYPE-META',
+            file,
+            line: doc.line,
+            pointer: `/items/${i}`,
+            message: 'list item is not an object',
+            fix: 'every item of a List must be a Kubernetes object',
+          });
       });
       continue;
     }

@@ -21,18 +21,30 @@ export interface CheckResult {
 }
 
 /** Prefers a CRD rendered alongside (what the cluster will have) over a package schema. */
-export function withCrds(items: readonly ObjectItem[], lookup: SchemaLookup): { lookup: SchemaLookup; findings: Finding[] } {
+export function withCrds(
+  items: readonly ObjectItem[],
+  lookup: SchemaLookup,
+): { lookup: SchemaLookup; findings: Finding[] } {
   const crds = items.filter((i) => isCrd(i.object));
   if (!crds.length) return { lookup, findings: [] };
   const { schemas, problems } = crdSchemas(crds.map((i) => i.object));
   const findings: Finding[] = problems.map((p) => {
     const item = crds.find((i) => i.object === p.crd)!;
     return {
-      stage: 'schema', severity: 'error', rule: 'SCHEMA-INVALID', file: item.file, line: item.line, object: refOf(p.crd),
-      pointer: '/spec/versions', message: p.message, fix: 'fix the openAPIV3Schema of the CRD', origins: item.origin ? [item.origin] : undefined,
+      stage: 'schema',
+      severity: 'error',
+      rule: 'SCHEMA-INVALID',
+      file: item.file,
+      line: item.line,
+      object: refOf(p.crd),
+      pointer: '/spec/versions',
+      message: p.message,
+      fix: 'fix the openAPIV3Schema of the CRD',
+      origins: item.origin ? [item.origin] : undefined,
     };
   });
-  const combined: SchemaLookup = (apiVersion, kind): KindSchema | undefined => schemas.get(gvkKey(apiVersion, kind)) ?? lookup(apiVersion, kind);
+  const combined: SchemaLookup = (apiVersion, kind): KindSchema | undefined =>
+    schemas.get(gvkKey(apiVersion, kind)) ?? lookup(apiVersion, kind);
   return { lookup: combined, findings };
 }
 
@@ -40,9 +52,17 @@ function removedApiFinding(item: ObjectItem): Finding | undefined {
   const r = removedApi(item.object.apiVersion, item.object.kind);
   if (!r) return undefined;
   return {
-    stage: 'schema', severity: 'error', rule: 'SCHEMA-REMOVED-API', file: item.file, line: item.line, object: refOf(item.object), pointer: '/apiVersion',
+    stage: 'schema',
+    severity: 'error',
+    rule: 'SCHEMA-REMOVED-API',
+    file: item.file,
+    line: item.line,
+    object: refOf(item.object),
+    pointer: '/apiVersion',
     message: `${item.object.apiVersion} ${item.object.kind} was removed in Kubernetes ${r.removedIn}; the clusters run a newer version`,
-    fix: `use ${r.use}`, origins: item.origin ? [item.origin] : undefined, sources: item.sources,
+    fix: `use ${r.use}`,
+    origins: item.origin ? [item.origin] : undefined,
+    sources: item.sources,
   };
 }
 

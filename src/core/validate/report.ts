@@ -125,7 +125,11 @@ export function exitCode(report: Report): 0 | 1 {
   return failing(report).length ? 1 : 0;
 }
 
-export function refOf(o: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): ObjectRef {
+export function refOf(o: {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+}): ObjectRef {
   const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const ref: ObjectRef = {};
   if (s(o.apiVersion)) ref.apiVersion = s(o.apiVersion);
@@ -144,7 +148,9 @@ export function formatRef(ref: ObjectRef | undefined): string {
 }
 
 function identity(f: Finding): string {
-  return [f.stage, f.severity, f.rule, f.file, f.line ?? '', formatRef(f.object), f.pointer ?? '', f.message].join('\u0000');
+  return [f.stage, f.severity, f.rule, f.file, f.line ?? '', formatRef(f.object), f.pointer ?? '', f.message].join(
+    '\u0000',
+  );
 }
 
 /**

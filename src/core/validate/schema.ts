@@ -50,7 +50,7 @@ function alternatives(errors: ErrorObject[], pointer: string, value: unknown): I
     rule: 'SCHEMA-TYPE',
     pointer,
     message: `is ${show(value)}; expected ${expected}`,
-    fix: quantity ? "write a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi" : undefined,
+    fix: quantity ? 'write a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi' : undefined,
   };
 }
 
@@ -60,33 +60,59 @@ function describe(e: ErrorObject, root: unknown): Issue {
   switch (e.keyword) {
     case 'required': {
       const key = String(p.missingProperty);
-      return { rule: 'SCHEMA-REQUIRED', pointer: `${e.instancePath}/${escapePointer(key)}`, message: `'${key}' is required`, fix: `add '${key}'` };
+      return {
+        rule: 'SCHEMA-REQUIRED',
+        pointer: `${e.instancePath}/${escapePointer(key)}`,
+        message: `'${key}' is required`,
+        fix: `add '${key}'`,
+      };
     }
     case 'type':
       return { rule: 'SCHEMA-TYPE', pointer: e.instancePath, message: `is ${show(value)}; expected ${String(p.type)}` };
     case 'enum':
-      return { rule: 'SCHEMA-ENUM', pointer: e.instancePath, message: `${show(value)} is not allowed`, fix: `use one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}` };
+      return {
+        rule: 'SCHEMA-ENUM',
+        pointer: e.instancePath,
+        message: `${show(value)} is not allowed`,
+        fix: `use one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+      };
     case 'format':
-      return { rule: 'SCHEMA-FORMAT', pointer: e.instancePath, message: `${show(value)} is not a valid ${String(p.format)}` };
+      return {
+        rule: 'SCHEMA-FORMAT',
+        pointer: e.instancePath,
+        message: `${show(value)} is not a valid ${String(p.format)}`,
+      };
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
-      return { rule: 'SCHEMA-UNKNOWN-FIELD', pointer: `${e.instancePath}/${escapePointer(key)}`, message: `unknown field '${key}'`, fix: 'remove it or correct its name; the API server rejects fields its schema does not define' };
+      return {
+        rule: 'SCHEMA-UNKNOWN-FIELD',
+        pointer: `${e.instancePath}/${escapePointer(key)}`,
+        message: `unknown field '${key}'`,
+        fix: 'remove it or correct its name; the API server rejects fields its schema does not define',
+      };
     }
     default:
-      return { rule: 'SCHEMA-INVALID', pointer: e.instancePath, message: `${show(value)} ${e.message ?? 'is invalid'}` };
+      return {
+        rule: 'SCHEMA-INVALID',
+        pointer: e.instancePath,
+        message: `${show(value)} ${e.message ?? 'is invalid'}`,
+      };
   }
 }
 
 /** Turns ajv errors into one issue per problem: alternatives collapse, duplicates go. */
 export function describeErrors(errors: readonly ErrorObject[], root: unknown): Issue[] {
   const list = [...errors];
-  const altPointers = new Set(list.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const altPointers = new Set(
+    list.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath),
+  );
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const e of list) {
     let issue: Issue;
     if (altPointers.has(e.instancePath)) {
-      if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'type' && e.keyword !== 'format') issue = describe(e, root);
+      if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'type' && e.keyword !== 'format')
+        issue = describe(e, root);
       else issue = alternatives(list, e.instancePath, valueAt(root, e.instancePath));
     } else issue = describe(e, root);
     const id = `${issue.rule}\u0000${issue.pointer}\u0000${issue.message}`;
@@ -106,17 +132,29 @@ export interface SchemaCheckResult {
 /** Checks one object against its kind's schema. */
 export function checkSchema(item: ObjectItem, lookup: SchemaLookup): SchemaCheckResult {
   const o = item.object;
-  const base = { stage: 'schema' as const, file: item.file, line: item.line, object: refOf(o), origins: item.origin ? [item.origin] : undefined, sources: item.sources };
+  const base = {
+    stage: 'schema' as const,
+    file: item.file,
+    line: item.line,
+    object: refOf(o),
+    origins: item.origin ? [item.origin] : undefined,
+    sources: item.sources,
+  };
   if (isBuildConfig(o.apiVersion)) return { findings: [], known: true };
   const schema = lookup(o.apiVersion, o.kind);
   if (!schema) {
     return {
       known: false,
-      findings: [{
-        ...base, severity: 'warning', rule: 'SCHEMA-UNKNOWN-KIND', pointer: '',
-        message: `no schema for ${gvkKey(o.apiVersion, o.kind)}: not a built-in Kubernetes or Argo CD kind, and no CustomResourceDefinition for it in the same render`,
-        fix: 'check apiVersion and kind for typos; for a custom resource, render its CRD with it (--strict makes this an error)',
-      }],
+      findings: [
+        {
+          ...base,
+          severity: 'warning',
+          rule: 'SCHEMA-UNKNOWN-KIND',
+          pointer: '',
+          message: `no schema for ${gvkKey(o.apiVersion, o.kind)}: not a built-in Kubernetes or Argo CD kind, and no CustomResourceDefinition for it in the same render`,
+          fix: 'check apiVersion and kind for typos; for a custom resource, render its CRD with it (--strict makes this an error)',
+        },
+      ],
     };
   }
   const trace = schema.traceUnknownFields ? traceReads(o) : undefined;
@@ -132,5 +170,8 @@ export function checkSchema(item: ObjectItem, lookup: SchemaLookup): SchemaCheck
       });
     }
   }
-  return { known: true, findings: issues.map((i) => ({ ...base, severity: 'error' as const, ...i, line: lineFor(item, i.pointer) })) };
+  return {
+    known: true,
+    findings: issues.map((i) => ({ ...base, severity: 'error' as const, ...i, line: lineFor(item, i.pointer) })),
+  };
 }

@@ -30,7 +30,9 @@ export function escapePointer(key: string): string {
 }
 
 function wrap(value: object, pointer: string, nodes: TracedNode[]): object {
-  const node: TracedNode | undefined = Array.isArray(value) ? undefined : { pointer, value: value as Record<string, unknown>, read: new Set(), enumerated: false };
+  const node: TracedNode | undefined = Array.isArray(value)
+    ? undefined
+    : { pointer, value: value as Record<string, unknown>, read: new Set(), enumerated: false };
   if (node) nodes.push(node);
   const children = new Map<string, object>();
   const note = (key: string | symbol) => {
@@ -93,7 +95,11 @@ export function unknownFields(trace: Trace, alsoKnown?: (pointer: string, key: s
     if (node.enumerated || node.read.size === 0) continue;
     for (const key of Object.keys(node.value)) {
       if (node.read.has(key) || alsoKnown?.(node.pointer, key)) continue;
-      out.push({ pointer: `${node.pointer}/${escapePointer(key)}`, key, known: [...node.read].filter((k) => !/^\d+$/.test(k)).sort() });
+      out.push({
+        pointer: `${node.pointer}/${escapePointer(key)}`,
+        key,
+        known: [...node.read].filter((k) => !/^\d+$/.test(k)).sort(),
+      });
     }
   }
   return out;

@@ -8,13 +8,22 @@ export const etcdCheck: SmokeCheck = {
   component: 'etcd',
   title: 'etcd health',
   jobs: (ctx) => [
-    { namespace: ctx.namespace, image: ctx.images.curl, uid: CURL_UID, command: ['sh', '-c', getLine('health', `http://${serviceDns('etcd')}:${CONTRACTS.etcd.port}/health`)] },
+    {
+      namespace: ctx.namespace,
+      image: ctx.images.curl,
+      uid: CURL_UID,
+      command: ['sh', '-c', getLine('health', `http://${serviceDns('etcd')}:${CONTRACTS.etcd.port}/health`)],
+    },
   ],
   judge: ([r]) => {
     if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
     const got = parseGet(marked(r.log, 'health')[0]);
     const h = (got && json(got.body)) as { health?: string; reason?: string } | undefined;
-    if (!got || !h) return { pass: false, evidence: `no health answer from ${serviceDns('etcd')}: ${r.log.trim().slice(0, 200)}` };
-    return { pass: got.status === 200 && h.health === 'true', evidence: `HTTP ${got.status}: health=${h.health}${h.reason ? ` (${h.reason})` : ''}` };
+    if (!got || !h)
+      return { pass: false, evidence: `no health answer from ${serviceDns('etcd')}: ${r.log.trim().slice(0, 200)}` };
+    return {
+      pass: got.status === 200 && h.health === 'true',
+      evidence: `HTTP ${got.status}: health=${h.health}${h.reason ? ` (${h.reason})` : ''}`,
+    };
   },
 };

@@ -37,19 +37,35 @@ export const grafanaCheck: SmokeCheck = {
     if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
     const health = parseGet(marked(r.log, 'health')[0]);
     const db = (health && (json(health.body) as { database?: string; version?: string })) || undefined;
-    if (!health || health.status !== 200 || db?.database !== 'ok') return { pass: false, evidence: `Grafana /api/health: HTTP ${health?.status ?? '-'} ${health?.body.slice(0, 120) ?? ''}`.trim() };
+    if (!health || health.status !== 200 || db?.database !== 'ok')
+      return {
+        pass: false,
+        evidence: `Grafana /api/health: HTTP ${health?.status ?? '-'} ${health?.body.slice(0, 120) ?? ''}`.trim(),
+      };
     const list = parseGet(marked(r.log, 'datasources')[0]);
-    if (!list || list.status !== 200) return { pass: false, evidence: `cannot list datasources as the admin user (HTTP ${list?.status ?? '-'})` };
+    if (!list || list.status !== 200)
+      return { pass: false, evidence: `cannot list datasources as the admin user (HTTP ${list?.status ?? '-'})` };
     const results = marked(r.log, 'ds').map((line) => {
       const [uid = '', ...rest] = line.split(' ');
       const got = parseGet(rest.join(' '));
       const answer = (got && (json(got.body) as { status?: string; message?: string })) || undefined;
-      return { uid, ok: got?.status === 200 && answer?.status === 'OK', message: answer?.message ?? got?.body.slice(0, 120) ?? '' };
+      return {
+        uid,
+        ok: got?.status === 200 && answer?.status === 'OK',
+        message: answer?.message ?? got?.body.slice(0, 120) ?? '',
+      };
     });
     if (!results.length) return { pass: false, evidence: 'Grafana has no datasources' };
     const bad = results.filter((x) => !x.ok);
     const version = db.version ? ` (Grafana ${db.version})` : '';
-    if (!bad.length) return { pass: true, evidence: `database ok${version}; ${results.length} datasource(s) healthy: ${results.map((x) => x.uid).join(', ')}` };
-    return { pass: false, evidence: `database ok${version}; datasource(s) failing: ${bad.map((x) => `${x.uid}: ${x.message}`).join('; ')}` };
+    if (!bad.length)
+      return {
+        pass: true,
+        evidence: `database ok${version}; ${results.length} datasource(s) healthy: ${results.map((x) => x.uid).join(', ')}`,
+      };
+    return {
+      pass: false,
+      evidence: `database ok${version}; datasource(s) failing: ${bad.map((x) => `${x.uid}: ${x.message}`).join('; ')}`,
+    };
   },
 };

@@ -47,11 +47,20 @@ export const kafkaCheck: SmokeCheck = {
     const brokers = Number(marked(r.log, 'brokers')[0] ?? NaN);
     const sent = marked(r.log, 'sent')[0];
     const received = marked(r.log, 'received')[0];
-    if (r.phase !== 'Succeeded') return { pass: false, evidence: Number.isFinite(brokers) ? `${brokers} broker(s) answered, then ${jobTrouble(r)}` : jobTrouble(r) };
+    if (r.phase !== 'Succeeded')
+      return {
+        pass: false,
+        evidence: Number.isFinite(brokers) ? `${brokers} broker(s) answered, then ${jobTrouble(r)}` : jobTrouble(r),
+      };
     const expected = ctx.kafkaBrokers;
     const brokerText = `${brokers} broker(s) in the metadata${expected !== undefined ? ` (expected ${expected})` : ''}`;
-    if (!Number.isFinite(brokers) || brokers < 1 || (expected !== undefined && brokers !== expected)) return { pass: false, evidence: brokerText };
-    if (!sent || sent !== received) return { pass: false, evidence: `${brokerText}; sent ${JSON.stringify(sent)} but received ${JSON.stringify(received ?? '')}` };
+    if (!Number.isFinite(brokers) || brokers < 1 || (expected !== undefined && brokers !== expected))
+      return { pass: false, evidence: brokerText };
+    if (!sent || sent !== received)
+      return {
+        pass: false,
+        evidence: `${brokerText}; sent ${JSON.stringify(sent)} but received ${JSON.stringify(received ?? '')}`,
+      };
     return { pass: true, evidence: `${brokerText}; topic round-trip returned the record sent` };
   },
 };

@@ -19,13 +19,27 @@ export const networkPolicyCheck: SmokeCheck = {
   title: `NetworkPolicy: postgres reachable only from namespaces labelled ${LABELS.allowSharedInfra}=true`,
   jobs: (ctx) => {
     if (!ctx.images.postgres) return { cannot: 'no postgres workload in soma-infra to take the client image from' };
-    const run = (suffix: string, namespace: string) => ({ suffix, namespace, image: ctx.images.postgres!, uid: POSTGRES_UID, command: ['sh', '-c', PROBE] });
+    const run = (suffix: string, namespace: string) => ({
+      suffix,
+      namespace,
+      image: ctx.images.postgres!,
+      uid: POSTGRES_UID,
+      command: ['sh', '-c', PROBE],
+    });
     return [run('allowed', ctx.namespace), run('denied', ctx.deniedNamespace)];
   },
   judge: ([allowed, denied], ctx) => {
-    for (const r of [allowed, denied]) if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
+    for (const r of [allowed, denied])
+      if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
     const [a, d] = [code(allowed), code(denied)];
-    const what = (c: number | undefined) => (c === 0 ? 'accepting connections' : c === 1 ? 'reachable (rejecting)' : c === 2 ? 'no response' : `pg_isready exit ${c}`);
+    const what = (c: number | undefined) =>
+      c === 0
+        ? 'accepting connections'
+        : c === 1
+          ? 'reachable (rejecting)'
+          : c === 2
+            ? 'no response'
+            : `pg_isready exit ${c}`;
     const evidence = `from labelled ${ctx.namespace}: ${what(a)}; from unlabelled ${ctx.deniedNamespace}: ${what(d)}`;
     return { pass: (a === 0 || a === 1) && d === 2, evidence };
   },

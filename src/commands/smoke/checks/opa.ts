@@ -31,8 +31,16 @@ export const opaCheck: SmokeCheck = {
   jobs: (ctx) => {
     const url = `http://${serviceDns('opa')}:${CONTRACTS.opa.port}${PATH}`;
     const { allow, deny } = opaInputs();
-    const post = (marker: string, body: object) => `echo "${marker} $(curl -sS -m 10 -X POST -H 'Content-Type: application/json' --data '${JSON.stringify(body)}' ${url})"`;
-    return [{ namespace: ctx.namespace, image: ctx.images.curl, uid: CURL_UID, command: ['sh', '-c', ['set -e', post('allow', allow), post('deny', deny)].join('\n')] }];
+    const post = (marker: string, body: object) =>
+      `echo "${marker} $(curl -sS -m 10 -X POST -H 'Content-Type: application/json' --data '${JSON.stringify(body)}' ${url})"`;
+    return [
+      {
+        namespace: ctx.namespace,
+        image: ctx.images.curl,
+        uid: CURL_UID,
+        command: ['sh', '-c', ['set -e', post('allow', allow), post('deny', deny)].join('\n')],
+      },
+    ];
   },
   judge: ([r]) => {
     if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };

@@ -19,7 +19,14 @@ export const prometheusCheck: SmokeCheck = {
       namespace: ctx.namespace,
       image: ctx.images.curl,
       uid: CURL_UID,
-      command: ['sh', '-c', getLine('targets', `http://${serviceDns('prometheus')}:${CONTRACTS.prometheus.port}/api/v1/targets?state=active`)],
+      command: [
+        'sh',
+        '-c',
+        getLine(
+          'targets',
+          `http://${serviceDns('prometheus')}:${CONTRACTS.prometheus.port}/api/v1/targets?state=active`,
+        ),
+      ],
     },
   ],
   judge: ([r]) => {
@@ -27,7 +34,8 @@ export const prometheusCheck: SmokeCheck = {
     const got = parseGet(marked(r.log, 'targets')[0]);
     const answer = (got && json(got.body)) as { data?: { activeTargets?: Target[] } } | undefined;
     const targets = answer?.data?.activeTargets;
-    if (!got || got.status !== 200 || !targets) return { pass: false, evidence: `no target list from ${serviceDns('prometheus')} (HTTP ${got?.status ?? '-'})` };
+    if (!got || got.status !== 200 || !targets)
+      return { pass: false, evidence: `no target list from ${serviceDns('prometheus')} (HTTP ${got?.status ?? '-'})` };
     if (!targets.length) return { pass: false, evidence: 'Prometheus has no active targets' };
     const down = targets.filter((t) => t.health !== 'up');
     const name = (t: Target) => `${t.labels?.job ?? '?'} ${t.labels?.instance ?? t.scrapeUrl ?? ''}`.trim();

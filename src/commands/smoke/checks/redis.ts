@@ -11,7 +11,14 @@ export const redisCheck: SmokeCheck = {
   title: 'Redis PING',
   jobs: (ctx) => {
     if (!ctx.images.redis) return { cannot: 'no redis workload in soma-infra to take the client image from' };
-    return [{ namespace: ctx.namespace, image: ctx.images.redis, uid: REDIS_UID, command: ['redis-cli', '-h', serviceDns('redis'), '-p', String(CONTRACTS.redis.port), 'PING'] }];
+    return [
+      {
+        namespace: ctx.namespace,
+        image: ctx.images.redis,
+        uid: REDIS_UID,
+        command: ['redis-cli', '-h', serviceDns('redis'), '-p', String(CONTRACTS.redis.port), 'PING'],
+      },
+    ];
   },
   judge: ([r]) => {
     if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };

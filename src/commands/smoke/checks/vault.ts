@@ -8,14 +8,24 @@ export const vaultCheck: SmokeCheck = {
   component: 'vault',
   title: 'Vault health',
   jobs: (ctx) => [
-    { namespace: ctx.namespace, image: ctx.images.curl, uid: CURL_UID, command: ['sh', '-c', getLine('health', `http://${serviceDns('vault')}:${CONTRACTS.vault.port}/v1/sys/health`)] },
+    {
+      namespace: ctx.namespace,
+      image: ctx.images.curl,
+      uid: CURL_UID,
+      command: ['sh', '-c', getLine('health', `http://${serviceDns('vault')}:${CONTRACTS.vault.port}/v1/sys/health`)],
+    },
   ],
   judge: ([r]) => {
     if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
     const got = parseGet(marked(r.log, 'health')[0]);
-    const h = (got && json(got.body)) as { initialized?: boolean; sealed?: boolean; standby?: boolean; version?: string } | undefined;
-    if (!got || !h) return { pass: false, evidence: `no health answer from ${serviceDns('vault')}: ${r.log.trim().slice(0, 200)}` };
+    const h = (got && json(got.body)) as
+      { initialized?: boolean; sealed?: boolean; standby?: boolean; version?: string } | undefined;
+    if (!got || !h)
+      return { pass: false, evidence: `no health answer from ${serviceDns('vault')}: ${r.log.trim().slice(0, 200)}` };
     const state = `HTTP ${got.status}: initialized=${h.initialized}, sealed=${h.sealed}, standby=${h.standby}${h.version ? `, version ${h.version}` : ''}`;
-    return { pass: (got.status === 200 || got.status === 429) && h.initialized === true && h.sealed === false, evidence: state };
+    return {
+      pass: (got.status === 200 || got.status === 429) && h.initialized === true && h.sealed === false,
+      evidence: state,
+    };
   },
 };

@@ -10,7 +10,13 @@ import { vaultDashboard } from './vault.ts';
 export { DATASOURCE_UID } from './panels.ts';
 export type { DashboardSpec } from './panels.ts';
 
-export const DASHBOARDS: readonly DashboardSpec[] = [postgresDashboard, kafkaDashboard, redisDashboard, opaDashboard, vaultDashboard];
+export const DASHBOARDS: readonly DashboardSpec[] = [
+  postgresDashboard,
+  kafkaDashboard,
+  redisDashboard,
+  opaDashboard,
+  vaultDashboard,
+];
 
 /** Dashboard uid per component that has one: what `Component.dashboardUid` must be. */
 export const DASHBOARD_UIDS: Readonly<Partial<Record<ServiceComponent, string>>> = Object.fromEntries(
@@ -24,5 +30,7 @@ export function dashboardPath(uid: string): string {
 
 /** `<uid>.json` → dashboard JSON, the files of the dashboards ConfigMap. */
 export function dashboardFiles(): Record<string, string> {
-  return Object.fromEntries(DASHBOARDS.map((d) => [`${d.uid}.json`, `${JSON.stringify(buildDashboard(d), null, 2)}\n`]));
+  return Object.fromEntries(
+    DASHBOARDS.map((d) => [`${d.uid}.json`, `${JSON.stringify(buildDashboard(d), null, 2)}\n`]),
+  );
 }

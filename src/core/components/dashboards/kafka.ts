@@ -9,10 +9,23 @@ export const kafkaDashboard: DashboardSpec = {
   component: 'kafka',
   uid: 'soma-kafka',
   title: 'Soma / Kafka',
-  description: 'Shared Kafka (KRaft): brokers, partitions and replication, produce rate and consumer lag (kafka_exporter).',
+  description:
+    'Shared Kafka (KRaft): brokers, partitions and replication, produce rate and consumer lag (kafka_exporter).',
   panels: [
-    { kind: 'stat', title: 'Brokers', health: true, description: 'Brokers in the cluster metadata (kafka_brokers).', queries: [{ expr: `max(${m('kafka_brokers')})` }] },
-    { kind: 'stat', title: 'Exporters scraped', health: true, description: 'Exporter targets Prometheus reaches (up).', queries: [{ expr: `sum(${m('up')})` }] },
+    {
+      kind: 'stat',
+      title: 'Brokers',
+      health: true,
+      description: 'Brokers in the cluster metadata (kafka_brokers).',
+      queries: [{ expr: `max(${m('kafka_brokers')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Exporters scraped',
+      health: true,
+      description: 'Exporter targets Prometheus reaches (up).',
+      queries: [{ expr: `sum(${m('up')})` }],
+    },
     {
       kind: 'stat',
       title: 'Under-replicated partitions',
@@ -23,7 +36,7 @@ export const kafkaDashboard: DashboardSpec = {
       kind: 'timeseries',
       title: 'Messages in per second by topic',
       unit: 'ops',
-      description: 'Growth of the partitions\' current offsets (kafka_topic_partition_current_offset).',
+      description: "Growth of the partitions' current offsets (kafka_topic_partition_current_offset).",
       queries: [
         {
           expr: `sum by (topic) (max by (topic, partition) (rate(${m('kafka_topic_partition_current_offset', USER_TOPICS)}[5m])))`,
@@ -35,7 +48,12 @@ export const kafkaDashboard: DashboardSpec = {
       kind: 'timeseries',
       title: 'Consumer group lag',
       description: 'Messages a consumer group is behind, per topic (kafka_consumergroup_lag_sum).',
-      queries: [{ expr: `max by (consumergroup, topic) (${m('kafka_consumergroup_lag_sum')})`, legend: '{{consumergroup}} / {{topic}}' }],
+      queries: [
+        {
+          expr: `max by (consumergroup, topic) (${m('kafka_consumergroup_lag_sum')})`,
+          legend: '{{consumergroup}} / {{topic}}',
+        },
+      ],
     },
     {
       kind: 'timeseries',

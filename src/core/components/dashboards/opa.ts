@@ -12,7 +12,13 @@ export const opaDashboard: DashboardSpec = {
   title: 'Soma / OPA',
   description: 'Shared OPA policy decision point: request rate, latency and errors per API handler, Go runtime.',
   panels: [
-    { kind: 'stat', title: 'Instances scraped', health: true, description: 'OPA pods Prometheus reaches (up).', queries: [{ expr: `sum(${m('up')})` }] },
+    {
+      kind: 'stat',
+      title: 'Instances scraped',
+      health: true,
+      description: 'OPA pods Prometheus reaches (up).',
+      queries: [{ expr: `sum(${m('up')})` }],
+    },
     {
       kind: 'stat',
       title: 'Decisions per second',
@@ -25,7 +31,9 @@ export const opaDashboard: DashboardSpec = {
       title: 'Requests per second by handler',
       unit: 'reqps',
       description: 'All API requests per handler.',
-      queries: [{ expr: `sum by (handler) (rate(${m('http_request_duration_seconds_count')}[5m]))`, legend: '{{handler}}' }],
+      queries: [
+        { expr: `sum by (handler) (rate(${m('http_request_duration_seconds_count')}[5m]))`, legend: '{{handler}}' },
+      ],
     },
     {
       kind: 'timeseries',
@@ -42,7 +50,12 @@ export const opaDashboard: DashboardSpec = {
       title: 'Non-2xx responses per second',
       unit: 'reqps',
       description: 'Failed requests by handler and status code.',
-      queries: [{ expr: `sum by (handler, code) (rate(${m('http_request_duration_seconds_count', 'code!~"2.."')}[5m]))`, legend: '{{handler}} {{code}}' }],
+      queries: [
+        {
+          expr: `sum by (handler, code) (rate(${m('http_request_duration_seconds_count', 'code!~"2.."')}[5m]))`,
+          legend: '{{handler}} {{code}}',
+        },
+      ],
     },
     {
       kind: 'timeseries',

@@ -68,7 +68,12 @@ export function layout(panels: readonly PanelSpec[]): GridPos[] {
       return { h: STAT_HEIGHT, w: statWidth, x: statWidth * statIndex++, y: 0 };
     }
     const i = seriesIndex++;
-    return { h: SERIES_HEIGHT, w: GRID_WIDTH / 2, x: (i % 2) * (GRID_WIDTH / 2), y: seriesTop + Math.floor(i / 2) * SERIES_HEIGHT };
+    return {
+      h: SERIES_HEIGHT,
+      w: GRID_WIDTH / 2,
+      x: (i % 2) * (GRID_WIDTH / 2),
+      y: seriesTop + Math.floor(i / 2) * SERIES_HEIGHT,
+    };
   });
 }
 
@@ -109,7 +114,8 @@ function panel(p: PanelSpec, id: number, gridPos: GridPos): JsonObject {
     instant: p.kind === 'stat',
   }));
   const defaults: JsonObject = { thresholds: thresholds(p.health), unit: p.unit ?? 'short' };
-  if (p.kind === 'timeseries') defaults.custom = { drawStyle: 'line', fillOpacity: 10, lineWidth: 1, showPoints: 'never' };
+  if (p.kind === 'timeseries')
+    defaults.custom = { drawStyle: 'line', fillOpacity: 10, lineWidth: 1, showPoints: 'never' };
   return {
     id,
     type: p.kind,

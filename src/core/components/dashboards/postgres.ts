@@ -11,8 +11,20 @@ export const postgresDashboard: DashboardSpec = {
   title: 'Soma / Postgres',
   description: 'Shared Postgres: availability, connections, throughput, cache efficiency and size (postgres_exporter).',
   panels: [
-    { kind: 'stat', title: 'Exporter scraped', health: true, description: 'Prometheus reaches the exporter (up).', queries: [{ expr: `min(${m('up')})` }] },
-    { kind: 'stat', title: 'Database up', health: true, description: 'The exporter can query Postgres (pg_up).', queries: [{ expr: `min(${m('pg_up')})` }] },
+    {
+      kind: 'stat',
+      title: 'Exporter scraped',
+      health: true,
+      description: 'Prometheus reaches the exporter (up).',
+      queries: [{ expr: `min(${m('up')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Database up',
+      health: true,
+      description: 'The exporter can query Postgres (pg_up).',
+      queries: [{ expr: `min(${m('pg_up')})` }],
+    },
     {
       kind: 'stat',
       title: 'Backends',
@@ -22,7 +34,8 @@ export const postgresDashboard: DashboardSpec = {
     {
       kind: 'timeseries',
       title: 'Connections by state',
-      description: 'pg_stat_activity grouped by state: a growing "idle in transaction" count points at leaking clients.',
+      description:
+        'pg_stat_activity grouped by state: a growing "idle in transaction" count points at leaking clients.',
       queries: [{ expr: `sum by (state) (${m('pg_stat_activity_count')})`, legend: '{{state}}' }],
     },
     {
@@ -39,7 +52,8 @@ export const postgresDashboard: DashboardSpec = {
       kind: 'timeseries',
       title: 'Buffer cache hit ratio',
       unit: 'percentunit',
-      description: 'Share of block reads served from shared buffers; below ~0.9 the working set no longer fits in memory.',
+      description:
+        'Share of block reads served from shared buffers; below ~0.9 the working set no longer fits in memory.',
       queries: [
         {
           expr: `sum(${rate('pg_stat_database_blks_hit')}) / clamp_min(sum(${rate('pg_stat_database_blks_hit')}) + sum(${rate('pg_stat_database_blks_read')}), 1)`,
@@ -52,7 +66,10 @@ export const postgresDashboard: DashboardSpec = {
       title: 'Rows per second',
       unit: 'rowsps',
       description: 'Rows fetched, inserted, updated and deleted per second.',
-      queries: ['fetched', 'inserted', 'updated', 'deleted'].map((op) => ({ expr: `sum(${rate(`pg_stat_database_tup_${op}`)})`, legend: op })),
+      queries: ['fetched', 'inserted', 'updated', 'deleted'].map((op) => ({
+        expr: `sum(${rate(`pg_stat_database_tup_${op}`)})`,
+        legend: op,
+      })),
     },
     {
       kind: 'timeseries',

@@ -8,10 +8,22 @@ export const redisDashboard: DashboardSpec = {
   component: 'redis',
   uid: 'soma-redis',
   title: 'Soma / Redis',
-  description: 'Shared Redis: availability, clients, memory against maxmemory, throughput, hit ratio and evictions (redis_exporter).',
+  description:
+    'Shared Redis: availability, clients, memory against maxmemory, throughput, hit ratio and evictions (redis_exporter).',
   panels: [
-    { kind: 'stat', title: 'Redis up', health: true, description: 'The exporter can talk to Redis (redis_up).', queries: [{ expr: `min(${m('redis_up')})` }] },
-    { kind: 'stat', title: 'Connected clients', description: 'Client connections (redis_connected_clients).', queries: [{ expr: `sum(${m('redis_connected_clients')})` }] },
+    {
+      kind: 'stat',
+      title: 'Redis up',
+      health: true,
+      description: 'The exporter can talk to Redis (redis_up).',
+      queries: [{ expr: `min(${m('redis_up')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Connected clients',
+      description: 'Client connections (redis_connected_clients).',
+      queries: [{ expr: `sum(${m('redis_connected_clients')})` }],
+    },
     {
       kind: 'timeseries',
       title: 'Memory used vs maxmemory',

@@ -11,15 +11,34 @@ export const vaultDashboard: DashboardSpec = {
   title: 'Soma / Vault',
   description: 'Shared Vault: seal status, request rate and latency, leases and Go runtime (Vault telemetry).',
   panels: [
-    { kind: 'stat', title: 'Unsealed', health: true, description: 'Every reporting node unsealed (vault_core_unsealed).', queries: [{ expr: `min(${m('vault_core_unsealed')})` }] },
-    { kind: 'stat', title: 'Nodes scraped', health: true, description: 'Vault targets Prometheus reaches (up).', queries: [{ expr: `sum(${m('up')})` }] },
-    { kind: 'stat', title: 'Leases', description: 'Leases Vault tracks for expiry (vault_expire_num_leases).', queries: [{ expr: `max(${m('vault_expire_num_leases')})` }] },
+    {
+      kind: 'stat',
+      title: 'Unsealed',
+      health: true,
+      description: 'Every reporting node unsealed (vault_core_unsealed).',
+      queries: [{ expr: `min(${m('vault_core_unsealed')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Nodes scraped',
+      health: true,
+      description: 'Vault targets Prometheus reaches (up).',
+      queries: [{ expr: `sum(${m('up')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Leases',
+      description: 'Leases Vault tracks for expiry (vault_expire_num_leases).',
+      queries: [{ expr: `max(${m('vault_expire_num_leases')})` }],
+    },
     {
       kind: 'timeseries',
       title: 'Requests per second',
       unit: 'reqps',
       description: 'Requests handled by the core (vault_core_handle_request_count).',
-      queries: [{ expr: `sum by (instance) (rate(${m('vault_core_handle_request_count')}[5m]))`, legend: '{{instance}}' }],
+      queries: [
+        { expr: `sum by (instance) (rate(${m('vault_core_handle_request_count')}[5m]))`, legend: '{{instance}}' },
+      ],
     },
     {
       kind: 'timeseries',

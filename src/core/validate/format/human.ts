@@ -30,16 +30,27 @@ function findingLines(f: Finding, strict: boolean): string[] {
 
 function counts(r: Report): string {
   const c = r.counts;
-  const parts = r.mode === 'repository'
-    ? [plural(c.clusters, 'cluster'), plural(c.applications, 'application'), plural(c.objects, 'object')]
-    : [plural(c.files, 'file'), plural(c.objects, 'object')];
+  const parts =
+    r.mode === 'repository'
+      ? [plural(c.clusters, 'cluster'), plural(c.applications, 'application'), plural(c.objects, 'object')]
+      : [plural(c.files, 'file'), plural(c.objects, 'object')];
   parts.push(r.policy ? plural(c.rules, 'policy rule') : 'policy off');
   return parts.join(', ');
 }
 
 export function renderBudgetTable(t: BudgetTable): string {
-  const rows = t.rows.map((r) => [r.component + (r.note ? ` (${r.note})` : ''), formatCpu(r.cpu), formatMemory(r.memory), String(r.pods)]);
-  rows.push(['total', formatCpu(t.total.cpu), formatMemory(t.total.memory), String(t.rows.reduce((n, r) => n + r.pods, 0))]);
+  const rows = t.rows.map((r) => [
+    r.component + (r.note ? ` (${r.note})` : ''),
+    formatCpu(r.cpu),
+    formatMemory(r.memory),
+    String(r.pods),
+  ]);
+  rows.push([
+    'total',
+    formatCpu(t.total.cpu),
+    formatMemory(t.total.memory),
+    String(t.rows.reduce((n, r) => n + r.pods, 0)),
+  ]);
   if (t.budget) {
     const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '-');
     rows.push([`budget (${t.budget.source})`, formatCpu(t.budget.cpu), formatMemory(t.budget.memory), '']);
@@ -47,7 +58,8 @@ export function renderBudgetTable(t: BudgetTable): string {
   }
   const head = ['component', 'cpu req', 'memory req', 'pods'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd();
   return [`budget ${t.cluster}:`, line(head), ...rows.map(line)].join('\n');
 }
 
@@ -74,7 +86,8 @@ export function renderHuman(r: Report): string {
   for (const t of r.budgets.filter((b) => b.budget)) out.push(renderBudgetTable(t), '');
   if (r.exceptions.length) {
     out.push('policy exceptions:');
-    for (const e of r.exceptions) out.push(`  ${e.rule} on ${formatRef(e.object)} (${e.file}): ${e.justification} [suppressed ${e.suppressed}]`);
+    for (const e of r.exceptions)
+      out.push(`  ${e.rule} on ${formatRef(e.object)} (${e.file}): ${e.justification} [suppressed ${e.suppressed}]`);
     out.push('');
   }
   for (const s of r.skipped) out.push(`skipped: ${s.what}: ${s.reason}`);
@@ -84,13 +97,19 @@ export function renderHuman(r: Report): string {
   const fail = failing(r);
   const warnings = r.findings.filter((f) => f.severity === 'warning' && !r.strict).length;
   if (!fail.length) {
-    const extra = [warnings ? plural(warnings, 'warning') : '', r.skipped.length ? `${r.skipped.length} skipped` : '', r.exceptions.length ? plural(r.exceptions.length, 'exception') : '']
+    const extra = [
+      warnings ? plural(warnings, 'warning') : '',
+      r.skipped.length ? `${r.skipped.length} skipped` : '',
+      r.exceptions.length ? plural(r.exceptions.length, 'exception') : '',
+    ]
       .filter(Boolean)
       .join(', ');
     out.push(`validate: OK — ${counts(r)}${extra ? `; ${extra}` : ''}`);
   } else {
     const files = new Set(fail.map((f) => f.file)).size;
-    out.push(`validate: ${plural(fail.length, 'problem')}${warnings ? ` and ${plural(warnings, 'warning')}` : ''} in ${plural(files, 'file')} — ${counts(r)}`);
+    out.push(
+      `validate: ${plural(fail.length, 'problem')}${warnings ? ` and ${plural(warnings, 'warning')}` : ''} in ${plural(files, 'file')} — ${counts(r)}`,
+    );
   }
   return `${out.join('\n').replace(/^\n+/, '')}\n`;
 }

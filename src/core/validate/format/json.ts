@@ -11,13 +11,25 @@ export function renderJson(r: Report): string {
     mode: r.mode,
     strict: r.strict,
     policy: r.policy,
-    counts: { ...r.counts, errors: r.findings.filter((f) => f.severity === 'error').length, warnings: r.findings.filter((f) => f.severity === 'warning').length },
+    counts: {
+      ...r.counts,
+      errors: r.findings.filter((f) => f.severity === 'error').length,
+      warnings: r.findings.filter((f) => f.severity === 'warning').length,
+    },
     findings: r.findings,
     exceptions: r.exceptions,
     skipped: r.skipped,
     budgets: r.budgets,
     schemas: r.schemas,
-    rules: r.policy ? RULES.map((x) => ({ id: x.id, title: x.title, rationale: x.rationale, fix: x.fix, repositoryOnly: x.scope === 'set' })) : [],
+    rules: r.policy
+      ? RULES.map((x) => ({
+          id: x.id,
+          title: x.title,
+          rationale: x.rationale,
+          fix: x.fix,
+          repositoryOnly: x.scope === 'set',
+        }))
+      : [],
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -5,14 +5,16 @@
 import { type Finding, type Report, type Stage, formatRef } from '../report.ts';
 
 export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are exactly what is removed
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are exactly what is removed
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', '&quot;')
+      .replaceAll("'", '&apos;')
+  );
 }
 
 interface Case {
@@ -25,7 +27,13 @@ interface Case {
 }
 
 function describe(f: Finding): string {
-  return [`${f.rule}: ${f.message}`, f.pointer ? `field: ${f.pointer}` : '', `file: ${f.file}${f.line ? `:${f.line}` : ''}`, f.fix ? `fix: ${f.fix}` : '', f.origins?.length ? `rendered in: ${f.origins.join(', ')}` : '']
+  return [
+    `${f.rule}: ${f.message}`,
+    f.pointer ? `field: ${f.pointer}` : '',
+    `file: ${f.file}${f.line ? `:${f.line}` : ''}`,
+    f.fix ? `fix: ${f.fix}` : '',
+    f.origins?.length ? `rendered in: ${f.origins.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
 }
@@ -69,7 +77,9 @@ function stageCases(r: Report): Map<string, Map<string, Case>> {
       (f.severity === 'error' || r.strict ? c.failures : c.notes).push(f);
       cases.set(name, c);
     }
-    if (stage === 'render') for (const s of r.skipped) cases.set(s.what, { name: s.what, classname: stage, failures: [], notes: [], skipped: s.reason });
+    if (stage === 'render')
+      for (const s of r.skipped)
+        cases.set(s.what, { name: s.what, classname: stage, failures: [], notes: [], skipped: s.reason });
     if (!cases.size) cases.set(stage, { name: `${stage} checks`, classname: stage, failures: [], notes: [] });
     suites.set(stage, cases);
   }
@@ -81,8 +91,12 @@ function renderCase(c: Case): string {
   if (!c.failures.length && !c.notes.length && !c.skipped) return `${open}/>`;
   const body: string[] = [];
   if (c.skipped) body.push(`      <skipped message="${escapeXml(c.skipped)}"/>`);
-  for (const f of c.failures) body.push(`      <failure type="${escapeXml(f.rule)}" message="${escapeXml(`${f.rule}: ${f.message}`)}">${escapeXml(describe(f))}</failure>`);
-  if (c.notes.length) body.push(`      <system-out>${escapeXml(c.notes.map((f) => `warning ${describe(f)}`).join('\n\n'))}</system-out>`);
+  for (const f of c.failures)
+    body.push(
+      `      <failure type="${escapeXml(f.rule)}" message="${escapeXml(`${f.rule}: ${f.message}`)}">${escapeXml(describe(f))}</failure>`,
+    );
+  if (c.notes.length)
+    body.push(`      <system-out>${escapeXml(c.notes.map((f) => `warning ${describe(f)}`).join('\n\n'))}</system-out>`);
   return [`${open}>`, ...body, '    </testcase>'].join('\n');
 }
 
@@ -96,7 +110,17 @@ export function renderJunit(r: Report): string {
     const skipped = list.filter((c) => c.skipped).length;
     tests += list.length;
     failures += fails;
-    return [`  <testsuite name="${escapeXml(name)}" tests="${list.length}" failures="${fails}" errors="0" skipped="${skipped}">`, ...list.map(renderCase), '  </testsuite>'].join('\n');
+    return [
+      `  <testsuite name="${escapeXml(name)}" tests="${list.length}" failures="${fails}" errors="0" skipped="${skipped}">`,
+      ...list.map(renderCase),
+      '  </testsuite>',
+    ].join('\n');
   });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="somastack validate" tests="${tests}" failures="${failures}" errors="0">`, ...suites, '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="somastack validate" tests="${tests}" failures="${failures}" errors="0">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

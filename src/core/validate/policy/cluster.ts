@@ -35,7 +35,12 @@ const isNetworkPolicy = (o: KubeObject) => o.kind === 'NetworkPolicy' && o.apiVe
 /** An empty pod selector, Ingress in policyTypes, and no ingress rules: nothing may connect unless another policy allows it. */
 export function isDefaultDenyIngress(o: KubeObject): boolean {
   const spec = (o.spec ?? {}) as { podSelector?: LabelSelector; policyTypes?: string[]; ingress?: unknown[] };
-  return isNetworkPolicy(o) && isEmptySelector(spec.podSelector) && (spec.policyTypes ?? []).includes('Ingress') && !(spec.ingress ?? []).length;
+  return (
+    isNetworkPolicy(o) &&
+    isEmptySelector(spec.podSelector) &&
+    (spec.policyTypes ?? []).includes('Ingress') &&
+    !(spec.ingress ?? []).length
+  );
 }
 
 export const networkPolicyRule: SetRule = {
@@ -43,7 +48,8 @@ export const networkPolicyRule: SetRule = {
   repositoryOnly: true,
   id: 'SOMA-NETWORK-POLICY',
   title: 'Default-deny in soma-infra, and a NetworkPolicy for every component',
-  rationale: 'shared infrastructure holds every service\'s data: only labelled namespaces and the components that need it may connect (seed 001 §5)',
+  rationale:
+    "shared infrastructure holds every service's data: only labelled namespaces and the components that need it may connect (seed 001 §5)",
   fix: "keep the platform component's default-deny policy, and give each component a NetworkPolicy that selects its pods",
   check(items, ctx) {
     const inNs = items.filter((i) => i.object.metadata.namespace === NAMESPACE);
@@ -59,12 +65,19 @@ export const networkPolicyRule: SetRule = {
         fix: "enable the 'platform' component: it renders the default-deny policy (empty podSelector, policyTypes [Ingress, Egress], no rules)",
       });
     }
-    const specific = policies.filter((p) => !isEmptySelector((p.spec as { podSelector?: LabelSelector } | undefined)?.podSelector));
+    const specific = policies.filter(
+      (p) => !isEmptySelector((p.spec as { podSelector?: LabelSelector } | undefined)?.podSelector),
+    );
     for (const item of inNs) {
       const pod = podOf(item.object);
       if (!pod) continue;
       if (specific.some((p) => selects((p.spec as { podSelector?: LabelSelector }).podSelector, pod.labels))) continue;
-      out.push({ item, pointer: pod.labelsPointer, message: 'no NetworkPolicy selects these pods: only the namespace default-deny applies, so nothing can reach them' });
+      out.push({
+        item,
+        pointer: pod.labelsPointer,
+        message:
+          'no NetworkPolicy selects these pods: only the namespace default-deny applies, so nothing can reach them',
+      });
     }
     return out;
   },
@@ -80,7 +93,8 @@ export const serviceContractRule: SetRule = {
   repositoryOnly: true,
   id: 'SOMA-SERVICE-CONTRACT',
   title: 'Service contracts',
-  rationale: 'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (DESIGN.md); renaming or moving it breaks them',
+  rationale:
+    'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (DESIGN.md); renaming or moving it breaks them',
   fix: 'take the Service name and port from CONTRACTS in src/core/contracts.ts',
   check(items, ctx) {
     if (!ctx.cluster) return [];
@@ -89,7 +103,13 @@ export const serviceContractRule: SetRule = {
       if (component === 'platform') continue;
       const contract = CONTRACTS[component as ServiceComponent];
       const ref = `${contract.service}.${contract.namespace}:${contract.port}`;
-      const service = items.find((i) => i.object.kind === 'Service' && i.object.apiVersion === 'v1' && i.object.metadata.name === contract.service && i.object.metadata.namespace === contract.namespace);
+      const service = items.find(
+        (i) =>
+          i.object.kind === 'Service' &&
+          i.object.apiVersion === 'v1' &&
+          i.object.metadata.name === contract.service &&
+          i.object.metadata.namespace === contract.namespace,
+      );
       if (!service) {
         out.push({
           file: overlayPath(ctx.cluster, component),
@@ -98,7 +118,11 @@ export const serviceContractRule: SetRule = {
           message: `component '${component}' renders no Service ${contract.service} in ${contract.namespace} (contract ${ref})`,
         });
       } else if (!servicePorts(service.object).includes(contract.port)) {
-        out.push({ item: service, pointer: '/spec/ports', message: `does not expose port ${contract.port} (contract ${ref}); it exposes ${servicePorts(service.object).join(', ') || 'no port'}` });
+        out.push({
+          item: service,
+          pointer: '/spec/ports',
+          message: `does not expose port ${contract.port} (contract ${ref}); it exposes ${servicePorts(service.object).join(', ') || 'no port'}`,
+        });
       }
     }
     return out;

@@ -37,13 +37,18 @@ export type ParsedException = { ok: true; rules: string[]; justification: string
 export function parseException(value: string): ParsedException {
   const i = value.indexOf(':');
   if (i === -1) return { ok: false, message: `'${value}' has no justification` };
-  const rules = value.slice(0, i).split(',').map((r) => r.trim()).filter(Boolean);
+  const rules = value
+    .slice(0, i)
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const justification = value.slice(i + 1).trim();
   if (!rules.length) return { ok: false, message: `'${value}' names no rule` };
   if (!justification) return { ok: false, message: `'${value}' has an empty justification` };
   const known = new Set(RULES.map((r) => r.id));
   const unknown = rules.filter((r) => !known.has(r));
-  if (unknown.length) return { ok: false, message: `names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` };
+  if (unknown.length)
+    return { ok: false, message: `names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` };
   return { ok: true, rules, justification };
 }
 
@@ -51,7 +56,11 @@ export function rulesFor(ctx: PolicyContext): Rule[] {
   return RULES.filter((r) => r.scope === 'object' || ctx.mode === 'repository');
 }
 
-function findingFor(rule: Rule, item: ObjectItem | undefined, v: { pointer: string; message: string; fix?: string }): Finding {
+function findingFor(
+  rule: Rule,
+  item: ObjectItem | undefined,
+  v: { pointer: string; message: string; fix?: string },
+): Finding {
   return {
     stage: 'policy',
     severity: 'error',
@@ -76,7 +85,8 @@ function evaluate(items: readonly ObjectItem[], ctx: PolicyContext, rules: reado
   const raw: Raw[] = [];
   for (const rule of rules) {
     if (rule.scope === 'object') {
-      for (const item of items) for (const v of rule.check(item.object, ctx)) raw.push({ item, finding: findingFor(rule, item, v) });
+      for (const item of items)
+        for (const v of rule.check(item.object, ctx)) raw.push({ item, finding: findingFor(rule, item, v) });
       continue;
     }
     for (const v of rule.check(items, ctx)) {
@@ -93,7 +103,10 @@ function evaluate(items: readonly ObjectItem[], ctx: PolicyContext, rules: reado
 }
 
 /** Runs the policy rules; returns the findings left after exceptions, and the exceptions. */
-export function runPolicy(items: readonly ObjectItem[], ctx: PolicyContext): { findings: Finding[]; exceptions: ExceptionUse[]; rules: number } {
+export function runPolicy(
+  items: readonly ObjectItem[],
+  ctx: PolicyContext,
+): { findings: Finding[]; exceptions: ExceptionUse[]; rules: number } {
   const rules = rulesFor(ctx);
   const raw = evaluate(items, ctx, rules);
   const findings: Finding[] = [];
@@ -104,12 +117,25 @@ export function runPolicy(items: readonly ObjectItem[], ctx: PolicyContext): { f
     if (value === undefined) continue;
     const parsed = parseException(String(value));
     if (!parsed.ok) {
-      findings.push({ ...findingFor({ id: EXCEPTION_RULE } as Rule, item, { pointer: `/metadata/annotations/${ANNOTATIONS.policyException.replaceAll('/', '~1')}`, message: `policy exception ${parsed.message}` }), fix: `write it as "<rule-id>[,<rule-id>]: <why this object may break the rule>"; rules: ${RULES.map((r) => r.id).join(', ')}` });
+      findings.push({
+        ...findingFor({ id: EXCEPTION_RULE } as Rule, item, {
+          pointer: `/metadata/annotations/${ANNOTATIONS.policyException.replaceAll('/', '~1')}`,
+          message: `policy exception ${parsed.message}`,
+        }),
+        fix: `write it as "<rule-id>[,<rule-id>]: <why this object may break the rule>"; rules: ${RULES.map((r) => r.id).join(', ')}`,
+      });
       continue;
     }
     const uses = new Map<string, ExceptionUse>();
     for (const rule of parsed.rules) {
-      uses.set(rule, { rule, file: item.file, object: refOf(item.object), justification: parsed.justification, suppressed: 0, origins: item.origin ? [item.origin] : undefined });
+      uses.set(rule, {
+        rule,
+        file: item.file,
+        object: refOf(item.object),
+        justification: parsed.justification,
+        suppressed: 0,
+        origins: item.origin ? [item.origin] : undefined,
+      });
     }
     granted.set(item, uses);
   }
@@ -122,7 +148,14 @@ export function runPolicy(items: readonly ObjectItem[], ctx: PolicyContext): { f
     for (const use of uses.values()) {
       exceptions.push(use);
       if (use.suppressed === 0 && rules.some((r) => r.id === use.rule)) {
-        findings.push({ ...findingFor({ id: EXCEPTION_RULE } as Rule, item, { pointer: `/metadata/annotations/${ANNOTATIONS.policyException.replaceAll('/', '~1')}`, message: `exception for ${use.rule} suppresses nothing` }), severity: 'warning', fix: `remove ${use.rule} from the exception: the object now complies` });
+        findings.push({
+          ...findingFor({ id: EXCEPTION_RULE } as Rule, item, {
+            pointer: `/metadata/annotations/${ANNOTATIONS.policyException.replaceAll('/', '~1')}`,
+            message: `exception for ${use.rule} suppresses nothing`,
+          }),
+          severity: 'warning',
+          fix: `remove ${use.rule} from the exception: the object now complies`,
+        });
       }
     }
   }

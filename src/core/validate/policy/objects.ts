@@ -9,7 +9,8 @@ export const noSecretDataRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-NO-SECRET-DATA',
   title: 'No Secret values in git',
-  rationale: 'everything rendered here is committed; a Secret with data puts credentials in the repository history for good',
+  rationale:
+    'everything rendered here is committed; a Secret with data puts credentials in the repository history for good',
   fix: 'create the Secret outside git: the bootstrap generates dev secrets, an operator or a secrets operator provides them in staging and prod',
   check(o) {
     if (o.kind !== 'Secret' || o.apiVersion !== 'v1') return [];
@@ -30,13 +31,19 @@ export const labelsRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-LABELS',
   title: 'Recommended labels',
-  rationale: 'app.kubernetes.io/{name,component,part-of,managed-by} group objects in the Argo CD UI, in kubectl selectors and in dashboards',
+  rationale:
+    'app.kubernetes.io/{name,component,part-of,managed-by} group objects in the Argo CD UI, in kubectl selectors and in dashboards',
   fix: `add the labels ${REQUIRED_LABELS.join(', ')}`,
   check(o) {
     const labels = o.metadata.labels ?? {};
     const missing = REQUIRED_LABELS.filter((l) => typeof labels[l] !== 'string' || !labels[l]);
     if (!missing.length) return [];
-    return [{ pointer: o.metadata.labels ? '/metadata/labels' : '/metadata', message: `missing label${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` }];
+    return [
+      {
+        pointer: o.metadata.labels ? '/metadata/labels' : '/metadata',
+        message: `missing label${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      },
+    ];
   },
 };
 
@@ -46,7 +53,8 @@ export const argoProjectRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-ARGOCD-PROJECT',
   title: 'Applications in a narrow AppProject',
-  rationale: "the 'default' project and '*' sources or destinations let an Application deploy anything anywhere; the shared-infra project allows only this repository and soma-infra",
+  rationale:
+    "the 'default' project and '*' sources or destinations let an Application deploy anything anywhere; the shared-infra project allows only this repository and soma-infra",
   fix: "put component Applications in the cluster's shared-infra project and list exact repositories and destinations in AppProjects",
   check(o, ctx) {
     if (!isArgo(o.apiVersion)) return [];
@@ -55,9 +63,19 @@ export const argoProjectRule: ObjectRule = {
     if (o.kind === 'Application') {
       const project = spec.project;
       const component = o.metadata.labels?.[LABELS.component] ?? '';
-      const expected = !ctx.cluster ? undefined : isComponentName(component) ? sharedInfraProject(ctx.cluster) : BOOTSTRAP_PROJECT;
-      if (project === 'default') out.push({ pointer: '/spec/project', message: "uses the wide-open 'default' project" });
-      else if (expected && project !== expected) out.push({ pointer: '/spec/project', message: `is in project '${String(project)}', expected '${expected}'`, fix: `set spec.project: ${expected}` });
+      const expected = !ctx.cluster
+        ? undefined
+        : isComponentName(component)
+          ? sharedInfraProject(ctx.cluster)
+          : BOOTSTRAP_PROJECT;
+      if (project === 'default')
+        out.push({ pointer: '/spec/project', message: "uses the wide-open 'default' project" });
+      else if (expected && project !== expected)
+        out.push({
+          pointer: '/spec/project',
+          message: `is in project '${String(project)}', expected '${expected}'`,
+          fix: `set spec.project: ${expected}`,
+        });
     }
     if (o.kind === 'AppProject') {
       (Array.isArray(spec.sourceRepos) ? spec.sourceRepos : []).forEach((r: unknown, i: number) => {
@@ -65,7 +83,8 @@ export const argoProjectRule: ObjectRule = {
       });
       (Array.isArray(spec.destinations) ? spec.destinations : []).forEach((d: Record<string, unknown>, i: number) => {
         for (const f of ['server', 'name', 'namespace']) {
-          if (d?.[f] === '*') out.push({ pointer: `/spec/destinations/${i}/${f}`, message: `allows any destination ${f} ('*')` });
+          if (d?.[f] === '*')
+            out.push({ pointer: `/spec/destinations/${i}/${f}`, message: `allows any destination ${f} ('*')` });
         }
       });
     }
@@ -77,7 +96,8 @@ export const argoSyncRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-ARGOCD-SYNC',
   title: 'Automated sync with prune and self-heal',
-  rationale: 'git is the source of truth: without prune, deleted objects linger in the cluster; without self-heal, manual changes drift silently',
+  rationale:
+    'git is the source of truth: without prune, deleted objects linger in the cluster; without self-heal, manual changes drift silently',
   fix: 'set spec.syncPolicy.automated: {prune: true, selfHeal: true}',
   check(o) {
     if (!isArgo(o.apiVersion) || o.kind !== 'Application') return [];
@@ -87,7 +107,8 @@ export const argoSyncRule: ObjectRule = {
     }
     const out: Violation[] = [];
     for (const f of ['prune', 'selfHeal']) {
-      if (automated[f] !== true) out.push({ pointer: `/spec/syncPolicy/automated/${escapeKey(f)}`, message: `automated sync without ${f}` });
+      if (automated[f] !== true)
+        out.push({ pointer: `/spec/syncPolicy/automated/${escapeKey(f)}`, message: `automated sync without ${f}` });
     }
     return out;
   },

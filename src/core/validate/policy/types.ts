@@ -81,7 +81,10 @@ export function podOf(o: KubeObject): PodAt | undefined {
   const found = podSpecOf(o);
   if (!found) return undefined;
   const templatePointer = found.pointer.replace(/\/spec$/, '');
-  const meta = o.kind === 'Pod' ? (o.metadata as Record<string, any>) : ((valueAt(o, templatePointer) as Record<string, any> | undefined)?.metadata ?? {});
+  const meta =
+    o.kind === 'Pod'
+      ? (o.metadata as Record<string, any>)
+      : ((valueAt(o, templatePointer) as Record<string, any> | undefined)?.metadata ?? {});
   const containers: ContainerAt[] = [];
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     const arr = found.spec[list];
@@ -89,7 +92,12 @@ export function podOf(o: KubeObject): PodAt | undefined {
     arr.forEach((c: unknown, i: number) => {
       if (!c || typeof c !== 'object') return;
       const container = c as Record<string, any>;
-      containers.push({ container, pointer: `${found.pointer}/${list}/${i}`, list, sidecar: list === 'initContainers' && container.restartPolicy === 'Always' });
+      containers.push({
+        container,
+        pointer: `${found.pointer}/${list}/${i}`,
+        list,
+        sidecar: list === 'initContainers' && container.restartPolicy === 'Always',
+      });
     });
   }
   return {
@@ -103,7 +111,8 @@ export function podOf(o: KubeObject): PodAt | undefined {
 
 function valueAt(root: unknown, pointer: string): unknown {
   let cur = root;
-  for (const key of pointer.split('/').slice(1)) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  for (const key of pointer.split('/').slice(1))
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   return cur;
 }
 

@@ -5,7 +5,8 @@ export const resourcesRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-RESOURCES',
   title: 'Requests and limits on every container',
-  rationale: 'requests let the scheduler place pods and the budget add up; limits keep one component from starving the others on a small node',
+  rationale:
+    'requests let the scheduler place pods and the budget add up; limits keep one component from starving the others on a small node',
   fix: 'set resources.requests and resources.limits (cpu and memory) from the component sizing',
   check(o) {
     const pod = podOf(o);
@@ -16,9 +17,14 @@ export const resourcesRule: ObjectRule = {
       if (c.list === 'ephemeralContainers') continue;
       const missing: string[] = [];
       for (const kind of ['requests', 'limits'] as const) {
-        for (const r of ['cpu', 'memory']) if (c.container.resources?.[kind]?.[r] === undefined) missing.push(`${kind}.${r}`);
+        for (const r of ['cpu', 'memory'])
+          if (c.container.resources?.[kind]?.[r] === undefined) missing.push(`${kind}.${r}`);
       }
-      if (missing.length) out.push({ pointer: `${c.pointer}/resources`, message: `container '${containerName(c)}' has no ${missing.join(', ')}` });
+      if (missing.length)
+        out.push({
+          pointer: `${c.pointer}/resources`,
+          message: `container '${containerName(c)}' has no ${missing.join(', ')}`,
+        });
     }
     return out;
   },
@@ -28,7 +34,8 @@ export const probesRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-PROBES',
   title: 'Liveness and readiness probes',
-  rationale: 'without readiness a Service sends traffic to pods that cannot serve it and Argo CD reports Healthy too early; without liveness a hung process is never restarted',
+  rationale:
+    'without readiness a Service sends traffic to pods that cannot serve it and Argo CD reports Healthy too early; without liveness a hung process is never restarted',
   fix: 'add livenessProbe and readinessProbe (Jobs and CronJobs run to completion and need neither)',
   check(o) {
     const pod = podOf(o);
@@ -37,7 +44,8 @@ export const probesRule: ObjectRule = {
     for (const c of pod.containers) {
       if (c.list !== 'containers') continue;
       for (const probe of ['livenessProbe', 'readinessProbe']) {
-        if (!c.container[probe]) out.push({ pointer: `${c.pointer}/${probe}`, message: `container '${containerName(c)}' has no ${probe}` });
+        if (!c.container[probe])
+          out.push({ pointer: `${c.pointer}/${probe}`, message: `container '${containerName(c)}' has no ${probe}` });
       }
     }
     return out;
@@ -56,7 +64,8 @@ export const imagePinnedRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-IMAGE-PINNED',
   title: 'Images pinned to a version',
-  rationale: "a moving tag ('latest', or none) changes what runs without a change in git, so a sync is not reproducible and a rollback is not one",
+  rationale:
+    "a moving tag ('latest', or none) changes what runs without a change in git, so a sync is not reproducible and a rollback is not one",
   fix: 'pin the image to a released version tag (or a digest) in the component module',
   check(o) {
     const pod = podOf(o);
@@ -66,8 +75,16 @@ export const imagePinnedRule: ObjectRule = {
       const image = c.container.image;
       if (typeof image !== 'string') continue;
       const tag = imageTag(image);
-      if (tag === '') out.push({ pointer: `${c.pointer}/image`, message: `container '${containerName(c)}' image '${image}' has no tag (means :latest)` });
-      else if (tag === 'latest') out.push({ pointer: `${c.pointer}/image`, message: `container '${containerName(c)}' image '${image}' uses the moving tag 'latest'` });
+      if (tag === '')
+        out.push({
+          pointer: `${c.pointer}/image`,
+          message: `container '${containerName(c)}' image '${image}' has no tag (means :latest)`,
+        });
+      else if (tag === 'latest')
+        out.push({
+          pointer: `${c.pointer}/image`,
+          message: `container '${containerName(c)}' image '${image}' uses the moving tag 'latest'`,
+        });
     }
     return out;
   },
@@ -76,9 +93,16 @@ export const imagePinnedRule: ObjectRule = {
 const DEV_ENV = new Set(['VAULT_DEV_ROOT_TOKEN_ID', 'VAULT_DEV_LISTEN_ADDRESS']);
 
 function isVaultDevMode(container: Record<string, any>): boolean {
-  const words: unknown[] = [...(Array.isArray(container.command) ? container.command : []), ...(Array.isArray(container.args) ? container.args : [])];
+  const words: unknown[] = [
+    ...(Array.isArray(container.command) ? container.command : []),
+    ...(Array.isArray(container.args) ? container.args : []),
+  ];
   const text = words.filter((w): w is string => typeof w === 'string').join(' ');
-  if (/(^|\s)--?dev(\s|=|$)|(^|\s)--?dev-[a-z-]+/.test(text) && /vault|server/.test(`${String(container.image)} ${text}`)) return true;
+  if (
+    /(^|\s)--?dev(\s|=|$)|(^|\s)--?dev-[a-z-]+/.test(text) &&
+    /vault|server/.test(`${String(container.image)} ${text}`)
+  )
+    return true;
   return (Array.isArray(container.env) ? container.env : []).some((e: { name?: string }) => DEV_ENV.has(e?.name ?? ''));
 }
 
@@ -86,14 +110,20 @@ export const vaultDevModeRule: ObjectRule = {
   scope: 'object',
   id: 'SOMA-VAULT-DEV-MODE',
   title: 'Vault dev mode only in dev',
-  rationale: 'dev mode keeps everything in memory, unseals itself and prints a root token: acceptable on a laptop, never in staging or prod',
+  rationale:
+    'dev mode keeps everything in memory, unseals itself and prints a root token: acceptable on a laptop, never in staging or prod',
   fix: 'run Vault in server mode with raft storage outside dev (the vault component builds that for staging and prod)',
   check(o, ctx) {
     const env = environmentOf(o, ctx);
     const pod = podOf(o);
     if (!pod || !env || env === 'dev') return [];
     return pod.containers
-      .filter((c) => typeof c.container.image === 'string' && /vault/i.test(c.container.image) && isVaultDevMode(c.container))
-      .map((c) => ({ pointer: c.pointer, message: `container '${containerName(c)}' runs Vault in dev mode in environment '${env}'` }));
+      .filter(
+        (c) => typeof c.container.image === 'string' && /vault/i.test(c.container.image) && isVaultDevMode(c.container),
+      )
+      .map((c) => ({
+        pointer: c.pointer,
+        message: `container '${containerName(c)}' runs Vault in dev mode in environment '${env}'`,
+      }));
   },
 };

@@ -1,4 +1,4 @@
-// The binding service contracts of DESIGN.md / seed 001 §4: what consumers rely on.
+// The binding service contracts of docs/contracts.md: what consumers rely on.
 // Component modules take their Service name and port from here; validate checks the
 // rendered Services against this table.
 import { NAMESPACE } from './names.ts';

@@ -1,6 +1,6 @@
 // The Kind cluster config for a local cluster: pinned node image, the host ports that
 // publish the Argo CD UI and Grafana, and kubelet eviction thresholds relaxed so the
-// stack is not evicted on a laptop-sized node (seed 004 §3).
+// stack is not evicted on a laptop-sized node (docs/bootstrap.md).
 import type { ClusterConfig } from './cluster-config.ts';
 import { KIND_PORTS } from './names.ts';
 import { KIND_NODE_IMAGE } from './versions.ts';

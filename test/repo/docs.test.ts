@@ -22,3 +22,18 @@ describe('README', () => {
     expect(setup).toContain('npm install && npm test');
   });
 });
+
+describe('references a reader can follow', () => {
+  it('cites only what is in this repository: no design seeds, no DESIGN.md, no section signs', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const pattern = 'seed [0-9]{3}|DESIGN\\.md|§';
+    const r = spawnSync(
+      'git',
+      ['grep', '-n', '-i', '-E', pattern, '--', 'src', 'docs', 'README.md', 'tools', '.github'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    // git grep exits 1 when nothing matches, 0 with the matching lines.
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
+  });
+});

@@ -5,7 +5,7 @@ import { KIND_VERSION, KUBERNETES_VERSION } from '../../core/versions.ts';
 import type { GitRemote } from '../../adapters/git.ts';
 
 export const MIN_NODE = '22.18.0';
-/** Seed 000 §2: what the cluster needs from Docker. */
+/** What the cluster needs from Docker. */
 export const DOCKER_BUDGET = { cpus: 4, memoryBytes: 8 * 1024 ** 3 };
 // Docker reports the memory of its VM a little below what was configured (8 GiB → ~7.7 GiB).
 const MEMORY_SLACK = 0.92;
@@ -103,7 +103,7 @@ function checkDocker(facts: PreflightFacts, v: PreflightVerdict): void {
   v.notes.push(`Docker ${d.serverVersion}: ${d.cpus} CPUs, ${gib(d.memoryBytes)}`);
   if (d.cpus < DOCKER_BUDGET.cpus || d.memoryBytes < DOCKER_BUDGET.memoryBytes * MEMORY_SLACK) {
     v.warnings.push({
-      message: `Docker has ${d.cpus} CPUs and ${gib(d.memoryBytes)}, below the ${DOCKER_BUDGET.cpus} CPUs / 8 GiB the dev stack is sized for (seed 000 §2): pods may stay Pending or be evicted`,
+      message: `Docker has ${d.cpus} CPUs and ${gib(d.memoryBytes)}, below the ${DOCKER_BUDGET.cpus} CPUs / 8 GiB the dev stack is sized for (docs/bootstrap.md): pods may stay Pending or be evicted`,
       fix: 'give Docker more resources (Docker Desktop → Settings → Resources)',
     });
   }

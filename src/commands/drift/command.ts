@@ -118,7 +118,7 @@ async function candidates(live: LiveCluster, apps: DesiredApp[], owned: Set<stri
   return out;
 }
 
-/** Secrets the bootstrap or an operator provides on purpose, outside git (seed 001 §5). */
+/** Secrets the bootstrap or an operator provides on purpose, outside git (docs/contracts.md, Network access). */
 function providedSecrets(cluster: ClusterConfig): Set<string> {
   const names = Object.values(CONTRACTS).flatMap((c) =>
     c.secrets.filter((s) => !s.environments || s.environments.includes(cluster.environment)),

@@ -1,4 +1,4 @@
-// `npm run smoke`: the readiness checklist of seed 001 §8 against the live cluster, each
+// `npm run smoke`: the readiness checklist (docs/operations.md) against the live cluster, each
 // check with pass/fail and evidence, through short-lived Jobs that clean up after themselves.
 import { connectLive, pickCluster } from '../../adapters/kube-live.ts';
 import { UserError } from '../../core/errors.ts';
@@ -18,7 +18,7 @@ function newRunId(): string {
 
 export const command: Command = {
   name: 'smoke',
-  summary: 'run the readiness checklist (seed 001 §8) against the live cluster',
+  summary: 'run the readiness checklist (docs/operations.md) against the live cluster',
   usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <duration>] [--keep] [--json]',
   description: `
 Checks, each with pass/fail and evidence:

@@ -1,4 +1,4 @@
-// The checklist, in the order seed 001 §8 lists it.
+// The checklist, in the order docs/operations.md lists it.
 import { etcdCheck } from './checks/etcd.ts';
 import { grafanaCheck } from './checks/grafana.ts';
 import { kafkaCheck } from './checks/kafka.ts';

@@ -73,7 +73,7 @@ async function workload(live: LiveCluster, name: string): Promise<KubeObject | u
   );
 }
 
-/** Every pod in soma-infra Ready (or finished successfully): seed 001 §8 "Pods Ready". */
+/** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */
 async function podsCheck(live: LiveCluster): Promise<Verdict> {
   const pods = await live.list('v1', 'Pod', { namespace: NAMESPACE });
   if (!pods.length) return { pass: false, evidence: `no pods in ${NAMESPACE}` };

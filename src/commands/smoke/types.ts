@@ -1,4 +1,4 @@
-// The readiness checklist of seed 001 §8, one module per check. A check is pure: it
+// The readiness checklist (docs/operations.md), one module per check. A check is pure: it
 // describes the short-lived Jobs it needs (image, command, environment) and judges
 // their outcome and logs into pass/fail plus evidence. src/commands/smoke/run.ts runs them.
 import type { ComponentName } from '../../core/contracts.ts';

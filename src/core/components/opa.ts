@@ -1,7 +1,7 @@
 // OPA: the policy decision point of the Soma stack (opa.soma-infra.svc:8181).
 //
 // Consumers POST {"input": {identity, request, service, tenant, context}} to
-// /v1/data/soma/allow (the contract, seed 001 §4) and get a boolean, default deny. The
+// /v1/data/soma/allow (the contract in docs/contracts.md) and get a boolean, default deny. The
 // policy (Rego v1) and its data document come from two ConfigMaps generated from the
 // TypeScript sources in ./opa/, are mounted read-only and loaded by file path (loading
 // the mount directory would also pick up the kubelet's `..data` copies). OPA's own API
@@ -69,7 +69,7 @@ const PORT = CONTRACTS.opa.port;
 const METRICS_PORT = INTERNAL_PORTS.opa.metrics.port;
 const PORT_NAME = 'http';
 
-/** The decision consumers query (seed 001 §4). */
+/** The decision consumers query (docs/contracts.md). */
 export const OPA_DECISION_PATH = '/v1/data/soma/allow';
 
 function configFiles(): ConfigMapFiles[] {

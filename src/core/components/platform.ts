@@ -1,5 +1,5 @@
 // The platform: the soma-infra Namespace (Pod Security `restricted`) and the
-// NetworkPolicies that make it default-deny (seed 001 §5).
+// NetworkPolicies that make it default-deny (docs/contracts.md, Network access).
 //
 // Every allowed flow is derived from the tables in contracts.ts (CONTRACTS,
 // INTERNAL_PORTS, INTERNAL_FLOWS, CLUSTER_DNS) by listNetworkFlows(), and the

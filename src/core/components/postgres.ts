@@ -101,7 +101,7 @@ const UID = 999;
 const PORT = CONTRACTS.postgres.port;
 const METRICS = INTERNAL_PORTS.postgres.metrics;
 const CREDENTIALS = CONTRACTS.postgres.secrets[0]!.name;
-/** Keys of the credentials Secret (seed 000: username, password, database). */
+/** Keys of the credentials Secret (docs/contracts.md: username, password, database). */
 export const CREDENTIAL_KEYS = { user: 'username', password: 'password', database: 'database' } as const;
 const DATA_ROOT = '/var/lib/postgresql';
 // The 18+ images keep the cluster in a major-versioned subdirectory of the volume, which

@@ -1,5 +1,5 @@
 // Qdrant: the vector store used by SomaFractalMemory (qdrant.soma-infra.svc:6333 REST,
-// :6334 gRPC; seed 004).
+// :6334 gRPC; docs/contracts.md).
 //
 // A single node in every environment: distributed mode needs per-collection replication
 // factors chosen by the consumer and a bootstrap peer, which is a decision for when one

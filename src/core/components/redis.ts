@@ -1,9 +1,9 @@
 // Redis: the shared cache (redis.soma-infra.svc:6379), AOF with fsync every second and
-// allkeys-lru eviction (seed 001 §7).
+// allkeys-lru eviction (docs/components.md).
 //
 // A StatefulSet in every environment, so the append-only file survives restarts and the
 // environments differ only in sizes. No password: the contract publishes none and
-// consumers connect without one (seed 000); access is limited by the NetworkPolicies to
+// consumers connect without one (docs/contracts.md); access is limited by the NetworkPolicies to
 // namespaces labelled soma.sh/allow-shared-infra=true.
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';

@@ -1,5 +1,5 @@
 // NetworkPolicy enforcement: a client in a namespace labelled soma.sh/allow-shared-infra
-// reaches postgres, one in an unlabelled namespace gets no answer (seed 001 §5).
+// reaches postgres, one in an unlabelled namespace gets no answer (docs/contracts.md, Network access).
 // pg_isready exit codes: 0 accepting, 1 rejecting (reachable), 2 no response, 3 no attempt.
 import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
 import { LABELS } from '../../../core/names.ts';

@@ -1,5 +1,5 @@
 // OPA answers the decision path with allow for a request the allowlist permits and
-// deny for the same request acting on another tenant (seed 001 §4: default deny).
+// deny for the same request acting on another tenant (docs/contracts.md: default deny).
 import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
 import { SOMA_POLICY_DATA } from '../../../core/components/opa/data.ts';
 import { jobTrouble, marked, type SmokeCheck } from '../types.ts';

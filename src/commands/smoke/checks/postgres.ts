@@ -1,4 +1,4 @@
-// Postgres answers `SELECT 1` for the user in the credentials Secret (seed 001 §8).
+// Postgres answers `SELECT 1` for the user in the credentials Secret (docs/operations.md).
 import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
 import { jobTrouble, type SmokeCheck } from '../types.ts';
 

@@ -1,5 +1,5 @@
 // Rules over everything rendered for one cluster: network isolation of soma-infra and
-// the service contracts consumers rely on (DESIGN.md). Repository mode only.
+// the service contracts consumers rely on (docs/contracts.md). Repository mode only.
 import { overlayPath } from '../../argocd.ts';
 import { CONTRACTS, type ServiceComponent } from '../../contracts.ts';
 import type { KubeObject } from '../../kube.ts';
@@ -49,7 +49,7 @@ export const networkPolicyRule: SetRule = {
   id: 'SOMA-NETWORK-POLICY',
   title: 'Default-deny in soma-infra, and a NetworkPolicy for every component',
   rationale:
-    "shared infrastructure holds every service's data: only labelled namespaces and the components that need it may connect (seed 001 §5)",
+    "shared infrastructure holds every service's data: only labelled namespaces and the components that need it may connect (docs/contracts.md, Network access)",
   fix: "keep the platform component's default-deny policy, and give each component a NetworkPolicy that selects its pods",
   check(items, ctx) {
     const inNs = items.filter((i) => i.object.metadata.namespace === NAMESPACE);
@@ -94,7 +94,7 @@ export const serviceContractRule: SetRule = {
   id: 'SOMA-SERVICE-CONTRACT',
   title: 'Service contracts',
   rationale:
-    'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (DESIGN.md); renaming or moving it breaks them',
+    'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (docs/contracts.md); renaming or moving it breaks them',
   fix: 'take the Service name and port from CONTRACTS in src/core/contracts.ts',
   check(items, ctx) {
     if (!ctx.cluster) return [];

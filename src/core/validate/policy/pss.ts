@@ -180,7 +180,7 @@ export const readOnlyRootFilesystem: ObjectRule = {
   id: 'SOMA-READONLY-ROOTFS',
   title: 'Read-only root filesystem',
   rationale:
-    'the security baseline (seed 001 §5) keeps container filesystems immutable; writable paths are explicit emptyDir or volume mounts',
+    'the security baseline keeps container filesystems immutable; writable paths are explicit emptyDir or volume mounts',
   fix: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the program writes',
   check(o) {
     const pod = podOf(o);

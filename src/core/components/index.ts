@@ -1,6 +1,6 @@
-// The registry of component modules. Adding a component: write its module, add it
-// here and to COMPONENT_NAMES/CONTRACTS in contracts.ts (docs/adding-a-component.md).
-import { type ComponentName } from '../contracts.ts';
+// The registry of component modules: one per name in COMPONENT_NAMES, checked by the
+// compiler — a name without a module does not compile (docs/adding-a-component.md).
+import { COMPONENT_NAMES, type ComponentName } from '../contracts.ts';
 import { UserError } from '../errors.ts';
 import type { Component } from './types.ts';
 import { platform } from './platform.ts';
@@ -15,7 +15,7 @@ import { grafana } from './grafana.ts';
 import { qdrant } from './qdrant.ts';
 import { openfga } from './openfga.ts';
 
-export const COMPONENTS: readonly Component[] = [
+const MODULES = {
   platform,
   postgres,
   redis,
@@ -27,7 +27,10 @@ export const COMPONENTS: readonly Component[] = [
   grafana,
   qdrant,
   openfga,
-];
+} satisfies Record<ComponentName, Component>;
+
+/** Every component, in COMPONENT_NAMES order. */
+export const COMPONENTS: readonly Component[] = COMPONENT_NAMES.map((name) => MODULES[name]);
 
 export function getComponent(name: ComponentName | string): Component {
   const c = COMPONENTS.find((x) => x.name === name);

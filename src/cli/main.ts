@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { describeError, errorJson } from '../core/errors.ts';
+import { defaultDeps, type Deps } from './deps.ts';
 import { parseArgsType, typedValues } from './options.ts';
 import type { Command, Io, OptionSpec, OptionValues } from './types.ts';
 
@@ -88,6 +89,7 @@ export async function main(
   argv: readonly string[],
   io: Io = defaultIo(),
   commands: CommandTable = COMMANDS,
+  deps: Deps = defaultDeps(),
 ): Promise<number> {
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
@@ -125,7 +127,7 @@ export async function main(
   const json = (parsed.values as OptionValues).json === true;
   try {
     const values = typedValues(command.options, parsed.values, io.cwd);
-    return await command.run({ values, positionals: parsed.positionals, io });
+    return await command.run({ values, positionals: parsed.positionals, io, deps });
   } catch (e) {
     // A machine reading --json gets the failure as JSON on stdout too; people read stderr.
     if (json) io.stdout(`${JSON.stringify(errorJson(e), null, 2)}\n`);

@@ -1,3 +1,5 @@
+import type { Deps } from './deps.ts';
+
 // The shape every command module exports. The CLI parses argv against `options`,
 // prints `--help` from the same table, and maps thrown errors to exit codes.
 
@@ -40,6 +42,8 @@ export interface CommandContext {
   values: OptionValues;
   positionals: string[];
   io: Io;
+  /** How the command reaches processes and time (src/cli/deps.ts); main() always sets it. */
+  deps: Deps;
 }
 
 export interface Command {

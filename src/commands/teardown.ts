@@ -4,11 +4,11 @@
 import { UserError } from '../core/errors.ts';
 import { loadCluster } from '../adapters/inputs.ts';
 import { guardKindContext, kindContext, loadContext } from '../adapters/kube.ts';
-import { runProcess, type Runner } from '../adapters/process.ts';
 import { kindClusters, resolveTools } from '../adapters/tools.ts';
 import { bool, type Command, type CommandContext, str } from '../cli/types.ts';
 
-export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<number> {
+export async function runTeardown(ctx: CommandContext): Promise<number> {
+  const { runner } = ctx.deps;
   const { io, values } = ctx;
   const json = bool(values, 'json');
   const cluster = await loadCluster(io.root, str(values, 'cluster') ?? 'kind-soma');
@@ -81,5 +81,5 @@ Examples:
     yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
     json: { type: 'boolean', description: 'machine-readable result on stdout' },
   },
-  run: (ctx) => runTeardown(ctx, runProcess),
+  run: runTeardown,
 };

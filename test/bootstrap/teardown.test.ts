@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultDeps } from '../../src/cli/deps.ts';
 import { runTeardown } from '../../src/commands/teardown.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
 
@@ -9,7 +10,7 @@ function setup(o: { clusters?: string[]; interactive?: boolean; answer?: boolean
   const root = makeRepo();
   const io = captureIo(root, { KUBECONFIG: o.kubeconfig ?? join(root, 'no-kubeconfig'), HOME: root }, { interactive: o.interactive, answer: o.answer });
   const machine = fakeMachine({ clusters: o.clusters ?? ['soma'] });
-  const run = (values: Record<string, string | boolean> = {}) => runTeardown({ values: { cluster: 'kind-soma', ...values }, positionals: [], io }, machine);
+  const run = (values: Record<string, string | boolean> = {}) => runTeardown({ values: { cluster: 'kind-soma', ...values }, positionals: [], io, deps: { ...defaultDeps(), runner: machine } });
   return { io, machine, run };
 }
 

@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultDeps } from '../../src/cli/deps.ts';
 import { typedValues } from '../../src/cli/options.ts';
 import { command, runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
 import type { BootstrapDeps } from '../../src/commands/bootstrap/types.ts';
@@ -38,7 +39,7 @@ export async function bootstrap(w: World, flags: Record<string, string | boolean
   w.io.err.length = 0;
   // Through the option table, as main() does: durations become milliseconds.
   const values = typedValues(command.options, { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags }, w.io.cwd);
-  const code = await runBootstrapCommand({ values, positionals: [], io: w.io }, { ...w.deps, ...deps });
+  const code = await runBootstrapCommand({ values, positionals: [], io: w.io, deps: defaultDeps() }, { ...w.deps, ...deps });
   return { code, stdout: w.io.out.join(''), stderr: w.io.err.join('') };
 }
 

@@ -11,11 +11,6 @@ import { bool, type Command, list, num, str } from '../../cli/types.ts';
 
 const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
 
-/** A short id, unique enough per run, that is a valid DNS label suffix. */
-function newRunId(): string {
-  return `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
-}
-
 export const command: Command = {
   name: 'smoke',
   summary: 'run the readiness checklist (docs/operations.md) against the live cluster',
@@ -64,7 +59,7 @@ Examples:
     keep: { type: 'boolean', description: 'keep the run’s namespaces and Jobs for debugging' },
     json: { type: 'boolean', description: 'machine-readable report' },
   },
-  async run({ values, io }) {
+  async run({ values, io, deps }) {
     const only = list(values, 'only');
     const unknown = only.filter((n) => !NAMES.includes(n));
     if (unknown.length) throw new UserError(`unknown check(s): ${unknown.join(', ')}`, `one of: ${NAMES.join(', ')}`);
@@ -74,10 +69,10 @@ Examples:
     io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);
     const report = await runSmoke(live, cluster, {
       timeoutMs,
-      pollMs: Number(io.env.SOMASTACK_SMOKE_POLL_MS) || 2000,
+      pollMs: deps.pollIntervalMs,
       keep: bool(values, 'keep'),
       only,
-      runId: io.env.SOMASTACK_SMOKE_RUN_ID ?? newRunId(),
+      runId: deps.newRunId(),
       onProgress: (line) => io.stderr(`${line}\n`),
     });
     io.stdout(bool(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderSmokeText(report));

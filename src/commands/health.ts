@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, type Problem, UserError } from '../core/errors.ts';
 import { assessHealth, hasHealthCheck, type HealthAssessment } from '../core/health.ts';
-import { parseObjects } from '../core/drift/input.ts';
+import { type InputNote, readHealthInput } from '../core/health/input.ts';
 import { objectRef } from '../core/kube.ts';
 import { bool, type Command } from '../cli/types.ts';
 
@@ -39,13 +39,18 @@ Examples:
     if (!positionals.length) throw new UserError('no files given', 'e.g. npm run health -- live.yaml');
     const problems: Problem[] = [];
     const rows: Row[] = [];
+    const notes: { skipped: InputNote[]; warnings: InputNote[] } = { skipped: [], warnings: [] };
     for (const file of positionals) {
       const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: NodeJS.ErrnoException) => {
         problems.push({ file, path: '', message: e.code === 'ENOENT' ? 'no such file' : e.message });
         return undefined;
       });
       if (text === undefined) continue;
-      for (const o of parseObjects(file, text, problems)) {
+      const input = readHealthInput(file, text);
+      problems.push(...input.problems);
+      notes.skipped.push(...input.skipped);
+      notes.warnings.push(...input.warnings);
+      for (const o of input.objects) {
         rows.push({
           file,
           object: objectRef(o),
@@ -55,12 +60,16 @@ Examples:
         });
       }
     }
+    // Like Argo CD, judge what can be judged; say what was left out or read with a warning.
+    for (const n of notes.warnings) io.stderr(`warning: ${n.file} ${n.where}: ${n.message}\n`);
+    for (const n of notes.skipped) io.stderr(`skipped: ${n.file} ${n.where}: ${n.message}\n`);
     if (problems.length)
       throw new ConfigError(
         `cannot read the input (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
         problems,
       );
-    if (bool(values, 'json')) io.stdout(`${JSON.stringify({ objects: rows }, null, 2)}\n`);
+    if (bool(values, 'json'))
+      io.stdout(`${JSON.stringify({ objects: rows, skipped: notes.skipped, warnings: notes.warnings }, null, 2)}\n`);
     else {
       const width = Math.max(0, ...rows.map((r) => r.object.length));
       for (const r of rows)

@@ -59,8 +59,37 @@ describe('npm run health', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'kind: ConfigMap\n---\na: [\n');
     const io = captureIo(dir);
     expect(await main(['health', 'bad.yaml', 'missing.yaml'], io)).toBe(2);
-    expect(io.err).toMatch(/bad\.yaml document 1 \(line 1\): not a Kubernetes object/);
+    expect(io.err).toMatch(/skipped: bad\.yaml document 1 \(line 1\): no apiVersion or kind/);
     expect(io.err).toMatch(/bad\.yaml document 2 \(line 3\)/);
     expect(io.err).toMatch(/missing\.yaml: no such file/);
+  });
+
+  it('judges what Argo CD would judge: duplicate keys warn (last value wins), nameless objects are skipped with why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const pod = (name: string, phase: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec: {}\nstatus:\n  phase: ${phase}\n`;
+    writeFileSync(
+      join(dir, 'live.yaml'),
+      [
+        `${pod('a', 'Running')}status:\n  phase: Succeeded\n`,
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  namespace: x\n',
+        `apiVersion: v1\nkind: List\nitems:\n- ${pod('b', 'Failed').replaceAll('\n', '\n  ').trimEnd()}\n- {apiVersion: v1, kind: Pod}\n`,
+      ].join('---\n'),
+    );
+    const io = captureIo(dir);
+    expect(await main(['health', 'live.yaml', '--json'], io)).toBe(1);
+    const out = JSON.parse(io.out);
+    expect(out.objects.map((r: { object: string; status: string }) => `${r.object} ${r.status}`)).toEqual([
+      'Pod/a Healthy',
+      'Pod/b Degraded',
+    ]);
+    expect(out.warnings).toEqual([
+      { file: 'live.yaml', where: 'document 1 (line 1)', message: expect.stringMatching(/^duplicate key at line 8/) },
+    ]);
+    expect(out.skipped.map((s: { where: string; message: string }) => `${s.where}: ${s.message}`)).toEqual([
+      'document 2 (line 11): ConfigMap without metadata.name',
+      'document 3 (line 16) item 2: Pod without metadata.name',
+    ]);
+    expect(io.err).toContain('warning: live.yaml document 1 (line 1): duplicate key at line 8');
   });
 });

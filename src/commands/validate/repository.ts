@@ -25,6 +25,7 @@ import { parseYamlStream } from '../../core/yaml.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
 import { checkItems } from '../../core/validate/engine.ts';
+import { healthRulesFinding } from '../../core/validate/health-rules.ts';
 import {
   type Finding,
   type Report,
@@ -223,6 +224,8 @@ export async function runRepository(
   const report = emptyReport('repository', opts);
   report.schemas = await schemaPackages();
   const all = await inputs(root, deps, report);
+  const rules = healthRulesFinding();
+  if (rules) report.findings.push(rules);
   if (!all) return report;
   const clusters = opts.cluster ? all.filter((c) => c.name === opts.cluster) : all;
   if (!clusters.length)

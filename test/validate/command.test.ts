@@ -19,6 +19,23 @@ function tempDir(): string {
 }
 
 describe('validate --files', () => {
+  it('finding nothing to check is an error (a CI step pointed at the wrong path must not pass), unless --allow-empty', async () => {
+    const empty = tempDir();
+    writeFileSync(join(empty, 'notes.txt'), 'no manifests here');
+    const none = await run(['--files', '.'], captureIo(empty));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(
+      /holds no YAML or JSON file, so no Kubernetes object to check\n\s+fix: point --files at the manifests/,
+    );
+    expect((await run(['--files', '.', '--allow-empty'], captureIo(empty))).code).toBe(0);
+
+    const kustomize = tempDir();
+    writeFileSync(join(kustomize, 'kustomization.yaml'), 'resources: [deploy.yaml]\n');
+    const k = await run(['--files', '.'], captureIo(kustomize));
+    expect(k.code).toBe(2);
+    expect(k.err).toContain('a kustomization folder is not rendered by --files');
+  });
+
   it('exits 0 with a one-line OK on compliant manifests', async () => {
     const r = await run(['--files', 'policy/compliant.yaml']);
     expect(r.code).toBe(0);

@@ -68,9 +68,14 @@ describe('schema: strict like kubeconform --strict', () => {
   });
 
   it('ignores build-tool configuration (a kustomization) rather than reporting it', async () => {
-    const r = await checkFixture('schema/kustomization.yaml', { strict: true });
+    const r = await checkFixture('schema/kustomization.yaml', { strict: true, allowEmpty: true });
     expect(r.findings).toEqual([]);
     expect(r.counts.objects).toBe(0);
+    expect(r.skipped).toEqual([
+      { what: 'schema/kustomization.yaml', reason: expect.stringContaining('a kustomization, not a manifest') },
+    ]);
+    // Without --allow-empty, a path with nothing but a kustomization is an error, not "OK".
+    await expect(checkFixture('schema/kustomization.yaml')).rejects.toThrow(/no Kubernetes object to check/);
   });
 
   it('reads JSON manifests with the same strictness', async () => {

@@ -76,6 +76,7 @@ Examples:
     strict: { type: 'boolean', description: 'warnings fail too (unknown kinds, unused exceptions)' },
     'no-policy': { type: 'boolean', description: 'schema checks only' },
     files: { type: 'boolean', description: 'check the given manifest files/directories instead of the repository' },
+    'allow-empty': { type: 'boolean', description: 'with --files: finding no Kubernetes object is not an error' },
     concurrency: {
       type: 'count',
       value: '<n>',
@@ -97,7 +98,7 @@ Examples:
       throw new UserError('--cluster does not apply to --files', 'drop one of them');
     const concurrency = num(values, 'concurrency');
     const report = filesMode
-      ? await runFiles(io.cwd, positionals, { strict, policy })
+      ? await runFiles(io.cwd, positionals, { strict, policy, allowEmpty: bool(values, 'allow-empty') })
       : await runRepository(io.root, {
           cluster: str(values, 'cluster'),
           strict,

@@ -50,13 +50,22 @@ export async function expandPaths(cwd: string, paths: readonly string[]): Promis
 export async function runFiles(
   cwd: string,
   paths: readonly string[],
-  opts: { strict: boolean; policy: boolean },
+  opts: { strict: boolean; policy: boolean; allowEmpty?: boolean },
 ): Promise<Report> {
   const files = await expandPaths(cwd, paths);
   const report = emptyReport('files', opts);
   report.schemas = await schemaPackages();
   const items: ObjectItem[] = [];
-  for (const abs of files) {
+  // A kustomization is kustomize's input, not a manifest: it would read as an object with
+  // no kind and no name. It is listed as skipped; render it to check its output.
+  const isKustomization = (f: string) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f);
+  for (const abs of files.filter(isKustomization)) {
+    report.skipped.push({
+      what: relative(cwd, abs) || abs,
+      reason: 'a kustomization, not a manifest: render it (kubectl kustomize <dir>) and check the output',
+    });
+  }
+  for (const abs of files.filter((f) => !isKustomization(f))) {
     // Shown as the user would type it: relative when under the current directory, else absolute.
     const rel = relative(cwd, abs);
     const name = rel && !rel.startsWith('..') ? rel : abs;
@@ -69,6 +78,19 @@ export async function runFiles(
     const parsed = parseManifests(name, text);
     report.findings.push(...parsed.findings);
     items.push(...parsed.items);
+  }
+  // A CI step pointed at the wrong folder must not pass: finding nothing to check is an error.
+  if (!items.length && !report.findings.length && !opts.allowEmpty) {
+    const where = files.length
+      ? `${files.length} file(s) under ${paths.join(', ')} hold`
+      : `${paths.join(', ')} holds no YAML or JSON file, so`;
+    const kustomization = files.some(isKustomization);
+    throw new UserError(
+      `${where} no Kubernetes object to check`,
+      kustomization
+        ? 'a kustomization folder is not rendered by --files: render it first (kubectl kustomize <dir> > out.yaml) and check the output, or pass --allow-empty'
+        : 'point --files at the manifests (YAML/JSON), or pass --allow-empty when nothing to check is expected',
+    );
   }
   const schemas = new PackageSchemas();
   await schemas.preload(items.map((i) => i.object));

@@ -111,3 +111,18 @@ describe('user mistakes are not reported as bugs', () => {
     expect(io.err).not.toMatch(/bug|\n\s+at /);
   });
 });
+
+describe('an input that is not recognised is an error, never an absence', () => {
+  it('a cluster folder with cluster.yml instead of cluster.yaml stops generate and validate with the rename', async () => {
+    const { writeMiniRepo } = await import('./support/mini-repo.ts');
+    const { renameSync } = await import('node:fs');
+    const root = writeMiniRepo({ opa: [] });
+    renameSync(join(root, 'clusters/test/cluster.yaml'), join(root, 'clusters/test/cluster.yml'));
+    for (const verb of ['generate', 'render']) {
+      const io = captureIo({ root });
+      expect(await main(verb === 'render' ? [verb, '--cluster', 'test'] : [verb], io), verb).toBe(2);
+      expect(io.err).toContain('clusters/test/cluster.yml: is not read: the cluster file must be named cluster.yaml');
+      expect(io.err).toContain('git mv clusters/test/cluster.yml clusters/test/cluster.yaml');
+    }
+  });
+});

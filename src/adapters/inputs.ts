@@ -2,9 +2,27 @@
 // all files are collected before anything fails.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ClusterConfig, parseClusterConfig } from '../core/cluster-config.ts';
+import { type ClusterConfig, crossClusterProblems, parseClusterConfig } from '../core/cluster-config.ts';
 import { ConfigError, type Problem, UserError } from '../core/errors.ts';
 import { DIRS, FILES } from '../core/names.ts';
+
+function missingConfig(name: string, files: string[]): Problem {
+  const dir = `${DIRS.clusters}/${name}/`;
+  const near = files.find((f) => /^cluster\.(yml|json|YAML|yaml\.\w+)$/.test(f) || /\.ya?ml$/i.test(f));
+  return near
+    ? {
+        file: `${dir}${near}`,
+        path: '',
+        message: `is not read: the cluster file must be named ${FILES.clusterConfig}`,
+        hint: `rename it: git mv ${dir}${near} ${dir}${FILES.clusterConfig}`,
+      }
+    : {
+        file: dir,
+        path: '',
+        message: `has no ${FILES.clusterConfig}`,
+        hint: `add ${dir}${FILES.clusterConfig} (docs/architecture.md), or remove the folder`,
+      };
+}
 
 export async function listClusterNames(root: string): Promise<string[]> {
   let entries;
@@ -14,14 +32,17 @@ export async function listClusterNames(root: string): Promise<string[]> {
     throw new UserError(`no ${DIRS.clusters}/ folder in ${root}`, 'run this from the somastack repository root');
   }
   const names: string[] = [];
+  const problems: Problem[] = [];
   for (const e of entries) {
     if (!e.isDirectory()) continue;
-    const has = await readFile(join(root, DIRS.clusters, e.name, FILES.clusterConfig), 'utf8').then(
-      () => true,
-      () => false,
-    );
-    if (has) names.push(e.name);
+    const files = await readdir(join(root, DIRS.clusters, e.name));
+    if (files.includes(FILES.clusterConfig)) names.push(e.name);
+    else problems.push(missingConfig(e.name, files));
   }
+  // An input that is not recognised is an error, never an absence: a renamed cluster.yml
+  // would otherwise drop that cluster's generated files without a word.
+  if (problems.length)
+    throw new ConfigError(`${problems.length} cluster folder(s) without ${FILES.clusterConfig}:`, problems);
   return names.sort();
 }
 
@@ -42,6 +63,7 @@ export async function loadClusters(root: string): Promise<ClusterConfig[]> {
     if (r.ok) configs.push(r.config);
     else problems.push(...r.problems);
   }
+  problems.push(...crossClusterProblems(configs));
   if (problems.length) throw new ConfigError(`${problems.length} problem(s) in cluster configuration:`, problems);
   return configs;
 }

@@ -6,7 +6,7 @@ import { COMPONENTS } from './components/index.ts';
 import { COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
-import { isQuantity } from './quantity.ts';
+import { isQuantity, parseQuantity } from './quantity.ts';
 import { parseYamlStream } from './yaml.ts';
 
 export interface ClusterConfig {
@@ -181,18 +181,22 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
     );
   }
   if (c.budget) {
+    const positive = 'a budget is the most the cluster may request: a positive amount';
     if (!isQuantity(c.budget.cpu))
       at(
         '/budget/cpu',
         `'${c.budget.cpu}' is not a valid quantity`,
         "write CPU as cores ('3') or millicores ('3000m')",
       );
+    else if (parseQuantity(c.budget.cpu) <= 0) at('/budget/cpu', `'${c.budget.cpu}' is not above zero`, positive);
     if (!isQuantity(c.budget.memory))
       at(
         '/budget/memory',
         `'${c.budget.memory}' is not a valid quantity`,
         "write memory with a unit ('6Gi', '6144Mi')",
       );
+    else if (parseQuantity(c.budget.memory) <= 0)
+      at('/budget/memory', `'${c.budget.memory}' is not above zero`, positive);
   }
   const ports = c.kind?.hostPorts;
   if (ports?.argocd && ports.argocd === ports.grafana)
@@ -257,4 +261,59 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
     ...(raw.drift ? { drift: { trustedManagers: [...(raw.drift.trustedManagers ?? [])] } } : {}),
     source: file,
   };
+}
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/**
+ * Checks across clusters that no single file can make: two clusters deploying soma-infra to
+ * the same API server (they would fight over every object), and two Kind clusters with one
+ * name or one host port (the second bootstrap would reuse or fail on the first).
+ */
+export function crossClusterProblems(configs: readonly ClusterConfig[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, ClusterConfig>();
+  const claim = (
+    key: string,
+    c: ClusterConfig,
+    path: string,
+    message: (first: ClusterConfig) => string,
+    hint: string,
+  ) => {
+    const first = seen.get(key);
+    if (first) problems.push({ file: c.source, path, message: message(first), hint });
+    else seen.set(key, c);
+  };
+  for (const c of configs) {
+    // In-cluster destinations are relative to each cluster's own Argo CD: only a URL names one API server.
+    if (c.destination.server !== IN_CLUSTER) {
+      const server = c.destination.server;
+      claim(
+        `server:${server}`,
+        c,
+        '/destination/server',
+        (f) => `deploys to ${server} like ${f.source}: both would own soma-infra there`,
+        'give each cluster its own API server, or merge the two files',
+      );
+    }
+    if (!c.kind) continue;
+    const kind = c.kind;
+    claim(
+      `kind:${kind.name}`,
+      c,
+      '/kind/name',
+      (f) => `Kind cluster name '${kind.name}' is also used by ${f.source}`,
+      'give each Kind cluster its own kind.name',
+    );
+    for (const [ui, port] of Object.entries(kind.hostPorts)) {
+      claim(
+        `port:${port}`,
+        c,
+        `/kind/hostPorts/${ui}`,
+        (f) => `host port ${port} is also published by ${f.source}`,
+        'pick a free port for one of them, so both clusters can run at once',
+      );
+    }
+  }
+  return problems;
 }

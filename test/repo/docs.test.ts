@@ -37,3 +37,27 @@ describe('references a reader can follow', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('shell recipes work as written', () => {
+  it('every `npm run` whose output is redirected or piped is silent (npm would prepend its banner)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const files = execFileSync('git', ['ls-files', 'README.md', 'docs', 'src'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.(md|ts)$/.test(f));
+    const bad: string[] = [];
+    for (const file of files) {
+      const text = await readFile(join(ROOT, file), 'utf8');
+      // Commands appear in fenced blocks (one per line) and code spans (docs), and in template strings (--help).
+      const commands = file.endsWith('.md')
+        ? [...text.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`]+)`/g)].flatMap((m) => (m[1] ? m[1].split('\n') : [m[2]!]))
+        : [...text.matchAll(/`([^`]*)`/g)].flatMap((m) => m[1]!.split('\n'));
+      for (const command of commands.flatMap((c) => c.split(/&&|;/))) {
+        const line = command.replace(/\s+/g, ' ');
+        const npm = /npm run (?!-s\b|--silent\b)\S+/.exec(line);
+        // A redirect (`> file`, `1> file`) or a pipe (`| jq`) after it; `<file>` placeholders are not redirects.
+        if (npm && /\s1?>\s*[^\s&]|\s\|\s/.test(line.slice(npm.index))) bad.push(`${file}: ${line.trim()}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

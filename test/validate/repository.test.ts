@@ -196,6 +196,8 @@ describe('validate (repository)', () => {
       ['INPUT-CLUSTER', '/repository'],
     ]);
     expect(report.counts.applications).toBe(0);
+    // Bad input: exit 2 as in generate and every other command, not 1 (findings).
+    expect(exitCode(report)).toBe(2);
   });
 
   it('narrows to one cluster, and refuses an unknown one', async () => {

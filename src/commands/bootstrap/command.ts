@@ -59,7 +59,7 @@ Exit codes: 0 healthy, 1 not healthy in time (or Degraded), 2 could not run.
 Examples:
   npm run bootstrap
   npm run bootstrap -- --dry-run
-  npm run bootstrap -- --install-tools --timeout 20m --json > reports/bootstrap.json`,
+  npm run -s bootstrap -- --install-tools --timeout 20m --json > reports/bootstrap.json`,
   options: {
     cluster: { type: 'string', value: '<name>', default: 'kind-soma', description: 'cluster under clusters/ (must have a kind: section)' },
     'dry-run': { type: 'boolean', description: 'print what would be created and applied; touch nothing' },

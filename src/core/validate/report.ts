@@ -121,7 +121,9 @@ export function failing(report: Report): Finding[] {
 }
 
 /** 0 when clean, 1 when anything fails. (2, could not run, is decided by the caller.) */
-export function exitCode(report: Report): 0 | 1 {
+/** 0 clean, 1 findings, 2 nothing could be checked: an invalid cluster.yaml is bad input, as in every command. */
+export function exitCode(report: Report): 0 | 1 | 2 {
+  if (report.findings.some((f) => f.rule === 'INPUT-CLUSTER')) return 2;
   return failing(report).length ? 1 : 0;
 }
 

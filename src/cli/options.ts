@@ -111,7 +111,6 @@ export const CONTEXT_OPTION: OptionSpec = {
   value: '<name>',
   description: 'kubeconfig context (default: the current context)',
 };
-export const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'machine-readable output on stdout' };
 
 export function timeoutOption(defaultText: string, description: string): OptionSpec {
   return {

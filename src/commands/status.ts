@@ -15,7 +15,7 @@ import {
 } from '../core/health.ts';
 import { mapLimit } from '../core/pool.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
-import { timeoutOption } from '../cli/options.ts';
+import { CONTEXT_OPTION, timeoutOption } from '../cli/options.ts';
 import { bool, type Command, type Io, num, str } from '../cli/types.ts';
 
 /** Health from the live objects git says each Application deploys (no Argo CD needed). */
@@ -117,7 +117,7 @@ Examples:
   npm run status -- --wait --timeout 900
   npm run status -- --context kind-soma --direct --json`,
   options: {
-    context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
+    context: CONTEXT_OPTION,
     wait: { type: 'boolean', description: 'wait until every Application is Synced and Healthy' },
     timeout: timeoutOption('600', 'with --wait: give up after this long'),
     interval: { type: 'duration', value: '<duration>', default: '5', description: 'with --wait: time between polls' },

@@ -10,7 +10,7 @@ import type { KubeObject } from '../../src/core/kube.ts';
 import { toYamlStream } from '../../src/core/yaml.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
-import { writeMiniRepo } from '../support/mini-repo.ts';
+import { application, writeMiniRepo } from '../support/mini-repo.ts';
 import { buildNamespace } from '../../src/commands/smoke/job.ts';
 import * as f from './fixtures.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
@@ -50,18 +50,7 @@ function seedSynced(): void {
     const component = name.slice(5);
     const path = component === 'root' ? 'apps/test' : `overlays/dev/${component}`;
     fake.put({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: {
-        name,
-        namespace: 'argocd',
-        labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'somastack' },
-      },
-      spec: {
-        project: 'default',
-        source: { repoURL: 'https://github.com/example/repo.git', path, targetRevision: 'main' },
-        destination: { server: 'https://kubernetes.default.svc' },
-      },
+      ...application(name, path, component),
       status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
     });
   }

@@ -12,7 +12,8 @@ function write(root: string, file: string, text: string): void {
   writeFileSync(join(root, file), text);
 }
 
-function application(name: string, path: string, component: string): KubeObject {
+/** The Application writeMiniRepo generates for a component (or the root app). */
+export function application(name: string, path: string, component: string): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',

@@ -1,6 +1,7 @@
 // `npm run drift`: what git says should run against what runs, field by field. Live mode
 // asks the API server (server-side apply dry-run under our own field manager) what each
 // object would be if git were applied now; offline mode compares two files. Detect-only.
+import { CONTEXT_OPTION } from '../../cli/options.ts';
 import { connectLive, pickCluster } from '../../adapters/kube-live.ts';
 import { type DriftReport, offlineDrift, renderDriftText } from '../../core/drift/index.ts';
 import { ConfigError, type Problem, UserError } from '../../core/errors.ts';
@@ -37,7 +38,7 @@ Examples:
   npm run drift -- --cluster kind-soma --json
   npm run drift -- --desired rendered.yaml --live live.yaml`,
   options: {
-    context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
+    context: CONTEXT_OPTION,
     cluster: {
       type: 'string',
       value: '<name>',

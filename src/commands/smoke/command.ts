@@ -6,7 +6,7 @@ import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { renderSmokeText } from './render.ts';
 import { runSmoke } from './run.ts';
-import { timeoutOption } from '../../cli/options.ts';
+import { CONTEXT_OPTION, timeoutOption } from '../../cli/options.ts';
 import { bool, type Command, list, num, str } from '../../cli/types.ts';
 
 const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
@@ -43,7 +43,7 @@ Examples:
   npm run smoke
   npm run smoke -- --only postgres --only networkpolicy --json`,
   options: {
-    context: { type: 'string', value: '<name>', description: 'kubeconfig context (default: the current context)' },
+    context: CONTEXT_OPTION,
     cluster: {
       type: 'string',
       value: '<name>',

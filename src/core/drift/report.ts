@@ -19,15 +19,12 @@ function base(app: string, o: KubeObject): Omit<ObjectDrift, 'state' | 'changes'
   return { app, apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
 }
 
-export const DEFAULT_OWNER_POLICY: OwnerPolicy = {
-  syncManager: ARGOCD_SYNC_MANAGER,
-  trusted: DEFAULT_TRUSTED_MANAGERS,
-};
-
-/** The default policy plus a cluster's own trusted managers (cluster.yaml `drift.trustedManagers`). */
+/** The built-in policy plus a cluster's own trusted managers (cluster.yaml `drift.trustedManagers`). */
 export function ownerPolicyFor(extraTrusted: readonly string[] = []): OwnerPolicy {
-  return { ...DEFAULT_OWNER_POLICY, trusted: [...DEFAULT_TRUSTED_MANAGERS, ...extraTrusted] };
+  return { syncManager: ARGOCD_SYNC_MANAGER, trusted: [...DEFAULT_TRUSTED_MANAGERS, ...extraTrusted] };
 }
+
+export const DEFAULT_OWNER_POLICY: OwnerPolicy = ownerPolicyFor();
 
 /**
  * Offline: desired as written, live with server-filled fields removed, compared over the

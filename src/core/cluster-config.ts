@@ -83,7 +83,8 @@ export const CLUSTER_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// verbose: errors carry the offending value (e.data), which messages echo back.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validateSchema = ajv.compile(CLUSTER_SCHEMA);
 
 /** Turns one ajv error into a problem a person can act on. */

@@ -2,7 +2,9 @@
 // kustomize, git). Arguments are passed as an array to spawn with no shell, so no
 // value is ever interpolated into a command line. Tests swap the Runner.
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { ProcessError, UserError } from '../core/errors.ts';
+import { KIND_VERSION } from '../core/versions.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -26,10 +28,21 @@ export type Runner = (command: string, args: readonly string[], options?: RunOpt
 const INSTALL_HINTS: Record<string, string> = {
   kubectl: 'install kubectl 1.32 or newer (https://kubernetes.io/docs/tasks/tools/), or run `npm run bootstrap -- --install-tools`',
   kustomize: 'install kustomize v5, or kubectl 1.32+ which embeds it',
-  kind: 'install kind v0.29 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run `npm run bootstrap -- --install-tools`',
+  kind: `install kind ${KIND_VERSION} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run \`npm run bootstrap -- --install-tools\` to put the pinned ${KIND_VERSION} in .tools/bin`,
   docker: 'install Docker Engine or Docker Desktop and start it',
   git: 'install git',
 };
+
+/** The program could not be started because it is not there (not on PATH, or a path that is gone). */
+export class ProgramNotFoundError extends UserError {
+  override name = 'ProgramNotFoundError';
+  readonly command: string;
+  constructor(command: string) {
+    // A path (.tools/bin/kind) that is gone is the same problem as a name not on PATH.
+    super(command.includes('/') ? `'${command}' does not exist` : `'${command}' was not found on PATH`, INSTALL_HINTS[basename(command)] ?? `install ${command}`);
+    this.command = command;
+  }
+}
 
 export const runProcess: Runner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
@@ -54,7 +67,7 @@ export const runProcess: Runner = (command, args, options = {}) =>
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') {
-        reject(new UserError(`'${command}' was not found on PATH`, INSTALL_HINTS[command] ?? `install ${command}`));
+        reject(new ProgramNotFoundError(command));
       } else {
         reject(e);
       }

@@ -21,7 +21,7 @@ export async function runTeardown(ctx: CommandContext, runner: Runner): Promise<
   if (kc) guardKindContext(kc, name);
   const kind = (await resolveTools(io.root)).kind;
   const existing = await kindClusters(runner, kind);
-  if (!existing) throw new UserError('cannot list Kind clusters (`kind get clusters` failed)', 'check that Docker is running and kind is installed');
+  if (!existing) throw new UserError('cannot list Kind clusters (`kind get clusters` failed)', 'check that Docker is running (`docker info`)');
   const report = (deleted: boolean, message: string) => {
     io.stdout(json ? `${JSON.stringify({ cluster: cluster.name, kindCluster: name, context, deleted })}\n` : `${message}\n`);
   };

@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBootstrapProject, buildRootApplication } from '../../src/core/argocd.ts';
 import { parseClusterConfig } from '../../src/core/cluster-config.ts';
-import { UserError } from '../../src/core/errors.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { buildKindConfig } from '../../src/core/kind-config.ts';
 import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
 import type { Io } from '../../src/cli/types.ts';
 import { connectKind } from '../../src/adapters/kube.ts';
-import { recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
+import { ProgramNotFoundError, recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
 import type { BootstrapDeps, BootstrapOptions } from '../../src/commands/bootstrap/types.ts';
 import { ARGO_RESOURCES, type FakeKube } from '../support/fake-kube.ts';
 
@@ -100,7 +99,7 @@ export interface MachineOptions {
   failing?: { prefix: string; message: string };
 }
 
-const notFound = (command: string) => new UserError(`'${command}' was not found on PATH`, `install ${command}`);
+const notFound = (command: string) => new ProgramNotFoundError(command);
 
 /** A recording runner that answers like a laptop with Docker, kind, kubectl and a clone of the repository. */
 export function fakeMachine(o: MachineOptions = {}) {

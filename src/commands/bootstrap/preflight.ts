@@ -7,7 +7,7 @@ import { DIRS, FILES, kindConfigPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../adapters/git.ts';
 import { localTool, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
-import type { Runner } from '../../adapters/process.ts';
+import { ProgramNotFoundError, type Runner } from '../../adapters/process.ts';
 import { evaluatePreflight, type DockerFact, type Finding, type GitFacts, type PreflightFacts, type PreflightVerdict, type ToolFact } from './preflight-checks.ts';
 import type { BootstrapContext, Step, ToolPaths } from './types.ts';
 
@@ -37,7 +37,7 @@ async function toolFact(runner: Runner, command: string, args: string[], parse: 
     const version = parse(r.stdout);
     return version ? { command, local, missing: false, version } : { command, local, missing: false, error: `unexpected output: ${r.stdout.trim().slice(0, 80)}` };
   } catch (e) {
-    if (e instanceof UserError && /not found on PATH/.test(e.message)) return { command, local, missing: true };
+    if (e instanceof ProgramNotFoundError) return { command, local, missing: true };
     return { command, local, missing: false, error: (e as Error).message };
   }
 }
@@ -72,11 +72,13 @@ async function dockerFact(runner: Runner): Promise<DockerFact> {
 }
 
 /** `kind get clusters` lists names one per line (and says "No kind clusters found." on stderr). */
+/** The Kind clusters there are, or undefined when kind cannot list them (Docker down); kind missing throws its install hint. */
 export async function kindClusters(runner: Runner, kind: string): Promise<string[] | undefined> {
   try {
     const r = await runner(kind, ['get', 'clusters'], { allowFailure: true, timeoutMs: 30_000 });
     return r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
-  } catch {
+  } catch (e) {
+    if (e instanceof ProgramNotFoundError) throw e; // not installed: say so, not "check Docker"
     return undefined;
   }
 }

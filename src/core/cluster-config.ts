@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
-import { isQuantity } from './quantity.ts';
+import { isQuantity, parseQuantity } from './quantity.ts';
 import { parseYamlStream } from './yaml.ts';
 
 export interface ClusterConfig {
@@ -146,7 +146,9 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   }
   if (c.budget) {
     if (!isQuantity(c.budget.cpu)) at('/budget/cpu', `'${c.budget.cpu}' is not a valid quantity`, "write CPU as cores ('3') or millicores ('3000m')");
+    else if (parseQuantity(c.budget.cpu) <= 0) at('/budget/cpu', `is ${c.budget.cpu}; a budget must be more than zero`, 'write the CPU the cluster may request, or remove budget to not check it');
     if (!isQuantity(c.budget.memory)) at('/budget/memory', `'${c.budget.memory}' is not a valid quantity`, "write memory with a unit ('6Gi', '6144Mi')");
+    else if (parseQuantity(c.budget.memory) <= 0) at('/budget/memory', `is ${c.budget.memory}; a budget must be more than zero`, 'write the memory the cluster may request, or remove budget to not check it');
   }
   const ports = c.kind?.hostPorts;
   if (ports?.argocd && ports.argocd === ports.grafana) at('/kind/hostPorts', 'argocd and grafana use the same host port');

@@ -47,6 +47,8 @@ describe('parseClusterConfig', () => {
     { name: 'platform missing', text: VALID.replace('[platform, postgres]', '[postgres]'), expected: [{ path: '/components', message: "does not include 'platform'" }] },
     { name: 'name does not match folder', text: VALID, expected: [{ path: '/name', message: "is 'demo' but the file is in clusters/other/" }] },
     { name: 'invalid budget quantity', text: `${VALID}budget:\n  cpu: 3 cores\n  memory: 6Gi\n`, expected: [{ path: '/budget/cpu', message: "'3 cores' is not a valid quantity" }] },
+    { name: 'zero budget', text: `${VALID}budget:\n  cpu: 0\n  memory: 6Gi\n`, expected: [{ path: '/budget/cpu', message: 'is 0; a budget must be more than zero' }] },
+    { name: 'negative budget', text: `${VALID}budget:\n  cpu: '2'\n  memory: -1Gi\n`, expected: [{ path: '/budget/memory', message: 'is -1Gi; a budget must be more than zero' }] },
     { name: 'Kind cluster not in dev', text: `${VALID.replace('environment: dev', 'environment: prod')}kind:\n  name: soma\n`, expected: [{ path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" }] },
     { name: 'duplicate keys', text: `${VALID}name: again\n`, expected: [{ path: '', message: expect.stringContaining('is not valid YAML') as unknown as string }] },
     { name: 'openfga without postgres', text: VALID.replace('[platform, postgres]', '[platform, openfga]'), expected: [{ path: '/components', message: "enables 'openfga' without 'postgres'" }] },

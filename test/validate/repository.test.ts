@@ -20,7 +20,7 @@ function write(root: string, file: string, text: string): void {
 }
 
 /** The generator's view: these files are planned, and compareTree reports what the test says. */
-function deps(diff: Partial<{ stale: string[]; missing: string[]; extra: string[] }> = {}, over: Partial<RepositoryDeps> = {}): RepositoryDeps {
+function deps(diff: Partial<{ stale: string[]; missing: string[]; extra: string[]; foreign: string[] }> = {}, over: Partial<RepositoryDeps> = {}): RepositoryDeps {
   return {
     ...defaultDeps,
     buildTree: () => new Map([['overlays/dev/redis/objects.yaml', '']]),
@@ -55,14 +55,17 @@ describe('validate (repository)', () => {
     expect(exitCode(report)).toBe(1);
   });
 
-  it('lists stale, missing and extra generated files', async () => {
+  it('lists stale, missing, extra and foreign generated files', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
-    const report = await runRepository(root, opts, deps({ stale: ['overlays/dev/redis/objects.yaml'], missing: ['base/redis/kustomization.yaml'], extra: ['overlays/dev/old/kustomization.yaml'] }));
+    const diff = { stale: ['overlays/dev/redis/objects.yaml'], missing: ['base/redis/kustomization.yaml'], extra: ['overlays/dev/old/kustomization.yaml'], foreign: ['base/redis/notes.yaml'] };
+    const report = await runRepository(root, opts, deps(diff));
     expect(report.findings.filter((f) => f.stage === 'freshness').map((f) => [f.rule, f.file])).toEqual([
       ['GENERATED-MISSING', 'base/redis/kustomization.yaml'],
+      ['GENERATED-FOREIGN', 'base/redis/notes.yaml'],
       ['GENERATED-EXTRA', 'overlays/dev/old/kustomization.yaml'],
       ['GENERATED-STALE', 'overlays/dev/redis/objects.yaml'],
     ]);
+    expect(report.findings.find((f) => f.rule === 'GENERATED-FOREIGN')?.fix).toContain('npm run generate -- --prune');
   });
 
   it('reports a kustomize failure with the overlay path and still checks the other Applications', async () => {

@@ -34,7 +34,7 @@ export interface RepositoryOptions {
 export interface RepositoryDeps {
   loadClusters(root: string): Promise<ClusterConfig[]>;
   buildTree(clusters: ClusterConfig[]): Map<string, string> | Promise<Map<string, string>>;
-  compareTree(root: string, files: ReadonlyMap<string, string>): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
+  compareTree(root: string, files: ReadonlyMap<string, string>): Promise<{ stale: string[]; missing: string[]; extra: string[]; foreign?: string[] }>;
   listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
   renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
   readText(root: string, path: string): Promise<string | undefined>;
@@ -74,6 +74,10 @@ async function freshness(root: string, clusters: ClusterConfig[], deps: Reposito
   add(diff.stale, 'GENERATED-STALE', 'differs from what `npm run generate` writes from the TypeScript source');
   add(diff.missing, 'GENERATED-MISSING', 'is generated from the TypeScript source but not committed');
   add(diff.extra, 'GENERATED-EXTRA', 'is in a generated folder but no longer generated');
+  for (const file of diff.foreign ?? []) {
+    const fix = 'move it out of the generated folders, or run `npm run generate -- --prune` to move it to .pruned/ (generate never deletes it silently)';
+    report.findings.push({ stage: 'freshness', severity: 'error', rule: 'GENERATED-FOREIGN', file, message: 'is where `npm run generate` writes, but generate did not write it (not in .generated-files)', fix });
+  }
   return new Set(planned.keys());
 }
 

@@ -80,6 +80,21 @@ describe('validate --files', () => {
     expect(stray.err).toContain('pass --files before them');
   });
 
+  it('exits 2 when there is nothing to check, naming what it found, unless --allow-empty', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'not yaml\n');
+    const none = await run(['--files', '.'], captureIo(dir));
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('error: no Kubernetes objects to check in .: no .yaml, .yml or .json file');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n');
+    const kustomization = await run(['--files', '.'], captureIo(dir));
+    expect(kustomization.code).toBe(2);
+    expect(kustomization.err).toContain('1 file(s), only build configuration (kustomization)');
+    expect(kustomization.err).toContain('kubectl kustomize . > rendered.yaml');
+    expect((await run(['--files', '.', '--allow-empty'], captureIo(dir))).code).toBe(0);
+    expect((await run(['--allow-empty'], captureIo(dir))).err).toContain('--allow-empty applies to --files only');
+  });
+
   it('exits 2 when there is no repository to validate', async () => {
     const r = await run([], captureIo(tempDir(), tempDir()));
     expect(r.code).toBe(2);

@@ -22,8 +22,8 @@ export function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-export async function checkFixture(rel: string, opts: { policy?: boolean; strict?: boolean } = {}): Promise<Report> {
-  return runFiles(FIXTURES, [rel], { policy: opts.policy ?? false, strict: opts.strict ?? false });
+export async function checkFixture(rel: string, opts: { policy?: boolean; strict?: boolean; allowEmpty?: boolean } = {}): Promise<Report> {
+  return runFiles(FIXTURES, [rel], { policy: opts.policy ?? false, strict: opts.strict ?? false, allowEmpty: opts.allowEmpty });
 }
 
 export async function checkObjects(objects: KubeObject[], ctx: PolicyContext = { mode: 'files' }, policy = true) {

@@ -66,9 +66,11 @@ describe('schema: strict like kubeconform --strict', () => {
   });
 
   it('ignores build-tool configuration (a kustomization) rather than reporting it', async () => {
-    const r = await checkFixture('schema/kustomization.yaml', { strict: true });
+    const r = await checkFixture('schema/kustomization.yaml', { strict: true, allowEmpty: true });
     expect(r.findings).toEqual([]);
     expect(r.counts.objects).toBe(0);
+    // Alone, it leaves nothing to check: an error, not "OK — 0 objects".
+    await expect(checkFixture('schema/kustomization.yaml', { strict: true })).rejects.toThrow(/no Kubernetes objects to check in schema\/kustomization\.yaml: 1 file\(s\), only build configuration/);
   });
 
   it('reads JSON manifests with the same strictness', async () => {

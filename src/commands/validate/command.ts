@@ -30,7 +30,7 @@ async function writeJunit(cwd: string, path: string, report: Report): Promise<vo
 export const command: Command = {
   name: 'validate',
   summary: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
-  usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files <path…>',
+  usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files [--allow-empty] <path…>',
   positionals: true,
   description: `
 Runs without a cluster or network, in this order, collecting every finding:
@@ -54,7 +54,8 @@ A kind with no schema (not built in, no CRD rendered with it) is a warning; --st
 makes it, and every other warning, fail. Details: docs/validation.md.
 
 --files <path…> checks any manifest files or directories (.yaml, .yml, .json;
-multi-document, List) with the schema and object-level policy rules only.
+multi-document, List) with the schema and object-level policy rules only. Finding no
+object at all is an error (exit 2) unless --allow-empty.
 
 Exit codes: 0 clean, 1 findings, 2 validation could not run (tool missing, unreadable input).
 
@@ -69,6 +70,7 @@ Examples:
     strict: { type: 'boolean', description: 'warnings fail too (unknown kinds, unused exceptions)' },
     'no-policy': { type: 'boolean', description: 'schema checks only' },
     files: { type: 'boolean', description: 'check the given manifest files/directories instead of the repository' },
+    'allow-empty': { type: 'boolean', description: 'with --files: finding no object is not an error' },
     concurrency: { type: 'string', value: '<n>', description: 'kustomize processes at once (default: CPU count)' },
   },
   async run({ values, positionals, io }) {
@@ -77,11 +79,12 @@ Examples:
     const filesMode = bool(values, 'files');
     if (positionals.length && !filesMode) throw new UserError(`unexpected argument '${positionals[0]}'`, 'to check manifest files, pass --files before them');
     if (filesMode && str(values, 'cluster')) throw new UserError('--cluster does not apply to --files', 'drop one of them');
+    if (!filesMode && bool(values, 'allow-empty')) throw new UserError('--allow-empty applies to --files only', 'drop it, or check files with --files <path…>');
     const concurrencyText = str(values, 'concurrency');
     const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UserError(`--concurrency must be a whole number of at least 1, not '${concurrencyText}'`);
     const report = filesMode
-      ? await runFiles(io.cwd, positionals, { strict, policy })
+      ? await runFiles(io.cwd, positionals, { strict, policy, allowEmpty: bool(values, 'allow-empty') })
       : await runRepository(io.root, { cluster: str(values, 'cluster'), strict, policy, concurrency, progress: stderrProgress(io) });
     const junit = str(values, 'junit');
     if (junit) await writeJunit(io.cwd, junit, report);

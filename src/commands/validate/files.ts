@@ -39,11 +39,24 @@ export async function expandPaths(cwd: string, paths: readonly string[]): Promis
   return [...new Set(out)];
 }
 
-export async function runFiles(cwd: string, paths: readonly string[], opts: { strict: boolean; policy: boolean }): Promise<Report> {
+/**
+ * Nothing to check is an error, not "OK — 0 objects": a CI step pointed at the wrong folder
+ * (one with no YAML, or a kustomization not yet built) must fail.
+ */
+function noObjects(paths: readonly string[], files: number, ignored: number): UserError {
+  const what = !files ? 'no .yaml, .yml or .json file' : ignored ? `${files} file(s), only build configuration (kustomization)` : `${files} file(s), no object in them`;
+  const fix = ignored
+    ? `render the kustomization first (\`kubectl kustomize ${paths[0]} > rendered.yaml\`) and check that file, or pass --allow-empty if nothing is expected`
+    : 'point --files at the manifests, or pass --allow-empty if an empty set is expected';
+  return new UserError(`no Kubernetes objects to check in ${paths.join(', ')}: ${what}`, fix);
+}
+
+export async function runFiles(cwd: string, paths: readonly string[], opts: { strict: boolean; policy: boolean; allowEmpty?: boolean }): Promise<Report> {
   const files = await expandPaths(cwd, paths);
   const report = emptyReport('files', opts);
   report.schemas = await schemaPackages();
   const items: ObjectItem[] = [];
+  let ignored = 0;
   for (const abs of files) {
     // Shown as the user would type it: relative when under the current directory, else absolute.
     const rel = relative(cwd, abs);
@@ -57,7 +70,9 @@ export async function runFiles(cwd: string, paths: readonly string[], opts: { st
     const parsed = parseManifests(name, text);
     report.findings.push(...parsed.findings);
     items.push(...parsed.items);
+    ignored += parsed.ignored;
   }
+  if (!items.length && !report.findings.length && !opts.allowEmpty) throw noObjects(paths, files.length, ignored);
   const schemas = new PackageSchemas();
   await schemas.preload(items.map((i) => i.object));
   const result = checkItems(items, schemas.lookup, { policy: opts.policy, ctx: { mode: 'files' } });

@@ -1,8 +1,7 @@
 // Messages that used to name the wrong problem: a kubeconfig that does not exist reported as
 // "no current context", a context whose cluster entry is missing reported as "no context",
 // and kind not installed reported as "check Docker".
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectLive } from '../../src/adapters/kube-live.ts';
@@ -11,10 +10,11 @@ import { ProgramNotFoundError, runProcess } from '../../src/adapters/process.ts'
 import { runTeardown } from '../../src/commands/teardown.ts';
 import { KIND_VERSION } from '../../src/core/versions.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
+import { tempDir } from '../support/temp.ts';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'misdiagnosis-'));
+  dir = tempDir('misdiagnosis-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

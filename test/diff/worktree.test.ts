@@ -1,17 +1,17 @@
 // Temporary worktrees never outlive `npm run diff`: removed on Ctrl-C, and what a killed run
 // left is removed by the next one.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addWorktree, pruneLeftoverWorktrees } from '../../src/adapters/worktree.ts';
 import { git } from './repo.ts';
+import { tempDir } from '../support/temp.ts';
 
 let repo: string;
 const cleanup: string[] = [];
 beforeEach(() => {
-  repo = mkdtempSync(join(tmpdir(), 'somastack-wt-repo-'));
+  repo = tempDir('somastack-wt-repo-');
   cleanup.push(repo);
   git(repo, 'init', '-q', '-b', 'main');
   writeFileSync(join(repo, 'a.txt'), 'a\n');
@@ -26,7 +26,7 @@ const worktrees = () => git(repo, 'worktree', 'list', '--porcelain').split('\n')
 
 /** A worktree as a run killed outright leaves it: registered, its folder there. */
 function leftover(reason?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'somastack-rev-'));
+  const dir = tempDir('somastack-rev-');
   cleanup.push(dir);
   rmSync(dir, { recursive: true });
   git(repo, 'worktree', 'add', '--quiet', '--detach', ...(reason ? ['--lock', '--reason', reason] : []), dir, 'HEAD');

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const captureIo = (cwd: string) => sharedCaptureIo({ root: cwd });
 
@@ -24,7 +24,7 @@ const CM = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"opa-policy
 
 describe('npm run health', () => {
   it('prints each object’s health from YAML Lists and JSON files; exit 1 when one is not Healthy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'live.yaml'), LIST);
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
@@ -36,7 +36,7 @@ describe('npm run health', () => {
   });
 
   it('--json, exit 0 when no object with a check is unhealthy (a kind without one is Unknown, not Healthy)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
     expect(await main(['health', '--json', 'cm.json'], io)).toBe(0);
@@ -44,7 +44,7 @@ describe('npm run health', () => {
   });
 
   it('exit 2 naming the file and document for unreadable input', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'bad.yaml'), 'kind: ConfigMap\n---\na: [\n');
     const io = captureIo(dir);
     expect(await main(['health', 'bad.yaml', 'missing.yaml'], io)).toBe(2);

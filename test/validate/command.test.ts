@@ -1,11 +1,11 @@
 // `npm run validate -- --files …` end to end through the CLI: output formats and exit codes.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { FIXTURES, REPO } from './helpers.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const captureIo = (cwd = FIXTURES, root = REPO) => sharedCaptureIo({ root, cwd });
 
@@ -14,9 +14,7 @@ async function run(args: string[], io = captureIo()) {
   return { code, out: io.out, err: io.err };
 }
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'somastack-validate-'));
-}
+const validateDir = () => tempDir('somastack-validate-');
 
 describe('validate --files', () => {
   it('exits 0 with a one-line OK on compliant manifests', async () => {
@@ -36,7 +34,7 @@ describe('validate --files', () => {
   });
 
   it('--no-policy turns the policy rules off', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n');
     expect((await run(['--files', 'pod.yaml'], captureIo(dir))).code).toBe(1);
     const r = await run(['--files', 'pod.yaml', '--no-policy'], captureIo(dir));
@@ -45,7 +43,7 @@ describe('validate --files', () => {
   });
 
   it('--strict makes an unknown kind fail', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     writeFileSync(join(dir, 'w.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
     expect((await run(['--files', 'w.yaml', '--no-policy'], captureIo(dir))).code).toBe(0);
     const strict = await run(['--files', 'w.yaml', '--no-policy', '--strict'], captureIo(dir));
@@ -63,7 +61,7 @@ describe('validate --files', () => {
   });
 
   it('--junit writes a JUnit report beside the normal output', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     const r = await run(['--files', join(FIXTURES, 'schema/multi-doc.yaml'), '--junit', 'reports/validate.xml', '--no-policy'], captureIo(dir));
     expect(r.code).toBe(1);
     const xml = readFileSync(join(dir, 'reports/validate.xml'), 'utf8');
@@ -81,7 +79,7 @@ describe('validate --files', () => {
   });
 
   it('exits 2 when there is nothing to check, naming what it found, unless --allow-empty', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     writeFileSync(join(dir, 'notes.txt'), 'not yaml\n');
     const none = await run(['--files', '.'], captureIo(dir));
     expect(none.code).toBe(2);
@@ -96,7 +94,7 @@ describe('validate --files', () => {
   });
 
   it('exits 2 when there is no repository to validate', async () => {
-    const r = await run([], captureIo(tempDir(), tempDir()));
+    const r = await run([], captureIo(validateDir(), validateDir()));
     expect(r.code).toBe(2);
     expect(r.err).toContain('error: no clusters/ folder');
   });

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import { ProcessError, UserError } from '../core/errors.ts';
-import { KIND_VERSION } from '../core/versions.ts';
+import { KIND_VERSION, MIN_KUBECTL_MINOR } from '../core/versions.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -26,8 +26,8 @@ export type Runner = (command: string, args: readonly string[], options?: RunOpt
 
 /** How to install each tool we run, for the error a user sees when it is missing. */
 const INSTALL_HINTS: Record<string, string> = {
-  kubectl: 'install kubectl 1.32 or newer (https://kubernetes.io/docs/tasks/tools/), or run `npm run bootstrap -- --install-tools`',
-  kustomize: 'install kustomize v5, or kubectl 1.32+ which embeds it',
+  kubectl: `install kubectl ${MIN_KUBECTL_MINOR} or newer (https://kubernetes.io/docs/tasks/tools/), or run \`npm run bootstrap -- --install-tools\``,
+  kustomize: `install kustomize v5, or kubectl ${MIN_KUBECTL_MINOR}+ which embeds it`,
   kind: `install kind ${KIND_VERSION} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run \`npm run bootstrap -- --install-tools\` to put the pinned ${KIND_VERSION} in .tools/bin`,
   docker: 'install Docker Engine or Docker Desktop and start it',
   git: 'install git',

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
+import { ConfigError, UserError } from '../../src/core/errors.ts';
 import { type RepositoryDeps, defaultDeps, runRepository } from '../../src/commands/validate/repository.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { exitCode } from '../../src/core/validate/report.ts';
@@ -122,6 +122,16 @@ describe('validate (repository)', () => {
       ['INPUT-CLUSTER', '/repository'],
     ]);
     expect(report.counts.applications).toBe(0);
+    // Bad input is exit 2, as in generate.
+    expect(exitCode(report)).toBe(2);
+  });
+
+  it('reports invalid objects built by the TypeScript source against the source, not as a crash', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    const problem = { file: 'src/core/components/redis.ts', path: "StatefulSet/soma-infra/redis /spec/template/spec/containers/0/resources/limits/memory", message: "is '1GB'; expected number or string in format 'quantity' (in dev)", hint: 'write a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi' };
+    const report = await runRepository(root, opts, deps({}, { buildTree: () => { throw new ConfigError('the TypeScript source builds 1 invalid object field(s)', [problem]); } }));
+    expect(byRule(report.findings, 'SOURCE-INVALID').map((f) => [f.file, f.message, f.fix])).toEqual([[problem.file, problem.message, problem.hint]]);
+    expect(exitCode(report)).toBe(1);
   });
 
   it('narrows to one cluster, and refuses an unknown one', async () => {

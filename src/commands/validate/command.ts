@@ -57,7 +57,8 @@ makes it, and every other warning, fail. Details: docs/validation.md.
 multi-document, List) with the schema and object-level policy rules only. Finding no
 object at all is an error (exit 2) unless --allow-empty.
 
-Exit codes: 0 clean, 1 findings, 2 validation could not run (tool missing, unreadable input).
+Exit codes: 0 clean, 1 findings, 2 validation could not run (tool missing, unreadable input,
+an invalid cluster.yaml, nothing to check with --files).
 
 Examples:
   npm run validate

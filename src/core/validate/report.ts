@@ -120,9 +120,15 @@ export function failing(report: Report): Finding[] {
   return report.findings.filter((f) => f.severity === 'error' || report.strict);
 }
 
-/** 0 when clean, 1 when anything fails. (2, could not run, is decided by the caller.) */
-export function exitCode(report: Report): 0 | 1 {
-  return failing(report).length ? 1 : 0;
+/**
+ * 0 when clean, 1 when anything fails, 2 when an input is invalid: the run stopped at stage 1
+ * and bad input is exit 2 in every command (as `generate` exits on the same cluster.yaml).
+ * (Other reasons the run could not happen are errors, decided by the caller.)
+ */
+export function exitCode(report: Report): 0 | 1 | 2 {
+  const failed = failing(report);
+  if (failed.some((f) => f.stage === 'inputs' && f.severity === 'error')) return 2;
+  return failed.length ? 1 : 0;
 }
 
 export function refOf(o: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): ObjectRef {

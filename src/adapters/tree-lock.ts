@@ -1,6 +1,7 @@
 // One generate at a time per repository: `.generate.lock` holds the pid of the run that
 // writes. A second run refuses, naming that pid; a lock whose process is gone (a run that
 // was killed) is taken over.
+import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
@@ -45,10 +46,34 @@ function refuse(pid: number | undefined): UserError {
   return new UserError(`another generate is running${who}`, `wait for it to finish; if none is running, delete ${LOCK_FILE} and run again`);
 }
 
+/**
+ * Removes the lock at process exit if this process still holds it: Ctrl-C (the CLI exits
+ * with 130) then leaves no lock for the next run to take over.
+ */
+function releaseAtExit(path: string): () => void {
+  const hook = () => {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', hook);
+  return () => process.off('exit', hook);
+}
+
 export async function acquireGenerateLock(root: string, alive: (pid: number) => boolean = processAlive): Promise<GenerateLock> {
   const path = join(root, LOCK_FILE);
-  const release = () => unlink(path).catch(() => undefined);
-  if (await create(path)) return { release };
+  let unhook = () => {};
+  const release = async () => {
+    unhook();
+    await unlink(path).catch(() => undefined);
+  };
+  const held = (tookOverFrom?: number): GenerateLock => {
+    unhook = releaseAtExit(path);
+    return tookOverFrom === undefined ? { release } : { tookOverFrom, release };
+  };
+  if (await create(path)) return held();
   const pid = await readPid(path);
   // A lock being written this instant has no pid yet: treat it as held.
   if (pid === undefined || alive(pid)) throw refuse(pid);
@@ -56,5 +81,5 @@ export async function acquireGenerateLock(root: string, alive: (pid: number) => 
   if ((await readPid(path)) !== pid) throw refuse(await readPid(path));
   await unlink(path).catch(() => undefined);
   if (!(await create(path))) throw refuse(await readPid(path));
-  return { tookOverFrom: pid, release };
+  return held(pid);
 }

@@ -136,3 +136,24 @@ describe('the generate lock', () => {
     await expect(acquireGenerateLock(root, () => false)).rejects.toThrow(/^another generate is running$/);
   });
 });
+
+describe('the generate lock on Ctrl-C', () => {
+  it('is removed when the process exits while holding it', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `
+      const { acquireGenerateLock } = await import(${JSON.stringify(join(import.meta.dirname, '../../src/adapters/tree-lock.ts'))});
+      process.once('SIGINT', () => process.exit(130));
+      await acquireGenerateLock(${JSON.stringify(root)});
+      process.stdout.write('locked\\n');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    expect(await read(LOCK_FILE)).toBe(`${child.pid}\n`);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('close', resolve);
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(130);
+    expect(await read(LOCK_FILE)).toBeUndefined();
+  });
+});

@@ -94,3 +94,15 @@ describe('npm run recipes in the docs', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('a piped recipe, run as written', () => {
+  it('npm run -s gives output a program can read; without -s npm prints its banner first', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const args = ['validate', '--', '--files', 'test/fixtures/validate/policy/compliant.yaml', '--json'];
+    // As typed in a shell: not the log level of an `npm run -s test` this may run under.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.toLowerCase() !== 'npm_config_loglevel'));
+    const run = (npmArgs: string[]) => execFileSync('npm', [...npmArgs, ...args], { cwd: ROOT, encoding: 'utf8', env });
+    expect(JSON.parse(run(['run', '-s']))).toMatchObject({ ok: true, exitCode: 0 });
+    expect(run(['run']).trimStart()).toMatch(/^> somastack@/);
+  });
+});

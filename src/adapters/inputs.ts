@@ -19,6 +19,7 @@ async function clusterDirProblems(root: string, dir: string): Promise<{ hasConfi
   const problems: Problem[] = [];
   let hasConfig = false;
   for (const e of entries) {
+    if (e.name.startsWith('.')) continue; // .gitkeep, .DS_Store: not inputs, not mistakes
     if (e.isFile() && e.name === FILES.clusterConfig) hasConfig = true;
     // Generated files an earlier layout kept here: generate removes them, diff reads old revisions.
     else if (e.isFile() && LEGACY_CLUSTER_FILES.includes(e.name)) continue;
@@ -45,6 +46,7 @@ export async function listClusterNames(root: string): Promise<string[]> {
   const names: string[] = [];
   const problems: Problem[] = [];
   for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
     if (!e.isDirectory()) {
       if (!/\.md$/i.test(e.name)) problems.push({ file: `${DIRS.clusters}/${e.name}`, path: '', message: 'is not a file somastack reads', hint: `each cluster is a folder: ${DIRS.clusters}/<name>/${FILES.clusterConfig}` });
       continue;

@@ -8,7 +8,7 @@
 //   4. the journal is removed, then the staging folder.
 // Every step of 3 is idempotent, so a run that finds a journal replays it (roll forward);
 // a staging folder without a journal was never committed and is removed (roll back).
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 
@@ -43,7 +43,7 @@ export interface WriteHooks {
   step?: (name: string) => void;
 }
 
-const exists = (p: string) => readFile(p).then(() => true, (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+const exists = (p: string) => access(p).then(() => true, () => false);
 
 async function stage(root: string, req: WriteRequest, hooks: WriteHooks): Promise<{ dir: string; journal: Journal }> {
   const dir = await mkdtemp(join(root, STAGING_PREFIX));

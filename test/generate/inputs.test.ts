@@ -20,10 +20,12 @@ async function put(path: string, text = 'x: 1\n'): Promise<void> {
 const problems = (e: unknown) => (e as ConfigError).problems.map((p) => [p.file, p.message, p.hint]);
 
 describe('clusters/', () => {
-  it('lists the folders with a cluster.yaml; a README and the legacy generated files are fine', async () => {
+  it('lists the folders with a cluster.yaml; a README, hidden files and the legacy generated files are fine', async () => {
     await put('clusters/a/cluster.yaml');
     await put('clusters/a/root-app.yaml');
     await put('clusters/README.md');
+    await put('clusters/a/.DS_Store');
+    await put('clusters/.hidden/notes.txt');
     expect(await listClusterNames(root)).toEqual(['a']);
   });
 

@@ -11,7 +11,8 @@ export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'somastack-tests-'));
   process.env.TMPDIR = dir;
   return () => {
-    const left = readdirSync(dir);
+    // Node keeps its module compile cache in the temp folder: not a test's leftover.
+    const left = readdirSync(dir).filter((n) => n !== 'node-compile-cache');
     if (left.length) process.stderr.write(`tests left ${left.length} temporary folder(s) (removed): ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}\n`);
     rmSync(dir, { recursive: true, force: true });
     if (outer === undefined) delete process.env.TMPDIR;

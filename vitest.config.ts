@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/support/global-temp.ts'],
+    setupFiles: ['test/support/setup.ts'],
   },
 });

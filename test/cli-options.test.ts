@@ -121,7 +121,7 @@ describe('an input that is not recognised is an error, never an absence', () => 
     for (const verb of ['generate', 'render']) {
       const io = captureIo({ root });
       expect(await main(verb === 'render' ? [verb, '--cluster', 'test'] : [verb], io), verb).toBe(2);
-      expect(io.err).toContain('clusters/test/cluster.yml: is not read: the cluster file must be named cluster.yaml');
+      expect(io.err).toContain('clusters/test/cluster.yml: is not a file somastack reads');
       expect(io.err).toContain('git mv clusters/test/cluster.yml clusters/test/cluster.yaml');
     }
   });

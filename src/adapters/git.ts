@@ -1,9 +1,6 @@
 // git through the process wrapper. Every function answers a question and throws a
 // ProcessError when git itself fails; "not a repository" and "unknown ref" are answers
 // (undefined), not failures.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runProcess, type Runner } from './process.ts';
 
 export interface GitRemote {
@@ -147,43 +144,7 @@ export async function gitCommonDir(root: string, runner: Runner = runProcess): P
   return r.stdout.trim();
 }
 
-export interface Worktree {
-  /** Absolute path of the checked-out tree. */
-  dir: string;
-  commit: string;
-  /** Removes the checkout and git's record of it; safe to call twice. */
-  remove(): Promise<void>;
-}
-
-/**
- * Checks a commit out into a new temporary folder, detached, without running hooks,
- * leaving the working tree and index of `root` untouched.
- */
-export async function addWorktree(root: string, commit: string, runner: Runner = runProcess): Promise<Worktree> {
-  const dir = await mkdtemp(join(tmpdir(), 'somastack-rev-'));
-  try {
-    await runner('git', ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', dir, commit], {
-      cwd: root,
-    });
-  } catch (e) {
-    await rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-  let removed = false;
-  return {
-    dir,
-    commit,
-    async remove() {
-      if (removed) return;
-      removed = true;
-      const r = await runner('git', ['worktree', 'remove', '--force', dir], { cwd: root, allowFailure: true });
-      if (r.code !== 0) {
-        await rm(dir, { recursive: true, force: true });
-        await runner('git', ['worktree', 'prune'], { cwd: root, allowFailure: true });
-      }
-    },
-  };
-}
+export { addWorktree, type Worktree } from './worktree.ts';
 
 /**
  * Repository-relative paths that differ between two commits, or between a commit and

@@ -9,6 +9,7 @@ import { NoContextError, UserError } from '../core/errors.ts';
 import { objectRef, type KubeObject } from '../core/kube.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
 import { loadCluster, loadClusters } from './inputs.ts';
+import { describeKubeconfig, noKubeconfig } from './kubeconfig.ts';
 import {
   DEFAULT_RETRY,
   KubeApiError,
@@ -44,16 +45,22 @@ export function connectLive(
   options: KubeClientOptions = {},
 ): LiveCluster {
   const name = context ?? currentContext(env);
+  if (noKubeconfig(env)) {
+    throw new UserError(
+      `no kubeconfig: ${describeKubeconfig(env)}`,
+      'create the local cluster with `npm run bootstrap` (it writes the kubeconfig), or point KUBECONFIG at an existing kubeconfig file',
+    );
+  }
   if (!name) {
     throw new UserError(
-      `no current context in ${kubeconfigPaths(env).join(', ')}`,
-      'pass --context <name>, or create the local cluster with `npm run bootstrap`',
+      `no current context in ${describeKubeconfig(env)}`,
+      'pass --context <name>, or set one with `kubectl config use-context <name>`',
     );
   }
   const kc = loadContext(env, name);
   if (!kc)
     throw new NoContextError(
-      `no kubeconfig context '${name}' in ${kubeconfigPaths(env).join(', ')}`,
+      `no kubeconfig context '${name}' in ${describeKubeconfig(env)}`,
       'list contexts with `kubectl config get-contexts`',
     );
   return new LiveCluster(kc, { retry: retryFromEnv(env), ...options });

@@ -16,7 +16,7 @@ import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
 import { ANNOTATIONS, PROJECT } from '../core/names.ts';
 import { authError, isHtmlAnswer, KubeApiError, networkError, notKubernetes, statusError } from './kube-errors.ts';
-import { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
+import { describeKubeconfig, guardKindContext, kindContext, loadContext } from './kubeconfig.ts';
 
 export interface RetryPolicy {
   initialDelayMs: number;
@@ -399,7 +399,7 @@ export function connectKind(
   const kc = loadContext(env, context);
   if (!kc) {
     throw new NoContextError(
-      `no kubeconfig context '${context}' in ${kubeconfigPaths(env).join(', ')}`,
+      `no kubeconfig context '${context}' in ${describeKubeconfig(env)}`,
       `restore it with \`kind export kubeconfig --name ${kindName}\`, or recreate the cluster with \`npm run bootstrap\``,
     );
   }

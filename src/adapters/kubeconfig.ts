@@ -13,9 +13,36 @@ export function kubeconfigPaths(env: Record<string, string | undefined>): string
 }
 
 /**
+ * Where the kubeconfig comes from, for messages: the files and whether they exist, and
+ * whether KUBECONFIG chose them ("~/.kube/config (KUBECONFIG is not set), which does not exist").
+ */
+export function describeKubeconfig(env: Record<string, string | undefined>): string {
+  const paths = kubeconfigPaths(env);
+  const from = (env.KUBECONFIG ?? '').split(delimiter).some(Boolean)
+    ? `KUBECONFIG=${env.KUBECONFIG}`
+    : 'KUBECONFIG is not set';
+  const missing = paths.filter((p) => !existsSync(p));
+  const state =
+    missing.length === 0
+      ? ''
+      : missing.length === paths.length
+        ? paths.length === 1
+          ? ', which does not exist'
+          : ', none of which exists'
+        : `; ${missing.join(', ')} does not exist`;
+  return `${paths.join(', ')} (${from})${state}`;
+}
+
+/** True when no kubeconfig file kubectl would read exists. */
+export function noKubeconfig(env: Record<string, string | undefined>): boolean {
+  return !kubeconfigPaths(env).some((p) => existsSync(p));
+}
+
+/**
  * Loads exactly one context (and its cluster and user) from the kubeconfig files, first
  * file wins as in kubectl. The result knows nothing else, so no call can reach another cluster.
- * Returns undefined when no file defines the context.
+ * Returns undefined when no file defines the context; throws when the context is there but
+ * the cluster entry it names is not (a different problem, with a different fix).
  */
 export function loadContext(env: Record<string, string | undefined>, context: string): KubeConfig | undefined {
   let ctx: ReturnType<KubeConfig['getContextObject']> = null;
@@ -38,7 +65,13 @@ export function loadContext(env: Record<string, string | undefined>, context: st
       user ??= kc.getUser(ctx.user);
     }
   }
-  if (!ctx || !cluster) return undefined;
+  if (!ctx) return undefined;
+  if (!cluster) {
+    throw new UserError(
+      `kubeconfig context '${context}' names cluster '${ctx.cluster}', but no cluster entry '${ctx.cluster}' exists in ${kubeconfigPaths(env).join(', ')}`,
+      `add the cluster entry (\`kubectl config set-cluster ${ctx.cluster} --server=https://…\`), or rewrite the context: for Kind, \`kind export kubeconfig --name <name>\``,
+    );
+  }
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],

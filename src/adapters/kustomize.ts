@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ErrorKind, ProcessError, SomastackError, UserError } from '../core/errors.ts';
+import { MIN_KUBECTL_MINOR } from '../core/versions.ts';
 import { runProcess, type Runner } from './process.ts';
 
 export interface KustomizeTool {
@@ -23,7 +24,7 @@ export async function findKustomize(runner: Runner = runProcess): Promise<Kustom
   if (await probe('kubectl', ['version', '--client'])) return { command: 'kubectl', prefix: ['kustomize'] };
   throw new UserError(
     'neither kustomize nor kubectl was found on PATH; rendering needs real kustomize',
-    'install kubectl 1.32+ (it embeds kustomize v5): https://kubernetes.io/docs/tasks/tools/ — or kustomize v5: https://kubectl.docs.kubernetes.io/installation/kustomize/',
+    `install kubectl ${MIN_KUBECTL_MINOR}+ (it embeds kustomize v5): https://kubernetes.io/docs/tasks/tools/ — or kustomize v5: https://kubectl.docs.kubernetes.io/installation/kustomize/`,
   );
 }
 

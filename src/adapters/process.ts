@@ -2,7 +2,9 @@
 // kustomize, git). Arguments are passed as an array to spawn with no shell, so no
 // value is ever interpolated into a command line. Tests swap the Runner.
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { ProcessError, ToolNotFoundError } from '../core/errors.ts';
+import { KIND_VERSION, MIN_KUBECTL_MINOR } from '../core/versions.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -24,13 +26,20 @@ export type Runner = (command: string, args: readonly string[], options?: RunOpt
 
 /** How to install each tool we run, for the error a user sees when it is missing. */
 const INSTALL_HINTS: Record<string, string> = {
-  kubectl:
-    'install kubectl 1.32 or newer (https://kubernetes.io/docs/tasks/tools/), or run `npm run bootstrap -- --install-tools`',
-  kustomize: 'install kustomize v5, or kubectl 1.32+ which embeds it',
-  kind: 'install kind v0.29 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run `npm run bootstrap -- --install-tools`',
+  kubectl: `install kubectl ${MIN_KUBECTL_MINOR} or newer (https://kubernetes.io/docs/tasks/tools/), or run \`npm run bootstrap -- --install-tools\``,
+  kustomize: `install kustomize v5, or kubectl ${MIN_KUBECTL_MINOR}+ which embeds it`,
+  kind: `install kind ${KIND_VERSION} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or run \`npm run bootstrap -- --install-tools\` to put the pinned ${KIND_VERSION} in .tools/bin`,
   docker: 'install Docker Engine or Docker Desktop and start it',
   git: 'install git',
 };
+
+/** The program could not be started because it is not there (not on PATH, or a path that is gone). */
+/** The error for a program that cannot be started: not on PATH, or a path that is gone. */
+export function programNotFound(command: string): ToolNotFoundError {
+  // A path (.tools/bin/kind) that is gone is the same problem as a name not on PATH.
+  const message = command.includes('/') ? `'${command}' does not exist` : `'${command}' was not found on PATH`;
+  return new ToolNotFoundError(command, message, INSTALL_HINTS[basename(command)] ?? `install ${command}`);
+}
 
 export const runProcess: Runner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
@@ -58,13 +67,7 @@ export const runProcess: Runner = (command, args, options = {}) =>
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') {
-        reject(
-          new ToolNotFoundError(
-            command,
-            `'${command}' was not found on PATH`,
-            INSTALL_HINTS[command] ?? `install ${command}`,
-          ),
-        );
+        reject(programNotFound(command));
       } else {
         reject(e);
       }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../core/errors.ts';
+import { ToolNotFoundError, UserError } from '../core/errors.ts';
 import { KIND_VERSION } from '../core/versions.ts';
 import type { Runner } from './process.ts';
 import checksums from './tool-checksums.json' with { type: 'json' };
@@ -57,7 +57,7 @@ export async function resolveTools(root: string): Promise<ToolPaths> {
   return { kind: (await localTool(root, 'kind')) ?? 'kind', kubectl: (await localTool(root, 'kubectl')) ?? 'kubectl' };
 }
 
-/** The Kind clusters on this machine, or undefined when kind cannot tell (not installed, Docker down). */
+/** The Kind clusters on this machine, or undefined when kind cannot list them (Docker down); a missing kind throws its install hint. */
 export async function kindClusters(runner: Runner, kind: string): Promise<string[] | undefined> {
   try {
     const r = await runner(kind, ['get', 'clusters'], { allowFailure: true, timeoutMs: 30_000 });
@@ -67,7 +67,8 @@ export async function kindClusters(runner: Runner, kind: string): Promise<string
           .map((l) => l.trim())
           .filter(Boolean)
       : undefined;
-  } catch {
+  } catch (e) {
+    if (e instanceof ToolNotFoundError) throw e; // not installed: say so, not "check Docker"
     return undefined;
   }
 }

@@ -1,14 +1,24 @@
-// Compares the planned generated tree with the working tree, and writes it by building
-// a complete temporary copy first and then swapping each generated folder in with a
-// rename, so an error never leaves a half-written tree behind.
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+// Compares the planned generated tree with the working tree, and sorts what is there but
+// no longer planned into what `generate` owns (listed in its manifest, `.generated-files`)
+// and what it does not (a file someone put in a generated folder), which it never deletes
+// without being asked. The write itself is journaled (tree-journal.ts).
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { UserError } from '../core/errors.ts';
+import { DIRS, LEGACY_CLUSTER_FILES } from '../core/names.ts';
+import { GENERATED_MARK, MANIFEST_FILE, parseManifest } from '../core/tree-marks.ts';
 import { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
+import { PRUNED_DIR, type WriteHooks, writeTreeJournaled } from './tree-journal.ts';
 
 export interface TreeComparison {
+  /** Planned and present, with other content. */
   stale: string[];
+  /** Planned, not present. */
   missing: string[];
+  /** Present, owned by generate (its manifest, or its header), no longer planned: removed by the next write. */
   extra: string[];
+  /** Present where generate writes, but not written by it: never removed or overwritten without --prune. */
+  foreign: string[];
 }
 
 async function walk(dir: string, root: string, out: string[]): Promise<void> {
@@ -25,94 +35,107 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
   }
 }
 
-/** Every generated file present in the working tree. */
+const readText = (root: string, path: string) => readFile(join(root, path), 'utf8').catch(() => undefined);
+
+/** Every file in the generated folders plus the generated single files present in the working tree. */
 export async function listGeneratedFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const r of GENERATED_ROOTS) await walk(join(root, r), root, out);
-  for (const f of GENERATED_FILES)
-    if (
-      await readFile(join(root, f)).then(
-        () => true,
-        () => false,
-      )
-    )
-      out.push(f);
+  for (const f of GENERATED_FILES) if ((await readText(root, f)) !== undefined) out.push(f);
   return out.filter(isGeneratedPath).sort();
 }
 
-export async function compareTree(root: string, files: ReadonlyMap<string, string>): Promise<TreeComparison> {
-  const present = new Set(await listGeneratedFiles(root));
-  const result: TreeComparison = { stale: [], missing: [], extra: [] };
-  for (const [path, content] of files) {
-    if (!present.has(path)) result.missing.push(path);
-    else if ((await readFile(join(root, path), 'utf8')) !== content) result.stale.push(path);
+/** Generated files an earlier layout kept beside clusters/<c>/cluster.yaml. */
+async function listLegacyClusterFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const dirs = await readdir(join(root, DIRS.clusters), { withFileTypes: true }).catch(() => []);
+  for (const d of dirs.filter((e) => e.isDirectory())) {
+    for (const f of LEGACY_CLUSTER_FILES) {
+      const p = `${DIRS.clusters}/${d.name}/${f}`;
+      if ((await readText(root, p)) !== undefined) out.push(p);
+    }
   }
-  for (const path of present) if (!files.has(path)) result.extra.push(path);
-  result.extra.sort();
+  return out;
+}
+
+/** The manifest of the last write, or undefined before the first write that kept one. */
+export async function readManifest(root: string): Promise<Set<string> | undefined> {
+  const text = await readText(root, MANIFEST_FILE);
+  return text === undefined ? undefined : parseManifest(text);
+}
+
+const hasMark = (content: string) => content.slice(0, 400).includes(GENERATED_MARK);
+
+/**
+ * Whether generate owns a present file. With a manifest, exactly what it lists. Without one
+ * (a tree from before manifests), the generated folders' planned paths and any file that
+ * carries the generated header.
+ */
+function owns(manifest: Set<string> | undefined, path: string, content: string, planned: boolean): boolean {
+  if (manifest) return manifest.has(path);
+  const inRoots = GENERATED_ROOTS.some((r) => path.startsWith(`${r}/`));
+  return (planned && inRoots) || hasMark(content);
+}
+
+export async function compareTree(root: string, files: ReadonlyMap<string, string>): Promise<TreeComparison> {
+  const manifest = await readManifest(root);
+  const present = [...(await listGeneratedFiles(root)), ...(await listLegacyClusterFiles(root))];
+  const result: TreeComparison = { stale: [], missing: [], extra: [], foreign: [] };
+  const seen = new Set(present);
+  for (const [path] of files) if (!seen.has(path)) result.missing.push(path);
+  for (const path of present) {
+    const content = (await readText(root, path)) ?? '';
+    const planned = files.get(path);
+    if (planned === content) continue;
+    const owned = owns(manifest, path, content, planned !== undefined);
+    if (!owned) result.foreign.push(path);
+    else if (planned === undefined) result.extra.push(path);
+    else result.stale.push(path);
+  }
+  for (const list of Object.values(result)) list.sort();
   return result;
 }
 
 export function isClean(c: TreeComparison): boolean {
-  return !c.stale.length && !c.missing.length && !c.extra.length;
+  return !c.stale.length && !c.missing.length && !c.extra.length && !c.foreign.length;
 }
 
-/**
- * Writes the tree: everything goes to a temporary folder inside the repository first
- * (same filesystem, so renames are atomic), then each generated folder is swapped in.
- * If a swap fails, the folders already swapped are put back.
- */
-export async function writeTree(root: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const tmp = await mkdtemp(join(root, '.generate-'));
-  const swapped: { target: string; backup: string }[] = [];
-  try {
-    for (const [path, content] of files) {
-      await mkdir(dirname(join(tmp, 'new', path)), { recursive: true });
-      await writeFile(join(tmp, 'new', path), content);
-    }
-    const units = [...GENERATED_ROOTS.map((r) => r as string), ...singleFileUnits(files)];
-    for (const unit of units) await swapIn(root, tmp, unit, swapped);
-  } catch (e) {
-    for (const s of swapped.reverse()) await restore(root, s).catch(() => undefined);
-    throw e;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
-/** Single generated files (outside the generated folders), each swapped in on its own. */
-function singleFileUnits(files: ReadonlyMap<string, string>): string[] {
-  return [...files.keys()].filter((p) => (GENERATED_FILES as readonly string[]).includes(p));
-}
-
-async function exists(p: string): Promise<boolean> {
-  return readdir(dirname(p)).then(
-    (names) => names.includes(p.split('/').pop()!),
-    () => false,
+function foreignError(paths: readonly string[]): UserError {
+  const list = paths.map((p) => `  ${p}`).join('\n');
+  return new UserError(
+    `${paths.length} file(s) where generate writes were not written by it (not in ${MANIFEST_FILE}); generate would lose them:\n${list}`,
+    `move them out of ${GENERATED_ROOTS.map((r) => `${r}/`).join(', ')}, or run \`npm run generate -- --prune\` to move them to ${PRUNED_DIR}/<time>/ (git-ignored)`,
   );
 }
 
-async function swapIn(
-  root: string,
-  tmp: string,
-  unit: string,
-  swapped: { target: string; backup: string }[],
-): Promise<void> {
-  const target = join(root, unit);
-  const fresh = join(tmp, 'new', unit);
-  const backup = join(tmp, 'old', unit);
-  const hasFresh = await exists(fresh);
-  if (await exists(target)) {
-    await mkdir(dirname(backup), { recursive: true });
-    await rename(target, backup);
-  }
-  swapped.push({ target, backup });
-  if (hasFresh) {
-    await mkdir(dirname(target), { recursive: true });
-    await rename(fresh, target);
-  }
+export interface WriteOptions {
+  /** Move files generate does not own aside instead of refusing. */
+  prune?: boolean;
+  /** The `.pruned/` subfolder name (default: the current time). */
+  pruneStamp?: string;
+  hooks?: WriteHooks;
 }
 
-async function restore(_root: string, s: { target: string; backup: string }): Promise<void> {
-  await rm(s.target, { recursive: true, force: true });
-  if (await exists(s.backup)) await rename(s.backup, s.target);
+/**
+ * Brings the working tree to `files` as one journaled change (tree-journal.ts): stale and
+ * missing files written, owned extras deleted, foreign files refused or, with `prune`, moved
+ * aside. Returns what it found before writing. Call under the generate lock.
+ */
+export async function writeTree(
+  root: string,
+  files: ReadonlyMap<string, string>,
+  opts: WriteOptions = {},
+): Promise<TreeComparison> {
+  const before = await compareTree(root, files);
+  if (before.foreign.length && !opts.prune) throw foreignError(before.foreign);
+  if (isClean(before)) return before;
+  const writes = new Map([...before.stale, ...before.missing].map((p) => [p, files.get(p)!]));
+  const request = {
+    writes,
+    deletes: before.extra,
+    prunes: opts.prune ? before.foreign : [],
+    pruneStamp: opts.pruneStamp,
+  };
+  await writeTreeJournaled(root, request, opts.hooks);
+  return before;
 }

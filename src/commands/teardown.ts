@@ -27,7 +27,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   if (!existing)
     throw new UserError(
       'cannot list Kind clusters (`kind get clusters` failed)',
-      'check that Docker is running and kind is installed',
+      'check that Docker is running (`docker info`)',
     );
   const report = (deleted: boolean, message: string) => {
     io.stdout(

@@ -17,3 +17,11 @@ export const KIND_NODE_IMAGE =
   'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d';
 /** The node image's Kubernetes version (its tag), so the two cannot disagree. */
 export const KUBERNETES_VERSION = /:(v[^@]+)@/.exec(KIND_NODE_IMAGE)![1]!;
+
+/**
+ * The oldest kubectl this project works with: rendering runs `kubectl kustomize` when no
+ * standalone kustomize is installed, and kubectl embeds kustomize v5 from 1.27 on.
+ */
+export const MIN_KUBECTL_VERSION = 'v1.27.0';
+/** MIN_KUBECTL_VERSION as people write it in prose: '1.27'. */
+export const MIN_KUBECTL_MINOR = MIN_KUBECTL_VERSION.replace(/^v(\d+\.\d+)\..*$/, '$1');

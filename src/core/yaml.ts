@@ -1,7 +1,7 @@
 // Deterministic YAML for everything this project writes: a fixed key order for the
 // fields a reviewer looks for first, no timestamps, and a header naming the command
 // that writes the file.
-import { Document, isMap, isScalar, LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { GENERATED_BY } from './names.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -105,12 +105,28 @@ function nodeAt(doc: Document.Parsed, path: (string | number)[]): Ranged | undef
   return node && typeof node === 'object' ? node : undefined;
 }
 
-function locator(doc: Document.Parsed, counter: LineCounter): (pointer: string) => number | undefined {
+/**
+ * Finds lines in one document of `text` (offsets from..to). The document is parsed again on
+ * the first call only: keeping every parsed Document alive for the few fields a finding points
+ * at held several times the file's size in memory.
+ */
+function locator(
+  text: string,
+  from: number,
+  to: number,
+  counter: LineCounter,
+): (pointer: string) => number | undefined {
+  let local: { doc: Document.Parsed; lines: LineCounter } | undefined;
   return (pointer) => {
+    if (!local) {
+      const lines = new LineCounter();
+      local = { doc: parseDocument(text.slice(from, to), { lineCounter: lines }), lines };
+    }
+    const first = counter.linePos(from).line;
     const path = pointerPath(pointer);
     for (let n = path.length; n >= 0; n--) {
-      const node = nodeAt(doc, path.slice(0, n));
-      if (node?.range) return counter.linePos(node.range[0]).line;
+      const node = nodeAt(local.doc, path.slice(0, n));
+      if (node?.range) return first + local.lines.linePos(node.range[0]).line - 1;
     }
     return undefined;
   };
@@ -130,16 +146,35 @@ export function parseYamlStream(text: string): ParsedDocument[] {
     // The document's first content line, not its `---` marker.
     const contents = doc.contents as { range?: [number, number, number] } | null;
     const start = contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = text.slice(0, start).split('\n').length;
-    return {
-      index,
-      line,
-      value: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
-      errors,
-      lineAt: locator(doc, lineCounter),
-    };
+    // linePos is a binary search over the line starts: slicing the text up to each document
+    // made a many-document file quadratic.
+    const line = lineCounter.linePos(start).line;
+    const value = errors.length ? undefined : toValue(doc, errors);
+    const [from, , to] = doc.range;
+    return { index, line, value, errors, lineAt: locator(text, from, to, lineCounter) };
   });
 }
+
+/**
+ * The document as plain data. An alias that expands too far (a "billion laughs" bomb) is an
+ * error of this document, not an exception that ends the run without naming the file.
+ */
+function toValue(doc: Document.Parsed, errors: string[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws ReferenceError from toJS only for aliases (an unknown anchor is already a
+    // parse error), so its type is enough to know which failure this is.
+    if (!(e instanceof ReferenceError)) throw e;
+    errors.push(
+      `aliases expand too far (more than ${MAX_ALIAS_COUNT} uses of one anchor's contents): refused as a possible alias bomb`,
+    );
+    return undefined;
+  }
+}
+
+/** yaml's guard against alias bombs: how often an anchor's contents may be repeated. */
+const MAX_ALIAS_COUNT = 100;
 
 /** True when a parsed document holds nothing (empty or comments only). */
 export function isEmptyDocument(value: unknown): boolean {

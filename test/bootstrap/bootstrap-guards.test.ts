@@ -1,13 +1,13 @@
 // The scenarios of issue 4 where bootstrap must refuse or stop early: wrong kube context,
 // non-Kind cluster, preflight problems (Docker, missing kind, ports, unpushed commits),
 // --dry-run touching nothing, and tokens never shown.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeKube } from '../support/fake-kube.ts';
 import { CHILDREN } from './harness.ts';
 import { bootstrap, closeFakes, fakes, world } from './world.ts';
+import { tempDir } from '../support/temp.ts';
 
 afterEach(closeFakes);
 
@@ -16,7 +16,7 @@ describe('wrong kube context', () => {
     const prod = await startFakeKube();
     fakes.push(prod);
     const w = await world({ machine: { clusters: ['soma'] } });
-    const file = prod.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kc-')), { context: 'prod', current: 'prod' });
+    const file = prod.writeKubeconfig(tempDir('kc-'), { context: 'prod', current: 'prod' });
     w.io.env.KUBECONFIG = file;
     const { code, stderr } = await bootstrap(w);
     expect(code).toBe(2);
@@ -28,7 +28,7 @@ describe('wrong kube context', () => {
 
   it('refuses a kind-soma context whose API server is not local', async () => {
     const w = await world({ machine: { clusters: ['soma'] } });
-    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const dir = tempDir('kc-');
     writeFileSync(join(dir, 'config'), JSON.stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'kind-soma',
       clusters: [{ name: 'kind-soma', cluster: { server: 'https://prod.example.com:6443' } }],

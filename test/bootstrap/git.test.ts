@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../src/adapters/git.ts';
+import { tempDir } from '../support/temp.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
 
 /** A bare "origin" and a clone of it with one pushed commit. */
 function repoPair() {
-  const base = mkdtempSync(join(tmpdir(), 'git-'));
+  const base = tempDir('git-');
   const origin = join(base, 'origin.git');
   git(base, 'init', '--bare', origin);
   const work = join(base, 'work');
@@ -62,7 +62,7 @@ describe('git adapter on a real repository', () => {
   });
 
   it('answers undefined and empty outside a repository', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nogit-'));
+    const dir = tempDir('nogit-');
     expect(await headCommit(dir)).toBeUndefined();
     expect(await listRemotes(dir)).toEqual([]);
   });

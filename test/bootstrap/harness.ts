@@ -2,20 +2,19 @@
 // generated files bootstrap reads), a recording runner that plays docker, kind, kubectl
 // and git, the fake API server with controllers that act like Kubernetes and Argo CD,
 // a virtual clock (sleep advances it at once), and captured output.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBootstrapProject, buildRootApplication } from '../../src/core/argocd.ts';
 import { parseClusterConfig } from '../../src/core/cluster-config.ts';
-import { ToolNotFoundError } from '../../src/core/errors.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { buildKindConfig } from '../../src/core/kind-config.ts';
 import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
 import type { Io } from '../../src/cli/types.ts';
 import { connectKind } from '../../src/adapters/kube.ts';
-import { recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
+import { programNotFound, recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
 import type { BootstrapDeps, BootstrapOptions } from '../../src/commands/bootstrap/types.ts';
 import { ARGO_RESOURCES, type FakeKube } from '../support/fake-kube.ts';
+import { tempDir } from '../support/temp.ts';
 
 export const HEAD = 'a'.repeat(40);
 export const REPO_URL = 'https://github.com/example/somastack.git';
@@ -39,7 +38,7 @@ components: [platform, postgres]
 
 /** A repository root with the inputs and generated files bootstrap reads. */
 export function makeRepo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'bootstrap-repo-'));
+  const root = tempDir('bootstrap-repo-');
   const write = (path: string, text: string) => {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
@@ -100,7 +99,7 @@ export interface MachineOptions {
   failing?: { prefix: string; message: string };
 }
 
-const notFound = (command: string) => new ToolNotFoundError(command, `'${command}' was not found on PATH`, `install ${command}`);
+const notFound = (command: string) => programNotFound(command);
 
 /** A recording runner that answers like a laptop with Docker, kind, kubectl and a clone of the repository. */
 export function fakeMachine(o: MachineOptions = {}) {

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectKind, guardKindContext, KubeApiError, KubeClient, loadContext } from '../../src/adapters/kube.ts';
 import { ARGO_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
+import { tempDir } from '../support/temp.ts';
 
 const FAST = { retry: { initialDelayMs: 1, maxDelayMs: 4, budgetMs: 2_000 } };
 
@@ -13,7 +13,7 @@ let env: Record<string, string>;
 
 beforeEach(async () => {
   fake = await startFakeKube();
-  dir = mkdtempSync(join(tmpdir(), 'kube-adapter-'));
+  dir = tempDir('kube-adapter-');
   env = { KUBECONFIG: fake.writeKubeconfig(dir), HOME: dir };
 });
 afterEach(async () => fake.close());

@@ -1,14 +1,14 @@
 // What the Kubernetes client does with addresses that cannot work: it stops at once on
 // what no retry can change (an HTML page, a server with no /api, a host that does not
 // resolve, something that does not speak HTTP), and says so on every retry it does make.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectLive } from '../../src/adapters/kube-live.ts';
 import { describeRetry, KubeApiError, KubeClient, loadContext, type RetryNotice } from '../../src/adapters/kube.ts';
+import { tempDir } from '../support/temp.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function kubeconfig(server: string): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'somastack-kube-faults-'));
+  const dir = tempDir('somastack-kube-faults-');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'kubeconfig');
   writeFileSync(file, JSON.stringify({

@@ -1,14 +1,13 @@
 // KubeClient's lower-level public surface (resourcePath, request, serverSideApply, delete
 // with propagation) and LiveCluster built on it, against the fake API server.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectLive } from '../../src/adapters/kube-live.ts';
 import { connectKind, KubeApiError, type KubeClient } from '../../src/adapters/kube.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { serveDryRunApply } from '../support/fake-kube-live.ts';
+import { tempDir } from '../support/temp.ts';
 
 const FAST = { retry: { initialDelayMs: 1, maxDelayMs: 4, budgetMs: 2_000 } };
 
@@ -18,7 +17,7 @@ let client: KubeClient;
 
 beforeEach(async () => {
   fake = await startFakeKube();
-  const dir = mkdtempSync(join(tmpdir(), 'kube-request-'));
+  const dir = tempDir('kube-request-');
   env = { KUBECONFIG: fake.writeKubeconfig(dir), HOME: dir };
   client = connectKind(env, 'soma', FAST);
 });

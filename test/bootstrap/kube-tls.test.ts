@@ -1,15 +1,15 @@
 // An API server whose certificate the kubeconfig's CA does not trust (the cluster was
 // recreated, the kubeconfig is stale) is a permanent error with a fix, not "the cluster
 // is not running" retried for a minute and a half.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTlsCode, networkError } from '../../src/adapters/kube-errors.ts';
 import { connectKind, KubeApiError } from '../../src/adapters/kube.ts';
 import { selfSignedCert } from '../support/self-signed.ts';
+import { tempDir } from '../support/temp.ts';
 
 const served = selfSignedCert('kube-apiserver');
 const other = selfSignedCert('stale-ca');
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 function kubeconfig(caPem: string): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'kube-tls-'));
+  const dir = tempDir('kube-tls-');
   const file = join(dir, 'kubeconfig');
   writeFileSync(file, JSON.stringify({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'kind-soma',

@@ -1,7 +1,6 @@
 // kustomize builds that fetch over the network (bootstrap/argocd pulls Argo CD's
 // install.yaml) stop after a timeout with an error that names the directory and the host.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderArgoCdInstall } from '../../src/commands/bootstrap/argocd.ts';
@@ -9,12 +8,13 @@ import type { BootstrapContext } from '../../src/commands/bootstrap/types.ts';
 import { KustomizeError, KustomizeTimeoutError, LOCAL_BUILD_TIMEOUT_MS, REMOTE_BUILD_TIMEOUT_MS, TIMEOUT_ENV, kustomizeBuild } from '../../src/adapters/kustomize.ts';
 import { recordingRunner, runProcess, type RecordedCall } from '../../src/adapters/process.ts';
 import { ProcessError, UserError } from '../../src/core/errors.ts';
+import { tempDir } from '../support/temp.ts';
 
 const INSTALL = 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.3/manifests/install.yaml';
 const tool = { command: 'kubectl', prefix: ['kustomize'] };
 
 function kustomization(resources: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kz-'));
+  const dir = tempDir('kz-');
   writeFileSync(join(dir, 'kustomization.yaml'), `resources:\n${resources.map((r) => `  - ${r}`).join('\n')}\n`);
   return dir;
 }
@@ -74,7 +74,7 @@ describe('kustomizeBuild timeouts', () => {
   });
 
   it('bootstrap names bootstrap/argocd and the host when the render times out', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kz-root-'));
+    const root = tempDir('kz-root-');
     mkdirSync(join(root, 'bootstrap', 'argocd'), { recursive: true });
     writeFileSync(join(root, 'bootstrap', 'argocd', 'kustomization.yaml'), `resources:\n  - namespace.yaml\n  - ${INSTALL}\n`);
     const runner = recordingRunner(timesOut);

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDeps } from '../../src/cli/deps.ts';
 import { runTeardown } from '../../src/commands/teardown.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
+import { tempDir } from '../support/temp.ts';
 
 function setup(o: { clusters?: string[]; interactive?: boolean; answer?: boolean; kubeconfig?: string } = {}) {
   const root = makeRepo();
@@ -55,7 +55,7 @@ describe('npm run teardown', () => {
   });
 
   it('refuses when the kind-soma context points at a cluster that is not on this machine', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const dir = tempDir('kc-');
     const file = join(dir, 'config');
     writeFileSync(file, JSON.stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'kind-soma',

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPlatform, installTool, localTool, TOOL_PINS } from '../../src/adapters/tools.ts';
+import { tempDir } from '../support/temp.ts';
 
 const BINARY = Buffer.from('#!/bin/sh\necho "kind v0.33.0 go1.24 linux/amd64"\n');
 const SHA = createHash('sha256').update(BINARY).digest('hex');
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const tempRoot = () => mkdtempSync(join(tmpdir(), 'tools-'));
+const tempRoot = () => tempDir('tools-');
 
 describe('installTool', () => {
   it('installs a download whose SHA-256 matches, executable, into .tools/bin', async () => {

@@ -1,14 +1,13 @@
 // One bootstrap world per test: a fake API server with simulated controllers, a temporary
 // repository, a fake machine, captured output, and a virtual clock.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { defaultDeps } from '../../src/cli/deps.ts';
 import { typedValues } from '../../src/cli/options.ts';
 import { command, runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
 import type { BootstrapDeps } from '../../src/commands/bootstrap/types.ts';
 import { startFakeKube, type FakeKube } from '../support/fake-kube.ts';
 import { captureIo, fakeMachine, makeDeps, makeRepo, simulateCluster, type MachineOptions, type SimOptions } from './harness.ts';
+import { tempDir } from '../support/temp.ts';
 
 export const fakes: FakeKube[] = [];
 
@@ -24,7 +23,7 @@ export async function world(o: { machine?: MachineOptions; sim?: SimOptions; int
   fakes.push(fake);
   simulateCluster(fake, o.sim);
   const root = makeRepo();
-  const kubeconfig = fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kc-')));
+  const kubeconfig = fake.writeKubeconfig(tempDir('kc-'));
   const env = { KUBECONFIG: kubeconfig, HOME: root, ...o.env };
   const machine = fakeMachine({ onCreate: () => fake.put(readyNode), ...o.machine });
   if (o.machine?.clusters?.includes('soma')) fake.put(readyNode);

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
@@ -16,6 +15,7 @@ import {
 } from '../../src/core/components/kafka-config.ts';
 import { kafka } from '../../src/core/components/kafka.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { tempDir } from '../support/temp.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -242,7 +242,7 @@ describe('kafka per-environment differences', () => {
 
 // The exporter's restart loop runs for real here, with a stub exporter and short sleeps.
 describe('kafka exporter restart loop', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kafka-exporter-'));
+  const dir = tempDir('kafka-exporter-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const stub = join(dir, 'kafka_exporter');
   // Fails on the first two starts (broker not up yet), then serves until stopped.

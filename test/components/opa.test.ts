@@ -1,5 +1,4 @@
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../../src/adapters/process.ts';
@@ -16,6 +15,7 @@ import {
 import { SOMA_POLICY_DATA, renderPolicyData } from '../../src/core/components/opa/data.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { tempDir } from '../support/temp.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -185,7 +185,7 @@ function findOpa(): string | undefined {
 
 describe('opa test (the Rego unit tests, run by a real OPA)', () => {
   const opaBin = findOpa();
-  const dir = mkdtempSync(join(tmpdir(), 'opa-policy-'));
+  const dir = tempDir('opa-policy-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.skipIf(!opaBin)(

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../../src/core/contracts.ts';
@@ -9,6 +8,7 @@ import { ANNOTATIONS, ENVIRONMENTS, type Environment } from '../../src/core/name
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../src/core/components/postgres.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { tempDir } from '../support/temp.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -165,7 +165,7 @@ describe('backupScript', () => {
   afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   function setup(): { backups: string; run: (keep: number, extra?: Record<string, string>) => number } {
-    dir = mkdtempSync(join(tmpdir(), 'pg-backup-'));
+    dir = tempDir('pg-backup-');
     const bin = join(dir, 'bin');
     const backups = join(dir, 'backups');
     mkdirSync(bin);

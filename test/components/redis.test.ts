@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../../src/core/contracts.ts';
@@ -9,6 +8,7 @@ import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { redis } from '../../src/core/components/redis.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { tempDir } from '../support/temp.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -124,7 +124,7 @@ describe('redis per-environment differences', () => {
 
 // The probe commands run for real here, against a stub redis-cli.
 describe('redis probes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-probe-'));
+  const dir = tempDir('redis-probe-');
   writeFileSync(
     join(dir, 'redis-cli'),
     '#!/bin/sh\n[ -n "$REPLY" ] || { echo "Could not connect to Redis" >&2; exit 1; }\n[ -z "$TO_STDERR" ] || { echo "$REPLY" >&2; exit 1; }\necho "$REPLY"\n',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossClusterProblems, parseClusterConfig } from '../../src/core/cluster-config.ts';
+import { parseClusterConfig } from '../../src/core/cluster-config.ts';
 
 const FILE = 'clusters/demo/cluster.yaml';
 const VALID = `name: demo
@@ -182,41 +182,7 @@ describe('parseClusterConfig', () => {
   });
 });
 
-describe('crossClusterProblems', () => {
-  const config = (name: string, extra: string) => {
-    const r = parseClusterConfig(
-      `clusters/${name}/cluster.yaml`,
-      name,
-      VALID.replace('name: demo', `name: ${name}`) + extra,
-    );
-    if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    return r.config;
-  };
-  const remote = (name: string, server: string) => ({ ...config(name, ''), destination: { server } });
-
-  it('accepts distinct clusters, and in-cluster destinations of different Argo CDs', () => {
-    expect(
-      crossClusterProblems([
-        config('a', 'kind:\n  name: a\n'),
-        config('b', 'kind:\n  name: b\n  hostPorts: {argocd: 18080, grafana: 13000}\n'),
-      ]),
-    ).toEqual([]);
-  });
-
-  it('refuses two clusters on one API server, one Kind name, or one host port', () => {
-    const problems = crossClusterProblems([
-      remote('staging', 'https://k8s.example:6443'),
-      remote('prod', 'https://k8s.example:6443'),
-      config('a', 'kind:\n  name: soma\n'),
-      config('b', 'kind:\n  name: soma\n  hostPorts: {argocd: 18080, grafana: 3000}\n'),
-    ]);
-    expect(problems.map((p) => `${p.file} ${p.path}: ${p.message}`)).toEqual([
-      'clusters/prod/cluster.yaml /destination/server: deploys to https://k8s.example:6443 like clusters/staging/cluster.yaml: both would own soma-infra there',
-      "clusters/b/cluster.yaml /kind/name: Kind cluster name 'soma' is also used by clusters/a/cluster.yaml",
-      'clusters/b/cluster.yaml /kind/hostPorts/grafana: host port 3000 is also published by clusters/a/cluster.yaml',
-    ]);
-  });
-
+describe('budget', () => {
   it('refuses a budget of zero or less', () => {
     const r = parseClusterConfig(FILE, 'demo', `${VALID}budget:\n  cpu: '0'\n  memory: -1Gi\n`);
     expect(!r.ok && r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([

@@ -104,21 +104,23 @@ describe('writeTree and compareTree', () => {
   });
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
-  it('writes the tree, reports it clean, then reports stale, missing and extra files', async () => {
+  it('writes the tree, reports it clean, then reports stale, missing and foreign files', async () => {
     const files = planTree([fixtureCluster()], [echo]);
     await mkdir(join(root, 'clusters', 'fixture'), { recursive: true });
     await writeTree(root, files);
-    expect(await compareTree(root, files)).toEqual({ stale: [], missing: [], extra: [] });
+    expect(await compareTree(root, files)).toEqual({ stale: [], missing: [], extra: [], foreign: [] });
     await writeFile(join(root, 'base/redis/service-echo.yaml'), 'tampered\n');
     await rm(join(root, 'apps/fixture/redis.yaml'));
     await writeFile(join(root, 'overlays/dev/redis/leftover.yaml'), 'x: 1\n');
     expect(await compareTree(root, files)).toEqual({
       stale: ['base/redis/service-echo.yaml'],
       missing: ['apps/fixture/redis.yaml'],
-      extra: ['overlays/dev/redis/leftover.yaml'],
+      extra: [],
+      foreign: ['overlays/dev/redis/leftover.yaml'],
     });
-    await writeTree(root, files);
-    expect(await compareTree(root, files)).toEqual({ stale: [], missing: [], extra: [] });
+    await writeTree(root, files, { prune: true, pruneStamp: 'T' });
+    expect(await compareTree(root, files)).toEqual({ stale: [], missing: [], extra: [], foreign: [] });
+    expect(await readFile(join(root, '.pruned/T/overlays/dev/redis/leftover.yaml'), 'utf8')).toBe('x: 1\n');
     expect(await readdir(root)).not.toContain(expect.stringMatching(/^\.generate-/));
   });
 });

@@ -77,3 +77,44 @@ describe('lineAt', () => {
     expect(second.lineAt('/spec/replicas')).toBe(8);
   });
 });
+
+/** Nine anchors, each a list of nine aliases of the one before: 9^9 strings once expanded. */
+function aliasBomb(): string {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) {
+    const [name, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+    lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+  }
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\ndata:\n  ${lines.join('\n  ')}\n`;
+}
+
+describe('hostile and large input', () => {
+  it('refuses an alias bomb as an error of that document, naming the file, and reads the others', async () => {
+    const { parseManifests } = await import('../../src/core/validate/documents.ts');
+    const { parseObjects } = await import('../../src/core/drift/input.ts');
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ok }\n---\n${aliasBomb()}`;
+    const parsed = parseManifests('manifests/bomb.yaml', text);
+    expect(parsed.items.map((i) => i.object.metadata.name)).toEqual(['ok']);
+    expect(parsed.findings.map((f) => [f.rule, f.file, f.line, f.message])).toEqual([
+      [
+        'YAML-ALIAS-BOMB',
+        'manifests/bomb.yaml',
+        5,
+        "document 2: aliases expand too far (more than 100 uses of one anchor's contents): refused as a possible alias bomb",
+      ],
+    ]);
+    const problems: { file: string; path: string; message: string }[] = [];
+    expect(parseObjects('live.yaml', text, problems).map((o) => o.metadata.name)).toEqual(['ok']);
+    expect(problems).toEqual([
+      { file: 'live.yaml', path: 'document 2 (line 5)', message: expect.stringContaining('alias bomb') },
+    ]);
+  });
+
+  it('numbers the documents of a long stream by line without rescanning the text for each', () => {
+    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n`;
+    const text = Array.from({ length: 5000 }, (_, i) => doc(i)).join('---\n');
+    const docs = parseYamlStream(text);
+    expect(docs).toHaveLength(5000);
+    expect(docs.map((d) => d.line).slice(-2)).toEqual([1 + 5 * 4998, 1 + 5 * 4999]);
+  });
+});

@@ -1,7 +1,6 @@
 // `npm run diff` end to end through the CLI: exit codes, formats, --out and --post
 // (against the fake GitHub API), on a temporary repository with two commits.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -10,6 +9,7 @@ import type { Io } from '../../src/cli/types.ts';
 import { DIFF_COMMENT_MARKER } from '../../src/adapters/github.ts';
 import { startFakeGithub } from './fake-github.ts';
 import { bumpImage, clusterYaml, commit, edit, makeRepo } from './repo.ts';
+import { tempDir } from '../support/temp.ts';
 
 let repo: string;
 
@@ -83,7 +83,7 @@ describe('a generated tree that lags behind its source', () => {
 
 describe('formats and the full diff file', () => {
   it('prints JSON with --json, and writes the full Markdown to --out', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'reports', 'diff.md');
+    const out = join(tempDir('diff-out-'), 'reports', 'diff.md');
     const r = await diff(['--base', 'HEAD~1', '--head', 'HEAD', '--json', '--out', out]);
     const report = JSON.parse(r.stdout);
     expect(report.changed).toBe(true);
@@ -108,7 +108,7 @@ describe('formats and the full diff file', () => {
 describe('--post', () => {
   const TOKEN = 'ghs_fake';
   const event = () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+    const file = join(tempDir('event-'), 'event.json');
     writeFileSync(file, JSON.stringify({ pull_request: { number: 5 } }));
     return file;
   };
@@ -139,7 +139,7 @@ describe('--post', () => {
   });
 
   it('without a token: the diff is still printed and saved, and the failure is clear (exit 2)', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'diff-out-')), 'diff.md');
+    const out = join(tempDir('diff-out-'), 'diff.md');
     const r = await diff([
       '--base',
       'HEAD~1',

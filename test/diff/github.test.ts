@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../../src/adapters/github.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { startFakeGithub, type FakeGithub } from './fake-github.ts';
+import { tempDir } from '../support/temp.ts';
 
 const PR = { owner: 'soma', repo: 'somastack', number: 7 };
 const TOKEN = 'ghs_test_token';
@@ -124,7 +124,7 @@ describe('rate limit headers', () => {
 
 describe('resolvePostTarget', () => {
   const event = (payload: unknown) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gh-event-')), 'event.json');
+    const file = join(tempDir('gh-event-'), 'event.json');
     writeFileSync(file, JSON.stringify(payload));
     return file;
   };

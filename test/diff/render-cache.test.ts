@@ -1,11 +1,11 @@
 // The render cache: what a key covers, and that kustomize runs once per distinct render.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
 import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
+import { tempDir } from '../support/temp.ts';
 
 let root: string;
 const put = (dir: string, path: string, text: string) => {
@@ -34,7 +34,7 @@ function countingRunner(): Runner & { builds: number } {
 }
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'render-cache-'));
+  root = tempDir('render-cache-');
   put(root, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
   put(root, 'base/x/cm.yaml', cm('x', '1'));
   put(root, 'unrelated/file.yaml', cm('u', '1'));
@@ -53,7 +53,7 @@ afterAll(() => {
 
 describe('kustomizeInputs', () => {
   it('follows resource folders and generator files outside the kustomization, skips URLs, and nothing else', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'render-cache-inputs-'));
+    const dir = tempDir('render-cache-inputs-');
     put(dir, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
     put(dir, 'base/x/cm.yaml', cm('x', '1'));
     put(dir, 'shared/extra.conf', 'a=1\n');
@@ -101,10 +101,10 @@ describe('renderKey', () => {
 
 describe('renderRevisions', () => {
   it('builds each distinct render once across revisions, then not at all from the cache folder', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'render-cache-rev-'));
+    const other = tempDir('render-cache-rev-');
     cpSync(root, other, { recursive: true });
     put(other, 'overlays/b/kustomization.yaml', 'resources:\n  - ../../base/x\nnamePrefix: changed-\n');
-    const cache = mkdtempSync(join(tmpdir(), 'render-cache-dir-'));
+    const cache = tempDir('render-cache-dir-');
     const apps = [app('a', 'overlays/a'), app('b', 'overlays/b')];
     const revisions = [
       { root, apps },

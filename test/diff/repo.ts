@@ -1,11 +1,11 @@
 // Temporary git repositories holding a generated tree, for rendering revisions for real
 // (git worktrees + kustomize) in tests and the benchmark.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadClusters } from '../../src/adapters/inputs.ts';
 import { buildTree } from '../../src/core/tree.ts';
+import { tempDir } from '../support/temp.ts';
 
 export function clusterYaml(name: string, environment: string, components: string[]): string {
   return [
@@ -37,7 +37,7 @@ export function git(dir: string, ...args: string[]): string {
 
 /** A new repository with the given cluster.yaml files and their generated tree, committed. */
 export async function makeRepo(clusters: Record<string, string>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'somastack-diff-repo-'));
+  const dir = tempDir('somastack-diff-repo-');
   git(dir, 'init', '-q', '-b', 'main');
   writeFileSync(join(dir, '.gitignore'), '/.cache/\n');
   await setClusters(dir, clusters);

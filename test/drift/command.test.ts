@@ -1,8 +1,7 @@
 // `npm run drift` end to end: a tiny repository rendered with real kustomize, a fake API
 // server holding the live objects (with server-filled fields) and answering server-side
 // apply dry-runs; and the offline --desired/--live mode.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -14,6 +13,7 @@ import { application, writeMiniRepo } from '../support/mini-repo.ts';
 import { buildNamespace } from '../../src/commands/smoke/job.ts';
 import * as f from './fixtures.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
 
@@ -59,7 +59,7 @@ function seedSynced(): void {
 beforeEach(async () => {
   // Tests that script their own faults register them first, then call serveDryRunApply (first answer wins).
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
-  const dir = mkdtempSync(join(tmpdir(), 'drift-'));
+  const dir = tempDir('drift-');
   env = {
     KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }),
     HOME: dir,
@@ -237,7 +237,7 @@ describe('drift against the cluster', () => {
 
 describe('drift --desired/--live (offline)', () => {
   function files(desired: KubeObject[], live: KubeObject[]): string {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-files-'));
+    const dir = tempDir('drift-files-');
     writeFileSync(join(dir, 'desired.yaml'), toYamlStream(desired));
     writeFileSync(join(dir, 'live.yaml'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: live }));
     return dir;

@@ -1,8 +1,7 @@
 // The whole generated tree of kind-soma, rendered with real kustomize, as the "live"
 // state of a fake API server right after a sync: drift must find nothing, then exactly
 // the one field changed behind git's back.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/adapters/inputs.ts';
@@ -14,6 +13,7 @@ import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from 
 import { fieldsV1Of, serveDryRunApply } from '../support/fake-kube-live.ts';
 import { ROOT } from '../support/render-all.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 let fake: FakeKube;
 let env: Record<string, string>;
@@ -72,7 +72,7 @@ beforeAll(async () => {
   }
   serveDryRunApply(fake);
   env = {
-    KUBECONFIG: fake.writeKubeconfig(mkdtempSync(join(tmpdir(), 'drift-repo-')), { context: 'kind-soma' }),
+    KUBECONFIG: fake.writeKubeconfig(tempDir('drift-repo-'), { context: 'kind-soma' }),
     SOMASTACK_KUBE_RETRY_SECONDS: '1',
   };
 });

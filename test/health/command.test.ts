@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const captureIo = (cwd: string) => sharedCaptureIo({ root: cwd });
 
@@ -24,7 +24,7 @@ const CM = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"opa-policy
 
 describe('npm run health', () => {
   it('prints each object’s health from YAML Lists and JSON files; exit 1 when one is not Healthy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'live.yaml'), LIST);
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
@@ -38,7 +38,7 @@ describe('npm run health', () => {
   });
 
   it('--json, exit 0 when no object with a check is unhealthy (a kind without one is Unknown, not Healthy)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'cm.json'), CM);
     const io = captureIo(dir);
     expect(await main(['health', '--json', 'cm.json'], io)).toBe(0);
@@ -55,7 +55,7 @@ describe('npm run health', () => {
   });
 
   it('exit 2 naming the file and document for unreadable input', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     writeFileSync(join(dir, 'bad.yaml'), 'kind: ConfigMap\n---\na: [\n');
     const io = captureIo(dir);
     expect(await main(['health', 'bad.yaml', 'missing.yaml'], io)).toBe(2);
@@ -65,7 +65,7 @@ describe('npm run health', () => {
   });
 
   it('judges what Argo CD would judge: duplicate keys warn (last value wins), nameless objects are skipped with why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const dir = tempDir('health-');
     const pod = (name: string, phase: string) =>
       `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec: {}\nstatus:\n  phase: ${phase}\n`;
     writeFileSync(

@@ -61,3 +61,15 @@ describe('shell recipes work as written', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('docs/clusters.md', () => {
+  it('documents every cluster.yaml field of the schema', async () => {
+    const { CLUSTER_SCHEMA } = await import('../../src/core/cluster-config.ts');
+    const text = await readFile(join(ROOT, 'docs', 'clusters.md'), 'utf8');
+    const fields = (props: Record<string, any>, prefix = ''): string[] =>
+      Object.entries(props).flatMap(([k, v]) =>
+        v.properties ? fields(v.properties, `${prefix}${k}.`) : [`${prefix}${k}`],
+      );
+    for (const f of fields(CLUSTER_SCHEMA.properties)) expect(text, f).toContain(`| \`${f}\` |`);
+  });
+});

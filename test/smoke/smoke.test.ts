@@ -1,8 +1,6 @@
 // `npm run smoke` end to end against the fake API server: workloads and secrets seeded,
 // a scripted Job controller answering each check's Job with a realistic log.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultDeps } from '../../src/cli/deps.ts';
 import { COMMANDS, main } from '../../src/cli/main.ts';
@@ -12,6 +10,7 @@ import { DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake
 import { runJobs, type PodScript } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const PASSWORD = 's3cret-pg-password';
 const GOOD: Record<string, (job: KubeObject) => PodScript> = {
@@ -73,7 +72,7 @@ let jobs: { jobs: KubeObject[] };
 
 beforeEach(async () => {
   fake = await startFakeKube(DEFAULT_RESOURCES);
-  const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
+  const dir = tempDir('smoke-');
   env = {
     KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }),
     HOME: dir,

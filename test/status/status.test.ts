@@ -1,14 +1,13 @@
 // `npm run status` end to end against the fake API server: Argo CD Applications in,
 // table/JSON and exit code out; and `--direct` from live objects without Argo CD.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -45,7 +44,7 @@ let dir: string;
 
 beforeEach(async () => {
   fake = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
-  dir = mkdtempSync(join(tmpdir(), 'status-'));
+  dir = tempDir('status-');
   env = { KUBECONFIG: fake.writeKubeconfig(dir), HOME: dir, SOMASTACK_KUBE_RETRY_SECONDS: '1' };
 });
 afterEach(async () => fake.close());

@@ -1,11 +1,11 @@
 // A tiny repository in a temp folder, shaped like the generated tree (clusters/<c>/, bootstrap/clusters/<c>/,
 // apps/<c>/, overlays/dev/<component>/), so live commands can render a desired state with
 // real kustomize without depending on the full generated tree.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
+import { tempDir } from './temp.ts';
 
 function write(root: string, file: string, text: string): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });
@@ -35,7 +35,7 @@ export function writeMiniRepo(
   objects: Record<string, KubeObject[]>,
   opts: { kindName?: string; cluster?: Record<string, unknown> } = {},
 ): string {
-  const root = mkdtempSync(join(tmpdir(), 'somastack-mini-'));
+  const root = tempDir('somastack-mini-');
   const components = Object.keys(objects);
   write(
     root,

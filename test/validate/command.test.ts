@@ -1,11 +1,11 @@
 // `npm run validate -- --files …` end to end through the CLI: output formats and exit codes.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { FIXTURES, REPO } from './helpers.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
+import { tempDir } from '../support/temp.ts';
 
 const captureIo = (cwd = FIXTURES, root = REPO) => sharedCaptureIo({ root, cwd });
 
@@ -14,28 +14,9 @@ async function run(args: string[], io = captureIo()) {
   return { code, out: io.out, err: io.err };
 }
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'somastack-validate-'));
-}
+const validateDir = () => tempDir('somastack-validate-');
 
 describe('validate --files', () => {
-  it('finding nothing to check is an error (a CI step pointed at the wrong path must not pass), unless --allow-empty', async () => {
-    const empty = tempDir();
-    writeFileSync(join(empty, 'notes.txt'), 'no manifests here');
-    const none = await run(['--files', '.'], captureIo(empty));
-    expect(none.code).toBe(2);
-    expect(none.err).toMatch(
-      /holds no YAML or JSON file, so no Kubernetes object to check\n\s+fix: point --files at the manifests/,
-    );
-    expect((await run(['--files', '.', '--allow-empty'], captureIo(empty))).code).toBe(0);
-
-    const kustomize = tempDir();
-    writeFileSync(join(kustomize, 'kustomization.yaml'), 'resources: [deploy.yaml]\n');
-    const k = await run(['--files', '.'], captureIo(kustomize));
-    expect(k.code).toBe(2);
-    expect(k.err).toContain('a kustomization folder is not rendered by --files');
-  });
-
   it('exits 0 with a one-line OK on compliant manifests', async () => {
     const r = await run(['--files', 'policy/compliant.yaml']);
     expect(r.code).toBe(0);
@@ -63,7 +44,7 @@ describe('validate --files', () => {
   });
 
   it('--no-policy turns the policy rules off', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     writeFileSync(
       join(dir, 'pod.yaml'),
       'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n',
@@ -75,7 +56,7 @@ describe('validate --files', () => {
   });
 
   it('--strict makes an unknown kind fail', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     writeFileSync(join(dir, 'w.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
     expect((await run(['--files', 'w.yaml', '--no-policy'], captureIo(dir))).code).toBe(0);
     const strict = await run(['--files', 'w.yaml', '--no-policy', '--strict'], captureIo(dir));
@@ -98,7 +79,7 @@ describe('validate --files', () => {
   });
 
   it('--junit writes a JUnit report beside the normal output', async () => {
-    const dir = tempDir();
+    const dir = validateDir();
     const r = await run(
       ['--files', join(FIXTURES, 'schema/multi-doc.yaml'), '--junit', 'reports/validate.xml', '--no-policy'],
       captureIo(dir),
@@ -118,8 +99,26 @@ describe('validate --files', () => {
     expect(stray.err).toContain('pass --files before them');
   });
 
+  it('exits 2 when there is nothing to check, naming what it found, unless --allow-empty', async () => {
+    const dir = validateDir();
+    writeFileSync(join(dir, 'notes.txt'), 'not yaml\n');
+    const none = await run(['--files', '.'], captureIo(dir));
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('error: no Kubernetes objects to check in .: no .yaml, .yml or .json file');
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n',
+    );
+    const kustomization = await run(['--files', '.'], captureIo(dir));
+    expect(kustomization.code).toBe(2);
+    expect(kustomization.err).toContain('1 file(s), only build configuration (kustomization)');
+    expect(kustomization.err).toContain('kubectl kustomize . > rendered.yaml');
+    expect((await run(['--files', '.', '--allow-empty'], captureIo(dir))).code).toBe(0);
+    expect((await run(['--allow-empty'], captureIo(dir))).err).toContain('--allow-empty applies to --files only');
+  });
+
   it('exits 2 when there is no repository to validate', async () => {
-    const r = await run([], captureIo(tempDir(), tempDir()));
+    const r = await run([], captureIo(validateDir(), validateDir()));
     expect(r.code).toBe(2);
     expect(r.err).toContain('error: no clusters/ folder');
   });

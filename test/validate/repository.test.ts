@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
+import { ConfigError, UserError } from '../../src/core/errors.ts';
 import { type RepositoryDeps, defaultDeps, runRepository } from '../../src/commands/validate/repository.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { exitCode } from '../../src/core/validate/report.ts';
@@ -21,7 +21,7 @@ function write(root: string, file: string, text: string): void {
 
 /** The generator's view: these files are planned, and compareTree reports what the test says. */
 function deps(
-  diff: Partial<{ stale: string[]; missing: string[]; extra: string[] }> = {},
+  diff: Partial<{ stale: string[]; missing: string[]; extra: string[]; foreign: string[] }> = {},
   over: Partial<RepositoryDeps> = {},
 ): RepositoryDeps {
   return {
@@ -74,22 +74,22 @@ describe('validate (repository)', () => {
     expect(exitCode(report)).toBe(1);
   });
 
-  it('lists stale, missing and extra generated files', async () => {
+  it('lists stale, missing, extra and foreign generated files', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
-    const report = await runRepository(
-      root,
-      opts,
-      deps({
-        stale: ['overlays/dev/redis/objects.yaml'],
-        missing: ['base/redis/kustomization.yaml'],
-        extra: ['overlays/dev/old/kustomization.yaml'],
-      }),
-    );
+    const diff = {
+      stale: ['overlays/dev/redis/objects.yaml'],
+      missing: ['base/redis/kustomization.yaml'],
+      extra: ['overlays/dev/old/kustomization.yaml'],
+      foreign: ['base/redis/notes.yaml'],
+    };
+    const report = await runRepository(root, opts, deps(diff));
     expect(report.findings.filter((f) => f.stage === 'freshness').map((f) => [f.rule, f.file])).toEqual([
       ['GENERATED-MISSING', 'base/redis/kustomization.yaml'],
+      ['GENERATED-FOREIGN', 'base/redis/notes.yaml'],
       ['GENERATED-EXTRA', 'overlays/dev/old/kustomization.yaml'],
       ['GENERATED-STALE', 'overlays/dev/redis/objects.yaml'],
     ]);
+    expect(report.findings.find((f) => f.rule === 'GENERATED-FOREIGN')?.fix).toContain('npm run generate -- --prune');
   });
 
   it('reports a kustomize failure with the overlay path and still checks the other Applications', async () => {
@@ -196,8 +196,34 @@ describe('validate (repository)', () => {
       ['INPUT-CLUSTER', '/repository'],
     ]);
     expect(report.counts.applications).toBe(0);
-    // Bad input: exit 2 as in generate and every other command, not 1 (findings).
+    // Bad input is exit 2, as in generate.
     expect(exitCode(report)).toBe(2);
+  });
+
+  it('reports invalid objects built by the TypeScript source against the source, not as a crash', async () => {
+    const root = writeMiniRepo({ redis: clone(compliant) });
+    const problem = {
+      file: 'src/core/components/redis.ts',
+      path: 'StatefulSet/soma-infra/redis /spec/template/spec/containers/0/resources/limits/memory',
+      message: "is '1GB'; expected number or string in format 'quantity' (in dev)",
+      hint: 'write a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi',
+    };
+    const report = await runRepository(
+      root,
+      opts,
+      deps(
+        {},
+        {
+          buildTree: () => {
+            throw new ConfigError('the TypeScript source builds 1 invalid object field(s)', [problem]);
+          },
+        },
+      ),
+    );
+    expect(byRule(report.findings, 'SOURCE-INVALID').map((f) => [f.file, f.message, f.fix])).toEqual([
+      [problem.file, problem.message, problem.hint],
+    ]);
+    expect(exitCode(report)).toBe(1);
   });
 
   it('narrows to one cluster, and refuses an unknown one', async () => {

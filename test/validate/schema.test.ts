@@ -75,7 +75,9 @@ describe('schema: strict like kubeconform --strict', () => {
       { what: 'schema/kustomization.yaml', reason: expect.stringContaining('a kustomization, not a manifest') },
     ]);
     // Without --allow-empty, a path with nothing but a kustomization is an error, not "OK".
-    await expect(checkFixture('schema/kustomization.yaml')).rejects.toThrow(/no Kubernetes object to check/);
+    await expect(checkFixture('schema/kustomization.yaml')).rejects.toThrow(
+      /no Kubernetes objects to check in schema\/kustomization\.yaml: 1 file\(s\), only build configuration/,
+    );
   });
 
   it('reads JSON manifests with the same strictness', async () => {

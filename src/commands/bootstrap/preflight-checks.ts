@@ -1,7 +1,7 @@
 // Preflight's judgement, pure: facts about the machine in, every problem (blocking,
 // each with its fix) and warning out, all at once.
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { KIND_VERSION, KUBERNETES_VERSION } from '../../core/versions.ts';
+import { KIND_VERSION, KUBERNETES_VERSION, MIN_KUBECTL_MINOR, MIN_KUBECTL_VERSION } from '../../core/versions.ts';
 import type { GitRemote } from '../../adapters/git.ts';
 
 export const MIN_NODE = '22.18.0';
@@ -129,12 +129,12 @@ function checkTools(facts: PreflightFacts, v: PreflightVerdict): void {
 
 // kubectl is used here only for `kubectl kustomize` (all API calls go through the client
 // library), so version skew against the cluster matters little; kustomize v5 does, and
-// kubectl embeds it from 1.27 on.
-const KUBECTL_KUSTOMIZE_V5 = [1, 27, 0] as const;
+// kubectl embeds it from MIN_KUBECTL_VERSION (1.27) on.
+const KUBECTL_KUSTOMIZE_V5 = parseVersion(MIN_KUBECTL_VERSION)!;
 
 function checkKubectlSkew(kubectl: ToolFact, have: [number, number, number], server: [number, number, number], install: string, v: PreflightVerdict): void {
   if (compareVersions(have, KUBECTL_KUSTOMIZE_V5) < 0) {
-    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is older than 1.27 and so lacks kustomize v5, which renders bootstrap/argocd`, fix: install });
+    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is older than ${MIN_KUBECTL_MINOR} and so lacks kustomize v5, which renders bootstrap/argocd`, fix: install });
     return;
   }
   if (have[0] === server[0] && Math.abs(have[1] - server[1]) <= 1) return;

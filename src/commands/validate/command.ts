@@ -33,7 +33,7 @@ async function writeJunit(cwd: string, path: string, report: Report): Promise<vo
 export const command: Command = {
   name: 'validate',
   summary: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
-  usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files <path…>',
+  usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files [--allow-empty] <path…>',
   positionals: true,
   description: `
 Runs without a cluster or network, in this order, collecting every finding:
@@ -57,9 +57,11 @@ A kind with no schema (not built in, no CRD rendered with it) is a warning; --st
 makes it, and every other warning, fail. Details: docs/validation.md.
 
 --files <path…> checks any manifest files or directories (.yaml, .yml, .json;
-multi-document, List) with the schema and object-level policy rules only.
+multi-document, List) with the schema and object-level policy rules only. Finding no
+object at all is an error (exit 2) unless --allow-empty.
 
-Exit codes: 0 clean, 1 findings, 2 validation could not run (tool missing, unreadable input).
+Exit codes: 0 clean, 1 findings, 2 validation could not run (tool missing, unreadable input,
+an invalid cluster.yaml, nothing to check with --files).
 
 Examples:
   npm run validate
@@ -96,6 +98,8 @@ Examples:
       );
     if (filesMode && str(values, 'cluster'))
       throw new UserError('--cluster does not apply to --files', 'drop one of them');
+    if (!filesMode && bool(values, 'allow-empty'))
+      throw new UserError('--allow-empty applies to --files only', 'drop it, or check files with --files <path…>');
     const concurrency = num(values, 'concurrency');
     const report = filesMode
       ? await runFiles(io.cwd, positionals, { strict, policy, allowEmpty: bool(values, 'allow-empty') })

@@ -47,6 +47,22 @@ export async function expandPaths(cwd: string, paths: readonly string[]): Promis
   return [...new Set(out)];
 }
 
+/**
+ * Nothing to check is an error, not "OK — 0 objects": a CI step pointed at the wrong folder
+ * (one with no YAML, or a kustomization not yet built) must fail.
+ */
+function noObjects(paths: readonly string[], files: number, ignored: number): UserError {
+  const what = !files
+    ? 'no .yaml, .yml or .json file'
+    : ignored
+      ? `${files} file(s), only build configuration (kustomization)`
+      : `${files} file(s), no object in them`;
+  const fix = ignored
+    ? `render the kustomization first (\`kubectl kustomize ${paths[0]} > rendered.yaml\`) and check that file, or pass --allow-empty if nothing is expected`
+    : 'point --files at the manifests, or pass --allow-empty if an empty set is expected';
+  return new UserError(`no Kubernetes objects to check in ${paths.join(', ')}: ${what}`, fix);
+}
+
 export async function runFiles(
   cwd: string,
   paths: readonly string[],
@@ -65,6 +81,7 @@ export async function runFiles(
       reason: 'a kustomization, not a manifest: render it (kubectl kustomize <dir>) and check the output',
     });
   }
+  let ignored = report.skipped.length;
   for (const abs of files.filter((f) => !isKustomization(f))) {
     // Shown as the user would type it: relative when under the current directory, else absolute.
     const rel = relative(cwd, abs);
@@ -78,20 +95,9 @@ export async function runFiles(
     const parsed = parseManifests(name, text);
     report.findings.push(...parsed.findings);
     items.push(...parsed.items);
+    ignored += parsed.ignored;
   }
-  // A CI step pointed at the wrong folder must not pass: finding nothing to check is an error.
-  if (!items.length && !report.findings.length && !opts.allowEmpty) {
-    const where = files.length
-      ? `${files.length} file(s) under ${paths.join(', ')} hold`
-      : `${paths.join(', ')} holds no YAML or JSON file, so`;
-    const kustomization = files.some(isKustomization);
-    throw new UserError(
-      `${where} no Kubernetes object to check`,
-      kustomization
-        ? 'a kustomization folder is not rendered by --files: render it first (kubectl kustomize <dir> > out.yaml) and check the output, or pass --allow-empty'
-        : 'point --files at the manifests (YAML/JSON), or pass --allow-empty when nothing to check is expected',
-    );
-  }
+  if (!items.length && !report.findings.length && !opts.allowEmpty) throw noObjects(paths, files.length, ignored);
   const schemas = new PackageSchemas();
   await schemas.preload(items.map((i) => i.object));
   const result = checkItems(items, schemas.lookup, { policy: opts.policy, ctx: { mode: 'files' } });

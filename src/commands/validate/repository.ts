@@ -51,7 +51,7 @@ export interface RepositoryDeps {
   compareTree(
     root: string,
     files: ReadonlyMap<string, string>,
-  ): Promise<{ stale: string[]; missing: string[]; extra: string[] }>;
+  ): Promise<{ stale: string[]; missing: string[]; extra: string[]; foreign?: string[] }>;
   listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
   renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
   readText(root: string, path: string): Promise<string | undefined>;
@@ -61,7 +61,17 @@ export interface RepositoryDeps {
 export const defaultDeps: RepositoryDeps = {
   loadClusters,
   // Imported on first use: loading every component module takes a while, and by then kustomize is already running.
-  buildTree: async (clusters) => (await import('../../core/tree.ts')).buildTree(clusters),
+  // The components' objects are schema-checked first, as generate does: a typo ('1GB') is a
+  // finding against the component's source, not a crash while planning the tree.
+  buildTree: async (clusters) => {
+    const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }] = await Promise.all([
+      import('../../core/tree.ts'),
+      import('../../core/components/index.ts'),
+      import('../../adapters/plan-check.ts'),
+    ]);
+    await checkComponentObjects(COMPONENTS);
+    return buildTree(clusters);
+  },
   compareTree,
   listApplications,
   renderApps: (root, apps, opts) => renderApps(root, apps, opts),
@@ -90,13 +100,39 @@ async function inputs(root: string, deps: RepositoryDeps, report: Report): Promi
   }
 }
 
+/** The planned tree; undefined when the TypeScript source builds invalid objects (each then a finding against its source). */
+async function plan(
+  clusters: ClusterConfig[],
+  deps: RepositoryDeps,
+  report: Report,
+): Promise<Map<string, string> | undefined> {
+  try {
+    return await deps.buildTree(clusters);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) {
+      report.findings.push({
+        stage: 'freshness',
+        severity: 'error',
+        rule: 'SOURCE-INVALID',
+        file: p.file,
+        pointer: p.path,
+        message: p.message,
+        fix: p.hint ?? 'correct the TypeScript source',
+      });
+    }
+    return undefined;
+  }
+}
+
 async function freshness(
   root: string,
   clusters: ClusterConfig[],
   deps: RepositoryDeps,
   report: Report,
 ): Promise<Set<string>> {
-  const planned = await deps.buildTree(clusters);
+  const planned = await plan(clusters, deps, report);
+  if (!planned) return new Set();
   const diff = await deps.compareTree(root, planned);
   const add = (files: string[], rule: string, message: string) => {
     for (const file of files)
@@ -105,6 +141,18 @@ async function freshness(
   add(diff.stale, 'GENERATED-STALE', 'differs from what `npm run generate` writes from the TypeScript source');
   add(diff.missing, 'GENERATED-MISSING', 'is generated from the TypeScript source but not committed');
   add(diff.extra, 'GENERATED-EXTRA', 'is in a generated folder but no longer generated');
+  for (const file of diff.foreign ?? []) {
+    const fix =
+      'move it out of the generated folders, or run `npm run generate -- --prune` to move it to .pruned/ (generate never deletes it silently)';
+    report.findings.push({
+      stage: 'freshness',
+      severity: 'error',
+      rule: 'GENERATED-FOREIGN',
+      file,
+      message: 'is where `npm run generate` writes, but generate did not write it (not in .generated-files)',
+      fix,
+    });
+  }
   return new Set(planned.keys());
 }
 

@@ -128,28 +128,41 @@ function pushObject(
   out.items.push({ object: v as unknown as KubeObject, file, line, lineAt });
 }
 
+/** A document yaml could not read: a duplicate key, an alias bomb, or a syntax error. */
+function yamlFinding(file: string, index: number, docLine: number, e: string): Finding {
+  const duplicate = /unique/i.test(e);
+  const key = duplicate ? duplicateKey(e) : undefined;
+  const line = lineOf(e, docLine);
+  const base = { stage: 'schema' as const, severity: 'error' as const, file, line };
+  if (key)
+    return {
+      ...base,
+      rule: 'YAML-DUPLICATE-KEY',
+      message: `document ${index + 1}: duplicate key '${key}' (line ${line})`,
+      fix: 'remove one of the two keys: the API server would silently keep only the last one',
+    };
+  if (/alias bomb/.test(e))
+    return {
+      ...base,
+      rule: 'YAML-ALIAS-BOMB',
+      message: `document ${index + 1}: ${e}`,
+      fix: 'write the repeated content out, or repeat one anchor fewer times (the other documents in the file were still checked)',
+    };
+  return {
+    ...base,
+    rule: duplicate ? 'YAML-DUPLICATE-KEY' : 'YAML-SYNTAX',
+    message: `document ${index + 1}: ${firstLine(e)}`,
+    fix: 'fix the YAML syntax (the other documents in the file were still checked)',
+  };
+}
+
 /** Parses one manifest file. Pure: the caller reads the text. */
 export function parseManifests(file: string, text: string): ParsedManifests {
   const out: ParsedManifests = { items: [], findings: [], empty: 0, ignored: 0 };
   for (const doc of parseYamlStream(text)) {
     if (doc.errors.length) {
       for (const e of doc.errors) {
-        const duplicate = /unique/i.test(e);
-        const key = duplicate ? duplicateKey(e) : undefined;
-        const line = lineOf(e, doc.line);
-        out.findings.push({
-          stage: 'schema',
-          severity: 'error',
-          rule: duplicate ? 'YAML-DUPLICATE-KEY' : 'YAML-SYNTAX',
-          file,
-          line,
-          message: key
-            ? `document ${doc.index + 1}: duplicate key '${key}' (line ${line})`
-            : `document ${doc.index + 1}: ${firstLine(e)}`,
-          fix: duplicate
-            ? 'remove one of the two keys: the API server would silently keep only the last one'
-            : 'fix the YAML syntax (the other documents in the file were still checked)',
-        });
+        out.findings.push(yamlFinding(file, doc.index, doc.line, e));
       }
       continue;
     }

@@ -120,11 +120,15 @@ export function failing(report: Report): Finding[] {
   return report.findings.filter((f) => f.severity === 'error' || report.strict);
 }
 
-/** 0 when clean, 1 when anything fails. (2, could not run, is decided by the caller.) */
-/** 0 clean, 1 findings, 2 nothing could be checked: an invalid cluster.yaml is bad input, as in every command. */
+/**
+ * 0 when clean, 1 when anything fails, 2 when an input is invalid: the run stopped at stage 1
+ * and bad input is exit 2 in every command (as `generate` exits on the same cluster.yaml).
+ * (Other reasons the run could not happen are errors, decided by the caller.)
+ */
 export function exitCode(report: Report): 0 | 1 | 2 {
-  if (report.findings.some((f) => f.rule === 'INPUT-CLUSTER')) return 2;
-  return failing(report).length ? 1 : 0;
+  const failed = failing(report);
+  if (failed.some((f) => f.stage === 'inputs' && f.severity === 'error')) return 2;
+  return failed.length ? 1 : 0;
 }
 
 export function refOf(o: {

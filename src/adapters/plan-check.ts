@@ -1,0 +1,48 @@
+// `generate` writes nothing invalid: before the tree is planned, every object each component
+// builds in each environment is checked against the schema of its kind (the same package
+// schemas `validate` uses, unknown fields and quantities included). A problem is reported
+// against the component's TypeScript source, where the fix goes, not the generated file.
+import type { Component } from '../core/components/types.ts';
+import { ConfigError, type Problem } from '../core/errors.ts';
+import { ENVIRONMENTS } from '../core/names.ts';
+import type { ObjectItem } from '../core/validate/documents.ts';
+import { checkItems } from '../core/validate/engine.ts';
+import { formatRef, mergeFindings } from '../core/validate/report.ts';
+import { PackageSchemas } from './schemas.ts';
+
+/** The module a person edits to change a component. */
+export const componentSource = (c: Pick<Component, 'name'>) => `src/core/components/${c.name}.ts`;
+
+function componentItems(components: readonly Component[]): ObjectItem[] {
+  const items: ObjectItem[] = [];
+  for (const c of components) {
+    for (const env of ENVIRONMENTS) {
+      for (const object of c.build(env)) items.push({ object, file: componentSource(c), origin: env });
+    }
+  }
+  return items;
+}
+
+/**
+ * Throws a ConfigError listing every schema error in the objects the components build, with
+ * the environment and object named; returns quietly when there is none.
+ */
+export async function checkComponentObjects(components: readonly Component[]): Promise<void> {
+  const items = componentItems(components);
+  const schemas = new PackageSchemas();
+  await schemas.preload(items.map((i) => i.object));
+  const { findings } = checkItems(items, schemas.lookup, { policy: false, ctx: { mode: 'files' } });
+  // The same typo usually shows in every environment: one problem naming them all.
+  const problems: Problem[] = mergeFindings(findings.filter((f) => f.severity === 'error')).map((f) => ({
+    file: f.file,
+    path: `${formatRef(f.object)} ${f.pointer ?? ''}`.trim(),
+    message: `${f.message} (in ${(f.origins ?? []).join(', ')})`,
+    hint: f.fix,
+  }));
+  if (problems.length) {
+    throw new ConfigError(
+      `the TypeScript source builds ${problems.length} invalid object field(s); nothing was written:`,
+      problems,
+    );
+  }
+}

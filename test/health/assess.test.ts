@@ -202,6 +202,18 @@ const CASES: Case[] = [
     /postgres-8e/,
   ],
   [
+    'statefulset without a strategy type compares revisions (Argo CD assumes no default)',
+    sts({ updateStrategy: { rollingUpdate: { partition: 1 } } }, { updatedReplicas: 1, updateRevision: 'postgres-8e' }),
+    'Progressing',
+    /^waiting for statefulset rolling update to complete 1 pods at revision postgres-8e\.\.\.$/,
+  ],
+  [
+    'statefulset RollingUpdate with rollingUpdate: null compares revisions',
+    sts({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: null } }, {}),
+    'Healthy',
+    /^statefulset rolling update complete 3 pods at revision postgres-7d\.\.\.$/,
+  ],
+  [
     'statefulset OnDelete ignores revisions',
     sts({ updateStrategy: { type: 'OnDelete' } }, { updatedReplicas: 0, updateRevision: 'postgres-8e' }),
     'Healthy',
@@ -516,6 +528,44 @@ const CASES: Case[] = [
       spec: {},
     },
     'Unknown',
+    /^failed to convert conditions annotation to typed: /,
+  ],
+  [
+    'hpa v1 without the conditions annotation',
+    { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: meta('opa'), spec: {} },
+    'Progressing',
+    /^Waiting to Autoscale$/,
+  ],
+  // Argo CD's Go checks read one typed version each; any other is Unknown with its conversion error.
+  [
+    'hpa autoscaling/v2beta2 (not read by Argo CD v3.5)',
+    { ...hpa([{ type: 'AbleToScale', status: 'True' }]), apiVersion: 'autoscaling/v2beta2' },
+    'Unknown',
+    /^unsupported HPA GVK: autoscaling\/v2beta2, Kind=HorizontalPodAutoscaler$/,
+  ],
+  [
+    'deployment apps/v1beta2',
+    { ...deploy({}, deployDone), apiVersion: 'apps/v1beta2' },
+    'Unknown',
+    /^unsupported Deployment GVK: apps\/v1beta2, Kind=Deployment$/,
+  ],
+  [
+    'apiservice v1beta1 is read like v1',
+    {
+      apiVersion: 'apiregistration.k8s.io/v1beta1',
+      kind: 'APIService',
+      metadata: meta('v1beta1.metrics.k8s.io'),
+      spec: {},
+      status: { conditions: [{ type: 'Available', status: 'True', reason: 'Passed', message: 'all checks passed' }] },
+    },
+    'Healthy',
+    /^Passed: all checks passed$/,
+  ],
+  [
+    'ingress extensions/v1beta1 is read like networking.k8s.io/v1',
+    ing({ loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } }, 'extensions/v1beta1'),
+    'Healthy',
+    '',
   ],
   // Argo CD Application
   ['application healthy', app({ health: { status: 'Healthy' } }), 'Healthy'],

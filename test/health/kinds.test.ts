@@ -133,6 +133,19 @@ const ROWS: Row[] = [
     'Progressing',
     'CRD is terminating: deleting 3 instances',
   ],
+  [
+    'crd being deleted as a sync hook (past "Pending deletion")',
+    {
+      ...crd([cond('Established', 'True')]),
+      metadata: {
+        name: 'x',
+        deletionTimestamp: '2026-01-01T00:00:00Z',
+        finalizers: ['argocd.argoproj.io/hook-finalizer'],
+      },
+    },
+    'Progressing',
+    'CRD is terminating',
+  ],
   ['crd never established', crd([cond('NamesAccepted', 'True')]), 'Degraded', 'CRD is not established'],
   // APIService (built in)
   [

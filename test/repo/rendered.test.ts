@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/adapters/inputs.ts';
 import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
@@ -7,6 +9,8 @@ import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { ROOT, renderAllOverlays } from '../support/render-all.ts';
+import { hasHealthCheck } from '../../src/core/health.ts';
+import { parseYamlStream } from '../../src/core/yaml.ts';
 
 type Container = {
   name: string;
@@ -165,5 +169,60 @@ describe('the kind-soma budget', () => {
     expect(cpu).toBeGreaterThan(0.5);
     expect(cpu).toBeLessThanOrEqual(parseQuantity(cluster.budget!.cpu));
     expect(memory).toBeLessThanOrEqual(parseQuantity(cluster.budget!.memory));
+  });
+});
+
+/** Kinds in Argo CD's own install (manifests/install.yaml of the pinned release), which is remote and not rendered here. */
+const ARGOCD_INSTALL_KINDS: [string, string][] = [
+  ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
+  ['v1', 'ServiceAccount'],
+  ['rbac.authorization.k8s.io/v1', 'Role'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+  ['v1', 'ConfigMap'],
+  ['v1', 'Secret'],
+  ['v1', 'Service'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'StatefulSet'],
+  ['networking.k8s.io/v1', 'NetworkPolicy'],
+];
+
+/** apiVersion/kind of every object in the committed YAML under a folder (Applications, projects, root apps, Argo CD patches). */
+function committedKinds(dir: string, out: Set<string>): void {
+  for (const f of readdirSync(join(ROOT, dir))) {
+    const path = join(dir, f);
+    if (statSync(join(ROOT, path)).isDirectory()) committedKinds(path, out);
+    else if (/\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && f !== 'kind-config.yaml') {
+      for (const d of parseYamlStream(readFileSync(join(ROOT, path), 'utf8'))) {
+        const o = d.value as { apiVersion?: string; kind?: string } | null;
+        if (o?.apiVersion && o.kind) out.add(`${o.apiVersion} ${o.kind}`);
+      }
+    }
+  }
+}
+
+describe('health rules for what the repository deploys', () => {
+  it('every kind it deploys (every cluster, Argo CD included) has a rule, or is a kind docs/operations.md lists as having none', async () => {
+    const kinds = new Set<string>(ARGOCD_INSTALL_KINDS.map(([v, k]) => `${v} ${k}`));
+    for (const r of await renderAllOverlays()) for (const o of r.objects) kinds.add(`${o.apiVersion} ${o.kind}`);
+    committedKinds('apps', kinds);
+    committedKinds('bootstrap', kinds);
+    const doc = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+    const none = doc.split('\n').find((l) => l.startsWith('| none |')) ?? '';
+    const unexplained = [...kinds].filter((vk) => {
+      const [apiVersion, kind] = vk.split(' ') as [string, string];
+      return !hasHealthCheck({ apiVersion, kind }) && !new RegExp(`\\b${kind}\\b`).test(none);
+    });
+    expect(unexplained).toEqual([]);
+    // The rule sets the repository relies on most are really there.
+    for (const vk of [
+      'apps/v1 StatefulSet',
+      'policy/v1 PodDisruptionBudget',
+      'batch/v1 CronJob',
+      'v1 PersistentVolumeClaim',
+      'argoproj.io/v1alpha1 Application',
+    ])
+      expect(kinds.has(vk), vk).toBe(true);
   });
 });

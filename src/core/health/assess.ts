@@ -47,6 +47,29 @@ const CHECKS: Record<string, Check> = {
   'cert-manager.io/ClusterIssuer': clusterIssuerHealth,
 };
 
+// Argo CD's Go checks convert the object to one typed API version first and fail on any
+// other (`unsupported Deployment GVK: apps/v1beta2, Kind=Deployment`), which Argo CD shows
+// as Unknown. The shipped and installed Lua scripts, and Ingress, read any version.
+const GO_CHECK_VERSIONS: Record<string, { name: string; versions: readonly string[] }> = {
+  'apps/Deployment': { name: 'Deployment', versions: ['apps/v1'] },
+  'apps/StatefulSet': { name: 'StatefulSet', versions: ['apps/v1'] },
+  'apps/DaemonSet': { name: 'DaemonSet', versions: ['apps/v1'] },
+  'apps/ReplicaSet': { name: 'ReplicaSet', versions: ['apps/v1'] },
+  '/Pod': { name: 'Pod', versions: ['v1'] },
+  '/Service': { name: 'Service', versions: ['v1'] },
+  'batch/Job': { name: 'Job', versions: ['batch/v1'] },
+  'autoscaling/HorizontalPodAutoscaler': { name: 'HPA', versions: ['autoscaling/v1', 'autoscaling/v2'] },
+  'apiregistration.k8s.io/APIService': {
+    name: 'APIService',
+    versions: ['apiregistration.k8s.io/v1', 'apiregistration.k8s.io/v1beta1'],
+  },
+};
+
+/** Go's GroupVersionKind.String(): `apps/v1, Kind=Deployment`, `/v1, Kind=Pod` for the core group. */
+function gvkString(o: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
+  return `${o.apiVersion.includes('/') ? o.apiVersion : `/${o.apiVersion}`}, Kind=${o.kind}`;
+}
+
 function checkFor(o: Pick<KubeObject, 'apiVersion' | 'kind'>): Check | undefined {
   return CHECKS[`${apiGroup(o.apiVersion)}/${o.kind}`];
 }
@@ -65,6 +88,9 @@ export function assessHealth(o: KubeObject): HealthAssessment {
   if (o.metadata.deletionTimestamp && !hookFinalizer) return { status: 'Progressing', message: 'Pending deletion' };
   const check = checkFor(o);
   if (!check) return { status: 'Unknown', message: `no health check for ${o.kind} (${o.apiVersion})` };
+  const typed = GO_CHECK_VERSIONS[`${apiGroup(o.apiVersion)}/${o.kind}`];
+  if (typed && !typed.versions.includes(o.apiVersion))
+    return { status: 'Unknown', message: `unsupported ${typed.name} GVK: ${gvkString(o)}` };
   try {
     return check(o);
   } catch (e) {

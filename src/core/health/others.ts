@@ -68,7 +68,12 @@ function hpaConditions(o: KubeObject): HpaCondition[] | undefined {
   if (o.apiVersion === 'autoscaling/v1') {
     const raw = o.metadata.annotations?.['autoscaling.alpha.kubernetes.io/conditions'];
     if (raw === undefined) return undefined;
-    const parsed: unknown = JSON.parse(raw);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      throw new Error(`failed to convert conditions annotation to typed: ${(e as Error).message}`);
+    }
     return list(parsed).map((c) => ({
       type: text(c.type),
       reason: text(c.reason),
@@ -76,8 +81,6 @@ function hpaConditions(o: KubeObject): HpaCondition[] | undefined {
       message: text(c.message),
     }));
   }
-  if (o.apiVersion !== 'autoscaling/v2')
-    throw new Error(`unsupported HPA version ${o.apiVersion} (Argo CD reads autoscaling/v1 and v2)`);
   return list(dict(o.status).conditions).map((c) => ({
     type: text(c.type),
     reason: text(c.reason),
@@ -91,7 +94,8 @@ export function hpaHealth(o: KubeObject): HealthAssessment {
   try {
     conditions = hpaConditions(o);
   } catch (e) {
-    return { status: 'Unknown', message: `cannot read the HPA conditions: ${(e as Error).message}` };
+    // Argo CD's wording; the parser's own detail after the colon is JavaScript's, not Go's.
+    return { status: 'Unknown', message: (e as Error).message };
   }
   if (!conditions?.length) return HPA_WAITING;
   const degraded = conditions.find((c) => HPA_DEGRADED.has(`${c.type}/${c.reason}`));

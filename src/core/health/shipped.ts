@@ -42,7 +42,8 @@ export function podDisruptionBudgetHealth(o: KubeObject): HealthAssessment {
 }
 
 export function crdHealth(o: KubeObject): HealthAssessment {
-  // (A CRD being deleted never reaches here: every kind reads "Pending deletion" first.)
+  // Reached while being deleted only by a sync hook (any other object reads "Pending deletion" first).
+  if (o.metadata.deletionTimestamp) return { status: 'Progressing', message: 'CRD is terminating' };
   if (o.status === undefined || o.status === null) throw new Error('the CustomResourceDefinition has no status');
   const conditions = list(dict(o.status).conditions);
   if (!conditions.length) return { status: 'Progressing', message: 'Status conditions not found' };

@@ -46,8 +46,9 @@ export function statefulSetHealth(o: KubeObject): HealthAssessment {
   if (desired !== undefined && ready < desired)
     return progressing(`Waiting for ${desired - ready} pods to be ready...`);
   const strategy = dict(spec.updateStrategy);
-  const type = text(strategy.type) || 'RollingUpdate';
-  if (type === 'RollingUpdate' && strategy.rollingUpdate !== undefined) {
+  // As given, no default: the API server always sets the type, and Argo CD reads it unset as neither strategy.
+  const type = text(strategy.type);
+  if (type === 'RollingUpdate' && isObject(strategy.rollingUpdate)) {
     const partition = optInt(dict(strategy.rollingUpdate).partition);
     if (desired !== undefined && partition !== undefined && updated < desired - partition) {
       return progressing(

@@ -1,8 +1,7 @@
 // One option table for every command: a flag name means one thing everywhere, typed
 // values are parsed the same way in every command, and bad input stops with exit 2 and a
 // fix before any work — on stdout too when --json asked for machine-readable output.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from '../src/cli/main.ts';
@@ -10,6 +9,7 @@ import { checkOutputPath, parseCount, parseDuration } from '../src/cli/options.t
 import type { Command, OptionSpec } from '../src/cli/types.ts';
 import { captureIo } from './support/io.ts';
 import { ROOT } from './support/render-all.ts';
+import { tempDir } from './support/temp.ts';
 
 async function tables(): Promise<Command[]> {
   return Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).command));
@@ -67,7 +67,7 @@ describe('the shared option table', () => {
 });
 
 describe('output paths are checked before any work', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'somastack-out-'));
+  const dir = tempDir('somastack-out-');
 
   it('accepts a new file in a folder that does not exist yet, if the nearest existing one is writable', () => {
     expect(checkOutputPath('reports/deep/validate.xml', 'junit', dir, 'file')).toBe('reports/deep/validate.xml');

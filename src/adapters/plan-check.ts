@@ -2,7 +2,8 @@
 // builds in each environment is checked against the schema of its kind (the same package
 // schemas `validate` uses, unknown fields and quantities included). A problem is reported
 // against the component's TypeScript source, where the fix goes, not the generated file.
-import type { Component } from '../core/components/types.ts';
+import { buildContext } from '../core/components/index.ts';
+import type { ComponentSpec, SourceFiles } from '../core/components/spec.ts';
 import { ConfigError, type Problem } from '../core/errors.ts';
 import { ENVIRONMENTS } from '../core/names.ts';
 import type { ObjectItem } from '../core/validate/documents.ts';
@@ -11,13 +12,14 @@ import { formatRef, mergeFindings } from '../core/validate/report.ts';
 import { PackageSchemas } from './schemas.ts';
 
 /** The module a person edits to change a component. */
-export const componentSource = (c: Pick<Component, 'name'>) => `src/core/components/${c.name}.ts`;
+export const componentSource = (c: Pick<ComponentSpec, 'name'>) => `src/core/components/${c.name}.ts`;
 
-function componentItems(components: readonly Component[]): ObjectItem[] {
+function componentItems(components: readonly ComponentSpec[], files: SourceFiles): ObjectItem[] {
+  const ctx = buildContext(files, components);
   const items: ObjectItem[] = [];
   for (const c of components) {
     for (const env of ENVIRONMENTS) {
-      for (const object of c.build(env)) items.push({ object, file: componentSource(c), origin: env });
+      for (const object of c.build(env, ctx)) items.push({ object, file: componentSource(c), origin: env });
     }
   }
   return items;
@@ -27,8 +29,8 @@ function componentItems(components: readonly Component[]): ObjectItem[] {
  * Throws a ConfigError listing every schema error in the objects the components build, with
  * the environment and object named; returns quietly when there is none.
  */
-export async function checkComponentObjects(components: readonly Component[]): Promise<void> {
-  const items = componentItems(components);
+export async function checkComponentObjects(components: readonly ComponentSpec[], files: SourceFiles): Promise<void> {
+  const items = componentItems(components, files);
   const schemas = new PackageSchemas();
   await schemas.preload(items.map((i) => i.object));
   const { findings } = checkItems(items, schemas.lookup, { policy: false, ctx: { mode: 'files' } });

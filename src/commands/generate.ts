@@ -1,6 +1,7 @@
 import { compareTree, isClean, type TreeComparison, writeTree } from '../adapters/tree.ts';
 import { acquireGenerateLock, LOCK_FILE } from '../adapters/tree-lock.ts';
 import { PRUNED_DIR, pendingWrites, recoverInterruptedWrites } from '../adapters/tree-journal.ts';
+import { readComponentFiles } from '../adapters/component-files.ts';
 import { loadClusters } from '../adapters/inputs.ts';
 import { checkComponentObjects } from '../adapters/plan-check.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
@@ -31,8 +32,9 @@ async function recover(io: Io): Promise<void> {
 /** The inputs and the plan, checked: nothing invalid gets as far as the tree. */
 async function plan(io: Io): Promise<{ clusters: ClusterConfig[]; files: Map<string, string> }> {
   const clusters = await loadClusters(io.root);
-  await checkComponentObjects(COMPONENTS);
-  return { clusters, files: buildTree(clusters) };
+  const sources = await readComponentFiles(io.root);
+  await checkComponentObjects(COMPONENTS, sources);
+  return { clusters, files: buildTree(clusters, sources) };
 }
 
 async function check(io: Io, json: boolean): Promise<number> {

@@ -2,8 +2,7 @@
 // the root Application and bootstrap project (bootstrap/clusters/<cluster>/root-app.yaml), and
 // Argo CD's self-managing Application.
 import type { ClusterConfig } from './cluster-config.ts';
-import type { Component } from './components/types.ts';
-import { TIER_WAVE } from './components/types.ts';
+import { TIER_WAVE, type ComponentSpec } from './components/spec.ts';
 import { apiGroup, type KubeObject } from './kube.ts';
 import {
   ANNOTATIONS,
@@ -51,9 +50,9 @@ export function dashboardUrl(cluster: ClusterConfig, uid: string): string | unde
   return cluster.kind ? `http://localhost:${cluster.kind.hostPorts.grafana}/d/${uid}` : undefined;
 }
 
-export function buildApplication(cluster: ClusterConfig, component: Component): KubeObject {
+export function buildApplication(cluster: ClusterConfig, component: ComponentSpec): KubeObject {
   const annotations: Record<string, string> = { [ANNOTATIONS.syncWave]: String(TIER_WAVE[component.tier]) };
-  const link = component.dashboardUid ? dashboardUrl(cluster, component.dashboardUid) : undefined;
+  const link = component.dashboard ? dashboardUrl(cluster, component.dashboard.uid) : undefined;
   if (link) annotations[ANNOTATIONS.grafanaLink] = link;
   return {
     apiVersion: APP_API,

@@ -2,8 +2,8 @@
 // the program only through this schema (ajv, every problem at once, unknown keys
 // rejected) plus the checks a schema cannot express.
 import { Ajv, type ErrorObject } from 'ajv';
-import { COMPONENTS } from './components/index.ts';
-import { COMPONENT_NAMES, type ComponentName } from './contracts.ts';
+import type { ComponentSpec } from './components/spec.ts';
+import { COMPONENT_LIST, COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
@@ -162,15 +162,7 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
       "add 'platform': it creates the namespace and network policies every component needs",
     );
   }
-  for (const component of COMPONENTS.filter((x) => c.components.includes(x.name))) {
-    for (const needed of (component.dependsOn ?? []).filter((d) => !c.components.includes(d))) {
-      at(
-        '/components',
-        `enables '${component.name}' without '${needed}'`,
-        `${component.name} needs ${needed} at run time: enable '${needed}' too, or drop '${component.name}'`,
-      );
-    }
-  }
+  problems.push(...missingDependencies(file, c.components, COMPONENT_LIST));
   if (c.kind && c.environment !== 'dev')
     at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
   if (c.kind && c.destination.server !== 'https://kubernetes.default.svc') {
@@ -202,6 +194,27 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   if (ports?.argocd && ports.argocd === ports.grafana)
     at('/kind/hostPorts', 'argocd and grafana use the same host port');
   return problems;
+}
+
+/**
+ * One problem per required dependency (`ComponentSpec.dependsOn`) of an enabled component
+ * that the cluster does not enable, at the dependent's place in `components`.
+ */
+export function missingDependencies(
+  file: string,
+  enabled: readonly string[],
+  specs: readonly ComponentSpec[],
+): Problem[] {
+  return enabled.flatMap((name, i) =>
+    (specs.find((s) => s.name === name)?.dependsOn ?? [])
+      .filter((d) => !d.optional && !enabled.includes(d.component))
+      .map((d) => ({
+        file,
+        path: `/components/${i}`,
+        message: `enables '${name}' without '${d.component}', which it needs (${d.why})`,
+        hint: `add '${d.component}' to components, or remove '${name}'`,
+      })),
+  );
 }
 
 export type ParseResult = { ok: true; config: ClusterConfig } | { ok: false; problems: Problem[] };

@@ -1,7 +1,7 @@
 // base/<c>/ and overlays/<env>/<c>/ for one component: one file per object named
 // `<kind>-<name>.yaml`, a kustomization listing them, and per environment the patches
 // planOverlay derives from the difference to the base environment.
-import type { Component, ConfigMapFiles } from './components/types.ts';
+import type { BuildContext, ComponentSpec, ConfigMapFiles } from './components/spec.ts';
 import { componentLabels } from './components/workload.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
@@ -18,11 +18,11 @@ export function objectFileName(o: { kind: string; metadata: { name: string } }):
   return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
 }
 
-export function baseEnvironment(c: Component): Environment {
+export function baseEnvironment(c: ComponentSpec): Environment {
   return c.baseEnvironment ?? 'dev';
 }
 
-function sourceOf(c: Component): string {
+function sourceOf(c: ComponentSpec): string {
   return `src/core/components/${c.name}.ts`;
 }
 
@@ -36,7 +36,7 @@ function headed(name: string, content: string, source: string): string {
   return /\.(ya?ml|rego|conf|hcl|properties)$/.test(name) ? generatedHeader(source) + content : content;
 }
 
-function configMapGenerator(c: Component, cm: ConfigMapFiles) {
+function configMapGenerator(c: ComponentSpec, cm: ConfigMapFiles) {
   return {
     name: cm.name,
     namespace: NAMESPACE,
@@ -47,12 +47,12 @@ function configMapGenerator(c: Component, cm: ConfigMapFiles) {
   };
 }
 
-export function buildBaseFiles(c: Component, files: Files): KubeObject[] {
+export function buildBaseFiles(c: ComponentSpec, ctx: BuildContext, files: Files): KubeObject[] {
   const dir = `${DIRS.base}/${c.name}`;
-  const objects = c.build(baseEnvironment(c));
+  const objects = c.build(baseEnvironment(c), ctx);
   const src = sourceOf(c);
   for (const o of objects) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
-  const configMaps = c.configFiles?.() ?? [];
+  const configMaps = c.configFiles?.(ctx) ?? [];
   for (const cm of configMaps) {
     for (const [name, content] of Object.entries({ ...cm.files, ...cm.extraFiles }))
       add(files, `${dir}/${cm.name}/${name}`, headed(name, content, src));
@@ -68,14 +68,15 @@ export function buildBaseFiles(c: Component, files: Files): KubeObject[] {
 }
 
 export function buildOverlayFiles(
-  c: Component,
+  c: ComponentSpec,
   env: Environment,
+  ctx: BuildContext,
   baseObjects: readonly KubeObject[],
   files: Files,
 ): KubeObject[] {
   const dir = `${DIRS.overlays}/${env}/${c.name}`;
   const src = sourceOf(c);
-  const objects = c.build(env);
+  const objects = c.build(env, ctx);
   const plan = planOverlay(baseObjects, objects);
   const patchPaths: string[] = [];
   for (const p of [...plan.patches, ...plan.deleted]) {
@@ -96,9 +97,13 @@ export function buildOverlayFiles(
 }
 
 /** Writes base + every overlay of a component; returns the objects per environment. */
-export function buildComponentFiles(c: Component, files: Files): Record<Environment, KubeObject[]> {
-  const base = buildBaseFiles(c, files);
+export function buildComponentFiles(
+  c: ComponentSpec,
+  ctx: BuildContext,
+  files: Files,
+): Record<Environment, KubeObject[]> {
+  const base = buildBaseFiles(c, ctx, files);
   const out = {} as Record<Environment, KubeObject[]>;
-  for (const env of ENVIRONMENTS) out[env] = buildOverlayFiles(c, env, base, files);
+  for (const env of ENVIRONMENTS) out[env] = buildOverlayFiles(c, env, ctx, base, files);
   return out;
 }

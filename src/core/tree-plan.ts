@@ -11,8 +11,7 @@ import {
 import { buildArgoCdInstall } from './argocd-install.ts';
 import type { ClusterConfig } from './cluster-config.ts';
 import { type Files, buildComponentFiles } from './component-tree.ts';
-import type { Component } from './components/types.ts';
-import { TIER_WAVE } from './components/types.ts';
+import { TIER_WAVE, type BuildContext, type ComponentSpec } from './components/spec.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
 import { renderComponentsDoc } from './components-doc.ts';
@@ -42,25 +41,25 @@ function clusterSource(c: ClusterConfig): string {
 /** Objects of the enabled components in the cluster's environment, plus the ConfigMaps kustomize generates. */
 function enabledObjects(
   cluster: ClusterConfig,
-  components: readonly Component[],
+  ctx: BuildContext,
   byComponent: Map<string, Record<Environment, KubeObject[]>>,
 ): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const c of enabledComponents(cluster, components)) {
+  for (const c of enabledComponents(cluster, ctx.components)) {
     out.push(...(byComponent.get(c.name)?.[cluster.environment] ?? []));
-    for (const cm of c.configFiles?.() ?? []) {
+    for (const cm of c.configFiles?.(ctx) ?? []) {
       out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.name, namespace: NAMESPACE } });
     }
   }
   return out;
 }
 
-function byWave(a: Component, b: Component): number {
+function byWave(a: ComponentSpec, b: ComponentSpec): number {
   return TIER_WAVE[a.tier] - TIER_WAVE[b.tier] || a.name.localeCompare(b.name);
 }
 
 /** The cluster's enabled components, in sync-wave order. */
-export function enabledComponents(cluster: ClusterConfig, components: readonly Component[]): Component[] {
+export function enabledComponents(cluster: ClusterConfig, components: readonly ComponentSpec[]): ComponentSpec[] {
   return cluster.components
     .map((name) => {
       const c = components.find((x) => x.name === name);
@@ -72,19 +71,14 @@ export function enabledComponents(cluster: ClusterConfig, components: readonly C
 
 type ByComponent = Map<string, Record<Environment, KubeObject[]>>;
 
-function buildClusterFiles(
-  cluster: ClusterConfig,
-  components: readonly Component[],
-  byComponent: ByComponent,
-  files: Files,
-): void {
+function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponent: ByComponent, files: Files): void {
   const src = clusterSource(cluster);
   const dir = `${DIRS.apps}/${cluster.name}`;
-  const enabled = enabledComponents(cluster, components);
+  const enabled = enabledComponents(cluster, ctx.components);
   const resources: string[] = ['appproject.yaml'];
   files.set(
     `${dir}/appproject.yaml`,
-    renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, components, byComponent))]),
+    renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, ctx, byComponent))]),
   );
   if (cluster.argocd.selfManaged) {
     files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));
@@ -116,14 +110,17 @@ function buildBootstrapFiles(files: Files): void {
   for (const f of extra) files.set(`${DIRS.argocdInstall}/${f.path}`, renderGeneratedYaml(src, [f.value]));
 }
 
-/** Every generated file, sorted by path. Pure: the same clusters always give the same bytes. */
-export function planTree(clusters: readonly ClusterConfig[], components: readonly Component[]): Files {
+/**
+ * Every generated file, sorted by path. Pure: the same clusters, components and source
+ * files (`ctx`) always give the same bytes.
+ */
+export function planTree(clusters: readonly ClusterConfig[], ctx: BuildContext): Files {
   const files: Files = new Map();
   const byComponent = new Map<string, Record<Environment, KubeObject[]>>();
-  for (const c of components) byComponent.set(c.name, buildComponentFiles(c, files));
-  for (const cluster of clusters) buildClusterFiles(cluster, components, byComponent, files);
+  for (const c of ctx.components) byComponent.set(c.name, buildComponentFiles(c, ctx, files));
+  for (const cluster of clusters) buildClusterFiles(cluster, ctx, byComponent, files);
   buildBootstrapFiles(files);
-  files.set(COMPONENTS_DOC, renderComponentsDoc(components));
+  files.set(COMPONENTS_DOC, renderComponentsDoc(ctx));
   for (const [path, content] of buildFolderReadmes()) files.set(path, content);
   files.set(GITATTRIBUTES_FILE, renderGitattributes(GENERATED_FILES));
   files.set(MANIFEST_FILE, renderManifest(files.keys()));

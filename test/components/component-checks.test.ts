@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { LABELS } from '../../src/core/names.ts';
-import type { Component } from '../../src/core/components/types.ts';
+import type { ComponentSpec } from '../../src/core/components/spec.ts';
 import { container, deployment, httpProbe, initContainer, service } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 
@@ -27,11 +27,17 @@ const workload = (): KubeObject =>
     },
   });
 const podOf = (o: KubeObject) => (o.spec as any).template.spec;
-const componentOf = (build: () => KubeObject[]): Component => ({
+const componentOf = (build: () => KubeObject[]): ComponentSpec => ({
   name: 'opa',
   description: 'test',
   tier: 'policy',
   images: [],
+  uid: 1000,
+  service: null,
+  dependsOn: [],
+  dashboard: null,
+  smoke: [],
+  sourceFiles: [],
   build,
 });
 

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  DASHBOARDS,
-  DASHBOARD_UIDS,
-  DATASOURCE_UID,
-  dashboardFiles,
-  dashboardPath,
-} from '../../src/core/components/dashboards/index.ts';
+import { DASHBOARDS, DASHBOARD_UIDS } from '../../src/core/contracts.ts';
+import { DATASOURCE_UID, dashboardFiles, dashboardPath } from '../../src/core/components/dashboards/index.ts';
+import { CTX } from '../support/context.ts';
 import { buildDashboard, layout, type PanelSpec } from '../../src/core/components/dashboards/panels.ts';
 import { renderPrometheusConfig, scrapeJob } from '../../src/core/components/prometheus.ts';
 
 type Any = Record<string, any>;
 
-const json = (uid: string): Any => JSON.parse(dashboardFiles()[`${uid}.json`]!);
+const json = (uid: string): Any => JSON.parse(dashboardFiles(DASHBOARDS)[`${uid}.json`]!);
 const exprs = (d: Any): string[] =>
   (d.panels as Any[]).flatMap((p) => (p.targets as Any[]).map((t) => t.expr as string));
 
@@ -60,7 +56,7 @@ describe('baseline dashboards', () => {
     "%s: every query selects its component's scrape job, and that job exists",
     (_uid, spec) => {
       const job = scrapeJob(spec.component);
-      const jobs = (parse(renderPrometheusConfig()).scrape_configs as Any[]).map((j) => j.job_name);
+      const jobs = (parse(renderPrometheusConfig(CTX.components)).scrape_configs as Any[]).map((j) => j.job_name);
       expect(jobs).toContain(job);
       for (const e of exprs(json(spec.uid))) {
         const selectors = [...e.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)];
@@ -87,7 +83,7 @@ describe('baseline dashboards', () => {
   });
 
   it('are deterministic', () => {
-    expect(dashboardFiles()).toEqual(dashboardFiles());
+    expect(dashboardFiles(DASHBOARDS)).toEqual(dashboardFiles(DASHBOARDS));
   });
 });
 

@@ -5,10 +5,11 @@ import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { DATA_DIR, ETCD_IMAGE, etcd, initialCluster } from '../../src/core/components/etcd.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
-const statefulSetOf = (env: Environment) => find(etcd.build(env), 'StatefulSet', 'etcd')!;
+const statefulSetOf = (env: Environment) => find(etcd.build(env, CTX), 'StatefulSet', 'etcd')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const memberOf = (env: Environment) => podOf(env).containers.find((c) => c.name === 'etcd')!;
 
@@ -37,7 +38,7 @@ describe('etcd initial cluster, derived from the replica count', () => {
 });
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('etcd build(%s)', (env: Environment) => {
-  const objects = etcd.build(env);
+  const objects = etcd.build(env, CTX);
   const sts = statefulSetOf(env);
   const replicas = (sts.spec as any).replicas as number;
   const pod = podOf(env);
@@ -120,9 +121,9 @@ describe('etcd per-environment differences', () => {
   });
 
   it('protects the prod quorum with a budget of one member', () => {
-    expect(find(etcd.build('dev'), 'PodDisruptionBudget', 'etcd')).toBeUndefined();
-    expect(find(etcd.build('staging'), 'PodDisruptionBudget', 'etcd')).toBeUndefined();
-    const pdb = find(etcd.build('prod'), 'PodDisruptionBudget', 'etcd')!;
+    expect(find(etcd.build('dev', CTX), 'PodDisruptionBudget', 'etcd')).toBeUndefined();
+    expect(find(etcd.build('staging', CTX), 'PodDisruptionBudget', 'etcd')).toBeUndefined();
+    const pdb = find(etcd.build('prod', CTX), 'PodDisruptionBudget', 'etcd')!;
     expect((pdb.spec as any).maxUnavailable).toBe(1);
     expect((pdb.spec as any).selector.matchLabels).toEqual((statefulSetOf('prod').spec as any).selector.matchLabels);
   });

@@ -4,22 +4,24 @@ import { CONTRACTS, headlessServiceName, serviceDns } from '../../src/core/contr
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, KIND_PORTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
-import { DATASOURCE_UID, DASHBOARDS } from '../../src/core/components/dashboards/index.ts';
+import { DATASOURCE_UID } from '../../src/core/components/dashboards/index.ts';
+import { DASHBOARDS } from '../../src/core/contracts.ts';
 import { UI_SERVICE, grafana } from '../../src/core/components/grafana.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 type Any = Record<string, any>;
 
 const find = (objs: KubeObject[], kind: string, name: string): Any | undefined =>
   objs.find((x) => x.kind === kind && x.metadata.name === name) as Any | undefined;
-const deploy = (env: Environment): Any => find(grafana.build(env), 'Deployment', 'grafana')!;
+const deploy = (env: Environment): Any => find(grafana.build(env, CTX), 'Deployment', 'grafana')!;
 const pod = (env: Environment): Any => podSpecOf(deploy(env) as KubeObject)!.spec as Any;
 const server = (env: Environment): Any => pod(env).containers[0];
 const envVars = (env: Environment): Record<string, Any> =>
   Object.fromEntries((server(env).env as Any[]).map((e) => [e.name, e]));
 const configFile = (cm: string, file: string): string => {
-  const files = grafana.configFiles!().find((c) => c.name === cm)?.files;
+  const files = grafana.configFiles!(CTX).find((c) => c.name === cm)?.files;
   if (!files?.[file]) throw new Error(`no ${cm}/${file}`);
   return files[file];
 };
@@ -28,25 +30,25 @@ const mountOf = (env: Environment, volume: string): Any =>
 
 describe('grafana objects', () => {
   it.each(ENVIRONMENTS)('%s: the contract Service is ClusterIP on the contract name and port', (env) => {
-    const svc = find(grafana.build(env), 'Service', CONTRACTS.grafana.service)!;
+    const svc = find(grafana.build(env, CTX), 'Service', CONTRACTS.grafana.service)!;
     expect(svc.metadata.namespace).toBe(NAMESPACE);
     expect(svc.spec.type).toBe('ClusterIP');
     expect(svc.spec.ports.map((p: Any) => p.port)).toEqual([CONTRACTS.grafana.port]);
   });
 
   it.each(ENVIRONMENTS)('%s: a headless Service lets Prometheus find the pod', (env) => {
-    expect(find(grafana.build(env), 'Service', headlessServiceName('grafana'))!.spec.clusterIP).toBe('None');
+    expect(find(grafana.build(env, CTX), 'Service', headlessServiceName('grafana'))!.spec.clusterIP).toBe('None');
   });
 
   it('dev only: a NodePort Service on the Kind node port reaches the UI', () => {
-    const ui = find(grafana.build('dev'), 'Service', UI_SERVICE)!;
+    const ui = find(grafana.build('dev', CTX), 'Service', UI_SERVICE)!;
     expect(ui.spec.type).toBe('NodePort');
     expect(ui.spec.ports).toEqual([
       expect.objectContaining({ port: CONTRACTS.grafana.port, nodePort: KIND_PORTS.grafana.nodePort }),
     ]);
-    expect(ui.spec.selector).toEqual(find(grafana.build('dev'), 'Service', 'grafana')!.spec.selector);
-    expect(find(grafana.build('staging'), 'Service', UI_SERVICE)).toBeUndefined();
-    expect(find(grafana.build('prod'), 'Service', UI_SERVICE)).toBeUndefined();
+    expect(ui.spec.selector).toEqual(find(grafana.build('dev', CTX), 'Service', 'grafana')!.spec.selector);
+    expect(find(grafana.build('staging', CTX), 'Service', UI_SERVICE)).toBeUndefined();
+    expect(find(grafana.build('prod', CTX), 'Service', UI_SERVICE)).toBeUndefined();
   });
 
   it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject', (env) => expectWellFormed(grafana, env));
@@ -58,7 +60,7 @@ describe('grafana objects', () => {
       expect(d.spec.replicas).toBe(1);
       expect(d.spec.strategy.type).toBe('Recreate');
       const claim = pod(env).volumes.find((v: Any) => v.name === 'data').persistentVolumeClaim.claimName;
-      const pvc = find(grafana.build(env), 'PersistentVolumeClaim', claim)!;
+      const pvc = find(grafana.build(env, CTX), 'PersistentVolumeClaim', claim)!;
       expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
       expect(mountOf(env, 'data').mountPath).toBe(envVars(env).GF_PATHS_DATA!.value);
     },
@@ -66,14 +68,16 @@ describe('grafana objects', () => {
 
   it('prod keeps its database on a larger volume than dev', () => {
     const size = (env: Environment): number =>
-      parseQuantity(find(grafana.build(env), 'PersistentVolumeClaim', 'grafana-data')!.spec.resources.requests.storage);
+      parseQuantity(
+        find(grafana.build(env, CTX), 'PersistentVolumeClaim', 'grafana-data')!.spec.resources.requests.storage,
+      );
     expect(size('prod')).toBeGreaterThan(size('dev'));
   });
 
   it.each(ENVIRONMENTS)(
     '%s: runs restricted as the grafana user with /api/health probes, requests and limits',
     (env) => {
-      expectRestrictedPods(grafana.build(env), { uid: 472 });
+      expectRestrictedPods(grafana.build(env, CTX), { uid: 472 });
       for (const c of pod(env).containers as Any[]) {
         expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
         for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
@@ -120,21 +124,21 @@ describe('grafana objects', () => {
 
   it('rolls the pod when provisioning changes: the template carries the hash of every shipped file', () => {
     const files = Object.fromEntries(
-      grafana.configFiles!().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
+      grafana.configFiles!(CTX).flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
     );
     expect(deploy('dev').spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(files));
   });
 
   it('is deterministic', () => {
-    for (const env of ENVIRONMENTS) expect(grafana.build(env)).toEqual(grafana.build(env));
-    expect(grafana.configFiles!()).toEqual(grafana.configFiles!());
+    for (const env of ENVIRONMENTS) expect(grafana.build(env, CTX)).toEqual(grafana.build(env, CTX));
+    expect(grafana.configFiles!(CTX)).toEqual(grafana.configFiles!(CTX));
   });
 });
 
 describe('grafana provisioning', () => {
   it('mounts every provisioning ConfigMap', () => {
     const volumes = pod('dev').volumes as Any[];
-    for (const cm of grafana.configFiles!()) {
+    for (const cm of grafana.configFiles!(CTX)) {
       const volume = volumes.find((v) => v.configMap?.name === cm.name)!;
       expect(volume, cm.name).toBeDefined();
       expect(mountOf('dev', volume.name).readOnly).toBe(true);
@@ -161,7 +165,7 @@ describe('grafana provisioning', () => {
   });
 
   it('ships one file per baseline dashboard', () => {
-    const files = grafana.configFiles!().find((c) => c.name === 'grafana-dashboards')!.files;
+    const files = grafana.configFiles!(CTX).find((c) => c.name === 'grafana-dashboards')!.files;
     expect(Object.keys(files).sort()).toEqual(DASHBOARDS.map((d) => `${d.uid}.json`).sort());
     for (const d of DASHBOARDS) expect(JSON.parse(files[`${d.uid}.json`]!).uid).toBe(d.uid);
   });

@@ -16,10 +16,11 @@ import {
 import { kafka } from '../../src/core/components/kafka.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 import { tempDir } from '../support/temp.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
-const statefulSetOf = (env: Environment) => find(kafka.build(env), 'StatefulSet', 'kafka')!;
+const statefulSetOf = (env: Environment) => find(kafka.build(env, CTX), 'StatefulSet', 'kafka')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const named = (pod: V1PodSpec, name: string) => pod.containers.find((c) => c.name === name)!;
 const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name === name)?.value;
@@ -85,7 +86,7 @@ describe('kafka quorum and replication, derived from the replica count', () => {
 });
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environment) => {
-  const objects = kafka.build(env);
+  const objects = kafka.build(env, CTX);
   const sts = statefulSetOf(env);
   const replicas = (sts.spec as any).replicas as number;
   const pod = podOf(env);
@@ -163,7 +164,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('kafka build(%s)', (env: Environ
   });
 
   it('logs to the console through the shipped log4j2.yaml, and rolls pods when it changes', () => {
-    const [cm] = kafka.configFiles!();
+    const [cm] = kafka.configFiles!(CTX);
     expect(pod.volumes!.find((v) => v.name === 'log4j')!.configMap!.name).toBe(cm!.name);
     const mount = broker.volumeMounts!.find((m) => m.name === 'log4j')!;
     expect(envValue(broker, 'KAFKA_LOG4J_OPTS')).toBe(`-Dlog4j2.configurationFile=${mount.mountPath}/log4j2.yaml`);
@@ -217,10 +218,10 @@ describe('kafka per-environment differences', () => {
   it('runs one node in dev and staging and three in prod, with a budget and spreading only in prod', () => {
     expect([replicas('dev'), replicas('staging'), replicas('prod')]).toEqual([1, 1, 3]);
     for (const env of ['dev', 'staging'] as const) {
-      expect(find(kafka.build(env), 'PodDisruptionBudget', 'kafka')).toBeUndefined();
+      expect(find(kafka.build(env, CTX), 'PodDisruptionBudget', 'kafka')).toBeUndefined();
       expect(podOf(env).affinity).toBeUndefined();
     }
-    const pdb = find(kafka.build('prod'), 'PodDisruptionBudget', 'kafka')!;
+    const pdb = find(kafka.build('prod', CTX), 'PodDisruptionBudget', 'kafka')!;
     expect((pdb.spec as any).maxUnavailable).toBe(1);
     expect((pdb.spec as any).selector.matchLabels).toEqual((statefulSetOf('prod').spec as any).selector.matchLabels);
     expect(podOf('prod').affinity?.podAntiAffinity).toBeDefined();

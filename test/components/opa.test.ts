@@ -16,19 +16,20 @@ import { SOMA_POLICY_DATA, renderPolicyData } from '../../src/core/components/op
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 import { tempDir } from '../support/temp.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
-const deploymentOf = (env: Environment) => find(opa.build(env), 'Deployment', 'opa')!;
+const deploymentOf = (env: Environment) => find(opa.build(env, CTX), 'Deployment', 'opa')!;
 const podOf = (env: Environment) => podSpecOf(deploymentOf(env))!.spec as unknown as V1PodSpec;
-const files = opa.configFiles!();
+const files = opa.configFiles!(CTX);
 const configMap = (name: string) => files.find((f) => f.name === name)!;
 
 /** The package a Rego module declares. */
 const regoPackage = (text: string) => /^package\s+([\w.]+)\s*$/m.exec(text)?.[1];
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('opa build(%s)', (env: Environment) => {
-  const objects = opa.build(env);
+  const objects = opa.build(env, CTX);
   const pod = podOf(env);
   const server = pod.containers.find((c) => c.name === 'opa')!;
 
@@ -106,9 +107,9 @@ describe('opa per-environment differences', () => {
     expect(podOf('dev').affinity).toBeUndefined();
     expect(replicas('prod')).toBeGreaterThan(1);
     expect(podOf('prod').affinity?.podAntiAffinity).toBeDefined();
-    const pdb = find(opa.build('prod'), 'PodDisruptionBudget', 'opa')!;
+    const pdb = find(opa.build('prod', CTX), 'PodDisruptionBudget', 'opa')!;
     expect((pdb.spec as any).selector.matchLabels).toEqual((deploymentOf('prod').spec as any).selector.matchLabels);
-    expect(find(opa.build('dev'), 'PodDisruptionBudget', 'opa')).toBeUndefined();
+    expect(find(opa.build('dev', CTX), 'PodDisruptionBudget', 'opa')).toBeUndefined();
   });
 
   it('keeps the same server arguments and files in every environment', () => {
@@ -193,7 +194,7 @@ describe('opa test (the Rego unit tests, run by a real OPA)', () => {
       ? `passes with ${opaBin}`
       : 'SKIPPED: no `opa` binary on PATH — install OPA 1.x to run soma_test.rego and authz_test.rego',
     async () => {
-      const names = Object.entries(opaTestFiles()).map(([name, text]) => {
+      const names = Object.entries(opaTestFiles(CTX)).map(([name, text]) => {
         writeFileSync(join(dir, name), text);
         return join(dir, name);
       });

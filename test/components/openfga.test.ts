@@ -4,10 +4,11 @@ import { podSpecOf, type KubeObject, type V1Container, type V1PodSpec } from '..
 import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { openfga } from '../../src/core/components/openfga.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
-const deploymentOf = (env: Environment) => find(openfga.build(env), 'Deployment', 'openfga')!;
+const deploymentOf = (env: Environment) => find(openfga.build(env, CTX), 'Deployment', 'openfga')!;
 const podOf = (env: Environment) => podSpecOf(deploymentOf(env))!.spec as unknown as V1PodSpec;
 const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name === name);
 const grpcPort = INTERNAL_PORTS.openfga.extraClient!.find((p) => p.name === 'grpc')!.port;
@@ -16,7 +17,7 @@ const metricsPort = INTERNAL_PORTS.openfga.metrics.port;
 const POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('openfga build(%s)', (env: Environment) => {
-  const objects = openfga.build(env);
+  const objects = openfga.build(env, CTX);
   const pod = podOf(env);
   const server = pod.containers.find((c) => c.name === 'openfga')!;
   const migrate = pod.initContainers?.find((c) => c.name === 'migrate');
@@ -89,12 +90,12 @@ describe('openfga per-environment differences', () => {
     expect((deploymentOf('prod').spec as any).replicas).toBeGreaterThan(1);
     expect(podOf('prod').affinity?.podAntiAffinity).toBeDefined();
     expect(podOf('dev').affinity).toBeUndefined();
-    expect(find(openfga.build('prod'), 'PodDisruptionBudget', 'openfga')).toBeDefined();
-    expect(find(openfga.build('dev'), 'PodDisruptionBudget', 'openfga')).toBeUndefined();
+    expect(find(openfga.build('prod', CTX), 'PodDisruptionBudget', 'openfga')).toBeDefined();
+    expect(find(openfga.build('dev', CTX), 'PodDisruptionBudget', 'openfga')).toBeUndefined();
   });
 
   it('declares its runtime dependency on Postgres', () => {
-    expect(openfga.dependsOn).toContain('postgres');
+    expect(openfga.dependsOn.filter((d) => !d.optional).map((d) => d.component)).toEqual(['postgres']);
     expect(openfga.tier).toBe('policy');
   });
 

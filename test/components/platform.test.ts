@@ -18,6 +18,7 @@ import {
 import { opa } from '../../src/core/components/opa.ts';
 import { openfga } from '../../src/core/components/openfga.ts';
 import { expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 // A small evaluator of NetworkPolicy semantics (matchLabels selectors, ports, the
 // 0.0.0.0/0 ipBlock), so the tests state flows ("can X reach Y:port?") instead of
@@ -80,7 +81,7 @@ function admits(
   );
 }
 
-const policiesOf = (env: Environment) => platform.build(env).filter((o) => o.kind === 'NetworkPolicy');
+const policiesOf = (env: Environment) => platform.build(env, CTX).filter((o) => o.kind === 'NetworkPolicy');
 const canReach = (env: Environment, from: Endpoint, to: Endpoint, port: number, protocol = 'TCP') => {
   const ps = policiesOf(env);
   return admits(ps, from, to, 'Egress', port, protocol) && admits(ps, to, from, 'Ingress', port, protocol);
@@ -116,7 +117,7 @@ const internalOnly = (c: ServiceComponent) =>
   );
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Environment) => {
-  const objects = platform.build(env);
+  const objects = platform.build(env, CTX);
 
   it('returns valid objects of the platform component, the same on every call', () => expectWellFormed(platform, env));
 
@@ -190,7 +191,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
   );
 
   it('lists the same flows the NetworkPolicies hold, and renders one table row per flow', () => {
-    const flows = listNetworkFlows(env);
+    const flows = listNetworkFlows(CTX.components, env);
     const fromObjects = objects
       .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name !== POLICY_NAMES.defaultDeny)
       .flatMap((o) =>
@@ -217,9 +218,9 @@ describe('platform per-environment differences', () => {
   });
 
   it('differs between environments in that allowance alone', () => {
-    const strip = (env: Environment) => listNetworkFlows(env).filter((f) => f.peer.kind !== 'anywhere');
-    expect(strip('dev')).toEqual(listNetworkFlows('staging'));
-    expect(listNetworkFlows('prod')).toEqual(listNetworkFlows('staging'));
+    const strip = (env: Environment) => listNetworkFlows(CTX.components, env).filter((f) => f.peer.kind !== 'anywhere');
+    expect(strip('dev')).toEqual(listNetworkFlows(CTX.components, 'staging'));
+    expect(listNetworkFlows(CTX.components, 'prod')).toEqual(listNetworkFlows(CTX.components, 'staging'));
   });
 });
 
@@ -229,7 +230,7 @@ describe.each([
   ['opa', opa],
   ['openfga', openfga],
 ] as const)('platform and the %s module agree', (name, component) => {
-  const objects = component.build('dev');
+  const objects = component.build('dev', CTX);
   const pods = objects.map((o) => ({ o, pod: podSpecOf(o) })).filter((x) => x.pod);
 
   it('labels every pod with the component the policies select', () => {
@@ -241,7 +242,7 @@ describe.each([
     const declared = pods.flatMap(({ pod }) =>
       ((pod!.spec as any).containers as any[]).flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)),
     );
-    const opened = listNetworkFlows('dev')
+    const opened = listNetworkFlows(CTX.components, 'dev')
       .filter((f) => f.pods === name)
       .flatMap((f) => f.ports.map((p) => p.port));
     for (const port of opened) expect(declared).toContain(port);

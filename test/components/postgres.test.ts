@@ -9,6 +9,7 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { CREDENTIAL_KEYS, PGDATA, backupScript, postgres } from '../../src/core/components/postgres.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 import { tempDir } from '../support/temp.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -19,7 +20,7 @@ const secretRefs = (c: V1Container) =>
   (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [{ env: e.name, ...e.valueFrom.secretKeyRef }] : []));
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Environment) => {
-  const objects = postgres.build(env);
+  const objects = postgres.build(env, CTX);
   const sts = find(objects, 'StatefulSet', 'postgres')!;
   const spec = podSpecOf(sts)!.spec as unknown as V1PodSpec;
   const db = spec.containers.find((c) => c.name === 'postgres')!;
@@ -111,7 +112,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('postgres build(%s)', (env: Envi
 
 describe('postgres per-environment differences', () => {
   const claimSize = (env: Environment) => {
-    const sts = postgres.build(env).find((o) => o.kind === 'StatefulSet')!;
+    const sts = postgres.build(env, CTX).find((o) => o.kind === 'StatefulSet')!;
     return (sts.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage as string;
   };
 
@@ -127,7 +128,7 @@ describe('postgres per-environment differences', () => {
 });
 
 describe('postgres prod backup CronJob', () => {
-  const objects = postgres.build('prod');
+  const objects = postgres.build('prod', CTX);
   const cron = objects.find((o) => o.kind === 'CronJob')!;
   const s = cron.spec as any;
   const pod = podSpecOf(cron)!.spec as unknown as V1PodSpec;

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/components/prometheus.ts';
 import { CONFIG_HASH_ANNOTATION, configHash, service, statefulSet } from '../../src/core/components/workload.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 type Any = Record<string, any>;
 
@@ -20,11 +21,11 @@ const find = (objs: KubeObject[], kind: string, name: string): Any => {
   if (!o) throw new Error(`${kind}/${name} not built`);
   return o as Any;
 };
-const sts = (env: Environment): Any => find(prometheus.build(env), 'StatefulSet', 'prometheus');
+const sts = (env: Environment): Any => find(prometheus.build(env, CTX), 'StatefulSet', 'prometheus');
 const server = (env: Environment): Any => sts(env).spec.template.spec.containers[0];
 const flag = (env: Environment, name: string): string | undefined =>
   (server(env).args as string[]).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const config = (): Any => parse(renderPrometheusConfig());
+const config = (): Any => parse(renderPrometheusConfig(CTX.components));
 const job = (name: string): Any => {
   const j = config().scrape_configs.find((s: Any) => s.job_name === name);
   if (!j) throw new Error(`no scrape job ${name}`);
@@ -35,7 +36,7 @@ describe('prometheus objects', () => {
   it.each(ENVIRONMENTS)(
     '%s: the contract Service has the contract name and port, plus a headless Service for the StatefulSet',
     (env) => {
-      const objs = prometheus.build(env);
+      const objs = prometheus.build(env, CTX);
       const svc = find(objs, 'Service', CONTRACTS.prometheus.service);
       expect(svc.metadata.namespace).toBe(NAMESPACE);
       expect(svc.spec.type).toBe('ClusterIP');
@@ -48,13 +49,13 @@ describe('prometheus objects', () => {
 
   it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject and nothing needs RBAC', (env) => {
     expectWellFormed(prometheus, env);
-    const objs = prometheus.build(env);
+    const objs = prometheus.build(env, CTX);
     expect(objs.filter((o) => /Role|ServiceAccount/.test(o.kind))).toEqual([]);
     expect(sts(env).spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
   it.each(ENVIRONMENTS)('%s: the container runs restricted as nobody with probes, requests and limits', (env) => {
-    expectRestrictedPods(prometheus.build(env), { uid: 65534 });
+    expectRestrictedPods(prometheus.build(env, CTX), { uid: 65534 });
     const pod = podSpecOf(sts(env) as KubeObject)!.spec as Any;
     for (const c of pod.containers as Any[]) {
       expect(c.image).toMatch(/^docker\.io\/prom\/prometheus:v3\.\d+\.\d+$/);
@@ -98,18 +99,18 @@ describe('prometheus objects', () => {
       expect(mounts['/etc/prometheus']).toMatchObject({ name: 'config', readOnly: true });
       expect(mounts['/prometheus'].name).toBe(sts(env).spec.volumeClaimTemplates[0].metadata.name);
       const volume = sts(env).spec.template.spec.volumes.find((v: Any) => v.name === 'config');
-      expect(volume.configMap.name).toBe(prometheus.configFiles!()[0]!.name);
+      expect(volume.configMap.name).toBe(prometheus.configFiles!(CTX)[0]!.name);
     },
   );
 
   it('rolls the pod when the config changes: the template carries the hash of the shipped files', () => {
-    const [cm] = prometheus.configFiles!();
+    const [cm] = prometheus.configFiles!(CTX);
     expect(sts('dev').spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(cm!.files));
   });
 
   it('is deterministic', () => {
-    for (const env of ENVIRONMENTS) expect(prometheus.build(env)).toEqual(prometheus.build(env));
-    expect(renderPrometheusConfig()).toBe(renderPrometheusConfig());
+    for (const env of ENVIRONMENTS) expect(prometheus.build(env, CTX)).toEqual(prometheus.build(env, CTX));
+    expect(renderPrometheusConfig(CTX.components)).toBe(renderPrometheusConfig(CTX.components));
   });
 
   it('differs between environments only in sizing, storage and retention', () => {
@@ -157,7 +158,7 @@ describe('prometheus.yml', () => {
   );
 
   it('uses no Kubernetes service discovery (which would need RBAC)', () => {
-    expect(renderPrometheusConfig()).not.toContain('kubernetes_sd_configs');
+    expect(renderPrometheusConfig(CTX.components)).not.toContain('kubernetes_sd_configs');
   });
 
   it('asks Vault for the Prometheus format', () => {
@@ -198,11 +199,11 @@ describe('checkScrapeTargets', () => {
       }),
       workload('kafka', 9308),
     ];
-    expect(checkScrapeTargets({ kafka: objs })).toEqual([]);
+    expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
   });
 
   it('reports a missing headless Service, a ClusterIP one and a missing metrics port', () => {
-    expect(checkScrapeTargets({ etcd: [workload('etcd', INTERNAL_PORTS.etcd.metrics.port)] })).toEqual([
+    expect(checkScrapeTargets({ etcd: [workload('etcd', INTERNAL_PORTS.etcd.metrics.port)] }, CTX.components)).toEqual([
       expect.stringContaining(`no Service '${headlessServiceName('etcd')}'`),
     ]);
     const clusterIp = service({
@@ -211,7 +212,7 @@ describe('checkScrapeTargets', () => {
       selects: 'opa',
       ports: ports('opa'),
     });
-    expect(checkScrapeTargets({ opa: [clusterIp, workload('opa', 1)] })).toEqual([
+    expect(checkScrapeTargets({ opa: [clusterIp, workload('opa', 1)] }, CTX.components)).toEqual([
       expect.stringContaining('must be headless'),
       expect.stringContaining(`port ${INTERNAL_PORTS.opa.metrics.port}`),
     ]);

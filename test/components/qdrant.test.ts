@@ -5,6 +5,7 @@ import { ENVIRONMENTS, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { QDRANT_SETTINGS, qdrant } from '../../src/core/components/qdrant.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -14,7 +15,7 @@ const envValue = (c: V1Container, name: string) => c.env?.find((e) => e.name ===
 const grpc = INTERNAL_PORTS.qdrant.extraClient!.find((p) => p.name === 'grpc')!;
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('qdrant build(%s)', (env: Environment) => {
-  const objects = qdrant.build(env);
+  const objects = qdrant.build(env, CTX);
   const pod = podOf(objects);
   const server = pod.containers[0]!;
 
@@ -76,14 +77,14 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('qdrant build(%s)', (env: Enviro
 describe('qdrant per-environment differences', () => {
   const claimSize = (env: Environment) =>
     parseQuantity(
-      (statefulSetOf(qdrant.build(env)).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage,
+      (statefulSetOf(qdrant.build(env, CTX)).spec as any).volumeClaimTemplates[0].spec.resources.requests.storage,
     );
 
   it('grows the volume from dev to prod and changes nothing else but sizes', () => {
     expect(claimSize('dev')).toBeLessThan(claimSize('staging'));
     expect(claimSize('staging')).toBeLessThan(claimSize('prod'));
     const shape = (env: Environment) =>
-      podOf(qdrant.build(env)).containers.map((c) => ({ ...c, resources: undefined }));
+      podOf(qdrant.build(env, CTX)).containers.map((c) => ({ ...c, resources: undefined }));
     expect(shape('prod')).toEqual(shape('dev'));
     expect(shape('staging')).toEqual(shape('dev'));
   });

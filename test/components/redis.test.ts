@@ -9,10 +9,11 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import { redis } from '../../src/core/components/redis.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
 import { tempDir } from '../support/temp.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
-const statefulSetOf = (env: Environment) => find(redis.build(env), 'StatefulSet', 'redis')!;
+const statefulSetOf = (env: Environment) => find(redis.build(env, CTX), 'StatefulSet', 'redis')!;
 const podOf = (env: Environment) => podSpecOf(statefulSetOf(env))!.spec as unknown as V1PodSpec;
 const named = (pod: V1PodSpec, name: string) => pod.containers.find((c) => c.name === name)!;
 
@@ -32,7 +33,7 @@ function redisBytes(v: string): number {
 }
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environment) => {
-  const objects = redis.build(env);
+  const objects = redis.build(env, CTX);
   const pod = podOf(env);
   const server = named(pod, 'redis');
   const exporter = named(pod, 'exporter');
@@ -112,8 +113,8 @@ describe('redis per-environment differences', () => {
     };
     expect(shape('staging')).toEqual(shape('dev'));
     expect(shape('prod')).toEqual(shape('dev'));
-    expect(redis.build('prod').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
-      redis.build('dev').map((o) => `${o.kind}/${o.metadata.name}`),
+    expect(redis.build('prod', CTX).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      redis.build('dev', CTX).map((o) => `${o.kind}/${o.metadata.name}`),
     );
   });
 

@@ -13,11 +13,12 @@ import {
   vault,
 } from '../../src/core/components/vault.ts';
 import { expectDevRequestsWithin, expectRestrictedPods, expectWellFormed } from '../support/component-checks.ts';
+import { CTX } from '../support/context.ts';
 
 const find = (objs: KubeObject[], kind: string, name: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name);
 const workloadOf = (env: Environment) =>
-  vault.build(env).find((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')!;
+  vault.build(env, CTX).find((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')!;
 const podOf = (env: Environment) => podSpecOf(workloadOf(env))!.spec as unknown as V1PodSpec;
 const serverOf = (env: Environment) => podOf(env).containers.find((c) => c.name === 'vault')!;
 const envVar = (c: V1Container, name: string) => c.env?.find((e) => e.name === name);
@@ -71,7 +72,7 @@ describe('vault health probes', () => {
 });
 
 describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environment) => {
-  const objects = vault.build(env);
+  const objects = vault.build(env, CTX);
   const pod = podOf(env);
   const server = serverOf(env);
 
@@ -111,7 +112,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
 });
 
 describe('vault in dev: the dev-mode server, nothing persisted', () => {
-  const objects = vault.build('dev');
+  const objects = vault.build('dev', CTX);
   const server = serverOf('dev');
 
   it('runs `vault server -dev` as a single-replica Deployment, its own listener on loopback', () => {
@@ -152,13 +153,13 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
   });
 
   it('syncs in the last wave, so a sealed raft Vault never holds back the other components', async () => {
-    const { TIER_WAVE } = await import('../../src/core/components/types.ts');
+    const { TIER_WAVE } = await import('../../src/core/components/spec.ts');
     expect(TIER_WAVE[vault.tier]).toBe(Math.max(...Object.values(TIER_WAVE)));
   });
 
   it('is what the dev overlay makes of the staging base: the real server replaced, its config rewritten', () => {
     expect(vault.baseEnvironment).toBe('staging');
-    const plan = planOverlay(vault.build('staging'), objects);
+    const plan = planOverlay(vault.build('staging', CTX), objects);
     expect(plan.added.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/vault']);
     expect(plan.deleted.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual(['StatefulSet/vault']);
     expect(plan.patches.map((o: any) => `${o.kind}/${o.metadata.name}`)).toContain('ConfigMap/vault-config');
@@ -170,7 +171,7 @@ describe('vault in dev: the dev-mode server, nothing persisted', () => {
 });
 
 describe.each(RAFT_ENVS.map((env) => [env]))('vault in %s: a real raft server', (env) => {
-  const objects = vault.build(env);
+  const objects = vault.build(env, CTX);
   const sts = workloadOf(env);
   const replicas = (sts.spec as any).replicas as number;
   const server = serverOf(env);
@@ -221,9 +222,9 @@ describe('vault per-environment differences', () => {
   it('runs one raft node in staging and three in prod, with a budget and spreading only in prod', () => {
     expect((workloadOf('staging').spec as any).replicas).toBe(1);
     expect((workloadOf('prod').spec as any).replicas).toBe(3);
-    expect(find(vault.build('staging'), 'PodDisruptionBudget', 'vault')).toBeUndefined();
-    expect(find(vault.build('dev'), 'PodDisruptionBudget', 'vault')).toBeUndefined();
-    const pdb = find(vault.build('prod'), 'PodDisruptionBudget', 'vault')!;
+    expect(find(vault.build('staging', CTX), 'PodDisruptionBudget', 'vault')).toBeUndefined();
+    expect(find(vault.build('dev', CTX), 'PodDisruptionBudget', 'vault')).toBeUndefined();
+    const pdb = find(vault.build('prod', CTX), 'PodDisruptionBudget', 'vault')!;
     expect((pdb.spec as any).maxUnavailable).toBe(1);
     expect((pdb.spec as any).selector.matchLabels).toEqual((workloadOf('prod').spec as any).selector.matchLabels);
     expect(podOf('prod').affinity?.podAntiAffinity).toBeDefined();

@@ -148,12 +148,22 @@ describe('parseClusterConfig', () => {
     {
       name: 'grafana without prometheus',
       text: VALID.replace('[platform, postgres]', '[platform, grafana]'),
-      expected: [{ path: '/components', message: "enables 'grafana' without 'prometheus'" }],
+      expected: [
+        {
+          path: '/components/1',
+          message: "enables 'grafana' without 'prometheus', which it needs (Grafana queries its Prometheus datasource)",
+        },
+      ],
     },
     {
       name: 'openfga without postgres',
       text: VALID.replace('[platform, postgres]', '[platform, openfga]'),
-      expected: [{ path: '/components', message: "enables 'openfga' without 'postgres'" }],
+      expected: [
+        {
+          path: '/components/1',
+          message: "enables 'openfga' without 'postgres', which it needs (OpenFGA stores its data in Postgres)",
+        },
+      ],
     },
   ];
 

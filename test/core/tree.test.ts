@@ -44,7 +44,7 @@ async function readTree(dir: string): Promise<Map<string, string>> {
 }
 
 describe('generated tree of the fixture cluster', () => {
-  const files = planTree([fixtureCluster()], [echo]);
+  const files = planTree([fixtureCluster()], { components: [echo], files: {} });
 
   it('matches the golden files byte for byte, file by file', async () => {
     if (process.env.UPDATE_GOLDEN === '1') {
@@ -60,7 +60,7 @@ describe('generated tree of the fixture cluster', () => {
   });
 
   it('is deterministic', () => {
-    expect([...planTree([fixtureCluster()], [echo])]).toEqual([...files]);
+    expect([...planTree([fixtureCluster()], { components: [echo], files: {} })]).toEqual([...files]);
   });
 
   it('heads every YAML file as generated', () => {
@@ -85,12 +85,12 @@ describe('generated tree of the fixture cluster', () => {
       ...echo,
       build: (e: (typeof ENVIRONMENTS)[number]) =>
         echo
-          .build(e)
+          .build(e, { components: [echo], files: {} })
           .map((o) =>
             o.kind === 'Deployment' && e === 'prod' ? { ...o, spec: { ...(o.spec as object), replicas: 5 } } : o,
           ),
     };
-    const after = planTree([fixtureCluster()], [changed]);
+    const after = planTree([fixtureCluster()], { components: [changed], files: {} });
     const diff = [...after].filter(([p, c]) => files.get(p) !== c).map(([p]) => p);
     // The overlay patch, and the generated components doc that reports replicas.
     expect(diff).toEqual(['docs/components.md', 'overlays/prod/redis/patches/deployment-echo.yaml']);
@@ -105,7 +105,7 @@ describe('writeTree and compareTree', () => {
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
   it('writes the tree, reports it clean, then reports stale, missing and foreign files', async () => {
-    const files = planTree([fixtureCluster()], [echo]);
+    const files = planTree([fixtureCluster()], { components: [echo], files: {} });
     await mkdir(join(root, 'clusters', 'fixture'), { recursive: true });
     await writeTree(root, files);
     expect(await compareTree(root, files)).toEqual({ stale: [], missing: [], extra: [], foreign: [] });
@@ -140,14 +140,14 @@ describe('kustomize reproduces build(env) from base + overlay', () => {
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'somastack-render-'));
-    await writeTree(root, planTree([fixtureCluster()], [echo]));
+    await writeTree(root, planTree([fixtureCluster()], { components: [echo], files: {} }));
   });
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
   for (const env of ENVIRONMENTS) {
     it(`overlays/${env}`, async () => {
       const rendered = parseRendered(await kustomizeBuild(join(root, 'overlays', env, 'redis')), env);
-      const expected = echo.build(env);
+      const expected = echo.build(env, { components: [echo], files: {} });
       for (const o of expected) {
         const r = rendered.find((x) => x.kind === o.kind && x.metadata.name === o.metadata.name);
         expect(r, `${o.kind}/${o.metadata.name}`).toBeDefined();

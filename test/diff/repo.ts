@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadClusters } from '../../src/adapters/inputs.ts';
+import { SOURCE_FILES } from '../support/context.ts';
 import { buildTree } from '../../src/core/tree.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -50,7 +51,9 @@ export async function setClusters(dir: string, clusters: Record<string, string>)
   for (const d of ['base', 'overlays', 'apps', 'bootstrap', 'clusters'])
     rmSync(join(dir, d), { recursive: true, force: true });
   for (const [name, yaml] of Object.entries(clusters)) write(dir, `clusters/${name}/cluster.yaml`, yaml);
-  for (const [path, content] of buildTree(await loadClusters(dir))) write(dir, path, content);
+  // The component source files the generator reads (OPA's Rego), as in this repository.
+  for (const [path, content] of Object.entries(SOURCE_FILES)) write(dir, path, content);
+  for (const [path, content] of buildTree(await loadClusters(dir), SOURCE_FILES)) write(dir, path, content);
 }
 
 export function write(dir: string, path: string, content: string): void {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { checkComponentObjects } from '../../src/adapters/plan-check.ts';
+import { componentSourceFiles } from '../../src/core/components/index.ts';
 import { LOCK_FILE } from '../../src/adapters/tree-lock.ts';
 import { captureIo } from '../support/io.ts';
 import { echo } from '../support/fixture-components.ts';
@@ -16,6 +17,8 @@ let root: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'somastack-generate-'));
   await cp(join(ROOT, 'clusters'), join(root, 'clusters'), { recursive: true });
+  // The files the component specs read (OPA's Rego policies), as in a checkout.
+  for (const file of componentSourceFiles()) await cp(join(ROOT, file), join(root, file), { recursive: true });
 });
 afterEach(async () => rm(root, { recursive: true, force: true }));
 
@@ -48,7 +51,7 @@ describe('npm run generate', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('clusters/staging/cluster.yml');
     expect(r.err).toContain('rename it: git mv clusters/staging/cluster.yml clusters/staging/cluster.yaml');
-    expect(await readdir(root)).toEqual(['clusters']);
+    expect((await readdir(root)).sort()).toEqual(['clusters', 'src']); // nothing written
   });
 
   it('refuses to run beside another generate, naming its pid and the stale-lock fix', async () => {
@@ -79,14 +82,14 @@ describe('invalid output is never planned', () => {
   it('a quantity typo in a component is reported against its TypeScript source, per environment', async () => {
     const typo = {
       ...echo,
-      build: (env: Parameters<typeof echo.build>[0]) =>
-        JSON.parse(JSON.stringify(echo.build(env)).replace(/"memory":"[^"]+"/, '"memory":"1GB"')),
+      build: (...args: Parameters<typeof echo.build>) =>
+        JSON.parse(JSON.stringify(echo.build(...args)).replace(/"memory":"[^"]+"/, '"memory":"1GB"')),
     };
-    const err = (await checkComponentObjects([typo]).catch((e: unknown) => e)) as Error;
+    const err = (await checkComponentObjects([typo], {}).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/nothing was written/);
     expect(err.message).toMatch(
       /src\/core\/components\/redis\.ts .*\/resources\/(limits|requests)\/memory: is '1GB'; expected .*quantity.* \(in dev, staging, prod\)/,
     );
-    await expect(checkComponentObjects([echo])).resolves.toBeUndefined();
+    await expect(checkComponentObjects([echo], {})).resolves.toBeUndefined();
   });
 });

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loadClusters } from '../../src/adapters/inputs.ts';
 import { compareTree } from '../../src/adapters/tree.ts';
 import { buildTree } from '../../src/core/tree.ts';
+import { SOURCE_FILES } from '../support/context.ts';
 import { ROOT } from '../support/render-all.ts';
 
 describe('the committed generated tree', () => {
   it('equals a fresh generation (what `npm run generate -- --check` checks)', async () => {
-    const files = buildTree(await loadClusters(ROOT));
+    const files = buildTree(await loadClusters(ROOT), SOURCE_FILES);
     expect(await compareTree(ROOT, files)).toEqual({ stale: [], missing: [], extra: [], foreign: [] });
   });
 
@@ -17,7 +18,7 @@ describe('the committed generated tree', () => {
       ['prod', 'prod'],
       ['staging', 'staging'],
     ]);
-    const files = buildTree(clusters);
+    const files = buildTree(clusters, SOURCE_FILES);
     expect(files.has('bootstrap/clusters/kind-soma/kind-config.yaml')).toBe(true);
     expect(files.has('bootstrap/clusters/prod/kind-config.yaml')).toBe(false);
     expect(files.get('bootstrap/clusters/kind-soma/kind-config.yaml')).toMatch(

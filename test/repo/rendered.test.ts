@@ -8,6 +8,7 @@ import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
+import { CTX } from '../support/context.ts';
 import { ROOT, renderAllOverlays } from '../support/render-all.ts';
 import { hasHealthCheck } from '../../src/core/health.ts';
 import { parseYamlStream } from '../../src/core/yaml.ts';
@@ -131,7 +132,7 @@ describe('rendered overlays of every component in every environment', () => {
     const rendered = await renderAllOverlays();
     for (const r of rendered) {
       const c = COMPONENTS.find((x) => x.name === r.component)!;
-      const built = c.build(r.env);
+      const built = c.build(r.env, CTX);
       for (const o of built) {
         const got = r.objects.find((x) => x.kind === o.kind && x.metadata.name === o.metadata.name);
         expect(got, `${r.env}/${o.kind}/${o.metadata.name}`).toBeDefined();

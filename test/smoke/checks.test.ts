@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SMOKE_CHECKS } from '../../src/commands/smoke/index.ts';
 import { buildJob, buildNamespace } from '../../src/commands/smoke/job.ts';
-import { opaInputs } from '../../src/commands/smoke/checks/opa.ts';
+import { opaInputs } from '../../src/core/smoke/checks/opa.ts';
 import type { JobResult, SmokeCheck, SmokeContext } from '../../src/commands/smoke/types.ts';
 
 const ctx: SmokeContext = {

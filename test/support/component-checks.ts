@@ -5,15 +5,16 @@ import { isKubeObject, podSpecOf, type KubeObject, type V1Container, type V1PodS
 import { LABELS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
 import { parseYamlStream, toYamlStream } from '../../src/core/yaml.ts';
-import type { Component } from '../../src/core/components/types.ts';
+import type { ComponentSpec } from '../../src/core/components/spec.ts';
+import { CTX } from './context.ts';
 
 /**
  * The component's objects are valid KubeObjects in soma-infra (a Namespace is cluster
  * scoped), labelled with the component and not yet with the environment (overlays add
  * it), built the same on every call and unchanged by a round trip through YAML.
  */
-export function expectWellFormed(component: Component, env: Environment): void {
-  const objects = component.build(env);
+export function expectWellFormed(component: ComponentSpec, env: Environment): void {
+  const objects = component.build(env, CTX);
   expect(objects.length).toBeGreaterThan(0);
   for (const o of objects) {
     expect(isKubeObject(o)).toBe(true);
@@ -21,8 +22,8 @@ export function expectWellFormed(component: Component, env: Environment): void {
     expect(o.metadata.labels?.[LABELS.component]).toBe(component.name);
     expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
   }
-  expect(component.build(env)).toEqual(objects);
-  expect(toYamlStream(component.build(env))).toBe(toYamlStream(objects));
+  expect(component.build(env, CTX)).toEqual(objects);
+  expect(toYamlStream(component.build(env, CTX))).toBe(toYamlStream(objects));
   expect(parseYamlStream(toYamlStream(objects)).map((d) => d.value)).toEqual(JSON.parse(JSON.stringify(objects)));
 }
 
@@ -95,8 +96,8 @@ function podRequest(pod: V1PodSpec, r: 'cpu' | 'memory'): number {
 }
 
 /** Everything the component runs in dev (every replica of every pod) requests at most its share of the laptop budget. */
-export function expectDevRequestsWithin(component: Component, budget: { cpu: string; memory: string }): void {
-  const pods = podsOf(component.build('dev'));
+export function expectDevRequestsWithin(component: ComponentSpec, budget: { cpu: string; memory: string }): void {
+  const pods = podsOf(component.build('dev', CTX));
   expect(pods.length).toBeGreaterThan(0);
   for (const r of ['cpu', 'memory'] as const) {
     const total = pods.reduce(

@@ -1,7 +1,7 @@
 // A small component used to test the generator itself (golden files, kustomize
 // round-trips) without depending on the real component modules.
 import type { ComponentName } from '../../src/core/contracts.ts';
-import type { Component } from '../../src/core/components/types.ts';
+import type { ComponentSpec } from '../../src/core/components/spec.ts';
 import {
   configHash,
   CONFIG_HASH_ANNOTATION,
@@ -22,11 +22,18 @@ const PROFILES: Record<Environment, { replicas: number; cpu: string; level: stri
 
 const FILES = { 'echo.yaml': 'greeting: hello\n' };
 
-export const echo: Component = {
+export const echo: ComponentSpec = {
   name: 'redis' as ComponentName,
   description: 'fixture echo server',
   tier: 'store',
   images: [{ role: 'echo', image: 'docker.io/library/echo:1.0.0' }],
+  uid: 1000,
+  // Named 'redis', it states redis' contract ports (the components doc lists them).
+  service: { port: 6379, secrets: [], metrics: { port: 9121, path: '/metrics' } },
+  dependsOn: [],
+  dashboard: null,
+  smoke: [],
+  sourceFiles: [],
   build(e) {
     const p = PROFILES[e];
     const vars: Record<string, string> = { LOG_LEVEL: p.level };

@@ -3,6 +3,7 @@
 // real kustomize without depending on the full generated tree.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { COMPONENT_LIST } from '../../src/core/contracts.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
 import { tempDir } from './temp.ts';
@@ -30,6 +31,11 @@ export function application(name: string, path: string, component: string): Kube
   };
 }
 
+function requiredBy(component: string): string[] {
+  const spec = COMPONENT_LIST.find((c) => c.name === component);
+  return (spec?.dependsOn ?? []).filter((d) => !d.optional).map((d) => d.component);
+}
+
 /** Writes cluster `test` (dev) with one Application per component, each deploying `objects[component]`. */
 export function writeMiniRepo(
   objects: Record<string, KubeObject[]>,
@@ -45,8 +51,8 @@ export function writeMiniRepo(
       environment: 'dev',
       destination: { server: 'https://kubernetes.default.svc' },
       repository: { url: 'https://github.com/example/repo.git', revision: 'main' },
-      // cluster.yaml requires platform; it gets an Application only when objects are given for it.
-      components: [...new Set(['platform', ...components])],
+      // cluster.yaml requires platform and what the components depend on; they get an Application only when objects are given for them.
+      components: [...new Set(['platform', ...components, ...components.flatMap(requiredBy)])],
       ...(opts.kindName ? { kind: { name: opts.kindName } } : {}),
       ...opts.cluster,
     }),

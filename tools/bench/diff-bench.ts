@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { readComponentFiles } from '../../src/adapters/component-files.ts';
 import { loadClusters } from '../../src/adapters/inputs.ts';
 import { runRenderedDiff } from '../../src/commands/diff/revisions.ts';
 import type { Io } from '../../src/cli/types.ts';
@@ -50,7 +51,7 @@ async function makeRepository(root: string): Promise<string> {
     const file = join(DIRS.clusters, c, FILES.clusterConfig);
     await cp(join(root, file), join(dir, file)).catch(() => undefined);
   }
-  for (const [path, content] of buildTree(await loadClusters(dir))) {
+  for (const [path, content] of buildTree(await loadClusters(dir), await readComponentFiles(root))) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }

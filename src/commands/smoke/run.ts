@@ -11,7 +11,7 @@ import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
-import { CURL_IMAGE } from './checks/http.ts';
+import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { buildJob, buildNamespace } from './job.ts';
 import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';

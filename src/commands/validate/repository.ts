@@ -47,7 +47,7 @@ export interface RepositoryOptions {
 /** Everything the pipeline reads or runs; tests replace parts of it. */
 export interface RepositoryDeps {
   loadClusters(root: string): Promise<ClusterConfig[]>;
-  buildTree(clusters: ClusterConfig[]): Map<string, string> | Promise<Map<string, string>>;
+  buildTree(clusters: ClusterConfig[], root: string): Map<string, string> | Promise<Map<string, string>>;
   compareTree(
     root: string,
     files: ReadonlyMap<string, string>,
@@ -63,14 +63,16 @@ export const defaultDeps: RepositoryDeps = {
   // Imported on first use: loading every component module takes a while, and by then kustomize is already running.
   // The components' objects are schema-checked first, as generate does: a typo ('1GB') is a
   // finding against the component's source, not a crash while planning the tree.
-  buildTree: async (clusters) => {
-    const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }] = await Promise.all([
+  buildTree: async (clusters, root) => {
+    const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }, { readComponentFiles }] = await Promise.all([
       import('../../core/tree.ts'),
       import('../../core/components/index.ts'),
       import('../../adapters/plan-check.ts'),
+      import('../../adapters/component-files.ts'),
     ]);
-    await checkComponentObjects(COMPONENTS);
-    return buildTree(clusters);
+    const sources = await readComponentFiles(root);
+    await checkComponentObjects(COMPONENTS, sources);
+    return buildTree(clusters, sources);
   },
   compareTree,
   listApplications,
@@ -102,12 +104,13 @@ async function inputs(root: string, deps: RepositoryDeps, report: Report): Promi
 
 /** The planned tree; undefined when the TypeScript source builds invalid objects (each then a finding against its source). */
 async function plan(
+  root: string,
   clusters: ClusterConfig[],
   deps: RepositoryDeps,
   report: Report,
 ): Promise<Map<string, string> | undefined> {
   try {
-    return await deps.buildTree(clusters);
+    return await deps.buildTree(clusters, root);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) {
@@ -131,7 +134,7 @@ async function freshness(
   deps: RepositoryDeps,
   report: Report,
 ): Promise<Set<string>> {
-  const planned = await plan(clusters, deps, report);
+  const planned = await plan(root, clusters, deps, report);
   if (!planned) return new Set();
   const diff = await deps.compareTree(root, planned);
   const add = (files: string[], rule: string, message: string) => {

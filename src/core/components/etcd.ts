@@ -11,12 +11,12 @@
 // the headless Service; /metrics, /livez and /readyz are served on a separate plain-HTTP
 // listener on 2381 that probes and Prometheus use.
 import { InternalError } from '../errors.ts';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
-import type { Component } from './types.ts';
+import { headlessServiceName, namedPort, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import { contractService, headlessService } from './services.ts';
 import { container, httpProbe, podDisruptionBudget, statefulSet, type Sizing } from './workload.ts';
+import { etcdSmoke } from '../smoke/checks/etcd.ts';
 
 /** The project publishes to us-docker.pkg.dev/etcd-development (primary) and quay.io/coreos (secondary). */
 export const ETCD_IMAGE = 'quay.io/coreos/etcd:v3.6.16';
@@ -64,11 +64,18 @@ const PROFILES: Record<Environment, EtcdProfile> = {
 };
 
 const NAME = 'etcd';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const ETCD_SERVICE: ServiceSpec = {
+  port: 2379,
+  secrets: [],
+  metrics: { port: 2381, path: '/metrics' },
+  peer: [{ name: 'peer', port: 2380 }],
+};
 /** `nonroot` of the distroless base image (the image itself declares no user). */
 const UID = 65532;
-const CLIENT_PORT = CONTRACTS.etcd.port;
-const PEER_PORT = INTERNAL_PORTS.etcd.peer!.find((p) => p.name === 'peer')!.port;
-const METRICS_PORT = INTERNAL_PORTS.etcd.metrics.port;
+const CLIENT_PORT = ETCD_SERVICE.port;
+const PEER_PORT = namedPort(ETCD_SERVICE.peer, 'peer').port;
+const METRICS_PORT = ETCD_SERVICE.metrics.port;
 const HEADLESS = headlessServiceName(NAME);
 const DATA_MOUNT = '/var/lib/etcd';
 /** A subdirectory that etcd creates itself with mode 0700 (and away from the volume's lost+found). */
@@ -151,9 +158,9 @@ function members(p: EtcdProfile): KubeObject {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const objects = [
-    contractService(NAME, 'client'),
+    contractService(NAME, ETCD_SERVICE, 'client'),
     // Members must resolve each other's names before any of them is ready.
-    headlessService(NAME, { portName: 'client', publishNotReadyAddresses: true }),
+    headlessService(NAME, ETCD_SERVICE, { portName: 'client', publishNotReadyAddresses: true }),
     members(p),
   ];
   // One member at a time: a three-member cluster keeps its quorum through a drain.
@@ -161,10 +168,16 @@ function build(environment: Environment): KubeObject[] {
   return objects;
 }
 
-export const etcd: Component = {
+export const etcd: ComponentSpec = {
   name: NAME,
   description: 'etcd 3.6 key-value store: 1 member in dev, a 3-member quorum in staging and prod',
   tier: 'store',
+  uid: UID,
+  service: ETCD_SERVICE,
+  dependsOn: [],
+  dashboard: null,
+  smoke: [etcdSmoke],
+  sourceFiles: [],
   images: [{ role: 'etcd member', image: ETCD_IMAGE }],
   build,
 };

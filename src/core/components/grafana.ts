@@ -2,14 +2,14 @@
 // with the Prometheus datasource and the baseline dashboards. It reaches nothing on
 // the internet: analytics, update checks, the news feed and the plugin preinstaller
 // are off. The admin login comes from the contract Secret.
-import { CONTRACTS, serviceDns } from '../contracts.ts';
 import { obj, type KubeObject, type V1Volume, type V1VolumeMount } from '../kube.ts';
 import { KIND_PORTS, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
 import { DATASOURCE_UID, dashboardFiles } from './dashboards/index.ts';
-import { SCRAPE_INTERVAL } from './prometheus.ts';
+import { PROMETHEUS_SERVICE, SCRAPE_INTERVAL } from './prometheus.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component, ConfigMapFiles } from './types.ts';
+import { deriveDashboards } from './tables.ts';
+import { serviceDns, type BuildContext, type ComponentSpec, type ConfigMapFiles, type ServiceSpec } from './spec.ts';
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -22,8 +22,15 @@ import {
   selectorLabels,
   type Sizing,
 } from './workload.ts';
+import { grafanaSmoke } from '../smoke/checks/grafana.ts';
 
 const IMAGE = 'docker.io/grafana/grafana:12.4.12';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const GRAFANA_SERVICE: ServiceSpec = {
+  port: 3000,
+  secrets: [{ name: 'soma-infra-grafana-admin', keys: ['admin-user', 'admin-password'] }],
+  metrics: { port: 3000, path: '/metrics' },
+};
 /** The image's `grafana` user; its files are group-readable, so the pod uses a matching group. */
 const UID = 472;
 const PORT_NAME = 'http';
@@ -47,7 +54,7 @@ const CONFIG_MAPS = {
   dashboards: 'grafana-dashboards',
 } as const;
 
-const ADMIN_SECRET = CONTRACTS.grafana.secrets[0]!;
+const ADMIN_SECRET = GRAFANA_SERVICE.secrets[0]!;
 const [ADMIN_USER_KEY, ADMIN_PASSWORD_KEY] = ADMIN_SECRET.keys as readonly [string, string];
 
 interface GrafanaProfile {
@@ -86,7 +93,7 @@ function datasourcesFile(): string {
         uid: DATASOURCE_UID,
         type: 'prometheus',
         access: 'proxy',
-        url: `http://${serviceDns('prometheus')}:${CONTRACTS.prometheus.port}`,
+        url: `http://${serviceDns('prometheus')}:${PROMETHEUS_SERVICE.port}`,
         isDefault: true,
         editable: false,
         jsonData: { timeInterval: SCRAPE_INTERVAL, httpMethod: 'POST' },
@@ -115,11 +122,11 @@ function providersFile(): string {
   });
 }
 
-function configFiles(): ConfigMapFiles[] {
+function configFiles(ctx: BuildContext): ConfigMapFiles[] {
   return [
     { name: CONFIG_MAPS.datasources, files: { 'prometheus.yaml': datasourcesFile() } },
     { name: CONFIG_MAPS.providers, files: { 'soma.yaml': providersFile() } },
-    { name: CONFIG_MAPS.dashboards, files: dashboardFiles() },
+    { name: CONFIG_MAPS.dashboards, files: dashboardFiles(deriveDashboards(ctx.components)) },
   ];
 }
 
@@ -129,7 +136,7 @@ function settings(): ReturnType<typeof env> {
     GF_PATHS_LOGS: PATHS.logs,
     GF_PATHS_PLUGINS: PATHS.plugins,
     GF_PATHS_PROVISIONING: PATHS.provisioning,
-    GF_SERVER_HTTP_PORT: String(CONTRACTS.grafana.port),
+    GF_SERVER_HTTP_PORT: String(GRAFANA_SERVICE.port),
     // The image's run.sh reads these files into GF_SECURITY_ADMIN_USER/PASSWORD; only used when grafana.db is created.
     GF_SECURITY_ADMIN_USER__FILE: `${PATHS.secrets}/${ADMIN_USER_KEY}`,
     GF_SECURITY_ADMIN_PASSWORD__FILE: `${PATHS.secrets}/${ADMIN_PASSWORD_KEY}`,
@@ -200,7 +207,7 @@ function uiService(): KubeObject {
       ports: [
         {
           name: PORT_NAME,
-          port: CONTRACTS.grafana.port,
+          port: GRAFANA_SERVICE.port,
           targetPort: PORT_NAME,
           nodePort: KIND_PORTS.grafana.nodePort,
           protocol: 'TCP',
@@ -210,17 +217,17 @@ function uiService(): KubeObject {
   });
 }
 
-function build(environment: Environment): KubeObject[] {
+function build(environment: Environment, ctx: BuildContext): KubeObject[] {
   const p = PROFILES[environment];
   const { volumes: vols, mounts } = volumes();
   const files = Object.fromEntries(
-    configFiles().flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
+    configFiles(ctx).flatMap((c) => Object.entries(c.files).map(([k, v]) => [`${c.name}/${k}`, v])),
   );
   const server = container({
     name: 'grafana',
     image: IMAGE,
     env: settings(),
-    ports: [{ name: PORT_NAME, containerPort: CONTRACTS.grafana.port }],
+    ports: [{ name: PORT_NAME, containerPort: GRAFANA_SERVICE.port }],
     sizing: p.sizing,
     // The first start runs the database migrations, which can take a minute.
     startup: httpProbe('/api/health', PORT_NAME, { periodSeconds: 5, failureThreshold: 36 }),
@@ -229,9 +236,9 @@ function build(environment: Environment): KubeObject[] {
     mounts,
   });
   const objects = [
-    contractService('grafana', PORT_NAME),
+    contractService('grafana', GRAFANA_SERVICE, PORT_NAME),
     // For Prometheus' DNS discovery, like every component.
-    headlessService('grafana', { portName: PORT_NAME }),
+    headlessService('grafana', GRAFANA_SERVICE, { portName: PORT_NAME }),
     dataClaim(p.storage),
     deployment({
       component: 'grafana',
@@ -245,12 +252,17 @@ function build(environment: Environment): KubeObject[] {
   return p.nodePort ? [...objects, uiService()] : objects;
 }
 
-export const grafana: Component = {
+export const grafana: ComponentSpec = {
   name: 'grafana',
   description: 'Grafana: Prometheus datasource and baseline dashboards for Postgres, Kafka, Redis, OPA and Vault',
   tier: 'observability',
+  uid: UID,
+  service: GRAFANA_SERVICE,
+  dependsOn: [{ component: 'prometheus', why: 'Grafana queries its Prometheus datasource' }],
+  dashboard: null,
+  smoke: [grafanaSmoke],
+  sourceFiles: [],
   images: [{ role: 'grafana server', image: IMAGE }],
-  dependsOn: ['prometheus'],
   build,
   configFiles,
 };

@@ -1,39 +1,23 @@
-// The registry of component modules: one per name in COMPONENT_NAMES, checked by the
-// compiler — a name without a module does not compile (docs/adding-a-component.md).
-import { COMPONENT_NAMES, type ComponentName } from '../contracts.ts';
+// The registered components as a list, and lookup by name for commands.
+import { COMPONENT_LIST, type ComponentName } from '../contracts.ts';
 import { UserError } from '../errors.ts';
-import type { Component } from './types.ts';
-import { platform } from './platform.ts';
-import { postgres } from './postgres.ts';
-import { redis } from './redis.ts';
-import { kafka } from './kafka.ts';
-import { etcd } from './etcd.ts';
-import { vault } from './vault.ts';
-import { opa } from './opa.ts';
-import { prometheus } from './prometheus.ts';
-import { grafana } from './grafana.ts';
-import { qdrant } from './qdrant.ts';
-import { openfga } from './openfga.ts';
+import type { BuildContext, ComponentSpec, SourceFiles } from './spec.ts';
 
-const MODULES = {
-  platform,
-  postgres,
-  redis,
-  kafka,
-  etcd,
-  vault,
-  opa,
-  prometheus,
-  grafana,
-  qdrant,
-  openfga,
-} satisfies Record<ComponentName, Component>;
+/** Every registered component (src/core/components/registry.ts), in registration order. */
+export const COMPONENTS: readonly ComponentSpec[] = COMPONENT_LIST;
 
-/** Every component, in COMPONENT_NAMES order. */
-export const COMPONENTS: readonly Component[] = COMPONENT_NAMES.map((name) => MODULES[name]);
-
-export function getComponent(name: ComponentName | string): Component {
+export function getComponent(name: ComponentName | string): ComponentSpec {
   const c = COMPONENTS.find((x) => x.name === name);
   if (!c) throw new UserError(`unknown component '${name}'`, `one of: ${COMPONENTS.map((x) => x.name).join(', ')}`);
   return c;
+}
+
+/** Every repository file a registered component reads (relative paths), for the adapter that reads them. */
+export function componentSourceFiles(components: readonly ComponentSpec[] = COMPONENTS): string[] {
+  return components.flatMap((c) => c.sourceFiles);
+}
+
+/** What the builders of the registered components receive, given the contents of their source files. */
+export function buildContext(files: SourceFiles, components: readonly ComponentSpec[] = COMPONENTS): BuildContext {
+  return { components, files };
 }

@@ -9,9 +9,9 @@
 // node.id from the StatefulSet's pod-index label, the advertised listener from the pod's
 // name behind the headless Service.
 import { InternalError } from '../errors.ts';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { V1EnvVar } from '../kube.ts';
 import { NAMESPACE } from '../names.ts';
+import { headlessServiceName, namedPort, type ServiceSpec } from './spec.ts';
 import { env } from './workload.ts';
 
 /** What the broker configuration depends on, per environment. */
@@ -31,8 +31,15 @@ export interface BrokerConfig {
 }
 
 const NAME = 'kafka';
-export const CLIENT_PORT = CONTRACTS.kafka.port;
-export const CONTROLLER_PORT = INTERNAL_PORTS.kafka.peer!.find((p) => p.name === 'controller')!.port;
+/** Kafka's consumer contract and internal ports (docs/contracts.md); here because the broker settings need them. */
+export const KAFKA_SERVICE: ServiceSpec = {
+  port: 9092,
+  secrets: [],
+  metrics: { port: 9308, path: '/metrics' },
+  peer: [{ name: 'controller', port: 9093 }],
+};
+export const CLIENT_PORT = KAFKA_SERVICE.port;
+export const CONTROLLER_PORT = namedPort(KAFKA_SERVICE.peer, 'controller').port;
 const HEADLESS = headlessServiceName(NAME);
 
 /**

@@ -9,12 +9,20 @@
 // The broker is configured through the image's KAFKA_* variables (kafka-config.ts), which
 // its entrypoint writes into /opt/kafka/config on every start: that directory is an
 // emptyDir and the root filesystem stays read-only.
-import { INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
-import { CLIENT_PORT, CONTROLLER_PORT, KAFKA_PATHS, LOG4J2, brokerEnv, type BrokerConfig } from './kafka-config.ts';
+import {
+  CLIENT_PORT,
+  CONTROLLER_PORT,
+  KAFKA_PATHS,
+  KAFKA_SERVICE,
+  LOG4J2,
+  brokerEnv,
+  type BrokerConfig,
+} from './kafka-config.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component, ConfigMapFiles } from './types.ts';
+import { kafkaDashboard } from './dashboards/kafka.ts';
+import { headlessServiceName, type ComponentSpec, type ConfigMapFiles } from './spec.ts';
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -26,6 +34,7 @@ import {
   tcpProbe,
   type Sizing,
 } from './workload.ts';
+import { kafkaSmoke } from '../smoke/checks/kafka.ts';
 
 export const KAFKA_IMAGES = {
   kafka: 'docker.io/apache/kafka:4.3.1',
@@ -88,7 +97,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
 const NAME = 'kafka';
 /** `appuser`, created first by `adduser` in the Alpine-based image: uid and gid 1000. */
 const UID = 1000;
-const METRICS = INTERNAL_PORTS.kafka.metrics;
+const METRICS = KAFKA_SERVICE.metrics;
 const HEADLESS = headlessServiceName(NAME);
 const CONFIG_MAP = 'kafka-config';
 
@@ -173,9 +182,9 @@ function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const objects = [
     // The contract Service carries only the client listener; the controller port stays internal.
-    contractService(NAME, 'kafka'),
+    contractService(NAME, KAFKA_SERVICE, 'kafka'),
     // Controllers resolve each other before any of them is ready.
-    headlessService(NAME, { portName: 'kafka', publishNotReadyAddresses: true }),
+    headlessService(NAME, KAFKA_SERVICE, { portName: 'kafka', publishNotReadyAddresses: true }),
     brokers(p),
   ];
   if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
@@ -186,15 +195,20 @@ function configFiles(): ConfigMapFiles[] {
   return [{ name: CONFIG_MAP, files: { 'log4j2.yaml': LOG4J2 } }];
 }
 
-export const kafka: Component = {
+export const kafka: ComponentSpec = {
   name: NAME,
   description: 'Apache Kafka 4 in KRaft mode (combined broker + controller; 3 in prod) with a kafka-exporter sidecar',
   tier: 'store',
+  uid: UID,
+  service: KAFKA_SERVICE,
+  dependsOn: [],
+  dashboard: kafkaDashboard,
+  smoke: [kafkaSmoke],
+  sourceFiles: [],
   images: [
     { role: 'broker + KRaft controller', image: KAFKA_IMAGES.kafka },
     { role: 'Prometheus exporter sidecar', image: KAFKA_IMAGES.exporter },
   ],
-  dashboardUid: 'soma-kafka',
   build,
   configFiles,
 };

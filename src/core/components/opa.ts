@@ -2,21 +2,22 @@
 //
 // Consumers POST {"input": {identity, request, service, tenant, context}} to
 // /v1/data/soma/allow (the contract in docs/contracts.md) and get a boolean, default deny. The
-// policy (Rego v1) and its data document come from two ConfigMaps generated from the
-// TypeScript sources in ./opa/, are mounted read-only and loaded by file path (loading
-// the mount directory would also pick up the kubelet's `..data` copies). OPA's own API
-// is closed down with `--authorization=basic` (./opa/authz-policy.ts): only decisions
+// policy (Rego v1, the .rego files in ./opa/, read by an adapter and handed to the
+// builders as BuildContext.files) and its data document (./opa/data.ts) come from two
+// ConfigMaps, are mounted read-only and loaded by file path (loading the mount directory
+// would also pick up the kubelet's `..data` copies). OPA's own API is closed down with
+// `--authorization=basic` (./opa/authz.rego): only decisions
 // under data.soma, /health and /metrics are served, so nobody can push a policy or
 // data over the wire — changes go through git. Decision logs go to stdout.
-import { CONTRACTS, INTERNAL_PORTS } from '../contracts.ts';
+import { InternalError } from '../errors.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
-import { AUTHZ_REGO, AUTHZ_TEST_REGO } from './opa/authz-policy.ts';
-import { renderPolicyData } from './opa/data.ts';
-import { SOMA_REGO } from './opa/soma-policy.ts';
-import { SOMA_TEST_REGO } from './opa/soma-policy-test.ts';
+import { OPA_DECISION_PATH, renderPolicyData } from './opa/data.ts';
+
+export { OPA_DECISION_PATH };
 import { contractService, headlessService } from './services.ts';
-import type { Component, ConfigMapFiles } from './types.ts';
+import { opaDashboard } from './dashboards/opa.ts';
+import { type BuildContext, type ComponentSpec, type ConfigMapFiles, type ServiceSpec } from './spec.ts';
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -27,12 +28,15 @@ import {
   podDisruptionBudget,
   type Sizing,
 } from './workload.ts';
+import { opaSmoke } from '../smoke/checks/opa.ts';
 
 /**
  * Official image, static variant (no libc, nothing but the binary). The 1.19.1 release
  * and this tag were confirmed from public references pinning it by digest (sha256:32bf41d9…).
  */
 export const OPA_IMAGE = 'docker.io/openpolicyagent/opa:1.19.1-static';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const OPA_SERVICE: ServiceSpec = { port: 8181, secrets: [], metrics: { port: 8181, path: '/metrics' } };
 /** The image's Dockerfile sets USER 1000:1000. */
 const UID = 1000;
 
@@ -65,35 +69,53 @@ export const OPA_POLICY_CONFIGMAP = 'opa-policy';
 export const OPA_DATA_CONFIGMAP = 'opa-data';
 const POLICY_DIR = '/policy';
 const DATA_DIR = '/policy-data';
-const PORT = CONTRACTS.opa.port;
-const METRICS_PORT = INTERNAL_PORTS.opa.metrics.port;
+const PORT = OPA_SERVICE.port;
+const METRICS_PORT = OPA_SERVICE.metrics.port;
 const PORT_NAME = 'http';
 
-/** The decision consumers query (docs/contracts.md). */
-export const OPA_DECISION_PATH = '/v1/data/soma/allow';
+/** Where the Rego sources live in the repository. */
+const REGO_DIR = 'src/core/components/opa';
+/** ConfigMap key → repository file: the policies the server loads. */
+const POLICY_FILES = { 'soma.rego': `${REGO_DIR}/soma.rego`, 'authz.rego': `${REGO_DIR}/authz.rego` };
+/** Their tests: in the repository beside the policy, never in the ConfigMap (the server must not load tests). */
+const POLICY_TEST_FILES = {
+  'soma_test.rego': `${REGO_DIR}/soma_test.rego`,
+  'authz_test.rego': `${REGO_DIR}/authz_test.rego`,
+};
+const DATA_FILE = 'data.json';
 
-function configFiles(): ConfigMapFiles[] {
+function readSources(ctx: BuildContext, byName: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(byName).map(([name, path]) => {
+      const text = ctx.files[path];
+      if (text === undefined)
+        throw new InternalError(`${path} was not handed to the planner: list it in the opa spec's sourceFiles`);
+      return [name, text];
+    }),
+  );
+}
+
+function configFiles(ctx: BuildContext): ConfigMapFiles[] {
   return [
     {
       name: OPA_POLICY_CONFIGMAP,
-      files: { 'soma.rego': SOMA_REGO, 'authz.rego': AUTHZ_REGO },
-      // In the repository beside the policy, never in the ConfigMap: the server must not load tests.
-      extraFiles: { 'soma_test.rego': SOMA_TEST_REGO, 'authz_test.rego': AUTHZ_TEST_REGO },
+      files: readSources(ctx, POLICY_FILES),
+      extraFiles: readSources(ctx, POLICY_TEST_FILES),
     },
-    { name: OPA_DATA_CONFIGMAP, files: { 'data.json': renderPolicyData() } },
+    { name: OPA_DATA_CONFIGMAP, files: { [DATA_FILE]: renderPolicyData() } },
   ];
 }
 
 /** The files `opa test` needs (policy, tests and data), by name, for the test runner and the docs. */
-export function opaTestFiles(): Record<string, string> {
+export function opaTestFiles(ctx: BuildContext): Record<string, string> {
   return Object.fromEntries(
-    configFiles().flatMap((c) => [...Object.entries(c.files), ...Object.entries(c.extraFiles ?? {})]),
+    configFiles(ctx).flatMap((c) => [...Object.entries(c.files), ...Object.entries(c.extraFiles ?? {})]),
   );
 }
 
 function serverArgs(): string[] {
-  const policyFiles = Object.keys(configFiles()[0]!.files).map((f) => `${POLICY_DIR}/${f}`);
-  const dataFiles = Object.keys(configFiles()[1]!.files).map((f) => `${DATA_DIR}/${f}`);
+  const policyFiles = Object.keys(POLICY_FILES).map((f) => `${POLICY_DIR}/${f}`);
+  const dataFiles = [`${DATA_DIR}/${DATA_FILE}`];
   // A separate metrics listener only if the table ever moves metrics off the API port.
   const diagnostic = METRICS_PORT === PORT ? [] : [`--diagnostic-addr=0.0.0.0:${METRICS_PORT}`];
   return [
@@ -133,15 +155,15 @@ function opaContainer(p: OpaProfile): V1Container {
   });
 }
 
-function build(env: Environment): KubeObject[] {
+function build(env: Environment, ctx: BuildContext): KubeObject[] {
   const p = PROFILES[env];
   const configured = Object.fromEntries(
-    configFiles().flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])),
+    configFiles(ctx).flatMap((c) => Object.entries(c.files).map(([f, text]) => [`${c.name}/${f}`, text])),
   );
   const objects: KubeObject[] = [
-    contractService('opa', PORT_NAME),
+    contractService('opa', OPA_SERVICE, PORT_NAME),
     // Prometheus resolves this name to every replica (DNS service discovery).
-    headlessService('opa', { portName: PORT_NAME }),
+    headlessService('opa', OPA_SERVICE, { portName: PORT_NAME }),
     deployment({
       component: 'opa',
       replicas: p.replicas,
@@ -162,12 +184,17 @@ function build(env: Environment): KubeObject[] {
   return objects;
 }
 
-export const opa: Component = {
+export const opa: ComponentSpec = {
   name: 'opa',
   description: 'OPA policy decision point: /v1/data/soma/allow, default deny, service allowlist and tenant enforcement',
   tier: 'policy',
+  uid: UID,
+  service: OPA_SERVICE,
+  dependsOn: [{ component: 'vault', why: 'OPA reads policy secrets from Vault', optional: true }],
+  dashboard: opaDashboard,
+  smoke: [opaSmoke],
+  sourceFiles: [...Object.values(POLICY_FILES), ...Object.values(POLICY_TEST_FILES)],
   images: [{ role: 'opa server', image: OPA_IMAGE }],
-  dashboardUid: 'soma-opa',
   build,
   configFiles,
 };

@@ -3,18 +3,17 @@
 // one line in a cluster.yaml.
 //
 // Its datastore is the shared Postgres; the connection URI (with credentials) comes
-// from the Secret in CONTRACTS.openfga.secrets, which an operator or the bootstrap
+// from the Secret in OPENFGA_SERVICE.secrets, which an operator or the bootstrap
 // provides. Every pod first runs `openfga migrate` as an init container: the migrations
 // are idempotent, so a restarted or added replica re-runs them harmlessly, and the
 // server never starts against an old schema (no separate Job to order with a sync wave).
 // Authentication is OpenFGA's default (none): the NetworkPolicy admits only namespaces
 // labelled soma.sh/allow-shared-infra=true; an operator who needs more sets
 // OPENFGA_AUTHN_METHOD=preshared with keys from a Secret.
-import { CONTRACTS, INTERNAL_PORTS } from '../contracts.ts';
 import type { KubeObject, V1Container, V1EnvVar } from '../kube.ts';
 import type { Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component } from './types.ts';
+import { namedPort, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import {
   container,
   deployment,
@@ -30,6 +29,13 @@ import {
 
 /** Official image; the v1.18.3 tag was confirmed from public references pinning it by digest (sha256:01a6000a…). */
 export const OPENFGA_IMAGE = 'docker.io/openfga/openfga:v1.18.3';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const OPENFGA_SERVICE: ServiceSpec = {
+  port: 8080,
+  secrets: [{ name: 'soma-infra-openfga-datastore', keys: ['uri'] }],
+  extraClient: [{ name: 'grpc', port: 8081 }],
+  metrics: { port: 2112, path: '/metrics' },
+};
 /** The image is built on cgr.dev/chainguard/static, whose non-root user is 65532. */
 const UID = 65532;
 
@@ -65,10 +71,10 @@ const PROFILES: Record<Environment, OpenFgaProfile> = {
 /** The migration is short and light; the same in every environment. */
 const MIGRATE_SIZING: Sizing = { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 
-const HTTP = { name: 'http', port: CONTRACTS.openfga.port };
-const GRPC = INTERNAL_PORTS.openfga.extraClient!.find((p) => p.name === 'grpc')!;
-const METRICS = { name: 'metrics', port: INTERNAL_PORTS.openfga.metrics.port };
-const DATASTORE_SECRET = CONTRACTS.openfga.secrets[0]!;
+const HTTP = { name: 'http', port: OPENFGA_SERVICE.port };
+const GRPC = namedPort(OPENFGA_SERVICE.extraClient, 'grpc');
+const METRICS = { name: 'metrics', port: OPENFGA_SERVICE.metrics.port };
+const DATASTORE_SECRET = OPENFGA_SERVICE.secrets[0]!;
 
 /** What both the migration and the server need to reach the datastore. */
 function datastoreEnv(): V1EnvVar[] {
@@ -125,9 +131,9 @@ function migrateContainer(): V1Container {
 function build(envName: Environment): KubeObject[] {
   const p = PROFILES[envName];
   const objects: KubeObject[] = [
-    contractService('openfga', HTTP.name),
+    contractService('openfga', OPENFGA_SERVICE, HTTP.name),
     // Prometheus resolves this name to every replica (DNS service discovery), its only user.
-    headlessService('openfga', { carries: ['metrics'] }),
+    headlessService('openfga', OPENFGA_SERVICE, { carries: ['metrics'] }),
     deployment({
       component: 'openfga',
       replicas: p.replicas,
@@ -144,11 +150,16 @@ function build(envName: Environment): KubeObject[] {
   return objects;
 }
 
-export const openfga: Component = {
+export const openfga: ComponentSpec = {
   name: 'openfga',
   description: 'OpenFGA relationship-based authorization (optional), Postgres datastore, migrations on start',
   tier: 'policy',
+  uid: UID,
+  service: OPENFGA_SERVICE,
+  dependsOn: [{ component: 'postgres', why: 'OpenFGA stores its data in Postgres' }],
+  dashboard: null,
+  smoke: [],
+  sourceFiles: [],
   images: [{ role: 'openfga server and migration', image: OPENFGA_IMAGE }],
-  dependsOn: ['postgres'],
   build,
 };

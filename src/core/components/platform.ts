@@ -1,8 +1,8 @@
 // The platform: the soma-infra Namespace (Pod Security `restricted`) and the
 // NetworkPolicies that make it default-deny (docs/contracts.md, Network access).
 //
-// Every allowed flow is derived from the tables in contracts.ts (CONTRACTS,
-// INTERNAL_PORTS, INTERNAL_FLOWS, CLUSTER_DNS) by listNetworkFlows(), and the
+// Every allowed flow is derived from the component specs (their service ports and
+// dependencies) and CLUSTER_DNS by listNetworkFlows(), and the
 // NetworkPolicy objects are built from that list, so the policies, the docs' flow table
 // and the component modules cannot disagree. The model:
 //   - deny all ingress and egress in the namespace;
@@ -11,22 +11,17 @@
 //   - each component accepts, on its own pods: consumers (pods in namespaces labelled
 //     soma.sh/allow-shared-infra=true) on its contract and extra client ports,
 //     Prometheus on its metrics port, its own pods on its client and peer ports
-//     (replication, quorum, exporters, jobs), and the INTERNAL_FLOWS aimed at it.
+//     (replication, quorum, exporters, jobs), and the components that depend on it.
 // `kubectl port-forward` needs no rule: the kubelet dials the port on the pod's own
 // loopback interface, which NetworkPolicies do not filter.
-import {
-  CLUSTER_DNS,
-  CONTRACTS,
-  INTERNAL_FLOWS,
-  INTERNAL_PORTS,
-  type ComponentName,
-  type ServiceComponent,
-} from '../contracts.ts';
+import type { ComponentName } from '../contracts.ts';
 import { obj, type KubeObject, type V1NetworkPolicyPeer } from '../kube.ts';
 import { ANNOTATIONS, LABELS, NAMESPACE, type Environment } from '../names.ts';
 import { KUBERNETES_VERSION } from '../versions.ts';
-import type { Component } from './types.ts';
+import { isServing, type BuildContext, type ComponentSpec, type ServingSpec } from './spec.ts';
+import { deriveInternalFlows, type InternalFlow } from './tables.ts';
 import { componentLabels, meta } from './workload.ts';
+import { networkPolicySmoke } from '../smoke/checks/networkpolicy.ts';
 
 interface PlatformProfile {
   /**
@@ -54,11 +49,22 @@ const POD_SECURITY_LEVEL = 'restricted';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const ANY_ADDRESS = '0.0.0.0/0';
 
+/**
+ * Cluster DNS, which every pod in the namespace must reach (egress is denied by
+ * default). kubeadm-based clusters, Kind included, keep CoreDNS under the kube-dns label.
+ */
+export const CLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+  port: 53,
+  protocols: ['UDP', 'TCP'],
+} as const;
+
 export const POLICY_NAMES = {
   defaultDeny: 'default-deny',
   dnsEgress: 'allow-egress-dns',
   namespaceEgress: 'allow-egress-within-namespace',
-  ingress: (c: ServiceComponent) => `allow-ingress-${c}`,
+  ingress: (c: ComponentName) => `allow-ingress-${c}`,
 } as const;
 
 /** Who is at the other end of a flow. */
@@ -80,7 +86,7 @@ export interface NetworkFlow {
   policy: string;
   direction: 'ingress' | 'egress';
   /** The pods the policy selects: one component's, or every pod of the namespace. */
-  pods: ServiceComponent | 'all';
+  pods: ComponentName | 'all';
   /** Where connections come from (ingress) or go to (egress). */
   peer: FlowPeer;
   /** Empty: every port. */
@@ -90,16 +96,16 @@ export interface NetworkFlow {
 
 const tcp = (name: string, port: number): FlowPort => ({ name, port, protocol: 'TCP' });
 
-function clientPorts(c: ServiceComponent): FlowPort[] {
-  return [tcp('client', CONTRACTS[c].port), ...(INTERNAL_PORTS[c].extraClient ?? []).map((p) => tcp(p.name, p.port))];
+function clientPorts(c: ServingSpec): FlowPort[] {
+  return [tcp('client', c.service.port), ...(c.service.extraClient ?? []).map((p) => tcp(p.name, p.port))];
 }
 
 /** The flows into one component, before flows from the same peer are merged. */
-function ingressFlows(c: ServiceComponent, profile: PlatformProfile): NetworkFlow[] {
-  const base = { policy: POLICY_NAMES.ingress(c), direction: 'ingress' as const, pods: c };
-  const metrics = INTERNAL_PORTS[c].metrics;
+function ingressFlows(c: ServingSpec, dependents: readonly InternalFlow[], profile: PlatformProfile): NetworkFlow[] {
+  const base = { policy: POLICY_NAMES.ingress(c.name), direction: 'ingress' as const, pods: c.name };
+  const metrics = c.service.metrics;
   const flows: NetworkFlow[] = [
-    { ...base, peer: { kind: 'consumers' }, ports: clientPorts(c), why: `consumers use ${CONTRACTS[c].service}` },
+    { ...base, peer: { kind: 'consumers' }, ports: clientPorts(c), why: `consumers use ${c.name}` },
     {
       ...base,
       peer: { kind: 'component', component: 'prometheus' },
@@ -108,22 +114,24 @@ function ingressFlows(c: ServiceComponent, profile: PlatformProfile): NetworkFlo
     },
     {
       ...base,
-      peer: { kind: 'component', component: c },
-      ports: [...clientPorts(c), ...(INTERNAL_PORTS[c].peer ?? []).map((p) => tcp(p.name, p.port))],
-      why: `${c} pods talk to each other (replication, quorum, exporters, jobs)`,
+      peer: { kind: 'component', component: c.name },
+      ports: [...clientPorts(c), ...(c.service.peer ?? []).map((p) => tcp(p.name, p.port))],
+      why: `${c.name} pods talk to each other (replication, quorum, exporters, jobs)`,
     },
-    ...INTERNAL_FLOWS.filter((f) => f.to === c).map((f): NetworkFlow => ({
-      ...base,
-      peer: { kind: 'component', component: f.from },
-      ports: [tcp('client', f.port)],
-      why: f.why,
-    })),
+    ...dependents
+      .filter((f) => f.to === c.name)
+      .map((f): NetworkFlow => ({
+        ...base,
+        peer: { kind: 'component', component: f.from as ComponentName },
+        ports: [tcp('client', f.port)],
+        why: f.why,
+      })),
   ];
-  if (c === 'grafana' && profile.grafanaFromAnywhere) {
+  if (c.name === 'grafana' && profile.grafanaFromAnywhere) {
     flows.push({
       ...base,
       peer: { kind: 'anywhere' },
-      ports: [tcp('client', CONTRACTS.grafana.port)],
+      ports: [tcp('client', c.service.port)],
       why: 'dev: the Grafana UI through the Kind NodePort',
     });
   }
@@ -161,7 +169,7 @@ function dedupePorts(ports: readonly FlowPort[]): FlowPort[] {
 }
 
 /** Every flow the NetworkPolicies of an environment allow (everything else is denied). */
-export function listNetworkFlows(env: Environment = 'dev'): NetworkFlow[] {
+export function listNetworkFlows(components: readonly ComponentSpec[], env: Environment = 'dev'): NetworkFlow[] {
   const profile = PROFILES[env];
   const egress: NetworkFlow[] = [
     {
@@ -181,8 +189,8 @@ export function listNetworkFlows(env: Environment = 'dev'): NetworkFlow[] {
       why: 'connections inside soma-infra; the ingress policies decide which are accepted',
     },
   ];
-  const components = Object.keys(CONTRACTS) as ServiceComponent[];
-  return [...egress, ...mergeFlows(components.flatMap((c) => ingressFlows(c, profile)))];
+  const dependents = deriveInternalFlows(components);
+  return [...egress, ...mergeFlows(components.filter(isServing).flatMap((c) => ingressFlows(c, dependents, profile)))];
 }
 
 export function describePeer(p: FlowPeer): string {
@@ -258,8 +266,8 @@ function networkPolicy(
   });
 }
 
-export function buildNetworkPolicies(env: Environment): KubeObject[] {
-  const flows = listNetworkFlows(env);
+export function buildNetworkPolicies(components: readonly ComponentSpec[], env: Environment): KubeObject[] {
+  const flows = listNetworkFlows(components, env);
   const byPolicy = new Map<string, NetworkFlow[]>();
   for (const f of flows) byPolicy.set(f.policy, [...(byPolicy.get(f.policy) ?? []), f]);
   const allowed = [...byPolicy.entries()].map(([name, fs]) =>
@@ -292,14 +300,20 @@ export function buildNamespace(): KubeObject {
   });
 }
 
-function build(env: Environment): KubeObject[] {
-  return [buildNamespace(), ...buildNetworkPolicies(env)];
+function build(env: Environment, ctx: BuildContext): KubeObject[] {
+  return [buildNamespace(), ...buildNetworkPolicies(ctx.components, env)];
 }
 
-export const platform: Component = {
+export const platform: ComponentSpec = {
   name: 'platform',
   description: 'The soma-infra namespace (Pod Security restricted) and its default-deny NetworkPolicies',
   tier: 'platform',
   images: [],
+  uid: null,
+  service: null,
+  dependsOn: [],
+  dashboard: null,
+  smoke: [networkPolicySmoke],
+  sourceFiles: [],
   build,
 };

@@ -5,7 +5,6 @@
 // PVC and tested dumps; HA is an operator's job (CloudNativePG) when it is needed.
 // prod therefore protects the one pod instead: a PodDisruptionBudget that makes node
 // drains wait for an operator, and a scheduled pg_dump to its own volume.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, serviceDns } from '../contracts.ts';
 import {
   obj,
   type KubeObject,
@@ -17,7 +16,8 @@ import {
 } from '../kube.ts';
 import { ANNOTATIONS, type Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component } from './types.ts';
+import { postgresDashboard } from './dashboards/postgres.ts';
+import { headlessServiceName, serviceDns, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import {
   componentLabels,
   container,
@@ -33,6 +33,7 @@ import {
   tcpProbe,
   type Sizing,
 } from './workload.ts';
+import { postgresSmoke } from '../smoke/checks/postgres.ts';
 
 export const POSTGRES_IMAGES = {
   postgres: 'docker.io/library/postgres:18.6-trixie',
@@ -96,11 +97,17 @@ const PROFILES: Record<Environment, PostgresProfile> = {
 
 const NAME = 'postgres';
 const BACKUP_NAME = 'postgres-backup';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const POSTGRES_SERVICE: ServiceSpec = {
+  port: 5432,
+  secrets: [{ name: 'soma-infra-postgres-credentials', keys: ['username', 'password', 'database'] }],
+  metrics: { port: 9187, path: '/metrics' },
+};
 /** The postgres user and group of the Debian-based official image. */
 const UID = 999;
-const PORT = CONTRACTS.postgres.port;
-const METRICS = INTERNAL_PORTS.postgres.metrics;
-const CREDENTIALS = CONTRACTS.postgres.secrets[0]!.name;
+const PORT = POSTGRES_SERVICE.port;
+const METRICS = POSTGRES_SERVICE.metrics;
+const CREDENTIALS = POSTGRES_SERVICE.secrets[0]!.name;
 /** Keys of the credentials Secret (docs/contracts.md: username, password, database). */
 export const CREDENTIAL_KEYS = { user: 'username', password: 'password', database: 'database' } as const;
 const DATA_ROOT = '/var/lib/postgresql';
@@ -282,9 +289,9 @@ function backupObjects(b: BackupProfile): KubeObject[] {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   const objects = [
-    contractService(NAME, 'postgres'),
+    contractService(NAME, POSTGRES_SERVICE, 'postgres'),
     // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
-    headlessService(NAME, { portName: 'postgres' }),
+    headlessService(NAME, POSTGRES_SERVICE, { portName: 'postgres' }),
     database(p),
   ];
   // maxUnavailable 0 on the single primary: a drain blocks until someone moves it deliberately.
@@ -293,14 +300,19 @@ function build(environment: Environment): KubeObject[] {
   return objects;
 }
 
-export const postgres: Component = {
+export const postgres: ComponentSpec = {
   name: NAME,
   description: 'PostgreSQL 18, one primary on a PVC, with a Prometheus exporter (prod: PDB and 6-hourly pg_dump)',
   tier: 'store',
+  uid: UID,
+  service: POSTGRES_SERVICE,
+  dependsOn: [{ component: 'postgres', why: 'the scheduled pg_dump backup Job connects to the database' }],
+  dashboard: postgresDashboard,
+  smoke: [postgresSmoke],
+  sourceFiles: [],
   images: [
     { role: 'database server; the prod pg_dump backup job', image: POSTGRES_IMAGES.postgres },
     { role: 'Prometheus exporter sidecar', image: POSTGRES_IMAGES.exporter },
   ],
-  dashboardUid: 'soma-postgres',
   build,
 };

@@ -3,15 +3,26 @@
 // one address per pod: every replica of a multi-pod store (Kafka brokers, etcd
 // members, Vault raft nodes) is its own target, and Prometheus needs no Kubernetes
 // API access, so it runs without RBAC and without a service account token.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../contracts.ts';
 import type { KubeObject } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component, ConfigMapFiles } from './types.ts';
+import type { ComponentName } from '../contracts.ts';
+import {
+  headlessServiceName,
+  isServing,
+  type BuildContext,
+  type ComponentSpec,
+  type ConfigMapFiles,
+  type ServiceSpec,
+  type ServingSpec,
+} from './spec.ts';
 import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
+import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const PROMETHEUS_SERVICE: ServiceSpec = { port: 9090, secrets: [], metrics: { port: 9090, path: '/metrics' } };
 /** The image runs as `nobody`. */
 const UID = 65534;
 const CONFIG_MAP = 'prometheus-config';
@@ -54,52 +65,48 @@ const PROFILES: Record<Environment, PrometheusProfile> = {
   },
 };
 
-/** Query parameters some metrics endpoints need (Vault answers JSON unless asked for the Prometheus format). */
-const METRICS_PARAMS: Partial<Record<ServiceComponent, Record<string, string[]>>> = {
-  vault: { format: ['prometheus'] },
-};
-
-/** Every component Prometheus scrapes: all service components, in contract order. */
-export const SCRAPED_COMPONENTS = Object.keys(CONTRACTS) as ServiceComponent[];
+/** Every component Prometheus scrapes: all that serve a contract, in registration order. */
+export function scrapedComponents(components: readonly ComponentSpec[]): ServingSpec[] {
+  return components.filter(isServing);
+}
 
 /** The job label of a component's metrics (dashboards select on it). */
-export function scrapeJob(component: ServiceComponent): string {
+export function scrapeJob(component: ComponentName): string {
   return component;
 }
 
 /** The DNS name Prometheus resolves to find a component's pods. */
-export function discoveryName(component: ServiceComponent): string {
+export function discoveryName(component: ComponentName): string {
   return `${headlessServiceName(component)}.${NAMESPACE}.svc.cluster.local`;
 }
 
-function scrapeConfig(component: ServiceComponent): Record<string, unknown> {
-  const { port, path, scheme } = INTERNAL_PORTS[component].metrics;
-  const job: Record<string, unknown> = { job_name: scrapeJob(component), metrics_path: path, scheme: scheme ?? 'http' };
-  const params = METRICS_PARAMS[component];
+function scrapeConfig(c: ServingSpec): Record<string, unknown> {
+  const { port, path, scheme, params } = c.service.metrics;
+  const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
   if (params) job.params = params;
-  if (component === 'prometheus') {
+  if (c.name === 'prometheus') {
     // Itself, over loopback: no DNS or network policy between it and its own metrics.
     job.static_configs = [{ targets: [`localhost:${port}`] }];
   } else {
-    job.dns_sd_configs = [{ names: [discoveryName(component)], type: 'A', port, refresh_interval: DNS_REFRESH }];
+    job.dns_sd_configs = [{ names: [discoveryName(c.name)], type: 'A', port, refresh_interval: DNS_REFRESH }];
   }
   return job;
 }
 
-/** The Prometheus configuration (the same in every environment: only names and ports from the contract tables). */
-export function buildPrometheusConfig(): Record<string, unknown> {
+/** The Prometheus configuration (the same in every environment: only names and ports from the component specs). */
+export function buildPrometheusConfig(components: readonly ComponentSpec[]): Record<string, unknown> {
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: '10s', evaluation_interval: SCRAPE_INTERVAL },
-    scrape_configs: SCRAPED_COMPONENTS.map(scrapeConfig),
+    scrape_configs: scrapedComponents(components).map(scrapeConfig),
   };
 }
 
-export function renderPrometheusConfig(): string {
-  return toYaml(buildPrometheusConfig());
+export function renderPrometheusConfig(components: readonly ComponentSpec[]): string {
+  return toYaml(buildPrometheusConfig(components));
 }
 
-function configFiles(): ConfigMapFiles[] {
-  return [{ name: CONFIG_MAP, files: { [CONFIG_FILE]: renderPrometheusConfig() } }];
+function configFiles(ctx: BuildContext): ConfigMapFiles[] {
+  return [{ name: CONFIG_MAP, files: { [CONFIG_FILE]: renderPrometheusConfig(ctx.components) } }];
 }
 
 function args(p: PrometheusProfile): string[] {
@@ -108,19 +115,19 @@ function args(p: PrometheusProfile): string[] {
     `--storage.tsdb.path=${DATA_DIR}`,
     `--storage.tsdb.retention.time=${p.retentionTime}`,
     `--storage.tsdb.retention.size=${p.retentionSize}`,
-    `--web.listen-address=:${CONTRACTS.prometheus.port}`,
+    `--web.listen-address=:${PROMETHEUS_SERVICE.port}`,
     // POST /-/reload applies a new ConfigMap without a restart (the config hash still rolls the pod on generate).
     '--web.enable-lifecycle',
   ];
 }
 
-function build(env: Environment): KubeObject[] {
+function build(env: Environment, ctx: BuildContext): KubeObject[] {
   const p = PROFILES[env];
   const server = container({
     name: 'prometheus',
     image: IMAGE,
     args: args(p),
-    ports: [{ name: PORT_NAME, containerPort: CONTRACTS.prometheus.port }],
+    ports: [{ name: PORT_NAME, containerPort: PROMETHEUS_SERVICE.port }],
     sizing: p.sizing,
     // /-/healthy answers as soon as the web server runs; /-/ready only after the WAL replay.
     liveness: httpProbe('/-/healthy', PORT_NAME, { initialDelaySeconds: 10 }),
@@ -130,10 +137,10 @@ function build(env: Environment): KubeObject[] {
       { name: 'data', mountPath: DATA_DIR },
     ],
   });
-  const files = Object.fromEntries(configFiles().flatMap((c) => Object.entries(c.files)));
+  const files = Object.fromEntries(configFiles(ctx).flatMap((c) => Object.entries(c.files)));
   return [
-    contractService('prometheus', PORT_NAME),
-    headlessService('prometheus', { portName: PORT_NAME }),
+    contractService('prometheus', PROMETHEUS_SERVICE, PORT_NAME),
+    headlessService('prometheus', PROMETHEUS_SERVICE, { portName: PORT_NAME }),
     statefulSet({
       component: 'prometheus',
       replicas: 1,
@@ -151,10 +158,16 @@ function build(env: Environment): KubeObject[] {
   ];
 }
 
-export const prometheus: Component = {
+export const prometheus: ComponentSpec = {
   name: 'prometheus',
   description: 'Prometheus: scrapes every shared component (15 s), retention per environment',
   tier: 'observability',
+  uid: UID,
+  service: PROMETHEUS_SERVICE,
+  dependsOn: [],
+  dashboard: null,
+  smoke: [prometheusSmoke],
+  sourceFiles: [],
   images: [{ role: 'prometheus server', image: IMAGE }],
   build,
   configFiles,
@@ -166,9 +179,12 @@ export const prometheus: Component = {
  * the component's metrics port. Returns one message per unmet expectation (empty when
  * all hold), for tests and `validate` to report.
  */
-export function checkScrapeTargets(objects: Partial<Record<ServiceComponent, readonly KubeObject[]>>): string[] {
+export function checkScrapeTargets(
+  objects: Partial<Record<ComponentName, readonly KubeObject[]>>,
+  components: readonly ComponentSpec[],
+): string[] {
   const problems: string[] = [];
-  for (const component of SCRAPED_COMPONENTS) {
+  for (const { name: component, service } of scrapedComponents(components)) {
     const own = objects[component];
     if (!own || component === 'prometheus') continue;
     const name = headlessServiceName(component);
@@ -182,10 +198,10 @@ export function checkScrapeTargets(objects: Partial<Record<ServiceComponent, rea
       problems.push(
         `${component}: Service '${name}' must be headless (clusterIP: None) so DNS returns one address per pod`,
       );
-    const port = INTERNAL_PORTS[component].metrics.port;
+    const port = service.metrics.port;
     if (!containerPorts(own).includes(port)) {
       problems.push(
-        `${component}: no container declares port ${port}, where Prometheus scrapes ${INTERNAL_PORTS[component].metrics.path}`,
+        `${component}: no container declares port ${port}, where Prometheus scrapes ${service.metrics.path}`,
       );
     }
   }

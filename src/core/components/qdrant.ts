@@ -6,10 +6,9 @@
 // node stops being enough. The unprivileged image variant runs as uid 1000; every
 // setting comes from QDRANT__* environment variables, so the read-only image config
 // stays untouched and only the data volume and /tmp are writable.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
-import type { Component } from './types.ts';
+import { headlessServiceName, namedPort, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import { contractService, headlessService } from './services.ts';
 import { container, emptyDir, env, httpProbe, statefulSet, type Sizing } from './workload.ts';
 
@@ -38,10 +37,18 @@ const PROFILES: Record<Environment, QdrantProfile> = {
 };
 
 const NAME = 'qdrant';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const QDRANT_SERVICE: ServiceSpec = {
+  port: 6333,
+  secrets: [],
+  extraClient: [{ name: 'grpc', port: 6334 }],
+  metrics: { port: 6333, path: '/metrics' },
+  peer: [{ name: 'p2p', port: 6335 }],
+};
 /** The user and group the -unprivileged image is built with (USER_ID=1000). */
 const UID = 1000;
-const HTTP_PORT = CONTRACTS.qdrant.port;
-const GRPC = INTERNAL_PORTS.qdrant.extraClient!.find((p) => p.name === 'grpc')!;
+const HTTP_PORT = QDRANT_SERVICE.port;
+const GRPC = namedPort(QDRANT_SERVICE.extraClient, 'grpc');
 const DATA = '/qdrant/data';
 
 /** Qdrant's settings; subdirectories of the volume keep its mount root (lost+found) out of the storage path. */
@@ -80,9 +87,9 @@ function qdrantContainer(p: QdrantProfile): V1Container {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   return [
-    contractService(NAME),
+    contractService(NAME, QDRANT_SERVICE),
     // A single node never opens its p2p (cluster) port.
-    headlessService(NAME, { carries: ['client', 'metrics'] }),
+    headlessService(NAME, QDRANT_SERVICE, { carries: ['client', 'metrics'] }),
     statefulSet({
       component: NAME,
       replicas: 1,
@@ -98,10 +105,16 @@ function build(environment: Environment): KubeObject[] {
   ];
 }
 
-export const qdrant: Component = {
+export const qdrant: ComponentSpec = {
   name: NAME,
   description: 'Qdrant vector store (REST 6333, gRPC 6334), single node on a PVC',
   tier: 'store',
+  uid: UID,
+  service: QDRANT_SERVICE,
+  dependsOn: [],
+  dashboard: null,
+  smoke: [],
+  sourceFiles: [],
   images: [{ role: 'vector database', image: QDRANT_IMAGES.qdrant }],
   build,
 };

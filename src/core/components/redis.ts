@@ -5,12 +5,13 @@
 // environments differ only in sizes. No password: the contract publishes none and
 // consumers connect without one (docs/contracts.md); access is limited by the NetworkPolicies to
 // namespaces labelled soma.sh/allow-shared-infra=true.
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container } from '../kube.ts';
 import type { Environment } from '../names.ts';
-import type { Component } from './types.ts';
+import { redisDashboard } from './dashboards/redis.ts';
+import { headlessServiceName, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import { contractService, headlessService } from './services.ts';
 import { container, execProbe, httpProbe, statefulSet, type Sizing } from './workload.ts';
+import { redisSmoke } from '../smoke/checks/redis.ts';
 
 export const REDIS_IMAGES = {
   redis: 'docker.io/library/redis:8.10.2-trixie',
@@ -50,10 +51,12 @@ const PROFILES: Record<Environment, RedisProfile> = {
 };
 
 const NAME = 'redis';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const REDIS_SERVICE: ServiceSpec = { port: 6379, secrets: [], metrics: { port: 9121, path: '/metrics' } };
 /** The redis user and group of the Debian-based official image. */
 const UID = 999;
-const PORT = CONTRACTS.redis.port;
-const METRICS = INTERNAL_PORTS.redis.metrics;
+const PORT = REDIS_SERVICE.port;
+const METRICS = REDIS_SERVICE.metrics;
 
 /** The server's settings, as arguments (the image ships no config file and the root filesystem is read-only). */
 export function redisArgs(p: RedisProfile): string[] {
@@ -109,9 +112,9 @@ function exporterContainer(p: RedisProfile): V1Container {
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
   return [
-    contractService(NAME, 'redis'),
+    contractService(NAME, REDIS_SERVICE, 'redis'),
     // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
-    headlessService(NAME, { portName: 'redis' }),
+    headlessService(NAME, REDIS_SERVICE, { portName: 'redis' }),
     statefulSet({
       component: NAME,
       replicas: 1,
@@ -122,14 +125,19 @@ function build(environment: Environment): KubeObject[] {
   ];
 }
 
-export const redis: Component = {
+export const redis: ComponentSpec = {
   name: NAME,
   description: 'Redis 8 cache: AOF (fsync every second), allkeys-lru, on a PVC, with a Prometheus exporter',
   tier: 'store',
+  uid: UID,
+  service: REDIS_SERVICE,
+  dependsOn: [],
+  dashboard: redisDashboard,
+  smoke: [redisSmoke],
+  sourceFiles: [],
   images: [
     { role: 'cache server', image: REDIS_IMAGES.redis },
     { role: 'Prometheus exporter sidecar', image: REDIS_IMAGES.exporter },
   ],
-  dashboardUid: 'soma-redis',
   build,
 };

@@ -13,11 +13,11 @@
 // user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
 // dropped with every other capability, so the config disables mlock.
 import { InternalError } from '../errors.ts';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName } from '../contracts.ts';
 import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
-import type { Component } from './types.ts';
+import { vaultDashboard } from './dashboards/vault.ts';
+import { headlessServiceName, namedPort, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -32,6 +32,7 @@ import {
   statefulSet,
   type Sizing,
 } from './workload.ts';
+import { vaultSmoke } from '../smoke/checks/vault.ts';
 
 export const VAULT_IMAGE = 'docker.io/hashicorp/vault:1.21.4';
 
@@ -75,13 +76,21 @@ const PROFILES: Record<Environment, VaultProfile> = {
 };
 
 const NAME = 'vault';
+/** The consumer contract and internal ports (docs/contracts.md). */
+export const VAULT_SERVICE: ServiceSpec = {
+  port: 8200,
+  secrets: [{ name: 'soma-infra-vault-dev-root', keys: ['token'], environments: ['dev'] }],
+  // Vault answers JSON unless asked for the Prometheus format.
+  metrics: { port: 8200, path: '/v1/sys/metrics', params: { format: ['prometheus'] } },
+  peer: [{ name: 'cluster', port: 8201 }],
+};
 /** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */
 const UID = 100;
 const GID = 1000;
-const PORT = CONTRACTS.vault.port;
-const CLUSTER_PORT = INTERNAL_PORTS.vault.peer!.find((p) => p.name === 'cluster')!.port;
+const PORT = VAULT_SERVICE.port;
+const CLUSTER_PORT = namedPort(VAULT_SERVICE.peer, 'cluster').port;
 const HEADLESS = headlessServiceName(NAME);
-const DEV_ROOT = CONTRACTS.vault.secrets.find((s) => s.environments?.includes('dev'))!;
+const DEV_ROOT = VAULT_SERVICE.secrets.find((s) => s.environments?.includes('dev'))!;
 const CONFIG_MAP = 'vault-config';
 const CONFIG_FILE = 'vault.hcl';
 const CONFIG_DIR = '/vault/config';
@@ -266,10 +275,10 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
 
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
-  const contract = contractService(NAME);
+  const contract = contractService(NAME, VAULT_SERVICE);
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
-  const headless = headlessService(NAME, { publishNotReadyAddresses: true });
+  const headless = headlessService(NAME, VAULT_SERVICE, { publishNotReadyAddresses: true });
   if (p.mode === 'dev')
     return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
   const config = serverConfig(p.replicas);
@@ -278,13 +287,18 @@ function build(environment: Environment): KubeObject[] {
   return objects;
 }
 
-export const vault: Component = {
+export const vault: ComponentSpec = {
   name: NAME,
   description:
     'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
   tier: 'operator-gated',
+  uid: UID,
+  service: VAULT_SERVICE,
+  dependsOn: [],
+  dashboard: vaultDashboard,
+  smoke: [vaultSmoke],
+  sourceFiles: [],
   images: [{ role: 'vault server', image: VAULT_IMAGE }],
   baseEnvironment: 'staging',
-  dashboardUid: 'soma-vault',
   build,
 };

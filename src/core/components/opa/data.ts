@@ -1,6 +1,9 @@
 // The data document the Soma policy reads (data.soma_config), shipped as data.json in
 // the `opa-data` ConfigMap. Application teams extend the allowlist here: one entry per
 // (calling service, called service) pair, as narrow in methods and paths as they can.
+/** The decision consumers query (docs/contracts.md). */
+export const OPA_DECISION_PATH = '/v1/data/soma/allow';
+
 export interface AllowlistEntry {
   /** The calling service: input.identity.service. */
   caller: string;

@@ -95,7 +95,7 @@ export const serviceContractRule: SetRule = {
   title: 'Service contracts',
   rationale:
     'consumers connect to <component>.soma-infra.svc.cluster.local on the documented port (docs/contracts.md); renaming or moving it breaks them',
-  fix: 'take the Service name and port from CONTRACTS in src/core/contracts.ts',
+  fix: "build the Service with contractService() from the component spec's `service` (src/core/components/<component>.ts)",
   check(items, ctx) {
     if (!ctx.cluster) return [];
     const out: SetViolation[] = [];

@@ -1,15 +1,11 @@
 // Kafka metadata (how many brokers answer) and a topic round-trip: create a topic for
 // this run, produce one record, consume it back, delete the topic.
-import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
-import { SMOKE_PREFIX } from '../../../core/names.ts';
-import { jobTrouble, marked, type SmokeCheck } from '../types.ts';
+import { SMOKE_PREFIX } from '../../names.ts';
+import { clientFacts, jobTrouble, marked, type SmokeCheck, type SmokeFactory } from '../types.ts';
 
-/** `appuser` of the apache/kafka image. */
-const KAFKA_UID = 1000;
 const BIN = '/opt/kafka/bin';
 
-function script(topic: string): string {
-  const b = `${serviceDns('kafka')}:${CONTRACTS.kafka.port}`;
+function script(b: string, topic: string): string {
   // Each step prints a marked line the judge reads; `set -e` stops at the first failure.
   return [
     'set -e',
@@ -22,7 +18,12 @@ function script(topic: string): string {
   ].join('\n');
 }
 
-export const kafkaCheck: SmokeCheck = {
+export const kafkaSmoke: SmokeFactory = (self) => {
+  const { host, port, uid } = clientFacts(self);
+  return check(`${host}:${port}`, uid);
+};
+
+const check = (bootstrap: string, uid: number): SmokeCheck => ({
   name: 'kafka',
   component: 'kafka',
   title: 'Kafka metadata (broker count) and a topic round-trip',
@@ -32,8 +33,8 @@ export const kafkaCheck: SmokeCheck = {
       {
         namespace: ctx.namespace,
         image: ctx.images.kafka,
-        uid: KAFKA_UID,
-        command: ['sh', '-c', script(`${SMOKE_PREFIX}-${ctx.runId}`)],
+        uid,
+        command: ['sh', '-c', script(bootstrap, `${SMOKE_PREFIX}-${ctx.runId}`)],
         env: [
           { name: 'LOG_DIR', value: '/tmp' },
           { name: 'KAFKA_HEAP_OPTS', value: '-Xmx192m' },
@@ -63,4 +64,4 @@ export const kafkaCheck: SmokeCheck = {
       };
     return { pass: true, evidence: `${brokerText}; topic round-trip returned the record sent` };
   },
-};
+});

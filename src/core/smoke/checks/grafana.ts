@@ -1,35 +1,37 @@
 // Grafana is healthy (its database answers) and every datasource passes Grafana's own
 // datasource health check (for Prometheus: a real query against it).
-import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
-import { jobTrouble, marked, type SmokeCheck } from '../types.ts';
+import { clientFacts, jobTrouble, marked, type SmokeCheck, type SmokeFactory } from '../types.ts';
 import { CURL_UID, getLine, json, parseGet } from './http.ts';
 
-const SECRET = CONTRACTS.grafana.secrets[0]!.name;
-const BASE = `http://${serviceDns('grafana')}:${CONTRACTS.grafana.port}`;
+export const grafanaSmoke: SmokeFactory = (self) => {
+  const { host, port, secrets } = clientFacts(self);
+  return check(`http://${host}:${port}`, secrets[0]!.name);
+};
 
 // For each datasource uid in the list, ask its health (grep, not jq: the curl image has no jq).
-const SCRIPT = [
-  getLine('health', `${BASE}/api/health`),
-  getLine('datasources', `${BASE}/api/datasources`, true),
-  `for uid in $(grep -o '"uid":"[^"]*"' /tmp/datasources | cut -d'"' -f4); do`,
-  `  echo "ds $uid $(curl -sS -m 30 -u "$HTTP_USER:$HTTP_PASSWORD" -o /tmp/ds -w '%{http_code}' "${BASE}/api/datasources/uid/$uid/health") $(tr -d '\\n' < /tmp/ds)"`,
-  'done',
-].join('\n');
+const script = (base: string) =>
+  [
+    getLine('health', `${base}/api/health`),
+    getLine('datasources', `${base}/api/datasources`, true),
+    `for uid in $(grep -o '"uid":"[^"]*"' /tmp/datasources | cut -d'"' -f4); do`,
+    `  echo "ds $uid $(curl -sS -m 30 -u "$HTTP_USER:$HTTP_PASSWORD" -o /tmp/ds -w '%{http_code}' "${base}/api/datasources/uid/$uid/health") $(tr -d '\\n' < /tmp/ds)"`,
+    'done',
+  ].join('\n');
 
-export const grafanaCheck: SmokeCheck = {
+const check = (base: string, secret: string): SmokeCheck => ({
   name: 'grafana',
   component: 'grafana',
   title: 'Grafana health and its datasources working',
-  secrets: [SECRET],
+  secrets: [secret],
   jobs: (ctx) => [
     {
       namespace: ctx.namespace,
       image: ctx.images.curl,
       uid: CURL_UID,
-      command: ['sh', '-c', SCRIPT],
+      command: ['sh', '-c', script(base)],
       env: [
-        { name: 'HTTP_USER', secret: { name: SECRET, key: 'admin-user' } },
-        { name: 'HTTP_PASSWORD', secret: { name: SECRET, key: 'admin-password' } },
+        { name: 'HTTP_USER', secret: { name: secret, key: 'admin-user' } },
+        { name: 'HTTP_PASSWORD', secret: { name: secret, key: 'admin-password' } },
       ],
     },
   ],
@@ -68,4 +70,4 @@ export const grafanaCheck: SmokeCheck = {
       evidence: `database ok${version}; datasource(s) failing: ${bad.map((x) => `${x.uid}: ${x.message}`).join('; ')}`,
     };
   },
-};
+});

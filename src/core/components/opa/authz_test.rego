@@ -1,35 +1,4 @@
-// OPA's own API authorization (`opa run --authorization=basic` evaluates
-// data.system.authz.allow for every HTTP request to the server). Without it anyone who
-// may reach port 8181 could replace the policy or the data through /v1/policies and
-// /v1/data; with it, policy and data change only through git.
-export const AUTHZ_REGO = `# Authorization of OPA's own HTTP API.
-#
-# Allowed: decisions under data.soma (GET or POST, POST being the usual way to send an
-# input), and GET of /health (kubelet probes) and /metrics (Prometheus).
-# Denied: everything else, notably policy and data writes (PUT/PATCH/DELETE), the
-# query and compile APIs, and reading other documents such as data.soma_config.
-package system.authz
-
-default allow := false
-
-allow if {
-	input.method in {"GET", "POST"}
-	count(input.path) >= 3
-	array.slice(input.path, 0, 3) == ["v1", "data", "soma"]
-}
-
-allow if {
-	input.method == "GET"
-	input.path[0] == "health"
-}
-
-allow if {
-	input.method == "GET"
-	input.path == ["metrics"]
-}
-`;
-
-export const AUTHZ_TEST_REGO = `package soma_authz_test
+package soma_authz_test
 
 import data.system.authz
 
@@ -76,4 +45,3 @@ test_denies_ad_hoc_queries if {
 test_denies_posting_to_health if {
 	not authz.allow with input as {"method": "POST", "path": ["health"]}
 }
-`;

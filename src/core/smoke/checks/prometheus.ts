@@ -1,6 +1,5 @@
 // Every active Prometheus scrape target is up: the shared components are all being scraped.
-import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
-import { jobTrouble, marked, type SmokeCheck } from '../types.ts';
+import { clientFacts, jobTrouble, marked, type SmokeCheck, type SmokeFactory } from '../types.ts';
 import { CURL_UID, getLine, json, parseGet } from './http.ts';
 
 interface Target {
@@ -10,7 +9,12 @@ interface Target {
   labels?: Record<string, string>;
 }
 
-export const prometheusCheck: SmokeCheck = {
+export const prometheusSmoke: SmokeFactory = (self) => {
+  const { host, port } = clientFacts(self);
+  return check(host, port);
+};
+
+const check = (host: string, port: number): SmokeCheck => ({
   name: 'prometheus',
   component: 'prometheus',
   title: 'every Prometheus target up',
@@ -19,14 +23,7 @@ export const prometheusCheck: SmokeCheck = {
       namespace: ctx.namespace,
       image: ctx.images.curl,
       uid: CURL_UID,
-      command: [
-        'sh',
-        '-c',
-        getLine(
-          'targets',
-          `http://${serviceDns('prometheus')}:${CONTRACTS.prometheus.port}/api/v1/targets?state=active`,
-        ),
-      ],
+      command: ['sh', '-c', getLine('targets', `http://${host}:${port}/api/v1/targets?state=active`)],
     },
   ],
   judge: ([r]) => {
@@ -35,7 +32,7 @@ export const prometheusCheck: SmokeCheck = {
     const answer = (got && json(got.body)) as { data?: { activeTargets?: Target[] } } | undefined;
     const targets = answer?.data?.activeTargets;
     if (!got || got.status !== 200 || !targets)
-      return { pass: false, evidence: `no target list from ${serviceDns('prometheus')} (HTTP ${got?.status ?? '-'})` };
+      return { pass: false, evidence: `no target list from ${host} (HTTP ${got?.status ?? '-'})` };
     if (!targets.length) return { pass: false, evidence: 'Prometheus has no active targets' };
     const down = targets.filter((t) => t.health !== 'up');
     const name = (t: Target) => `${t.labels?.job ?? '?'} ${t.labels?.instance ?? t.scrapeUrl ?? ''}`.trim();
@@ -43,4 +40,4 @@ export const prometheusCheck: SmokeCheck = {
     const detail = down.map((t) => `${name(t)} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`).join('; ');
     return { pass: false, evidence: `${down.length} of ${targets.length} targets not up: ${detail}` };
   },
-};
+});

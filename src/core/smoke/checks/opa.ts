@@ -1,11 +1,8 @@
 // OPA answers the decision path with allow for a request the allowlist permits and
 // deny for the same request acting on another tenant (docs/contracts.md: default deny).
-import { CONTRACTS, serviceDns } from '../../../core/contracts.ts';
-import { SOMA_POLICY_DATA } from '../../../core/components/opa/data.ts';
-import { jobTrouble, marked, type SmokeCheck } from '../types.ts';
+import { OPA_DECISION_PATH as PATH, SOMA_POLICY_DATA } from '../../components/opa/data.ts';
+import { clientFacts, jobTrouble, marked, type SmokeCheck, type SmokeFactory } from '../types.ts';
 import { CURL_UID } from './http.ts';
-
-const PATH = '/v1/data/soma/allow';
 
 /** Built from the first allowlist entry of the shipped policy data, so the check follows the policy. */
 export function opaInputs(): { allow: object; deny: object; describe: string } {
@@ -24,12 +21,16 @@ export function opaInputs(): { allow: object; deny: object; describe: string } {
   };
 }
 
-export const opaCheck: SmokeCheck = {
+export const opaSmoke: SmokeFactory = (self) => {
+  const { host, port } = clientFacts(self);
+  return check(`http://${host}:${port}${PATH}`);
+};
+
+const check = (url: string): SmokeCheck => ({
   name: 'opa',
   component: 'opa',
   title: `OPA allow and deny at ${PATH}`,
   jobs: (ctx) => {
-    const url = `http://${serviceDns('opa')}:${CONTRACTS.opa.port}${PATH}`;
     const { allow, deny } = opaInputs();
     const post = (marker: string, body: object) =>
       `echo "${marker} $(curl -sS -m 10 -X POST -H 'Content-Type: application/json' --data '${JSON.stringify(body)}' ${url})"`;
@@ -56,4 +57,4 @@ export const opaCheck: SmokeCheck = {
     const evidence = `${describe}: same tenant → ${JSON.stringify(allowed)}, other tenant → ${JSON.stringify(denied)}`;
     return { pass: allowed === true && denied === false, evidence };
   },
-};
+});

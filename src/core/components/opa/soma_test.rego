@@ -1,8 +1,4 @@
-// The policy's own tests, shipped beside soma.rego (in the repository, not in the
-// ConfigMap, so the server never loads them). Most tests pin data.soma_config to a
-// fixture with `with`, so they test the rules; the last ones run against the shipped
-// data.json, so a broken starter allowlist fails too.
-export const SOMA_TEST_REGO = `package soma_test
+package soma_test
 
 import data.soma
 
@@ -163,4 +159,3 @@ test_shipped_allowlist_does_not_let_somabrain_call_the_gateway if {
 		"context": {},
 	}
 }
-`;

@@ -1,9 +1,4 @@
-// The Soma decision policy (Rego v1, the default syntax of OPA 1.x), shipped in the
-// `opa-policy` ConfigMap. Kept as a TypeScript string so the pure core can hand it
-// to the generator without reading files. Its tests run with a real OPA: in
-// test/components/opa.test.ts when an `opa` binary is on PATH, and by hand on the
-// generated tree with `opa test -v base/opa/opa-policy base/opa/opa-data`.
-export const SOMA_REGO = `# Soma policy decision point.
+# Soma policy decision point.
 #
 # Consumers ask: POST /v1/data/soma/allow with {"input": {...}} and get
 # {"result": true} or {"result": false}. POST /v1/data/soma/decision returns
@@ -119,4 +114,3 @@ reasons contains msg if {
 reasons contains "budget exhausted: context.budget.remaining is zero or less" if budget_exhausted
 
 decision := {"allow": allow, "reasons": reasons}
-`;

@@ -1,0 +1,154 @@
+// What one component declares: everything the program knows about it, in one object.
+// Every table the rest of the program reads (the consumer contracts, internal ports,
+// network flows, scrape jobs, dashboards, images, dependencies) is derived from the
+// specs in registry.ts, so a component is added in one place. Every fact field is
+// required — a component that has no dashboard says `dashboard: null` — so a spec
+// that forgets one does not compile (test/types/component-spec.test-d.ts proves it).
+//
+// A component builds the complete objects it runs in one environment; the generator
+// turns the base environment's objects into `base/<c>/` and every other environment's
+// differences into `overlays/<env>/<c>/` patches, so the overlays can never disagree
+// with the spec.
+import type { ComponentName } from '../contracts.ts';
+import { InternalError } from '../errors.ts';
+import type { KubeObject } from '../kube.ts';
+import { NAMESPACE, type Environment } from '../names.ts';
+import type { SmokeFactory } from '../smoke/types.ts';
+import type { DashboardSpec } from './dashboards/panels.ts';
+
+/**
+ * When Argo CD syncs the component, relative to the others (its Application's sync wave).
+ * `operator-gated` is last: such a component (a raft Vault) is not healthy until a person
+ * initialises and unseals it, and the root app waits for each wave to be healthy, so an
+ * earlier wave would hold every later component back until then.
+ */
+export type Tier = 'platform' | 'store' | 'policy' | 'observability' | 'operator-gated';
+
+export const TIER_WAVE: Record<Tier, number> = {
+  platform: 0,
+  store: 1,
+  policy: 2,
+  observability: 3,
+  'operator-gated': 4,
+};
+
+export interface ImageRef {
+  /** Which container(s) use it, for the docs. */
+  role: string;
+  /** Full pinned reference, e.g. 'docker.io/library/postgres:17.6'. */
+  image: string;
+}
+
+export interface SecretContract {
+  name: string;
+  keys: readonly string[];
+  /** Only the environments that need it (e.g. Vault's dev root token). */
+  environments?: readonly Environment[];
+}
+
+export interface NamedPort {
+  name: string;
+  port: number;
+}
+
+/**
+ * What a component serves: the consumer contract (its Service is named after the
+ * component, in the shared namespace) and the ports inside the namespace that are not
+ * part of it. Services, NetworkPolicies and the Prometheus config are built from this.
+ */
+export interface ServiceSpec {
+  /** The contract port consumers use. */
+  port: number;
+  /** Secrets the component reads, which the bootstrap (dev) or an operator (staging/prod) provides. */
+  secrets: readonly SecretContract[];
+  /** Extra client-facing ports (besides the contract port) consumers may use, e.g. qdrant gRPC. */
+  extraClient?: readonly NamedPort[];
+  /** Where Prometheus scrapes: container port and path. */
+  metrics: { port: number; path: string; scheme?: 'http'; params?: Readonly<Record<string, readonly string[]>> };
+  /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
+  peer?: readonly NamedPort[];
+}
+
+/**
+ * Another component this one connects to on its contract port. Each dependency opens
+ * that flow in the NetworkPolicies; a required one must also be enabled wherever this
+ * component is (cluster.yaml is rejected otherwise).
+ */
+export interface Dependency {
+  component: ComponentName;
+  /** Why, for the NetworkPolicy annotation, the docs and the config error. */
+  why: string;
+  /** True: the flow is allowed, but the component runs without the other one. */
+  optional?: boolean;
+}
+
+/** A file the component ships that lives in the repository (a Rego policy): read by an adapter, handed to the planner. */
+export type SourceFiles = Readonly<Record<string, string>>;
+
+/** What a component's builders receive besides the environment. */
+export interface BuildContext {
+  /** Every registered component, for those built from the others (NetworkPolicies, scrape jobs, dashboards). */
+  components: readonly ComponentSpec[];
+  /** Repository-relative path → content of every registered component's `sourceFiles`. */
+  files: SourceFiles;
+}
+
+/** A file shipped in the base beside the objects and turned into a ConfigMap by kustomize. */
+export interface ConfigMapFiles {
+  /** ConfigMap name. */
+  name: string;
+  /** File name (also the ConfigMap key) → content. */
+  files: Record<string, string>;
+  /** Files written beside the ConfigMap's files but not put into it (e.g. OPA's *_test.rego). */
+  extraFiles?: Record<string, string>;
+}
+
+export interface ComponentSpec {
+  name: ComponentName;
+  /** One line, for docs and the Application description. */
+  description: string;
+  tier: Tier;
+  images: readonly ImageRef[];
+  /** The user its containers run as (the image's own non-root user); smoke checks that borrow its image use it too. null: no pods. */
+  uid: number | null;
+  /** The consumer contract and internal ports; null only for the platform (namespace and policies). */
+  service: ServiceSpec | null;
+  /** The components it connects to (see Dependency). */
+  dependsOn: readonly Dependency[];
+  /** Its baseline Grafana dashboard, linked from the Argo CD UI; null: none. */
+  dashboard: DashboardSpec | null;
+  /** Its checks for `npm run smoke`, made from this spec (none: []). */
+  smoke: readonly SmokeFactory[];
+  /** Repository-relative files its builders read from `BuildContext.files` (none: []). */
+  sourceFiles: readonly string[];
+  /** The environment whose objects form `base/<c>/` (default: dev). */
+  baseEnvironment?: Environment;
+  /** The complete objects the component runs in an environment (without the environment label, which overlays add). */
+  build(env: Environment, ctx: BuildContext): KubeObject[];
+  /** ConfigMaps made from shipped files; the same in every environment. */
+  configFiles?(ctx: BuildContext): ConfigMapFiles[];
+}
+
+/** A spec that serves a contract (every component but the platform). */
+export type ServingSpec = ComponentSpec & { service: ServiceSpec };
+
+export function isServing(c: ComponentSpec): c is ServingSpec {
+  return c.service !== null;
+}
+
+/** The contract Service's cluster DNS name: the component's name in the shared namespace. */
+export function serviceDns(component: ComponentName): string {
+  return `${component}.${NAMESPACE}.svc.cluster.local`;
+}
+
+/** The headless Service that gives a StatefulSet's pods stable DNS names. */
+export function headlessServiceName(component: ComponentName): string {
+  return `${component}-headless`;
+}
+
+/** A named port of a service spec, or a bug in the spec that asks for it. */
+export function namedPort(ports: readonly NamedPort[] | undefined, name: string): NamedPort {
+  const p = ports?.find((x) => x.name === name);
+  if (!p) throw new InternalError(`no port named '${name}' in ${JSON.stringify(ports ?? [])}`);
+  return p;
+}

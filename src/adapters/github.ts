@@ -4,7 +4,7 @@
 // server errors retry with backoff; everything else fails with what to do about it.
 import { readFile } from 'node:fs/promises';
 import { Octokit } from '@octokit/rest';
-import { InternalError, UserError } from '../core/errors.ts';
+import { ExternalError, InternalError, SomastackError, UserError } from '../core/errors.ts';
 
 /** The hidden first line that marks a comment as this tool's rendered diff. */
 export const DIFF_COMMENT_MARKER = '<!-- somastack:rendered-diff -->';
@@ -100,7 +100,13 @@ export function createClient(opts: GithubOptions): Octokit {
 /** Turns an API failure into a message that says what to do next. */
 export function explain(e: unknown, pr: PullRequestRef, now = Date.now()): Error {
   const f = asFailure(e);
-  if (!f) return e instanceof Error ? e : new Error(String(e));
+  if (!f)
+    return e instanceof SomastackError
+      ? e
+      : new ExternalError(
+          `GitHub request for ${pr.owner}/${pr.repo}#${pr.number} failed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e, fix: 'check the network and https://www.githubstatus.com, then retry' },
+        );
   const where = `${pr.owner}/${pr.repo}#${pr.number}`;
   const wait = rateLimitWait(f, now);
   if (wait !== undefined) {

@@ -1,21 +1,118 @@
-// What commands reach the world through, built in one place. main() hands it to every
-// command in its context; tests replace parts of it (a scripted process runner, a fixed
-// run id, a fast poll) instead of setting environment variables.
+// Everything a command reaches outside its own memory, built in one place: programs,
+// clusters, the repository's files, the clock and randomness. Every command takes a
+// `Deps`; tests replace the parts they control (a recorded runner, a fake API server's
+// kubeconfig, a fixed clock, a fixed run id). The CLI loads this module only to run a
+// command, never for --help.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { loadClusters } from '../adapters/inputs.ts';
+import type { LiveCluster } from '../adapters/kube-live.ts';
+import type { KubeClient } from '../adapters/kube.ts';
 import { runProcess, type Runner } from '../adapters/process.ts';
+import {
+  listApplications,
+  renderApps,
+  type AppSource,
+  type RenderedApp,
+  type RenderOptions,
+} from '../adapters/render.ts';
+import { installTool, type ToolName } from '../adapters/tools.ts';
+import { compareTree, type TreeComparison } from '../adapters/tree.ts';
+import type { ClusterConfig } from '../core/cluster-config.ts';
+import type { Io } from './types.ts';
 
-export interface Deps {
-  /** Runs external programs (kind, kubectl, git): the one process wrapper. */
-  runner: Runner;
-  /** A short id for a run's resources (smoke namespaces), unique enough per run. */
-  newRunId(): string;
-  /** How often a command polls the cluster while it waits on something it started. */
-  pollIntervalMs: number;
+/** The repository's inputs and generated tree, as commands read them. */
+export interface RepoDeps {
+  loadClusters(root: string): Promise<ClusterConfig[]>;
+  /**
+   * The whole planned generated tree, from the clusters and the component sources under
+   * `root`; every object the components build is schema-checked first, so a typo ('1GB')
+   * is a ConfigError against the component's source, not a crash while planning.
+   */
+  buildTree(clusters: ClusterConfig[], root: string): Map<string, string> | Promise<Map<string, string>>;
+  compareTree(
+    root: string,
+    files: ReadonlyMap<string, string>,
+  ): Promise<Pick<TreeComparison, 'stale' | 'missing' | 'extra'> & { foreign?: string[] }>;
+  listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
+  renderApps(root: string, apps: AppSource[], opts: RenderOptions): Promise<RenderedApp[]>;
+  /** A file under `root`, or undefined when it cannot be read. */
+  readText(root: string, path: string): Promise<string | undefined>;
 }
 
-export function defaultDeps(): Deps {
+export interface Deps {
+  io: Io;
+  /** Runs every external program (kind, docker, kubectl, kustomize, git). */
+  runner: Runner;
+  /** A read-side client for a kubeconfig context (default: the current one). */
+  connectLive(context?: string): Promise<LiveCluster>;
+  /** A client for a Kind cluster's own context, after the context guard. */
+  connectKind(kindName: string): Promise<KubeClient>;
+  repo: RepoDeps;
+  /** Installs a pinned tool into the project and returns its path. */
+  installTool(name: ToolName): Promise<string>;
+  /** Whether a TCP port can be bound on the given address right now. */
+  portFree(port: number, host: string): Promise<boolean>;
+  nodeVersion: string;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Interval between polls of the API while waiting for something to happen. */
+  pollMs: number;
+  randomBytes(size: number): Buffer;
+  /** A short id naming one run's objects (smoke namespaces): a valid DNS label suffix. */
+  runId(): string;
+  /** Called after each bootstrap step completes (a test simulates an interruption with it). */
+  afterStep?(step: string): void | Promise<void>;
+}
+
+/** True when nothing listens on host:port (we could bind it ourselves). */
+export function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'EADDRINUSE' && e.code !== 'EACCES'));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export function defaultRepo(): RepoDeps {
   return {
+    loadClusters,
+    // Imported on first use: loading every component module takes a while.
+    buildTree: async (clusters, root) => {
+      const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }, { readComponentFiles }] = await Promise.all([
+        import('../core/tree.ts'),
+        import('../core/components/index.ts'),
+        import('../adapters/plan-check.ts'),
+        import('../adapters/component-files.ts'),
+      ]);
+      const sources = await readComponentFiles(root);
+      await checkComponentObjects(COMPONENTS, sources);
+      return buildTree(clusters, sources);
+    },
+    compareTree,
+    listApplications,
+    renderApps: (root, apps, opts) => renderApps(root, apps, opts),
+    readText: (root, path) => readFile(join(root, path), 'utf8').catch(() => undefined),
+  };
+}
+
+export function defaultDeps(io: Io): Deps {
+  return {
+    io,
     runner: runProcess,
-    newRunId: () => `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`,
-    pollIntervalMs: 2000,
+    // The Kubernetes client library takes a second to load: only the commands that talk to a cluster pay for it.
+    connectLive: async (context) => (await import('../adapters/kube-live.ts')).connectLive(io.env, context),
+    connectKind: async (kindName) => (await import('../adapters/kube.ts')).connectKind(io.env, kindName),
+    repo: defaultRepo(),
+    installTool: (name) => installTool(name, { root: io.root }),
+    portFree,
+    nodeVersion: process.versions.node,
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    pollMs: 2_000,
+    randomBytes: (size) => randomBytes(size),
+    runId: () => `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`,
   };
 }

@@ -4,34 +4,34 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { describeError, errorJson } from '../core/errors.ts';
-import { defaultDeps, type Deps } from './deps.ts';
-import { parseArgsType, typedValues } from './options.ts';
-import type { Command, Io, OptionSpec, OptionValues } from './types.ts';
+import { describeError, errorJson, UserError } from '../core/errors.ts';
+import type { Deps } from './deps.ts';
+import { flag, type OptionTable, parseOptionValues } from './options.ts';
+import type { Command, Io } from './types.ts';
 
 export type CommandTable = Record<string, () => Promise<{ command: Command }>>;
 
 /** The user commands; dev tooling (bench) runs through `main` with a table of its own. */
 export const COMMANDS: CommandTable = {
   bootstrap: () => import('../commands/bootstrap/command.ts'),
-  teardown: () => import('../commands/teardown.ts'),
-  generate: () => import('../commands/generate.ts'),
-  render: () => import('../commands/render.ts'),
+  teardown: () => import('../commands/teardown/command.ts'),
+  generate: () => import('../commands/generate/command.ts'),
+  render: () => import('../commands/render/command.ts'),
   validate: () => import('../commands/validate/command.ts'),
   diff: () => import('../commands/diff/command.ts'),
-  status: () => import('../commands/status.ts'),
+  status: () => import('../commands/status/command.ts'),
   drift: () => import('../commands/drift/command.ts'),
   smoke: () => import('../commands/smoke/command.ts'),
-  health: () => import('../commands/health.ts'),
+  health: () => import('../commands/health/command.ts'),
 };
 
-const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
+const HELP_OPTION = flag('show this help', { short: 'h' });
 
 export function formatHelp(command: Command): string {
-  const options = { ...command.options, help: HELP_OPTION };
+  const options: OptionTable = { ...command.options, help: HELP_OPTION };
   const rows = Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
-    const def = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
+    const def = o.default !== undefined ? ` (default: ${o.default})` : '';
     return `  ${flag.padEnd(34)} ${o.description}${o.multiple ? ' (repeatable)' : ''}${def}`;
   });
   return [
@@ -84,68 +84,68 @@ export function defaultIo(): Io {
   };
 }
 
-/** Runs one command line and returns the exit code; errors become messages on stderr. */
-export async function main(
-  argv: readonly string[],
-  io: Io = defaultIo(),
-  commands: CommandTable = COMMANDS,
-  deps: Deps = defaultDeps(),
-): Promise<number> {
+export interface MainOptions {
+  commands?: CommandTable;
+  /** Parts of the dependencies to replace (tests); the rest are the real ones. */
+  deps?: Partial<Deps>;
+}
+
+/** Runs one command line and returns the exit code; errors become messages on stderr (and JSON on stdout with --json). */
+export async function main(argv: readonly string[], io: Io = defaultIo(), opts: MainOptions = {}): Promise<number> {
+  const commands = opts.commands ?? COMMANDS;
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     io.stdout(await globalHelp(commands));
     return verb ? 0 : 2;
   }
-  const load = commands[verb];
-  if (!load) {
-    io.stderr(`error: unknown command '${verb}'\n  fix: one of ${Object.keys(commands).join(', ')}\n`);
-    return 2;
-  }
-  const { command } = await load();
-  let parsed;
+  let json = rest.includes('--json');
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      options: { ...toParseArgs(command.options), help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const load = commands[verb];
+    if (!load) throw new UserError(`unknown command '${verb}'`, `one of ${Object.keys(commands).join(', ')}`);
+    const { command } = await load();
+    const parsed = parseCommandLine(command, rest);
+    if (parsed.values.help) {
+      io.stdout(formatHelp(command));
+      return 0;
+    }
+    json = (parsed.values as Record<string, unknown>).json === true;
+    const options = {
+      ...parseOptionValues(command.options, parsed.values, { cwd: io.cwd }),
+      positionals: parsed.positionals,
+    };
+    const { defaultDeps } = await import('./deps.ts');
+    return await command.run(options, { ...defaultDeps(io), ...opts.deps, io });
   } catch (e) {
-    io.stderr(`error: ${(e as Error).message}\n  fix: see \`npm run ${command.name} -- --help\`\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout(formatHelp(command));
-    return 0;
-  }
-  if (parsed.positionals.length && !command.positionals) {
-    io.stderr(
-      `error: unexpected argument '${parsed.positionals[0]}'\n  fix: see \`npm run ${command.name} -- --help\`\n`,
-    );
-    return 2;
-  }
-  const json = (parsed.values as OptionValues).json === true;
-  try {
-    const values = typedValues(command.options, parsed.values, io.cwd);
-    return await command.run({ values, positionals: parsed.positionals, io, deps });
-  } catch (e) {
-    // A machine reading --json gets the failure as JSON on stdout too; people read stderr.
     if (json) io.stdout(`${JSON.stringify(errorJson(e), null, 2)}\n`);
     io.stderr(describeError(e));
     return 2;
   }
 }
 
-function toParseArgs(options: Record<string, OptionSpec>) {
+/** argv against the command's table: unknown flags, missing values and stray arguments are input errors. */
+function parseCommandLine(command: Command, args: string[]) {
+  const fix = `see \`npm run ${command.name} -- --help\``;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...toParseArgs(command.options), help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UserError((e as Error).message, fix, { cause: e });
+  }
+  if (parsed.positionals.length && !command.positionals && !parsed.values.help)
+    throw new UserError(`unexpected argument '${parsed.positionals[0]}'`, fix);
+  return parsed;
+}
+
+function toParseArgs(options: OptionTable) {
   return Object.fromEntries(
     Object.entries(options).map(([name, o]) => [
       name,
-      {
-        type: parseArgsType(o),
-        ...(o.short ? { short: o.short } : {}),
-        ...(o.multiple ? { multiple: true } : {}),
-        ...(o.default !== undefined ? { default: o.default } : {}),
-      },
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
     ]),
   );
 }
@@ -160,7 +160,7 @@ export async function runProgram(argv: readonly string[], commands: CommandTable
     );
     process.exit(130);
   });
-  process.exitCode = await main(argv, defaultIo(), commands);
+  process.exitCode = await main(argv, defaultIo(), { commands });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,29 +1,8 @@
+// The shape every command module exports. The CLI parses argv against `options` (the
+// shared option table, options.ts), prints `--help` from the same table, hands `run` the
+// typed options and the dependencies (deps.ts), and maps thrown errors to exit codes.
 import type { Deps } from './deps.ts';
-
-// The shape every command module exports. The CLI parses argv against `options`,
-// prints `--help` from the same table, and maps thrown errors to exit codes.
-
-/**
- * What a flag holds. `duration`: milliseconds from 900 / 90s / 15m / 1h; `count`: a whole
- * number (min..max); `choice`: one of `choices`; `file`/`dir`: a path the command writes,
- * checked writable before any work (src/cli/options.ts).
- */
-export type OptionType = 'string' | 'boolean' | 'duration' | 'count' | 'choice' | 'file' | 'dir';
-
-export interface OptionSpec {
-  type: OptionType;
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
-  short?: string;
-  multiple?: boolean;
-  default?: string | boolean;
-  /** Placeholder shown in help for string options, e.g. '<name>'. */
-  value?: string;
-  description: string;
-}
-
-export type OptionValues = Record<string, string | number | boolean | string[] | undefined>;
+import type { OptionsOf, OptionTable } from './options.ts';
 
 export interface Io {
   /** The repository root: where cluster.yaml files, generated trees and package.json live. */
@@ -38,45 +17,28 @@ export interface Io {
   confirm?(question: string): Promise<boolean>;
 }
 
-export interface CommandContext {
-  values: OptionValues;
-  positionals: string[];
-  io: Io;
-  /** How the command reaches processes and time (src/cli/deps.ts); main() always sets it. */
-  deps: Deps;
-}
+/** What `run` receives: every flag typed and checked, plus free arguments when the command takes them. */
+export type ParsedOptions<T extends OptionTable> = OptionsOf<T> & { positionals: string[] };
 
-export interface Command {
+export interface Command<T extends OptionTable = OptionTable> {
   name: string;
   summary: string;
   /** Usage line after `npm run <name> --`, e.g. '[--check]'. */
   usage: string;
   /** Longer help: what it does, exit codes, examples. */
   description: string;
-  options: Record<string, OptionSpec>;
+  options: T;
   /** Whether free arguments (files) are accepted. */
   positionals?: boolean;
-  /** Returns the exit code: 0 ok, 1 findings/changes/not healthy, 2 could not run. */
-  run(ctx: CommandContext): Promise<number>;
+  /**
+   * Returns the exit code: 0 ok, 1 findings/changes/not healthy, 2 could not run. A command
+   * module keeps this a thin, lazy call of its `run<Verb>(options, deps)` so that --help
+   * loads none of the command's dependencies.
+   */
+  run(options: ParsedOptions<T>, deps: Deps): Promise<number>;
 }
 
-/** Reads a string option, or undefined. */
-export function str(values: OptionValues, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** Reads a duration (milliseconds) or count option, or undefined. */
-export function num(values: OptionValues, key: string): number | undefined {
-  const v = values[key];
-  return typeof v === 'number' ? v : undefined;
-}
-
-export function bool(values: OptionValues, key: string): boolean {
-  return values[key] === true;
-}
-
-export function list(values: OptionValues, key: string): string[] {
-  const v = values[key];
-  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+/** Declares a command with its option types inferred from its table. */
+export function defineCommand<T extends OptionTable>(command: Command<T>): Command<T> {
+  return command;
 }

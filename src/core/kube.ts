@@ -1,8 +1,8 @@
 // Typed Kubernetes objects. The per-kind types come from @kubernetes/client-node (type
 // imports only: nothing here talks to a cluster); KubeObject is the common shape every
 // generated or rendered object has.
-import { InternalError } from './errors.ts';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { ExternalError } from './errors.ts';
 
 export type {
   V1ConfigMap,
@@ -50,7 +50,9 @@ export interface KubeObject {
 /** Narrows a client-node typed object (whose metadata.name is optional) to a KubeObject, checking the name. */
 export function obj<T extends { apiVersion?: string; kind?: string; metadata?: V1ObjectMeta }>(o: T): KubeObject {
   if (!o.apiVersion || !o.kind || !o.metadata?.name) {
-    throw new InternalError(`object is missing apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`);
+    throw new ExternalError(
+      `the API server returned an object without apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
+    );
   }
   return o as unknown as KubeObject;
 }

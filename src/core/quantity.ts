@@ -2,6 +2,7 @@
 // and comparisons. Invalid input is an error naming the value, never a silent zero.
 import { UserError } from './errors.ts';
 
+const QUANTITY_FIX = 'write a Kubernetes quantity, e.g. 500m, 2, 512Mi, 1Gi';
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = {
   n: 1e-9,
@@ -24,15 +25,11 @@ export function isQuantity(value: unknown): boolean {
 /** Parses a quantity to a plain number (cores for CPU, bytes for memory). Throws on bad input. */
 export function parseQuantity(value: string | number): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new UserError(
-        `'${value}' is not a valid quantity`,
-        'write a finite number or a quantity such as 500m, 2, 512Mi',
-      );
+    if (!Number.isFinite(value)) throw new UserError(`'${value}' is not a valid quantity`, QUANTITY_FIX);
     return value;
   }
   const m = QUANTITY.exec(value);
-  if (!m) throw new UserError(`'${value}' is not a valid Kubernetes quantity`, 'write it like 500m, 2, 512Mi or 1Gi');
+  if (!m) throw new UserError(`'${value}' is not a valid Kubernetes quantity`, QUANTITY_FIX);
   const n = Number(m[1]);
   if (m[2]) return n * BINARY[m[2]]!;
   if (m[3]) return n * 10 ** Number(m[3].slice(1));

@@ -44,7 +44,11 @@ describe('wrong kube context', () => {
 
   it('refuses a cluster that is not a local Kind cluster', async () => {
     const w = await world();
-    await expect(bootstrap(w, { cluster: 'prod' })).rejects.toThrow(/bootstrap is for local Kind clusters, and 'prod' is not one/);
+    const { code, stderr } = await bootstrap(w, { cluster: 'prod' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/bootstrap is for local Kind clusters, and 'prod' is not one/);
+    expect(stderr).toMatch(/\n {2}fix: /);
+    expect(stderr).not.toMatch(/bug/);
     expect(w.machine.calls).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import { toYaml, toYamlStream } from '../../src/core/yaml.ts';
 import type { Io } from '../../src/cli/types.ts';
 import { connectKind } from '../../src/adapters/kube.ts';
 import { programNotFound, recordingRunner, type RecordedCall } from '../../src/adapters/process.ts';
-import type { BootstrapDeps, BootstrapOptions } from '../../src/commands/bootstrap/types.ts';
+import { defaultDeps, type Deps } from '../../src/cli/deps.ts';
+import type { BootstrapOptions } from '../../src/commands/bootstrap/types.ts';
 import { ARGO_RESOURCES, type FakeKube } from '../support/fake-kube.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -253,16 +254,16 @@ export function captureIo(root: string, env: Record<string, string | undefined>,
   };
 }
 
-export const OPTIONS: BootstrapOptions = { cluster: 'kind-soma', dryRun: false, timeoutMs: 5 * 60_000, degradedGraceMs: 60_000, installTools: false };
+export const OPTIONS: BootstrapOptions = { cluster: 'kind-soma', dryRun: false, timeoutMs: 5 * 60_000, degradedGraceMs: 60_000, installTools: false, json: false };
 
 /** Dependencies wired to the fake world, with a virtual clock. */
-export function makeDeps(io: Captured, runner: ReturnType<typeof fakeMachine>, over: Partial<BootstrapDeps> = {}): BootstrapDeps & { clock: { t: number } } {
+export function makeDeps(io: Captured, runner: ReturnType<typeof fakeMachine>, over: Partial<Deps> = {}): Deps & { clock: { t: number } } {
   const clock = { t: 1_000_000 };
   let counter = 0;
   return {
-    io,
+    ...defaultDeps(io),
     runner,
-    connect: (kindName) => connectKind(io.env, kindName, { retry: { initialDelayMs: 1, maxDelayMs: 5, budgetMs: 3_000 } }),
+    connectKind: async (kindName) => connectKind(io.env, kindName, { retry: { initialDelayMs: 1, maxDelayMs: 5, budgetMs: 3_000 } }),
     installTool: async (name) => {
       throw new Error(`unexpected install of ${name}`);
     },

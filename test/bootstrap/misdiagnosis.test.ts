@@ -9,7 +9,7 @@ import { describeKubeconfig, loadContext } from '../../src/adapters/kubeconfig.t
 import { runProcess } from '../../src/adapters/process.ts';
 import { ToolNotFoundError } from '../../src/core/errors.ts';
 import { defaultDeps } from '../../src/cli/deps.ts';
-import { runTeardown } from '../../src/commands/teardown.ts';
+import { runTeardown } from '../../src/commands/teardown/run.ts';
 import { KIND_VERSION } from '../../src/core/versions.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
 import { tempDir } from '../support/temp.ts';
@@ -63,7 +63,7 @@ describe('teardown', () => {
   function setup(machine: ReturnType<typeof fakeMachine>) {
     const root = makeRepo();
     const io = captureIo(root, { KUBECONFIG: join(root, 'no-kubeconfig'), HOME: root });
-    return () => runTeardown({ values: { cluster: 'kind-soma', yes: true }, positionals: [], io, deps: { ...defaultDeps(), runner: machine } });
+    return () => runTeardown({ cluster: 'kind-soma', yes: true, json: false }, { ...defaultDeps(io), runner: machine });
   }
 
   it('with kind not installed says so, not "check Docker"', async () => {

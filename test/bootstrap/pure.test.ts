@@ -255,6 +255,6 @@ describe('parseDuration', () => {
     expect(parseDuration(text, 'timeout')).toBe(ms);
   });
   it('rejects anything else with the accepted forms', () => {
-    expect(() => parseDuration('15 minutes', 'timeout')).toThrow(/--timeout '15 minutes' is not a duration/);
+    expect(() => parseDuration('15 minutes', 'timeout')).toThrow(/--timeout '15 minutes' is not a positive duration/);
   });
 });

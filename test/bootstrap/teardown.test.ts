@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDeps } from '../../src/cli/deps.ts';
-import { runTeardown } from '../../src/commands/teardown.ts';
+import { runTeardown } from '../../src/commands/teardown/run.ts';
 import { captureIo, fakeMachine, makeRepo } from './harness.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -10,7 +10,8 @@ function setup(o: { clusters?: string[]; interactive?: boolean; answer?: boolean
   const root = makeRepo();
   const io = captureIo(root, { KUBECONFIG: o.kubeconfig ?? join(root, 'no-kubeconfig'), HOME: root }, { interactive: o.interactive, answer: o.answer });
   const machine = fakeMachine({ clusters: o.clusters ?? ['soma'] });
-  const run = (values: Record<string, string | boolean> = {}) => runTeardown({ values: { cluster: 'kind-soma', ...values }, positionals: [], io, deps: { ...defaultDeps(), runner: machine } });
+  const run = (flags: { cluster?: string; yes?: boolean; json?: boolean } = {}) =>
+    runTeardown({ cluster: 'kind-soma', yes: false, json: false, ...flags }, { ...defaultDeps(io), runner: machine });
   return { io, machine, run };
 }
 

@@ -1,10 +1,7 @@
 // One bootstrap world per test: a fake API server with simulated controllers, a temporary
 // repository, a fake machine, captured output, and a virtual clock.
-
-import { defaultDeps } from '../../src/cli/deps.ts';
-import { typedValues } from '../../src/cli/options.ts';
-import { command, runBootstrapCommand } from '../../src/commands/bootstrap/command.ts';
-import type { BootstrapDeps } from '../../src/commands/bootstrap/types.ts';
+import type { Deps } from '../../src/cli/deps.ts';
+import { main } from '../../src/cli/main.ts';
 import { startFakeKube, type FakeKube } from '../support/fake-kube.ts';
 import { captureIo, fakeMachine, makeDeps, makeRepo, simulateCluster, type MachineOptions, type SimOptions } from './harness.ts';
 import { tempDir } from '../support/temp.ts';
@@ -33,12 +30,13 @@ export async function world(o: { machine?: MachineOptions; sim?: SimOptions; int
 
 export type World = Awaited<ReturnType<typeof world>>;
 
-export async function bootstrap(w: World, flags: Record<string, string | boolean> = {}, deps: Partial<BootstrapDeps> = {}) {
+/** Runs `npm run bootstrap` with these flags through the CLI, against the world's Deps. */
+export async function bootstrap(w: World, flags: Record<string, string | boolean> = {}, deps: Partial<Deps> = {}) {
   w.io.out.length = 0;
   w.io.err.length = 0;
-  // Through the option table, as main() does: durations become milliseconds.
-  const values = typedValues(command.options, { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags }, w.io.cwd);
-  const code = await runBootstrapCommand({ values, positionals: [], io: w.io, deps: defaultDeps() }, { ...w.deps, ...deps });
+  const values = { cluster: 'kind-soma', timeout: '5m', 'degraded-grace': '1m', ...flags };
+  const argv = Object.entries(values as Record<string, string | boolean>).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, v]));
+  const code = await main(['bootstrap', ...argv], w.io, { deps: { ...w.deps, ...deps } });
   return { code, stdout: w.io.out.join(''), stderr: w.io.err.join('') };
 }
 

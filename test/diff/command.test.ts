@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { parseOptions } from '../../src/commands/diff/command.ts';
+import { parseOptionValues } from '../../src/cli/options.ts';
+import { DIFF_FLAGS, diffOptions } from '../../src/commands/diff/options.ts';
 import type { Io } from '../../src/cli/types.ts';
 import { DIFF_COMMENT_MARKER } from '../../src/adapters/github.ts';
 import { startFakeGithub } from './fake-github.ts';
@@ -48,7 +49,7 @@ describe('exit codes', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("git does not know the revision 'origin/nope'");
     expect((await diff(['--base', 'HEAD', '--format', 'html'])).stderr).toContain(
-      "--format 'html' is not one of: markdown, text, json",
+      "unknown --format 'html'\n  fix: one of: markdown, text, json",
     );
     expect((await diff([])).stderr).toContain('--base is required');
   });
@@ -92,16 +93,9 @@ describe('formats and the full diff file', () => {
   });
 
   it('defaults to text on a terminal and Markdown otherwise', () => {
-    const io = (interactive: boolean) => ({
-      root: repo,
-      cwd: repo,
-      env: {},
-      interactive,
-      stdout: () => {},
-      stderr: () => {},
-    });
-    expect(parseOptions({ base: 'x' }, io(true)).format).toBe('text');
-    expect(parseOptions({ base: 'x' }, io(false)).format).toBe('markdown');
+    const flags = parseOptionValues(DIFF_FLAGS, { base: 'x' }, { cwd: repo });
+    expect(diffOptions(flags, { interactive: true }).format).toBe('text');
+    expect(diffOptions(flags, { interactive: false }).format).toBe('markdown');
   });
 });
 

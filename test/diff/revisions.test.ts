@@ -3,9 +3,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRenderedDiff } from '../../src/commands/diff/revisions.ts';
-import { UserError } from '../../src/core/errors.ts';
-import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters } from './repo.ts';
+import { tmpdir } from 'node:os';
+import { RevisionError, runRenderedDiff } from '../../src/commands/diff/revisions.ts';
+import { runProcess } from '../../src/adapters/process.ts';
+import { SomastackError, UserError } from '../../src/core/errors.ts';
+import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters, write } from './repo.ts';
 
 let repo: string;
 let first: string;
@@ -25,7 +27,7 @@ const apps = (r: Awaited<ReturnType<typeof runRenderedDiff>>) => r.report.cluste
 
 describe('runRenderedDiff between two commits', () => {
   it('finds the one changed object, its impact and the file it came from', async () => {
-    const run = await runRenderedDiff(repo, { base: first, head: second });
+    const run = await runRenderedDiff(repo, { base: first, head: second }, { runner: runProcess });
     const changed = apps(run).filter((a) => a.status !== 'unchanged');
     expect(changed.map((a) => a.app)).toEqual(['lab-redis']);
     const [o] = changed[0]!.objects;
@@ -38,7 +40,7 @@ describe('runRenderedDiff between two commits', () => {
   });
 
   it('renders each distinct Application once: unchanged ones are shared between base and head', async () => {
-    const run = await runRenderedDiff(repo, { base: first, head: second });
+    const run = await runRenderedDiff(repo, { base: first, head: second }, { runner: runProcess });
     const perSide = apps(run).length;
     expect(run.stats.requested).toBe(2 * perSide);
     expect(run.stats.rendered).toBe(perSide + 1);
@@ -46,17 +48,17 @@ describe('runRenderedDiff between two commits', () => {
   });
 
   it('leaves no worktree behind', async () => {
-    await runRenderedDiff(repo, { base: first, head: second });
+    await runRenderedDiff(repo, { base: first, head: second }, { runner: runProcess });
     expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
   });
 
   it('reports no change between a commit and itself', async () => {
-    const run = await runRenderedDiff(repo, { base: second, head: second });
+    const run = await runRenderedDiff(repo, { base: second, head: second }, { runner: runProcess });
     expect(run.report.changed).toBe(false);
   });
 
   it('says so when a revision does not exist', async () => {
-    const e = await runRenderedDiff(repo, { base: 'no-such-branch' }).catch((x) => x);
+    const e = await runRenderedDiff(repo, { base: 'no-such-branch' }, { runner: runProcess }).catch((x) => x);
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toContain("'no-such-branch'");
     expect(e.hint).toContain('git fetch');
@@ -67,7 +69,7 @@ describe('runRenderedDiff against the working tree', () => {
   it('sees uncommitted changes, including a component removed from a cluster', async () => {
     await setClusters(repo, { lab: clusterYaml('lab', 'dev', ['platform', 'redis']) });
     try {
-      const run = await runRenderedDiff(repo, { base: 'HEAD' });
+      const run = await runRenderedDiff(repo, { base: 'HEAD' }, { runner: runProcess });
       expect(run.report.head.ref).toBe('working tree');
       const opa = apps(run).find((a) => a.app === 'lab-opa')!;
       expect(opa.status).toBe('removed');
@@ -84,12 +86,34 @@ describe('runRenderedDiff against the working tree', () => {
 describe('the render cache across runs', () => {
   it('renders nothing again when nothing changed since the last run', async () => {
     const cacheDir = join(repo, '.cache', 'render');
-    const cold = await runRenderedDiff(repo, { base: first, head: second, cacheDir });
+    const cold = await runRenderedDiff(repo, { base: first, head: second, cacheDir }, { runner: runProcess });
     expect(cold.stats.rendered).toBeGreaterThan(0);
     expect(existsSync(cacheDir)).toBe(true);
-    const warm = await runRenderedDiff(repo, { base: first, head: second, cacheDir });
+    const warm = await runRenderedDiff(repo, { base: first, head: second, cacheDir }, { runner: runProcess });
     expect(warm.stats.rendered).toBe(0);
     expect(warm.stats.fromDisk).toBe(cold.stats.rendered);
     expect(JSON.stringify(warm.report)).toBe(JSON.stringify(cold.report));
+  });
+});
+
+describe('an error met at a checked-out revision', () => {
+  it('names the revision, keeps the kind and fix of what failed, and chains it as cause (never rewritten)', async () => {
+    const broken = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform']) });
+    try {
+      write(broken, 'clusters/lab/cluster.yaml', 'name: lab\nenvironment: nowhere\n');
+      const bad = commit(broken, 'break the cluster file');
+      git(broken, 'revert', '--no-edit', 'HEAD');
+      const e = await runRenderedDiff(broken, { base: bad }, { runner: runProcess }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(RevisionError);
+      const err = e as RevisionError;
+      expect(err.message).toMatch(new RegExp(`^at revision ${bad}: `));
+      expect(err.message).not.toContain(tmpdir());
+      expect(err.cause).toBeInstanceOf(SomastackError);
+      expect(err.kind).toBe((err.cause as SomastackError).kind);
+      // The wrapped error still says where it was, in the temporary worktree: untouched.
+      expect((err.cause as Error).message).not.toMatch(/^at revision/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });

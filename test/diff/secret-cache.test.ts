@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRenderedDiff, type DiffRun } from '../../src/commands/diff/revisions.ts';
+import { runProcess } from '../../src/adapters/process.ts';
 import { commit, edit, git, makeRepo, write } from './repo.ts';
 
 const OLD = 'hunter2-old-x9';
@@ -67,7 +68,11 @@ function secretChange(run: DiffRun) {
 
 describe('the render cache and Secrets', () => {
   it('keeps no Secret value in the cache, and still reports the changed one', async () => {
-    const run = await runRenderedDiff(repo, { base: first, head: second, cacheDir: cacheDir() });
+    const run = await runRenderedDiff(
+      repo,
+      { base: first, head: second, cacheDir: cacheDir() },
+      { runner: runProcess },
+    );
     expect(run.stats.rendered).toBeGreaterThan(0);
     const s = secretChange(run)!;
     expect(s.secretKeys).toEqual({ added: [], removed: [], changed: ['password'] });
@@ -79,7 +84,11 @@ describe('the render cache and Secrets', () => {
   });
 
   it('reports the same change from the cache alone', async () => {
-    const run = await runRenderedDiff(repo, { base: first, head: second, cacheDir: cacheDir() });
+    const run = await runRenderedDiff(
+      repo,
+      { base: first, head: second, cacheDir: cacheDir() },
+      { runner: runProcess },
+    );
     expect(run.stats.rendered).toBe(0);
     expect(secretChange(run)!.secretKeys!.changed).toEqual(['password']);
   });
@@ -93,7 +102,11 @@ describe('the render cache and Secrets', () => {
 
   it('does not reuse a digested render under another key, but reuses renders without Secrets', async () => {
     rmSync(keyFile());
-    const run = await runRenderedDiff(repo, { base: first, head: second, cacheDir: cacheDir() });
+    const run = await runRenderedDiff(
+      repo,
+      { base: first, head: second, cacheDir: cacheDir() },
+      { runner: runProcess },
+    );
     expect(run.stats.rendered).toBe(2); // redis at base and at head: the only renders with a Secret
     expect(run.stats.fromDisk).toBeGreaterThan(0);
     expect(secretChange(run)!.secretKeys!.changed).toEqual(['password']);

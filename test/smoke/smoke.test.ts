@@ -2,8 +2,7 @@
 // a scripted Job controller answering each check's Job with a realistic log.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultDeps } from '../../src/cli/deps.ts';
-import { COMMANDS, main } from '../../src/cli/main.ts';
+import { main as cliMain } from '../../src/cli/main.ts';
 import type { Io } from '../../src/cli/types.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
@@ -35,6 +34,8 @@ const GOOD: Record<string, (job: KubeObject) => PodScript> = {
 };
 
 const captureIo = (root: string, env: Record<string, string>) => sharedCaptureIo({ root, env });
+// A fixed run id (namespace names the test can predict) and fast polling, through Deps.
+const main = (argv: string[], io: Io) => cliMain(argv, io, { deps: { runId: () => 't1', pollMs: 10 } });
 
 const sts = (name: string, image: string, replicas = 1): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -59,10 +60,6 @@ const pod = (name: string, ready: boolean): KubeObject => ({
   spec: { restartPolicy: 'Always' },
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
-
-/** main() with a fixed run id and a fast poll: what tests swap in Deps. */
-const smoke = (argv: string[], io: Io) =>
-  main(argv, io, COMMANDS, { ...defaultDeps(), newRunId: () => 't1', pollIntervalMs: 10 });
 
 let fake: FakeKube;
 let env: Record<string, string>;
@@ -109,7 +106,7 @@ afterEach(async () => fake.close());
 describe('npm run smoke', () => {
   it('runs every check as a Job in its own namespaces, reports pass with evidence, cleans up; exit 0', async () => {
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--json'], io)).toBe(0);
+    expect(await main(['smoke', '--json'], io)).toBe(0);
     const report = JSON.parse(io.out);
     expect(report).toMatchObject({
       context: 'kind-soma',
@@ -165,7 +162,7 @@ describe('npm run smoke', () => {
     scripts.networkpolicy = () => ({ phase: 'Succeeded', log: 'exit 0\n' });
     fake.put(pod('kafka-0', false));
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--only', 'networkpolicy', '--only', 'pods'], io)).toBe(1);
+    expect(await main(['smoke', '--only', 'networkpolicy', '--only', 'pods'], io)).toBe(1);
     expect(io.out).toContain(
       'FAIL  pods           every pod in soma-infra Ready\n      1 of 3 pods not Ready: kafka-0 Progressing',
     );
@@ -178,7 +175,7 @@ describe('npm run smoke', () => {
   it('a Job that never finishes times out with what its pod was doing, and is still cleaned up', async () => {
     scripts.redis = () => ({ phase: 'Pending', log: '' });
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--only', 'redis', '--timeout', '0.2'], io)).toBe(1);
+    expect(await main(['smoke', '--only', 'redis', '--timeout', '0.2'], io)).toBe(1);
     expect(io.out).toMatch(/job soma-smoke-redis-t1 did not finish in time; log: pod soma-smoke-redis-t1-x1 Pending/);
     expect(fake.all('Job')).toEqual([]);
   });
@@ -191,7 +188,7 @@ describe('npm run smoke', () => {
         ? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'not found' } }
         : undefined,
     );
-    expect(await smoke(['smoke', '--json'], io)).toBe(1);
+    expect(await main(['smoke', '--json'], io)).toBe(1);
     const checks = Object.fromEntries(JSON.parse(io.out).checks.map((c: { name: string }) => [c.name, c]));
     expect(checks.grafana).toMatchObject({
       result: 'fail',
@@ -229,7 +226,7 @@ describe('npm run smoke', () => {
       metadata: { name: 'someone-else', labels: { 'soma.sh/smoke-run': 'x' } },
     });
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--only', 'redis', '--json'], io)).toBe(0);
+    expect(await main(['smoke', '--only', 'redis', '--json'], io)).toBe(0);
     const report = JSON.parse(io.out);
     expect(report.leftovers.deleted).toEqual(['soma-smoke-legacy', 'soma-smoke-old', 'soma-smoke-old-denied']);
     expect(report.leftovers.kept.map((l: { namespace: string; run: string }) => [l.namespace, l.run])).toEqual([
@@ -264,7 +261,7 @@ describe('npm run smoke', () => {
         : undefined,
     );
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--only', 'networkpolicy', '--json'], io)).toBe(1);
+    expect(await main(['smoke', '--only', 'networkpolicy', '--json'], io)).toBe(1);
     const [check] = JSON.parse(io.out).checks;
     expect(check).toMatchObject({ name: 'networkpolicy', result: 'fail' });
     expect(check.evidence).toMatch(
@@ -281,11 +278,11 @@ describe('npm run smoke', () => {
 
   it('exit 2 for an unknown check or no cluster', async () => {
     const io = captureIo(root, env);
-    expect(await smoke(['smoke', '--only', 'mysql'], io)).toBe(2);
-    expect(io.err).toMatch(/unknown check\(s\): mysql/);
+    expect(await main(['smoke', '--only', 'mysql'], io)).toBe(2);
+    expect(io.err).toMatch(/unknown --only value\(s\): mysql\n {2}fix: one of: pods, /);
     await fake.close();
     const io2 = captureIo(root, { ...env, SOMASTACK_KUBE_RETRY_SECONDS: '0' });
-    expect(await smoke(['smoke'], io2)).toBe(2);
+    expect(await main(['smoke'], io2)).toBe(2);
     expect(io2.err).toMatch(/could not reach the cluster/);
   });
 });

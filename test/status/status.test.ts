@@ -248,3 +248,16 @@ describe('status --direct (no Argo CD)', () => {
     expect(again.out).toMatch(/^test-root\s+Unknown\s+Missing/m);
   });
 });
+
+describe('status --timeout takes a duration like every other command', () => {
+  it('--timeout 15m waits fifteen minutes (on a virtual clock from Deps), then exits 1', async () => {
+    seedTree({ status: 'Progressing' });
+    const io = captureIo(dir, env);
+    const clock = { t: 0 };
+    const deps = { now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    expect(await main(['status', '--wait', '--timeout', '15m', '--interval', '1m'], io, { deps })).toBe(1);
+    const waited = Number(/timed out after (\d+)s/.exec(io.err)?.[1]);
+    expect(waited).toBeGreaterThanOrEqual(15 * 60);
+    expect(waited).toBeLessThan(16 * 60);
+  });
+});

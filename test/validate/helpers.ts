@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PackageSchemas } from '../../src/adapters/schemas.ts';
-import { runFiles } from '../../src/commands/validate/files.ts';
+import { checkFiles } from '../../src/commands/validate/files.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { type ObjectItem, parseManifests } from '../../src/core/validate/documents.ts';
 import { checkItems } from '../../src/core/validate/engine.ts';
@@ -26,7 +26,7 @@ export async function checkFixture(
   rel: string,
   opts: { policy?: boolean; strict?: boolean; allowEmpty?: boolean } = {},
 ): Promise<Report> {
-  return runFiles(FIXTURES, [rel], {
+  return checkFiles(FIXTURES, [rel], {
     policy: opts.policy ?? false,
     strict: opts.strict ?? false,
     allowEmpty: opts.allowEmpty,

@@ -5,7 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UserError } from '../../src/core/errors.ts';
-import { type RepositoryDeps, defaultDeps, runRepository } from '../../src/commands/validate/repository.ts';
+import { defaultRepo, type RepoDeps } from '../../src/cli/deps.ts';
+import { type RepositoryDeps, checkRepository } from '../../src/commands/validate/repository.ts';
+import { runProcess } from '../../src/adapters/process.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { exitCode } from '../../src/core/validate/report.ts';
 import { toYaml } from '../../src/core/yaml.ts';
@@ -22,13 +24,16 @@ function write(root: string, file: string, text: string): void {
 /** The generator's view: these files are planned, and compareTree reports what the test says. */
 function deps(
   diff: Partial<{ stale: string[]; missing: string[]; extra: string[]; foreign: string[] }> = {},
-  over: Partial<RepositoryDeps> = {},
+  over: Partial<RepoDeps> = {},
 ): RepositoryDeps {
   return {
-    ...defaultDeps,
-    buildTree: () => new Map([['overlays/dev/redis/objects.yaml', '']]),
-    compareTree: async () => ({ stale: [], missing: [], extra: [], ...diff }),
-    ...over,
+    runner: runProcess,
+    repo: {
+      ...defaultRepo(),
+      buildTree: () => new Map([['overlays/dev/redis/objects.yaml', '']]),
+      compareTree: async () => ({ stale: [], missing: [], extra: [], ...diff }),
+      ...over,
+    },
   };
 }
 
@@ -44,7 +49,7 @@ describe('validate (repository)', () => {
       ['base/redis/deployment-web.yaml', ''],
       ['overlays/dev/redis/patches/deployment-web.yaml', ''],
     ]);
-    const report = await runRepository(root, opts, deps({}, { buildTree: () => planned }));
+    const report = await checkRepository(root, opts, deps({}, { buildTree: () => planned }));
     expect(report.counts).toMatchObject({ clusters: 1, applications: 2, objects: redis.length + 2 });
     const typo = byRule(report.findings, 'SCHEMA-UNKNOWN-FIELD');
     expect(typo.map((f) => [f.file, f.sources, f.object?.name, f.pointer, f.origins])).toEqual([
@@ -82,7 +87,7 @@ describe('validate (repository)', () => {
       extra: ['overlays/dev/old/kustomization.yaml'],
       foreign: ['base/redis/notes.yaml'],
     };
-    const report = await runRepository(root, opts, deps(diff));
+    const report = await checkRepository(root, opts, deps(diff));
     expect(report.findings.filter((f) => f.stage === 'freshness').map((f) => [f.rule, f.file])).toEqual([
       ['GENERATED-MISSING', 'base/redis/kustomization.yaml'],
       ['GENERATED-FOREIGN', 'base/redis/notes.yaml'],
@@ -99,7 +104,7 @@ describe('validate (repository)', () => {
       'overlays/dev/kafka/kustomization.yaml',
       toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['missing.yaml'] }),
     );
-    const report = await runRepository(root, opts, deps());
+    const report = await checkRepository(root, opts, deps());
     const failed = byRule(report.findings, 'RENDER-KUSTOMIZE');
     expect(failed.map((f) => f.file)).toEqual(['overlays/dev/kafka']);
     expect(failed[0]!.message).toMatch(/^kustomize build failed: .*missing\.yaml/);
@@ -117,7 +122,7 @@ describe('validate (repository)', () => {
         resources: ['https://example.invalid/install.yaml'],
       }),
     );
-    const report = await runRepository(root, opts, deps());
+    const report = await checkRepository(root, opts, deps());
     expect(report.skipped).toEqual([
       { what: 'test/test-qdrant (overlays/dev/qdrant)', reason: expect.stringContaining('remote') },
     ]);
@@ -173,7 +178,7 @@ describe('validate (repository)', () => {
       `${dir}/patches/deployment-argocd-dex-server.yaml`,
       toYaml({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-dex-server' }, $patch: 'delete' }),
     );
-    const report = await runRepository(root, opts, deps());
+    const report = await checkRepository(root, opts, deps());
     const table = report.budgets[0]!;
     expect(table.rows.map((r) => [r.component, r.cpu, r.pods])).toEqual([
       ['grafana', 0.7, 2],
@@ -188,7 +193,7 @@ describe('validate (repository)', () => {
   it('stops after the inputs when a cluster.yaml is invalid, with every problem', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
     write(root, 'clusters/test/cluster.yaml', 'name: test\nenvironment: qa\ncomponents: [platform]\ncolour: blue\n');
-    const report = await runRepository(root, opts, deps());
+    const report = await checkRepository(root, opts, deps());
     expect(report.findings.map((f) => [f.rule, f.pointer]).sort()).toEqual([
       ['INPUT-CLUSTER', '/colour'],
       ['INPUT-CLUSTER', '/destination'],
@@ -208,7 +213,7 @@ describe('validate (repository)', () => {
       message: "is '1GB'; expected number or string in format 'quantity' (in dev)",
       hint: 'write a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi',
     };
-    const report = await runRepository(
+    const report = await checkRepository(
       root,
       opts,
       deps(
@@ -228,8 +233,8 @@ describe('validate (repository)', () => {
 
   it('narrows to one cluster, and refuses an unknown one', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
-    expect((await runRepository(root, { ...opts, cluster: 'test' }, deps())).counts.clusters).toBe(1);
-    await expect(runRepository(root, { ...opts, cluster: 'nope' }, deps())).rejects.toThrow(UserError);
+    expect((await checkRepository(root, { ...opts, cluster: 'test' }, deps())).counts.clusters).toBe(1);
+    await expect(checkRepository(root, { ...opts, cluster: 'nope' }, deps())).rejects.toThrow(UserError);
   });
 
   it('cannot run without kustomize: the error propagates (exit 2), it is not a finding', async () => {
@@ -245,6 +250,6 @@ describe('validate (repository)', () => {
           new Promise((resolve) => setTimeout(() => resolve({ stale: [], missing: [], extra: [] }), 50)),
       },
     );
-    await expect(runRepository(root, opts, noTool)).rejects.toThrow('neither kustomize nor kubectl');
+    await expect(checkRepository(root, opts, noTool)).rejects.toThrow('neither kustomize nor kubectl');
   });
 });

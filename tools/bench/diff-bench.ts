@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { readComponentFiles } from '../../src/adapters/component-files.ts';
 import { loadClusters } from '../../src/adapters/inputs.ts';
 import { runRenderedDiff } from '../../src/commands/diff/revisions.ts';
+import { runProcess } from '../../src/adapters/process.ts';
 import type { Io } from '../../src/cli/types.ts';
 import { renderMarkdown } from '../../src/core/diff/markdown.ts';
 import { DIRS, FILES } from '../../src/core/names.ts';
@@ -93,7 +94,7 @@ async function measure(
   target?: number,
 ): Promise<Figure> {
   const start = performance.now();
-  const run = await runRenderedDiff(dir, { base, head, cacheDir });
+  const run = await runRenderedDiff(dir, { base, head, cacheDir }, { runner: runProcess });
   renderMarkdown(run.report, { limit: 65_000 });
   const seconds = (performance.now() - start) / 1000;
   const applications = run.report.clusters.reduce((n, c) => n + c.apps.length, 0);

@@ -21,13 +21,13 @@ export function kindCreateArgs(ctx: BootstrapContext): string[] {
 async function connect(ctx: BootstrapContext): Promise<KubeClient> {
   const name = ctx.cluster.kind.name;
   try {
-    return ctx.deps.connect(name);
+    return await ctx.deps.connectKind(name);
   } catch (e) {
     if (!(e instanceof NoContextError)) throw e;
   }
   ctx.progress.update(`restoring kubeconfig context ${kindContext(name)}`);
   await ctx.deps.runner(ctx.tools.kind, ['export', 'kubeconfig', '--name', name]);
-  return ctx.deps.connect(name);
+  return ctx.deps.connectKind(name);
 }
 
 async function waitForApi(ctx: BootstrapContext, client: KubeClient, created: boolean): Promise<void> {

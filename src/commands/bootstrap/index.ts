@@ -16,7 +16,8 @@ import { repositoryStep } from './repository.ts';
 import { rootAppStep } from './root-app.ts';
 import { secretsStep } from './secrets.ts';
 import { runSteps } from './steps.ts';
-import { NotHealthyError, type BootstrapContext, type BootstrapDeps, type BootstrapOptions, type ComponentTiming, type Step, type StepReport } from './types.ts';
+import type { Deps } from '../../cli/deps.ts';
+import { NotHealthyError, type BootstrapContext, type BootstrapOptions, type ComponentTiming, type Step, type StepReport } from './types.ts';
 import { waitStep } from './wait.ts';
 
 export const STEPS: readonly Step[] = [preflightStep, clusterStep, argocdStep, secretsStep, repositoryStep, rootAppStep, waitStep, accessStep];
@@ -44,20 +45,20 @@ function requireKind(cluster: ClusterConfig): asserts cluster is ClusterConfig &
   }
 }
 
-export async function createContext(options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapContext> {
+export async function createContext(options: BootstrapOptions, deps: Deps): Promise<BootstrapContext> {
   const cluster = await loadCluster(deps.io.root, options.cluster);
   requireKind(cluster);
   return { options, deps, cluster, progress: new Progress(deps.io, deps.now), tools: await resolveTools(deps.io.root), components: [], warnings: [] };
 }
 
-export async function runDryRun(options: BootstrapOptions, deps: BootstrapDeps): Promise<{ code: number; plan: DryRunPlan }> {
+export async function planDryRun(options: BootstrapOptions, deps: Deps): Promise<{ code: number; plan: DryRunPlan }> {
   const ctx = await createContext(options, deps);
   const plan = await buildDryRunPlan(ctx);
   return { code: plan.problems.length ? 2 : 0, plan };
 }
 
 /** Runs the steps; never throws for a failed step (the result says what failed), only for bugs and bad input. */
-export async function runBootstrap(options: BootstrapOptions, deps: BootstrapDeps): Promise<{ code: number; result: BootstrapResult }> {
+export async function bootstrapCluster(options: BootstrapOptions, deps: Deps): Promise<{ code: number; result: BootstrapResult }> {
   const ctx = await createContext(options, deps);
   const start = deps.now();
   const { reports, error } = await runSteps(STEPS, ctx);

@@ -1,11 +1,8 @@
-// The shapes shared by the bootstrap steps: options from the command line, the
-// dependencies a test replaces (process runner, API client, clock, ports, randomness),
-// and what each step reports.
-import type { Io } from '../../cli/types.ts';
+// The shapes shared by the bootstrap steps: options from the command line, the context
+// the steps share (with the command's Deps), and what each step reports.
+import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeClient } from '../../adapters/kube.ts';
-import type { Runner } from '../../adapters/process.ts';
-import type { ToolName } from '../../adapters/tools.ts';
 import type { AccessInfo } from './access.ts';
 import type { Progress } from './progress.ts';
 
@@ -20,24 +17,7 @@ export interface BootstrapOptions {
   /** How long an Application may stay Degraded before bootstrap gives up on it. */
   degradedGraceMs: number;
   installTools: boolean;
-}
-
-export interface BootstrapDeps {
-  io: Io;
-  runner: Runner;
-  /** A client for the Kind cluster's own context, after the context guard. */
-  connect(kindName: string): KubeClient;
-  installTool(name: ToolName): Promise<string>;
-  /** Whether a TCP port can be bound on the given address right now. */
-  portFree(port: number, host: string): Promise<boolean>;
-  nodeVersion: string;
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** Interval between polls of the API while waiting. */
-  pollMs: number;
-  randomBytes(size: number): Buffer;
-  /** Called after each step completes (tests use it to simulate an interruption). */
-  afterStep?(step: StepName): void | Promise<void>;
+  json: boolean;
 }
 
 /** The programs bootstrap runs: a project-local pinned copy or the one on PATH. */
@@ -46,7 +26,7 @@ import type { ToolPaths } from '../../adapters/tools.ts';
 
 export interface BootstrapContext {
   options: BootstrapOptions;
-  deps: BootstrapDeps;
+  deps: Deps;
   cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
   progress: Progress;
   tools: ToolPaths;

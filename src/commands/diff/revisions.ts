@@ -12,7 +12,8 @@ import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { objectSources } from '../../core/provenance.ts';
 import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree } from '../../adapters/git.ts';
 import { loadClusters } from '../../adapters/inputs.ts';
-import { runProcess, type Runner } from '../../adapters/process.ts';
+import type { Runner } from '../../adapters/process.ts';
+import type { Deps } from '../../cli/deps.ts';
 import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
 import { listApplications, type AppSource } from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
@@ -34,7 +35,6 @@ export interface DiffRunOptions {
   base: string;
   /** A ref, or undefined for the working tree. */
   head?: string;
-  runner?: Runner;
   /** Cache folder for renders across runs; memory only when unset. */
   cacheDir?: string;
   concurrency?: number;
@@ -49,18 +49,14 @@ export interface DiffRun {
 }
 
 /** Finds the git repository that holds `dir`, or says how to get one. */
-export async function requireRepository(dir: string, runner: Runner = runProcess): Promise<string> {
+export async function requireRepository(dir: string, { runner }: Pick<Deps, 'runner'>): Promise<string> {
   const root = await repositoryRoot(dir, runner);
   if (!root)
     throw new UserError(`${dir} is not inside a git repository`, 'run `npm run diff` from a clone of the repository');
   return root;
 }
 
-export async function openRevision(
-  repoRoot: string,
-  ref: string | undefined,
-  runner: Runner = runProcess,
-): Promise<Revision> {
+export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
   if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
   const sha = await resolveCommit(repoRoot, ref, runner);
   if (!sha) {
@@ -96,19 +92,34 @@ async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<Revi
   return { clusters, apps, files: await listGeneratedFiles(rev.root) };
 }
 
+/**
+ * An error met while reading a checked-out revision: it names the revision instead of the
+ * temporary folder, keeps the kind and fix of the error it wraps, and chains it as `cause`.
+ */
+export class RevisionError extends ContextualError {
+  override name = 'RevisionError';
+  constructor(ref: string, root: string, cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(`at revision ${ref}: ${message.replaceAll(root, '<revision>')}`, cause);
+  }
+}
+
 /** Errors about a checked-out revision name the revision, not a temporary folder. */
 async function atRevision<T>(rev: Revision, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (!rev.worktree || !(e instanceof Error)) throw e;
-    throw new ContextualError(`at revision ${rev.ref}: ${e.message.replaceAll(rev.root, '<revision>')}`, e);
+    if (rev.worktree) throw new RevisionError(rev.ref, rev.root, e);
+    throw e;
   }
 }
 
 /** Renders both revisions and compares them. Temporary worktrees are always removed. */
-export async function runRenderedDiff(repoRoot: string, opts: DiffRunOptions): Promise<DiffRun> {
-  const runner = opts.runner ?? runProcess;
+export async function runRenderedDiff(
+  repoRoot: string,
+  opts: DiffRunOptions,
+  { runner }: Pick<Deps, 'runner'>,
+): Promise<DiffRun> {
   const opened: Revision[] = [];
   try {
     const base = await openRevision(repoRoot, opts.base, runner);

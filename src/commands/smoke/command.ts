@@ -1,17 +1,13 @@
 // `npm run smoke`: the readiness checklist (docs/operations.md) against the live cluster, each
 // check with pass/fail and evidence, through short-lived Jobs that clean up after themselves.
-import { connectLive, pickCluster } from '../../adapters/kube-live.ts';
-import { UserError } from '../../core/errors.ts';
+import { choices, COMMON, duration, flag } from '../../cli/options.ts';
+import { defineCommand } from '../../cli/types.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
-import { renderSmokeText } from './render.ts';
-import { runSmoke } from './run.ts';
-import { CONTEXT_OPTION, timeoutOption } from '../../cli/options.ts';
-import { bool, type Command, list, num, str } from '../../cli/types.ts';
 
 const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
 
-export const command: Command = {
+export const command = defineCommand({
   name: 'smoke',
   summary: 'run the readiness checklist (docs/operations.md) against the live cluster',
   usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <duration>] [--keep] [--json]',
@@ -43,39 +39,15 @@ Examples:
   npm run smoke
   npm run smoke -- --only postgres --only networkpolicy --json`,
   options: {
-    context: CONTEXT_OPTION,
-    cluster: {
-      type: 'string',
-      value: '<name>',
-      description: 'cluster under clusters/ (default: the one matching the context)',
-    },
-    only: {
-      type: 'string',
-      value: '<check>',
-      multiple: true,
-      description: `run only these checks (${NAMES.join(', ')})`,
-    },
-    timeout: timeoutOption('180', 'per check Job, image pull included'),
-    keep: { type: 'boolean', description: 'keep the run’s namespaces and Jobs for debugging' },
-    json: { type: 'boolean', description: 'machine-readable report' },
+    context: COMMON.context(),
+    cluster: COMMON.cluster(),
+    only: choices(NAMES, '<check>', 'run only these checks'),
+    timeout: duration('per check Job, image pull included (180, 90s, 3m)', { default: '3m' }),
+    keep: flag('keep the run’s namespaces and Jobs for debugging'),
+    json: COMMON.json('machine-readable report'),
   },
-  async run({ values, io, deps }) {
-    const only = list(values, 'only');
-    const unknown = only.filter((n) => !NAMES.includes(n));
-    if (unknown.length) throw new UserError(`unknown check(s): ${unknown.join(', ')}`, `one of: ${NAMES.join(', ')}`);
-    const timeoutMs = num(values, 'timeout')!;
-    const live = connectLive(io.env, str(values, 'context'));
-    const cluster = await pickCluster(io.root, str(values, 'cluster'), live.context);
-    io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);
-    const report = await runSmoke(live, cluster, {
-      timeoutMs,
-      pollMs: deps.pollIntervalMs,
-      keep: bool(values, 'keep'),
-      only,
-      runId: deps.newRunId(),
-      onProgress: (line) => io.stderr(`${line}\n`),
-    });
-    io.stdout(bool(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderSmokeText(report));
-    return report.checks.some((c) => c.result === 'fail') ? 1 : 0;
+  async run({ timeout, ...rest }, deps) {
+    const { runSmoke } = await import('./run.ts');
+    return runSmoke({ ...rest, timeoutMs: timeout }, deps);
   },
-};
+});

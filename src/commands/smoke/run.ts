@@ -4,7 +4,8 @@
 // `exec`: nothing depends on a shell or a client inside the component images, the
 // NetworkPolicy check needs a client in another namespace anyway, and the whole flow is
 // plain HTTP (create, poll, read log, delete) that tests can fake.
-import type { LiveCluster } from '../../adapters/kube-live.ts';
+import { type LiveCluster, pickCluster } from '../../adapters/kube-live.ts';
+import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
@@ -15,9 +16,39 @@ import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { buildJob, buildNamespace } from './job.ts';
 import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';
+import { renderSmokeText } from './render.ts';
 import type { JobResult, SmokeCheck, SmokeContext, Verdict } from './types.ts';
 
 export interface SmokeOptions {
+  context?: string;
+  cluster?: string;
+  only: string[];
+  timeoutMs: number;
+  keep: boolean;
+  json: boolean;
+}
+
+/** `npm run smoke`: check the names, connect, run the checks, print. Exit 1 when a check failed. */
+export async function runSmoke(options: SmokeOptions, deps: Deps): Promise<number> {
+  const { io } = deps;
+  const live = await deps.connectLive(options.context);
+  const cluster = await pickCluster(io.root, options.cluster, live.context);
+  io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);
+  const report = await runChecks(live, cluster, {
+    timeoutMs: options.timeoutMs,
+    pollMs: deps.pollMs,
+    keep: options.keep,
+    only: options.only,
+    runId: deps.runId(),
+    sleep: deps.sleep,
+    now: deps.now,
+    onProgress: (line) => io.stderr(`${line}\n`),
+  });
+  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderSmokeText(report));
+  return report.checks.some((c) => c.result === 'fail') ? 1 : 0;
+}
+
+export interface ChecksOptions {
   /** Per Job: how long it may take, image pull included. */
   timeoutMs: number;
   pollMs: number;
@@ -26,8 +57,8 @@ export interface SmokeOptions {
   only?: readonly string[];
   runId: string;
   onProgress?: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
 }
 
 export interface CheckOutcome {
@@ -105,17 +136,16 @@ function podState(pod: KubeObject | undefined): string {
   return `pod ${pod.metadata.name} ${status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})` : ''}`;
 }
 
-async function runJob(live: LiveCluster, job: KubeObject, opts: SmokeOptions): Promise<JobResult> {
+async function runJob(live: LiveCluster, job: KubeObject, opts: ChecksOptions): Promise<JobResult> {
   const { name, namespace = '' } = job.metadata;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   await live.create(job);
   try {
-    const deadline = Date.now() + opts.timeoutMs;
+    const deadline = opts.now() + opts.timeoutMs;
     let phase: JobResult['phase'] | undefined;
     while (!phase) {
       phase = isFinished(await live.get('batch/v1', 'Job', name, namespace));
-      if (!phase && Date.now() + opts.pollMs > deadline) phase = 'Timeout';
-      else if (!phase) await sleep(opts.pollMs);
+      if (!phase && opts.now() + opts.pollMs > deadline) phase = 'Timeout';
+      else if (!phase) await opts.sleep(opts.pollMs);
     }
     const [pod] = await live.list('v1', 'Pod', { namespace, labelSelector: `job-name=${name}` });
     const log = pod ? await live.podLog(namespace, pod.metadata.name).catch(() => '') : '';
@@ -155,7 +185,7 @@ async function runCheck(
   check: SmokeCheck,
   ctx: SmokeContext,
   missing: Map<string, string>,
-  opts: SmokeOptions,
+  opts: ChecksOptions,
 ): Promise<CheckOutcome> {
   const base = { name: check.name, title: check.title };
   const lacking = (check.secrets ?? []).map((s) => missing.get(s)).find(Boolean);
@@ -187,9 +217,10 @@ async function runCheck(
   };
 }
 
-export async function runSmoke(live: LiveCluster, cluster: ClusterConfig, opts: SmokeOptions): Promise<SmokeReport> {
+/** Runs the selected checks against one cluster and reports each; the run's namespaces are removed unless kept. */
+export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts: ChecksOptions): Promise<SmokeReport> {
   const { run, skipped } = selectChecks(cluster, opts.only);
-  const now = (opts.now ?? Date.now)();
+  const now = opts.now();
   const leftovers = await cleanLeftovers(live, opts.runId, now, (line) => opts.onProgress?.(line));
   const expires = new Date(now + runBoundMs(run.length, opts.timeoutMs)).toISOString();
   const [pg, redis, kafka] = await Promise.all(['postgres', 'redis', 'kafka'].map((n) => workload(live, n)));

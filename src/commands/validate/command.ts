@@ -1,36 +1,15 @@
 // `npm run validate`: offline validation of the repository (or of any manifests with
 // --files). Checks everything, then shows every problem at once; never touches a cluster.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { UserError } from '../../core/errors.ts';
-import { renderHuman } from '../../core/validate/format/human.ts';
-import { renderJson } from '../../core/validate/format/json.ts';
-import { renderJunit } from '../../core/validate/format/junit.ts';
+// This module is the flag table and help; the work is in run.ts, loaded only to run.
+import { COMMON, flag, integer, outputPath, text } from '../../cli/options.ts';
+import { defineCommand } from '../../cli/types.ts';
 import { RULES } from '../../core/validate/policy/index.ts';
-import { type Report, exitCode } from '../../core/validate/report.ts';
-import { runFiles } from './files.ts';
-import { stderrProgress } from './progress.ts';
-import { runRepository } from './repository.ts';
-import { bool, type Command, num, str } from '../../cli/types.ts';
 
 function ruleTable(): string {
   return RULES.map((r) => `  ${r.id.padEnd(22)} ${r.title}${r.scope === 'set' ? ' (repository only)' : ''}`).join('\n');
 }
 
-async function writeJunit(cwd: string, path: string, report: Report): Promise<void> {
-  const target = resolve(cwd, path);
-  try {
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, renderJunit(report));
-  } catch (e) {
-    throw new UserError(
-      `cannot write the JUnit report to ${path}: ${(e as Error).message}`,
-      'pass a writable path to --junit',
-    );
-  }
-}
-
-export const command: Command = {
+export const command = defineCommand({
   name: 'validate',
   summary: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
   usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files [--allow-empty] <path…>',
@@ -68,51 +47,25 @@ Examples:
   npm run validate -- --cluster kind-soma --junit reports/validate.xml
   npm run validate -- --files ./manifests other.yaml --no-policy`,
   options: {
-    cluster: {
-      type: 'string',
-      value: '<name>',
-      description: 'only this cluster (inputs and freshness still cover all)',
-    },
-    json: { type: 'boolean', description: 'print the report as JSON' },
-    junit: { type: 'file', value: '<file>', description: 'also write the report as JUnit XML' },
-    strict: { type: 'boolean', description: 'warnings fail too (unknown kinds, unused exceptions)' },
-    'no-policy': { type: 'boolean', description: 'schema checks only' },
-    files: { type: 'boolean', description: 'check the given manifest files/directories instead of the repository' },
-    'allow-empty': { type: 'boolean', description: 'with --files: finding no Kubernetes object is not an error' },
-    concurrency: {
-      type: 'count',
-      value: '<n>',
-      min: 1,
-      max: 64,
-      description: 'kustomize processes at once (default: CPU count)',
-    },
+    cluster: text('<name>', 'only this cluster (inputs and freshness still cover all)'),
+    json: COMMON.json('print the report as JSON'),
+    junit: outputPath('<file>', 'also write the report as JUnit XML'),
+    strict: flag('warnings fail too (unknown kinds, unused exceptions)'),
+    'no-policy': flag('schema checks only'),
+    files: flag('check the given manifest files/directories instead of the repository'),
+    'allow-empty': flag('with --files: finding no Kubernetes object is not an error'),
+    concurrency: integer('<n>', 'kustomize processes at once (default: CPU count)', { max: 64 }),
   },
-  async run({ values, positionals, io }) {
-    const strict = bool(values, 'strict');
-    const policy = !bool(values, 'no-policy');
-    const filesMode = bool(values, 'files');
-    if (positionals.length && !filesMode)
-      throw new UserError(
-        `unexpected argument '${positionals[0]}'`,
-        'to check manifest files, pass --files before them',
-      );
-    if (filesMode && str(values, 'cluster'))
-      throw new UserError('--cluster does not apply to --files', 'drop one of them');
-    if (!filesMode && bool(values, 'allow-empty'))
-      throw new UserError('--allow-empty applies to --files only', 'drop it, or check files with --files <path…>');
-    const concurrency = num(values, 'concurrency');
-    const report = filesMode
-      ? await runFiles(io.cwd, positionals, { strict, policy, allowEmpty: bool(values, 'allow-empty') })
-      : await runRepository(io.root, {
-          cluster: str(values, 'cluster'),
-          strict,
-          policy,
-          concurrency,
-          progress: stderrProgress(io),
-        });
-    const junit = str(values, 'junit');
-    if (junit) await writeJunit(io.cwd, junit, report);
-    io.stdout(bool(values, 'json') ? renderJson(report) : renderHuman(report));
-    return exitCode(report);
+  async run({ positionals, files, noPolicy, ...rest }, deps) {
+    const { runValidate } = await import('./run.ts');
+    return runValidate(
+      {
+        ...rest,
+        policy: !noPolicy,
+        files: files ? positionals : undefined,
+        unexpected: files ? undefined : positionals[0],
+      },
+      deps,
+    );
   },
-};
+});

@@ -63,7 +63,7 @@ function noObjects(paths: readonly string[], files: number, ignored: number): Us
   return new UserError(`no Kubernetes objects to check in ${paths.join(', ')}: ${what}`, fix);
 }
 
-export async function runFiles(
+export async function checkFiles(
   cwd: string,
   paths: readonly string[],
   opts: { strict: boolean; policy: boolean; allowEmpty?: boolean },

@@ -1,20 +1,9 @@
 // `npm run validate` on the repository: inputs → freshness → render (real kustomize,
 // bounded parallelism) → schema → policy → budget, every finding collected before the
-// verdict. The collaborators are injectable so tests can drive each stage.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { loadClusters } from '../../adapters/inputs.ts';
-import {
-  type AppSource,
-  type RenderedApp,
-  defaultConcurrency,
-  listApplications,
-  renderApps,
-} from '../../adapters/render.ts';
+// verdict. Files and programs come through Deps, so tests can drive each stage.
+import { type AppSource, type RenderedApp, defaultConcurrency } from '../../adapters/render.ts';
 import { KustomizeError } from '../../adapters/kustomize.ts';
-import type { Runner } from '../../adapters/process.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
-import { compareTree } from '../../adapters/tree.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { ConfigError, InvalidYamlError, isExpectedError, UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
@@ -34,6 +23,7 @@ import {
   mergeFindings,
   refOf,
 } from '../../core/validate/report.ts';
+import type { Deps } from '../../cli/deps.ts';
 import type { Progress } from './progress.ts';
 
 export interface RepositoryOptions {
@@ -44,47 +34,14 @@ export interface RepositoryOptions {
   progress?: Progress;
 }
 
-/** Everything the pipeline reads or runs; tests replace parts of it. */
-export interface RepositoryDeps {
-  loadClusters(root: string): Promise<ClusterConfig[]>;
-  buildTree(clusters: ClusterConfig[], root: string): Map<string, string> | Promise<Map<string, string>>;
-  compareTree(
-    root: string,
-    files: ReadonlyMap<string, string>,
-  ): Promise<{ stale: string[]; missing: string[]; extra: string[]; foreign?: string[] }>;
-  listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]>;
-  renderApps(root: string, apps: AppSource[], opts: { runner?: Runner; concurrency?: number }): Promise<RenderedApp[]>;
-  readText(root: string, path: string): Promise<string | undefined>;
-  runner?: Runner;
-}
-
-export const defaultDeps: RepositoryDeps = {
-  loadClusters,
-  // Imported on first use: loading every component module takes a while, and by then kustomize is already running.
-  // The components' objects are schema-checked first, as generate does: a typo ('1GB') is a
-  // finding against the component's source, not a crash while planning the tree.
-  buildTree: async (clusters, root) => {
-    const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }, { readComponentFiles }] = await Promise.all([
-      import('../../core/tree.ts'),
-      import('../../core/components/index.ts'),
-      import('../../adapters/plan-check.ts'),
-      import('../../adapters/component-files.ts'),
-    ]);
-    const sources = await readComponentFiles(root);
-    await checkComponentObjects(COMPONENTS, sources);
-    return buildTree(clusters, sources);
-  },
-  compareTree,
-  listApplications,
-  renderApps: (root, apps, opts) => renderApps(root, apps, opts),
-  readText: (root, path) => readFile(join(root, path), 'utf8').catch(() => undefined),
-};
+/** What the pipeline reads or runs: the repository's files and the process runner (tests replace parts). */
+export type RepositoryDeps = Pick<Deps, 'repo' | 'runner'>;
 
 const GENERATE_FIX = 'run `npm run generate` and commit the result (never edit generated files by hand)';
 
 async function inputs(root: string, deps: RepositoryDeps, report: Report): Promise<ClusterConfig[] | undefined> {
   try {
-    return await deps.loadClusters(root);
+    return await deps.repo.loadClusters(root);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) {
@@ -110,7 +67,7 @@ async function plan(
   report: Report,
 ): Promise<Map<string, string> | undefined> {
   try {
-    return await deps.buildTree(clusters, root);
+    return await deps.repo.buildTree(clusters, root);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const p of e.problems) {
@@ -136,7 +93,7 @@ async function freshness(
 ): Promise<Set<string>> {
   const planned = await plan(root, clusters, deps, report);
   if (!planned) return new Set();
-  const diff = await deps.compareTree(root, planned);
+  const diff = await deps.repo.compareTree(root, planned);
   const add = (files: string[], rule: string, message: string) => {
     for (const file of files)
       report.findings.push({ stage: 'freshness', severity: 'error', rule, file, message, fix: GENERATE_FIX });
@@ -180,7 +137,7 @@ async function render(
   let done = 0;
   const results = await mapLimit(unique, concurrency, async (app) => {
     try {
-      const [r] = await deps.renderApps(root, [app], { runner: deps.runner, concurrency: 1 });
+      const [r] = await deps.repo.renderApps(root, [app], { runner: deps.runner, concurrency: 1 });
       if (r) await onRendered(r);
       return r;
     } catch (e) {
@@ -223,7 +180,7 @@ async function rootItems(
   report: Report,
 ): Promise<ObjectItem[]> {
   const file = rootAppPath(cluster.name);
-  const text = await deps.readText(root, file);
+  const text = await deps.repo.readText(root, file);
   if (text === undefined) return [];
   const parsed = parseManifests(file, text);
   report.findings.push(...parsed.findings.map((f) => ({ ...f, origins: [`${cluster.name}/bootstrap`] })));
@@ -241,7 +198,7 @@ async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryD
     note: `from ${app.path} patches, upstream install not rendered`,
     objects: [],
   };
-  const text = await deps.readText(root, `${app.path}/${FILES.kustomization}`);
+  const text = await deps.repo.readText(root, `${app.path}/${FILES.kustomization}`);
   const kustomization = text === undefined ? undefined : parseYamlStream(text)[0]?.value;
   if (!kustomization || typeof kustomization !== 'object') return group;
   const k = kustomization as { patches?: { path?: unknown; patch?: unknown }[]; patchesStrategicMerge?: unknown[] };
@@ -252,7 +209,7 @@ async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryD
   ];
   for (const p of entries) {
     if (typeof p?.path === 'string')
-      sources.push({ name: `${app.path}/${p.path}`, text: await deps.readText(root, `${app.path}/${p.path}`) });
+      sources.push({ name: `${app.path}/${p.path}`, text: await deps.repo.readText(root, `${app.path}/${p.path}`) });
     else if (typeof p?.patch === 'string') sources.push({ name: `${app.path}/${FILES.kustomization}`, text: p.patch });
   }
   const objects: KubeObject[] = [];
@@ -267,11 +224,7 @@ async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryD
   return { ...group, objects };
 }
 
-export async function runRepository(
-  root: string,
-  opts: RepositoryOptions,
-  deps: RepositoryDeps = defaultDeps,
-): Promise<Report> {
+export async function checkRepository(root: string, opts: RepositoryOptions, deps: RepositoryDeps): Promise<Report> {
   const report = emptyReport('repository', opts);
   report.schemas = await schemaPackages();
   const all = await inputs(root, deps, report);
@@ -284,7 +237,7 @@ export async function runRepository(
   const appsByCluster = new Map<ClusterConfig, AppSource[]>();
   for (const c of clusters) {
     try {
-      appsByCluster.set(c, await deps.listApplications(root, c));
+      appsByCluster.set(c, await deps.repo.listApplications(root, c));
     } catch (e) {
       if (!isExpectedError(e)) throw e;
       report.findings.push({

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, formatHelp, main } from '../src/cli/main.ts';
-import { ROOT } from './support/render-all.ts';
-import { captureIo as sharedCaptureIo } from './support/io.ts';
+import { COMMANDS, formatHelp, main } from '../../src/cli/main.ts';
+import { ROOT } from '../support/render-all.ts';
+import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
 const captureIo = () => sharedCaptureIo({ root: ROOT });
 
@@ -51,5 +53,42 @@ describe('cli', () => {
     expect(await main(['render', '--cluster', 'nope'], io)).toBe(2);
     expect(io.err).toContain("unknown cluster 'nope'");
     expect(io.err).toContain('kind-soma, prod, staging');
+  });
+});
+
+describe('lazy --help', () => {
+  /** Every module a file loads through static imports (dynamic import() is loaded only to run). */
+  function staticGraph(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) staticGraph(resolve(dirname(file), spec), seen);
+      else seen.add(spec);
+    }
+    return seen;
+  }
+
+  it('loads no adapter and no cluster, GitHub or process library to print help', async () => {
+    const main = resolve(ROOT, 'src/cli/main.ts');
+    const files = [
+      main,
+      ...Object.keys(COMMANDS).map((verb) =>
+        resolve(
+          ROOT,
+          readFileSync(main, 'utf8')
+            .match(new RegExp(`${verb}: \\(\\) => import\\('([^']+)'\\)`))![1]!
+            .replace('../', 'src/'),
+        ),
+      ),
+    ];
+    for (const file of files) {
+      const graph = [...staticGraph(file)];
+      expect(
+        graph.filter((m) => /\/adapters\/|@kubernetes|@octokit|node:child_process|\/cli\/deps\.ts$/.test(m)),
+        file,
+      ).toEqual([]);
+    }
   });
 });

@@ -1,0 +1,133 @@
+// `npm run diff`, top to bottom: find the repository, resolve where to post (if asked),
+// render and compare both revisions, print (and save) the report, then post the comment.
+// Exit 0 no changes, 1 changes, 2 error (or the comment could not be posted).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, relative } from 'node:path';
+import { DIFF_COMMENT_MARKER, resolvePostTarget, upsertComment, type PostTarget } from '../../adapters/github.ts';
+import type { Deps } from '../../cli/deps.ts';
+import type { Io } from '../../cli/types.ts';
+import { renderJson } from '../../core/diff/json.ts';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.ts';
+import { renderText } from '../../core/diff/text-format.ts';
+import type { DiffReport } from '../../core/diff/types.ts';
+import { describeError, isExpectedError } from '../../core/errors.ts';
+import { CACHE_DIR, type DiffOptions, type Format } from './options.ts';
+import { requireRepository, runRenderedDiff, type DiffRun } from './revisions.ts';
+
+// Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
+const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
+
+export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
+  const { io } = deps;
+  const repoRoot = await requireRepository(io.root, deps);
+  // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
+  const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
+  const started = deps.now();
+  const run = await runRenderedDiff(
+    repoRoot,
+    {
+      base: opts.base,
+      head: opts.head,
+      context: opts.context,
+      cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
+      onProgress: progress(io),
+    },
+    deps,
+  );
+  const s = run.stats;
+  io.stderr(
+    `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+  const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
+  io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  if (opts.out) {
+    await mkdir(dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, formatReport(run.report, outFormat(opts.out), false));
+    io.stderr(`wrote the full diff to ${relative(io.cwd, opts.out)}\n`);
+  }
+  if (opts.head === undefined) await warnIfStale(repoRoot, io);
+  const changes = run.report.changed ? 1 : 0;
+  if (postProblem) {
+    io.stderr(postProblem);
+    return 2;
+  }
+  if (target) return (await post(run, target, opts, io)) || changes;
+  return changes;
+}
+
+async function postTarget(opts: DiffOptions, io: Io): Promise<{ target?: PostTarget; postProblem?: string }> {
+  try {
+    return { target: await resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env) };
+  } catch (e) {
+    if (!isExpectedError(e)) throw e;
+    return { postProblem: describeError(e, 'cannot post the diff comment') };
+  }
+}
+
+function formatReport(report: DiffReport, format: Format, color: boolean): string {
+  if (format === 'json') return renderJson(report);
+  if (format === 'text') return renderText(report, { color });
+  return renderMarkdown(report, { marker: DIFF_COMMENT_MARKER });
+}
+
+/** The format of the --out file, from its extension: .json, .txt, else Markdown. */
+export function outFormat(file: string): Format {
+  const ext = extname(file).toLowerCase();
+  return ext === '.json' ? 'json' : ext === '.txt' ? 'text' : 'markdown';
+}
+
+/** Where a reader of a truncated comment finds the whole diff. */
+function fullDiffPointer(opts: DiffOptions, io: Io): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = io.env;
+  const file = opts.out ? `\`${relative(io.cwd, opts.out)}\`` : undefined;
+  if (server && repo && run)
+    return `${file ? `${file} in ` : ''}the artifacts of [workflow run ${run}](${server}/${repo}/actions/runs/${run})`;
+  return file;
+}
+
+function progress(io: Io): (done: number, total: number) => void {
+  return (done, total) => {
+    if (io.interactive) io.stderr(`\rrendering ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}
+
+/**
+ * The diff shows the generated files as they are; when they lag behind the TypeScript
+ * source, say so (it is what `generate --check` fails on in CI) rather than let an empty
+ * diff look like "no change". Never fails the diff.
+ */
+async function warnIfStale(repoRoot: string, io: Io): Promise<void> {
+  try {
+    const [{ loadClusters }, { buildTree }, { compareTree }, { readComponentFiles }] = await Promise.all([
+      import('../../adapters/inputs.ts'),
+      import('../../core/tree.ts'),
+      import('../../adapters/tree.ts'),
+      import('../../adapters/component-files.ts'),
+    ]);
+    const c = await compareTree(repoRoot, buildTree(await loadClusters(repoRoot), await readComponentFiles(repoRoot)));
+    const n = c.stale.length + c.missing.length + c.extra.length;
+    if (n)
+      io.stderr(
+        `warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`,
+      );
+  } catch {
+    // checking freshness is a courtesy; validate reports a broken source properly
+  }
+}
+
+async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {
+  const body = renderMarkdown(run.report, {
+    marker: DIFF_COMMENT_MARKER,
+    limit: COMMENT_BUDGET,
+    fullDiff: fullDiffPointer(opts, io),
+    command: `npm run diff -- --base ${opts.base}${opts.head ? ` --head ${opts.head}` : ''}`,
+  });
+  try {
+    const r = await upsertComment(target.pr, body, DIFF_COMMENT_MARKER, target);
+    io.stderr(`${r.action} the diff comment on ${target.pr.owner}/${target.pr.repo}#${target.pr.number}: ${r.url}\n`);
+    return 0;
+  } catch (e) {
+    io.stderr(describeError(e, 'could not post the diff comment'));
+    return 2;
+  }
+}

@@ -1,11 +1,12 @@
 // Every shell recipe in the README and docs/ works as written: a recipe whose output is piped,
 // redirected or captured runs `npm run -s` (or --silent), or npm's banner ("> somastack@0.1.0
 // render …") would be the first lines of that output.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { ROOT } from '../support/render-all.ts';
+import { readDocs } from '../support/docs.ts';
 
 /** Shell command lines: each line of a fenced block, and each inline `code` span (which may wrap). */
 export function commandLines(markdown: string): string[] {
@@ -34,16 +35,6 @@ export function noisyRecipes(line: string): string[] {
   return bad;
 }
 
-function docs(): { file: string; text: string }[] {
-  const files = [
-    'README.md',
-    ...readdirSync(join(ROOT, 'docs'))
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => `docs/${f}`),
-  ];
-  return files.map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
-}
-
 describe('shell recipes in the docs', () => {
   it('finds the recipes: fenced lines, inline spans, wrapped spans', () => {
     const md =
@@ -64,7 +55,7 @@ describe('shell recipes in the docs', () => {
   });
 
   it('pipe, redirect or capture npm run output only with -s, so npm prints no banner into it', () => {
-    const bad = docs().flatMap(({ file, text }) =>
+    const bad = readDocs().flatMap(({ file, text }) =>
       commandLines(text)
         .flatMap(noisyRecipes)
         .map((r) => `${file}: ${r}`),
@@ -88,7 +79,7 @@ describe('npm run recipes in the docs', () => {
       { script: 'diff', flags: ['base', 'format'] },
       { script: 'generate', flags: [] },
     ]);
-    expect(docs().flatMap(({ text }) => commandLines(text).flatMap(invocations)).length).toBeGreaterThan(50);
+    expect(readDocs().flatMap(({ text }) => commandLines(text).flatMap(invocations)).length).toBeGreaterThan(50);
   });
 
   it('name scripts that exist and options their command has', async () => {
@@ -96,7 +87,7 @@ describe('npm run recipes in the docs', () => {
       JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
     const wrong: string[] = [];
-    for (const { file, text } of docs()) {
+    for (const { file, text } of readDocs()) {
       for (const line of commandLines(text)) {
         for (const { script, flags } of invocations(line)) {
           if (!(script in scripts)) {

@@ -1,25 +1,13 @@
 // The tool versions the docs state are the ones the code checks and installs.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KUBECTL_VERSION } from '../../src/adapters/tools.ts';
 import { MIN_NODE } from '../../src/commands/bootstrap/preflight-checks.ts';
 import { KIND_VERSION, MIN_KUBECTL_MINOR } from '../../src/core/versions.ts';
-import { ROOT } from '../support/render-all.ts';
-
-function docs(): { file: string; text: string }[] {
-  const files = [
-    'README.md',
-    ...readdirSync(join(ROOT, 'docs'))
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => `docs/${f}`),
-  ];
-  return files.map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8').replace(/\s+/g, ' ') }));
-}
+import { readDocs } from '../support/docs.ts';
 
 /** Every match of `pattern` (its first group that matched: a version) across the docs, as `file: version`. */
 function stated(pattern: RegExp): string[] {
-  return docs().flatMap(({ file, text }) =>
+  return readDocs().flatMap(({ file, text }) =>
     [...text.matchAll(pattern)].map((m) => `${file}: ${m.slice(1).find((g) => g !== undefined)}`),
   );
 }

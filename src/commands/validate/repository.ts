@@ -39,24 +39,29 @@ export type RepositoryDeps = Pick<Deps, 'repo' | 'runner'>;
 
 const GENERATE_FIX = 'run `npm run generate` and commit the result (never edit generated files by hand)';
 
-async function inputs(root: string, deps: RepositoryDeps, report: Report): Promise<ClusterConfig[] | undefined> {
-  try {
-    return await deps.repo.loadClusters(root);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) {
-      report.findings.push({
-        stage: 'inputs',
-        severity: 'error',
-        rule: 'INPUT-CLUSTER',
-        file: p.file,
-        pointer: p.path,
-        message: p.message,
-        fix: p.hint ?? 'correct the value (see the schema in src/core/cluster-config.ts)',
-      });
-    }
-    return undefined;
+/** Each problem of a ConfigError as an error finding of `stage`; anything else is rethrown. */
+function problemFindings(e: unknown, report: Report, stage: Finding['stage'], rule: string, fix: string): undefined {
+  if (!(e instanceof ConfigError)) throw e;
+  for (const p of e.problems) {
+    report.findings.push({
+      stage,
+      severity: 'error',
+      rule,
+      file: p.file,
+      pointer: p.path,
+      message: p.message,
+      fix: p.hint ?? fix,
+    });
   }
+  return undefined;
+}
+
+async function inputs(root: string, deps: RepositoryDeps, report: Report): Promise<ClusterConfig[] | undefined> {
+  return deps.repo
+    .loadClusters(root)
+    .catch((e: unknown) =>
+      problemFindings(e, report, 'inputs', 'INPUT-CLUSTER', 'correct the value (see docs/clusters.md)'),
+    );
 }
 
 /** The planned tree; undefined when the TypeScript source builds invalid objects (each then a finding against its source). */
@@ -69,19 +74,7 @@ async function plan(
   try {
     return await deps.repo.buildTree(clusters, root);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) {
-      report.findings.push({
-        stage: 'freshness',
-        severity: 'error',
-        rule: 'SOURCE-INVALID',
-        file: p.file,
-        pointer: p.path,
-        message: p.message,
-        fix: p.hint ?? 'correct the TypeScript source',
-      });
-    }
-    return undefined;
+    return problemFindings(e, report, 'freshness', 'SOURCE-INVALID', 'correct the TypeScript source');
   }
 }
 

@@ -73,14 +73,28 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('redis build(%s)', (env: Environ
     expectRestrictedPods(objects, { uid: 999 });
   });
 
-  it('exports metrics on the metrics port from the local server, needing no password', () => {
+  it('exports metrics on the metrics port from the local server, with the password only where one is set', () => {
     expect(exporter.ports).toEqual([
       expect.objectContaining({ name: 'metrics', containerPort: INTERNAL_PORTS.redis.metrics.port }),
     ]);
     expect(exporter.args).toContain(`-redis.addr=redis://127.0.0.1:${CONTRACTS.redis.port}`);
     expect(exporter.readinessProbe?.httpGet).toMatchObject({ path: '/health', port: 'metrics' });
-    for (const c of pod.containers) expect(c.env ?? []).toEqual([]);
-    expect(CONTRACTS.redis.secrets).toEqual([]);
+    const fromSecret = (name: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: 'soma-infra-redis-auth', key: 'password' } },
+    });
+    if (env === 'dev') for (const c of pod.containers) expect(c.env ?? []).toEqual([]);
+    else {
+      expect(server.env).toEqual([fromSecret('REDIS_PASSWORD'), fromSecret('REDISCLI_AUTH')]);
+      expect(exporter.env).toEqual([fromSecret('REDIS_PASSWORD')]);
+      // The password never reaches a command line: the server reads it from a file in memory.
+      expect(server.args).not.toContain('--requirepass');
+      expect(server.command?.[2]).toContain(`"$REDIS_PASSWORD" > /run/redis-auth/auth.conf`);
+      expect(pod.volumes).toContainEqual({ name: 'auth', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    }
+    expect(CONTRACTS.redis.secrets).toEqual([
+      { name: 'soma-infra-redis-auth', keys: ['password'], environments: ['staging', 'prod'] },
+    ]);
   });
 
   it('uses only the pinned images it declares', () => {
@@ -102,7 +116,7 @@ describe('redis per-environment differences', () => {
     expect(maxmemory('staging')).toBeLessThan(maxmemory('prod'));
   });
 
-  it('differs between environments only in sizes', () => {
+  it('differs between environments only in sizes, and the password staging and prod require', () => {
     const shape = (env: Environment) => {
       const pod = podOf(env);
       return pod.containers.map((c) => ({
@@ -111,8 +125,15 @@ describe('redis per-environment differences', () => {
         args: c.args?.filter((a, i, all) => all[i - 1] !== '--maxmemory'),
       }));
     };
-    expect(shape('staging')).toEqual(shape('dev'));
-    expect(shape('prod')).toEqual(shape('dev'));
+    expect(shape('prod')).toEqual(shape('staging'));
+    const withoutAuth = (env: Environment) =>
+      shape(env).map((c) => ({
+        ...c,
+        command: undefined,
+        env: undefined,
+        volumeMounts: c.volumeMounts?.filter((m) => m.name !== 'auth'),
+      }));
+    expect(withoutAuth('staging')).toEqual(withoutAuth('dev'));
     expect(redis.build('prod', CTX).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
       redis.build('dev', CTX).map((o) => `${o.kind}/${o.metadata.name}`),
     );

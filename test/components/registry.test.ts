@@ -59,6 +59,7 @@ describe('component registry', () => {
   it("runs the clients that borrow a component image as that image's user, stated once in the spec", () => {
     const ctx: SmokeContext = {
       runId: 'r',
+      environment: 'dev',
       namespace: 'n',
       deniedNamespace: 'd',
       images: { postgres: 'pg', redis: 'rd', kafka: 'kf', curl: 'curl' },

@@ -7,6 +7,7 @@ import type { JobResult, SmokeCheck, SmokeContext } from '../../src/commands/smo
 
 const ctx: SmokeContext = {
   runId: 'r1',
+  environment: 'dev',
   namespace: 'soma-smoke-r1',
   deniedNamespace: 'soma-smoke-r1-denied',
   images: {
@@ -195,6 +196,17 @@ describe('smoke jobs', () => {
       cannot: 'no postgres workload in soma-infra to take the client image from',
     });
     expect(Array.isArray(check('vault').jobs(bare))).toBe(true);
+  });
+
+  it('redis authenticates with the password Secret where the environment has one, by reference only', () => {
+    const auth = (environment: 'dev' | 'staging' | 'prod') =>
+      (check('redis').jobs({ ...ctx, environment }) as { env?: unknown[] }[])[0]!.env;
+    expect(check('redis').secrets).toEqual(['soma-infra-redis-auth']);
+    expect(auth('dev')).toBeUndefined();
+    for (const env of ['staging', 'prod'] as const)
+      expect(auth(env)).toEqual([
+        { name: 'REDISCLI_AUTH', secret: { name: 'soma-infra-redis-auth', key: 'password' } },
+      ]);
   });
 
   it('the network policy check runs one client in each namespace', () => {

@@ -7,6 +7,7 @@
 import { type LiveCluster, pickCluster } from '../../adapters/kube-live.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { CONTRACTS } from '../../core/contracts.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
@@ -17,7 +18,7 @@ import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
 import { buildJob, buildNamespace } from './job.ts';
 import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';
 import { renderSmokeText } from './render.ts';
-import type { JobResult, SmokeCheck, SmokeContext, Verdict } from './types.ts';
+import { type JobResult, secretIn, type SmokeCheck, type SmokeContext, type Verdict } from './types.ts';
 
 export interface SmokeOptions {
   context?: string;
@@ -180,6 +181,15 @@ async function copySecrets(
   return missing;
 }
 
+/** The check's Secrets that exist in this cluster's environment (a dev cluster has no Redis password). */
+function secretsHere(check: SmokeCheck, ctx: SmokeContext): string[] {
+  const contracts = new Map(Object.values(CONTRACTS).flatMap((c) => c.secrets.map((s) => [s.name, s] as const)));
+  return (check.secrets ?? []).filter((name) => {
+    const contract = contracts.get(name);
+    return !contract || secretIn(contract, ctx.environment);
+  });
+}
+
 async function runCheck(
   live: LiveCluster,
   check: SmokeCheck,
@@ -188,7 +198,9 @@ async function runCheck(
   opts: ChecksOptions,
 ): Promise<CheckOutcome> {
   const base = { name: check.name, title: check.title };
-  const lacking = (check.secrets ?? []).map((s) => missing.get(s)).find(Boolean);
+  const lacking = secretsHere(check, ctx)
+    .map((s) => missing.get(s))
+    .find(Boolean);
   if (lacking) return { ...base, result: 'fail', evidence: lacking, jobs: [] };
   const runs = check.jobs(ctx);
   if (!Array.isArray(runs)) return { ...base, result: 'fail', evidence: runs.cannot, jobs: [] };
@@ -226,6 +238,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
   const [pg, redis, kafka] = await Promise.all(['postgres', 'redis', 'kafka'].map((n) => workload(live, n)));
   const ctx: SmokeContext = {
     runId: opts.runId,
+    environment: cluster.environment,
     namespace: `${SMOKE_PREFIX}-${opts.runId}`,
     deniedNamespace: `${SMOKE_PREFIX}-${opts.runId}-denied`,
     images: {
@@ -253,7 +266,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
     : [];
   try {
     for (const ns of namespaces) await live.create(buildNamespace(ns, ctx.runId, ns === ctx.namespace, expires));
-    const missing = await copySecrets(live, [...new Set(run.flatMap((c) => c.secrets ?? []))], ctx.namespace);
+    const missing = await copySecrets(live, [...new Set(run.flatMap((c) => secretsHere(c, ctx)))], ctx.namespace);
     checks.push(...(await mapLimit(run, CHECK_CONCURRENCY, (c) => runCheck(live, c, ctx, missing, opts))));
   } finally {
     if (!opts.keep) for (const ns of namespaces) await live.delete('v1', 'Namespace', ns);

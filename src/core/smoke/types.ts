@@ -7,10 +7,13 @@ import type { ComponentName } from '../contracts.ts';
 import type { ComponentSpec, SecretContract } from '../components/spec.ts';
 import { serviceDns } from '../components/spec.ts';
 import { InternalError } from '../errors.ts';
+import type { Environment } from '../names.ts';
 
 export interface SmokeContext {
   /** Unique per run: names the namespaces, Jobs and Kafka topic the run creates. */
   runId: string;
+  /** The cluster's environment: which Secrets exist there (a Secret contract may name environments). */
+  environment: Environment;
   /** Labelled soma.sh/allow-shared-infra=true: a consumer's view of the shared infra. */
   namespace: string;
   /** Not labelled: NetworkPolicies must keep it out. */
@@ -64,6 +67,11 @@ export interface SmokeCheck {
   /** The Jobs to run, or a reason the check cannot run (e.g. the workload to borrow an image from is absent). */
   jobs(ctx: SmokeContext): JobRun[] | { cannot: string };
   judge(results: JobResult[], ctx: SmokeContext): Verdict;
+}
+
+/** Whether a Secret of the contract exists in `environment` (none named: every environment). */
+export function secretIn(secret: SecretContract, environment: Environment): boolean {
+  return !secret.environments || secret.environments.includes(environment);
 }
 
 /** Why a Job did not give an answer, for evidence. */

@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { ARGO_RESOURCES, DEFAULT_RESOURCES, type FakeKube, startFakeKube } from '../support/fake-kube.ts';
-import { writeMiniRepo } from '../support/mini-repo.ts';
+import { application, writeMiniRepo } from '../support/mini-repo.ts';
+import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
+import { toYaml } from '../../src/core/yaml.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -246,6 +250,62 @@ describe('status --direct (no Argo CD)', () => {
     expect(await main(['status', '--direct'], again)).toBe(1); // the root's Application objects are Missing: no Argo CD
     expect(again.out).toMatch(/^test-redis\s+Unknown\s+Healthy/m);
     expect(again.out).toMatch(/^test-root\s+Unknown\s+Missing/m);
+  });
+});
+
+describe('status --direct judges Argo CD itself by its workloads', () => {
+  /** The mini repository plus an `argocd` Application whose install is remote (as bootstrap/argocd is). */
+  function repoWithArgoCd(): string {
+    const root = writeMiniRepo({ redis: [] });
+    const write = (file: string, text: string) => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    write('apps/test/kustomization.yaml', 'resources: [redis.yaml, argocd.yaml]\n');
+    write('apps/test/argocd.yaml', toYaml(application('test-argocd', 'bootstrap/argocd', 'argocd')));
+    write('bootstrap/argocd/kustomization.yaml', 'resources:\n  - https://example.com/argo-cd/install.yaml\n');
+    return root;
+  }
+
+  it('an Argo CD that is not installed at all is Missing, not Healthy', async () => {
+    await fake.close();
+    fake = await startFakeKube(DEFAULT_RESOURCES); // no Argo CD: no workloads in its namespace
+    env.KUBECONFIG = fake.writeKubeconfig(dir);
+    const io = captureIo(repoWithArgoCd(), env);
+    expect(await main(['status', '--direct', '--json'], io)).toBe(1);
+    const argocd = JSON.parse(io.out).applications.find((a: { name: string }) => a.name === 'test-argocd');
+    expect(argocd).toMatchObject({ health: 'Missing', ok: false });
+    expect(argocd.message).toMatch(/^(Deployment|StatefulSet)\/argocd\/argocd-[a-z-]+ is Missing/);
+  });
+
+  it('an installed, rolled-out Argo CD is Healthy', async () => {
+    await fake.close();
+    fake = await startFakeKube(DEFAULT_RESOURCES);
+    env.KUBECONFIG = fake.writeKubeconfig(dir);
+    for (const w of argoCdWorkloadObjects()) {
+      const replicas = 1;
+      const status =
+        w.kind === 'StatefulSet'
+          ? {
+              observedGeneration: 1,
+              replicas,
+              readyReplicas: replicas,
+              currentReplicas: replicas,
+              updatedReplicas: replicas,
+            }
+          : {
+              observedGeneration: 1,
+              replicas,
+              updatedReplicas: replicas,
+              readyReplicas: replicas,
+              availableReplicas: replicas,
+            };
+      fake.put({ ...w, metadata: { ...w.metadata, generation: 1 }, status });
+    }
+    const io = captureIo(repoWithArgoCd(), env);
+    await main(['status', '--direct', '--json'], io);
+    const argocd = JSON.parse(io.out).applications.find((a: { name: string }) => a.name === 'test-argocd');
+    expect(argocd).toMatchObject({ health: 'Healthy' });
   });
 });
 

@@ -2,6 +2,7 @@
 // the live objects git says each Application deploys), optionally wait, print, exit.
 import { pickCluster, type LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube.ts';
+import { argoCdWorkloadObjects } from '../../core/argocd-install.ts';
 import { UserError } from '../../core/errors.ts';
 import {
   allApplicationsOk,
@@ -55,16 +56,13 @@ async function directSummaries(
     if (app.skipped) {
       if (app.component !== 'argocd')
         return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
-      // Argo CD's own install is remote: judge the workloads in its namespace instead.
-      const workloads = [
-        ...(await live.list('apps/v1', 'Deployment', { namespace: ARGOCD_NAMESPACE })),
-        ...(await live.list('apps/v1', 'StatefulSet', { namespace: ARGOCD_NAMESPACE })),
-      ];
-      return summarizeDirect(
-        app.app,
-        ARGOCD_NAMESPACE,
-        workloads.map((o) => ({ desired: o, live: o })),
-      );
+      // Argo CD's own install is remote: judge the workloads it is known to run instead, each
+      // looked up by name, so an Argo CD that is not installed at all reads Missing, not Healthy.
+      const workloads = await mapLimit(argoCdWorkloadObjects(), 4, async (desired) => ({
+        desired,
+        live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, ARGOCD_NAMESPACE),
+      }));
+      return summarizeDirect(app.app, ARGOCD_NAMESPACE, workloads);
     }
     const checks = await mapLimit(app.objects, 8, async (desired) => {
       try {

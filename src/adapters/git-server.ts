@@ -67,7 +67,7 @@ export async function ensureServerRepo(target: GitServerTarget, cred: GitCredent
 
 // Git runs this helper with `get` when it needs a credential; it prints the two values from
 // the environment git was started with. The text names variables, never values.
-const HELPER =
+export const CREDENTIAL_HELPER =
   '!f() { test "$1" = get && printf "username=%s\\npassword=%s\\n" "$SOMA_GIT_USERNAME" "$SOMA_GIT_PASSWORD"; }; f';
 
 /**
@@ -87,7 +87,7 @@ export async function pushHead(
     '-c',
     'credential.helper=',
     '-c',
-    `credential.helper=${HELPER}`,
+    `credential.helper=${CREDENTIAL_HELPER}`,
     'push',
     '--force',
     '--quiet',

@@ -8,8 +8,10 @@ import type { KubeObject } from './kube.ts';
 import { clusterBootstrapDir, LABELS, MANAGED_BY, PART_OF } from './names.ts';
 
 /**
- * Gitea's rootless image: runs as uid 1000, HTTP on 3000, data under /var/lib/gitea
- * (release line confirmed from docs.gitea.com's 1.26 install page; pinned by tag).
+ * Gitea's rootless image (go-gitea/gitea Dockerfile.rootless): uid 1000, HTTP on 3000, work
+ * dir /var/lib/gitea, temp under /tmp; its entrypoint writes app.ini from GITEA__* variables,
+ * then runs its arguments, or the server without any. Release line from docs.gitea.com's 1.26
+ * install page; pinned by tag.
  */
 // renovate: datasource=docker depName=docker.io/gitea/gitea
 export const GIT_SERVER_IMAGE = 'docker.io/gitea/gitea:1.26.0-rootless';
@@ -48,7 +50,9 @@ const meta = (name: string) => ({ name, namespace: GIT_SERVER.namespace, labels 
 // Gitea reads GITEA__section__KEY variables into app.ini at start. SQLite keeps it to one
 // pod; registration and SSH are off: the only account is the admin bootstrap creates.
 const SETTINGS: Record<string, string> = {
-  GITEA_APP_INI: '/var/lib/gitea/custom/conf/app.ini',
+  // On the volume, so the secrets Gitea writes into it on first start survive a restart (the
+  // image's default /etc/gitea would need a second volume; its custom/ folder is made read-only).
+  GITEA_APP_INI: '/var/lib/gitea/config/app.ini',
   GITEA__security__INSTALL_LOCK: 'true',
   GITEA__database__DB_TYPE: 'sqlite3',
   GITEA__server__HTTP_PORT: String(GIT_SERVER.httpPort),

@@ -43,7 +43,12 @@ export const hostServerUrl = (hostPort: number) => `http://127.0.0.1:${hostPort}
 export const hostRepoUrl = (hostPort: number) =>
   `${hostServerUrl(hostPort)}/${GIT_SERVER.owner}/${GIT_SERVER.repo}.git`;
 
-const labels = { [LABELS.name]: GIT_SERVER.name, [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF };
+const labels = {
+  [LABELS.name]: GIT_SERVER.name,
+  [LABELS.component]: 'git-server',
+  [LABELS.managedBy]: MANAGED_BY,
+  [LABELS.partOf]: PART_OF,
+};
 const selector = { [LABELS.name]: GIT_SERVER.name };
 const meta = (name: string) => ({ name, namespace: GIT_SERVER.namespace, labels });
 

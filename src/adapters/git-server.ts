@@ -72,7 +72,8 @@ export const CREDENTIAL_HELPER =
 
 /**
  * Pushes HEAD to `refs/heads/<branch>` of the server, forced: the server mirrors this checkout,
- * so a rewritten local history must replace what it had. Returns the commit pushed.
+ * so a rewritten local history must replace what it had. Returns the commit pushed and whether
+ * the server's branch moved (`--porcelain` flags an unchanged ref with '=').
  */
 export async function pushHead(
   root: string,
@@ -80,7 +81,7 @@ export async function pushHead(
   cred: GitCredential,
   branch: string,
   runner: Runner = runProcess,
-): Promise<string> {
+): Promise<{ head: string; updated: boolean }> {
   const head = (await runner('git', ['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: root })).stdout.trim();
   // The empty helper first drops any helper the user configured, so theirs never sees (or stores) this one.
   const args = [
@@ -90,7 +91,7 @@ export async function pushHead(
     `credential.helper=${CREDENTIAL_HELPER}`,
     'push',
     '--force',
-    '--quiet',
+    '--porcelain',
     target.pushUrl,
     `HEAD:refs/heads/${branch}`,
   ];
@@ -105,5 +106,6 @@ export async function pushHead(
       },
     );
   }
-  return head;
+  const line = r.stdout.split('\n').find((l) => l.includes(`:refs/heads/${branch}\t`));
+  return { head, updated: !line?.startsWith('=') };
 }

@@ -52,7 +52,9 @@ function localMode(w: World) {
   ) => {
     if (command === 'git' && args.includes('push')) {
       pushes.push({ args, env: opts?.env });
-      return { code: 0, stdout: '', stderr: '' };
+      // What `git push --porcelain` prints: '*' a new branch, '=' already up to date.
+      const flag = pushes.length === 1 ? '*' : '=';
+      return { code: 0, stdout: `To ${args.at(-2)}\n${flag}\tHEAD:refs/heads/main\t[new branch]\nDone\n`, stderr: '' };
     }
     return machine(command, args, opts);
   }) as unknown as Deps['runner'];
@@ -95,7 +97,7 @@ describe('bootstrap in local mode', () => {
 
     expect(local.pushes).toHaveLength(1);
     expect(local.pushes[0]!.args.slice(-3)).toEqual([
-      '--quiet',
+      '--porcelain',
       'http://127.0.0.1:3330/soma/somastack.git',
       'HEAD:refs/heads/main',
     ]);

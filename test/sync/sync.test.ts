@@ -124,6 +124,7 @@ describe('npm run sync', () => {
     expect(r.stderr).toContain('[1/2] Push HEAD');
     expect(r.stderr).toContain('[2/2] Synced and Healthy');
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`pushed ${s.head.slice(0, 7)} to 'main'`);
     expect(s.serverHead()).toBe(s.head);
     expect(s.repoCalls).toEqual([GIT_SERVER.owner]);
     expect(r.stdout).toContain(`Synced kind-soma to ${s.head.slice(0, 7)}`);
@@ -141,7 +142,15 @@ describe('npm run sync', () => {
     const r = await s.run('--json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ cluster: 'kind-soma', context: 'kind-soma', ok: true, commit: s.head });
+    // The server already had HEAD: nothing changed.
+    expect(json).toMatchObject({
+      cluster: 'kind-soma',
+      context: 'kind-soma',
+      ok: true,
+      changed: false,
+      commit: s.head,
+    });
+    expect(json.steps[0].summary).toBe(`'main' on the in-cluster git server is already at ${s.head.slice(0, 7)}`);
     expect(json.components.map((c: { application: string }) => c.application)).toContain('kind-soma-postgres');
     expect(s.serverHead()).toBe(s.head);
     expect(r.stdout).not.toContain(PASSWORD);

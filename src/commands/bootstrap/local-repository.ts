@@ -59,15 +59,18 @@ async function serverReady(client: KubeClient, workloads: readonly KubeObject[])
 }
 
 /** Pushes HEAD with the cluster's credential; sets the revision the wait expects. */
-export async function pushToServer(ctx: BootstrapContext, cred: GitCredential): Promise<{ head: string; repoCreated: boolean }> {
+export async function pushToServer(
+  ctx: BootstrapContext,
+  cred: GitCredential,
+): Promise<{ head: string; updated: boolean; repoCreated: boolean }> {
   const { gitServer, io, runner } = ctx.deps;
   const target = gitServer.target(ctx.cluster.kind.hostPorts.git ?? GIT_SERVER.hostPort);
   const branch = ctx.cluster.repository.revision;
   ctx.progress.update(`pushing HEAD to ${target.pushUrl} (${branch})`);
   const repoCreated = await gitServer.ensureRepo(target, cred, branch);
-  const head = await pushHead(io.root, target, cred, branch, runner);
+  const { head, updated } = await pushHead(io.root, target, cred, branch, runner);
   ctx.expectedRevision = head;
-  return { head, repoCreated };
+  return { head, updated, repoCreated };
 }
 
 export async function runLocalRepository(ctx: BootstrapContext): Promise<StepResult> {
@@ -86,13 +89,13 @@ export async function runLocalRepository(ctx: BootstrapContext): Promise<StepRes
     diagnose: () => podDiagnosis(client, GIT_SERVER.namespace),
     hint: `kubectl --context ${client.context} -n ${GIT_SERVER.namespace} describe pod -l app.kubernetes.io/name=${GIT_SERVER.name}`,
   });
-  const { head, repoCreated } = await pushToServer(ctx, cred);
+  const { head, updated, repoCreated } = await pushToServer(ctx, cred);
   // Argo CD clones the private repository with the same credential; it stays in the cluster.
   const { outcome } = await client.apply(buildRepoSecret(ctx.cluster, { ...cred, from: `Secret ${GIT_SERVER.namespace}/${GIT_SERVER.adminSecret}` }));
-  const changed = created || repoCreated || outcome !== 'unchanged' || tally.created.length + tally.configured.length > 0;
+  const changed = created || repoCreated || updated || outcome !== 'unchanged' || tally.created.length + tally.configured.length > 0;
   return {
     changed,
-    summary: `in-cluster git server ready (${describeTally(tally)}); HEAD ${head.slice(0, 7)} pushed to ${ctx.cluster.repository.revision}; Argo CD reads ${ctx.cluster.repository.url}`,
+    summary: `in-cluster git server ready (${describeTally(tally)}); HEAD ${head.slice(0, 7)} ${updated ? 'pushed to' : 'already on'} ${ctx.cluster.repository.revision}; Argo CD reads ${ctx.cluster.repository.url}`,
     details: [
       ...(created ? [`created Secret ${GIT_SERVER.namespace}/${GIT_SERVER.adminSecret} (random admin password, never printed)`] : []),
       ...(repoCreated ? [`created repository ${GIT_SERVER.owner}/${GIT_SERVER.repo}`] : []),

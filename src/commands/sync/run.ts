@@ -34,6 +34,8 @@ export interface SyncResult {
   cluster: string;
   context: string;
   ok: boolean;
+  /** Whether the push moved the server's branch (false: it already had HEAD). */
+  changed: boolean;
   /** The commit pushed (HEAD), once the push ran. */
   commit?: string;
   durationMs: number;
@@ -105,10 +107,12 @@ const pushStep: Step = {
         'run `npm run bootstrap` (it creates the server and the Secret, then pushes)',
       );
     }
-    const { head } = await pushToServer(ctx, cred);
+    const { head, updated } = await pushToServer(ctx, cred);
     return {
-      changed: true,
-      summary: `pushed ${head.slice(0, 7)} to '${ctx.cluster.repository.revision}' on the in-cluster git server`,
+      changed: updated,
+      summary: updated
+        ? `pushed ${head.slice(0, 7)} to '${ctx.cluster.repository.revision}' on the in-cluster git server`
+        : `'${ctx.cluster.repository.revision}' on the in-cluster git server is already at ${head.slice(0, 7)}`,
     };
   },
 };
@@ -139,6 +143,7 @@ export async function syncCluster(options: SyncOptions, deps: Deps): Promise<{ c
     cluster: cluster.name,
     context: kindContext(cluster.kind.name),
     ok: !error,
+    changed: reports.some((r) => r.changed),
     ...(ctx.expectedRevision ? { commit: ctx.expectedRevision } : {}),
     durationMs: deps.now() - start,
     steps: reports,

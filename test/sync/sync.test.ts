@@ -196,6 +196,15 @@ describe('npm run sync', () => {
     expect(r.stderr).toContain('fix: set repository.serve: local');
   });
 
+  it('picks the cluster by its Kind context with --context, and names the choices when none matches', async () => {
+    const s = await setup();
+    expect((await s.run('--context', 'kind-soma')).code).toBe(0);
+    const r = await s.run('--context', 'kind-other');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no cluster under clusters/ has the Kind context 'kind-other'");
+    expect(r.stderr).toContain('kind-soma (context kind-soma)');
+  });
+
   it('says what to run when the server was never set up', async () => {
     const s = await setup({ secret: false });
     const r = await s.run();

@@ -6,6 +6,7 @@ import { buildGitServerObjects, GIT_SERVER, GIT_SERVER_IMAGE, LOCAL_REPO_URL } f
 import { buildKindConfig } from '../../src/core/kind-config.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
+import { checkObjects, summary } from '../validate/helpers.ts';
 
 const FILE = 'clusters/dev/cluster.yaml';
 const yaml = (repository: string, kind = 'kind: { name: dev }') => `name: dev
@@ -107,6 +108,13 @@ describe('git server objects', () => {
       { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: GIT_SERVER.adminSecret, key: 'password' } } },
     ]);
     expect(JSON.stringify(podSpec.containers)).not.toContain('ADMIN_PASSWORD');
+  });
+
+  it('pass the schema and policy checks validate runs on a local-mode cluster', async () => {
+    const parsed = parseClusterConfig(FILE, 'dev', yaml(', serve: local'));
+    if (!parsed.ok) throw new Error('invalid');
+    const result = await checkObjects(buildGitServerObjects(), { mode: 'repository', cluster: parsed.config });
+    expect(summary(result.findings.filter((f) => f.severity === 'error'))).toEqual([]);
   });
 
   it('publish HTTP on the node port the Kind mapping targets', () => {

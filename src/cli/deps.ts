@@ -21,6 +21,8 @@ import {
 import { installTool, type ToolName } from '../adapters/tools.ts';
 import { compareTree, type TreeComparison } from '../adapters/tree.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
+import { hostRepoUrl, hostServerUrl } from '../core/git-server.ts';
+import type { GitCredential, GitServerTarget } from '../adapters/git-server.ts';
 import type { Io } from './types.ts';
 
 /** The repository's inputs and generated tree, as commands read them. */
@@ -63,8 +65,17 @@ export interface Deps {
   randomBytes(size: number): Buffer;
   /** A short id naming one run's objects (smoke namespaces): a valid DNS label suffix. */
   runId(): string;
+  /** Local mode's git server as the host reaches it (tests point it at a bare repository). */
+  gitServer: GitServerDeps;
   /** Called after each bootstrap step completes (a test simulates an interruption with it). */
   afterStep?(step: string): void | Promise<void>;
+}
+
+export interface GitServerDeps {
+  /** The server's API and push URLs for the Kind host port it is published on. */
+  target(hostPort: number): GitServerTarget;
+  /** Creates the repository on the server unless it exists; true when it created it. */
+  ensureRepo(target: GitServerTarget, cred: GitCredential, branch: string): Promise<boolean>;
 }
 
 /** True when nothing listens on host:port (we could bind it ourselves). */
@@ -113,6 +124,11 @@ export function defaultDeps(io: Io): Deps {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     pollMs: 2_000,
     randomBytes: (size) => randomBytes(size),
+    gitServer: {
+      target: (hostPort) => ({ baseUrl: hostServerUrl(hostPort), pushUrl: hostRepoUrl(hostPort) }),
+      ensureRepo: async (target, cred, branch) =>
+        (await import('../adapters/git-server.ts')).ensureServerRepo(target, cred, branch),
+    },
     runId: () => `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`,
   };
 }

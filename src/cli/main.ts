@@ -23,6 +23,7 @@ export const COMMANDS: CommandTable = {
   drift: () => import('../commands/drift/command.ts'),
   smoke: () => import('../commands/smoke/command.ts'),
   health: () => import('../commands/health/command.ts'),
+  sync: () => import('../commands/sync/command.ts'),
 };
 
 const HELP_OPTION = flag('show this help', { short: 'h' });

@@ -6,6 +6,7 @@ import type { ComponentSpec } from './components/spec.ts';
 import { COMPONENT_LIST, COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
+import { GIT_SERVER, LOCAL_REPO_URL, REPOSITORY_SERVE, type RepositoryServe } from './git-server.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { parseYamlStream } from './yaml.ts';
 
@@ -14,8 +15,11 @@ export interface ClusterConfig {
   environment: Environment;
   /** Where the component Applications deploy: the Argo CD cluster itself, or a registered cluster's API URL. */
   destination: { server: string };
-  /** The git repository and revision Argo CD syncs this cluster from. */
-  repository: { url: string; revision: string };
+  /**
+   * The git repository and revision Argo CD syncs this cluster from. With `serve: 'local'`
+   * (Kind only) `url` is the in-cluster git server `npm run sync` pushes to (src/core/git-server.ts).
+   */
+  repository: { url: string; revision: string; serve?: RepositoryServe };
   /** Enabled components, in the order given. */
   components: ComponentName[];
   argocd: {
@@ -23,7 +27,7 @@ export interface ClusterConfig {
     selfManaged: boolean;
   };
   /** Present for a local Kind cluster: its name and the host ports the UIs are published on. */
-  kind?: { name: string; hostPorts: { argocd: number; grafana: number } };
+  kind?: { name: string; hostPorts: { argocd: number; grafana: number; git?: number } };
   /** Total resource requests this cluster may ask for (everything this repository runs there). */
   budget?: { cpu: string; memory: string };
   /** Field managers whose additions `drift` does not report, besides the built-in ones (docs/operations.md). */
@@ -56,6 +60,7 @@ export const CLUSTER_SCHEMA = {
       properties: {
         url: { type: 'string', pattern: '^(https://[^\\s]+|ssh://[^\\s]+|git@[^\\s:]+:[^\\s]+)$' },
         revision: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+        serve: { enum: [...REPOSITORY_SERVE] },
       },
     },
     components: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...COMPONENT_NAMES] } },
@@ -73,7 +78,7 @@ export const CLUSTER_SCHEMA = {
         hostPorts: {
           type: 'object',
           additionalProperties: false,
-          properties: { argocd: port, grafana: port },
+          properties: { argocd: port, grafana: port, git: port },
         },
       },
     },
@@ -193,6 +198,7 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   const ports = c.kind?.hostPorts;
   if (ports?.argocd && ports.argocd === ports.grafana)
     at('/kind/hostPorts', 'argocd and grafana use the same host port');
+  problems.push(...localServeProblems(file, c));
   return problems;
 }
 
@@ -261,17 +267,61 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
     name: raw.name,
     environment: raw.environment,
     destination: { server: raw.destination.server },
-    repository: { url: raw.repository.url, revision: raw.repository.revision },
+    repository: toRepository(raw),
     components: [...raw.components],
     argocd: { selfManaged: raw.argocd?.selfManaged ?? false },
     kind: raw.kind
       ? {
           name: raw.kind.name,
-          hostPorts: { argocd: raw.kind.hostPorts?.argocd ?? 8080, grafana: raw.kind.hostPorts?.grafana ?? 3000 },
+          hostPorts: {
+            argocd: raw.kind.hostPorts?.argocd ?? 8080,
+            grafana: raw.kind.hostPorts?.grafana ?? 3000,
+            ...(raw.repository.serve === 'local' ? { git: raw.kind.hostPorts?.git ?? GIT_SERVER.hostPort } : {}),
+          },
         }
       : undefined,
     budget: raw.budget ? { cpu: String(raw.budget.cpu), memory: raw.budget.memory } : undefined,
     ...(raw.drift ? { drift: { trustedManagers: [...(raw.drift.trustedManagers ?? [])] } } : {}),
     source: file,
   };
+}
+
+// --- repository.serve (docs/bootstrap.md, "Local mode") ---
+
+/** True when the cluster syncs from its own in-cluster git server. */
+export const servesLocally = (c: Pick<ClusterConfig, 'repository'>) => c.repository.serve === 'local';
+
+function localServeProblems(file: string, c: Record<string, any>): Problem[] {
+  const problems: Problem[] = [];
+  const serve = c.repository.serve ?? 'remote';
+  if (serve === 'local' && !c.kind)
+    problems.push({
+      file,
+      path: '/repository/serve',
+      message: "'local' needs a Kind cluster: the git server runs inside the cluster bootstrap creates",
+      hint: 'remove serve (or set serve: remote) and push to repository.url, or add a kind: section',
+    });
+  const ports = c.kind?.hostPorts ?? {};
+  const git = ports.git ?? GIT_SERVER.hostPort;
+  if (serve === 'local' && (git === (ports.argocd ?? 8080) || git === (ports.grafana ?? 3000)))
+    problems.push({
+      file,
+      path: '/kind/hostPorts/git',
+      message: `host port ${git} is already used by argocd or grafana`,
+      hint: 'pick another port',
+    });
+  if (serve !== 'local' && ports.git !== undefined)
+    problems.push({
+      file,
+      path: '/kind/hostPorts/git',
+      message: "is set but repository.serve is not 'local'",
+      hint: 'remove it, or set repository.serve: local',
+    });
+  return problems;
+}
+
+/** In local mode Argo CD syncs from the in-cluster server; `url` in the file stays the upstream. */
+function toRepository(raw: Record<string, any>): ClusterConfig['repository'] {
+  const { url, revision, serve } = raw.repository;
+  return serve === 'local' ? { url: LOCAL_REPO_URL, revision, serve } : { url, revision };
 }

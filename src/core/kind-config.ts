@@ -2,6 +2,7 @@
 // publish the Argo CD UI and Grafana, and kubelet eviction thresholds relaxed so the
 // stack is not evicted on a laptop-sized node (docs/bootstrap.md).
 import type { ClusterConfig } from './cluster-config.ts';
+import { GIT_SERVER } from './git-server.ts';
 import { KIND_PORTS } from './names.ts';
 import { KIND_NODE_IMAGE } from './versions.ts';
 
@@ -39,6 +40,8 @@ export function buildKindConfig(cluster: ClusterConfig): Record<string, unknown>
         extraPortMappings: [
           mapping(KIND_PORTS.argocd.nodePort, cluster.kind.hostPorts.argocd),
           mapping(KIND_PORTS.grafana.nodePort, cluster.kind.hostPorts.grafana),
+          // Local mode (repository.serve): the in-cluster git server, for `npm run sync` to push to.
+          ...(cluster.kind.hostPorts.git ? [mapping(GIT_SERVER.nodePort, cluster.kind.hostPorts.git)] : []),
         ],
       },
     ],

@@ -9,7 +9,8 @@ import {
   buildRootApplication,
 } from './argocd.ts';
 import { buildArgoCdInstall } from './argocd-install.ts';
-import type { ClusterConfig } from './cluster-config.ts';
+import { servesLocally, type ClusterConfig } from './cluster-config.ts';
+import { buildGitServerObjects, gitServerPath } from './git-server.ts';
 import { type Files, buildComponentFiles } from './component-tree.ts';
 import { TIER_WAVE, type BuildContext, type ComponentSpec } from './components/spec.ts';
 import { InternalError } from './errors.ts';
@@ -95,6 +96,11 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
     rootAppPath(cluster.name),
     renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]),
   );
+  if (servesLocally(cluster))
+    files.set(
+      gitServerPath(cluster.name),
+      renderGeneratedYaml(`${cluster.source} and src/core/git-server.ts`, buildGitServerObjects()),
+    );
   const kind = buildKindConfig(cluster);
   if (kind)
     files.set(

@@ -13,7 +13,8 @@ Steps, each printed with its duration:
   2. cluster     create the Kind cluster from bootstrap/clusters/<cluster>/kind-config.yaml, or reuse it
   3. argocd      server-side apply of bootstrap/argocd (CRDs first), wait for its workloads
   4. secrets     dev secrets with random values, created only if absent (never rotated)
-  5. repository  register the git repository with Argo CD (token from GIT_TOKEN/GITHUB_TOKEN)
+  5. repository  register the git repository with Argo CD (token from GIT_TOKEN/GITHUB_TOKEN);
+                 with repository.serve: local, run the in-cluster git server and push HEAD to it
   6. root-app    apply bootstrap/clusters/<cluster>/root-app.yaml
   7. wait        until every Application is Synced and Healthy at the pushed revision
   8. access      print the Argo CD and Grafana addresses and how to log in

@@ -8,6 +8,8 @@ import { installPhases, renderArgoCdInstall } from './argocd.ts';
 import { kindCreateArgs } from './cluster.ts';
 import { formatFindings, runPreflight } from './preflight.ts';
 import type { Finding } from './preflight-checks.ts';
+import { servesLocally } from '../../core/cluster-config.ts';
+import { GIT_SERVER, gitServerPath } from '../../core/git-server.ts';
 import { buildRepoSecret, credentialsFromEnv } from './repository.ts';
 import { readRootObjects, rootAppFile } from './root-app.ts';
 import { plannedSecrets } from './secrets.ts';
@@ -42,8 +44,15 @@ export async function buildDryRunPlan(ctx: BootstrapContext): Promise<DryRunPlan
   } catch (e) {
     rootApp.error = (e as Error).message;
   }
-  const creds = credentialsFromEnv(ctx.deps.io.env);
+  const local = servesLocally(ctx.cluster);
+  const creds = local ? undefined : credentialsFromEnv(ctx.deps.io.env);
   const repoSecret = buildRepoSecret(ctx.cluster, creds);
+  // Local mode: the in-cluster server's random admin credential, created in the cluster (never shown).
+  const credentials = local
+    ? `git server ${gitServerPath(ctx.cluster.name)} with HEAD pushed; username and password from Secret ${GIT_SERVER.namespace}/${GIT_SERVER.adminSecret}`
+    : creds
+      ? `username and token from ${creds.from}`
+      : 'none (public repository)';
   return {
     cluster: {
       action: exists === undefined ? 'unknown' : exists ? 'reuse' : 'create',
@@ -52,7 +61,7 @@ export async function buildDryRunPlan(ctx: BootstrapContext): Promise<DryRunPlan
     },
     argocd,
     secrets: plannedSecrets(ctx.cluster).map((s) => ({ name: s.name, namespace: s.namespace, keys: [...s.keys] })),
-    repository: { secret: objectRef(repoSecret), url: ctx.cluster.repository.url, credentials: creds ? `username and token from ${creds.from}` : 'none (public repository)' },
+    repository: { secret: objectRef(repoSecret), url: ctx.cluster.repository.url, credentials },
     rootApp,
     wait: { applications: expectedApplications(ctx.cluster).map((a) => a.name), revision: facts.git.remoteCommit?.commit },
     access: buildAccess(ctx.cluster),

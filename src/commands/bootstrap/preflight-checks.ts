@@ -1,6 +1,6 @@
 // Preflight's judgement, pure: facts about the machine in, every problem (blocking,
 // each with its fix) and warning out, all at once.
-import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { servesLocally, type ClusterConfig } from '../../core/cluster-config.ts';
 import { KIND_VERSION, KUBERNETES_VERSION, MIN_KUBECTL_MINOR, MIN_KUBECTL_VERSION } from '../../core/versions.ts';
 import type { GitRemote } from '../../adapters/git.ts';
 
@@ -162,6 +162,7 @@ function checkKindConfig(facts: PreflightFacts, v: PreflightVerdict): void {
 function checkGit(facts: PreflightFacts, cluster: ClusterConfig, v: PreflightVerdict): void {
   const g = facts.git;
   const { url, revision } = cluster.repository;
+  if (servesLocally(cluster)) return checkLocalGit(g, cluster, v);
   if (!g.isRepo || !g.head) {
     v.warnings.push({ message: `this is not a git checkout: cannot tell what Argo CD will sync from ${url} at '${revision}'` });
     return;
@@ -190,5 +191,18 @@ function checkGit(facts: PreflightFacts, cluster: ClusterConfig, v: PreflightVer
   if (g.uncommitted.length) {
     const shown = g.uncommitted.slice(0, 5).join(', ') + (g.uncommitted.length > 5 ? `, … (${g.uncommitted.length} in all)` : '');
     v.warnings.push({ message: `uncommitted changes are not deployed: ${shown}`, fix: 'commit and push them; Argo CD deploys only what is in git' });
+  }
+}
+
+/** Local mode (repository.serve: local): what preflight says instead of comparing with a remote. */
+function checkLocalGit(g: PreflightFacts['git'], cluster: ClusterConfig, v: PreflightVerdict): void {
+  if (!g.isRepo || !g.head) {
+    v.problems.push({ message: `repository.serve is local in ${cluster.source}, but this is not a git checkout with a commit: there is nothing to push`, fix: 'run bootstrap from a clone of the repository (`git clone`), or set repository.serve: remote' });
+    return;
+  }
+  v.notes.push(`repository mode: local — bootstrap pushes HEAD (${short(g.head)}) to the in-cluster git server as '${cluster.repository.revision}'; later commits go there with \`npm run sync\``);
+  if (g.uncommitted.length) {
+    const shown = g.uncommitted.slice(0, 5).join(', ') + (g.uncommitted.length > 5 ? `, … (${g.uncommitted.length} in all)` : '');
+    v.warnings.push({ message: `uncommitted changes are not deployed: ${shown}`, fix: 'commit them, then run `npm run sync`' });
   }
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolNotFoundError, UserError } from '../../core/errors.ts';
+import { servesLocally } from '../../core/cluster-config.ts';
 import { DIRS, kindConfigPath } from '../../core/names.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevisionCommit, uncommittedPaths } from '../../adapters/git.ts';
@@ -91,12 +92,14 @@ async function gitFacts(ctx: BootstrapContext): Promise<GitFacts> {
   const { url, revision } = ctx.cluster.repository;
   const head = await headCommit(root, runner);
   if (!head) return { isRepo: false, remotes: [], uncommitted: [] };
+  const env = ctx.cluster.environment;
+  const paths = [`${DIRS.clusters}/${ctx.cluster.name}`, `${DIRS.apps}/${ctx.cluster.name}`, DIRS.base, `${DIRS.overlays}/${env}`, DIRS.bootstrap];
+  // Local mode: the server gets HEAD pushed by bootstrap, so there is no remote to compare with.
+  if (servesLocally(ctx.cluster)) return { isRepo: true, head, remotes: [], uncommitted: await uncommittedPaths(root, paths, runner) };
   const remotes = await listRemotes(root, runner);
   const matchedRemote = remotes.find((r) => normalizeRepoUrl(r.url) === normalizeRepoUrl(url))?.name;
   const remoteCommit = await remoteRevisionCommit(root, matchedRemote ?? url, revision, runner);
   const compare = remoteCommit ? await compareWithHead(root, remoteCommit.commit, runner) : undefined;
-  const env = ctx.cluster.environment;
-  const paths = [`${DIRS.clusters}/${ctx.cluster.name}`, `${DIRS.apps}/${ctx.cluster.name}`, DIRS.base, `${DIRS.overlays}/${env}`, DIRS.bootstrap];
   const uncommitted = await uncommittedPaths(root, paths, runner);
   return { isRepo: true, head, remotes, matchedRemote, remoteCommit, compare, uncommitted };
 }

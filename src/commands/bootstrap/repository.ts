@@ -2,9 +2,10 @@
 // (label argocd.argoproj.io/secret-type=repository). For a private repository the token
 // comes from the environment (GIT_TOKEN or GITHUB_TOKEN) straight into the Secret: it is
 // never printed, logged or written to a file.
-import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { servesLocally, type ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
+import { runLocalRepository } from './local-repository.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 export const REPO_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
@@ -52,6 +53,8 @@ export const repositoryStep: Step = {
   name: 'repository',
   title: 'Repository',
   async run(ctx: BootstrapContext) {
+    // Local mode: the in-cluster git server, with its own credential (GIT_TOKEN is not sent there).
+    if (servesLocally(ctx.cluster)) return runLocalRepository(ctx);
     const client = ctx.client!;
     const { url } = ctx.cluster.repository;
     const creds = credentialsFromEnv(ctx.deps.io.env);

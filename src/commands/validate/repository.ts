@@ -1,6 +1,7 @@
 // `npm run validate` on the repository: inputs → freshness → render (real kustomize,
 // bounded parallelism) → schema → policy → budget, every finding collected before the
 // verdict. Files and programs come through Deps, so tests can drive each stage.
+import { gitServerPath } from '../../core/git-server.ts';
 import { type AppSource, type RenderedApp, defaultConcurrency } from '../../adapters/render.ts';
 import { KustomizeError } from '../../adapters/kustomize.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
@@ -171,8 +172,8 @@ async function rootItems(
   cluster: ClusterConfig,
   deps: RepositoryDeps,
   report: Report,
+  file = rootAppPath(cluster.name),
 ): Promise<ObjectItem[]> {
-  const file = rootAppPath(cluster.name);
   const text = await deps.repo.readText(root, file);
   if (text === undefined) return [];
   const parsed = parseManifests(file, text);
@@ -280,6 +281,15 @@ async function checkCluster(
 ): Promise<Finding[]> {
   const items: ObjectItem[] = await rootItems(root, cluster, deps, report);
   const groups: BudgetGroup[] = [];
+  // Local mode: the git server bootstrap applies is checked and counted like everything else.
+  const gitServer = await rootItems(root, cluster, deps, report, gitServerPath(cluster.name));
+  items.push(...gitServer);
+  if (gitServer.length)
+    groups.push({
+      component: 'git-server',
+      note: 'local mode, applied by bootstrap',
+      objects: gitServer.map((i) => i.object),
+    });
   for (const app of apps) {
     const r = rendered.get(app.path);
     if (r?.skipped) {

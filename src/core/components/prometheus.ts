@@ -20,6 +20,7 @@ import {
 import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 import { renderAlertRules } from './alerts/rules.ts';
+import { prometheusDashboard } from './dashboards/prometheus.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
@@ -110,7 +111,12 @@ export function renderPrometheusConfig(components: readonly ComponentSpec[]): st
 }
 
 function configFiles(ctx: BuildContext): ConfigMapFiles[] {
-  return [{ name: CONFIG_MAP, files: { [CONFIG_FILE]: renderPrometheusConfig(ctx.components), [RULES_FILE]: renderAlertRules() } }];
+  return [
+    {
+      name: CONFIG_MAP,
+      files: { [CONFIG_FILE]: renderPrometheusConfig(ctx.components), [RULES_FILE]: renderAlertRules() },
+    },
+  ];
 }
 
 function args(p: PrometheusProfile): string[] {
@@ -169,7 +175,7 @@ export const prometheus: ComponentSpec = {
   uid: UID,
   service: PROMETHEUS_SERVICE,
   dependsOn: [],
-  dashboard: null,
+  dashboard: prometheusDashboard,
   smoke: [prometheusSmoke],
   sourceFiles: [],
   images: [{ role: 'prometheus server', image: IMAGE }],

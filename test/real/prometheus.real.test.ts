@@ -2,13 +2,13 @@
 // configuration and rule files as the pod mounts them, and every alert fired on synthetic
 // series (and kept quiet on a near miss) with `promtool test rules`.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALERT_GROUPS, type AlertRule } from '../../src/core/components/alerts/rules.ts';
 import { prometheus, RULES_FILE } from '../../src/core/components/prometheus.ts';
 import { toYaml } from '../../src/core/yaml.ts';
-import { CTX } from '../support/context.ts';
+import { CTX, REPO_ROOT } from '../support/context.ts';
 import { tempDir } from '../support/temp.ts';
 import { ALERT_CASES, type AlertCase } from './alert-cases.ts';
 
@@ -57,6 +57,11 @@ function unitTest(c: AlertCase): string {
 describe('alert rule cases', () => {
   it('every generated alert has a firing and a quiet case', () => {
     expect(ALERT_CASES.map((c) => c.alert).sort()).toEqual([...RULES.keys()].sort());
+  });
+
+  it('docs/operations.md lists every alert with its first step', () => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8');
+    for (const name of RULES.keys()) expect(docs, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
 });
 

@@ -17,6 +17,7 @@ import { headlessServiceName, namedPort, type ComponentSpec, type ServiceSpec } 
 import { contractService, headlessService } from './services.ts';
 import { container, httpProbe, podDisruptionBudget, statefulSet, type Sizing } from './workload.ts';
 import { etcdSmoke } from '../smoke/checks/etcd.ts';
+import { etcdDashboard } from './dashboards/etcd.ts';
 
 /** The project publishes to us-docker.pkg.dev/etcd-development (primary) and quay.io/coreos (secondary). */
 export const ETCD_IMAGE = 'quay.io/coreos/etcd:v3.6.16';
@@ -175,7 +176,7 @@ export const etcd: ComponentSpec = {
   uid: UID,
   service: ETCD_SERVICE,
   dependsOn: [],
-  dashboard: null,
+  dashboard: etcdDashboard,
   smoke: [etcdSmoke],
   sourceFiles: [],
   images: [{ role: 'etcd member', image: ETCD_IMAGE }],

@@ -254,7 +254,8 @@ function build(environment: Environment, ctx: BuildContext): KubeObject[] {
 
 export const grafana: ComponentSpec = {
   name: 'grafana',
-  description: 'Grafana: Prometheus datasource and baseline dashboards for Postgres, Kafka, Redis, OPA and Vault',
+  description:
+    'Grafana: Prometheus datasource and baseline dashboards for Postgres, Kafka, Redis, OPA, Vault, etcd, Qdrant and Prometheus',
   tier: 'observability',
   uid: UID,
   service: GRAFANA_SERVICE,

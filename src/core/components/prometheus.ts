@@ -19,6 +19,8 @@ import {
 } from './spec.ts';
 import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
+import { renderAlertRules } from './alerts/rules.ts';
+import { prometheusDashboard } from './dashboards/prometheus.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
@@ -27,6 +29,8 @@ export const PROMETHEUS_SERVICE: ServiceSpec = { port: 9090, secrets: [], metric
 const UID = 65534;
 const CONFIG_MAP = 'prometheus-config';
 const CONFIG_FILE = 'prometheus.yml';
+/** Beside the configuration in the same ConfigMap; Prometheus resolves rule_files relative to the config file. */
+export const RULES_FILE = 'alerts.yml';
 const CONFIG_DIR = '/etc/prometheus';
 const DATA_DIR = '/prometheus';
 const PORT_NAME = 'http';
@@ -97,6 +101,7 @@ function scrapeConfig(c: ServingSpec): Record<string, unknown> {
 export function buildPrometheusConfig(components: readonly ComponentSpec[]): Record<string, unknown> {
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: '10s', evaluation_interval: SCRAPE_INTERVAL },
+    rule_files: [RULES_FILE],
     scrape_configs: scrapedComponents(components).map(scrapeConfig),
   };
 }
@@ -106,7 +111,12 @@ export function renderPrometheusConfig(components: readonly ComponentSpec[]): st
 }
 
 function configFiles(ctx: BuildContext): ConfigMapFiles[] {
-  return [{ name: CONFIG_MAP, files: { [CONFIG_FILE]: renderPrometheusConfig(ctx.components) } }];
+  return [
+    {
+      name: CONFIG_MAP,
+      files: { [CONFIG_FILE]: renderPrometheusConfig(ctx.components), [RULES_FILE]: renderAlertRules() },
+    },
+  ];
 }
 
 function args(p: PrometheusProfile): string[] {
@@ -165,7 +175,7 @@ export const prometheus: ComponentSpec = {
   uid: UID,
   service: PROMETHEUS_SERVICE,
   dependsOn: [],
-  dashboard: null,
+  dashboard: prometheusDashboard,
   smoke: [prometheusSmoke],
   sourceFiles: [],
   images: [{ role: 'prometheus server', image: IMAGE }],

@@ -11,6 +11,7 @@ import type { Environment } from '../names.ts';
 import { headlessServiceName, namedPort, type ComponentSpec, type ServiceSpec } from './spec.ts';
 import { contractService, headlessService } from './services.ts';
 import { container, emptyDir, env, httpProbe, statefulSet, type Sizing } from './workload.ts';
+import { qdrantDashboard } from './dashboards/qdrant.ts';
 
 export const QDRANT_IMAGES = {
   qdrant: 'docker.io/qdrant/qdrant:v1.19.1-unprivileged',
@@ -112,7 +113,7 @@ export const qdrant: ComponentSpec = {
   uid: UID,
   service: QDRANT_SERVICE,
   dependsOn: [],
-  dashboard: null,
+  dashboard: qdrantDashboard,
   smoke: [],
   sourceFiles: [],
   images: [{ role: 'vector database', image: QDRANT_IMAGES.qdrant }],

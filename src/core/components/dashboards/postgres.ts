@@ -53,10 +53,10 @@ export const postgresDashboard: DashboardSpec = {
       title: 'Buffer cache hit ratio',
       unit: 'percentunit',
       description:
-        'Share of block reads served from shared buffers; below ~0.9 the working set no longer fits in memory.',
+        'Share of block reads served from shared buffers; below ~0.9 the working set no longer fits in memory; no value while nothing is read.',
       queries: [
         {
-          expr: `sum(${rate('pg_stat_database_blks_hit')}) / clamp_min(sum(${rate('pg_stat_database_blks_hit')}) + sum(${rate('pg_stat_database_blks_read')}), 1)`,
+          expr: `sum(${rate('pg_stat_database_blks_hit')}) / (sum(${rate('pg_stat_database_blks_hit')}) + sum(${rate('pg_stat_database_blks_read')}) > 0)`,
           legend: 'hit ratio',
         },
       ],

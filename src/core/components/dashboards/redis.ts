@@ -45,10 +45,10 @@ export const redisDashboard: DashboardSpec = {
       kind: 'timeseries',
       title: 'Keyspace hit ratio',
       unit: 'percentunit',
-      description: 'Hits over hits plus misses for key lookups.',
+      description: 'Hits over hits plus misses for key lookups; no value while nothing is looked up.',
       queries: [
         {
-          expr: `sum(${rate('redis_keyspace_hits_total')}) / clamp_min(sum(${rate('redis_keyspace_hits_total')}) + sum(${rate('redis_keyspace_misses_total')}), 1)`,
+          expr: `sum(${rate('redis_keyspace_hits_total')}) / (sum(${rate('redis_keyspace_hits_total')}) + sum(${rate('redis_keyspace_misses_total')}) > 0)`,
           legend: 'hit ratio',
         },
       ],

@@ -1,0 +1,141 @@
+// Synthetic series for `promtool test rules`: for every alert, one history that makes it
+// fire (with the labels it must carry) and one close to it that must not.
+export interface Series {
+  series: string;
+  values: string;
+}
+
+export interface AlertCase {
+  alert: string;
+  /** Fires at evalTime with these labels (besides severity); `value` fills {{ $value }}. */
+  fires: { series: Series[]; labels: Record<string, string>; value?: string };
+  quiet: Series[];
+  evalTime: string;
+}
+
+const s = (series: string, values: string): Series => ({ series, values });
+const PVC = 'namespace="soma-infra",persistentvolumeclaim="data-postgres-0"';
+const PG = 'job="postgres",instance="10.0.0.5:9187"';
+const ETCD = 'job="etcd",instance="10.0.0.7:2381"';
+const part = (metric: string, p: number, v: string, exporter = 'a'): Series =>
+  s(`${metric}{job="kafka",instance="${exporter}:9308",topic="orders",partition="${p}"}`, v);
+
+export const ALERT_CASES: AlertCase[] = [
+  {
+    alert: 'SomaTargetDown',
+    evalTime: '10m',
+    fires: {
+      series: [s('up{job="redis",instance="10.0.0.3:9121"}', '0x15')],
+      labels: { job: 'redis', instance: '10.0.0.3:9121' },
+    },
+    // Down for only 3 minutes: a restart, not an outage.
+    quiet: [s('up{job="redis",instance="10.0.0.3:9121"}', '1x6 0x3 1x6')],
+  },
+  {
+    alert: 'SomaVolumeNearlyFull',
+    evalTime: '15m',
+    fires: {
+      series: [
+        s(`kubelet_volume_stats_available_bytes{${PVC}}`, '5x20'),
+        s(`kubelet_volume_stats_capacity_bytes{${PVC}}`, '100x20'),
+      ],
+      labels: { namespace: 'soma-infra', persistentvolumeclaim: 'data-postgres-0' },
+    },
+    quiet: [
+      s(`kubelet_volume_stats_available_bytes{${PVC}}`, '50x20'),
+      s(`kubelet_volume_stats_capacity_bytes{${PVC}}`, '100x20'),
+    ],
+  },
+  {
+    alert: 'SomaPostgresDown',
+    evalTime: '5m',
+    fires: { series: [s(`pg_up{${PG}}`, '0x10')], labels: { job: 'postgres', instance: '10.0.0.5:9187' } },
+    quiet: [s(`pg_up{${PG}}`, '1x10')],
+  },
+  {
+    alert: 'SomaPostgresWalArchiveStale',
+    evalTime: '15m',
+    // The age grows by 60 s a minute from 10 minutes: past the RPO from minute 6, firing from 11.
+    fires: {
+      series: [s(`pg_stat_archiver_last_archive_age{${PG}}`, '600+60x20')],
+      labels: { job: 'postgres', instance: '10.0.0.5:9187' },
+    },
+    quiet: [s(`pg_stat_archiver_last_archive_age{${PG}}`, '30x20')],
+  },
+  {
+    alert: 'SomaPostgresWalArchiveFailing',
+    evalTime: '10m',
+    fires: {
+      series: [s(`pg_stat_archiver_failed_count{${PG}}`, '0x5 1x10')],
+      labels: { job: 'postgres', instance: '10.0.0.5:9187' },
+    },
+    quiet: [s(`pg_stat_archiver_failed_count{${PG}}`, '2x20')],
+  },
+  {
+    alert: 'SomaPostgresReplicationLag',
+    evalTime: '10m',
+    fires: {
+      series: [s(`pg_replication_lag_seconds{${PG}}`, '120x15')],
+      labels: { job: 'postgres', instance: '10.0.0.5:9187' },
+    },
+    quiet: [s(`pg_replication_lag_seconds{${PG}}`, '2x15')],
+  },
+  {
+    alert: 'SomaKafkaUnderReplicatedPartitions',
+    evalTime: '15m',
+    fires: {
+      series: [
+        part('kafka_topic_partition_under_replicated_partition', 0, '1x20'),
+        part('kafka_topic_partition_under_replicated_partition', 0, '1x20', 'b'),
+        part('kafka_topic_partition_under_replicated_partition', 1, '0x20'),
+      ],
+      labels: {},
+      // Two exporters report the same partition: it counts once.
+      value: '1',
+    },
+    quiet: [part('kafka_topic_partition_under_replicated_partition', 0, '0x20')],
+  },
+  {
+    alert: 'SomaKafkaOfflinePartitions',
+    evalTime: '5m',
+    fires: {
+      series: [
+        part('kafka_topic_partition_replicas', 0, '3x10'),
+        part('kafka_topic_partition_replicas', 1, '3x10'),
+        part('kafka_topic_partition_leader', 0, '2x10'),
+        part('kafka_topic_partition_leader', 1, '-1x10'),
+      ],
+      labels: {},
+      value: '1',
+    },
+    quiet: [part('kafka_topic_partition_replicas', 0, '3x10'), part('kafka_topic_partition_leader', 0, '2x10')],
+  },
+  {
+    alert: 'SomaVaultSealed',
+    evalTime: '5m',
+    fires: {
+      series: [s('vault_core_unsealed{job="vault",instance="10.0.0.9:8200"}', '0x10')],
+      labels: { job: 'vault', instance: '10.0.0.9:8200' },
+    },
+    quiet: [s('vault_core_unsealed{job="vault",instance="10.0.0.9:8200"}', '1x10')],
+  },
+  {
+    alert: 'SomaEtcdNoLeader',
+    evalTime: '5m',
+    fires: {
+      series: [s(`etcd_server_has_leader{${ETCD}}`, '0x10')],
+      labels: { job: 'etcd', instance: '10.0.0.7:2381' },
+    },
+    quiet: [s(`etcd_server_has_leader{${ETCD}}`, '1x10')],
+  },
+  {
+    alert: 'SomaEtcdFrequentLeaderChanges',
+    evalTime: '20m',
+    fires: {
+      series: [s(`etcd_server_leader_changes_seen_total{${ETCD}}`, '0+1x30')],
+      labels: { job: 'etcd', instance: '10.0.0.7:2381' },
+    },
+    // One election in half an hour (a rolling restart) is normal.
+    quiet: [s(`etcd_server_leader_changes_seen_total{${ETCD}}`, '0x10 1x20')],
+  },
+];

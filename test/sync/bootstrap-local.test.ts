@@ -120,6 +120,13 @@ describe('bootstrap in local mode', () => {
     expect(again.stdout).not.toContain(before);
   });
 
+  it('preflight names the mode in the default (remote) mode too', async () => {
+    const w = await world();
+    const r = await bootstrap(w);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('repository mode: remote — Argo CD clones https://github.com/example/somastack.git');
+  });
+
   it('shows the server and where its credential lives in --dry-run, never the credential', async () => {
     const w = await world();
     const local = localMode(w);

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/cli/deps.ts';
+import { UserError } from '../../src/core/errors.ts';
 import { buildRootApplication } from '../../src/core/argocd.ts';
 import { parseClusterConfig } from '../../src/core/cluster-config.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
@@ -125,6 +126,26 @@ describe('bootstrap in local mode', () => {
     expect(result.steps.find((s: { name: string }) => s.name === 'repository').changed).toBe(false);
     expect(decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password')).toBe(before);
     expect(again.stdout).not.toContain(before);
+  });
+
+  it('resumes after an interruption inside the step (server up, Secret made, nothing pushed yet)', async () => {
+    const w = await world();
+    const local = localMode(w);
+    const interrupted: Deps['gitServer'] = {
+      ...local.deps.gitServer,
+      ensureRepo: async () => {
+        throw new UserError('interrupted (Ctrl-C)');
+      },
+    };
+    const first = await bootstrap(w, {}, { ...local.deps, gitServer: interrupted });
+    expect(first.code).toBe(2);
+    const password = decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password');
+    expect(local.pushes).toEqual([]);
+    const second = await bootstrap(w, {}, local.deps);
+    expect(second.code).toBe(0);
+    expect(decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password')).toBe(password);
+    expect(local.pushes).toHaveLength(1);
+    expect(w.machine.lines().filter((l) => l.startsWith('kind create'))).toHaveLength(1);
   });
 
   it('refuses a Kind cluster created without the git port mapping, before applying anything', async () => {

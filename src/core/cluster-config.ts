@@ -6,7 +6,8 @@ import type { ComponentSpec } from './components/spec.ts';
 import { COMPONENT_LIST, COMPONENT_NAMES, type ComponentName } from './contracts.ts';
 import type { Problem } from './errors.ts';
 import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
-import { GIT_SERVER, LOCAL_REPO_URL, REPOSITORY_SERVE, type RepositoryServe } from './git-server.ts';
+import { REPOSITORY_SERVE, type RepositoryServe } from './git-server.ts';
+import { localGitHostPort, localServeProblems, repositoryOf } from './repository-serve.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { parseYamlStream } from './yaml.ts';
 
@@ -267,7 +268,7 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
     name: raw.name,
     environment: raw.environment,
     destination: { server: raw.destination.server },
-    repository: toRepository(raw),
+    repository: repositoryOf(raw),
     components: [...raw.components],
     argocd: { selfManaged: raw.argocd?.selfManaged ?? false },
     kind: raw.kind
@@ -276,7 +277,7 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
           hostPorts: {
             argocd: raw.kind.hostPorts?.argocd ?? 8080,
             grafana: raw.kind.hostPorts?.grafana ?? 3000,
-            ...(raw.repository.serve === 'local' ? { git: raw.kind.hostPorts?.git ?? GIT_SERVER.hostPort } : {}),
+            ...localGitHostPort(raw),
           },
         }
       : undefined,
@@ -286,42 +287,4 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
   };
 }
 
-// --- repository.serve (docs/bootstrap.md, "Local mode") ---
-
-/** True when the cluster syncs from its own in-cluster git server. */
-export const servesLocally = (c: Pick<ClusterConfig, 'repository'>) => c.repository.serve === 'local';
-
-function localServeProblems(file: string, c: Record<string, any>): Problem[] {
-  const problems: Problem[] = [];
-  const serve = c.repository.serve ?? 'remote';
-  if (serve === 'local' && !c.kind)
-    problems.push({
-      file,
-      path: '/repository/serve',
-      message: "'local' needs a Kind cluster: the git server runs inside the cluster bootstrap creates",
-      hint: 'remove serve (or set serve: remote) and push to repository.url, or add a kind: section',
-    });
-  const ports = c.kind?.hostPorts ?? {};
-  const git = ports.git ?? GIT_SERVER.hostPort;
-  if (serve === 'local' && (git === (ports.argocd ?? 8080) || git === (ports.grafana ?? 3000)))
-    problems.push({
-      file,
-      path: '/kind/hostPorts/git',
-      message: `host port ${git} is already used by argocd or grafana`,
-      hint: 'pick another port',
-    });
-  if (serve !== 'local' && ports.git !== undefined)
-    problems.push({
-      file,
-      path: '/kind/hostPorts/git',
-      message: "is set but repository.serve is not 'local'",
-      hint: 'remove it, or set repository.serve: local',
-    });
-  return problems;
-}
-
-/** In local mode Argo CD syncs from the in-cluster server; `url` in the file stays the upstream. */
-function toRepository(raw: Record<string, any>): ClusterConfig['repository'] {
-  const { url, revision, serve } = raw.repository;
-  return serve === 'local' ? { url: LOCAL_REPO_URL, revision, serve } : { url, revision };
-}
+export { servesLocally } from './repository-serve.ts';

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/cli/deps.ts';
+import { UserError } from '../../src/core/errors.ts';
 import { buildRootApplication } from '../../src/core/argocd.ts';
 import { parseClusterConfig } from '../../src/core/cluster-config.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
@@ -27,7 +28,7 @@ kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 
 /** Turns the world's repository into a local-mode one and fakes the push and the server's API. */
-function localMode(w: World) {
+function localMode(w: World, published = '127.0.0.1:3330\n') {
   const write = (path: string, text: string) => {
     mkdirSync(join(w.root, path, '..'), { recursive: true });
     writeFileSync(join(w.root, path), text);
@@ -43,6 +44,7 @@ function localMode(w: World) {
     if (o.kind === 'Deployment' && o.metadata.namespace === GIT_SERVER.namespace)
       markRolledOut(f, f.get('apps/v1', 'Deployment', o.metadata.name, o.metadata.namespace)!);
   });
+  const ports: string[] = [];
   const pushes: { args: readonly string[]; env?: Record<string, string | undefined> }[] = [];
   const machine = w.machine;
   const runner = (async (
@@ -50,6 +52,12 @@ function localMode(w: World) {
     args: readonly string[],
     opts?: { env?: Record<string, string | undefined> },
   ) => {
+    if (command === 'docker' && args[0] === 'port') {
+      ports.push(args.join(' '));
+      return published
+        ? { code: 0, stdout: published, stderr: '' }
+        : { code: 1, stdout: '', stderr: 'Error: No public port' };
+    }
     if (command === 'git' && args.includes('push')) {
       pushes.push({ args, env: opts?.env });
       // What `git push --porcelain` prints: '*' a new branch, '=' already up to date.
@@ -66,7 +74,7 @@ function localMode(w: World) {
       return created.length === 1;
     },
   };
-  return { deps: { runner, gitServer }, pushes, created, config: parsed.config };
+  return { deps: { runner, gitServer }, pushes, ports, created, config: parsed.config };
 }
 
 const decode = (o: KubeObject | undefined, key: string) =>
@@ -118,6 +126,49 @@ describe('bootstrap in local mode', () => {
     expect(result.steps.find((s: { name: string }) => s.name === 'repository').changed).toBe(false);
     expect(decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password')).toBe(before);
     expect(again.stdout).not.toContain(before);
+  });
+
+  it('resumes after an interruption inside the step (server up, Secret made, nothing pushed yet)', async () => {
+    const w = await world();
+    const local = localMode(w);
+    const interrupted: Deps['gitServer'] = {
+      ...local.deps.gitServer,
+      ensureRepo: async () => {
+        throw new UserError('interrupted (Ctrl-C)');
+      },
+    };
+    const first = await bootstrap(w, {}, { ...local.deps, gitServer: interrupted });
+    expect(first.code).toBe(2);
+    const password = decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password');
+    expect(local.pushes).toEqual([]);
+    const second = await bootstrap(w, {}, local.deps);
+    expect(second.code).toBe(0);
+    expect(decode(w.fake.get('v1', 'Secret', GIT_SERVER.adminSecret, GIT_SERVER.namespace), 'password')).toBe(password);
+    expect(local.pushes).toHaveLength(1);
+    expect(w.machine.lines().filter((l) => l.startsWith('kind create'))).toHaveLength(1);
+  });
+
+  it('refuses a Kind cluster created without the git port mapping, before applying anything', async () => {
+    const w = await world({ machine: { clusters: ['soma'] } });
+    const local = localMode(w, '');
+    const r = await bootstrap(w, {}, local.deps);
+    expect(r.code).toBe(2);
+    expect(local.ports).toEqual(['port soma-control-plane 30330/tcp']);
+    expect(r.stderr).toContain(
+      "the Kind cluster 'soma' does not publish the git server's node port 30330 on host port 3330",
+    );
+    expect(r.stderr).toContain(
+      'fix: recreate it with the current Kind config: `npm run teardown`, then `npm run bootstrap`',
+    );
+    expect(w.fake.get('v1', 'Namespace', GIT_SERVER.namespace)).toBeUndefined();
+    expect(local.pushes).toEqual([]);
+  });
+
+  it('preflight names the mode in the default (remote) mode too', async () => {
+    const w = await world();
+    const r = await bootstrap(w);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('repository mode: remote — Argo CD clones https://github.com/example/somastack.git');
   });
 
   it('shows the server and where its credential lives in --dry-run, never the credential', async () => {

@@ -73,8 +73,25 @@ export async function pushToServer(
   return { head, updated, repoCreated };
 }
 
+/**
+ * Kind fixes port mappings when it creates a cluster: one created before `serve: local` has no
+ * way in for the push. Found here, before anything is applied, rather than as a refused push.
+ */
+async function checkPortMapping(ctx: BootstrapContext): Promise<void> {
+  const hostPort = ctx.cluster.kind.hostPorts.git ?? GIT_SERVER.hostPort;
+  const node = `${ctx.cluster.kind.name}-control-plane`;
+  const r = await ctx.deps.runner('docker', ['port', node, `${GIT_SERVER.nodePort}/tcp`], { allowFailure: true });
+  const published = r.code === 0 && r.stdout.split('\n').some((l) => l.trim().endsWith(`:${hostPort}`));
+  if (published) return;
+  throw new UserError(
+    `the Kind cluster '${ctx.cluster.kind.name}' does not publish the git server's node port ${GIT_SERVER.nodePort} on host port ${hostPort} (kind.hostPorts.git): it was created before repository.serve: local, or with other ports`,
+    'recreate it with the current Kind config: `npm run teardown`, then `npm run bootstrap` (Kind sets port mappings only when it creates a cluster)',
+  );
+}
+
 export async function runLocalRepository(ctx: BootstrapContext): Promise<StepResult> {
   const client = ctx.client!;
+  await checkPortMapping(ctx);
   const objects = await readGitServerObjects(ctx.deps.io.root, ctx.cluster.name);
   const tally: ApplyTally = { created: [], configured: [], unchanged: 0 };
   // Namespace first: the Secret goes in it, and the pod reads the Secret at start.

@@ -163,6 +163,7 @@ function checkGit(facts: PreflightFacts, cluster: ClusterConfig, v: PreflightVer
   const g = facts.git;
   const { url, revision } = cluster.repository;
   if (servesLocally(cluster)) return checkLocalGit(g, cluster, v);
+  v.notes.push(`repository mode: remote — Argo CD clones ${url} (repository.serve: local serves this checkout instead; docs/bootstrap.md)`);
   if (!g.isRepo || !g.head) {
     v.warnings.push({ message: `this is not a git checkout: cannot tell what Argo CD will sync from ${url} at '${revision}'` });
     return;

@@ -70,6 +70,7 @@ describe.skipIf(!HAVE_PROMTOOL)('dashboard queries under promtool (needs Debian 
   });
 });
 
-describe.skipIf(HAVE_PROMTOOL)('dashboard queries under promtool', () => {
-  it.skip('skipped: promtool is not installed (apt-get install prometheus; .ci/run installs it)', () => {});
-});
+if (!HAVE_PROMTOOL)
+  describe('dashboard queries under promtool', () => {
+    it.skip('skipped: promtool is not installed (apt-get install prometheus; .ci/run installs it)', () => {});
+  });

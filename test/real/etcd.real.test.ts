@@ -46,6 +46,7 @@ describe.skipIf(!HAVE_ETCD)('etcd with the generated flags (needs Debian etcd-se
   });
 });
 
-describe.skipIf(HAVE_ETCD)('etcd with the generated flags', () => {
-  it.skip('skipped: etcd is not installed (apt-get install etcd-server; .ci/run installs it)', () => {});
-});
+if (!HAVE_ETCD)
+  describe('etcd with the generated flags', () => {
+    it.skip('skipped: etcd is not installed (apt-get install etcd-server; .ci/run installs it)', () => {});
+  });

@@ -93,6 +93,7 @@ describe.skipIf(!HAVE_PROMTOOL)('promtool on the generated configuration (needs 
   });
 });
 
-describe.skipIf(HAVE_PROMTOOL)('promtool on the generated configuration', () => {
-  it.skip('skipped: promtool is not installed (apt-get install prometheus; .ci/run installs it)', () => {});
-});
+if (!HAVE_PROMTOOL)
+  describe('promtool on the generated configuration', () => {
+    it.skip('skipped: promtool is not installed (apt-get install prometheus; .ci/run installs it)', () => {});
+  });

@@ -10,11 +10,11 @@ import { clusterBootstrapDir, LABELS, MANAGED_BY, PART_OF } from './names.ts';
 /**
  * Gitea's rootless image (go-gitea/gitea Dockerfile.rootless): uid 1000, HTTP on 3000, work
  * dir /var/lib/gitea, temp under /tmp; its entrypoint writes app.ini from GITEA__* variables,
- * then runs its arguments, or the server without any. Release line from docs.gitea.com's 1.26
- * install page; pinned by tag.
+ * then runs its arguments, or the server without any. 1.26.4 is the newest 1.26 patch
+ * confirmed (Gitea's changelog, 2026-06-21: bug and security fixes); pinned by tag.
  */
 // renovate: datasource=docker depName=docker.io/gitea/gitea
-export const GIT_SERVER_IMAGE = 'docker.io/gitea/gitea:1.26.0-rootless';
+export const GIT_SERVER_IMAGE = 'docker.io/gitea/gitea:1.26.4-rootless';
 
 /** cluster.yaml `repository.serve`: `remote` clones `repository.url`; `local` syncs from the server below. */
 export const REPOSITORY_SERVE = ['remote', 'local'] as const;

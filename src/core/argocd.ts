@@ -17,7 +17,13 @@ import {
 
 export const BOOTSTRAP_PROJECT = 'soma-bootstrap';
 const APP_API = 'argoproj.io/v1alpha1';
-const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Deleting an Application deletes what it deployed, children first (foreground cascade).
+ * The domain-qualified form Argo CD defines for that (ForegroundPropagationPolicyFinalizer
+ * in its v1alpha1 API) means the same as the bare name, which Kubernetes 1.32+ warns about
+ * ("prefer a domain-qualified finalizer name").
+ */
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
 
 export const sharedInfraProject = (cluster: ClusterConfig) => `${cluster.name}-shared-infra`;
 export const applicationName = (cluster: ClusterConfig, component: string) => `${cluster.name}-${component}`;

@@ -86,14 +86,21 @@ export async function bootstrapCluster(options: BootstrapOptions, deps: Deps): P
 }
 
 /** The closing report for a person: outcome, time to healthy per component, how to get in. */
+/** A failed run's error for a person: the step that failed, the message, its details and the fix. */
+export function failureLines(r: Pick<BootstrapResult, 'error' | 'steps'>): string[] {
+  const e = r.error!;
+  const failed = r.steps.find((s) => s.status === 'failed');
+  return [
+    `error: ${failed ? `${failed.title}: ` : ''}${e.message}`,
+    ...e.details.map((d) => (d.startsWith('  ') ? `  ${d}` : `  - ${d}`)),
+    ...(e.hint ? [`  fix: ${e.hint}`] : []),
+  ];
+}
+
 export function renderResult(r: BootstrapResult): { stdout: string; stderr: string } {
   if (!r.ok) {
-    const e = r.error!;
-    const failed = r.steps.find((s) => s.status === 'failed');
     const stderr = [
-      `error: ${failed ? `${failed.title}: ` : ''}${e.message}`,
-      ...e.details.map((d) => (d.startsWith('  ') ? `  ${d}` : `  - ${d}`)),
-      ...(e.hint ? [`  fix: ${e.hint}`] : []),
+      ...failureLines(r),
       'Run `npm run bootstrap` again after fixing this: completed steps are checked, not redone.',
     ];
     return { stdout: '', stderr: `${stderr.join('\n')}\n` };

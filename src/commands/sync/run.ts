@@ -19,6 +19,7 @@ import {
   type Step,
   type StepReport,
 } from '../bootstrap/types.ts';
+import { failureLines } from '../bootstrap/index.ts';
 import { waitStep } from '../bootstrap/wait.ts';
 
 export interface SyncOptions {
@@ -162,13 +163,7 @@ export async function syncCluster(options: SyncOptions, deps: Deps): Promise<{ c
 
 export function renderSyncResult(r: SyncResult): { stdout: string; stderr: string } {
   if (!r.ok) {
-    const e = r.error!;
-    const failed = r.steps.find((s) => s.status === 'failed');
-    const lines = [
-      `error: ${failed ? `${failed.title}: ` : ''}${e.message}`,
-      ...e.details.map((d) => (d.startsWith('  ') ? `  ${d}` : `  - ${d}`)),
-      ...(e.hint ? [`  fix: ${e.hint}`] : []),
-    ];
+    const lines = failureLines(r);
     return { stdout: '', stderr: `${lines.join('\n')}\n` };
   }
   const timings = r.components.map(

@@ -64,6 +64,25 @@ describe('npm run health', () => {
     expect(io.err).toMatch(/missing\.yaml: no such file/);
   });
 
+  it('an alias bomb is bad input naming the file and document, not a bug', async () => {
+    const dir = tempDir('health-');
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${'b'.repeat(i)}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    writeFileSync(
+      join(dir, 'bomb.yaml'),
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\n${levels.join('\n')}\n`,
+    );
+    const io = captureIo(dir);
+    expect(await main(['health', 'bomb.yaml'], io)).toBe(2);
+    expect(io.err).toMatch(/bomb\.yaml.*document 2 \(line 5\).*alias bomb/s);
+    expect(io.err).not.toMatch(/bug|at .*\.ts:\d+/);
+  });
+
   it('judges what Argo CD would judge: duplicate keys warn (last value wins), nameless objects are skipped with why', async () => {
     const dir = tempDir('health-');
     const pod = (name: string, phase: string) =>

@@ -75,7 +75,10 @@ export function renderHuman(r: Report): string {
   const byFile = new Map<string, Finding[]>();
   for (const f of r.findings) {
     const key = f.file || '(no file)';
-    byFile.set(key, [...(byFile.get(key) ?? []), f]);
+    // Appended in place: copying the list per finding made a file with many findings quadratic.
+    const list = byFile.get(key);
+    if (list) list.push(f);
+    else byFile.set(key, [f]);
   }
   for (const [file, list] of byFile) {
     out.push(file);

@@ -121,18 +121,28 @@ function describe(file: string, e: ErrorObject): Problem {
     }
     case 'required': {
       const key = (e.params as { missingProperty: string }).missingProperty;
-      return { file, path: `${e.instancePath}/${key}`, message: `'${key}' is required` };
+      return {
+        file,
+        path: `${e.instancePath}/${key}`,
+        message: `'${key}' is required`,
+        hint: `add ${key} (see docs/clusters.md for what it holds)`,
+      };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');
-      return { file, path, message: `must be one of: ${allowed}` };
+      return { file, path, message: `must be one of: ${allowed}`, hint: `write one of: ${allowed}` };
     }
     case 'pattern':
-      return { file, path, message: `'${String(e.data)}' ${patternMessage(e.instancePath)}` };
+      return {
+        file,
+        path,
+        message: `'${String(e.data)}' ${patternMessage(e.instancePath)}`,
+        hint: 'see docs/clusters.md for the form this field takes',
+      };
     case 'uniqueItems':
       return { file, path, message: 'lists a component more than once', hint: 'name each component once' };
     default:
-      return { file, path, message: e.message ?? 'is invalid' };
+      return { file, path, message: e.message ?? 'is invalid', hint: 'see docs/clusters.md for this field' };
   }
 }
 

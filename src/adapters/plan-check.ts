@@ -2,7 +2,10 @@
 // builds in each environment is checked against the schema of its kind (the same package
 // schemas `validate` uses, unknown fields and quantities included). A problem is reported
 // against the component's TypeScript source, where the fix goes, not the generated file.
-import { buildContext } from '../core/components/index.ts';
+import type { ClusterConfig } from '../core/cluster-config.ts';
+import { buildContext, COMPONENTS } from '../core/components/index.ts';
+import { buildTree } from '../core/tree.ts';
+import { readComponentFiles } from './component-files.ts';
 import type { ComponentSpec, SourceFiles } from '../core/components/spec.ts';
 import { ConfigError, type Problem } from '../core/errors.ts';
 import { ENVIRONMENTS } from '../core/names.ts';
@@ -47,4 +50,19 @@ export async function checkComponentObjects(components: readonly ComponentSpec[]
       problems,
     );
   }
+}
+
+/**
+ * The repository's planned generated tree: the component source files read from `root`,
+ * every object the components build schema-checked first when `check` (generate, validate),
+ * or not when only a comparison is wanted (diff's staleness warning).
+ */
+export async function planRepositoryTree(
+  root: string,
+  clusters: readonly ClusterConfig[],
+  { check }: { check: boolean },
+): Promise<Map<string, string>> {
+  const sources = await readComponentFiles(root);
+  if (check) await checkComponentObjects(COMPONENTS, sources);
+  return buildTree(clusters, sources);
 }

@@ -91,17 +91,8 @@ export function defaultRepo(): RepoDeps {
   return {
     loadClusters,
     // Imported on first use: loading every component module takes a while.
-    buildTree: async (clusters, root) => {
-      const [{ buildTree }, { COMPONENTS }, { checkComponentObjects }, { readComponentFiles }] = await Promise.all([
-        import('../core/tree.ts'),
-        import('../core/components/index.ts'),
-        import('../adapters/plan-check.ts'),
-        import('../adapters/component-files.ts'),
-      ]);
-      const sources = await readComponentFiles(root);
-      await checkComponentObjects(COMPONENTS, sources);
-      return buildTree(clusters, sources);
-    },
+    buildTree: async (clusters, root) =>
+      (await import('../adapters/plan-check.ts')).planRepositoryTree(root, clusters, { check: true }),
     compareTree,
     listApplications,
     renderApps: (root, apps, opts) => renderApps(root, apps, opts),

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../src/core/cluster-config.ts';
+import { DEMO_FILE, demoClusterYaml } from '../support/cluster-yaml.ts';
 
-const FILE = 'clusters/demo/cluster.yaml';
-const VALID = `name: demo
-environment: dev
-destination:
-  server: https://kubernetes.default.svc
-repository:
-  url: https://github.com/somatechlat/somastack.git
-  revision: main
-components: [platform, postgres]
-`;
+const FILE = DEMO_FILE;
+const VALID = demoClusterYaml();
 
 function problems(text: string, dir = 'demo') {
   const r = parseClusterConfig(FILE, dir, text);
@@ -142,26 +135,6 @@ describe('parseClusterConfig', () => {
         {
           path: '/drift/trustedManagers/0',
           message: expect.stringContaining("'my tool' is not a field manager name") as unknown as string,
-        },
-      ],
-    },
-    {
-      name: 'grafana without prometheus',
-      text: VALID.replace('[platform, postgres]', '[platform, grafana]'),
-      expected: [
-        {
-          path: '/components/1',
-          message: "enables 'grafana' without 'prometheus', which it needs (Grafana queries its Prometheus datasource)",
-        },
-      ],
-    },
-    {
-      name: 'openfga without postgres',
-      text: VALID.replace('[platform, postgres]', '[platform, openfga]'),
-      expected: [
-        {
-          path: '/components/1',
-          message: "enables 'openfga' without 'postgres', which it needs (OpenFGA stores its data in Postgres)",
         },
       ],
     },

@@ -8,17 +8,10 @@ import { loadClusters } from '../../src/adapters/inputs.ts';
 import { missingDependencies, parseClusterConfig } from '../../src/core/cluster-config.ts';
 import { COMPONENT_LIST } from '../../src/core/contracts.ts';
 import { ConfigError, describeError } from '../../src/core/errors.ts';
+import { DEMO_FILE, demoClusterYaml } from '../support/cluster-yaml.ts';
 
-const FILE = 'clusters/demo/cluster.yaml';
-const cluster = (components: string) => `name: demo
-environment: dev
-destination:
-  server: https://kubernetes.default.svc
-repository:
-  url: https://github.com/somatechlat/somastack.git
-  revision: main
-components: [${components}]
-`;
+const FILE = DEMO_FILE;
+const cluster = demoClusterYaml;
 const problems = (components: string) => {
   const r = parseClusterConfig(FILE, 'demo', cluster(components));
   return r.ok ? [] : r.problems;

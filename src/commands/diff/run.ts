@@ -98,13 +98,13 @@ function progress(io: Io): (done: number, total: number) => void {
  */
 async function warnIfStale(repoRoot: string, io: Io): Promise<void> {
   try {
-    const [{ loadClusters }, { buildTree }, { compareTree }, { readComponentFiles }] = await Promise.all([
+    const [{ loadClusters }, { planRepositoryTree }, { compareTree }] = await Promise.all([
       import('../../adapters/inputs.ts'),
-      import('../../core/tree.ts'),
+      import('../../adapters/plan-check.ts'),
       import('../../adapters/tree.ts'),
-      import('../../adapters/component-files.ts'),
     ]);
-    const c = await compareTree(repoRoot, buildTree(await loadClusters(repoRoot), await readComponentFiles(repoRoot)));
+    const planned = await planRepositoryTree(repoRoot, await loadClusters(repoRoot), { check: false });
+    const c = await compareTree(repoRoot, planned);
     const n = c.stale.length + c.missing.length + c.extra.length;
     if (n)
       io.stderr(

@@ -1,15 +1,11 @@
 // `npm run generate`, top to bottom: finish what an interrupted run left, read and check
 // every cluster.yaml and every object the components build, plan the whole tree in memory
 // (pure), then write it as one journaled change under the lock (or, with --check, report).
-import { readComponentFiles } from '../../adapters/component-files.ts';
-import { checkComponentObjects } from '../../adapters/plan-check.ts';
 import { PRUNED_DIR, pendingWrites, recoverInterruptedWrites } from '../../adapters/tree-journal.ts';
 import { acquireGenerateLock, LOCK_FILE } from '../../adapters/tree-lock.ts';
 import { compareTree, isClean, type TreeComparison, writeTree } from '../../adapters/tree.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { COMPONENTS } from '../../core/components/index.ts';
-import { buildTree } from '../../core/tree.ts';
 
 export interface GenerateOptions {
   check: boolean;
@@ -43,9 +39,7 @@ export async function runGenerate(options: GenerateOptions, deps: Deps): Promise
 /** The inputs and the plan, checked: nothing invalid gets as far as the tree. */
 async function plan(deps: Deps): Promise<{ clusters: ClusterConfig[]; files: Map<string, string> }> {
   const clusters = await deps.repo.loadClusters(deps.io.root);
-  const sources = await readComponentFiles(deps.io.root);
-  await checkComponentObjects(COMPONENTS, sources);
-  return { clusters, files: buildTree(clusters, sources) };
+  return { clusters, files: await deps.repo.buildTree(clusters, deps.io.root) };
 }
 
 async function check(options: GenerateOptions, deps: Deps): Promise<number> {

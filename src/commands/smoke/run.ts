@@ -181,11 +181,13 @@ async function copySecrets(
   return missing;
 }
 
+/** Every contract Secret by name, with the environments it exists in. */
+const SECRET_CONTRACTS = new Map(Object.values(CONTRACTS).flatMap((c) => c.secrets.map((s) => [s.name, s] as const)));
+
 /** The check's Secrets that exist in this cluster's environment (a dev cluster has no Redis password). */
 function secretsHere(check: SmokeCheck, ctx: SmokeContext): string[] {
-  const contracts = new Map(Object.values(CONTRACTS).flatMap((c) => c.secrets.map((s) => [s.name, s] as const)));
   return (check.secrets ?? []).filter((name) => {
-    const contract = contracts.get(name);
+    const contract = SECRET_CONTRACTS.get(name);
     return !contract || secretIn(contract, ctx.environment);
   });
 }

@@ -1,7 +1,13 @@
 // base/<c>/ and overlays/<env>/<c>/ for one component: one file per object named
 // `<kind>-<name>.yaml`, a kustomization listing them, and per environment the patches
 // planOverlay derives from the difference to the base environment.
-import type { BuildContext, ComponentSpec, ConfigMapFiles } from './components/spec.ts';
+import type {
+  BuildContext,
+  ComponentSpec,
+  ConfigMapFiles,
+  UpstreamInstall,
+  UpstreamWorkload,
+} from './components/spec.ts';
 import { componentLabels } from './components/workload.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
@@ -96,12 +102,56 @@ export function buildOverlayFiles(
   return objects;
 }
 
+/** The local patch that sizes one workload of an upstream install. */
+export function upstreamWorkloadPatch(w: UpstreamWorkload): KubeObject {
+  const resources = { requests: { ...w.sizing.requests }, limits: { ...w.sizing.limits } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: w.kind,
+    metadata: { name: w.name },
+    spec: { template: { spec: { containers: [{ name: w.container, resources }] } } },
+  };
+}
+
+/**
+ * An operator from its pinned release: base/<c>/ lists the release URL and the sizing
+ * patches; each overlay adds the environment label. The same in every environment.
+ */
+function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files): Record<Environment, KubeObject[]> {
+  const src = sourceOf(c);
+  const dir = `${DIRS.base}/${c.name}`;
+  const patches = u.workloads.map(upstreamWorkloadPatch);
+  for (const p of patches) add(files, `${dir}/patches/${objectFileName(p)}`, renderGeneratedYaml(src, [p]));
+  const { [LABELS.name]: _name, ...labels } = componentLabels(c.name);
+  const base = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: [u.url],
+    patches: patches.map((p) => ({ path: `patches/${objectFileName(p)}` })),
+    labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }],
+  };
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [base]));
+  const out = {} as Record<Environment, KubeObject[]>;
+  for (const env of ENVIRONMENTS) {
+    const overlay = {
+      apiVersion: KUSTOMIZE_API,
+      kind: 'Kustomization',
+      resources: [`../../../${DIRS.base}/${c.name}`],
+      labels: [{ pairs: { [LABELS.environment]: env }, includeSelectors: false, includeTemplates: false }],
+    };
+    add(files, `${DIRS.overlays}/${env}/${c.name}/kustomization.yaml`, renderGeneratedYaml(src, [overlay]));
+    out[env] = [];
+  }
+  return out;
+}
+
 /** Writes base + every overlay of a component; returns the objects per environment. */
 export function buildComponentFiles(
   c: ComponentSpec,
   ctx: BuildContext,
   files: Files,
 ): Record<Environment, KubeObject[]> {
+  if (c.upstream) return buildUpstreamFiles(c, c.upstream, files);
   const base = buildBaseFiles(c, ctx, files);
   const out = {} as Record<Environment, KubeObject[]>;
   for (const env of ENVIRONMENTS) out[env] = buildOverlayFiles(c, env, ctx, base, files);

@@ -6,6 +6,7 @@ import { ENVIRONMENTS, type Environment } from './names.ts';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.ts';
 import { TIER_WAVE, serviceDns, type BuildContext, type ComponentSpec } from './components/spec.ts';
 import { listNetworkFlows, renderNetworkFlowTable } from './components/platform.ts';
+import { upstreamWorkloadPatch } from './component-tree.ts';
 
 type Res = { requests?: Record<string, string> };
 
@@ -62,8 +63,30 @@ function ports(c: ComponentSpec): string[] {
   return rows;
 }
 
+/** What an environment runs of a component: its objects, or an operator's sized upstream workloads (one replica each). */
+function objectsOf(c: ComponentSpec, env: Environment, ctx: BuildContext): KubeObject[] {
+  if (!c.upstream) return c.build(env, ctx);
+  return c.upstream.workloads.map((w) => {
+    const patch = upstreamWorkloadPatch(w);
+    return { ...patch, metadata: { ...patch.metadata }, spec: { replicas: 1, ...(patch.spec as object) } };
+  });
+}
+
+function upstreamLines(c: ComponentSpec): string[] {
+  const u = c.upstream;
+  if (!u) return [];
+  return [
+    `- pinned release \`${u.url}\` in namespace \`${u.namespace}\`, referenced by URL from \`base/${c.name}/\` with local patches that size its workloads`,
+    `- the release's kinds: ${[...u.kinds.cluster, ...u.kinds.namespaced].map((k) => k.kind).join(', ')}`,
+    '',
+  ];
+}
+
 function section(c: ComponentSpec, ctx: BuildContext): string[] {
-  const byEnv = Object.fromEntries(ENVIRONMENTS.map((e) => [e, c.build(e, ctx)])) as Record<Environment, KubeObject[]>;
+  const byEnv = Object.fromEntries(ENVIRONMENTS.map((e) => [e, objectsOf(c, e, ctx)])) as Record<
+    Environment,
+    KubeObject[]
+  >;
   const lines = [
     `## ${c.name}`,
     '',
@@ -77,6 +100,7 @@ function section(c: ComponentSpec, ctx: BuildContext): string[] {
   }
   const p = ports(c);
   if (p.length) lines.push(...p, '');
+  lines.push(...upstreamLines(c));
   lines.push('| environment | workloads | requests (total) | storage | kinds |', '| --- | --- | --- | --- | --- |');
   for (const e of ENVIRONMENTS) {
     const r = requests(byEnv[e]);

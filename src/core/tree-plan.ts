@@ -79,7 +79,13 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
   const resources: string[] = ['appproject.yaml'];
   files.set(
     `${dir}/appproject.yaml`,
-    renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, ctx, byComponent))]),
+    renderGeneratedYaml(src, [
+      buildAppProject(
+        cluster,
+        enabledObjects(cluster, ctx, byComponent),
+        enabled.flatMap((c) => (c.upstream ? [c.upstream] : [])),
+      ),
+    ]),
   );
   if (cluster.argocd.selfManaged) {
     files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));

@@ -69,7 +69,7 @@ describe('parseClusterConfig', () => {
       expected: [
         {
           path: '/components/1',
-          message: expect.stringContaining('must be one of: platform, postgres') as unknown as string,
+          message: expect.stringContaining('must be one of: platform, cnpg, postgres') as unknown as string,
         },
       ],
     },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/adapters/inputs.ts';
 import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
+import { upstreamWorkloadPatch } from '../../src/core/component-tree.ts';
 import { COMPONENTS } from '../../src/core/components/index.ts';
 import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
@@ -160,7 +161,12 @@ describe('the kind-soma budget', () => {
     );
     let cpu = 0;
     let memory = 0;
-    for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects()]) {
+    // Operators are remote installs too: what counts is what their local patches set (one replica each).
+    const operators = COMPONENTS.filter((c) => c.upstream && cluster.components.includes(c.name as never)).flatMap(
+      (c) => c.upstream!.workloads.map(upstreamWorkloadPatch),
+    );
+    expect(operators.length).toBeGreaterThan(0);
+    for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects(), ...operators]) {
       if (!podSpecOf(o) || isRunToCompletion(o)) continue;
       const replicas = (o.spec as { replicas?: number }).replicas ?? 1;
       const r = podRequests(o);
@@ -206,6 +212,10 @@ function committedKinds(dir: string, out: Set<string>): void {
 describe('health rules for what the repository deploys', () => {
   it('every kind it deploys (every cluster, Argo CD included) has a rule, or is a kind docs/operations.md lists as having none', async () => {
     const kinds = new Set<string>(ARGOCD_INSTALL_KINDS.map(([v, k]) => `${v} ${k}`));
+    // The operators' releases, not rendered here either: the kinds their specs declare (all at v1).
+    for (const c of COMPONENTS)
+      for (const k of [...(c.upstream?.kinds.cluster ?? []), ...(c.upstream?.kinds.namespaced ?? [])])
+        kinds.add(`${k.group ? `${k.group}/v1` : 'v1'} ${k.kind}`);
     for (const r of await renderAllOverlays()) for (const o of r.objects) kinds.add(`${o.apiVersion} ${o.kind}`);
     committedKinds('apps', kinds);
     committedKinds('bootstrap', kinds);

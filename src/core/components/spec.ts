@@ -15,6 +15,7 @@ import type { KubeObject } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import type { SmokeFactory } from '../smoke/types.ts';
 import type { DashboardSpec } from './dashboards/panels.ts';
+import type { Sizing } from './workload.ts';
 
 /**
  * When Argo CD syncs the component, relative to the others (its Application's sync wave).
@@ -22,10 +23,12 @@ import type { DashboardSpec } from './dashboards/panels.ts';
  * initialises and unseals it, and the root app waits for each wave to be healthy, so an
  * earlier wave would hold every later component back until then.
  */
-export type Tier = 'platform' | 'store' | 'policy' | 'observability' | 'operator-gated';
+export type Tier = 'platform' | 'operator' | 'store' | 'policy' | 'observability' | 'operator-gated';
 
+/** Operators share the platform's wave: their CRDs and controllers exist before any store that uses them. */
 export const TIER_WAVE: Record<Tier, number> = {
   platform: 0,
+  operator: 0,
   store: 1,
   policy: 2,
   observability: 3,
@@ -103,6 +106,36 @@ export interface ConfigMapFiles {
   extraFiles?: Record<string, string>;
 }
 
+/** A workload of an upstream install that a local patch sizes (its requests count in the budget). */
+export interface UpstreamWorkload {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  container: string;
+  sizing: Sizing;
+}
+
+/**
+ * A component that is a pinned upstream release (an operator): its base is a kustomization
+ * of the release manifest by URL plus local patches, never copied objects. Such a component
+ * builds no objects of its own (`build` returns []), serves no contract and runs in its own
+ * namespace, which its Application and the project allow.
+ */
+export interface UpstreamInstall {
+  /** Pinned release manifest URL. */
+  url: string;
+  version: string;
+  /** The namespace the release installs into (its manifest creates it). */
+  namespace: string;
+  workloads: readonly UpstreamWorkload[];
+  /** The kinds the release manifest holds, by scope (the project allows exactly these). */
+  kinds: { cluster: readonly GroupKind[]; namespaced: readonly GroupKind[] };
+}
+
+export interface GroupKind {
+  group: string;
+  kind: string;
+}
+
 export interface ComponentSpec {
   name: ComponentName;
   /** One line, for docs and the Application description. */
@@ -121,6 +154,8 @@ export interface ComponentSpec {
   smoke: readonly SmokeFactory[];
   /** Repository-relative files its builders read from `BuildContext.files` (none: []). */
   sourceFiles: readonly string[];
+  /** Set for an operator installed from its pinned upstream release (see UpstreamInstall). */
+  upstream?: UpstreamInstall;
   /** The environment whose objects form `base/<c>/` (default: dev). */
   baseEnvironment?: Environment;
   /** The complete objects the component runs in an environment (without the environment label, which overlays add). */

@@ -100,7 +100,8 @@ export const serviceContractRule: SetRule = {
     if (!ctx.cluster) return [];
     const out: SetViolation[] = [];
     for (const component of ctx.cluster.components) {
-      if (component === 'platform') continue;
+      // The platform and the operators serve no contract.
+      if (!Object.hasOwn(CONTRACTS, component)) continue;
       const contract = CONTRACTS[component as ServiceComponent];
       const ref = `${contract.service}.${contract.namespace}:${contract.port}`;
       const service = items.find(

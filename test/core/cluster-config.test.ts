@@ -19,7 +19,7 @@ describe('parseClusterConfig', () => {
     expect(r.config).toMatchObject({
       name: 'demo',
       environment: 'dev',
-      components: ['platform', 'postgres'],
+      components: ['platform', 'cnpg', 'postgres'],
       argocd: { selfManaged: false },
       source: FILE,
     });
@@ -68,7 +68,7 @@ describe('parseClusterConfig', () => {
       text: VALID.replace('postgres]', 'postgress]'),
       expected: [
         {
-          path: '/components/1',
+          path: '/components/2',
           message: expect.stringContaining('must be one of: platform, cnpg, postgres') as unknown as string,
         },
       ],
@@ -100,12 +100,12 @@ describe('parseClusterConfig', () => {
     },
     {
       name: 'duplicate component',
-      text: VALID.replace('[platform, postgres]', '[platform, postgres, postgres]'),
+      text: VALID.replace('[platform, cnpg, postgres]', '[platform, cnpg, postgres, postgres]'),
       expected: [{ path: '/components', message: 'lists a component more than once' }],
     },
     {
       name: 'platform missing',
-      text: VALID.replace('[platform, postgres]', '[postgres]'),
+      text: VALID.replace('[platform, cnpg, postgres]', '[cnpg, postgres]'),
       expected: [{ path: '/components', message: "does not include 'platform'" }],
     },
     {

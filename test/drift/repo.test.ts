@@ -66,7 +66,8 @@ beforeAll(async () => {
       version: version!,
       kind: o.kind,
       plural: plural(o.kind),
-      namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster'),
+      // Cluster-scoped: Namespace and the rbac Cluster* kinds; a CloudNativePG Cluster is namespaced.
+      namespaced: o.metadata.namespace !== undefined,
     });
     fake.put(o);
   }

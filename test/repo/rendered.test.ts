@@ -5,6 +5,7 @@ import { loadCluster } from '../../src/adapters/inputs.ts';
 import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
 import { upstreamWorkloadPatch } from '../../src/core/component-tree.ts';
 import { COMPONENTS } from '../../src/core/components/index.ts';
+import { operatorServices } from '../../src/core/validate/policy/cluster.ts';
 import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
@@ -70,8 +71,18 @@ describe('rendered overlays of every component in every environment', () => {
         const objects = rendered.find((r) => r.env === env && r.component === component)!.objects;
         const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === contract.service);
         const ports = ((svc?.spec as { ports?: { port: number }[] })?.ports ?? []).map((p) => p.port);
+        // A CloudNativePG Cluster declares the Service its operator makes (always on 5432).
+        const managed = operatorServices(
+          objects.map((object) => ({ object })),
+          NAMESPACE,
+        ).includes(contract.service);
+        const where = svc
+          ? `${svc.metadata.name}.${svc.metadata.namespace}`
+          : managed
+            ? `${contract.service}.${NAMESPACE}`
+            : 'none';
         table.push(
-          `${env} ${component} ${svc?.metadata.name}.${svc?.metadata.namespace}:${ports.includes(contract.port) ? contract.port : 'MISSING'}`,
+          `${env} ${component} ${where}:${ports.includes(contract.port) || (managed && contract.port === 5432) ? contract.port : 'MISSING'}`,
         );
       }
     }
@@ -230,7 +241,6 @@ describe('health rules for what the repository deploys', () => {
     for (const vk of [
       'apps/v1 StatefulSet',
       'policy/v1 PodDisruptionBudget',
-      'batch/v1 CronJob',
       'v1 PersistentVolumeClaim',
       'argoproj.io/v1alpha1 Application',
     ])

@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.ts';
 import { CONTRACTS, serviceDns, type ServiceComponent } from '../../core/contracts.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
+import { APP_DATABASE } from '../../core/components/postgres.ts';
 import { LABELS, MANAGED_BY, NAMESPACE, PART_OF } from '../../core/names.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface SecretPlan {
   name: string;
   namespace: string;
   keys: readonly string[];
+  /** Secret type its reader insists on (CloudNativePG: kubernetes.io/basic-auth); default Opaque. */
+  type?: string;
 }
 
 /** The secrets this cluster's components need, in contract order. Pure. */
@@ -23,7 +26,13 @@ export function plannedSecrets(cluster: Pick<ClusterConfig, 'components' | 'envi
     .flatMap((component) =>
       CONTRACTS[component].secrets
         .filter((s) => !s.environments || s.environments.includes(cluster.environment))
-        .map((s) => ({ component, name: s.name, namespace: CONTRACTS[component].namespace, keys: s.keys })),
+        .map((s) => ({
+          component,
+          name: s.name,
+          namespace: CONTRACTS[component].namespace,
+          keys: s.keys,
+          ...(s.type ? { type: s.type } : {}),
+        })),
     );
 }
 
@@ -34,7 +43,12 @@ export interface ValueSource {
   known: ReadonlyMap<string, Record<string, string>>;
 }
 
-const FIXED: Record<string, string> = { username: 'soma', database: 'soma', 'admin-user': 'admin' };
+// Postgres's username and database are the owner and database initdb creates (CloudNativePG wants username = owner).
+const FIXED: Record<string, string> = {
+  username: APP_DATABASE.owner,
+  database: APP_DATABASE.database,
+  'admin-user': 'admin',
+};
 
 /** The plain values of a new secret. Pure given the value source. */
 export function buildSecretValues(plan: SecretPlan, source: ValueSource): Record<string, string> {
@@ -66,7 +80,7 @@ export function buildSecretObject(plan: SecretPlan, values: Record<string, strin
       labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF, [LABELS.component]: plan.component },
       annotations: { 'soma.sh/created-by': 'npm run bootstrap (values are random and never rotated by it)' },
     },
-    type: 'Opaque',
+    type: plan.type ?? 'Opaque',
     data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
   };
 }
@@ -101,6 +115,11 @@ export const secretsStep: Step = {
         const values = decode(existing);
         known.set(plan.name, values);
         const missing = plan.keys.filter((k) => !(k in values));
+        const type = (existing as { type?: string }).type ?? 'Opaque';
+        if (plan.type && type !== plan.type)
+          ctx.warnings.push(
+            `Secret ${plan.namespace}/${plan.name} is of type ${type}, but its reader needs ${plan.type} (a Secret's type cannot change); it was left as is: recreate it with the same keys and type ${plan.type} (or delete it to have bootstrap create a new one)`,
+          );
         if (missing.length) ctx.warnings.push(`Secret ${plan.namespace}/${plan.name} exists without key(s) ${missing.join(', ')}; it was left as is (delete it to have bootstrap recreate it)`);
         kept.push(plan.name);
         continue;

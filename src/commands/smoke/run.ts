@@ -11,6 +11,7 @@ import { CONTRACTS } from '../../core/contracts.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
+import { CNPG_CLUSTER_API } from '../../core/components/postgres.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
@@ -93,6 +94,9 @@ export function selectChecks(
 }
 
 function imageOf(o: KubeObject | undefined, container: string): string | undefined {
+  // A CloudNativePG Cluster names its instances' image itself.
+  const imageName = (o?.spec as { imageName?: unknown } | undefined)?.imageName;
+  if (typeof imageName === 'string') return imageName;
   const spec = (o?.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } } | undefined)
     ?.template?.spec;
   return spec?.containers?.find((c) => c.name === container)?.image ?? spec?.containers?.[0]?.image;
@@ -101,7 +105,8 @@ function imageOf(o: KubeObject | undefined, container: string): string | undefin
 async function workload(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
   return (
     (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ??
-    (await live.get('apps/v1', 'Deployment', name, NAMESPACE))
+    (await live.get('apps/v1', 'Deployment', name, NAMESPACE)) ??
+    (await live.get(CNPG_CLUSTER_API, 'Cluster', name, NAMESPACE))
   );
 }
 

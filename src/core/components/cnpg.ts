@@ -24,10 +24,11 @@ export const CNPG_INSTALL: UpstreamInstall = {
   url: CNPG_INSTALL_URL,
   version: CNPG_VERSION,
   namespace: CNPG_NAMESPACE,
+  controllerPodLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
   workloads: [
     {
       kind: 'Deployment',
-      name: CNPG_CONTROLLER.name,
+      name: 'cnpg-controller-manager',
       container: 'manager',
       // One controller reconciles every Cluster of the cluster; memory grows with the objects it watches.
       sizing: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },

@@ -65,6 +65,7 @@ export const POLICY_NAMES = {
   dnsEgress: 'allow-egress-dns',
   namespaceEgress: 'allow-egress-within-namespace',
   ingress: (c: ComponentName) => `allow-ingress-${c}`,
+  egress: (c: ComponentName) => `allow-egress-${c}`,
 } as const;
 
 /** Who is at the other end of a flow. */
@@ -73,7 +74,8 @@ export type FlowPeer =
   | { kind: 'component'; component: ComponentName }
   | { kind: 'namespace' }
   | { kind: 'cluster-dns' }
-  | { kind: 'anywhere' };
+  | { kind: 'anywhere' }
+  | { kind: 'operator'; component: ComponentName; namespace: string; podLabels: Readonly<Record<string, string>> };
 
 export interface FlowPort {
   name: string;
@@ -98,6 +100,41 @@ const tcp = (name: string, port: number): FlowPort => ({ name, port, protocol: '
 
 function clientPorts(c: ServingSpec): FlowPort[] {
   return [tcp('client', c.service.port), ...(c.service.extraClient ?? []).map((p) => tcp(p.name, p.port))];
+}
+
+/** The operator's controller reaching the pods it manages (its namespace and pod labels from its spec). */
+function operatorFlows(c: ServingSpec, components: readonly ComponentSpec[]): NetworkFlow[] {
+  const m = c.service.managedBy;
+  const upstream = m && components.find((x) => x.name === m.component)?.upstream;
+  if (!m || !upstream) return [];
+  const peer: FlowPeer = {
+    kind: 'operator',
+    component: m.component,
+    namespace: upstream.namespace,
+    podLabels: upstream.controllerPodLabels,
+  };
+  return [
+    {
+      policy: POLICY_NAMES.ingress(c.name),
+      direction: 'ingress',
+      pods: c.name,
+      peer,
+      ports: m.ports.map((p) => tcp(p.name, p.port)),
+      why: `the ${m.component} operator manages the ${c.name} instances`,
+    },
+  ];
+}
+
+/** Connections a component's pods open outside the namespace (the API server, an object store). */
+function egressFlows(c: ServingSpec): NetworkFlow[] {
+  return (c.service.egress ?? []).map((e) => ({
+    policy: POLICY_NAMES.egress(c.name),
+    direction: 'egress',
+    pods: c.name,
+    peer: { kind: 'anywhere' },
+    ports: [tcp(e.name, e.port)],
+    why: e.why,
+  }));
 }
 
 /** The flows into one component, before flows from the same peer are merged. */
@@ -139,7 +176,7 @@ function ingressFlows(c: ServingSpec, dependents: readonly InternalFlow[], profi
 }
 
 function peerKey(p: FlowPeer): string {
-  return p.kind === 'component' ? `component:${p.component}` : p.kind;
+  return p.kind === 'component' || p.kind === 'operator' ? `${p.kind}:${p.component}` : p.kind;
 }
 
 /** One flow per (policy, peer): ports de-duplicated, reasons joined. */
@@ -190,7 +227,12 @@ export function listNetworkFlows(components: readonly ComponentSpec[], env: Envi
     },
   ];
   const dependents = deriveInternalFlows(components);
-  return [...egress, ...mergeFlows(components.filter(isServing).flatMap((c) => ingressFlows(c, dependents, profile)))];
+  const serving = components.filter(isServing);
+  return [
+    ...egress,
+    ...mergeFlows(serving.flatMap((c) => egressFlows(c))),
+    ...mergeFlows(serving.flatMap((c) => [...ingressFlows(c, dependents, profile), ...operatorFlows(c, components)])),
+  ];
 }
 
 export function describePeer(p: FlowPeer): string {
@@ -207,6 +249,10 @@ export function describePeer(p: FlowPeer): string {
         .join(',')})`;
     case 'anywhere':
       return `any address (${ANY_ADDRESS})`;
+    case 'operator':
+      return `the ${p.component} operator (${p.namespace}, ${Object.entries(p.podLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')})`;
   }
 }
 
@@ -236,6 +282,11 @@ function peerSelector(p: FlowPeer): V1NetworkPolicyPeer {
       };
     case 'anywhere':
       return { ipBlock: { cidr: ANY_ADDRESS } };
+    case 'operator':
+      return {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } },
+        podSelector: { matchLabels: { ...p.podLabels } },
+      };
   }
 }
 

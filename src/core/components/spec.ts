@@ -47,6 +47,8 @@ export interface SecretContract {
   keys: readonly string[];
   /** Only the environments that need it (e.g. Vault's dev root token). */
   environments?: readonly Environment[];
+  /** The Secret type its reader insists on (default Opaque). */
+  type?: 'kubernetes.io/basic-auth';
 }
 
 export interface NamedPort {
@@ -70,6 +72,10 @@ export interface ServiceSpec {
   metrics: { port: number; path: string; scheme?: 'http'; params?: Readonly<Record<string, readonly string[]>> };
   /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
   peer?: readonly NamedPort[];
+  /** The operator (an upstream component) that runs the pods, and the ports its controller connects to. */
+  managedBy?: { component: ComponentName; ports: readonly NamedPort[] };
+  /** Connections the pods open outside the namespace (to any address), besides cluster DNS. */
+  egress?: readonly (NamedPort & { why: string })[];
 }
 
 /**
@@ -126,6 +132,8 @@ export interface UpstreamInstall {
   version: string;
   /** The namespace the release installs into (its manifest creates it). */
   namespace: string;
+  /** Labels of the controller's pods (NetworkPolicies admit it to the pods it manages). */
+  controllerPodLabels: Readonly<Record<string, string>>;
   workloads: readonly UpstreamWorkload[];
   /** The kinds the release manifest holds, by scope (the project allows exactly these). */
   kinds: { cluster: readonly GroupKind[]; namespaced: readonly GroupKind[] };

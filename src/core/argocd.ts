@@ -56,7 +56,8 @@ export function dashboardUrl(cluster: ClusterConfig, uid: string): string | unde
   return cluster.kind ? `http://localhost:${cluster.kind.hostPorts.grafana}/d/${uid}` : undefined;
 }
 
-export function buildApplication(cluster: ClusterConfig, component: ComponentSpec): KubeObject {
+/** `path`: the cluster's own layer, when the component has one (else the environment overlay). */
+export function buildApplication(cluster: ClusterConfig, component: ComponentSpec, path?: string): KubeObject {
   const annotations: Record<string, string> = { [ANNOTATIONS.syncWave]: String(TIER_WAVE[component.tier]) };
   const link = component.dashboard ? dashboardUrl(cluster, component.dashboard.uid) : undefined;
   if (link) annotations[ANNOTATIONS.grafanaLink] = link;
@@ -75,7 +76,7 @@ export function buildApplication(cluster: ClusterConfig, component: ComponentSpe
       source: {
         repoURL: cluster.repository.url,
         targetRevision: cluster.repository.revision,
-        path: overlayPath(cluster, component.name),
+        path: path ?? overlayPath(cluster, component.name),
       },
       // An operator installs into the namespace its release creates.
       destination: { server: cluster.destination.server, namespace: component.upstream?.namespace ?? NAMESPACE },

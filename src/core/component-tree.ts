@@ -3,6 +3,7 @@
 // planOverlay derives from the difference to the base environment.
 import type {
   BuildContext,
+  ClusterFacts,
   ComponentSpec,
   ConfigMapFiles,
   UpstreamInstall,
@@ -100,6 +101,47 @@ export function buildOverlayFiles(
   kustomization.labels = [{ pairs: { [LABELS.environment]: env }, includeSelectors: false, includeTemplates: true }];
   add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
   return objects;
+}
+
+/** Where a cluster's layer over an environment overlay lives. */
+export const clusterLayerPath = (cluster: string, component: string) =>
+  `${DIRS.overlays}/clusters/${cluster}/${component}`;
+
+/**
+ * A cluster's layer for one component: the patches and objects that turn the environment's
+ * objects into the cluster's (`ComponentSpec.forCluster`). Returns the cluster's objects and
+ * the layer's path, or undefined when the cluster runs the environment overlay unchanged.
+ */
+export function buildClusterLayer(
+  c: ComponentSpec,
+  cluster: ClusterFacts,
+  envObjects: readonly KubeObject[],
+  files: Files,
+): { path: string; objects: KubeObject[] } | undefined {
+  if (!c.forCluster) return undefined;
+  const objects = c.forCluster(cluster, envObjects);
+  const plan = planOverlay(envObjects, objects);
+  if (!plan.patches.length && !plan.added.length && !plan.deleted.length) return undefined;
+  const dir = clusterLayerPath(cluster.name, c.name);
+  const src = `${sourceOf(c)} and clusters/${cluster.name}/cluster.yaml`;
+  const patchPaths: string[] = [];
+  for (const p of [...plan.patches, ...plan.deleted]) {
+    const path = `patches/${objectFileName(p as unknown as KubeObject)}`;
+    add(files, `${dir}/${path}`, renderGeneratedYaml(src, [p]));
+    patchPaths.push(path);
+  }
+  for (const o of plan.added) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
+  const kustomization: Record<string, unknown> = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: [`../../../${cluster.environment}/${c.name}`, ...plan.added.map(objectFileName)],
+  };
+  if (patchPaths.length) kustomization.patches = patchPaths.map((path) => ({ path }));
+  kustomization.labels = [
+    { pairs: { [LABELS.environment]: cluster.environment }, includeSelectors: false, includeTemplates: true },
+  ];
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  return { path: dir, objects };
 }
 
 /** The local patch that sizes one workload of an upstream install. */

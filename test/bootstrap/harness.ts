@@ -35,6 +35,7 @@ environment: prod
 destination: { server: https://prod.example.com:6443 }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, cnpg, postgres]
+backup: { destinationPath: s3://backups/prod, credentialsSecret: prod-backup-keys }
 `;
 
 /** A repository root with the inputs and generated files bootstrap reads. */

@@ -121,7 +121,15 @@ describe('parseClusterConfig', () => {
     {
       name: 'Kind cluster not in dev',
       text: `${VALID.replace('environment: dev', 'environment: prod')}kind:\n  name: soma\n`,
-      expected: [{ path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" }],
+      expected: [
+        { path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" },
+        {
+          path: '/backup',
+          message: expect.stringContaining(
+            'a prod cluster running postgres needs a backup target',
+          ) as unknown as string,
+        },
+      ],
     },
     {
       name: 'duplicate keys',

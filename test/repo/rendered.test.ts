@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/adapters/inputs.ts';
 import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
-import { upstreamWorkloadPatch } from '../../src/core/component-tree.ts';
+import { clusterLayerPath, upstreamWorkloadPatch } from '../../src/core/component-tree.ts';
+import { kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { parseRendered } from '../../src/adapters/render.ts';
 import { COMPONENTS } from '../../src/core/components/index.ts';
 import { operatorServices } from '../../src/core/validate/policy/cluster.ts';
 import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
@@ -245,5 +247,22 @@ describe('health rules for what the repository deploys', () => {
       'argoproj.io/v1alpha1 Application',
     ])
       expect(kinds.has(vk), vk).toBe(true);
+  });
+});
+
+describe("a cluster's own layer (Postgres backups)", () => {
+  it('renders, with real kustomize, the Cluster with its backup target and the daily ScheduledBackup, and its Application syncs it', async () => {
+    for (const name of ['staging', 'prod']) {
+      const cluster = await loadCluster(ROOT, name);
+      expect(cluster.backup, name).toBeDefined();
+      const path = clusterLayerPath(name, 'postgres');
+      const objects = parseRendered(await kustomizeBuild(join(ROOT, path)), path);
+      const pg = objects.find((o) => o.kind === 'Cluster')!;
+      expect((pg.spec as any).backup.barmanObjectStore.destinationPath).toBe(cluster.backup!.destinationPath);
+      expect(objects.map((o) => o.kind).sort()).toEqual(['Cluster', 'ScheduledBackup', 'Service']);
+      for (const o of objects) expect(o.metadata.labels?.[LABELS.environment]).toBe(cluster.environment);
+      const app = readFileSync(join(ROOT, 'apps', name, 'postgres.yaml'), 'utf8');
+      expect(app).toContain(`path: ${path}`);
+    }
   });
 });

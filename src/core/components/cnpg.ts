@@ -14,6 +14,8 @@ import type { ComponentSpec, UpstreamInstall } from './spec.ts';
 export const CNPG_VERSION = '1.30.0';
 export const CNPG_INSTALL_URL = `https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/v${CNPG_VERSION}/releases/cnpg-${CNPG_VERSION}.yaml`;
 export const CNPG_NAMESPACE = 'cnpg-system';
+/** The API of the operator's custom resources (Cluster, ScheduledBackup, Backup). */
+export const CNPG_CLUSTER_API = 'postgresql.cnpg.io/v1';
 /** The controller Deployment of the release; the operator talks to each instance's status port from here. */
 export const CNPG_CONTROLLER = {
   name: 'cnpg-controller-manager',

@@ -18,8 +18,10 @@ import { postgresDashboard } from './dashboards/postgres.ts';
 import type { ComponentSpec, ServiceSpec } from './spec.ts';
 import { componentLabels, meta, type Sizing } from './workload.ts';
 import { postgresSmoke } from '../smoke/checks/postgres.ts';
+import { CNPG_CLUSTER_API } from './cnpg.ts';
+import { postgresForCluster } from './postgres-backup.ts';
 
-export const CNPG_CLUSTER_API = 'postgresql.cnpg.io/v1';
+export { CNPG_CLUSTER_API };
 
 export const POSTGRES_IMAGES = {
   /** CloudNativePG's operand image (system flavour: carries barman-cloud for in-tree backups); 1.30.0's default. */
@@ -168,6 +170,7 @@ export const postgres: ComponentSpec = {
   sourceFiles: [],
   images: [{ role: 'database instances (and the smoke client)', image: POSTGRES_IMAGES.postgres }],
   build,
+  forCluster: postgresForCluster,
 };
 
 /** Where the Cluster lives, for the live checks. */

@@ -16,6 +16,7 @@ import { NAMESPACE, type Environment } from '../names.ts';
 import type { SmokeFactory } from '../smoke/types.ts';
 import type { DashboardSpec } from './dashboards/panels.ts';
 import type { Sizing } from './workload.ts';
+import type { BackupConfig } from '../cluster-backup.ts';
 
 /**
  * When Argo CD syncs the component, relative to the others (its Application's sync wave).
@@ -170,6 +171,19 @@ export interface ComponentSpec {
   build(env: Environment, ctx: BuildContext): KubeObject[];
   /** ConfigMaps made from shipped files; the same in every environment. */
   configFiles?(ctx: BuildContext): ConfigMapFiles[];
+  /**
+   * The objects one cluster runs, given its environment's: for settings that differ per
+   * cluster (Postgres's backup target). Whatever it changes becomes that cluster's layer
+   * over the environment overlay (overlays/clusters/<cluster>/<c>/).
+   */
+  forCluster?(cluster: ClusterFacts, objects: readonly KubeObject[]): KubeObject[];
+}
+
+/** What a component's per-cluster builder knows of the cluster (from its cluster.yaml). */
+export interface ClusterFacts {
+  name: string;
+  environment: Environment;
+  backup?: BackupConfig;
 }
 
 /** A spec that serves a contract (every component but the platform). */

@@ -255,6 +255,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
       curl: CURL_IMAGE,
     },
     kafkaBrokers: (kafka?.spec as { replicas?: number } | undefined)?.replicas,
+    backup: cluster.backup !== undefined,
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {

@@ -3,6 +3,8 @@
 import { pickCluster, type LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube.ts';
 import { argoCdWorkloadObjects } from '../../core/argocd-install.ts';
+import { upstreamWorkloadPatch } from '../../core/component-tree.ts';
+import { COMPONENTS } from '../../core/components/index.ts';
 import { UserError } from '../../core/errors.ts';
 import {
   allApplicationsOk,
@@ -54,6 +56,19 @@ async function directSummaries(
   });
   return mapLimit(rendered, 4, async (app) => {
     if (app.skipped) {
+      // An operator's release is remote too: judge the workloads its spec sizes, in its namespace.
+      const upstream = COMPONENTS.find((c) => c.name === app.component)?.upstream;
+      if (upstream) {
+        const known = upstream.workloads.map(upstreamWorkloadPatch).map((o) => ({
+          ...o,
+          metadata: { ...o.metadata, namespace: upstream.namespace },
+        }));
+        const workloads = await mapLimit(known, 4, async (desired) => ({
+          desired,
+          live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, upstream.namespace),
+        }));
+        return summarizeDirect(app.app, ARGOCD_NAMESPACE, workloads);
+      }
       if (app.component !== 'argocd')
         return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
       // Argo CD's own install is remote: judge the workloads it is known to run instead, each

@@ -11,7 +11,10 @@
 //   - each component accepts, on its own pods: consumers (pods in namespaces labelled
 //     soma.sh/allow-shared-infra=true) on its contract and extra client ports,
 //     Prometheus on its metrics port, its own pods on its client and peer ports
-//     (replication, quorum, exporters, jobs), and the components that depend on it.
+//     (replication, quorum, exporters, jobs), the components that depend on it, and the
+//     controller of the operator that runs its pods (CloudNativePG: status port 8000);
+//   - a component whose pods must leave the namespace (Postgres: the API server, the
+//     backup object store) gets an egress policy for those ports only.
 // `kubectl port-forward` needs no rule: the kubelet dials the port on the pod's own
 // loopback interface, which NetworkPolicies do not filter.
 import { obj, type KubeObject } from '../kube.ts';

@@ -12,7 +12,7 @@
 // Prometheus finds the instances through the headless Service, like every component.
 // Backups (WAL archiving and a daily base backup) are per cluster: postgres-backup.ts.
 import type { KubeObject } from '../kube.ts';
-import { NAMESPACE, type Environment } from '../names.ts';
+import type { Environment } from '../names.ts';
 import { headlessService } from './services.ts';
 import { postgresDashboard } from './dashboards/postgres.ts';
 import type { ComponentSpec, ServiceSpec } from './spec.ts';
@@ -90,8 +90,6 @@ export const POSTGRES_SERVICE: ServiceSpec = {
 };
 /** The postgres user of CloudNativePG's operand images. */
 const UID = 26;
-/** Keys of the credentials Secret (docs/contracts.md: username, password, database). */
-export const CREDENTIAL_KEYS = { user: 'username', password: 'password', database: 'database' } as const;
 /** The application database and its owner that initdb creates; the credentials Secret names them (username, database). */
 export const APP_DATABASE = { database: 'soma', owner: 'soma' } as const;
 /** WAL is switched and archived at least this often, so a lost primary loses at most this much plus the upload. */
@@ -154,9 +152,6 @@ function build(env: Environment): KubeObject[] {
   ];
 }
 
-/** The instances of an environment (tests, docs). */
-export const postgresInstances = (env: Environment): number => PROFILES[env].instances;
-
 export const postgres: ComponentSpec = {
   name: NAME,
   description:
@@ -172,6 +167,3 @@ export const postgres: ComponentSpec = {
   build,
   forCluster: postgresForCluster,
 };
-
-/** Where the Cluster lives, for the live checks. */
-export const POSTGRES_CLUSTER_REF = { apiVersion: CNPG_CLUSTER_API, kind: 'Cluster', name: NAME, namespace: NAMESPACE };

@@ -88,6 +88,19 @@ describe('fresh cluster', () => {
   });
 });
 
+describe('a postgres credentials Secret from before CloudNativePG', () => {
+  it('is kept (never rotated) with a warning naming the type CloudNativePG needs and the fix', async () => {
+    const w = await world();
+    expect((await bootstrap(w)).code).toBe(0);
+    const secret = w.fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')!;
+    w.fake.put({ ...secret, type: 'Opaque' });
+    const { code, stdout, stderr } = await bootstrap(w);
+    expect(code).toBe(0);
+    expect(`${stdout}${stderr}`).toMatch(/soma-infra-postgres-credentials is of type Opaque, but its reader needs kubernetes\.io\/basic-auth/);
+    expect(w.fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')!.type).toBe('Opaque');
+  });
+});
+
 describe('existing healthy cluster', () => {
   it('changes nothing on a re-run, finishes quickly and says so', async () => {
     const w = await world();

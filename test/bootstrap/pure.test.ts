@@ -190,6 +190,12 @@ describe('secrets', () => {
     expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'somastack', 'app.kubernetes.io/component': 'postgres' });
     expect(o.stringData).toBeUndefined();
   });
+
+  it('creates the postgres credentials as kubernetes.io/basic-auth (CloudNativePG requires it), the others Opaque', () => {
+    const [pg, , grafana] = plannedSecrets(cluster);
+    expect(buildSecretObject(pg!, { username: 'soma', password: 'p', database: 'soma' }).type).toBe('kubernetes.io/basic-auth');
+    expect(buildSecretObject(grafana!, { 'admin-user': 'admin', 'admin-password': 'p' }).type).toBe('Opaque');
+  });
 });
 
 describe('repository', () => {

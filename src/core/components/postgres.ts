@@ -12,7 +12,7 @@
 // Prometheus finds the instances through the headless Service, like every component.
 // Backups (WAL archiving and a daily base backup) are per cluster: postgres-backup.ts.
 import type { KubeObject } from '../kube.ts';
-import type { Environment } from '../names.ts';
+import { LABELS, type Environment } from '../names.ts';
 import { headlessService } from './services.ts';
 import { postgresDashboard } from './dashboards/postgres.ts';
 import type { ComponentSpec, ServiceSpec } from './spec.ts';
@@ -95,6 +95,11 @@ export const APP_DATABASE = { database: 'soma', owner: 'soma' } as const;
 /** WAL is switched and archived at least this often, so a lost primary loses at most this much plus the upload. */
 export const ARCHIVE_TIMEOUT = '5min';
 
+function inheritedLabels(): Record<string, string> {
+  const { [LABELS.managedBy]: _operatorManages, ...labels } = componentLabels(NAME);
+  return labels;
+}
+
 function affinity(a: AntiAffinity): Record<string, unknown> | undefined {
   if (a === 'none') return undefined;
   return { enablePodAntiAffinity: true, podAntiAffinityType: a, topologyKey: 'kubernetes.io/hostname' };
@@ -110,8 +115,10 @@ export function buildPostgresCluster(env: Environment): KubeObject {
     spec: {
       instances: p.instances,
       imageName: POSTGRES_IMAGES.postgres,
-      // Pods, PVCs and Services the operator makes carry the component's labels (NetworkPolicies, Prometheus).
-      inheritedMetadata: { labels: componentLabels(NAME) },
+      // Pods, PVCs and Services the operator makes carry the component's labels (NetworkPolicies,
+      // Prometheus); these replace CloudNativePG's own name/component labels, which nothing selects
+      // on (its Services and PDBs select by cnpg.io/* labels). managed-by stays the operator's.
+      inheritedMetadata: { labels: inheritedLabels() },
       enableSuperuserAccess: false,
       // One instance in dev: a PDB on the lone primary would only block the node's drains.
       enablePDB: p.instances > 1,

@@ -5,6 +5,7 @@
 // NetworkPolicy check needs a client in another namespace anyway, and the whole flow is
 // plain HTTP (create, poll, read log, delete) that tests can fake.
 import { type LiveCluster, pickCluster } from '../../adapters/kube-live.ts';
+import { KubeApiError } from '../../adapters/kube-errors.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { CONTRACTS } from '../../core/contracts.ts';
@@ -106,8 +107,18 @@ async function workload(live: LiveCluster, name: string): Promise<KubeObject | u
   return (
     (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ??
     (await live.get('apps/v1', 'Deployment', name, NAMESPACE)) ??
-    (await live.get(CNPG_CLUSTER_API, 'Cluster', name, NAMESPACE))
+    (name === 'postgres' ? await cnpgCluster(live, name) : undefined)
   );
+}
+
+/** Postgres runs as a CloudNativePG Cluster; a cluster without the operator's CRD has none. */
+async function cnpgCluster(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await live.get(CNPG_CLUSTER_API, 'Cluster', name, NAMESPACE);
+  } catch (e) {
+    if (e instanceof KubeApiError && e.failure === 'not-found') return undefined;
+    throw e;
+  }
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */

@@ -3,10 +3,15 @@
 // `renovate:` comment names where its new versions come from (renovate.json, and
 // docs/upgrading.md for how a bump reaches the clusters).
 
-/** Argo CD release installed by bootstrap/argocd (confirmed from the v3.5.3 release notes, 2026-09-14). */
+/**
+ * Argo CD release installed by bootstrap/argocd and bootstrap/argocd-ha: the newest 3.5 patch
+ * we could confirm (docs/upgrading.md says where the evidence came from).
+ */
 // renovate: datasource=github-releases depName=argoproj/argo-cd
-export const ARGOCD_VERSION = 'v3.5.3';
-export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/install.yaml`;
+export const ARGOCD_VERSION = 'v3.5.4';
+/** The upstream install a profile starts from: non-HA for Kind, HA for every other cluster. */
+export const argocdInstallUrl = (profile: 'dev' | 'ha') =>
+  `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/${profile === 'ha' ? 'ha/' : ''}install.yaml`;
 
 /** kind release whose pre-built node images we use (v0.33.0 release notes list the digests). */
 // renovate: datasource=github-releases depName=kubernetes-sigs/kind

@@ -26,13 +26,13 @@ environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, postgres, vault, prometheus, grafana]
-argocd: { selfManaged: true }
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 
 const PROD_YAML = `name: prod
 environment: prod
 destination: { server: https://prod.example.com:6443 }
+argocd: { managedBy: kind-soma }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, postgres]
 `;
@@ -65,7 +65,7 @@ const workload = (kind: 'Deployment' | 'StatefulSet', name: string): KubeObject 
   apiVersion: 'apps/v1',
   kind,
   metadata: { name, namespace: 'argocd' },
-  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `quay.io/argoproj/argocd:v3.5.3` }] } } },
+  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `quay.io/argoproj/argocd:v3.5.4` }] } } },
 });
 
 /** What `kubectl kustomize bootstrap/argocd` prints, in miniature (namespaces left off namespaced objects on purpose). */

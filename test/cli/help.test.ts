@@ -52,7 +52,7 @@ describe('cli', () => {
     const io = captureIo();
     expect(await main(['render', '--cluster', 'nope'], io)).toBe(2);
     expect(io.err).toContain("unknown cluster 'nope'");
-    expect(io.err).toContain('kind-soma, prod, staging');
+    expect(io.err).toContain('kind-soma, mgmt, prod, staging');
   });
 });
 

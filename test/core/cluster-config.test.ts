@@ -20,7 +20,8 @@ describe('parseClusterConfig', () => {
       name: 'demo',
       environment: 'dev',
       components: ['platform', 'postgres'],
-      argocd: { selfManaged: false },
+      argocd: {},
+      secrets: { provider: 'bootstrap' },
       source: FILE,
     });
     expect(r.config.kind).toBeUndefined();

@@ -49,7 +49,8 @@ const BENCH_CLUSTER: ClusterConfig = {
   destination: { server: 'https://kubernetes.default.svc' },
   repository: { url: 'https://github.com/example/somastack.git', revision: 'main' },
   components: ['platform', 'redis'],
-  argocd: { selfManaged: true },
+  argocd: {},
+  secrets: { provider: 'bootstrap' },
   source: 'clusters/bench/cluster.yaml',
 };
 

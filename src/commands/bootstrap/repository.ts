@@ -55,7 +55,7 @@ export const repositoryStep: Step = {
   async run(ctx: BootstrapContext) {
     // Local mode: the in-cluster git server, with its own credential (GIT_TOKEN is not sent there).
     if (servesLocally(ctx.cluster)) return runLocalRepository(ctx);
-    const client = ctx.client!;
+    const client = ctx.argocdClient!;
     const { url } = ctx.cluster.repository;
     const creds = credentialsFromEnv(ctx.deps.io.env);
     const desired = buildRepoSecret(ctx.cluster, creds);

@@ -1,0 +1,63 @@
+// Which kubeconfig contexts a command uses for a cluster of this repository: the cluster's
+// own (its objects) and the one whose Argo CD holds its Applications (the hub's for a
+// managed cluster, the same context for a standalone one). Flags win over cluster.yaml.
+import type { ClusterConfig } from '../core/cluster-config.ts';
+import { UserError } from '../core/errors.ts';
+import { declaredContext } from '../core/topology.ts';
+
+export interface Endpoints {
+  cluster: ClusterConfig;
+  /** The hub's cluster.yaml, for a managed cluster. */
+  hub?: ClusterConfig;
+  /** The context of the cluster the components run in. */
+  target: string;
+  /** The context of the Argo CD that owns the cluster's Applications. */
+  argocd: string;
+}
+
+export interface ContextFlags {
+  context?: string;
+  hubContext?: string;
+}
+
+function contextFor(c: ClusterConfig, flag: string | undefined, flagName: string): string {
+  const context = flag ?? declaredContext(c);
+  if (!context)
+    throw new UserError(
+      `no kubeconfig context for cluster '${c.name}': ${c.source} sets none and ${flagName} was not given`,
+      `add \`context: <name>\` to ${c.source} (\`kubectl config get-contexts\` lists them), or pass ${flagName} <name>`,
+    );
+  return context;
+}
+
+/** Resolves both contexts of `cluster`; `all` holds every cluster of the repository (for the hub). */
+export function resolveEndpoints(
+  cluster: ClusterConfig,
+  all: readonly ClusterConfig[],
+  flags: ContextFlags,
+): Endpoints {
+  const target = contextFor(cluster, flags.context, '--context');
+  const hubName = cluster.argocd.managedBy;
+  if (!hubName) {
+    if (flags.hubContext && flags.hubContext !== target)
+      throw new UserError(
+        `--hub-context is for clusters managed from a hub, and '${cluster.name}' is standalone`,
+        'drop --hub-context',
+      );
+    return { cluster, target, argocd: target };
+  }
+  const hub = all.find((c) => c.name === hubName);
+  // validate's cross-cluster check makes this unreachable for a loaded repository.
+  if (!hub)
+    throw new UserError(
+      `cluster '${cluster.name}' names hub '${hubName}', which has no cluster.yaml`,
+      `add clusters/${hubName}/cluster.yaml`,
+    );
+  const argocd = contextFor(hub, flags.hubContext, '--hub-context');
+  if (argocd === target)
+    throw new UserError(
+      `cluster '${cluster.name}' and its hub '${hub.name}' resolve to the same context '${target}'`,
+      `a hub manages other clusters: point ${cluster.source} context (or --context) at '${cluster.name}' itself`,
+    );
+  return { cluster, hub, target, argocd };
+}

@@ -4,6 +4,8 @@
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { UserError } from '../core/errors.ts';
 import { declaredContext } from '../core/topology.ts';
+import { loadCluster, loadClusters } from './inputs.ts';
+import { pickCluster, type LiveCluster } from './kube-live.ts';
 
 export interface Endpoints {
   cluster: ClusterConfig;
@@ -60,4 +62,45 @@ export function resolveEndpoints(
       `a hub manages other clusters: point ${cluster.source} context (or --context) at '${cluster.name}' itself`,
     );
   return { cluster, hub, target, argocd };
+}
+
+/** The two live ends of a cluster: where its objects are, and where its Applications are. */
+export interface LiveEnds {
+  cluster: ClusterConfig;
+  all: ClusterConfig[];
+  target: LiveCluster;
+  /** The same object as `target` for a standalone cluster. */
+  argocd: LiveCluster;
+}
+
+/** Connects to the cluster itself only (what `smoke` needs): see connectEnds for how the context is chosen. */
+export async function connectTarget(
+  root: string,
+  connect: (context?: string) => Promise<LiveCluster>,
+  flags: ContextFlags & { cluster?: string },
+): Promise<Omit<LiveEnds, 'argocd'>> {
+  const all = await loadClusters(root);
+  if (flags.cluster) {
+    const cluster = all.find((c) => c.name === flags.cluster) ?? (await loadCluster(root, flags.cluster));
+    return { cluster, all, target: await connect(flags.context ?? declaredContext(cluster)) };
+  }
+  const target = await connect(flags.context);
+  return { cluster: await pickCluster(root, undefined, target.context), all, target };
+}
+
+/**
+ * Connects to a cluster's two ends. With --cluster, its contexts come from flags or
+ * cluster.yaml (a cluster that declares none uses the current context); without, the
+ * current (or --context) context picks the cluster, and a managed one's hub is reached
+ * through its declared context.
+ */
+export async function connectEnds(
+  root: string,
+  connect: (context?: string) => Promise<LiveCluster>,
+  flags: ContextFlags & { cluster?: string },
+): Promise<LiveEnds> {
+  const { cluster, all, target } = await connectTarget(root, connect, flags);
+  if (!cluster.argocd.managedBy) return { cluster, all, target, argocd: target };
+  const e = resolveEndpoints(cluster, all, { context: target.context, hubContext: flags.hubContext });
+  return { cluster, all, target, argocd: await connect(e.argocd) };
 }

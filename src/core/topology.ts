@@ -4,9 +4,44 @@
 // and the checks that only make sense across cluster.yaml files. Pure.
 import type { ClusterConfig } from './cluster-config.ts';
 import type { Problem } from './errors.ts';
-import { IN_CLUSTER_SERVER } from './names.ts';
+import { ARGOCD_NAMESPACE, IN_CLUSTER_SERVER } from './names.ts';
 
 export type Topology = 'standalone' | 'managed';
+
+/** The ConfigMap bootstrap leaves in every cluster: which cluster of this repository it is, and its hub. */
+export const MARKER = { namespace: 'kube-system', name: 'somastack-cluster' } as const;
+
+/** What hub registration creates in a managed cluster: the shape `argocd cluster add` creates. */
+export const MANAGER = {
+  namespace: 'kube-system',
+  serviceAccount: 'argocd-manager',
+  clusterRole: 'argocd-manager-role',
+  binding: 'argocd-manager-role-binding',
+  tokenSecret: 'argocd-manager-long-lived-token',
+} as const;
+
+export const repoSecretName = (c: Pick<ClusterConfig, 'name'>) => `${c.name}-repository`;
+export const clusterSecretName = (c: Pick<ClusterConfig, 'name'>) => `cluster-${c.name}`;
+
+/**
+ * What bootstrap (not git) creates for a cluster, by `Kind/namespace/name`: in the cluster
+ * (the marker; for a managed one, the ServiceAccount Argo CD uses) and where its Argo CD
+ * runs (the repository Secret; in a hub, the cluster Secret). `drift` does not call them orphans.
+ */
+export function bootstrapCreatedKeys(c: ClusterConfig): { target: string[]; argocd: string[] } {
+  const target = [`ConfigMap/${MARKER.namespace}/${MARKER.name}`];
+  const argocd = [`Secret/${ARGOCD_NAMESPACE}/${repoSecretName(c)}`];
+  if (c.argocd.managedBy) {
+    target.push(
+      `ServiceAccount/${MANAGER.namespace}/${MANAGER.serviceAccount}`,
+      `ClusterRole//${MANAGER.clusterRole}`,
+      `ClusterRoleBinding//${MANAGER.binding}`,
+      `Secret/${MANAGER.namespace}/${MANAGER.tokenSecret}`,
+    );
+    argocd.push(`Secret/${ARGOCD_NAMESPACE}/${clusterSecretName(c)}`);
+  }
+  return { target, argocd };
+}
 
 export const topologyOf = (c: Pick<ClusterConfig, 'argocd'>): Topology =>
   c.argocd.managedBy ? 'managed' : 'standalone';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import type { StepName } from '../../src/commands/bootstrap/types.ts';
-import { bootstrapIn, CA, hubWorld, SPOKE_SERVER, SPOKE_UID, spokeYaml, TOKEN, writeCluster, type HubWorld } from './hub-world.ts';
+import { bootstrapIn, CA, run, hubWorld, SPOKE_SERVER, SPOKE_UID, spokeYaml, TOKEN, writeCluster, type HubWorld } from './hub-world.ts';
 import { closeFakes } from './world.ts';
 
 afterEach(closeFakes);
@@ -111,6 +111,20 @@ describe('a hub and a cluster it manages', () => {
       if (password) expect(w.spoke.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')?.data).toEqual(password);
     });
   }
+});
+
+describe('reading a managed cluster afterwards', () => {
+  it("status --cluster reads the cluster's Applications from the hub, and only its own", async () => {
+    const w = await readyHub();
+    await bootstrapIn(w, 'staging');
+    const r = await run(w, 'status', { cluster: 'staging', json: true });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ cluster: 'staging', context: 'soma-staging', hubContext: 'soma-mgmt', ok: true });
+    expect(report.applications.map((a: { name: string }) => a.name).sort()).toEqual(['staging-platform', 'staging-postgres', 'staging-root']);
+    const mgmt = JSON.parse((await run(w, 'status', { cluster: 'mgmt', json: true })).stdout);
+    expect(mgmt.applications.map((a: { name: string }) => a.name).sort()).toEqual(['mgmt-argocd', 'mgmt-root']);
+  });
 });
 
 describe('refusals, each before anything is written', () => {

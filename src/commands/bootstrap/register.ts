@@ -11,20 +11,13 @@ import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
+import { clusterSecretName, MANAGER } from '../../core/topology.ts';
 import type { KubeClient } from '../../adapters/kube.ts';
 import { pollUntil } from './poll.ts';
 import { REPO_SECRET_LABEL } from './repository.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
-export const MANAGER = {
-  namespace: 'kube-system',
-  serviceAccount: 'argocd-manager',
-  clusterRole: 'argocd-manager-role',
-  binding: 'argocd-manager-role-binding',
-  tokenSecret: 'argocd-manager-long-lived-token',
-} as const;
-
-export const clusterSecretName = (c: Pick<ClusterConfig, 'name'>) => `cluster-${c.name}`;
+export { clusterSecretName, MANAGER } from '../../core/topology.ts';
 /** The target's kube-system UID, on the hub's Secret: a later run refuses a different cluster under the same name. */
 export const CLUSTER_UID_ANNOTATION = 'soma.sh/cluster-uid';
 

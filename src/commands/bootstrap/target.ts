@@ -7,11 +7,11 @@
 import { UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
-import { isInCluster } from '../../core/topology.ts';
+import { isInCluster, MARKER } from '../../core/topology.ts';
 import { KubeApiError, type KubeClient } from '../../adapters/kube.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
-export const MARKER = { namespace: 'kube-system', name: 'somastack-cluster' } as const;
+export { MARKER } from '../../core/topology.ts';
 /** The workload whose presence says Argo CD runs in a cluster. */
 const ARGOCD_CONTROLLER = 'argocd-application-controller';
 

@@ -65,7 +65,7 @@ function tokenController(spoke: FakeKube): void {
   });
 }
 
-/** The hub's Argo CD in miniature: every root Application gets its children, all Synced and Healthy. */
+/** The hub's Argo CD in miniature: every root Application gets its children, all Synced and Healthy; once a root is deleted, so are they. */
 function hubArgo(hub: FakeKube, clusters: () => ClusterConfig[]): void {
   hub.onRead((f) => {
     for (const c of clusters()) {
@@ -75,7 +75,10 @@ function hubArgo(hub: FakeKube, clusters: () => ClusterConfig[]): void {
       } catch {
         return; // CRDs not installed yet
       }
-      if (!root) continue;
+      if (!root) {
+        for (const app of f.all('Application')) if (app.metadata.labels?.['soma.sh/cluster'] === c.name) f.remove(app.apiVersion, 'Application', app.metadata.name, 'argocd');
+        continue;
+      }
       const status = { sync: { status: 'Synced', revision: HEAD }, health: { status: 'Healthy' }, operationState: { phase: 'Succeeded' } };
       for (const app of expectedApplications(c)) {
         const live = f.get('argoproj.io/v1alpha1', 'Application', app.name, 'argocd');

@@ -127,6 +127,58 @@ describe('reading a managed cluster afterwards', () => {
   });
 });
 
+describe('teardown of clusters that are not Kind', () => {
+  const teardown = (w: HubWorld, flags: Record<string, string | boolean>) => run(w, 'teardown', flags);
+
+  it('removes what bootstrap put into the spoke and its registration in the hub, keeping both clusters', async () => {
+    const w = await readyHub();
+    await bootstrapIn(w, 'staging');
+    expect((await teardown(w, { cluster: 'mgmt', confirm: 'soma-mgmt' })).stderr).toContain("'mgmt' runs the Argo CD that still manages 'staging'");
+    const yes = await teardown(w, { cluster: 'staging', yes: true });
+    expect(yes.code).toBe(2);
+    expect(yes.stderr).toContain('(--yes is not enough for a cluster that is not Kind)');
+    expect(yes.stderr).toContain('fix: pass --confirm soma-staging');
+    expect((await teardown(w, { cluster: 'staging', confirm: 'soma-mgmt' })).stderr).toContain("--confirm 'soma-mgmt' does not name the context 'soma-staging'");
+    expect(w.hub.get(APP, 'Application', 'staging-root', 'argocd')).toBeDefined();
+
+    const r = await teardown(w, { cluster: 'staging', confirm: 'soma-staging', json: true });
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ cluster: 'staging', context: 'soma-staging', hub: 'mgmt', clusterKept: true });
+    expect(w.hub.all('Application').map((a) => a.metadata.name).sort()).toEqual(['mgmt-argocd', 'mgmt-root']);
+    expect(w.hub.get('v1', 'Secret', 'cluster-staging', 'argocd')).toBeUndefined();
+    expect(w.hub.get('v1', 'Secret', 'staging-repository', 'argocd')).toBeUndefined();
+    expect(w.spoke.all('ServiceAccount')).toEqual([]);
+    expect(w.spoke.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'argocd-manager-role')).toBeUndefined();
+    expect(w.spoke.get('v1', 'ConfigMap', 'somastack-cluster', 'kube-system')).toBeUndefined();
+    // The hub's own Argo CD is untouched, and now the hub can go too.
+    expect(w.hub.get('apps/v1', 'StatefulSet', 'argocd-application-controller', 'argocd')).toBeDefined();
+    const hub = await teardown(w, { cluster: 'mgmt', confirm: 'soma-mgmt' });
+    expect(hub.code).toBe(0);
+    expect(w.hub.get('v1', 'Namespace', 'argocd')).toBeUndefined();
+    expect(w.hub.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'applications.argoproj.io')).toBeUndefined();
+  });
+
+  it('asks on a terminal naming the context, and removes nothing on no', async () => {
+    const w = await readyHub();
+    await bootstrapIn(w, 'staging');
+    let question = '';
+    w.io.interactive = true;
+    w.io.confirm = async (q: string) => ((question = q), false);
+    expect((await teardown(w, { cluster: 'staging' })).code).toBe(1);
+    expect(question).toContain(`cluster 'staging' (context soma-staging, ${w.spoke.url}, kube-system UID ${SPOKE_UID})`);
+    expect(w.hub.get(APP, 'Application', 'staging-root', 'argocd')).toBeDefined();
+  });
+
+  it('refuses a cluster bootstrap never marked as this one', async () => {
+    const w = await readyHub();
+    const r = await teardown(w, { cluster: 'staging', confirm: 'soma-staging' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("holds no trace of a somastack bootstrap of 'staging'");
+    expect(w.spoke.writes).toEqual([]);
+  });
+});
+
 describe('refusals, each before anything is written', () => {
   const untouched = (w: HubWorld) => expect(w.spoke.writes.filter((x) => x.changed)).toEqual([]);
 

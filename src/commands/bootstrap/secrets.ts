@@ -97,7 +97,7 @@ export async function providedSecretProblems(ctx: BootstrapContext): Promise<Fin
       message: live
         ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) has no key(s) ${missing.join(', ')}`
         : `Secret ${plan.namespace}/${plan.name} (for ${plan.component}, keys ${plan.keys.join(', ')}) does not exist, and ${ctx.cluster.source} says Secrets are provided (secrets.provider: external)`,
-      fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Secrets"), or remove secrets.provider to have bootstrap create random values`,
+      fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod"), or remove secrets.provider to have bootstrap create random values`,
     });
   }
   return problems;

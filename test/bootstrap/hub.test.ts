@@ -22,6 +22,15 @@ async function readyHub(): Promise<HubWorld> {
 }
 
 describe('a hub and a cluster it manages', () => {
+  it('warns when the hub has fewer than the three nodes the HA install spreads over', async () => {
+    const w = await hubWorld();
+    for (const name of ['a', 'b']) w.hub.put({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+    const r = await bootstrapIn(w, 'mgmt', { 'dry-run': true });
+    expect(r.stdout).toContain("'mgmt' has 2 schedulable node(s); the HA Argo CD install");
+    w.hub.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'c' } });
+    expect((await bootstrapIn(w, 'mgmt', { 'dry-run': true })).stdout).not.toContain('schedulable node');
+  });
+
   it('bootstraps the hub with the HA install and its own root app', async () => {
     const w = await readyHub();
     expect(w.machine.lines()).toContain(`kubectl kustomize ${w.root}/bootstrap/argocd-ha`);

@@ -133,6 +133,20 @@ async function gatherKindFacts(ctx: BootstrapContext): Promise<PreflightFacts> {
   return { node: ctx.deps.nodeVersion, docker, kind, kubectl, kindConfig, clusterExists, portsInUse, git };
 }
 
+/** Upstream's HA install spreads Redis and HAProxy over three nodes with required anti-affinity. */
+async function haNodeWarnings(ctx: BootstrapContext): Promise<Finding[]> {
+  if (ctx.cluster.argocd.managedBy) return [];
+  const nodes = await ctx.client!.list('v1', 'Node');
+  const schedulable = nodes.filter((n) => !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable).length;
+  if (schedulable >= 3) return [];
+  return [
+    {
+      message: `'${ctx.cluster.name}' has ${schedulable} schedulable node(s); the HA Argo CD install (bootstrap/argocd-ha) places its three Redis and three HAProxy pods on different nodes, so some will stay Pending`,
+      fix: 'add nodes until there are three, or manage this cluster from a hub (argocd.managedBy) instead of running Argo CD in it',
+    },
+  ];
+}
+
 /** The tools whose problems installing the pinned version would fix. */
 function toolsToInstall(verdict: PreflightVerdict): ToolName[] {
   return [...new Set(verdict.problems.flatMap((p) => (p.tool ? [p.tool] : [])))].sort();
@@ -159,6 +173,7 @@ export async function runPreflight(ctx: BootstrapContext, allowInstall: boolean)
   if (!ctx.cluster.kind && !verdict.problems.length) {
     await connectTargets(ctx);
     verdict.problems.push(...(await providedSecretProblems(ctx)));
+    verdict.warnings.push(...(await haNodeWarnings(ctx)));
   }
   return { facts, verdict, installed };
 }

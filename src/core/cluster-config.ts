@@ -302,7 +302,8 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
   return {
     name: raw.name,
     environment: raw.environment,
-    destination: { server: raw.destination.server },
+    // Without a trailing slash, as Argo CD stores cluster URLs: Applications and the hub's cluster Secret must agree.
+    destination: { server: raw.destination.server.replace(/\/+$/, '') },
     repository: repositoryOf(raw),
     components: [...raw.components],
     argocd: raw.argocd?.managedBy ? { managedBy: raw.argocd.managedBy } : {},

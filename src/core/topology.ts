@@ -20,6 +20,9 @@ export const MANAGER = {
   tokenSecret: 'argocd-manager-long-lived-token',
 } as const;
 
+/** The target's kube-system UID, on the hub's cluster Secret: no run acts on a different cluster under the same name. */
+export const CLUSTER_UID_ANNOTATION = 'soma.sh/cluster-uid';
+
 export const repoSecretName = (c: Pick<ClusterConfig, 'name'>) => `${c.name}-repository`;
 export const clusterSecretName = (c: Pick<ClusterConfig, 'name'>) => `cluster-${c.name}`;
 

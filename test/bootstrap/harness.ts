@@ -32,9 +32,17 @@ kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 const PROD_YAML = `name: prod
 environment: prod
 destination: { server: https://prod.example.com:6443 }
-argocd: { managedBy: kind-soma }
+argocd: { managedBy: hub }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, postgres]
+`;
+
+const HUB_YAML = `name: hub
+environment: prod
+context: soma-hub
+destination: { server: https://kubernetes.default.svc }
+repository: { url: ${REPO_URL}, revision: main }
+components: []
 `;
 
 /** A repository root with the inputs and generated files bootstrap reads. */
@@ -46,6 +54,7 @@ export function makeRepo(): string {
   };
   write('clusters/kind-soma/cluster.yaml', CLUSTER_YAML);
   write('clusters/prod/cluster.yaml', PROD_YAML);
+  write('clusters/hub/cluster.yaml', HUB_YAML);
   const parsed = parseClusterConfig('clusters/kind-soma/cluster.yaml', 'kind-soma', CLUSTER_YAML);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   write('bootstrap/clusters/kind-soma/kind-config.yaml', toYaml(buildKindConfig(parsed.config)));

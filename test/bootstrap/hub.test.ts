@@ -27,6 +27,8 @@ describe('a hub and a cluster it manages', () => {
     for (const name of ['a', 'b']) w.hub.put({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
     const r = await bootstrapIn(w, 'mgmt', { 'dry-run': true });
     expect(r.stdout).toContain("'mgmt' has 2 schedulable node(s); the HA Argo CD install");
+    w.hub.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp' }, spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } });
+    expect((await bootstrapIn(w, 'mgmt', { 'dry-run': true })).stdout).toContain("'mgmt' has 2 schedulable node(s)");
     w.hub.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'c' } });
     expect((await bootstrapIn(w, 'mgmt', { 'dry-run': true })).stdout).not.toContain('schedulable node');
   });
@@ -179,6 +181,37 @@ describe('teardown of clusters that are not Kind', () => {
     expect(w.hub.get(APP, 'Application', 'staging-root', 'argocd')).toBeDefined();
   });
 
+  it('refuses a hub context that is not the hub, and a hub registration of another cluster', async () => {
+    const w = await readyHub();
+    await bootstrapIn(w, 'staging');
+    const wrongHub = await teardown(w, { cluster: 'staging', confirm: 'soma-staging', 'hub-context': 'soma-staging' });
+    expect(wrongHub.code).toBe(2);
+    expect(wrongHub.stderr).toContain("resolve to the same context 'soma-staging'");
+    const secret = w.hub.get('v1', 'Secret', 'cluster-staging', 'argocd')!;
+    w.hub.put({ ...secret, metadata: { ...secret.metadata, annotations: { 'soma.sh/cluster-uid': 'another' } } });
+    const other = await teardown(w, { cluster: 'staging', confirm: 'soma-staging' });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('registers a cluster with kube-system UID another');
+    expect(w.hub.get(APP, 'Application', 'staging-root', 'argocd')).toBeDefined();
+  });
+
+  it('never reads a failed list as "nothing there": a hub whose Applications cannot be listed keeps its Argo CD', async () => {
+    const w = await readyHub();
+    w.hub.fault((req) => (req.method === 'GET' && req.path.endsWith('/applications') ? { status: 403, body: { reason: 'Forbidden', message: 'applications is forbidden' } } : undefined));
+    const r = await teardown(w, { cluster: 'mgmt', confirm: 'soma-mgmt' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no permission');
+    expect(w.hub.get('v1', 'Namespace', 'argocd')).toBeDefined();
+  });
+
+  it('keeps a hub that still holds a registration, even without Applications', async () => {
+    const w = await readyHub();
+    w.hub.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster-x', namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster', 'soma.sh/cluster': 'x' } }, data: {} });
+    const r = await teardown(w, { cluster: 'mgmt', confirm: 'soma-mgmt' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("'mgmt' runs the Argo CD that still manages 'x'");
+  });
+
   it('refuses a cluster bootstrap never marked as this one', async () => {
     const w = await readyHub();
     const r = await teardown(w, { cluster: 'staging', confirm: 'soma-staging' });
@@ -229,6 +262,22 @@ describe('refusals, each before anything is written', () => {
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain("cluster 'staging' is already managed by hub 'other-hub'");
     expect(w.hub.get('v1', 'Secret', 'cluster-staging', 'argocd')).toBeUndefined();
+  });
+
+  it('one Argo CD per cluster: no hub registration where Argo CD runs, no own Argo CD where a hub manages', async () => {
+    const w = await readyHub();
+    w.spoke.put({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'argocd-application-controller', namespace: 'argocd' }, spec: {} });
+    const both = await bootstrapIn(w, 'staging');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("'staging' runs its own Argo CD (context 'soma-staging'), so hub 'mgmt' cannot manage it too");
+    expect(w.hub.get('v1', 'Secret', 'cluster-staging', 'argocd')).toBeUndefined();
+
+    const v = await readyHub();
+    await bootstrapIn(v, 'staging');
+    writeCluster(v.root, 'staging', spokeYaml(`identity: { uid: ${SPOKE_UID} }\n`).replace('argocd: { managedBy: mgmt }\n', '').replace(SPOKE_SERVER, 'https://kubernetes.default.svc'));
+    const flip = await bootstrapIn(v, 'staging');
+    expect(flip.code).toBe(2);
+    expect(flip.stderr).toContain("'staging' is declared standalone, but hub 'mgmt' still manages it");
   });
 
   it('the hub and the spoke reached through contexts of one cluster', async () => {

@@ -175,3 +175,14 @@ describe('budget', () => {
     ]);
   });
 });
+
+describe('destination.server', () => {
+  it('is kept without a trailing slash, as Argo CD stores cluster URLs (Applications and the hub Secret must agree)', () => {
+    const text = demoClusterYaml().replace(
+      'server: https://kubernetes.default.svc',
+      'server: https://staging.example.com:6443/',
+    );
+    const r = parseClusterConfig(DEMO_FILE, 'demo', `${text}argocd: { managedBy: hub }\ncontext: demo\n`);
+    expect(r.ok && r.config.destination.server).toBe('https://staging.example.com:6443');
+  });
+});

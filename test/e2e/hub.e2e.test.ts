@@ -26,7 +26,7 @@ if (!enabled)
 
 const SPOKE_KIND = 'e2e-spoke';
 const SPOKE_CONTEXT = `kind-${SPOKE_KIND}`;
-const BRANCH = `e2e-hub-${process.env.GITHUB_RUN_ID ?? Date.now()}`;
+const BRANCH = `e2e-hub-${process.env.GITHUB_RUN_ID ?? Date.now()}-${process.env.GITHUB_RUN_ATTEMPT ?? 1}`;
 
 const HUB_YAML = (url: string) => `# e2e: the hub (test/e2e/hub.e2e.test.ts)
 name: e2e-hub
@@ -54,13 +54,10 @@ describe.skipIf(!enabled)('hub and spoke on two Kind clusters', () => {
   let clone = '';
   const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8' }).trim();
   const cli = (...args: string[]) => runCli(clone, args);
-  /** The checkout's GitHub credential (actions/checkout stores it as an extra header), for the push. */
-  const auth = () => {
-    const header = spawnSync('git', ['-C', ROOT, 'config', '--get', 'http.https://github.com/.extraheader'], {
-      encoding: 'utf8',
-    }).stdout.trim();
-    return header ? ['-c', `http.https://github.com/.extraheader=${header}`] : [];
-  };
+  // Pushes go out through the checkout itself, whose git config carries the workflow's
+  // credential (actions/checkout includes it for that directory only): it never appears on a
+  // command line.
+  const rootGit = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { stdio: 'inherit' });
 
   beforeAll(async () => {
     const url = execFileSync('git', ['-C', ROOT, 'remote', 'get-url', 'origin'], { encoding: 'utf8' }).trim();
@@ -89,10 +86,8 @@ describe.skipIf(!enabled)('hub and spoke on two Kind clusters', () => {
     expect(gen.code, tail(gen.stderr)).toBe(0);
     git('add', '-A');
     git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qm', 'e2e: a hub and a spoke');
-    execFileSync('git', [...auth(), 'push', '-q', 'origin', `HEAD:refs/heads/${BRANCH}`], {
-      cwd: clone,
-      stdio: 'inherit',
-    });
+    rootGit('fetch', '-q', clone, BRANCH);
+    rootGit('push', '-q', 'origin', `FETCH_HEAD:refs/heads/${BRANCH}`);
   });
 
   afterAll(async () => {
@@ -101,7 +96,7 @@ describe.skipIf(!enabled)('hub and spoke on two Kind clusters', () => {
       await cli('teardown', '--cluster', 'e2e-hub', '--yes');
       spawnSync('kind', ['delete', 'cluster', '--name', SPOKE_KIND], { stdio: 'inherit' });
     }
-    spawnSync('git', [...auth(), 'push', '-q', 'origin', '--delete', BRANCH], { cwd: clone, stdio: 'inherit' });
+    spawnSync('git', ['-C', ROOT, 'push', '-q', 'origin', '--delete', BRANCH], { stdio: 'inherit' });
     rmSync(clone, { recursive: true, force: true });
   });
 

@@ -137,7 +137,12 @@ async function gatherKindFacts(ctx: BootstrapContext): Promise<PreflightFacts> {
 async function haNodeWarnings(ctx: BootstrapContext): Promise<Finding[]> {
   if (ctx.cluster.argocd.managedBy) return [];
   const nodes = await ctx.client!.list('v1', 'Node');
-  const schedulable = nodes.filter((n) => !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable).length;
+  // Cordoned nodes and nodes tainted against scheduling (a control plane, say) do not count.
+  const usable = (n: (typeof nodes)[number]) => {
+    const spec = n.spec as { unschedulable?: boolean; taints?: { effect?: string }[] } | undefined;
+    return !spec?.unschedulable && !(spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  };
+  const schedulable = nodes.filter(usable).length;
   if (schedulable >= 3) return [];
   return [
     {

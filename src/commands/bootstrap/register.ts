@@ -11,15 +11,13 @@ import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
-import { clusterSecretName, MANAGER } from '../../core/topology.ts';
+import { CLUSTER_UID_ANNOTATION, clusterSecretName, MANAGER } from '../../core/topology.ts';
 import type { KubeClient } from '../../adapters/kube.ts';
 import { pollUntil } from './poll.ts';
 import { REPO_SECRET_LABEL } from './repository.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 export { clusterSecretName, MANAGER } from '../../core/topology.ts';
-/** The target's kube-system UID, on the hub's Secret: a later run refuses a different cluster under the same name. */
-export const CLUSTER_UID_ANNOTATION = 'soma.sh/cluster-uid';
 
 const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF };
 
@@ -91,6 +89,17 @@ async function readToken(ctx: BootstrapContext, client: KubeClient): Promise<{ t
   return found!;
 }
 
+/**
+ * The CA the hub should trust for destination.server. As `argocd cluster add` does, the one
+ * this machine's context trusts when it talks to that very server (a load balancer in front
+ * of the API may present a certificate from another CA than the cluster's own); otherwise
+ * the cluster's root CA from the ServiceAccount token Secret.
+ */
+function hubTrust(ctx: BootstrapContext, target: KubeClient, tokenCa: string): string {
+  const same = target.server.replace(/\/+$/, '') === ctx.cluster.destination.server;
+  return (same && target.certificateAuthority()) || tokenCa;
+}
+
 /** A hub Secret for this name that belongs to another cluster is never overwritten. */
 function checkExisting(ctx: BootstrapContext, existing: KubeObject | undefined, uid: string): void {
   const recorded = existing?.metadata.annotations?.[CLUSTER_UID_ANNOTATION];
@@ -116,7 +125,7 @@ export const registerStep: Step = {
       if (outcome !== 'unchanged') changes.push(`${outcome} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} in '${ctx.cluster.name}'`);
     }
     const { token, caData } = await readToken(ctx, target);
-    const { outcome } = await hub.apply(buildClusterSecret(ctx.cluster, uid, token, caData));
+    const { outcome } = await hub.apply(buildClusterSecret(ctx.cluster, uid, token, hubTrust(ctx, target, caData)));
     if (outcome !== 'unchanged') changes.push(`${outcome} Secret ${ARGOCD_NAMESPACE}/${secretName} in hub '${ctx.hub!.name}' (values not shown)`);
     return {
       changed: changes.length > 0,

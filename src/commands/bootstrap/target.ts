@@ -5,40 +5,20 @@
 // this repository it is and which hub manages it). Every mismatch stops the run. The Kind
 // path does not come here: its context guard (adapters/kubeconfig.ts) does this job.
 import { UserError } from '../../core/errors.ts';
-import type { KubeObject } from '../../core/kube.ts';
-import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
+import { ARGOCD_NAMESPACE } from '../../core/names.ts';
 import { isInCluster, MARKER } from '../../core/topology.ts';
+import {
+  ARGOCD_CONTROLLER,
+  buildMarker,
+  checkHub,
+  identityOf,
+  readMarker,
+  type Marker,
+} from '../../adapters/cluster-identity.ts';
 import { KubeApiError, type KubeClient } from '../../adapters/kube.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 export { MARKER } from '../../core/topology.ts';
-/** The workload whose presence says Argo CD runs in a cluster. */
-const ARGOCD_CONTROLLER = 'argocd-application-controller';
-
-export interface Marker {
-  cluster: string;
-  managedBy?: string;
-}
-
-export function readMarker(o: KubeObject | undefined): Marker | undefined {
-  const data = o?.data as Record<string, string> | undefined;
-  if (!data?.cluster) return undefined;
-  return { cluster: data.cluster, ...(data.managedBy ? { managedBy: data.managedBy } : {}) };
-}
-
-export function buildMarker(m: Marker): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {
-      name: MARKER.name,
-      namespace: MARKER.namespace,
-      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF },
-      annotations: { 'soma.sh/purpose': 'which cluster of the somastack repository this is; bootstrap refuses to act on a mismatch' },
-    },
-    data: { cluster: m.cluster, ...(m.managedBy ? { managedBy: m.managedBy } : {}) },
-  };
-}
 
 const normalize = (url: string) => url.replace(/\/+$/, '').toLowerCase();
 
@@ -63,13 +43,6 @@ async function connect(ctx: BootstrapContext, context: string, role: string): Pr
     throw e;
   }
   return client;
-}
-
-async function identityOf(client: KubeClient): Promise<string> {
-  const ns = await client.get('v1', 'Namespace', 'kube-system');
-  const uid = ns?.metadata.uid as string | undefined;
-  if (!uid) throw new UserError(`the API server at ${client.server} has no kube-system namespace UID`, 'is this a Kubernetes API server?');
-  return uid;
 }
 
 /** The target's identity against cluster.yaml and the marker. Throws on any mismatch. */
@@ -100,25 +73,22 @@ function checkTarget(ctx: BootstrapContext, server: string, uid: string, marker:
     );
 }
 
-async function checkHub(ctx: BootstrapContext, hubClient: KubeClient, targetUid: string): Promise<void> {
-  const hub = ctx.hub!;
-  const hubUid = await identityOf(hubClient);
-  if (hubUid === targetUid)
+/**
+ * One Argo CD per cluster: a cluster that runs its own is not registered with a hub too, and
+ * a cluster a hub still manages does not get its own — the two would fight over every object.
+ */
+async function checkTopologyChange(ctx: BootstrapContext, client: KubeClient, marker: Marker | undefined): Promise<void> {
+  const c = ctx.cluster;
+  const teardown = `tear the old setup down first (\`npm run teardown -- --cluster ${c.name}\` with the cluster.yaml it was bootstrapped with)`;
+  if (!c.argocd.managedBy && marker?.managedBy)
     throw new UserError(
-      `contexts '${ctx.contexts.argocd}' (hub '${hub.name}') and '${ctx.contexts.target}' ('${ctx.cluster.name}') reach the same cluster (kube-system UID ${hubUid})`,
-      `point ${ctx.cluster.source} context at '${ctx.cluster.name}' itself`,
+      `'${c.name}' is declared standalone, but hub '${marker.managedBy}' still manages it (${MARKER.namespace}/${MARKER.name})`,
+      teardown,
     );
-  const marker = readMarker(await hubClient.get('v1', 'ConfigMap', MARKER.name, MARKER.namespace));
-  const controller = await hubClient.get('apps/v1', 'StatefulSet', ARGOCD_CONTROLLER, ARGOCD_NAMESPACE);
-  if (!controller || !marker)
+  if (c.argocd.managedBy && (await client.get('apps/v1', 'StatefulSet', ARGOCD_CONTROLLER, ARGOCD_NAMESPACE)))
     throw new UserError(
-      `hub '${hub.name}' is not bootstrapped: context '${ctx.contexts.argocd}' has ${controller ? 'no somastack marker' : 'no Argo CD'}`,
-      `bootstrap the hub first: \`npm run bootstrap -- --cluster ${hub.name}\``,
-    );
-  if (marker.cluster !== hub.name)
-    throw new UserError(
-      `context '${ctx.contexts.argocd}' is cluster '${marker.cluster}', not hub '${hub.name}'`,
-      `point ${hub.source} context (or --hub-context) at '${hub.name}'`,
+      `'${c.name}' runs its own Argo CD (context '${ctx.contexts.target}'), so hub '${c.argocd.managedBy}' cannot manage it too`,
+      teardown,
     );
 }
 
@@ -128,6 +98,7 @@ export async function connectTargets(ctx: BootstrapContext): Promise<{ uid: stri
   const uid = await identityOf(client);
   const marker = readMarker(await client.get('v1', 'ConfigMap', MARKER.name, MARKER.namespace));
   checkTarget(ctx, client.server, uid, marker);
+  await checkTopologyChange(ctx, client, marker);
   ctx.client = client;
   ctx.identity = { uid, server: client.server };
   if (!ctx.hub) {
@@ -135,7 +106,7 @@ export async function connectTargets(ctx: BootstrapContext): Promise<{ uid: stri
     return { uid, server: client.server, marker };
   }
   const hubClient = await connect(ctx, ctx.contexts.argocd, `hub '${ctx.hub.name}'`);
-  await checkHub(ctx, hubClient, uid);
+  await checkHub({ ...ctx, hub: ctx.hub }, hubClient, uid);
   ctx.argocdClient = hubClient;
   return { uid, server: client.server, marker };
 }

@@ -8,9 +8,11 @@ import { rootApplicationName } from '../../core/argocd.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { ARGOCD_NAMESPACE, LABELS } from '../../core/names.ts';
-import { clusterSecretName, MANAGER, MARKER, repoSecretName } from '../../core/topology.ts';
+import { CLUSTER_UID_ANNOTATION, clusterSecretName, MANAGER, MARKER, repoSecretName } from '../../core/topology.ts';
 import { resolveEndpoints } from '../../adapters/cluster-endpoints.ts';
-import type { KubeClient } from '../../adapters/kube.ts';
+import { checkHub, identityOf } from '../../adapters/cluster-identity.ts';
+import { KubeApiError, type KubeClient } from '../../adapters/kube.ts';
+import type { KubeObject } from '../../core/kube.ts';
 import type { Deps } from '../../cli/deps.ts';
 
 const APP = 'argoproj.io/v1alpha1';
@@ -33,20 +35,43 @@ interface Ends {
   target: KubeClient;
   argocd: KubeClient;
   contexts: { target: string; argocd: string };
+  hub?: ClusterConfig;
 }
 
 async function connectBoth(deps: Deps, o: RemoteTeardownOptions): Promise<Ends> {
   const e = resolveEndpoints(o.cluster, o.all, o);
   const target = (await deps.connectLive(e.target)).client;
   const argocd = e.argocd === e.target ? target : (await deps.connectLive(e.argocd)).client;
-  return { target, argocd, contexts: { target: e.target, argocd: e.argocd } };
+  return { target, argocd, contexts: { target: e.target, argocd: e.argocd }, hub: e.hub };
 }
 
-/** The marker (and identity.uid) must name this cluster: teardown never guesses. */
+/** A list that may be empty because the kind is not served; any other failure is not "nothing there". */
+async function listServed(
+  client: KubeClient,
+  apiVersion: string,
+  kind: string,
+  opts: { namespace?: string; labelSelector?: string } = {},
+): Promise<KubeObject[]> {
+  try {
+    return await client.list(apiVersion, kind, opts);
+  } catch (e) {
+    if (e instanceof KubeApiError && e.failure === 'not-found') return [];
+    throw e;
+  }
+}
+
+/** The marker (and identity.uid) must name this cluster, and the hub context the hub: teardown never guesses. */
 async function checkIdentity(o: RemoteTeardownOptions, ends: Ends): Promise<string> {
   const c = o.cluster;
-  const ns = await ends.target.get('v1', 'Namespace', 'kube-system');
-  const uid = String(ns?.metadata.uid ?? '');
+  const uid = await identityOf(ends.target);
+  if (ends.hub) await checkHub({ hub: ends.hub, cluster: c, contexts: ends.contexts }, ends.argocd, uid);
+  const registered = await ends.argocd.get('v1', 'Secret', clusterSecretName(c), ARGOCD_NAMESPACE);
+  const recorded = registered?.metadata.annotations?.[CLUSTER_UID_ANNOTATION];
+  if (registered && recorded !== uid)
+    throw new UserError(
+      `hub Secret ${ARGOCD_NAMESPACE}/${clusterSecretName(c)} registers a cluster with kube-system UID ${recorded ?? '(none)'}, and context '${ends.contexts.target}' is UID ${uid}`,
+      'point --context at the cluster that hub registration is for; teardown removes only its own',
+    );
   if (c.identity && c.identity.uid !== uid)
     throw new UserError(
       `context '${ends.contexts.target}' (kube-system UID ${uid}) is not cluster '${c.name}' (identity.uid ${c.identity.uid})`,
@@ -64,16 +89,19 @@ async function checkIdentity(o: RemoteTeardownOptions, ends: Ends): Promise<stri
   return uid;
 }
 
-/** A hub that still manages other clusters keeps its Argo CD. */
-async function checkNoSpokes(o: RemoteTeardownOptions, ends: Ends): Promise<void> {
-  if (o.cluster.argocd.managedBy) return;
-  const apps = await ends.argocd.list(APP, 'Application', { namespace: ARGOCD_NAMESPACE }).catch(() => []);
-  const others = [
-    ...new Set(apps.map((a) => a.metadata.labels?.[LABELS.cluster]).filter((n) => n && n !== o.cluster.name)),
-  ];
+/** A hub that still manages other clusters (their Applications, or only their registration) keeps its Argo CD. */
+export async function checkNoSpokes(cluster: ClusterConfig, argocd: KubeClient): Promise<void> {
+  if (cluster.argocd.managedBy) return;
+  const apps = await listServed(argocd, APP, 'Application', { namespace: ARGOCD_NAMESPACE });
+  const registrations = await listServed(argocd, 'v1', 'Secret', {
+    namespace: ARGOCD_NAMESPACE,
+    labelSelector: 'argocd.argoproj.io/secret-type=cluster',
+  });
+  const names = [...apps, ...registrations].map((o) => o.metadata.labels?.[LABELS.cluster] ?? o.metadata.name);
+  const others = [...new Set(names.filter((n) => n !== cluster.name))];
   if (others.length)
     throw new UserError(
-      `'${o.cluster.name}' runs the Argo CD that still manages ${others.map((n) => `'${n}'`).join(', ')}`,
+      `'${cluster.name}' runs the Argo CD that still manages ${others.map((n) => `'${n}'`).join(', ')}`,
       `tear those down first (\`npm run teardown -- --cluster ${others[0]}\`)`,
     );
 }
@@ -100,24 +128,32 @@ async function confirmed(deps: Deps, o: RemoteTeardownOptions, ends: Ends, uid: 
   return io.confirm(`Remove ${what}: its Applications and all they deployed${hub}? The cluster itself is kept.`);
 }
 
-async function waitGone(deps: Deps, client: KubeClient, cluster: string, timeoutMs: number): Promise<void> {
+/** Polls until `left()` is empty; on timeout an error naming what is still there. */
+async function waitFor(
+  deps: Deps,
+  what: string,
+  left: () => Promise<string[]>,
+  timeoutMs: number,
+  hint: string,
+): Promise<void> {
   const start = deps.now();
   for (;;) {
-    const left = (await client.list(APP, 'Application', { namespace: ARGOCD_NAMESPACE }).catch(() => [])).filter(
-      (a) => a.metadata.labels?.[LABELS.cluster] === cluster,
-    );
-    if (!left.length) return;
+    const remaining = await left();
+    if (!remaining.length) return;
     if (deps.now() - start >= timeoutMs)
       throw new UserError(
-        `timed out waiting for Argo CD to delete ${left.map((a) => a.metadata.name).join(', ')} and what they deployed`,
-        `look at why: \`kubectl --context ${client.context} -n ${ARGOCD_NAMESPACE} get applications\`; run teardown again to keep waiting`,
+        `timed out waiting for ${what}; still there: ${remaining.join(', ')}`,
+        `${hint}; run teardown again to keep waiting`,
       );
-    deps.io.stderr(
-      `waiting for Argo CD to delete ${left.length} Application(s) of '${cluster}' and what they deployed\n`,
-    );
+    deps.io.stderr(`waiting for ${what}: ${remaining.length} left\n`);
     await deps.sleep(deps.pollMs);
   }
 }
+
+const appsOf = async (client: KubeClient, cluster: string) =>
+  (await listServed(client, APP, 'Application', { namespace: ARGOCD_NAMESPACE }))
+    .filter((a) => a.metadata.labels?.[LABELS.cluster] === cluster)
+    .map((a) => `Application ${a.metadata.name}`);
 
 /** Deletes and records what was there. */
 async function remove(
@@ -132,20 +168,50 @@ async function remove(
     removed.push(`${kind} ${namespace ? `${namespace}/` : ''}${name} (${client.context})`);
 }
 
-async function removeArgoCd(client: KubeClient, removed: string[]): Promise<void> {
+/**
+ * Argo CD itself, once nothing it must finalize is left: an Application or ApplicationSet
+ * anywhere would keep its finalizer forever once the controller is gone, and with it the
+ * namespace and the CRDs. The namespace goes first (while the controller's rights still
+ * exist), then the CRDs, then the cluster-wide rights; each wait ends only when it is gone.
+ */
+async function removeArgoCd(deps: Deps, client: KubeClient, removed: string[], timeoutMs: number): Promise<void> {
+  const pending = [
+    ...(await listServed(client, APP, 'Application')),
+    ...(await listServed(client, APP, 'ApplicationSet')),
+  ];
+  if (pending.length)
+    throw new UserError(
+      `Argo CD still holds ${pending.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).join(', ')}, which bootstrap did not create`,
+      'delete them (or let their owners do it) first: removing Argo CD now would leave them unfinalized forever',
+    );
+  await remove(client, removed, 'v1', 'Namespace', ARGOCD_NAMESPACE);
+  const nsLeft = async () => ((await client.get('v1', 'Namespace', ARGOCD_NAMESPACE)) ? [ARGOCD_NAMESPACE] : []);
+  const nsHint = `\`kubectl --context ${client.context} get namespace ${ARGOCD_NAMESPACE} -o yaml\` shows what holds it`;
+  await waitFor(deps, `namespace ${ARGOCD_NAMESPACE} to be deleted`, nsLeft, timeoutMs, nsHint);
+  const CRD = 'apiextensions.k8s.io/v1';
+  for (const crd of ARGOCD_CRDS) await remove(client, removed, CRD, 'CustomResourceDefinition', crd);
+  const crdsLeft = async () => {
+    const left: string[] = [];
+    for (const crd of ARGOCD_CRDS) if (await client.get(CRD, 'CustomResourceDefinition', crd)) left.push(crd);
+    return left;
+  };
+  await waitFor(
+    deps,
+    "Argo CD's CRDs to be deleted",
+    crdsLeft,
+    timeoutMs,
+    `\`kubectl --context ${client.context} get crd\``,
+  );
   for (const kind of ['ClusterRoleBinding', 'ClusterRole'])
     for (const o of await client.list(RBAC, kind, { labelSelector: 'app.kubernetes.io/part-of=argocd' }))
       await remove(client, removed, RBAC, kind, o.metadata.name);
-  await remove(client, removed, 'v1', 'Namespace', ARGOCD_NAMESPACE);
-  for (const crd of ARGOCD_CRDS)
-    await remove(client, removed, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd);
 }
 
 /** Returns the exit code: 0 removed (or nothing there), 1 not confirmed. */
 export async function teardownRemote(deps: Deps, o: RemoteTeardownOptions): Promise<number> {
   const ends = await connectBoth(deps, o);
   const uid = await checkIdentity(o, ends);
-  await checkNoSpokes(o, ends);
+  await checkNoSpokes(o.cluster, ends.argocd);
   if (!(await confirmed(deps, o, ends, uid))) {
     deps.io.stderr('Aborted: nothing was removed.\n');
     return 1;
@@ -153,7 +219,13 @@ export async function teardownRemote(deps: Deps, o: RemoteTeardownOptions): Prom
   const c = o.cluster;
   const removed: string[] = [];
   await remove(ends.argocd, removed, APP, 'Application', rootApplicationName(c), ARGOCD_NAMESPACE);
-  await waitGone(deps, ends.argocd, c.name, o.timeoutMs);
+  await waitFor(
+    deps,
+    `Argo CD to delete the Applications of '${c.name}' and what they deployed`,
+    () => appsOf(ends.argocd, c.name),
+    o.timeoutMs,
+    `\`kubectl --context ${ends.argocd.context} -n ${ARGOCD_NAMESPACE} get applications\``,
+  );
   await remove(ends.argocd, removed, 'v1', 'Secret', repoSecretName(c), ARGOCD_NAMESPACE);
   if (c.argocd.managedBy) {
     await remove(ends.argocd, removed, 'v1', 'Secret', clusterSecretName(c), ARGOCD_NAMESPACE);
@@ -161,7 +233,7 @@ export async function teardownRemote(deps: Deps, o: RemoteTeardownOptions): Prom
     await remove(ends.target, removed, RBAC, 'ClusterRole', MANAGER.clusterRole);
     await remove(ends.target, removed, 'v1', 'Secret', MANAGER.tokenSecret, MANAGER.namespace);
     await remove(ends.target, removed, 'v1', 'ServiceAccount', MANAGER.serviceAccount, MANAGER.namespace);
-  } else await removeArgoCd(ends.target, removed);
+  } else await removeArgoCd(deps, ends.target, removed, o.timeoutMs);
   await remove(ends.target, removed, 'v1', 'ConfigMap', MARKER.name, MARKER.namespace);
   const result = {
     cluster: c.name,

@@ -4,7 +4,8 @@
 // kind: section whose kubeconfig context (if present) is a local Kind cluster.
 import { UserError } from '../../core/errors.ts';
 import { loadClusters } from '../../adapters/inputs.ts';
-import { teardownRemote } from './remote.ts';
+import { checkNoSpokes, teardownRemote } from './remote.ts';
+import { spokesOf } from '../../core/topology.ts';
 import { guardKindContext, kindContext, loadContext } from '../../adapters/kube.ts';
 import { kindClusters, resolveTools } from '../../adapters/tools.ts';
 import type { Deps } from '../../cli/deps.ts';
@@ -53,6 +54,8 @@ export async function runTeardown(options: TeardownOptions, deps: Deps): Promise
     report(false, `No Kind cluster '${name}': nothing to delete.`);
     return 0;
   }
+  // A Kind hub whose Argo CD still manages other clusters would leave them orphaned.
+  if (spokesOf(cluster.name, all).length) await checkNoSpokes(cluster, await deps.connectKind(name));
   if (!options.yes) {
     if (!io.interactive || !io.confirm) {
       throw new UserError(

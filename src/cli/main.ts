@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { describeError, errorJson, UserError } from '../core/errors.ts';
 import type { Deps } from './deps.ts';
@@ -62,6 +63,12 @@ async function globalHelp(commands: CommandTable): Promise<string> {
   return lines.join('\n');
 }
 
+/** The version in package.json: the one thing `--version` reads, so it measures bare start-up (npm run bench). */
+async function packageVersion(root: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
+
 export function defaultIo(): Io {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   return {
@@ -98,6 +105,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), opts: 
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     io.stdout(await globalHelp(commands));
     return verb ? 0 : 2;
+  }
+  if (verb === '--version' || verb === '-V') {
+    io.stdout(`${await packageVersion(io.root)}\n`);
+    return 0;
   }
   let json = rest.includes('--json');
   try {

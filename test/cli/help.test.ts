@@ -28,6 +28,13 @@ describe('cli', () => {
     for (const verb of VERBS) expect(io.out).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
 
+  it('prints the package version for --version and exits 0', async () => {
+    const io = captureIo();
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out).toBe(`somastack ${pkg.version}\n`);
+  });
+
   it('rejects an unknown command with the list of commands and exit 2', async () => {
     const io = captureIo();
     expect(await main(['deploy'], io)).toBe(2);

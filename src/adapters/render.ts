@@ -10,8 +10,8 @@ import { InvalidYamlError, UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
 import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
-import { parseYamlStream } from '../core/yaml.ts';
-import { kustomizeBuild } from './kustomize.ts';
+import { parseYamlValues } from '../core/yaml.ts';
+import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
 
 export type { AppSource, RenderedApp } from '../core/apps.ts';
@@ -23,9 +23,16 @@ async function readApplications(root: string, file: string): Promise<KubeObject[
   } catch {
     throw new UserError(`${file} is missing`, 'run `npm run generate`');
   }
-  return parseYamlStream(text)
-    .map((d) => d.value)
-    .filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
+  let values: unknown[];
+  try {
+    values = parseYamlValues(text);
+  } catch (e) {
+    throw new InvalidYamlError(
+      `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm run generate`',
+    );
+  }
+  return values.filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
 }
 
 async function isRemote(root: string, path: string): Promise<boolean> {
@@ -78,20 +85,22 @@ export async function listApplications(root: string, cluster: ClusterConfig): Pr
 }
 
 export function parseRendered(yaml: string, where: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const d of parseYamlStream(yaml)) {
-    if (d.errors.length)
-      throw new InvalidYamlError(
-        `kustomize output for ${where} is not valid YAML: ${d.errors[0]}`,
-        'fix the YAML of the resources that folder lists',
-      );
-    if (isKubeObject(d.value)) objects.push(d.value);
+  let values: unknown[];
+  try {
+    values = parseYamlValues(yaml);
+  } catch (e) {
+    throw new InvalidYamlError(
+      `kustomize output for ${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'fix the YAML of the resources that folder lists',
+    );
   }
-  return objects;
+  return values.filter(isKubeObject);
 }
 
 export interface RenderOptions {
   runner?: Runner;
+  /** The kustomize to run, when the caller has found it already (no second probe). */
+  tool?: KustomizeTool;
   concurrency?: number;
   onProgress?: (done: number, total: number, app: AppSource) => void;
 }
@@ -117,7 +126,7 @@ export async function renderApps(
         skipped: `${app.path} pulls a remote resource (the upstream Argo CD install); not rendered offline`,
       };
     } else {
-      const yaml = await kustomizeBuild(join(root, app.path), opts.runner);
+      const yaml = await kustomizeBuild(join(root, app.path), opts.runner, opts.tool);
       result = { ...app, objects: parseRendered(yaml, app.path), yaml };
     }
     opts.onProgress?.(++done, apps.length, app);

@@ -1,6 +1,7 @@
 // Deterministic YAML for everything this project writes: a fixed key order for the
 // fields a reviewer looks for first, no timestamps, and a header naming the command
 // that writes the file.
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { GENERATED_BY } from './names.ts';
 
@@ -171,6 +172,16 @@ function toValue(doc: Document.Parsed, errors: string[]): unknown {
     );
     return undefined;
   }
+}
+
+/**
+ * Every document's value, for YAML a program wrote (kustomize's output, the generated
+ * Applications) where no line number is ever shown: js-yaml builds plain values directly,
+ * 5–10× faster than yaml's document model, which a 48-cluster diff spent seconds in. Same
+ * YAML 1.2 core schema; invalid YAML and duplicate keys throw (a YAMLException).
+ */
+export function parseYamlValues(text: string): unknown[] {
+  return loadAll(text, null, { schema: CORE_SCHEMA });
 }
 
 /** yaml's guard against alias bombs: how often an anchor's contents may be repeated. */

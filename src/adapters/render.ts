@@ -10,7 +10,7 @@ import { InvalidYamlError, UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
 import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
-import { parseYamlValues } from '../core/yaml.ts';
+import { parseYamlValues } from '../core/yaml-fast.ts';
 import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
 
@@ -40,7 +40,16 @@ async function isRemote(root: string, path: string): Promise<boolean> {
   return /^\s*-\s*(https?:\/\/|git@|github\.com\/)/m.test(text);
 }
 
-async function toSource(root: string, cluster: ClusterConfig, file: string, app: KubeObject): Promise<AppSource> {
+/** Whether each source path pulls a remote resource, per checkout: clusters of one environment share their paths. */
+export type RemoteMemo = Map<string, Promise<boolean>>;
+
+async function toSource(
+  root: string,
+  cluster: ClusterConfig,
+  file: string,
+  app: KubeObject,
+  remote: RemoteMemo,
+): Promise<AppSource> {
   const spec = app.spec as { source?: { path?: string } } | undefined;
   const path = spec?.source?.path;
   if (!path)
@@ -54,12 +63,16 @@ async function toSource(root: string, cluster: ClusterConfig, file: string, app:
     component: app.metadata.labels?.[LABELS.component] ?? app.metadata.name,
     path,
     file,
-    remote: await isRemote(root, path),
+    remote: await (remote.get(path) ?? remote.set(path, isRemote(root, path)).get(path)!),
   };
 }
 
 /** The root Application and every Application it creates, in file order. */
-export async function listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]> {
+export async function listApplications(
+  root: string,
+  cluster: ClusterConfig,
+  remote: RemoteMemo = new Map(),
+): Promise<AppSource[]> {
   // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
   const present = (p: string) =>
     readFile(join(root, p)).then(
@@ -72,14 +85,15 @@ export async function listApplications(root: string, cluster: ClusterConfig): Pr
       ? legacyRootAppPath(cluster.name)
       : current;
   const out: AppSource[] = [];
-  for (const app of await readApplications(root, rootFile)) out.push(await toSource(root, cluster, rootFile, app));
+  for (const app of await readApplications(root, rootFile))
+    out.push(await toSource(root, cluster, rootFile, app, remote));
   const dir = `${DIRS.apps}/${cluster.name}`;
   const names = (await readdir(join(root, dir)).catch(() => [] as string[]))
     .filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization)
     .sort();
   for (const name of names) {
     for (const app of await readApplications(root, `${dir}/${name}`))
-      out.push(await toSource(root, cluster, `${dir}/${name}`, app));
+      out.push(await toSource(root, cluster, `${dir}/${name}`, app, remote));
   }
   return out;
 }

@@ -84,11 +84,14 @@ async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<Revi
     );
   if (tolerateMissing && !(await exists(DIRS.clusters))) return { clusters: [], apps: [], files: [] };
   const clusters = await atRevision(rev, () => loadClusters(rev.root));
-  const apps: AppSource[][] = [];
-  for (const c of clusters) {
-    const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
-    apps.push(!generated && tolerateMissing ? [] : await atRevision(rev, () => listApplications(rev.root, c)));
-  }
+  const remote = new Map<string, Promise<boolean>>();
+  // Clusters are read side by side: with many, waiting on one file at a time added up.
+  const apps = await Promise.all(
+    clusters.map(async (c): Promise<AppSource[]> => {
+      const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
+      return !generated && tolerateMissing ? [] : atRevision(rev, () => listApplications(rev.root, c, remote));
+    }),
+  );
   return { clusters, apps, files: await listGeneratedFiles(rev.root) };
 }
 
@@ -121,16 +124,23 @@ export async function runRenderedDiff(
   { runner }: Pick<Deps, 'runner'>,
 ): Promise<DiffRun> {
   const opened: Revision[] = [];
+  const open = async (ref: string | undefined, tolerateMissing: boolean) => {
+    const rev = await openRevision(repoRoot, ref, runner);
+    opened.push(rev);
+    return { rev, inputs: await readInputs(rev, tolerateMissing) };
+  };
   try {
-    const base = await openRevision(repoRoot, opts.base, runner);
-    opened.push(base);
-    const head = await openRevision(repoRoot, opts.head, runner);
-    opened.push(head);
-    const [bi, hi] = [await readInputs(base, true), await readInputs(head, opts.head !== undefined)];
+    // The working tree is read while the base is checked out (two worktrees are added one
+    // after the other: git does not take concurrent adds well); both settle before any cleanup.
+    const baseOpen = open(opts.base, true);
+    const headOpen = opts.head === undefined ? open(undefined, false) : baseOpen.then(() => open(opts.head, true));
+    const [base, head] = settled(await Promise.allSettled([baseOpen, headOpen]));
+    const changed = changedPaths(repoRoot, base.rev.sha!, head.rev.sha, runner);
+    changed.catch(() => undefined); // awaited below; an early failure elsewhere must not leave it unhandled
     const { renders, stats } = await renderRevisions(
       [
-        { root: base.root, apps: bi.apps.flat() },
-        { root: head.root, apps: hi.apps.flat() },
+        { root: base.rev.root, apps: base.inputs.apps.flat() },
+        { root: head.rev.root, apps: head.inputs.apps.flat() },
       ],
       {
         dir: opts.cacheDir,
@@ -141,11 +151,10 @@ export async function runRenderedDiff(
         onProgress: opts.onProgress,
       },
     );
-    const changedFiles = await changedPaths(repoRoot, base.sha!, head.sha, runner);
     const report = buildDiffReport({
-      base: toSide(base, bi, renders[0]!),
-      head: toSide(head, hi, renders[1]!),
-      changedFiles,
+      base: toSide(base.rev, base.inputs, renders[0]!),
+      head: toSide(head.rev, head.inputs, renders[1]!),
+      changedFiles: await changed,
       sources: objectSources,
       context: opts.context,
     });
@@ -153,6 +162,13 @@ export async function runRenderedDiff(
   } finally {
     for (const r of opened) await r.worktree?.remove();
   }
+}
+
+/** The values of two settled promises, or the first failure (in their order). */
+function settled<A, B>([a, b]: [PromiseSettledResult<A>, PromiseSettledResult<B>]): [A, B] {
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
 
 function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {

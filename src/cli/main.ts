@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { enableCompileCache } from 'node:module';
 import { createInterface } from 'node:readline/promises';
 import { describeError, errorJson, UserError } from '../core/errors.ts';
 import type { Deps } from './deps.ts';
@@ -28,8 +27,24 @@ export const COMMANDS: CommandTable = {
   sync: () => import('../commands/sync/command.ts'),
 };
 
-/** Where Node keeps compiled modules between runs (git-ignored with the rest of .cache/). */
-export const COMPILE_CACHE_DIR = '.cache/node-compile';
+/**
+ * The one-line summary of each user command, for the global help: printing it then loads no
+ * command module at all (each pulls its option table, and validate and smoke their rule and
+ * check lists). test/cli/help.test.ts keeps each equal to its command's own `summary`.
+ */
+export const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
+  bootstrap: 'create the local Kind cluster with Argo CD and wait until every Application is Synced and Healthy',
+  teardown: 'delete the local Kind cluster (asks first; --yes for scripts)',
+  generate: 'write base/, overlays/, apps/ and bootstrap/ from the TypeScript source and clusters/*/cluster.yaml',
+  render: 'print (or write) the fully rendered manifests Argo CD will apply, using real kustomize',
+  validate: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
+  diff: 'compare the rendered manifests of two git revisions, per cluster and Application; --post upserts the PR comment',
+  status: 'live sync and health of every Argo CD Application, and what is not OK',
+  drift: 'what runs vs what git says should run, field by field (detect-only)',
+  smoke: 'run the readiness checklist (docs/operations.md) against the live cluster',
+  health: 'offline: the health Argo CD would assess for every object in the given files',
+  sync: "push HEAD to the local cluster's in-cluster git server and wait until every Application runs it",
+};
 
 const HELP_OPTION = flag('show this help', { short: 'h' });
 
@@ -60,8 +75,8 @@ async function globalHelp(commands: CommandTable): Promise<string> {
     'Commands (run as `npm run <command> -- [options]`):',
   ];
   for (const [name, load] of Object.entries(commands)) {
-    const { command } = await load();
-    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+    const summary = commands === COMMANDS ? SUMMARIES[name] : undefined;
+    lines.push(`  ${name.padEnd(10)} ${summary ?? (await load()).command.summary}`);
   }
   lines.push('', 'Every command takes --help.', '');
   return lines.join('\n');
@@ -168,10 +183,6 @@ function toParseArgs(options: OptionTable) {
 
 /** Runs a program's command line in this process: the one place that sets the exit code. */
 export async function runProgram(argv: readonly string[], commands: CommandTable = COMMANDS): Promise<void> {
-  // Node strips the types of every .ts module it loads, each run anew: half a second of a
-  // diff went to that alone. Its compile cache keeps the result for the modules loaded from
-  // here on (every command is imported lazily); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-  enableCompileCache(resolve(defaultIo().root, COMPILE_CACHE_DIR));
   // Every command converges when run again (bootstrap resumes, generate rewrites the
   // tree), so an interrupt says so instead of dying silently.
   process.once('SIGINT', () => {

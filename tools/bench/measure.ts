@@ -28,7 +28,7 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ seconds: num
 
 /** The CLI entry of a checkout: what `npm run <command>` starts (npm's own start-up left out). */
 export function cliEntry(root: string): string {
-  return join(root, 'src', 'cli', 'main.ts');
+  return join(root, 'src', 'cli', 'bin.ts');
 }
 
 /**

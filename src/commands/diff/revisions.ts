@@ -18,8 +18,16 @@ import { renderRevisions, type RenderStats } from '../../adapters/render-cache.t
 import { listApplications, type AppSource } from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
 import { listGeneratedFiles } from '../../adapters/tree.ts';
+import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-plan.ts';
 
 export const WORKING_TREE = 'working tree';
+
+/**
+ * What reading and rendering a revision touch: the cluster inputs and the generated tree
+ * (kustomizations refer to nothing outside it). A revision is checked out this far only —
+ * in this repository a third of its files; the program, tests and docs are never written.
+ */
+export const REVISION_PATHS: readonly string[] = [DIRS.clusters, ...GENERATED_ROOTS, ...GENERATED_FILES];
 
 export interface Revision {
   /** What the user named (or 'working tree'). */
@@ -65,7 +73,7 @@ export async function openRevision(repoRoot: string, ref: string | undefined, ru
       `check the name, or fetch it first (e.g. \`git fetch origin ${ref.replace(/^origin\//, '')}\`; in GitHub Actions check out with fetch-depth: 0)`,
     );
   }
-  const worktree = await addWorktree(repoRoot, sha, runner);
+  const worktree = await addWorktree(repoRoot, sha, runner, REVISION_PATHS);
   return { ref, sha, root: worktree.dir, worktree };
 }
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlValues } from '../core/yaml-fast.ts';
 
 // Bump when what a key covers changes.
 const KEY_VERSION = 'render-key/1';
@@ -116,7 +116,8 @@ async function localReferences(dir: string): Promise<string[]> {
       else if (v && typeof v === 'object') Object.values(v).forEach(visit);
     };
     try {
-      visit(parse(text));
+      // Generated kustomizations: plain values are all that is needed, read the fast way.
+      visit(parseYamlValues(text));
     } catch {
       // kustomize will report the broken file itself; the folder's files are still hashed.
     }

@@ -64,8 +64,8 @@ export async function requireRepository(dir: string, { runner }: Pick<Deps, 'run
   return root;
 }
 
-export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
-  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
+/** The commit a ref names, or an error saying how to get it. */
+async function commitOf(repoRoot: string, ref: string, runner: Runner): Promise<string> {
   const sha = await resolveCommit(repoRoot, ref, runner);
   if (!sha) {
     throw new UserError(
@@ -73,9 +73,18 @@ export async function openRevision(repoRoot: string, ref: string | undefined, ru
       `check the name, or fetch it first (e.g. \`git fetch origin ${ref.replace(/^origin\//, '')}\`; in GitHub Actions check out with fetch-depth: 0)`,
     );
   }
+  return sha;
+}
+
+export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
+  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
+  const sha = await commitOf(repoRoot, ref, runner);
   const worktree = await addWorktree(repoRoot, sha, runner, REVISION_PATHS);
   return { ref, sha, root: worktree.dir, worktree };
 }
+
+/** Whether a changed file is one that reading or rendering a revision touches. */
+const readByRendering = (path: string) => REVISION_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 interface RevisionInputs {
   clusters: ClusterConfig[];
@@ -138,13 +147,27 @@ export async function runRenderedDiff(
     return { rev, inputs: await readInputs(rev, tolerateMissing) };
   };
   try {
-    // The working tree is read while the base is checked out (two worktrees are added one
-    // after the other: git does not take concurrent adds well); both settle before any cleanup.
-    const baseOpen = open(opts.base, true);
-    const headOpen = opts.head === undefined ? open(undefined, false) : baseOpen.then(() => open(opts.head, true));
-    const [base, head] = settled(await Promise.allSettled([baseOpen, headOpen]));
-    const changed = changedPaths(repoRoot, base.rev.sha!, head.rev.sha, runner);
-    changed.catch(() => undefined); // awaited below; an early failure elsewhere must not leave it unhandled
+    const baseSha = await commitOf(repoRoot, opts.base, runner);
+    const headSha = opts.head === undefined ? undefined : await commitOf(repoRoot, opts.head, runner);
+    const changedFiles = await changedPaths(repoRoot, baseSha, headSha, runner);
+    // When nothing rendering reads differs (a change to the program or docs only, or none),
+    // the base is read where the head is: no checkout of its own.
+    const alike = !changedFiles.some(readByRendering);
+    // Otherwise the working tree is read while the base is checked out (two worktrees are
+    // added one after the other: git does not take concurrent adds well); both settle
+    // before any cleanup.
+    const baseOpen = alike ? undefined : open(opts.base, true);
+    const headOpen =
+      opts.head === undefined || !baseOpen
+        ? open(opts.head, opts.head !== undefined)
+        : baseOpen.then(() => open(opts.head, true));
+    const [base, head] = settled(
+      await Promise.allSettled([
+        baseOpen ??
+          headOpen.then((h) => ({ rev: { ref: opts.base, sha: baseSha, root: h.rev.root }, inputs: h.inputs })),
+        headOpen,
+      ]),
+    );
     const { renders, stats } = await renderRevisions(
       [
         { root: base.rev.root, apps: base.inputs.apps.flat() },
@@ -162,7 +185,7 @@ export async function runRenderedDiff(
     const report = buildDiffReport({
       base: toSide(base.rev, base.inputs, renders[0]!),
       head: toSide(head.rev, head.inputs, renders[1]!),
-      changedFiles: await changed,
+      changedFiles,
       sources: objectSources,
       context: opts.context,
     });

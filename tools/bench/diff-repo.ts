@@ -33,7 +33,7 @@ async function write(dir: string, path: string, content: string): Promise<void> 
   await writeFile(join(dir, path), content);
 }
 
-/** The cluster.yaml of an extra registered cluster, derived from staging's or prod's. */
+/** The cluster.yaml of an extra cluster managed from the hub, derived from staging's or prod's. */
 function extraCluster(template: string, name: string): string {
   return template
     .replace(/^name: .*$/m, `name: ${name}`)
@@ -49,7 +49,8 @@ async function writeClusters(root: string, dir: string, clusters: number): Promi
     const text = await readFile(join(root, file), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     await write(dir, file, text);
-    if (/^environment: (staging|prod)$/m.test(text) && !/^\s*hub:/m.test(text)) templates.push(text);
+    // Clusters managed from the hub: a copy with another API URL is another valid spoke.
+    if (/^environment: (staging|prod)$/m.test(text) && /^\s*managedBy:/m.test(text)) templates.push(text);
   }
   if (clusters > own.length && !templates.length) throw new Error('no staging or prod cluster.yaml to copy');
   for (let i = own.length; i < clusters; i++) {

@@ -9,6 +9,7 @@ import { NoContextError, UserError } from '../core/errors.ts';
 import { objectRef, type KubeObject } from '../core/kube.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
 import { loadCluster, loadClusters } from './inputs.ts';
+import { declaredContext } from '../core/topology.ts';
 import { describeKubeconfig, noKubeconfig } from './kubeconfig.ts';
 import {
   DEFAULT_RETRY,
@@ -156,13 +157,14 @@ export class LiveCluster {
 
 /**
  * The cluster.yaml whose desired state describes this context: `--cluster` when given,
- * else the Kind cluster whose context this is, else the only cluster there is.
+ * else the cluster that declares this context (Kind's kind-<name>, or `context:`), else
+ * the only cluster there is.
  */
 export async function pickCluster(root: string, name: string | undefined, context: string): Promise<ClusterConfig> {
   if (name) return loadCluster(root, name);
   const all = await loadClusters(root);
-  const byKind = all.find((c) => c.kind && `kind-${c.kind.name}` === context);
-  if (byKind) return byKind;
+  const byContext = all.find((c) => declaredContext(c) === context);
+  if (byContext) return byContext;
   if (all.length === 1) return all[0]!;
   throw new UserError(
     `cannot tell which cluster under clusters/ context '${context}' is`,

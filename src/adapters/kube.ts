@@ -10,6 +10,7 @@
 // serializes through its typed models, which silently drops fields it does not model
 // (a CRD's `x-kubernetes-preserve-unknown-fields` and `default`, newer API fields) —
 // unacceptable when applying Argo CD's CRDs.
+import { readFileSync } from 'node:fs';
 import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { NoContextError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
@@ -109,6 +110,17 @@ export class KubeClient {
     this.onRetry = options.onRetry ?? printRetry;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fieldManager = options.fieldManager ?? PROJECT;
+  }
+
+  /**
+   * The CA bundle this context trusts for its server, base64-encoded PEM as Argo CD's
+   * tlsClientConfig.caData wants it; undefined when the context names none (system roots).
+   */
+  certificateAuthority(): string | undefined {
+    const cluster = this.kc.getCurrentCluster();
+    if (cluster?.caData) return cluster.caData;
+    if (cluster?.caFile) return readFileSync(cluster.caFile).toString('base64');
+    return undefined;
   }
 
   /** GET a path (e.g. /version, /readyz); JSON or text. */

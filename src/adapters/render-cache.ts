@@ -4,22 +4,21 @@
 // change between base and head (or since the last run, via .cache/) is built once.
 // What is kept is what the diff compares: the objects, with every Secret value replaced
 // by a keyed digest (render-digest.ts) before it is kept anywhere, memory included.
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
+import { join } from 'node:path';
 import type { AppRender } from '../core/diff/types.ts';
 import { digestSecretValues } from '../core/diff/secrets.ts';
+import { InternalError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
-import { findKustomize } from './kustomize.ts';
+import { findKustomize, type KustomizeTool } from './kustomize.ts';
 import { runProcess, type Runner } from './process.ts';
 import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
+import { RenderKeys } from './render-key.ts';
 
 // Bump when the cached shape or what a key covers changes.
 const CACHE_VERSION = 'render-cache/2';
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MAX_ENTRIES = 2000;
 
 export interface RenderCacheOptions {
@@ -50,91 +49,47 @@ export interface RevisionApps {
 }
 
 /** The files (repository-relative) a kustomization can read: its folder, and every local path it names, recursively. */
-export async function kustomizeInputs(root: string, path: string): Promise<string[]> {
-  const files = new Set<string>();
-  await collect(resolve(root), resolve(root, path), new Set(), files);
-  return [...files].sort();
+export function kustomizeInputs(root: string, path: string): Promise<string[]> {
+  return new RenderKeys(root, '').inputs(path);
 }
 
-async function collect(root: string, dir: string, seen: Set<string>, files: Set<string>): Promise<void> {
-  if (seen.has(dir)) return;
-  seen.add(dir);
-  for (const f of await walk(dir)) files.add(rel(root, f));
-  for (const ref of await localReferences(dir)) {
-    const target = resolve(dir, ref);
-    if (target !== root && !target.startsWith(root + sep)) continue;
-    const s = await stat(target).catch(() => undefined);
-    if (s?.isDirectory()) await collect(root, target, seen, files);
-    else if (s?.isFile()) files.add(rel(root, target));
+/** The cache key of one app at a checkout (renderRevisions keys many through one RenderKeys per checkout). */
+export function renderKey(root: string, app: AppSource, tool: string): Promise<string> {
+  return new RenderKeys(root, `${CACHE_VERSION}\0${tool}`).key(app.path);
+}
+
+export interface KustomizeIdentity {
+  tool: KustomizeTool;
+  /** Command and version, so that an upgrade never serves old renders. */
+  identity: string;
+}
+
+let probed: Promise<KustomizeIdentity> | undefined;
+
+/**
+ * Which kustomize renders, found and versioned by one probe — `kustomize version`, else
+ * `kubectl version --client`, whose answer is the version — once per process (a test's
+ * runner is probed each time).
+ */
+export function kustomizeIdentity(runner: Runner = runProcess): Promise<KustomizeIdentity> {
+  if (runner !== runProcess) return probeKustomize(runner);
+  return (probed ??= probeKustomize(runner).catch((e: unknown) => {
+    probed = undefined;
+    throw e;
+  }));
+}
+
+async function probeKustomize(runner: Runner): Promise<KustomizeIdentity> {
+  const candidates: [KustomizeTool, string[]][] = [
+    [{ command: 'kustomize', prefix: ['build'] }, ['version']],
+    [{ command: 'kubectl', prefix: ['kustomize'] }, ['version', '--client']],
+  ];
+  for (const [tool, args] of candidates) {
+    const r = await runner(tool.command, args, { allowFailure: true }).catch(() => undefined);
+    if (r?.code === 0) return { tool, identity: `${tool.command} ${r.stdout.trim().split('\n')[0] ?? ''}` };
   }
-}
-
-/** Every string in the kustomization that could be a local path (URLs and inline patches are not). */
-async function localReferences(dir: string): Promise<string[]> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    const out: string[] = [];
-    const visit = (v: unknown): void => {
-      if (typeof v === 'string') {
-        if (v.length < 512 && !v.includes('\n') && !/^[a-z+]+:\/\/|^git@|^github\.com\//i.test(v)) out.push(v);
-      } else if (Array.isArray(v)) v.forEach(visit);
-      else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-    };
-    try {
-      visit(parse(text));
-    } catch {
-      // kustomize will report the broken file itself; the folder's files are still hashed.
-    }
-    // generator entries may be `key=path`
-    return out.flatMap((s) => (s.includes('=') ? [s, s.slice(s.indexOf('=') + 1)] : [s]));
-  }
-  return [];
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
-function rel(root: string, p: string): string {
-  return relative(root, p).split(sep).join('/');
-}
-
-/** The cache key of an app at a checkout: same key ⇔ kustomize would print the same output. */
-export async function renderKey(
-  root: string,
-  app: AppSource,
-  tool: string,
-  hashes = new Map<string, string>(),
-): Promise<string> {
-  const h = createHash('sha256').update(`${CACHE_VERSION}\0${tool}\0${app.path}\0`);
-  for (const f of await kustomizeInputs(root, app.path)) {
-    const abs = join(root, f);
-    let fileHash = hashes.get(abs);
-    if (fileHash === undefined) {
-      fileHash = createHash('sha256')
-        .update(await readFile(abs))
-        .digest('hex');
-      hashes.set(abs, fileHash);
-    }
-    h.update(`${f}\0${fileHash}\0`);
-  }
-  return h.digest('hex');
-}
-
-/** Which kustomize renders (command and version), so an upgrade never serves old renders. */
-export async function kustomizeIdentity(runner: Runner = runProcess): Promise<string> {
-  const tool = await findKustomize(runner);
-  const args = tool.command === 'kustomize' ? ['version'] : ['version', '--client'];
-  const r = await runner(tool.command, args, { allowFailure: true });
-  return `${tool.command} ${r.stdout.trim().split('\n')[0] ?? ''}`;
+  await findKustomize(runner); // neither answered: its error says what to install
+  throw new InternalError('findKustomize found a kustomize that did not answer its version probe');
 }
 
 interface Cached {
@@ -164,48 +119,51 @@ export async function renderRevisions(
 ): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
   const digester = opts.digester ?? ephemeralDigester();
-  const tool = await kustomizeIdentity(runner);
+  const { tool, identity } = await kustomizeIdentity(runner);
   const keyed = await Promise.all(
-    revisions.map(async (r) => {
-      const hashes = new Map<string, string>();
+    revisions.map((r) => {
+      // One per checkout: each folder is read and each path keyed once, however many clusters share it.
+      const keys = new RenderKeys(r.root, `${CACHE_VERSION}\0${identity}`);
       return Promise.all(
-        r.apps.map(async (app) => ({
-          root: r.root,
-          app,
-          key: app.remote ? undefined : await renderKey(r.root, app, tool, hashes),
-        })),
+        r.apps.map(async (app) => ({ root: r.root, app, key: app.remote ? undefined : await keys.key(app.path) })),
       );
     }),
   );
-  const stats: RenderStats = { requested: keyed.flat().length, rendered: 0, fromDisk: 0, shared: 0 };
+  const distinct = new Map<string, { root: string; app: AppSource }>();
+  for (const k of keyed.flat()) if (k.key && !distinct.has(k.key)) distinct.set(k.key, k);
   const results = new Map<string, Cached>();
-  const todo: { root: string; app: AppSource; key: string }[] = [];
-  const queued = new Set<string>();
-  for (const k of keyed.flat()) {
-    if (!k.key || results.has(k.key) || queued.has(k.key)) continue;
-    queued.add(k.key);
-    const hit = opts.dir ? await readEntry(opts.dir, k.key, digester) : undefined;
-    if (hit) {
-      results.set(k.key, hit);
-      stats.fromDisk++;
-    } else todo.push({ root: k.root, app: k.app, key: k.key });
+  if (opts.dir) {
+    const dir = opts.dir;
+    const hits = await mapLimit(
+      [...distinct.keys()],
+      16,
+      async (key) => [key, await readEntry(dir, key, digester)] as const,
+    );
+    for (const [key, hit] of hits) if (hit) results.set(key, hit);
   }
+  const todo = [...distinct].filter(([key]) => !results.has(key)).map(([key, t]) => ({ ...t, key }));
+  const stats: RenderStats = {
+    requested: keyed.flat().length,
+    rendered: todo.length,
+    fromDisk: results.size,
+    shared: keyed.flat().filter((k) => k.key).length - distinct.size,
+  };
   let done = 0;
   await mapLimit(todo, opts.concurrency ?? defaultConcurrency(), async (t) => {
-    const [r] = await renderApps(t.root, [t.app], { runner });
+    const [r] = await renderApps(t.root, [t.app], { runner, tool });
     const entry = toCached(r!.objects, digester);
     results.set(t.key, entry);
     if (opts.dir) await writeEntry(opts.dir, t.key, entry);
     opts.onProgress?.(++done, todo.length, t.app);
   });
-  stats.rendered = todo.length;
-  stats.shared = keyed.flat().filter((k) => k.key).length - stats.rendered - stats.fromDisk;
   if (opts.dir && todo.length) await prune(opts.dir);
   const renders = await Promise.all(
     keyed.map((side) =>
       Promise.all(
         side.map(async (k) =>
-          k.key ? { ...k.app, objects: results.get(k.key)!.objects } : skippedRender(k.root, k.app, runner),
+          k.key
+            ? { ...k.app, objects: results.get(k.key)!.objects, renderKey: k.key }
+            : skippedRender(k.root, k.app, runner),
         ),
       ),
     ),

@@ -10,8 +10,8 @@ import { InvalidYamlError, UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
 import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
-import { parseYamlStream } from '../core/yaml.ts';
-import { kustomizeBuild } from './kustomize.ts';
+import { parseYamlValues } from '../core/yaml-fast.ts';
+import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
 
 export type { AppSource, RenderedApp } from '../core/apps.ts';
@@ -23,14 +23,21 @@ async function readApplications(root: string, file: string): Promise<KubeObject[
   } catch {
     throw new UserError(`${file} is missing`, 'run `npm run generate`');
   }
-  return parseYamlStream(text)
-    .map((d) => d.value)
-    .filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
+  let values: unknown[];
+  try {
+    values = parseYamlValues(text);
+  } catch (e) {
+    throw new InvalidYamlError(
+      `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm run generate`',
+    );
+  }
+  return values.filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
 }
 
 /** Local kustomize directories a kustomization includes (`resources` entries that are not files or URLs). */
 export function localBases(kustomization: string): string[] {
-  const value = parseYamlStream(kustomization)[0]?.value as { resources?: unknown } | undefined;
+  const value = parseYamlValues(kustomization)[0] as { resources?: unknown } | undefined;
   const resources = Array.isArray(value?.resources) ? value.resources : [];
   return resources.filter(
     (r): r is string =>
@@ -47,7 +54,16 @@ async function isRemote(root: string, path: string, depth = 0): Promise<boolean>
   return false;
 }
 
-async function toSource(root: string, cluster: ClusterConfig, file: string, app: KubeObject): Promise<AppSource> {
+/** Whether each source path pulls a remote resource, per checkout: clusters of one environment share their paths. */
+export type RemoteMemo = Map<string, Promise<boolean>>;
+
+async function toSource(
+  root: string,
+  cluster: ClusterConfig,
+  file: string,
+  app: KubeObject,
+  remote: RemoteMemo,
+): Promise<AppSource> {
   const spec = app.spec as { source?: { path?: string } } | undefined;
   const path = spec?.source?.path;
   if (!path)
@@ -61,12 +77,16 @@ async function toSource(root: string, cluster: ClusterConfig, file: string, app:
     component: app.metadata.labels?.[LABELS.component] ?? app.metadata.name,
     path,
     file,
-    remote: await isRemote(root, path),
+    remote: await (remote.get(path) ?? remote.set(path, isRemote(root, path)).get(path)!),
   };
 }
 
 /** The root Application and every Application it creates, in file order. */
-export async function listApplications(root: string, cluster: ClusterConfig): Promise<AppSource[]> {
+export async function listApplications(
+  root: string,
+  cluster: ClusterConfig,
+  remote: RemoteMemo = new Map(),
+): Promise<AppSource[]> {
   // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
   const present = (p: string) =>
     readFile(join(root, p)).then(
@@ -79,33 +99,36 @@ export async function listApplications(root: string, cluster: ClusterConfig): Pr
       ? legacyRootAppPath(cluster.name)
       : current;
   const out: AppSource[] = [];
-  for (const app of await readApplications(root, rootFile)) out.push(await toSource(root, cluster, rootFile, app));
+  for (const app of await readApplications(root, rootFile))
+    out.push(await toSource(root, cluster, rootFile, app, remote));
   const dir = `${DIRS.apps}/${cluster.name}`;
   const names = (await readdir(join(root, dir)).catch(() => [] as string[]))
     .filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization)
     .sort();
   for (const name of names) {
     for (const app of await readApplications(root, `${dir}/${name}`))
-      out.push(await toSource(root, cluster, `${dir}/${name}`, app));
+      out.push(await toSource(root, cluster, `${dir}/${name}`, app, remote));
   }
   return out;
 }
 
 export function parseRendered(yaml: string, where: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const d of parseYamlStream(yaml)) {
-    if (d.errors.length)
-      throw new InvalidYamlError(
-        `kustomize output for ${where} is not valid YAML: ${d.errors[0]}`,
-        'fix the YAML of the resources that folder lists',
-      );
-    if (isKubeObject(d.value)) objects.push(d.value);
+  let values: unknown[];
+  try {
+    values = parseYamlValues(yaml);
+  } catch (e) {
+    throw new InvalidYamlError(
+      `kustomize output for ${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'fix the YAML of the resources that folder lists',
+    );
   }
-  return objects;
+  return values.filter(isKubeObject);
 }
 
 export interface RenderOptions {
   runner?: Runner;
+  /** The kustomize to run, when the caller has found it already (no second probe). */
+  tool?: KustomizeTool;
   concurrency?: number;
   onProgress?: (done: number, total: number, app: AppSource) => void;
 }
@@ -131,7 +154,7 @@ export async function renderApps(
         skipped: `${app.path} pulls a remote resource (a pinned upstream install); not rendered offline`,
       };
     } else {
-      const yaml = await kustomizeBuild(join(root, app.path), opts.runner);
+      const yaml = await kustomizeBuild(join(root, app.path), opts.runner, opts.tool);
       result = { ...app, objects: parseRendered(yaml, app.path), yaml };
     }
     opts.onProgress?.(++done, apps.length, app);

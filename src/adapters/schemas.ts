@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { type KindSchema, gvkKey } from '../core/validate/crd.ts';
+import { KnownFields } from '../core/validate/known-fields.ts';
 import type { SchemaLookup } from '../core/validate/schema.ts';
 
 export interface SchemaPackage {
@@ -106,6 +107,7 @@ async function loadKind(apiVersion: string, kind: string): Promise<KindSchema | 
     source: where.pkg,
     traceUnknownFields: true,
     alsoKnown: droppedFields(apiVersion, kind),
+    known: new KnownFields(),
     validate(data: unknown): ErrorObject[] {
       try {
         // The model's validate() runs its compiled validator on `this` and throws ajv's ValidationError.

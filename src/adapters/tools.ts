@@ -14,7 +14,7 @@ import checksums from './tool-checksums.json' with { type: 'json' };
 export type ToolName = 'kind' | 'kubectl';
 export type Platform = 'linux/amd64' | 'linux/arm64' | 'darwin/amd64' | 'darwin/arm64';
 
-/** kubectl for the 1.34 node image (kubectl supports one minor version of skew either way). */
+/** kubectl within one minor of the 1.35 node image (kubectl supports one minor version of skew either way). */
 // renovate: datasource=github-releases depName=kubernetes/kubernetes extractVersion=^(?<version>v1\.34\.\d+)$
 export const KUBECTL_VERSION = 'v1.34.1';
 

@@ -44,6 +44,13 @@ function track(dir: string, root: string): void {
   open.set(dir, root);
 }
 
+/** Fills a worktree added without a checkout with the files under `paths`, from its own index. */
+async function checkOutPaths(dir: string, paths: readonly string[], runner: Runner): Promise<void> {
+  await runner('git', ['read-tree', 'HEAD'], { cwd: dir });
+  const listed = await runner('git', ['ls-files', '-z', '--', ...paths], { cwd: dir });
+  if (listed.stdout) await runner('git', ['checkout-index', '-z', '--stdin'], { cwd: dir, input: listed.stdout });
+}
+
 interface Listed {
   path: string;
   locked?: string;
@@ -88,21 +95,30 @@ export async function pruneLeftoverWorktrees(
 
 /**
  * Checks a commit out into a new temporary folder, detached, without running hooks,
- * leaving the working tree and index of `root` untouched.
+ * leaving the working tree and index of `root` untouched. With `paths` (folders or files),
+ * only the files under them are written: the rest of the commit is never read from git.
  */
-export async function addWorktree(root: string, commit: string, runner: Runner = runProcess): Promise<Worktree> {
+export async function addWorktree(
+  root: string,
+  commit: string,
+  runner: Runner = runProcess,
+  paths?: readonly string[],
+): Promise<Worktree> {
   await pruneLeftoverWorktrees(root, runner);
   const dir = await mkdtemp(join(tmpdir(), PREFIX));
   track(dir, root);
   try {
     const lock = ['--lock', '--reason', `${REASON} ${process.pid}`];
+    const partial = paths ? ['--no-checkout'] : [];
     await runner(
       'git',
-      ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', ...lock, dir, commit],
+      ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '--detach', ...partial, ...lock, dir, commit],
       { cwd: root },
     );
+    if (paths) await checkOutPaths(dir, paths, runner);
   } catch (e) {
     open.delete(dir);
+    await runner('git', ['worktree', 'remove', '--force', '--force', dir], { cwd: root, allowFailure: true });
     await rm(dir, { recursive: true, force: true });
     throw e;
   }

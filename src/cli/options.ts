@@ -273,4 +273,9 @@ export const COMMON = {
   cluster: (description = 'cluster under clusters/ (default: the one matching the context)') =>
     text('<name>', description),
   kindCluster: () => text('<name>', 'cluster under clusters/ (must have a kind: section)', { default: 'kind-soma' }),
+  hubContext: () =>
+    text(
+      '<name>',
+      "kubeconfig context of the hub whose Argo CD manages the cluster (default: the hub's cluster.yaml context)",
+    ),
 };

@@ -1,6 +1,7 @@
 // Argo CD objects: the per-cluster AppProject and component Applications (apps/<cluster>/),
 // the root Application and bootstrap project (bootstrap/clusters/<cluster>/root-app.yaml), and
 // Argo CD's self-managing Application.
+import { argocdInstallDir, argocdProfile } from './argocd-install.ts';
 import type { ClusterConfig } from './cluster-config.ts';
 import { TIER_WAVE, type ComponentSpec, type GroupKind, type UpstreamInstall } from './components/spec.ts';
 import { apiGroup, type KubeObject } from './kube.ts';
@@ -229,7 +230,7 @@ export function buildRootApplication(cluster: ClusterConfig): KubeObject {
   };
 }
 
-/** Argo CD manages its own installation from bootstrap/argocd (no finalizer: deleting the app must not uninstall Argo CD). */
+/** Argo CD manages its own installation from bootstrap/argocd or argocd-ha (no finalizer: deleting the app must not uninstall Argo CD). */
 export function buildArgoCdApplication(cluster: ClusterConfig): KubeObject {
   return {
     apiVersion: APP_API,
@@ -245,7 +246,7 @@ export function buildArgoCdApplication(cluster: ClusterConfig): KubeObject {
       source: {
         repoURL: cluster.repository.url,
         targetRevision: cluster.repository.revision,
-        path: DIRS.argocdInstall,
+        path: argocdInstallDir(argocdProfile(cluster)),
       },
       destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: syncPolicy(),

@@ -10,6 +10,7 @@ import { REPOSITORY_SERVE, type RepositoryServe } from './git-server.ts';
 import { localGitHostPort, localServeProblems, repositoryOf } from './repository-serve.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { BACKUP_SCHEMA, backupOf, backupPatternMessage, backupProblems, type BackupConfig } from './cluster-backup.ts';
+import { topologyProblems } from './topology.ts';
 import { parseYamlStream } from './yaml.ts';
 
 export interface ClusterConfig {
@@ -24,10 +25,17 @@ export interface ClusterConfig {
   repository: { url: string; revision: string; serve?: RepositoryServe };
   /** Enabled components, in the order given. */
   components: ComponentName[];
-  argocd: {
-    /** Argo CD runs in this cluster and manages itself from bootstrap/argocd. */
-    selfManaged: boolean;
-  };
+  /**
+   * Topology (src/core/topology.ts): without `managedBy` the cluster is standalone and runs its
+   * own Argo CD, which manages itself; with it, the hub cluster's Argo CD manages it.
+   */
+  argocd: { managedBy?: string };
+  /** The kubeconfig context that reaches this cluster (not for Kind, whose context is kind-<name>). */
+  context?: string;
+  /** The cluster's identity: the UID of its kube-system namespace, checked before bootstrap acts. */
+  identity?: { uid: string };
+  /** Who creates the Secrets the components read: bootstrap (random values) or someone else. */
+  secrets: { provider: SecretsProvider };
   /** Present for a local Kind cluster: its name and the host ports the UIs are published on. */
   kind?: { name: string; hostPorts: { argocd: number; grafana: number; git?: number } };
   /** Total resource requests this cluster may ask for (everything this repository runs there). */
@@ -39,6 +47,9 @@ export interface ClusterConfig {
   /** Where the file was read from (repository-relative), for error messages. */
   source: string;
 }
+
+export const SECRETS_PROVIDERS = ['bootstrap', 'external'] as const;
+export type SecretsProvider = (typeof SECRETS_PROVIDERS)[number];
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
 
@@ -67,11 +78,27 @@ export const CLUSTER_SCHEMA = {
         serve: { enum: [...REPOSITORY_SERVE] },
       },
     },
-    components: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...COMPONENT_NAMES] } },
+    // Empty for a hub that runs only Argo CD.
+    components: { type: 'array', uniqueItems: true, items: { enum: [...COMPONENT_NAMES] } },
     argocd: {
       type: 'object',
       additionalProperties: false,
-      properties: { selfManaged: { type: 'boolean' } },
+      properties: { managedBy: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
+    },
+    context: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+    identity: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uid'],
+      properties: {
+        uid: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+      },
+    },
+    secrets: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['provider'],
+      properties: { provider: { enum: [...SECRETS_PROVIDERS] } },
     },
     kind: {
       type: 'object',
@@ -157,6 +184,11 @@ function patternMessage(instancePath: string): string {
   if (instancePath.endsWith('/url')) return 'is not a git URL (https://…, ssh://… or git@host:path)';
   if (instancePath.endsWith('/revision')) return 'is not a git revision (a branch, tag or commit, without spaces)';
   if (instancePath.startsWith('/kind')) return 'is not a valid Kind cluster name (lowercase letters, digits and -)';
+  if (instancePath.startsWith('/argocd'))
+    return 'is not a cluster name of this repository (lowercase letters, digits and -)';
+  if (instancePath.startsWith('/identity'))
+    return "is not a UID (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'` prints it)";
+  if (instancePath === '/context') return 'is not a kubeconfig context name (no spaces)';
   if (instancePath.startsWith('/drift'))
     return "is not a field manager name (no spaces; a trailing '*' matches a prefix, e.g. 'vpa-*')";
   return 'has the wrong format';
@@ -176,7 +208,7 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
     at('/name', `is '${c.name}' but the file is in clusters/${dirName}/`, `set name: ${dirName}, or move the file`);
   if (!isDns1123Label(c.name))
     at('/name', `'${c.name}' is not a DNS-1123 label`, 'use lowercase letters, digits and -');
-  if (!c.components.includes('platform')) {
+  if (c.components.length && !c.components.includes('platform')) {
     at(
       '/components',
       "does not include 'platform'",
@@ -186,13 +218,6 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   problems.push(...missingDependencies(file, c.components, COMPONENT_LIST));
   if (c.kind && c.environment !== 'dev')
     at('/kind', `a Kind cluster must be environment 'dev', not '${c.environment}'`);
-  if (c.kind && c.destination.server !== 'https://kubernetes.default.svc') {
-    at(
-      '/destination/server',
-      'a Kind cluster is managed by the Argo CD inside it',
-      'set server: https://kubernetes.default.svc',
-    );
-  }
   if (c.budget) {
     const positive = 'a budget is the most the cluster may request: a positive amount';
     if (!isQuantity(c.budget.cpu))
@@ -214,8 +239,7 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   const ports = c.kind?.hostPorts;
   if (ports?.argocd && ports.argocd === ports.grafana)
     at('/kind/hostPorts', 'argocd and grafana use the same host port');
-  problems.push(...localServeProblems(file, c));
-  problems.push(...backupProblems(file, c));
+  problems.push(...localServeProblems(file, c), ...topologyProblems(file, c), ...backupProblems(file, c));
   return problems;
 }
 
@@ -283,10 +307,14 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
   return {
     name: raw.name,
     environment: raw.environment,
-    destination: { server: raw.destination.server },
+    // Without a trailing slash, as Argo CD stores cluster URLs: Applications and the hub's cluster Secret must agree.
+    destination: { server: raw.destination.server.replace(/\/+$/, '') },
     repository: repositoryOf(raw),
     components: [...raw.components],
-    argocd: { selfManaged: raw.argocd?.selfManaged ?? false },
+    argocd: raw.argocd?.managedBy ? { managedBy: raw.argocd.managedBy } : {},
+    ...(raw.context ? { context: raw.context } : {}),
+    ...(raw.identity ? { identity: { uid: raw.identity.uid } } : {}),
+    secrets: { provider: raw.secrets?.provider ?? 'bootstrap' },
     kind: raw.kind
       ? {
           name: raw.kind.name,

@@ -4,6 +4,7 @@
 import type { ClusterConfig } from './cluster-config.ts';
 import type { Problem } from './errors.ts';
 import { NAMESPACE } from './names.ts';
+import { hubProblems } from './topology.ts';
 
 /** Argo CD's name for "the cluster Argo CD runs in": a different cluster for every Argo CD. */
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -65,5 +66,5 @@ function kindCollisions(clusters: readonly ClusterConfig[]): Problem[] {
 
 /** Every cross-cluster problem, against the later cluster of each pair (clusters in name order). */
 export function clusterSetProblems(clusters: readonly ClusterConfig[]): Problem[] {
-  return [...sameDestination(clusters), ...kindCollisions(clusters)];
+  return [...sameDestination(clusters), ...kindCollisions(clusters), ...hubProblems(clusters)];
 }

@@ -18,6 +18,7 @@ export const DIRS = {
   clusters: 'clusters',
   bootstrap: 'bootstrap',
   argocdInstall: 'bootstrap/argocd',
+  argocdHaInstall: 'bootstrap/argocd-ha',
   /** Generated per-cluster files (root app, Kind config): clusters/<c>/ holds only what people write. */
   clusterBootstrap: 'bootstrap/clusters',
 } as const;

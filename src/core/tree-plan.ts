@@ -8,7 +8,8 @@ import {
   buildBootstrapProject,
   buildRootApplication,
 } from './argocd.ts';
-import { buildArgoCdInstall } from './argocd-install.ts';
+import { argocdInstallDir, buildArgoCdInstall } from './argocd-install.ts';
+import { isStandalone } from './topology.ts';
 import { servesLocally, type ClusterConfig } from './cluster-config.ts';
 import { buildGitServerObjects, gitServerPath } from './git-server.ts';
 import { type Files, buildClusterLayer, buildComponentFiles } from './component-tree.ts';
@@ -82,18 +83,22 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
     const layer = buildClusterLayer(c, cluster, byComponent.get(c.name)?.[cluster.environment] ?? [], files);
     if (layer) layers.set(c.name, layer);
   }
-  const resources: string[] = ['appproject.yaml'];
-  files.set(
-    `${dir}/appproject.yaml`,
-    renderGeneratedYaml(src, [
-      buildAppProject(
-        cluster,
-        enabledObjects(cluster, ctx, byComponent, layers),
-        enabled.flatMap((c) => (c.upstream ? [c.upstream] : [])),
-      ),
-    ]),
-  );
-  if (cluster.argocd.selfManaged) {
+  const resources: string[] = [];
+  // A hub that runs only Argo CD has no shared-infra project to allow anything in.
+  if (enabled.length) {
+    files.set(
+      `${dir}/appproject.yaml`,
+      renderGeneratedYaml(src, [
+        buildAppProject(
+          cluster,
+          enabledObjects(cluster, ctx, byComponent, layers),
+          enabled.flatMap((c) => (c.upstream ? [c.upstream] : [])),
+        ),
+      ]),
+    );
+    resources.push('appproject.yaml');
+  }
+  if (isStandalone(cluster)) {
     files.set(`${dir}/argocd.yaml`, renderGeneratedYaml(src, [buildArgoCdApplication(cluster)]));
     resources.push('argocd.yaml');
   }
@@ -126,9 +131,12 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
 
 function buildBootstrapFiles(files: Files): void {
   const src = 'src/core/argocd-install.ts';
-  const { kustomization, files: extra } = buildArgoCdInstall();
-  files.set(`${DIRS.argocdInstall}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
-  for (const f of extra) files.set(`${DIRS.argocdInstall}/${f.path}`, renderGeneratedYaml(src, [f.value]));
+  for (const profile of ['dev', 'ha'] as const) {
+    const dir = argocdInstallDir(profile);
+    const { kustomization, files: extra } = buildArgoCdInstall(profile);
+    files.set(`${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+    for (const f of extra) files.set(`${dir}/${f.path}`, renderGeneratedYaml(src, [f.value]));
+  }
 }
 
 /**

@@ -3,18 +3,28 @@
 // `renovate:` comment names where its new versions come from (renovate.json, and
 // docs/upgrading.md for how a bump reaches the clusters).
 
-/** Argo CD release installed by bootstrap/argocd (confirmed from the v3.5.3 release notes, 2026-09-14). */
+/**
+ * Argo CD release installed by bootstrap/argocd and bootstrap/argocd-ha: the newest 3.5 patch
+ * we could confirm (docs/upgrading.md says where the evidence came from).
+ */
 // renovate: datasource=github-releases depName=argoproj/argo-cd
-export const ARGOCD_VERSION = 'v3.5.3';
-export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/install.yaml`;
+export const ARGOCD_VERSION = 'v3.5.4';
+/** The upstream install a profile starts from: non-HA for Kind, HA for every other cluster. */
+export const argocdInstallUrl = (profile: 'dev' | 'ha') =>
+  `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/${profile === 'ha' ? 'ha/' : ''}install.yaml`;
 
 /** kind release whose pre-built node images we use (v0.33.0 release notes list the digests). */
 // renovate: datasource=github-releases depName=kubernetes-sigs/kind
 export const KIND_VERSION = 'v0.33.0';
-/** Kubernetes 1.34 node image built for kind v0.33.0, pinned by digest as kind's release notes require. */
+/**
+ * Kubernetes 1.35 node image built for kind v0.33.0, pinned by digest as kind's release notes
+ * require. 1.34 reached its upstream end of life in October 2026; 1.35 is supported, Argo CD
+ * 3.5 is tested with it (1.36, 1.35, 1.34, 1.33), and it stays within one minor of the pinned
+ * kubectl (src/adapters/tools.ts). Evidence: docs/upgrading.md.
+ */
 // renovate: datasource=docker depName=kindest/node
 export const KIND_NODE_IMAGE =
-  'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d';
+  'kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0';
 /** The node image's Kubernetes version (its tag), so the two cannot disagree. */
 export const KUBERNETES_VERSION = /:(v[^@]+)@/.exec(KIND_NODE_IMAGE)![1]!;
 

@@ -3,6 +3,7 @@
 // that writes the file.
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { GENERATED_BY } from './names.ts';
+import { loadPlainStream } from './yaml-fast.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -132,12 +133,26 @@ function locator(
   };
 }
 
+/** The line starts of a text, as yaml's parser records them. */
+function lineIndex(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
 /**
- * Parses a multi-document YAML stream strictly: duplicate keys are errors, and each
+ * Parses a multi-document YAML stream strictly (plain streams through the fast path,
+ * yaml-fast.ts): duplicate keys are errors, and each
  * document's errors are reported with its position rather than thrown, so one bad
  * document does not hide the others.
  */
 export function parseYamlStream(text: string): ParsedDocument[] {
+  const plain = loadPlainStream(text);
+  if (plain) {
+    const lines = lineIndex(text);
+    return plain.map((d, index) => ({ ...d, index, errors: [], lineAt: locator(text, d.from, d.to, lines) }));
+  }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, lineCounter, strict: true });
   const list = Array.isArray(docs) ? docs : [];

@@ -42,11 +42,11 @@ describe('wrong kube context', () => {
     expect(w.fake.requests).toEqual([]);
   });
 
-  it('refuses a cluster that is not a local Kind cluster', async () => {
+  it('names the missing context of a cluster that is not Kind, before running anything', async () => {
     const w = await world();
     const { code, stderr } = await bootstrap(w, { cluster: 'prod' });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/bootstrap is for local Kind clusters, and 'prod' is not one/);
+    expect(stderr).toMatch(/no kubeconfig context for cluster 'prod': clusters\/prod\/cluster.yaml sets none and --context was not given/);
     expect(stderr).toMatch(/\n {2}fix: /);
     expect(stderr).not.toMatch(/bug/);
     expect(w.machine.calls).toEqual([]);

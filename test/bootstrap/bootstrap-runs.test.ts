@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import type { StepName } from '../../src/commands/bootstrap/types.ts';
 import { STEP_NAMES } from '../../src/commands/bootstrap/types.ts';
+
+/** A Kind cluster runs its own Argo CD: every step but hub registration. */
+const KIND_STEPS = STEP_NAMES.filter((n) => n !== 'register');
 import { CHILDREN, HEAD } from './harness.ts';
 import { bootstrap, closeFakes, secretValues, world } from './world.ts';
 
@@ -21,7 +24,9 @@ describe('fresh cluster', () => {
     expect(w.machine.lines()).toContain(`kubectl kustomize ${w.root}/bootstrap/argocd`);
 
     const writes = w.fake.writes.map((x) => `${x.verb} ${x.ref}`);
-    // Phases in order; within the last Argo CD phase objects are applied concurrently.
+    // The marker first (which cluster this is), then Argo CD's phases in order; within the
+    // last phase objects are applied concurrently.
+    expect(writes.shift()).toBe('apply ConfigMap/kube-system/somastack-cluster');
     expect(writes.slice(0, 3)).toEqual([
       'apply Namespace/argocd',
       'apply CustomResourceDefinition/applications.argoproj.io',
@@ -59,7 +64,7 @@ describe('fresh cluster', () => {
     expect(repo.metadata.labels?.['argocd.argoproj.io/secret-type']).toBe('repository');
     expect(Buffer.from((repo.data as Record<string, string>).url!, 'base64').toString()).toBe('https://github.com/example/somastack.git');
 
-    for (const [i, name] of ['Preflight', 'Kind cluster', 'Argo CD v3.5.3', 'Dev secrets', 'Repository', 'Root application', 'Synced and Healthy', 'Access'].entries()) {
+    for (const [i, name] of ['Preflight', 'Kind cluster', 'Argo CD v3.5.4', 'Secrets', 'Repository', 'Root application', 'Synced and Healthy', 'Access'].entries()) {
       expect(stderr).toContain(`[${i + 1}/8] ${name}`);
     }
     expect(stderr).toContain("created Kind cluster 'soma' (context kind-soma");
@@ -77,7 +82,7 @@ describe('fresh cluster', () => {
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
     expect(r).toMatchObject({ cluster: 'kind-soma', context: 'kind-soma', ok: true, changed: true });
-    expect(r.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(STEP_NAMES.map((n) => `${n}:ok`));
+    expect(r.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(KIND_STEPS.map((n) => `${n}:ok`));
     expect(r.steps.find((s: { name: string }) => s.name === 'argocd').durationMs).toBeGreaterThan(0);
     expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'cnpg', 'postgres', 'vault', 'prometheus', 'grafana']);
     for (const c of r.components) {
@@ -130,7 +135,7 @@ describe('existing healthy cluster', () => {
 });
 
 describe('interrupted after each step', () => {
-  for (const step of STEP_NAMES.slice(0, -1)) {
+  for (const step of KIND_STEPS.slice(0, -1)) {
     it(`resumes and converges after an interruption following '${step}'`, async () => {
       const w = await world();
       const interrupt = (s: StepName) => {
@@ -166,7 +171,7 @@ describe('Argo CD slow to start', () => {
     const w = await world({ sim: { workloadsReadyAfter: 1_000_000 } });
     const { code, stderr } = await bootstrap(w, { timeout: '30s' });
     expect(code).toBe(1);
-    expect(stderr).toContain("error: Argo CD v3.5.3: timed out after 30.0s waiting for Argo CD's 3 workloads to roll out; not ready:");
+    expect(stderr).toContain("error: Argo CD v3.5.4: timed out after 30.0s waiting for Argo CD's 3 workloads to roll out; not ready:");
     expect(stderr).toContain('  - Deployment argocd-server: Progressing: Waiting for rollout to finish: observed deployment generation less than desired generation');
     expect(stderr).toContain('  - StatefulSet argocd-application-controller: Progressing');
     expect(stderr).toContain('fix: kubectl --context kind-soma -n argocd get pods');
@@ -213,7 +218,7 @@ describe('the API server returns 503, then recovers', () => {
     w.fake.fault((r) => (r.method === 'POST' && r.path.includes('/secrets') ? { status: 403, body: { reason: 'Forbidden', message: 'secrets is forbidden: User "dev" cannot create resource' } } : undefined));
     const { code, stderr } = await bootstrap(w);
     expect(code).toBe(2);
-    expect(stderr).toContain("error: Dev secrets: no permission to create Secret/soma-infra/soma-infra-postgres-credentials on context 'kind-soma': secrets is forbidden");
+    expect(stderr).toContain("error: Secrets: no permission to create Secret/soma-infra/soma-infra-postgres-credentials on context 'kind-soma': secrets is forbidden");
     expect(w.fake.requests.filter((r) => r.method === 'POST' && r.path.includes('/secrets'))).toHaveLength(1);
   });
 });

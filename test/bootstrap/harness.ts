@@ -26,16 +26,24 @@ environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, cnpg, postgres, vault, prometheus, grafana]
-argocd: { selfManaged: true }
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 
 const PROD_YAML = `name: prod
 environment: prod
 destination: { server: https://prod.example.com:6443 }
+argocd: { managedBy: hub }
 repository: { url: ${REPO_URL}, revision: main }
 components: [platform, cnpg, postgres]
 backup: { destinationPath: s3://backups/prod, credentialsSecret: prod-backup-keys }
+`;
+
+const HUB_YAML = `name: hub
+environment: prod
+context: soma-hub
+destination: { server: https://kubernetes.default.svc }
+repository: { url: ${REPO_URL}, revision: main }
+components: []
 `;
 
 /** A repository root with the inputs and generated files bootstrap reads. */
@@ -47,6 +55,7 @@ export function makeRepo(): string {
   };
   write('clusters/kind-soma/cluster.yaml', CLUSTER_YAML);
   write('clusters/prod/cluster.yaml', PROD_YAML);
+  write('clusters/hub/cluster.yaml', HUB_YAML);
   const parsed = parseClusterConfig('clusters/kind-soma/cluster.yaml', 'kind-soma', CLUSTER_YAML);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   write('bootstrap/clusters/kind-soma/kind-config.yaml', toYaml(buildKindConfig(parsed.config)));
@@ -66,7 +75,7 @@ const workload = (kind: 'Deployment' | 'StatefulSet', name: string): KubeObject 
   apiVersion: 'apps/v1',
   kind,
   metadata: { name, namespace: 'argocd' },
-  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `quay.io/argoproj/argocd:v3.5.3` }] } } },
+  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `quay.io/argoproj/argocd:v3.5.4` }] } } },
 });
 
 /** What `kubectl kustomize bootstrap/argocd` prints, in miniature (namespaces left off namespaced objects on purpose). */

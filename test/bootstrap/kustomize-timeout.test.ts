@@ -10,7 +10,7 @@ import { recordingRunner, runProcess, type RecordedCall } from '../../src/adapte
 import { ProcessError, UserError } from '../../src/core/errors.ts';
 import { tempDir } from '../support/temp.ts';
 
-const INSTALL = 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.3/manifests/install.yaml';
+const INSTALL = 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.4/manifests/install.yaml';
 const tool = { command: 'kubectl', prefix: ['kustomize'] };
 
 function kustomization(resources: string[]): string {
@@ -78,7 +78,7 @@ describe('kustomizeBuild timeouts', () => {
     mkdirSync(join(root, 'bootstrap', 'argocd'), { recursive: true });
     writeFileSync(join(root, 'bootstrap', 'argocd', 'kustomization.yaml'), `resources:\n  - namespace.yaml\n  - ${INSTALL}\n`);
     const runner = recordingRunner(timesOut);
-    const ctx = { deps: { io: { root }, runner }, tools: { kubectl: 'kubectl' } } as unknown as Pick<BootstrapContext, 'deps' | 'tools'>;
+    const ctx = { deps: { io: { root }, runner }, tools: { kubectl: 'kubectl' }, cluster: { kind: { name: 'soma' } } } as unknown as Pick<BootstrapContext, 'deps' | 'tools' | 'cluster'>;
     const err = (await renderArgoCdInstall(ctx).catch((e: unknown) => e)) as UserError;
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toMatch(/^could not render bootstrap\/argocd: did not finish within 120 s; .*check network access to raw\.githubusercontent\.com/);

@@ -63,7 +63,7 @@ describe('teardown', () => {
   function setup(machine: ReturnType<typeof fakeMachine>) {
     const root = makeRepo();
     const io = captureIo(root, { KUBECONFIG: join(root, 'no-kubeconfig'), HOME: root });
-    return () => runTeardown({ cluster: 'kind-soma', yes: true, json: false }, { ...defaultDeps(io), runner: machine });
+    return () => runTeardown({ cluster: 'kind-soma', yes: true, json: false, timeoutMs: 60_000 }, { ...defaultDeps(io), runner: machine });
   }
 
   it('with kind not installed says so, not "check Docker"', async () => {

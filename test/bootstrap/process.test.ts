@@ -27,7 +27,8 @@ describe('runProcess on a program that is not installed', () => {
   it('clears its timer when a program finishes before the timeout', async () => {
     const before = timers();
     await runProcess(process.execPath, ['-e', ''], { timeoutMs: 30_000 });
-    expect(timers()).toBe(before);
+    // At most as many: a timer of the test runner's own may end meanwhile on a loaded machine.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('still stops a program that outlives the timeout', async () => {

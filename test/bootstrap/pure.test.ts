@@ -19,7 +19,7 @@ const cluster: ClusterConfig = {
   destination: { server: 'https://kubernetes.default.svc' },
   repository: { url: 'https://github.com/example/somastack.git', revision: 'main' },
   components: ['platform', 'cnpg', 'postgres', 'vault', 'grafana', 'openfga'],
-  argocd: { selfManaged: true },
+  argocd: {}, secrets: { provider: 'bootstrap' },
   kind: { name: 'soma', hostPorts: { argocd: 8080, grafana: 3000 } },
   source: 'clusters/kind-soma/cluster.yaml',
 };
@@ -48,10 +48,10 @@ describe('evaluatePreflight', () => {
     ['Node 22.17', (f) => void (f.node = '22.17.1'), 'problem', /too old/],
     ['Docker down', (f) => void (f.docker = { ok: false, missing: false, error: 'Cannot connect' }), 'problem', /the Docker daemon is not reachable: Cannot connect/],
     ['small Docker VM', (f) => void (f.docker = { ok: true, cpus: 2, memoryBytes: 4 * 1024 ** 3, serverVersion: 'x' }), 'warning', /Docker has 2 CPUs and 4\.0 GiB, below the 4 CPUs \/ 8 GiB/],
-    ['kind too old', (f) => void (f.kind.version = 'v0.29.0'), 'problem', /kind v0\.29\.0 is older than v0\.33\.0/],
+    ['kind too old', (f) => void (f.kind!.version = 'v0.29.0'), 'problem', /kind v0\.29\.0 is older than v0\.33\.0/],
     ['kind missing', (f) => void (f.kind = { command: 'kind', local: false, missing: true }), 'problem', /kind is not installed/],
-    ['kubectl two minors behind', (f) => void (f.kubectl.version = 'v1.32.4'), 'warning', /kubectl v1\.32\.4 is older than the cluster's Kubernetes v1\.34\.11 by more than one minor version: fine for bootstrap/],
-    ['kubectl three minors ahead', (f) => void (f.kubectl.version = 'v1.37.0'), 'warning', /kubectl v1\.37\.0 is newer than the cluster's Kubernetes v1\.34\.11 by more than one minor version/],
+    ['kubectl two minors behind', (f) => void (f.kubectl.version = 'v1.33.4'), 'warning', /kubectl v1\.33\.4 is older than the cluster's Kubernetes v1\.35\.8 by more than one minor version: fine for bootstrap/],
+    ['kubectl three minors ahead', (f) => void (f.kubectl.version = 'v1.38.0'), 'warning', /kubectl v1\.38\.0 is newer than the cluster's Kubernetes v1\.35\.8 by more than one minor version/],
     ['kubectl without kustomize v5', (f) => void (f.kubectl.version = 'v1.26.9'), 'problem', /kubectl v1\.26\.9 is older than 1\.27 and so lacks kustomize v5/],
     ['kind config missing', (f) => void (f.kindConfig = { file: 'k.yaml', ports: [], error: 'not found' }), 'problem', /k\.yaml: not found/],
     ['port taken', (f) => void (f.portsInUse = [{ host: '127.0.0.1', port: 8080 }]), 'problem', /host port 127\.0\.0\.1:8080 .* already in use/],
@@ -73,7 +73,7 @@ describe('evaluatePreflight', () => {
   });
 
   it('accepts kubectl within one minor of the cluster either way', () => {
-    for (const version of ['v1.33.0', 'v1.34.0', 'v1.35.2']) {
+    for (const version of ['v1.34.0', 'v1.35.0', 'v1.36.2']) {
       const f = goodFacts();
       f.kubectl.version = version;
       const v = evaluatePreflight(f, cluster);

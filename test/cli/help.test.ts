@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, formatHelp, main } from '../../src/cli/main.ts';
+import { COMMANDS, formatHelp, main, SUMMARIES } from '../../src/cli/main.ts';
 import { ROOT } from '../support/render-all.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 
@@ -28,6 +28,19 @@ describe('cli', () => {
     for (const verb of VERBS) expect(io.out).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
 
+  it("prints each command's own summary in the global help, without loading the command", async () => {
+    expect(Object.keys(SUMMARIES)).toEqual(Object.keys(COMMANDS));
+    for (const [verb, load] of Object.entries(COMMANDS))
+      expect(SUMMARIES[verb], verb).toBe((await load()).command.summary);
+  });
+
+  it('prints the package version for --version and exits 0', async () => {
+    const io = captureIo();
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out).toBe(`somastack ${pkg.version}\n`);
+  });
+
   it('rejects an unknown command with the list of commands and exit 2', async () => {
     const io = captureIo();
     expect(await main(['deploy'], io)).toBe(2);
@@ -52,7 +65,7 @@ describe('cli', () => {
     const io = captureIo();
     expect(await main(['render', '--cluster', 'nope'], io)).toBe(2);
     expect(io.err).toContain("unknown cluster 'nope'");
-    expect(io.err).toContain('kind-soma, prod, staging');
+    expect(io.err).toContain('kind-soma, mgmt, prod, staging');
   });
 });
 

@@ -10,7 +10,7 @@ const FILE = 'clusters/demo/cluster.yaml';
 const yaml = (environment: string, backup = '') => `name: demo
 environment: ${environment}
 destination:
-  server: https://demo.example:6443
+  server: https://kubernetes.default.svc
 repository:
   url: https://github.com/example/repo.git
   revision: main

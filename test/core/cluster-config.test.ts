@@ -20,7 +20,8 @@ describe('parseClusterConfig', () => {
       name: 'demo',
       environment: 'dev',
       components: ['platform', 'cnpg', 'postgres'],
-      argocd: { selfManaged: false },
+      argocd: {},
+      secrets: { provider: 'bootstrap' },
       source: FILE,
     });
     expect(r.config.kind).toBeUndefined();
@@ -180,5 +181,16 @@ describe('budget', () => {
       "/budget/cpu: '0' is not above zero",
       "/budget/memory: '-1Gi' is not above zero",
     ]);
+  });
+});
+
+describe('destination.server', () => {
+  it('is kept without a trailing slash, as Argo CD stores cluster URLs (Applications and the hub Secret must agree)', () => {
+    const text = demoClusterYaml().replace(
+      'server: https://kubernetes.default.svc',
+      'server: https://staging.example.com:6443/',
+    );
+    const r = parseClusterConfig(DEMO_FILE, 'demo', `${text}argocd: { managedBy: hub }\ncontext: demo\n`);
+    expect(r.ok && r.config.destination.server).toBe('https://staging.example.com:6443');
   });
 });

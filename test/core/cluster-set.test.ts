@@ -5,7 +5,9 @@ import { clusterSetProblems } from '../../src/core/cluster-set.ts';
 
 function cluster(name: string, extra: string, server = 'https://kubernetes.default.svc'): ClusterConfig {
   const env = extra.includes('kind:') ? 'dev' : 'prod';
-  const text = `name: ${name}\nenvironment: ${env}\ndestination: { server: ${server} }\nrepository: { url: https://github.com/x/y.git, revision: main }\ncomponents: [platform]\n${extra}`;
+  // A cluster deployed to from elsewhere is managed by the hub 'c' unless the test says otherwise.
+  const hub = server.includes('default.svc') || extra.includes('managedBy') ? '' : 'argocd: { managedBy: c }\n';
+  const text = `name: ${name}\nenvironment: ${env}\ndestination: { server: ${server} }\nrepository: { url: https://github.com/x/y.git, revision: main }\ncomponents: [platform]\n${hub}${extra}`;
   const r = parseClusterConfig(`clusters/${name}/cluster.yaml`, name, text);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.config;
@@ -28,15 +30,16 @@ describe('checks across clusters', () => {
   });
 
   it('two clusters deploying to the same API server (and so the same namespace)', () => {
-    expect(rows([cluster('a', '', 'https://api.example:6443'), cluster('b', '', 'https://API.example:6443/')])).toEqual(
+    const hub = cluster('c', '');
+    expect(
+      rows([cluster('a', '', 'https://api.example:6443'), cluster('b', '', 'https://API.example:6443/'), hub]),
+    ).toEqual([
       [
-        [
-          'clusters/b/cluster.yaml',
-          '/destination/server',
-          'is https://API.example:6443/, the API server clusters/a/cluster.yaml deploys to: both would own namespace soma-infra there and overwrite each other',
-        ],
+        'clusters/b/cluster.yaml',
+        '/destination/server',
+        'is https://API.example:6443, the API server clusters/a/cluster.yaml deploys to: both would own namespace soma-infra there and overwrite each other',
       ],
-    );
+    ]);
   });
 
   it('two Kind clusters sharing a name or a host port', () => {
@@ -57,5 +60,19 @@ describe('checks across clusters', () => {
         'host port 18080 is also published by clusters/k1/cluster.yaml: the second cluster cannot start while the first runs',
       ],
     ]);
+  });
+
+  it('a managed cluster names a standalone hub of this repository', () => {
+    const spoke = (name: string, hub: string) =>
+      cluster(name, `argocd: { managedBy: ${hub} }\n`, `https://${name}.example:6443`);
+    expect(rows([cluster('c', ''), spoke('a', 'nowhere'), spoke('b', 'a')])).toEqual([
+      ['clusters/a/cluster.yaml', '/argocd/managedBy', "names 'nowhere', which is not a cluster of this repository"],
+      [
+        'clusters/b/cluster.yaml',
+        '/argocd/managedBy',
+        "names 'a', which is itself managed by 'nowhere': a hub runs its own Argo CD",
+      ],
+    ]);
+    expect(clusterSetProblems([cluster('c', ''), spoke('a', 'nowhere')])[0]!.hint).toBe('one of: c');
   });
 });

@@ -19,6 +19,8 @@ function fixtureCluster(): ClusterConfig {
 environment: prod
 destination:
   server: https://prod.example.internal:6443
+argocd:
+  managedBy: hub
 repository:
   url: https://github.com/example/fixture.git
   revision: release

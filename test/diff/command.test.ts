@@ -1,6 +1,6 @@
 // `npm run diff` end to end through the CLI: exit codes, formats, --out and --post
 // (against the fake GitHub API), on a temporary repository with two commits.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -76,6 +76,15 @@ describe('a generated tree that lags behind its source', () => {
       const r = await inFresh(['--base', 'HEAD']);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/warning: \d+ generated file\(s\) are out of date .*npm run generate/);
+      // Verdicts are kept by the hash of their inputs: back to the committed inputs, the
+      // first verdict is reused; a hand edit of a generated file is a new input.
+      expect(readdirSync(join(fresh, '.cache', 'freshness')).filter((n) => n.endsWith('.json'))).toHaveLength(2);
+      writeFileSync(join(fresh, 'clusters', 'lab', 'cluster.yaml'), clusterYaml('lab', 'dev', ['platform']));
+      expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
+      expect(readdirSync(join(fresh, '.cache', 'freshness')).filter((n) => n.endsWith('.json'))).toHaveLength(2);
+      edit(fresh, 'apps/lab/platform.yaml', (t) => `${t}# edited by hand\n`);
+      expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(/warning: 1 generated file\(s\) are out of date/);
+      expect((await inFresh(['--base', 'HEAD', '--no-cache'])).stderr).toMatch(/out of date/);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }

@@ -268,6 +268,25 @@ describe('impact of a change', () => {
   }
 });
 
+describe('render keys', () => {
+  it('takes an Application with the same render key at both revisions as unchanged, without comparing its objects', () => {
+    const a = app('redis', [statefulSet('redis', 'redis:8.2.1')]);
+    const b = app('redis', [statefulSet('redis', 'redis:9')]);
+    const same = buildDiffReport({
+      base: side([{ ...a, renderKey: 'k1' }], 'base'),
+      head: side([{ ...b, renderKey: 'k1' }], 'head'),
+      changedFiles: [],
+    });
+    expect(same.clusters[0]!.apps[0]!.status).toBe('unchanged');
+    const differ = buildDiffReport({
+      base: side([{ ...a, renderKey: 'k1' }], 'base'),
+      head: side([{ ...b, renderKey: 'k2' }], 'head'),
+      changedFiles: [],
+    });
+    expect(differ.clusters[0]!.apps[0]!.status).toBe('changed');
+  });
+});
+
 describe('Secrets', () => {
   const before = secret('s', 'postgres', { username: 'db-user-7f3a', password: 'old-password', gone: 'gone-value-91' });
   const after = secret('s', 'postgres', {

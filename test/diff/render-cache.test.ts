@@ -1,11 +1,11 @@
 // The render cache: what a key covers, and that kustomize runs once per distinct render.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
 import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
-import { tempDir } from '../support/temp.ts';
 
 let root: string;
 const put = (dir: string, path: string, text: string) => {
@@ -34,7 +34,7 @@ function countingRunner(): Runner & { builds: number } {
 }
 
 beforeAll(() => {
-  root = tempDir('render-cache-');
+  root = mkdtempSync(join(tmpdir(), 'render-cache-'));
   put(root, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
   put(root, 'base/x/cm.yaml', cm('x', '1'));
   put(root, 'unrelated/file.yaml', cm('u', '1'));
@@ -53,7 +53,7 @@ afterAll(() => {
 
 describe('kustomizeInputs', () => {
   it('follows resource folders and generator files outside the kustomization, skips URLs, and nothing else', async () => {
-    const dir = tempDir('render-cache-inputs-');
+    const dir = mkdtempSync(join(tmpdir(), 'render-cache-inputs-'));
     put(dir, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
     put(dir, 'base/x/cm.yaml', cm('x', '1'));
     put(dir, 'shared/extra.conf', 'a=1\n');
@@ -99,12 +99,43 @@ describe('renderKey', () => {
   });
 });
 
+describe('RenderKeys', () => {
+  it('keys each path once per checkout: shared by every Application of that path, stable within the run', async () => {
+    const { RenderKeys } = await import('../../src/adapters/render-key.ts');
+    const keys = new RenderKeys(root, 'tool');
+    const first = await Promise.all([keys.key('overlays/a'), keys.key('overlays/a'), keys.key('overlays/b')]);
+    expect(first[0]).toBe(first[1]);
+    expect(first[0]).not.toBe(first[2]);
+    expect(first[0]).toBe(await new RenderKeys(root, 'tool').key('overlays/a'));
+    put(root, 'overlays/a/extra.conf', 'a=9\n');
+    try {
+      // memoized for the checkout: a RenderKeys is made per run and revision
+      expect(await keys.key('overlays/a')).toBe(first[0]);
+      expect(await new RenderKeys(root, 'tool').key('overlays/a')).not.toBe(first[0]);
+    } finally {
+      put(root, 'overlays/a/extra.conf', 'a=1\n');
+    }
+  });
+});
+
 describe('renderRevisions', () => {
+  it('asks kustomize for its version once, and builds with the tool that answered', async () => {
+    const calls: string[] = [];
+    const runner: Runner = async (command, args, options) => {
+      calls.push(`${command} ${args.join(' ')}`);
+      return runProcess(command, args, options);
+    };
+    await renderRevisions([{ root, apps: [app('a', 'overlays/a'), app('b', 'overlays/b')] }], { runner });
+    expect(calls.filter((c) => / version/.test(c)).length).toBeLessThanOrEqual(2);
+    expect(calls.filter((c) => c.startsWith('kubectl version')).length).toBeLessThanOrEqual(1);
+    expect(calls.filter((c) => / (build|kustomize) /.test(c))).toHaveLength(2);
+  });
+
   it('builds each distinct render once across revisions, then not at all from the cache folder', async () => {
-    const other = tempDir('render-cache-rev-');
+    const other = mkdtempSync(join(tmpdir(), 'render-cache-rev-'));
     cpSync(root, other, { recursive: true });
     put(other, 'overlays/b/kustomization.yaml', 'resources:\n  - ../../base/x\nnamePrefix: changed-\n');
-    const cache = tempDir('render-cache-dir-');
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-dir-'));
     const apps = [app('a', 'overlays/a'), app('b', 'overlays/b')];
     const revisions = [
       { root, apps },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { RevisionError, runRenderedDiff } from '../../src/commands/diff/revisions.ts';
-import { runProcess } from '../../src/adapters/process.ts';
+import { runProcess, type Runner } from '../../src/adapters/process.ts';
 import { SomastackError, UserError } from '../../src/core/errors.ts';
 import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters, write } from './repo.ts';
 
@@ -41,8 +41,10 @@ describe('runRenderedDiff between two commits', () => {
 
   it('renders each distinct Application once: unchanged ones are shared between base and head', async () => {
     const run = await runRenderedDiff(repo, { base: first, head: second }, { runner: runProcess });
-    const perSide = apps(run).length;
-    expect(run.stats.requested).toBe(2 * perSide);
+    // lab is standalone: its lab-argocd Application's install is remote, requested but not rendered.
+    expect(apps(run).map((a) => a.app)).toContain('lab-argocd');
+    const perSide = apps(run).length - 1;
+    expect(run.stats.requested).toBe(2 * (perSide + 1));
     expect(run.stats.rendered).toBe(perSide + 1);
     expect(run.stats.shared).toBe(perSide - 1);
   });
@@ -79,6 +81,29 @@ describe('runRenderedDiff against the working tree', () => {
     } finally {
       git(repo, 'checkout', '-q', '--', '.');
       git(repo, 'clean', '-qfd');
+    }
+  });
+});
+
+describe('a base that rendering cannot tell from the head', () => {
+  it('is read where the head is, with no checkout of its own, when only files rendering does not read differ', async () => {
+    const calls: string[] = [];
+    const runner: Runner = (command, args, options) => {
+      calls.push(`${command} ${args.join(' ')}`);
+      return runProcess(command, args, options);
+    };
+    write(repo, 'docs/notes.md', 'a change to the docs only\n');
+    const docsOnly = commit(repo, 'docs');
+    try {
+      const run = await runRenderedDiff(repo, { base: second }, { runner });
+      expect(run.report.changed).toBe(false);
+      expect(run.report.base.sha).toBe(second);
+      expect(calls.filter((c) => c.includes(' worktree add '))).toEqual([]);
+      calls.length = 0;
+      await runRenderedDiff(repo, { base: first, head: docsOnly }, { runner });
+      expect(calls.filter((c) => c.includes(' worktree add '))).toHaveLength(2);
+    } finally {
+      git(repo, 'reset', '-q', '--hard', second);
     }
   });
 });

@@ -1,8 +1,8 @@
 // Temporary worktrees never outlive `npm run diff`: removed on Ctrl-C, and what a killed run
 // left is removed by the next one.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addWorktree, pruneLeftoverWorktrees } from '../../src/adapters/worktree.ts';
 import { git } from './repo.ts';
@@ -40,6 +40,23 @@ describe('diff worktrees', () => {
   it('are locked with the pid of their run and removed without a trace', async () => {
     const w = await addWorktree(repo, 'HEAD');
     expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(`locked somastack diff pid ${process.pid}`);
+    await w.remove();
+    expect(worktrees()).toBe(1);
+    expect(existsSync(w.dir)).toBe(false);
+  });
+
+  it('hold only the files under the paths asked for, and are removed without a trace all the same', async () => {
+    for (const f of ['keep/x.yaml', 'keep/deep/y.yaml', 'also.txt', 'skip/z.yaml']) {
+      mkdirSync(dirname(join(repo, f)), { recursive: true });
+      writeFileSync(join(repo, f), `${f}\n`);
+    }
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'two');
+    const w = await addWorktree(repo, 'HEAD', undefined, ['keep', 'also.txt', 'absent']);
+    expect(readFileSync(join(w.dir, 'keep/deep/y.yaml'), 'utf8')).toBe('keep/deep/y.yaml\n');
+    expect([join(w.dir, 'keep/x.yaml'), join(w.dir, 'also.txt')].map(existsSync)).toEqual([true, true]);
+    expect([join(w.dir, 'skip'), join(w.dir, 'a.txt')].map(existsSync)).toEqual([false, false]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
     await w.remove();
     expect(worktrees()).toBe(1);
     expect(existsSync(w.dir)).toBe(false);

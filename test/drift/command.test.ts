@@ -1,7 +1,7 @@
 // `npm run drift` end to end: a tiny repository rendered with real kustomize, a fake API
 // server holding the live objects (with server-filled fields) and answering server-side
 // apply dry-runs; and the offline --desired/--live mode.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -274,5 +274,51 @@ describe('drift --desired/--live (offline)', () => {
     const io2 = captureIo(dir, {});
     expect(await main(['drift', '--desired', 'desired.yaml'], io2)).toBe(2);
     expect(io2.err).toMatch(/--desired and --live go together/);
+  });
+});
+
+describe('drift of a cluster managed from a hub', () => {
+  it('compares the Applications in the hub and the objects in the cluster, each through its own context', async () => {
+    const hub = await startFakeKube([...DEFAULT_RESOURCES, ...ARGO_RESOURCES]);
+    try {
+      const spokeRoot = writeMiniRepo(
+        { platform: [namespace], opa: [f.desiredDeployment(), f.desiredService(), policy] },
+        {
+          cluster: {
+            context: 'soma-test',
+            argocd: { managedBy: 'hub' },
+            destination: { server: 'https://test.example.com:6443' },
+          },
+        },
+      );
+      mkdirSync(join(spokeRoot, 'clusters', 'hub'));
+      writeFileSync(
+        join(spokeRoot, 'clusters', 'hub', 'cluster.yaml'),
+        'name: hub\nenvironment: prod\ncontext: soma-hub\ndestination: { server: https://kubernetes.default.svc }\nrepository: { url: https://github.com/example/repo.git, revision: main }\ncomponents: []\n',
+      );
+      seedSynced();
+      // The Applications live in the hub, not in the cluster they deploy to.
+      for (const app of fake.all('Application')) {
+        hub.put(app);
+        fake.remove(app.apiVersion, 'Application', app.metadata.name, 'argocd');
+      }
+      serveDryRunApply(fake);
+      serveDryRunApply(hub);
+      const kubeconfig = fake.writeKubeconfig(tempDir('drift-hub-'), {
+        context: 'soma-test',
+        extra: [{ context: 'soma-hub', server: hub.url }],
+      });
+      const io = captureIo(spokeRoot, { ...env, KUBECONFIG: kubeconfig });
+      expect(await main(['drift', '--cluster', 'test'], io)).toBe(0);
+      expect(io.out).toBe('no drift on test: 7 objects match git (server-side)\n');
+      expect(io.err).toContain(
+        "comparing cluster 'test' with context 'soma-test' (its Argo CD objects with hub context 'soma-hub')",
+      );
+      // Each side was asked only about what lives there.
+      expect(hub.requests.some((r) => r.path.includes('/deployments'))).toBe(false);
+      expect(fake.requests.some((r) => r.method === 'PATCH' && r.path.includes('/applications'))).toBe(false);
+    } finally {
+      await hub.close();
+    }
   });
 });

@@ -108,7 +108,7 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     );
     const expected = [
       rootApplicationName(cluster),
-      ...(cluster.argocd.selfManaged ? [applicationName(cluster, 'argocd')] : []),
+      ...(!cluster.argocd.managedBy ? [applicationName(cluster, 'argocd')] : []),
       ...cluster.components.map((c) => applicationName(cluster, c)),
     ];
     for (const name of expected) {

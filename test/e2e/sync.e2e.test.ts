@@ -23,7 +23,6 @@ environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: https://github.com/somatechlat/somastack.git, revision: main, serve: local }
 components: [${components}]
-argocd: { selfManaged: true }
 kind: { name: ${KIND_NAME}, hostPorts: { argocd: 18080, grafana: 13000, git: 13330 } }
 `;
 

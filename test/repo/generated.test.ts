@@ -11,12 +11,13 @@ describe('the committed generated tree', () => {
     expect(await compareTree(ROOT, files)).toEqual({ stale: [], missing: [], extra: [], foreign: [] });
   });
 
-  it('ships the three clusters with the Kind config only for the local one', async () => {
+  it('ships the local cluster, the hub and the two clusters it manages, with the Kind config only for the local one', async () => {
     const clusters = await loadClusters(ROOT);
-    expect(clusters.map((c) => [c.name, c.environment])).toEqual([
-      ['kind-soma', 'dev'],
-      ['prod', 'prod'],
-      ['staging', 'staging'],
+    expect(clusters.map((c) => [c.name, c.environment, c.argocd.managedBy ?? 'standalone'])).toEqual([
+      ['kind-soma', 'dev', 'standalone'],
+      ['mgmt', 'prod', 'standalone'],
+      ['prod', 'prod', 'mgmt'],
+      ['staging', 'staging', 'mgmt'],
     ]);
     const files = buildTree(clusters, SOURCE_FILES);
     expect(files.has('bootstrap/clusters/kind-soma/kind-config.yaml')).toBe(true);

@@ -282,8 +282,9 @@ describe('status --direct judges Argo CD itself by its workloads', () => {
     await fake.close();
     fake = await startFakeKube(DEFAULT_RESOURCES);
     env.KUBECONFIG = fake.writeKubeconfig(dir);
-    for (const w of argoCdWorkloadObjects()) {
-      const replicas = 1;
+    // The fixture cluster is not Kind, so it runs the HA install: every workload at its replica count.
+    for (const w of argoCdWorkloadObjects('ha')) {
+      const replicas = (w.spec as { replicas: number }).replicas;
       const status =
         w.kind === 'StatefulSet'
           ? {

@@ -23,7 +23,6 @@ environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: https://github.com/example/somastack.git, revision: main, serve: local }
 components: [platform, cnpg, postgres, vault, prometheus, grafana]
-argocd: { selfManaged: true }
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 

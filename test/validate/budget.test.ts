@@ -50,7 +50,8 @@ describe('cluster budget', () => {
     destination: { server: 'https://kubernetes.default.svc' },
     repository: { url: 'https://example.com/r.git', revision: 'main' },
     components: ['platform'],
-    argocd: { selfManaged: true },
+    argocd: {},
+    secrets: { provider: 'bootstrap' },
     budget: { cpu: '1', memory: '1Gi' },
     source: 'clusters/kind/cluster.yaml',
   };

@@ -15,7 +15,8 @@ const dev: ClusterConfig = {
   destination: { server: 'https://kubernetes.default.svc' },
   repository: { url: 'https://github.com/example/somastack.git', revision: 'main' },
   components: ['platform'],
-  argocd: { selfManaged: true },
+  argocd: {},
+  secrets: { provider: 'bootstrap' },
   source: 'clusters/dev/cluster.yaml',
 };
 

@@ -140,7 +140,7 @@ describe('validate (repository)', () => {
         destination: { server: 'https://kubernetes.default.svc' },
         repository: { url: 'https://github.com/example/repo.git', revision: 'main' },
         components: ['platform', 'redis'],
-        argocd: { selfManaged: true },
+        argocd: {},
         budget: { cpu: '1', memory: '1Gi' },
       }),
     );

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isKubeObject, objectRef, type KubeObject } from '../../core/kube.ts';
-import { ARGOCD_NAMESPACE, DIRS } from '../../core/names.ts';
+import { argocdInstallDir, argocdProfile } from '../../core/argocd-install.ts';
+import { ARGOCD_NAMESPACE } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { ARGOCD_VERSION } from '../../core/versions.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
@@ -19,24 +20,25 @@ const APPLY_CONCURRENCY = 8;
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** Renders bootstrap/argocd to objects (kustomize fetches the pinned upstream install). */
-export async function renderArgoCdInstall(ctx: Pick<BootstrapContext, 'deps' | 'tools'>): Promise<KubeObject[]> {
-  const dir = join(ctx.deps.io.root, DIRS.argocdInstall);
+export async function renderArgoCdInstall(ctx: Pick<BootstrapContext, 'deps' | 'tools' | 'cluster'>): Promise<KubeObject[]> {
+  const installDir = argocdInstallDir(argocdProfile(ctx.cluster));
+  const dir = join(ctx.deps.io.root, installDir);
   let yaml: string;
   try {
     yaml = await kustomizeBuild(dir, ctx.deps.runner, { command: ctx.tools.kubectl, prefix: ['kustomize'] });
   } catch (e) {
     if (!(e instanceof KustomizeError)) throw e;
     throw new UserError(
-      `could not render ${DIRS.argocdInstall}: ${kustomizeReason(e.detail)}`,
-      `it pulls the pinned Argo CD ${ARGOCD_VERSION} install.yaml from GitHub: check the network; if ${DIRS.argocdInstall}/ is missing, run \`npm run generate\``,
+      `could not render ${installDir}: ${kustomizeReason(e.detail)}`,
+      `it pulls the pinned Argo CD ${ARGOCD_VERSION} install.yaml from GitHub: check the network; if ${installDir}/ is missing, run \`npm run generate\``,
     );
   }
   const objects: KubeObject[] = [];
   for (const doc of parseYamlStream(yaml)) {
-    if (doc.errors.length) throw new UserError(`kustomize output for ${DIRS.argocdInstall} is not valid YAML (document ${doc.index + 1}): ${doc.errors[0]}`);
+    if (doc.errors.length) throw new UserError(`kustomize output for ${installDir} is not valid YAML (document ${doc.index + 1}): ${doc.errors[0]}`);
     if (isKubeObject(doc.value)) objects.push(doc.value);
   }
-  if (!objects.length) throw new UserError(`${DIRS.argocdInstall} rendered no objects`, 'run `npm run generate`');
+  if (!objects.length) throw new UserError(`${installDir} rendered no objects`, 'run `npm run generate`');
   return objects;
 }
 
@@ -120,7 +122,8 @@ export const argocdStep: Step = {
   title: `Argo CD ${ARGOCD_VERSION}`,
   async run(ctx) {
     const client = ctx.client!;
-    const objects = await withTicker(ctx, `rendering ${DIRS.argocdInstall} (kustomize fetches the pinned install.yaml)`, renderArgoCdInstall(ctx));
+    const installDir = argocdInstallDir(argocdProfile(ctx.cluster));
+    const objects = await withTicker(ctx, `rendering ${installDir} (kustomize fetches the pinned install.yaml)`, renderArgoCdInstall(ctx));
     const { namespaces, crds, rest } = installPhases(objects);
     const tally: ApplyTally = { created: [], configured: [], unchanged: 0 };
     ctx.progress.update(`applying ${objects.length} objects (server-side)`);

@@ -7,19 +7,20 @@ import { kindConfigPath } from '../../core/names.ts';
 import { KubeApiError, kindContext, type KubeClient } from '../../adapters/kube.ts';
 import { kindClusters } from '../../adapters/tools.ts';
 import { pollUntil, withTicker, type PollState } from './poll.ts';
-import type { BootstrapContext, Step } from './types.ts';
+import { recordMarker } from './target.ts';
+import { type BootstrapContext, type Step, kindOf } from './types.ts';
 
 const CREATE_TIMEOUT_MS = 20 * 60_000;
 
 export function kindCreateArgs(ctx: BootstrapContext): string[] {
   const config = join(ctx.deps.io.root, kindConfigPath(ctx.cluster.name));
   // --wait 0s: kind returns once the control plane is up; readiness is waited on here, with progress.
-  return ['create', 'cluster', '--name', ctx.cluster.kind.name, '--config', config, '--wait', '0s'];
+  return ['create', 'cluster', '--name', kindOf(ctx.cluster).name, '--config', config, '--wait', '0s'];
 }
 
 /** Connects to the Kind context, restoring it from kind when the kubeconfig lost it. */
 async function connect(ctx: BootstrapContext): Promise<KubeClient> {
-  const name = ctx.cluster.kind.name;
+  const name = kindOf(ctx.cluster).name;
   try {
     return await ctx.deps.connectKind(name);
   } catch (e) {
@@ -31,7 +32,7 @@ async function connect(ctx: BootstrapContext): Promise<KubeClient> {
 }
 
 async function waitForApi(ctx: BootstrapContext, client: KubeClient, created: boolean): Promise<void> {
-  const name = ctx.cluster.kind.name;
+  const name = kindOf(ctx.cluster).name;
   ctx.progress.update(`waiting for the API server at ${client.server}`);
   try {
     await client.raw('/readyz');
@@ -59,7 +60,7 @@ export const clusterStep: Step = {
   title: 'Kind cluster',
   async run(ctx) {
     const { runner } = ctx.deps;
-    const name = ctx.cluster.kind.name;
+    const name = kindOf(ctx.cluster).name;
     const exists = ctx.clusterExists ?? (await kindClusters(runner, ctx.tools.kind))?.includes(name) ?? false;
     if (!exists) {
       const what = `kind create cluster --name ${name} (the first run pulls the node image: a few minutes)`;
@@ -74,6 +75,9 @@ export const clusterStep: Step = {
       hint: `kubectl --context ${client.context} describe nodes`,
     });
     ctx.client = client;
+    ctx.argocdClient = client;
+    // Kind's context guard already proved who this is; the marker lets it act as a hub.
+    await recordMarker(ctx, client);
     return {
       changed: !exists,
       summary: `${exists ? 'reused' : 'created'} Kind cluster '${name}' (context ${client.context}, ${client.server})`,

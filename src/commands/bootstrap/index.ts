@@ -3,7 +3,11 @@
 // per-step and per-component timings as text or JSON.
 import { isExpectedError, UserError } from '../../core/errors.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { loadCluster } from '../../adapters/inputs.ts';
+import { loadClusters } from '../../adapters/inputs.ts';
+import { resolveEndpoints } from '../../adapters/cluster-endpoints.ts';
+import { isStandalone } from '../../core/topology.ts';
+import { registerStep } from './register.ts';
+import { remoteClusterStep } from './target.ts';
 import { kindContext } from '../../adapters/kube.ts';
 import { accessStep, renderAccess, type AccessInfo } from './access.ts';
 import { argocdStep } from './argocd.ts';
@@ -20,11 +24,18 @@ import type { Deps } from '../../cli/deps.ts';
 import { NotHealthyError, type BootstrapContext, type BootstrapOptions, type ComponentTiming, type Step, type StepReport } from './types.ts';
 import { waitStep } from './wait.ts';
 
-export const STEPS: readonly Step[] = [preflightStep, clusterStep, argocdStep, secretsStep, repositoryStep, rootAppStep, waitStep, accessStep];
+/** The steps for a cluster: Kind or an existing one; its own Argo CD or a hub's. */
+export function stepsFor(cluster: ClusterConfig): readonly Step[] {
+  const second = cluster.kind ? clusterStep : remoteClusterStep;
+  const third = isStandalone(cluster) ? argocdStep : registerStep;
+  return [preflightStep, second, third, secretsStep, repositoryStep, rootAppStep, waitStep, accessStep];
+}
 
 export interface BootstrapResult {
   cluster: string;
   context: string;
+  /** For a cluster managed from a hub: the hub and the context its Argo CD was reached through. */
+  hub?: { cluster: string; context: string };
   ok: boolean;
   /** False when the run found everything in place and changed nothing. */
   changed: boolean;
@@ -36,19 +47,20 @@ export interface BootstrapResult {
   error?: { message: string; details: string[]; hint?: string };
 }
 
-function requireKind(cluster: ClusterConfig): asserts cluster is ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> } {
-  if (!cluster.kind) {
-    throw new UserError(
-      `bootstrap is for local Kind clusters, and '${cluster.name}' is not one (${cluster.source} has no kind: section)`,
-      `register '${cluster.name}' with the Argo CD that manages it and apply bootstrap/clusters/${cluster.name}/root-app.yaml there; see docs/bootstrap.md`,
-    );
-  }
+/** The cluster, its hub and the two contexts; a Kind cluster's context is always kind-<name>. */
+async function resolveCluster(options: BootstrapOptions, root: string): Promise<Pick<BootstrapContext, 'cluster' | 'hub' | 'contexts'>> {
+  const all = await loadClusters(root);
+  const cluster = all.find((c) => c.name === options.cluster);
+  if (!cluster) throw new UserError(`unknown cluster '${options.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
+  if (cluster.kind && (options.context || options.hubContext))
+    throw new UserError(`'${cluster.name}' is a Kind cluster, always reached through ${kindContext(cluster.kind.name)}`, 'drop --context / --hub-context');
+  const e = resolveEndpoints(cluster, all, options);
+  return { cluster, hub: e.hub, contexts: { target: e.target, argocd: e.argocd } };
 }
 
 export async function createContext(options: BootstrapOptions, deps: Deps): Promise<BootstrapContext> {
-  const cluster = await loadCluster(deps.io.root, options.cluster);
-  requireKind(cluster);
-  return { options, deps, cluster, progress: new Progress(deps.io, deps.now), tools: await resolveTools(deps.io.root), components: [], warnings: [] };
+  const resolved = await resolveCluster(options, deps.io.root);
+  return { options, deps, ...resolved, progress: new Progress(deps.io, deps.now), tools: await resolveTools(deps.io.root), components: [], warnings: [] };
 }
 
 export async function planDryRun(options: BootstrapOptions, deps: Deps): Promise<{ code: number; plan: DryRunPlan }> {
@@ -61,10 +73,11 @@ export async function planDryRun(options: BootstrapOptions, deps: Deps): Promise
 export async function bootstrapCluster(options: BootstrapOptions, deps: Deps): Promise<{ code: number; result: BootstrapResult }> {
   const ctx = await createContext(options, deps);
   const start = deps.now();
-  const { reports, error } = await runSteps(STEPS, ctx);
+  const { reports, error } = await runSteps(stepsFor(ctx.cluster), ctx);
   const result: BootstrapResult = {
     cluster: ctx.cluster.name,
-    context: kindContext(ctx.cluster.kind.name),
+    context: ctx.contexts.target,
+    ...(ctx.hub ? { hub: { cluster: ctx.hub.name, context: ctx.contexts.argocd } } : {}),
     ok: !error,
     changed: reports.some((r) => r.changed),
     durationMs: deps.now() - start,

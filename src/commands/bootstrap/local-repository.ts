@@ -14,7 +14,7 @@ import type { KubeClient } from '../../adapters/kube.ts';
 import { applyAll, describeTally, podDiagnosis, type ApplyTally } from './argocd.ts';
 import { pollUntil } from './poll.ts';
 import { buildRepoSecret } from './repository.ts';
-import type { BootstrapContext, StepResult } from './types.ts';
+import { type BootstrapContext, type StepResult, kindOf } from './types.ts';
 
 /** The git server's objects exactly as generated (what is in git is what runs). */
 async function readGitServerObjects(root: string, cluster: string): Promise<KubeObject[]> {
@@ -64,7 +64,7 @@ export async function pushToServer(
   cred: GitCredential,
 ): Promise<{ head: string; updated: boolean; repoCreated: boolean }> {
   const { gitServer, io, runner } = ctx.deps;
-  const target = gitServer.target(ctx.cluster.kind.hostPorts.git ?? GIT_SERVER.hostPort);
+  const target = gitServer.target(kindOf(ctx.cluster).hostPorts.git ?? GIT_SERVER.hostPort);
   const branch = ctx.cluster.repository.revision;
   ctx.progress.update(`pushing HEAD to ${target.pushUrl} (${branch})`);
   const repoCreated = await gitServer.ensureRepo(target, cred, branch);
@@ -78,13 +78,13 @@ export async function pushToServer(
  * way in for the push. Found here, before anything is applied, rather than as a refused push.
  */
 async function checkPortMapping(ctx: BootstrapContext): Promise<void> {
-  const hostPort = ctx.cluster.kind.hostPorts.git ?? GIT_SERVER.hostPort;
-  const node = `${ctx.cluster.kind.name}-control-plane`;
+  const hostPort = kindOf(ctx.cluster).hostPorts.git ?? GIT_SERVER.hostPort;
+  const node = `${kindOf(ctx.cluster).name}-control-plane`;
   const r = await ctx.deps.runner('docker', ['port', node, `${GIT_SERVER.nodePort}/tcp`], { allowFailure: true });
   const published = r.code === 0 && r.stdout.split('\n').some((l) => l.trim().endsWith(`:${hostPort}`));
   if (published) return;
   throw new UserError(
-    `the Kind cluster '${ctx.cluster.kind.name}' does not publish the git server's node port ${GIT_SERVER.nodePort} on host port ${hostPort} (kind.hostPorts.git): it was created before repository.serve: local, or with other ports`,
+    `the Kind cluster '${kindOf(ctx.cluster).name}' does not publish the git server's node port ${GIT_SERVER.nodePort} on host port ${hostPort} (kind.hostPorts.git): it was created before repository.serve: local, or with other ports`,
     'recreate it with the current Kind config: `npm run teardown`, then `npm run bootstrap` (Kind sets port mappings only when it creates a cluster)',
   );
 }

@@ -2,6 +2,9 @@
 // steps use. It reads (preflight, kind get clusters, kustomize, files) but writes
 // nothing and never contacts the cluster's API; secret values are never shown.
 import { objectRef } from '../../core/kube.ts';
+import { ARGOCD_NAMESPACE } from '../../core/names.ts';
+import { isStandalone } from '../../core/topology.ts';
+import { clusterSecretName, managerObjects } from './register.ts';
 import { quoteForDisplay } from '../../core/errors.ts';
 import { buildAccess, renderAccess, type AccessInfo } from './access.ts';
 import { installPhases, renderArgoCdInstall } from './argocd.ts';
@@ -13,13 +16,17 @@ import { GIT_SERVER, gitServerPath } from '../../core/git-server.ts';
 import { buildRepoSecret, credentialsFromEnv } from './repository.ts';
 import { readRootObjects, rootAppFile } from './root-app.ts';
 import { plannedSecrets } from './secrets.ts';
-import type { BootstrapContext } from './types.ts';
+import { type BootstrapContext, kindOf } from './types.ts';
 import { expectedApplications } from './wait.ts';
 
 export interface DryRunPlan {
-  cluster: { name: string; action: 'create' | 'reuse' | 'unknown'; command?: string };
+  /** Kind: create or reuse; any other cluster: `existing`, with who preflight found at the context. */
+  cluster: { name: string; action: 'create' | 'reuse' | 'unknown' | 'existing'; command?: string; context?: string; server?: string; uid?: string };
   argocd: { objects: string[]; crds: number; error?: string };
+  /** Managed from a hub: what registration creates (names only; the token is never shown). */
+  register?: { hub: string; hubContext: string; target: string[]; hubSecret: string };
   secrets: { name: string; namespace: string; keys: string[] }[];
+  secretsProvided: boolean;
   repository: { secret: string; url: string; credentials: string };
   rootApp: { file: string; objects: string[]; error?: string };
   wait: { applications: string[]; revision?: string };
@@ -30,13 +37,14 @@ export interface DryRunPlan {
 
 export async function buildDryRunPlan(ctx: BootstrapContext): Promise<DryRunPlan> {
   const { verdict, facts } = await runPreflight(ctx, false);
-  const exists = facts.clusterExists;
   const argocd: DryRunPlan['argocd'] = { objects: [], crds: 0 };
-  try {
-    const { namespaces, crds, rest } = installPhases(await renderArgoCdInstall(ctx));
-    Object.assign(argocd, { objects: [...namespaces, ...crds, ...rest].map(objectRef), crds: crds.length });
-  } catch (e) {
-    argocd.error = (e as Error).message;
+  if (isStandalone(ctx.cluster)) {
+    try {
+      const { namespaces, crds, rest } = installPhases(await renderArgoCdInstall(ctx));
+      Object.assign(argocd, { objects: [...namespaces, ...crds, ...rest].map(objectRef), crds: crds.length });
+    } catch (e) {
+      argocd.error = (e as Error).message;
+    }
   }
   const rootApp: DryRunPlan['rootApp'] = { file: rootAppFile(ctx.cluster.name), objects: [] };
   try {
@@ -54,35 +62,66 @@ export async function buildDryRunPlan(ctx: BootstrapContext): Promise<DryRunPlan
       ? `username and token from ${creds.from}`
       : 'none (public repository)';
   return {
-    cluster: {
-      action: exists === undefined ? 'unknown' : exists ? 'reuse' : 'create',
-      name: ctx.cluster.kind.name,
-      ...(exists ? {} : { command: [ctx.tools.kind, ...kindCreateArgs(ctx)].map(quoteForDisplay).join(' ') }),
-    },
+    cluster: clusterPlan(ctx, facts.clusterExists),
     argocd,
+    ...(ctx.hub
+      ? {
+          register: {
+            hub: ctx.hub.name,
+            hubContext: ctx.contexts.argocd,
+            target: managerObjects().map(objectRef),
+            hubSecret: `Secret/${ARGOCD_NAMESPACE}/${clusterSecretName(ctx.cluster)}`,
+          },
+        }
+      : {}),
     secrets: plannedSecrets(ctx.cluster).map((s) => ({ name: s.name, namespace: s.namespace, keys: [...s.keys] })),
+    secretsProvided: ctx.cluster.secrets.provider === 'external',
     repository: { secret: objectRef(repoSecret), url: ctx.cluster.repository.url, credentials },
     rootApp,
     wait: { applications: expectedApplications(ctx.cluster).map((a) => a.name), revision: facts.git.remoteCommit?.commit },
-    access: buildAccess(ctx.cluster),
+    access: buildAccess(ctx.cluster, ctx.contexts),
     problems: verdict.problems,
     warnings: verdict.warnings,
   };
 }
 
+function clusterPlan(ctx: BootstrapContext, exists: boolean | undefined): DryRunPlan['cluster'] {
+  if (!ctx.cluster.kind) return { name: ctx.cluster.name, action: 'existing', context: ctx.contexts.target, server: ctx.identity?.server, uid: ctx.identity?.uid };
+  return {
+    action: exists === undefined ? 'unknown' : exists ? 'reuse' : 'create',
+    name: kindOf(ctx.cluster).name,
+    ...(exists ? {} : { command: [ctx.tools.kind, ...kindCreateArgs(ctx)].map(quoteForDisplay).join(' ') }),
+  };
+}
+
+function clusterLine(c: DryRunPlan['cluster']): string {
+  if (c.action === 'existing')
+    return c.server ? `act on context ${c.context}: ${c.server}, kube-system UID ${c.uid}; record ConfigMap kube-system/somastack-cluster` : `act on context ${c.context} (not reached: see the problems below)`;
+  if (c.action === 'reuse') return `reuse the existing Kind cluster '${c.name}'`;
+  return c.action === 'create' ? `create: ${c.command}` : `create or reuse Kind cluster '${c.name}' (kind could not be asked)`;
+}
+
+function argocdLines(p: DryRunPlan): string[] {
+  if (p.register)
+    return [
+      `3. Register   with hub '${p.register.hub}' (context ${p.register.hubContext}): apply in the cluster:`,
+      ...p.register.target.map((o) => `               ${o}`),
+      `               then ${p.register.hubSecret} in the hub (token and CA from the ServiceAccount; never shown)`,
+    ];
+  return [
+    p.argocd.error
+      ? `3. Argo CD    server-side apply of the Argo CD install (not rendered: ${p.argocd.error.split('\n')[0]})`
+      : `3. Argo CD    server-side apply of ${p.argocd.objects.length} objects (namespaces, then ${p.argocd.crds} CRDs, then the rest):`,
+    ...p.argocd.objects.map((o) => `               ${o}`),
+  ];
+}
+
 export function renderDryRunPlan(p: DryRunPlan): string {
   const lines = ['Dry run: nothing is created or applied.', ''];
-  const clusterLine =
-    p.cluster.action === 'reuse' ? `reuse the existing Kind cluster '${p.cluster.name}'` : p.cluster.action === 'create' ? `create: ${p.cluster.command}` : `create or reuse Kind cluster '${p.cluster.name}' (kind could not be asked)`;
   lines.push(`1. Preflight  ${p.problems.length ? `${p.problems.length} problem(s), listed below` : 'ok'}${p.warnings.length ? `, ${p.warnings.length} warning(s)` : ''}`);
-  lines.push(`2. Cluster    ${clusterLine}`);
-  lines.push(
-    p.argocd.error
-      ? `3. Argo CD    server-side apply of bootstrap/argocd (not rendered: ${p.argocd.error.split('\n')[0]})`
-      : `3. Argo CD    server-side apply of ${p.argocd.objects.length} objects (namespaces, then ${p.argocd.crds} CRDs, then the rest):`,
-  );
-  for (const o of p.argocd.objects) lines.push(`               ${o}`);
-  lines.push('4. Secrets    create if absent (random values, never rotated):');
+  lines.push(`2. Cluster    ${clusterLine(p.cluster)}`);
+  lines.push(...argocdLines(p));
+  lines.push(p.secretsProvided ? '4. Secrets    provided by someone else (secrets.provider: external); checked to exist:' : '4. Secrets    create if absent (random values, never rotated):');
   for (const s of p.secrets) lines.push(`               Secret/${s.namespace}/${s.name}  keys: ${s.keys.join(', ')}`);
   lines.push(`5. Repository apply ${p.repository.secret}: ${p.repository.url}, credentials: ${p.repository.credentials}`);
   lines.push(p.rootApp.error ? `6. Root app   ${p.rootApp.error}` : `6. Root app   apply ${p.rootApp.file}: ${p.rootApp.objects.join(', ')}`);

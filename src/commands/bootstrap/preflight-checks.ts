@@ -35,10 +35,11 @@ export interface GitFacts {
 
 export interface PreflightFacts {
   node: string;
-  docker: DockerFact;
-  kind: ToolFact;
+  /** docker, kind and the Kind config: gathered for a Kind cluster only. */
+  docker?: DockerFact;
+  kind?: ToolFact;
   kubectl: ToolFact;
-  kindConfig: { file: string; ports: { host: string; port: number }[]; error?: string };
+  kindConfig?: { file: string; ports: { host: string; port: number }[]; error?: string };
   /** undefined when kind could not be asked. */
   clusterExists: boolean | undefined;
   /** Host ports of the Kind config that are taken (only checked when the cluster does not exist yet). */
@@ -92,6 +93,7 @@ function checkNode(facts: PreflightFacts, v: PreflightVerdict): void {
 
 function checkDocker(facts: PreflightFacts, v: PreflightVerdict): void {
   const d = facts.docker;
+  if (!d) return;
   if (!d.ok) {
     v.problems.push(
       d.missing
@@ -113,8 +115,10 @@ function checkTools(facts: PreflightFacts, v: PreflightVerdict): void {
   const install = 'run `npm run bootstrap -- --install-tools` to install the pinned version into .tools/bin';
   const kind = facts.kind;
   const kindMin = parseVersion(KIND_VERSION)!;
-  const kindHave = parseVersion(kind.version);
-  if (kind.missing) v.problems.push({ tool: 'kind', message: 'kind is not installed', fix: `${install} (kind ${KIND_VERSION}), or install it: https://kind.sigs.k8s.io/docs/user/quick-start/#installation` });
+  const kindHave = parseVersion(kind?.version);
+  if (!kind) {
+    // not a Kind cluster: kind is not needed
+  } else if (kind.missing) v.problems.push({ tool: 'kind', message: 'kind is not installed', fix: `${install} (kind ${KIND_VERSION}), or install it: https://kind.sigs.k8s.io/docs/user/quick-start/#installation` });
   else if (!kindHave) v.problems.push({ tool: 'kind', message: `cannot tell the version of ${kind.command}: ${kind.error ?? 'unrecognised output'}`, fix: install });
   else if (compareVersions(kindHave, kindMin) < 0) {
     v.problems.push({ tool: 'kind', message: `kind ${kind.version} is older than ${KIND_VERSION}, whose node image the Kind config pins`, fix: install });
@@ -124,7 +128,7 @@ function checkTools(facts: PreflightFacts, v: PreflightVerdict): void {
   const have = parseVersion(kubectl.version);
   if (kubectl.missing) v.problems.push({ tool: 'kubectl', message: 'kubectl is not installed', fix: `${install}, or install it: https://kubernetes.io/docs/tasks/tools/` });
   else if (!have) v.problems.push({ tool: 'kubectl', message: `cannot tell the version of ${kubectl.command}: ${kubectl.error ?? 'unrecognised output'}`, fix: install });
-  else checkKubectlSkew(kubectl, have, server, install, v);
+  else checkKubectlSkew(kubectl, have, facts.kind ? server : undefined, install, v);
 }
 
 // kubectl is used here only for `kubectl kustomize` (all API calls go through the client
@@ -132,11 +136,13 @@ function checkTools(facts: PreflightFacts, v: PreflightVerdict): void {
 // kubectl embeds it from MIN_KUBECTL_VERSION (1.27) on.
 const KUBECTL_KUSTOMIZE_V5 = parseVersion(MIN_KUBECTL_VERSION)!;
 
-function checkKubectlSkew(kubectl: ToolFact, have: [number, number, number], server: [number, number, number], install: string, v: PreflightVerdict): void {
+/** `server` is the Kind node's Kubernetes; another cluster's version is its own business. */
+function checkKubectlSkew(kubectl: ToolFact, have: [number, number, number], server: [number, number, number] | undefined, install: string, v: PreflightVerdict): void {
   if (compareVersions(have, KUBECTL_KUSTOMIZE_V5) < 0) {
-    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is older than ${MIN_KUBECTL_MINOR} and so lacks kustomize v5, which renders bootstrap/argocd`, fix: install });
+    v.problems.push({ tool: 'kubectl', message: `kubectl ${kubectl.version} is older than ${MIN_KUBECTL_MINOR} and so lacks kustomize v5, which renders the Argo CD install`, fix: install });
     return;
   }
+  if (!server) return;
   if (have[0] === server[0] && Math.abs(have[1] - server[1]) <= 1) return;
   const side = compareVersions(have, server) > 0 ? 'newer' : 'older';
   v.warnings.push({
@@ -147,6 +153,7 @@ function checkKubectlSkew(kubectl: ToolFact, have: [number, number, number], ser
 }
 
 function checkKindConfig(facts: PreflightFacts, v: PreflightVerdict): void {
+  if (!facts.kindConfig) return;
   if (facts.kindConfig.error) {
     v.problems.push({ message: `${facts.kindConfig.file}: ${facts.kindConfig.error}`, fix: 'run `npm run generate` to write the Kind config' });
     return;

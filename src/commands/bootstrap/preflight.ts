@@ -10,7 +10,9 @@ import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevis
 import { kindClusters, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
 import type { Runner } from '../../adapters/process.ts';
 import { evaluatePreflight, type DockerFact, type Finding, type GitFacts, type PreflightFacts, type PreflightVerdict, type ToolFact } from './preflight-checks.ts';
-import type { BootstrapContext, Step } from './types.ts';
+import { providedSecretProblems } from './secrets.ts';
+import { connectTargets } from './target.ts';
+import { type BootstrapContext, type Step, kindOf } from './types.ts';
 
 /** Preflight found problems: all of them, each with its fix. */
 export class PreflightError extends UserError {
@@ -71,7 +73,7 @@ async function dockerFact(runner: Runner): Promise<DockerFact> {
 
 /** `kind get clusters` lists names one per line (and says "No kind clusters found." on stderr). */
 
-async function kindConfigPorts(root: string, clusterName: string): Promise<PreflightFacts['kindConfig']> {
+async function kindConfigPorts(root: string, clusterName: string): Promise<NonNullable<PreflightFacts['kindConfig']>> {
   const file = kindConfigPath(clusterName);
   let text: string;
   try {
@@ -105,6 +107,15 @@ async function gitFacts(ctx: BootstrapContext): Promise<GitFacts> {
 }
 
 export async function gatherFacts(ctx: BootstrapContext): Promise<PreflightFacts> {
+  const { runner } = ctx.deps;
+  if (!ctx.cluster.kind) {
+    const [kubectl, git] = await Promise.all([kubectlFact(runner, ctx.tools.kubectl), gitFacts(ctx)]);
+    return { node: ctx.deps.nodeVersion, kubectl, clusterExists: undefined, portsInUse: [], git };
+  }
+  return gatherKindFacts(ctx);
+}
+
+async function gatherKindFacts(ctx: BootstrapContext): Promise<PreflightFacts> {
   const { runner, io } = ctx.deps;
   const [docker, kind, kubectl, kindConfig, git] = await Promise.all([
     dockerFact(runner),
@@ -114,12 +125,31 @@ export async function gatherFacts(ctx: BootstrapContext): Promise<PreflightFacts
     gitFacts(ctx),
   ]);
   const clusters = !kind.missing && docker.ok ? await kindClusters(runner, ctx.tools.kind) : undefined;
-  const clusterExists = clusters?.includes(ctx.cluster.kind.name);
+  const clusterExists = clusters?.includes(kindOf(ctx.cluster).name);
   const portsInUse = [];
   if (clusterExists !== true) {
     for (const p of kindConfig.ports) if (!(await ctx.deps.portFree(p.port, p.host))) portsInUse.push(p);
   }
   return { node: ctx.deps.nodeVersion, docker, kind, kubectl, kindConfig, clusterExists, portsInUse, git };
+}
+
+/** Upstream's HA install spreads Redis and HAProxy over three nodes with required anti-affinity. */
+async function haNodeWarnings(ctx: BootstrapContext): Promise<Finding[]> {
+  if (ctx.cluster.argocd.managedBy) return [];
+  const nodes = await ctx.client!.list('v1', 'Node');
+  // Cordoned nodes and nodes tainted against scheduling (a control plane, say) do not count.
+  const usable = (n: (typeof nodes)[number]) => {
+    const spec = n.spec as { unschedulable?: boolean; taints?: { effect?: string }[] } | undefined;
+    return !spec?.unschedulable && !(spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  };
+  const schedulable = nodes.filter(usable).length;
+  if (schedulable >= 3) return [];
+  return [
+    {
+      message: `'${ctx.cluster.name}' has ${schedulable} schedulable node(s); the HA Argo CD install (bootstrap/argocd-ha) places its three Redis and three HAProxy pods on different nodes, so some will stay Pending`,
+      fix: 'add nodes until there are three, or manage this cluster from a hub (argocd.managedBy) instead of running Argo CD in it',
+    },
+  ];
 }
 
 /** The tools whose problems installing the pinned version would fix. */
@@ -144,6 +174,12 @@ export async function runPreflight(ctx: BootstrapContext, allowInstall: boolean)
   }
   ctx.clusterExists = facts.clusterExists;
   ctx.expectedRevision = facts.git.remoteCommit?.commit;
+  // Any other cluster: who is at the other end (throws on a mismatch), then what it must already hold.
+  if (!ctx.cluster.kind && !verdict.problems.length) {
+    await connectTargets(ctx);
+    verdict.problems.push(...(await providedSecretProblems(ctx)));
+    verdict.warnings.push(...(await haNodeWarnings(ctx)));
+  }
   return { facts, verdict, installed };
 }
 
@@ -167,10 +203,10 @@ export const preflightStep: Step = {
       ctx.warnings.push(w.message);
     }
     if (verdict.problems.length) throw new PreflightError(verdict.problems);
-    const tools = `kind ${facts.kind.version}, kubectl ${facts.kubectl.version}`;
+    const tools = `${facts.kind ? `kind ${facts.kind.version}, ` : ''}kubectl ${facts.kubectl.version}`;
     return {
       changed: installed.length > 0,
-      summary: `ready: ${tools}${facts.clusterExists ? `, Kind cluster '${ctx.cluster.kind.name}' exists` : ''}`,
+      summary: `ready: ${tools}${facts.clusterExists ? `, Kind cluster '${kindOf(ctx.cluster).name}' exists` : ''}`,
       details: installed.map((t) => `installed ${t} into .tools/bin`),
     };
   },

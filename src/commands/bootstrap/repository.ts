@@ -4,6 +4,7 @@
 // never printed, logged or written to a file.
 import { servesLocally, type ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
+import { repoSecretName } from '../../core/topology.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
 import { runLocalRepository } from './local-repository.ts';
 import type { BootstrapContext, Step } from './types.ts';
@@ -29,7 +30,7 @@ export function credentialsFromEnv(env: Record<string, string | undefined>): Rep
   return undefined;
 }
 
-export const repoSecretName = (cluster: Pick<ClusterConfig, 'name'>) => `${cluster.name}-repository`;
+export { repoSecretName } from '../../core/topology.ts';
 
 export function buildRepoSecret(cluster: Pick<ClusterConfig, 'name' | 'repository'>, creds: RepoCredentials | undefined): KubeObject {
   const data: Record<string, string> = { type: 'git', url: cluster.repository.url };
@@ -40,7 +41,8 @@ export function buildRepoSecret(cluster: Pick<ClusterConfig, 'name' | 'repositor
     metadata: {
       name: repoSecretName(cluster),
       namespace: ARGOCD_NAMESPACE,
-      labels: { [REPO_SECRET_LABEL]: 'repository', [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF },
+      // The cluster label tells a hub's drift whose Secret this is.
+      labels: { [REPO_SECRET_LABEL]: 'repository', [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF, [LABELS.cluster]: cluster.name },
     },
     type: 'Opaque',
     data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
@@ -55,7 +57,7 @@ export const repositoryStep: Step = {
   async run(ctx: BootstrapContext) {
     // Local mode: the in-cluster git server, with its own credential (GIT_TOKEN is not sent there).
     if (servesLocally(ctx.cluster)) return runLocalRepository(ctx);
-    const client = ctx.client!;
+    const client = ctx.argocdClient!;
     const { url } = ctx.cluster.repository;
     const creds = credentialsFromEnv(ctx.deps.io.env);
     const desired = buildRepoSecret(ctx.cluster, creds);

@@ -37,7 +37,7 @@ export const rootAppStep: Step = {
   name: 'root-app',
   title: 'Root application',
   async run(ctx: BootstrapContext) {
-    const client = ctx.client!;
+    const client = ctx.argocdClient!;
     const objects = await readRootObjects(ctx.deps.io.root, ctx.cluster.name);
     const changes: string[] = [];
     for (const o of objects) {

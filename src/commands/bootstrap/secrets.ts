@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { APP_DATABASE } from '../../core/components/postgres.ts';
 import { LABELS, MANAGED_BY, NAMESPACE, PART_OF } from '../../core/names.ts';
+import type { Finding } from './preflight-checks.ts';
 import type { BootstrapContext, Step } from './types.ts';
 
 export interface SecretPlan {
@@ -95,12 +96,36 @@ function namespaceObject(name: string = NAMESPACE): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF } } };
 }
 
+/**
+ * With `secrets.provider: external` someone else creates the Secrets: each one missing, or
+ * missing a key the component reads, is a preflight problem. Names and keys only, never values.
+ */
+export async function providedSecretProblems(ctx: BootstrapContext): Promise<Finding[]> {
+  if (ctx.cluster.secrets.provider !== 'external') return [];
+  const problems: Finding[] = [];
+  for (const plan of plannedSecrets(ctx.cluster)) {
+    const live = await ctx.client!.get('v1', 'Secret', plan.name, plan.namespace);
+    const missing = live ? plan.keys.filter((k) => !((live.data as Record<string, string> | undefined) ?? {})[k]) : [];
+    if (live && !missing.length) continue;
+    problems.push({
+      message: live
+        ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) has no key(s) ${missing.join(', ')}`
+        : `Secret ${plan.namespace}/${plan.name} (for ${plan.component}, keys ${plan.keys.join(', ')}) does not exist, and ${ctx.cluster.source} says Secrets are provided (secrets.provider: external)`,
+      fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod"), or remove secrets.provider to have bootstrap create random values`,
+    });
+  }
+  return problems;
+}
+
 export const secretsStep: Step = {
   name: 'secrets',
-  title: 'Dev secrets',
+  title: 'Secrets',
   async run(ctx: BootstrapContext) {
     const client = ctx.client!;
     const plans = plannedSecrets(ctx.cluster);
+    // Preflight already proved each one is there.
+    if (ctx.cluster.secrets.provider === 'external')
+      return { changed: false, summary: `${plans.length} provided by someone else (secrets.provider: external), all present` };
     const namespaces = [...new Set(plans.map((p) => p.namespace))];
     const nsCreated = [];
     for (const ns of namespaces) if ((await client.create(namespaceObject(ns))).created) nsCreated.push(ns);

@@ -2,11 +2,12 @@
 // the steps share (with the command's Deps), and what each step reports.
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { InternalError } from '../../core/errors.ts';
 import type { KubeClient } from '../../adapters/kube.ts';
 import type { AccessInfo } from './access.ts';
 import type { Progress } from './progress.ts';
 
-export const STEP_NAMES = ['preflight', 'cluster', 'argocd', 'secrets', 'repository', 'root-app', 'wait', 'access'] as const;
+export const STEP_NAMES = ['preflight', 'cluster', 'argocd', 'register', 'secrets', 'repository', 'root-app', 'wait', 'access'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export interface BootstrapOptions {
@@ -18,6 +19,10 @@ export interface BootstrapOptions {
   degradedGraceMs: number;
   installTools: boolean;
   json: boolean;
+  /** The target's kubeconfig context, instead of the one cluster.yaml declares (not for Kind). */
+  context?: string;
+  /** The hub's kubeconfig context, for a cluster managed from a hub. */
+  hubContext?: string;
 }
 
 /** The programs bootstrap runs: a project-local pinned copy or the one on PATH. */
@@ -27,11 +32,19 @@ import type { ToolPaths } from '../../adapters/tools.ts';
 export interface BootstrapContext {
   options: BootstrapOptions;
   deps: Deps;
-  cluster: ClusterConfig & { kind: NonNullable<ClusterConfig['kind']> };
+  cluster: ClusterConfig;
+  /** The hub's cluster.yaml, for a cluster managed from a hub. */
+  hub?: ClusterConfig;
+  /** The kubeconfig contexts of the cluster and of the Argo CD that manages it (the same when standalone). */
+  contexts: { target: string; argocd: string };
   progress: Progress;
   tools: ToolPaths;
-  /** Set by the cluster step. */
+  /** The cluster's API (the Kind step or, for any other cluster, preflight sets it). */
   client?: KubeClient;
+  /** The API of the cluster whose Argo CD holds the Applications: the hub's, or `client`. */
+  argocdClient?: KubeClient;
+  /** The identity preflight read: the UID of the cluster's kube-system namespace. */
+  identity?: { uid: string; server: string };
   /** The commit Argo CD should end up at, when preflight could resolve it. */
   expectedRevision?: string;
   /** Whether the Kind cluster existed before this run (preflight finds out). */
@@ -41,6 +54,12 @@ export interface BootstrapContext {
   /** Set by the access step. */
   access?: AccessInfo;
   warnings: string[];
+}
+
+/** The Kind section of a Kind cluster's config; the Kind-only steps call it. */
+export function kindOf(cluster: ClusterConfig): NonNullable<ClusterConfig['kind']> {
+  if (!cluster.kind) throw new InternalError(`a Kind-only bootstrap step ran for '${cluster.name}', which is not a Kind cluster`);
+  return cluster.kind;
 }
 
 export interface StepResult {

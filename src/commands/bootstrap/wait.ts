@@ -5,6 +5,7 @@
 // Application and resource that is not OK with Argo CD's own message.
 import { applicationName, rootApplicationName } from '../../core/argocd.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
+import { isStandalone } from '../../core/topology.ts';
 import { summarizeApplications, type ApplicationSummary } from '../../core/health.ts';
 import { ANNOTATIONS, ARGOCD_NAMESPACE } from '../../core/names.ts';
 import { KubeApiError, type KubeClient } from '../../adapters/kube.ts';
@@ -20,7 +21,7 @@ export interface ExpectedApp {
 
 /** The Applications a healthy cluster has: its root, one per enabled component, and Argo CD's own when self-managed. Pure. */
 export function expectedApplications(cluster: ClusterConfig): ExpectedApp[] {
-  const children = [...(cluster.argocd.selfManaged ? ['argocd'] : []), ...cluster.components];
+  const children = [...(isStandalone(cluster) ? ['argocd'] : []), ...cluster.components];
   return [
     { name: rootApplicationName(cluster), component: 'root', root: true },
     ...children.map((c) => ({ name: applicationName(cluster, c), component: c, root: false })),
@@ -151,7 +152,7 @@ export const waitStep: Step = {
   name: 'wait',
   title: 'Synced and Healthy',
   async run(ctx: BootstrapContext) {
-    const client = ctx.client!;
+    const client = ctx.argocdClient!;
     const expected = expectedApplications(ctx.cluster);
     const tracker: WaitTracker = { startedAt: ctx.deps.now(), firstOk: new Map(), degradedSince: new Map() };
     const refreshed = new Map<string, number>();

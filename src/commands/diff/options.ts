@@ -7,6 +7,8 @@ import { UserError } from '../../core/errors.ts';
 export const FORMATS = ['markdown', 'text', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 export const CACHE_DIR = '.cache/render';
+/** The staleness verdicts of earlier runs, by the hash of their inputs (freshness.ts). */
+export const FRESHNESS_DIR = '.cache/freshness';
 
 export const DIFF_FLAGS = {
   base: text('<ref>', 'revision to compare against, e.g. origin/main', {
@@ -22,7 +24,7 @@ export const DIFF_FLAGS = {
   // Not --context: that names a kubeconfig context in status, drift and smoke.
   // git's name: --context means a kubeconfig context in every other command.
   unified: integer('<n>', 'unchanged lines around each change', { min: 0, max: 100, default: '4', short: 'U' }),
-  'no-cache': flag(`render everything again, ignoring ${CACHE_DIR}/`),
+  'no-cache': flag(`render everything again and check freshness anew, ignoring ${CACHE_DIR}/ and ${FRESHNESS_DIR}/`),
 };
 
 export interface DiffOptions {

@@ -18,8 +18,16 @@ import { renderRevisions, type RenderStats } from '../../adapters/render-cache.t
 import { listApplications, type AppSource } from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
 import { listGeneratedFiles } from '../../adapters/tree.ts';
+import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-plan.ts';
 
 export const WORKING_TREE = 'working tree';
+
+/**
+ * What reading and rendering a revision touch: the cluster inputs and the generated tree
+ * (kustomizations refer to nothing outside it). A revision is checked out this far only —
+ * in this repository a third of its files; the program, tests and docs are never written.
+ */
+export const REVISION_PATHS: readonly string[] = [DIRS.clusters, ...GENERATED_ROOTS, ...GENERATED_FILES];
 
 export interface Revision {
   /** What the user named (or 'working tree'). */
@@ -56,8 +64,8 @@ export async function requireRepository(dir: string, { runner }: Pick<Deps, 'run
   return root;
 }
 
-export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
-  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
+/** The commit a ref names, or an error saying how to get it. */
+async function commitOf(repoRoot: string, ref: string, runner: Runner): Promise<string> {
   const sha = await resolveCommit(repoRoot, ref, runner);
   if (!sha) {
     throw new UserError(
@@ -65,9 +73,18 @@ export async function openRevision(repoRoot: string, ref: string | undefined, ru
       `check the name, or fetch it first (e.g. \`git fetch origin ${ref.replace(/^origin\//, '')}\`; in GitHub Actions check out with fetch-depth: 0)`,
     );
   }
-  const worktree = await addWorktree(repoRoot, sha, runner);
+  return sha;
+}
+
+export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
+  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
+  const sha = await commitOf(repoRoot, ref, runner);
+  const worktree = await addWorktree(repoRoot, sha, runner, REVISION_PATHS);
   return { ref, sha, root: worktree.dir, worktree };
 }
+
+/** Whether a changed file is one that reading or rendering a revision touches. */
+const readByRendering = (path: string) => REVISION_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 interface RevisionInputs {
   clusters: ClusterConfig[];
@@ -84,11 +101,14 @@ async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<Revi
     );
   if (tolerateMissing && !(await exists(DIRS.clusters))) return { clusters: [], apps: [], files: [] };
   const clusters = await atRevision(rev, () => loadClusters(rev.root));
-  const apps: AppSource[][] = [];
-  for (const c of clusters) {
-    const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
-    apps.push(!generated && tolerateMissing ? [] : await atRevision(rev, () => listApplications(rev.root, c)));
-  }
+  const remote = new Map<string, Promise<boolean>>();
+  // Clusters are read side by side: with many, waiting on one file at a time added up.
+  const apps = await Promise.all(
+    clusters.map(async (c): Promise<AppSource[]> => {
+      const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
+      return !generated && tolerateMissing ? [] : atRevision(rev, () => listApplications(rev.root, c, remote));
+    }),
+  );
   return { clusters, apps, files: await listGeneratedFiles(rev.root) };
 }
 
@@ -121,16 +141,37 @@ export async function runRenderedDiff(
   { runner }: Pick<Deps, 'runner'>,
 ): Promise<DiffRun> {
   const opened: Revision[] = [];
+  const open = async (ref: string | undefined, tolerateMissing: boolean) => {
+    const rev = await openRevision(repoRoot, ref, runner);
+    opened.push(rev);
+    return { rev, inputs: await readInputs(rev, tolerateMissing) };
+  };
   try {
-    const base = await openRevision(repoRoot, opts.base, runner);
-    opened.push(base);
-    const head = await openRevision(repoRoot, opts.head, runner);
-    opened.push(head);
-    const [bi, hi] = [await readInputs(base, true), await readInputs(head, opts.head !== undefined)];
+    const baseSha = await commitOf(repoRoot, opts.base, runner);
+    const headSha = opts.head === undefined ? undefined : await commitOf(repoRoot, opts.head, runner);
+    const changedFiles = await changedPaths(repoRoot, baseSha, headSha, runner);
+    // When nothing rendering reads differs (a change to the program or docs only, or none),
+    // the base is read where the head is: no checkout of its own.
+    const alike = !changedFiles.some(readByRendering);
+    // Otherwise the working tree is read while the base is checked out (two worktrees are
+    // added one after the other: git does not take concurrent adds well); both settle
+    // before any cleanup.
+    const baseOpen = alike ? undefined : open(opts.base, true);
+    const headOpen =
+      opts.head === undefined || !baseOpen
+        ? open(opts.head, opts.head !== undefined)
+        : baseOpen.then(() => open(opts.head, true));
+    const [base, head] = settled(
+      await Promise.allSettled([
+        baseOpen ??
+          headOpen.then((h) => ({ rev: { ref: opts.base, sha: baseSha, root: h.rev.root }, inputs: h.inputs })),
+        headOpen,
+      ]),
+    );
     const { renders, stats } = await renderRevisions(
       [
-        { root: base.root, apps: bi.apps.flat() },
-        { root: head.root, apps: hi.apps.flat() },
+        { root: base.rev.root, apps: base.inputs.apps.flat() },
+        { root: head.rev.root, apps: head.inputs.apps.flat() },
       ],
       {
         dir: opts.cacheDir,
@@ -141,10 +182,9 @@ export async function runRenderedDiff(
         onProgress: opts.onProgress,
       },
     );
-    const changedFiles = await changedPaths(repoRoot, base.sha!, head.sha, runner);
     const report = buildDiffReport({
-      base: toSide(base, bi, renders[0]!),
-      head: toSide(head, hi, renders[1]!),
+      base: toSide(base.rev, base.inputs, renders[0]!),
+      head: toSide(head.rev, head.inputs, renders[1]!),
       changedFiles,
       sources: objectSources,
       context: opts.context,
@@ -153,6 +193,13 @@ export async function runRenderedDiff(
   } finally {
     for (const r of opened) await r.worktree?.remove();
   }
+}
+
+/** The values of two settled promises, or the first failure (in their order). */
+function settled<A, B>([a, b]: [PromiseSettledResult<A>, PromiseSettledResult<B>]): [A, B] {
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
 
 function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {

@@ -11,7 +11,8 @@ import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.t
 import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
-import { CACHE_DIR, type DiffOptions, type Format } from './options.ts';
+import { staleWarning } from './freshness.ts';
+import { CACHE_DIR, FRESHNESS_DIR, type DiffOptions, type Format } from './options.ts';
 import { requireRepository, runRenderedDiff, type DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
@@ -23,6 +24,10 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
   const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
   const started = deps.now();
+  // The freshness check builds the whole planned tree on this thread while kustomize works
+  // in its own processes: run side by side, it costs the diff nothing but its CPU.
+  const stale =
+    opts.head === undefined ? staleWarning(repoRoot, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined) : undefined;
   const run = await runRenderedDiff(
     repoRoot,
     {
@@ -45,7 +50,8 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
     await writeFile(opts.out, formatReport(run.report, outFormat(opts.out), false));
     io.stderr(`wrote the full diff to ${relative(io.cwd, opts.out)}\n`);
   }
-  if (opts.head === undefined) await warnIfStale(repoRoot, io);
+  const warning = await stale;
+  if (warning) io.stderr(warning);
   const changes = run.report.changed ? 1 : 0;
   if (postProblem) {
     io.stderr(postProblem);
@@ -89,30 +95,6 @@ function progress(io: Io): (done: number, total: number) => void {
   return (done, total) => {
     if (io.interactive) io.stderr(`\rrendering ${done}/${total}${done === total ? '\n' : ''}`);
   };
-}
-
-/**
- * The diff shows the generated files as they are; when they lag behind the TypeScript
- * source, say so (it is what `generate --check` fails on in CI) rather than let an empty
- * diff look like "no change". Never fails the diff.
- */
-async function warnIfStale(repoRoot: string, io: Io): Promise<void> {
-  try {
-    const [{ loadClusters }, { planRepositoryTree }, { compareTree }] = await Promise.all([
-      import('../../adapters/inputs.ts'),
-      import('../../adapters/plan-check.ts'),
-      import('../../adapters/tree.ts'),
-    ]);
-    const planned = await planRepositoryTree(repoRoot, await loadClusters(repoRoot), { check: false });
-    const c = await compareTree(repoRoot, planned);
-    const n = c.stale.length + c.missing.length + c.extra.length;
-    if (n)
-      io.stderr(
-        `warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`,
-      );
-  } catch {
-    // checking freshness is a courtesy; validate reports a broken source properly
-  }
 }
 
 async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {

@@ -9,7 +9,8 @@ import { DRIFT_FLAGS, driftOptions } from './options.ts';
 export const command = defineCommand({
   name: 'drift',
   summary: 'what runs vs what git says should run, field by field (detect-only)',
-  usage: '[--context <name>] [--cluster <name>] [--json] | --desired <file> --live <file> [--json]',
+  usage:
+    '[--cluster <name>] [--context <name>] [--hub-context <name>] [--json] | --desired <file> --live <file> [--json]',
   description: `
 Renders what git says the cluster should run (the same renderer as \`render\`), reads the
 live objects, and reports per Application and object: fields that differ, objects

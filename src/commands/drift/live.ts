@@ -2,6 +2,7 @@
 // server-side apply dry-run, and the objects that may be orphans.
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube.ts';
+import { bootstrapCreatedKeys, spokesOf } from '../../core/topology.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { CONTRACTS } from '../../core/contracts.ts';
 import {
@@ -101,4 +102,18 @@ export function providedSecrets(cluster: ClusterConfig): Set<string> {
     c.secrets.filter((s) => !s.environments || s.environments.includes(cluster.environment)),
   );
   return new Set(names.map((s) => `Secret/${NAMESPACE}/${s.name}`));
+}
+
+/** Everything bootstrap creates outside git for this cluster, on each side (provided, not orphans). */
+export function bootstrapCreated(
+  cluster: ClusterConfig,
+  all: readonly ClusterConfig[],
+): { target: Set<string>; argocd: Set<string> } {
+  const keys = bootstrapCreatedKeys(cluster);
+  // A hub also holds what bootstrap made there for the clusters it manages.
+  const spokes = spokesOf(cluster.name, all).map((s) => bootstrapCreatedKeys(s).argocd);
+  return {
+    target: new Set([...providedSecrets(cluster), ...keys.target]),
+    argocd: new Set([...keys.argocd, ...spokes.flat()]),
+  };
 }

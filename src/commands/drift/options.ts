@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.ts';
 
 export const DRIFT_FLAGS = {
   context: COMMON.context(),
+  'hub-context': COMMON.hubContext(),
   cluster: COMMON.cluster(),
   desired: texts('<file>', 'offline: desired objects (YAML/JSON)'),
   live: texts('<file>', 'offline: live objects (YAML/JSON, e.g. kubectl get -o yaml)'),
@@ -13,23 +14,23 @@ export const DRIFT_FLAGS = {
 };
 
 export type DriftOptions =
-  | { mode: 'live'; context?: string; cluster?: string; json: boolean }
+  | { mode: 'live'; context?: string; hubContext?: string; cluster?: string; json: boolean }
   | { mode: 'offline'; desired: string[]; live: string[]; json: boolean };
 
 /** The mode the flags ask for; mixing the two modes is an input error. */
 export function driftOptions(flags: ParsedOptions<typeof DRIFT_FLAGS>): DriftOptions {
-  const { desired, live, json, context, cluster } = flags;
+  const { desired, live, json, context, hubContext, cluster } = flags;
   if ((desired.length !== 0) !== (live.length !== 0)) {
     throw new UserError(
       '--desired and --live go together',
       'e.g. npm run drift -- --desired rendered.yaml --live live.yaml',
     );
   }
-  if (!desired.length) return { mode: 'live', context, cluster, json };
-  if (context || cluster)
+  if (!desired.length) return { mode: 'live', context, hubContext, cluster, json };
+  if (context || hubContext || cluster)
     throw new UserError(
-      '--context/--cluster do not apply to the offline --desired/--live mode',
-      'drop --context/--cluster, or drop --desired/--live to compare with the cluster',
+      '--context/--hub-context/--cluster do not apply to the offline --desired/--live mode',
+      'drop them, or drop --desired/--live to compare with the cluster',
     );
   return { mode: 'offline', desired, live, json };
 }

@@ -4,7 +4,8 @@
 // `exec`: nothing depends on a shell or a client inside the component images, the
 // NetworkPolicy check needs a client in another namespace anyway, and the whole flow is
 // plain HTTP (create, poll, read log, delete) that tests can fake.
-import { type LiveCluster, pickCluster } from '../../adapters/kube-live.ts';
+import type { LiveCluster } from '../../adapters/kube-live.ts';
+import { connectTarget } from '../../adapters/cluster-endpoints.ts';
 import { KubeApiError } from '../../adapters/kube-errors.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
@@ -34,8 +35,8 @@ export interface SmokeOptions {
 /** `npm run smoke`: check the names, connect, run the checks, print. Exit 1 when a check failed. */
 export async function runSmoke(options: SmokeOptions, deps: Deps): Promise<number> {
   const { io } = deps;
-  const live = await deps.connectLive(options.context);
-  const cluster = await pickCluster(io.root, options.cluster, live.context);
+  // The checks run where the components run: the cluster's own context, also for a managed cluster.
+  const { target: live, cluster } = await connectTarget(io.root, deps.connectLive, options);
   io.stderr(`smoke checks for cluster '${cluster.name}' on context '${live.context}'\n`);
   const report = await runChecks(live, cluster, {
     timeoutMs: options.timeoutMs,

@@ -1,10 +1,12 @@
 // `npm run status`, top to bottom: connect, read the Applications (or, with --direct, judge
 // the live objects git says each Application deploys), optionally wait, print, exit.
-import { pickCluster, type LiveCluster } from '../../adapters/kube-live.ts';
+import { connectEnds, type LiveEnds } from '../../adapters/cluster-endpoints.ts';
+import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube.ts';
-import { argoCdWorkloadObjects } from '../../core/argocd-install.ts';
+import { argoCdWorkloadObjects, argocdProfile } from '../../core/argocd-install.ts';
 import { upstreamWorkloadPatch } from '../../core/component-tree.ts';
 import { COMPONENTS } from '../../core/components/index.ts';
+import type { KubeObject } from '../../core/kube.ts';
 import { UserError } from '../../core/errors.ts';
 import {
   allApplicationsOk,
@@ -16,12 +18,13 @@ import {
   type ApplicationSummary,
 } from '../../core/health.ts';
 import { mapLimit } from '../../core/pool.ts';
-import { ARGOCD_NAMESPACE } from '../../core/names.ts';
+import { ARGOCD_NAMESPACE, LABELS } from '../../core/names.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { Io } from '../../cli/types.ts';
 
 export interface StatusOptions {
   context?: string;
+  hubContext?: string;
   wait: boolean;
   timeoutMs: number;
   intervalMs: number;
@@ -34,22 +37,23 @@ export interface StatusOptions {
 export async function runStatus(options: StatusOptions, deps: Deps): Promise<number> {
   const { io } = deps;
   if (options.direct && options.wait) throw new UserError('--wait works with Argo CD only', 'drop --direct or --wait');
-  const live = await deps.connectLive(options.context);
+  // A named cluster (or --direct, which needs one) is read where each part lives: its
+  // Applications from the Argo CD that owns them, its objects from the cluster itself.
+  const ends = options.direct || options.cluster ? await connectEnds(io.root, deps.connectLive, options) : undefined;
+  const live = ends?.argocd ?? (await deps.connectLive(options.context));
+  const mine = (apps: KubeObject[]) =>
+    ends ? apps.filter((a) => a.metadata.labels?.[LABELS.cluster] === ends.cluster.name) : apps;
   let summaries: ApplicationSummary[];
-  if (options.direct) summaries = await directSummaries(deps, live, options.cluster);
-  else if (options.wait) summaries = await waitForHealthy(deps, live, options);
-  else summaries = summarizeApplications(await live.applications());
-  print(io, options.json, live, options.direct ? 'direct' : 'argocd', summaries);
+  if (ends && options.direct) summaries = await directSummaries(deps, ends);
+  else if (options.wait) summaries = await waitForHealthy(deps, live, options, mine);
+  else summaries = summarizeApplications(mine(await live.applications()));
+  print(io, options.json, ends?.target ?? live, options.direct ? 'direct' : 'argocd', summaries, ends);
   return allApplicationsOk(summaries) ? 0 : 1;
 }
 
 /** Health from the live objects git says each Application deploys (no Argo CD needed). */
-async function directSummaries(
-  { io, repo, runner }: Deps,
-  live: LiveCluster,
-  clusterName: string | undefined,
-): Promise<ApplicationSummary[]> {
-  const cluster = await pickCluster(io.root, clusterName, live.context);
+async function directSummaries({ io, repo, runner }: Deps, ends: LiveEnds): Promise<ApplicationSummary[]> {
+  const { cluster, target: live } = ends;
   const rendered = await repo.renderApps(io.root, await repo.listApplications(io.root, cluster), {
     runner,
     onProgress: (done, total, app) => io.stderr(`rendered ${done}/${total} ${app.app}\n`),
@@ -73,17 +77,19 @@ async function directSummaries(
         return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
       // Argo CD's own install is remote: judge the workloads it is known to run instead, each
       // looked up by name, so an Argo CD that is not installed at all reads Missing, not Healthy.
-      const workloads = await mapLimit(argoCdWorkloadObjects(), 4, async (desired) => ({
+      const workloads = await mapLimit(argoCdWorkloadObjects(argocdProfile(cluster)), 4, async (desired) => ({
         desired,
-        live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, ARGOCD_NAMESPACE),
+        live: await ends.argocd.get(desired.apiVersion, desired.kind, desired.metadata.name, ARGOCD_NAMESPACE),
       }));
       return summarizeDirect(app.app, ARGOCD_NAMESPACE, workloads);
     }
+    // The root app's objects (Applications, AppProject) live where Argo CD runs.
+    const side = app.component === 'root' ? ends.argocd : live;
     const checks = await mapLimit(app.objects, 8, async (desired) => {
       try {
         return {
           desired,
-          live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, desired.metadata.namespace),
+          live: await side.get(desired.apiVersion, desired.kind, desired.metadata.name, desired.metadata.namespace),
         };
       } catch (e) {
         // The kind itself is not served (e.g. Argo CD's CRDs are gone): the object cannot exist.
@@ -96,23 +102,34 @@ async function directSummaries(
   });
 }
 
-function print(io: Io, json: boolean, live: LiveCluster, mode: string, summaries: ApplicationSummary[]): void {
-  const where = `context '${live.context}'`;
-  if (json)
+function print(
+  io: Io,
+  json: boolean,
+  live: LiveCluster,
+  mode: string,
+  summaries: ApplicationSummary[],
+  ends?: LiveEnds,
+): void {
+  const hub = ends && ends.argocd !== ends.target ? ends.argocd.context : undefined;
+  const where = `${ends ? `cluster '${ends.cluster.name}', ` : ''}context '${live.context}'${hub ? ` (Applications from hub context '${hub}')` : ''}`;
+  if (json) {
+    const topology = ends ? { cluster: ends.cluster.name, ...(hub ? { hubContext: hub } : {}) } : {};
+    const ok = allApplicationsOk(summaries);
     io.stdout(
-      `${JSON.stringify({ context: live.context, mode, ok: allApplicationsOk(summaries), applications: summaries }, null, 2)}\n`,
+      `${JSON.stringify({ context: live.context, ...topology, mode, ok, applications: summaries }, null, 2)}\n`,
     );
-  else io.stdout(renderStatusTable(summaries, where));
+  } else io.stdout(renderStatusTable(summaries, where));
 }
 
 async function waitForHealthy(
   { io, sleep, now }: Deps,
   live: LiveCluster,
   timing: { timeoutMs: number; intervalMs: number },
+  mine: (apps: KubeObject[]) => KubeObject[],
 ): Promise<ApplicationSummary[]> {
   let lastLine = '';
   const result = await waitForApplications({
-    read: () => live.applications(),
+    read: async () => mine(await live.applications()),
     timeoutMs: timing.timeoutMs,
     intervalMs: timing.intervalMs,
     sleep,

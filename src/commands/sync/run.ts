@@ -1,6 +1,7 @@
 // `npm run sync`, top to bottom: pick the local-mode Kind cluster, refuse a generated tree
 // that is stale or uncommitted, then run two bootstrap-style steps — push HEAD to the
 // in-cluster git server, and bootstrap's own wait — and report like bootstrap does.
+import { kindOf } from '../bootstrap/types.ts';
 import type { Deps } from '../../cli/deps.ts';
 import { servesLocally, type ClusterConfig } from '../../core/cluster-config.ts';
 import { isExpectedError, UserError } from '../../core/errors.ts';
@@ -100,7 +101,8 @@ const pushStep: Step = {
   name: 'repository',
   title: 'Push HEAD',
   async run(ctx) {
-    ctx.client = await ctx.deps.connectKind(ctx.cluster.kind.name);
+    ctx.client = await ctx.deps.connectKind(kindOf(ctx.cluster).name);
+    ctx.argocdClient = ctx.client;
     const cred = await readGitCredential(ctx.client);
     if (!cred) {
       throw new UserError(
@@ -122,7 +124,9 @@ export async function syncCluster(options: SyncOptions, deps: Deps): Promise<{ c
   const clusters = await deps.repo.loadClusters(deps.io.root);
   const cluster = pickCluster(clusters, options);
   await checkGeneratedCommitted(deps, clusters);
+  const context = kindContext(cluster.kind.name);
   const ctx: BootstrapContext = {
+    contexts: { target: context, argocd: context },
     options: {
       cluster: cluster.name,
       dryRun: false,

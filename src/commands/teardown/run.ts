@@ -1,8 +1,11 @@
-// `npm run teardown`: delete the project's local Kind cluster, after confirmation.
-// Only `kind delete cluster --name <kind.name>` is ever run, and only for a cluster.yaml
-// with a kind: section whose kubeconfig context (if present) is a local Kind cluster.
+// `npm run teardown`: delete the project's local Kind cluster, after confirmation; for any
+// other cluster, remove what bootstrap put into it (remote.ts). For Kind only
+// `kind delete cluster --name <kind.name>` is ever run, and only for a cluster.yaml with a
+// kind: section whose kubeconfig context (if present) is a local Kind cluster.
 import { UserError } from '../../core/errors.ts';
-import { loadCluster } from '../../adapters/inputs.ts';
+import { loadClusters } from '../../adapters/inputs.ts';
+import { checkNoSpokes, teardownRemote } from './remote.ts';
+import { spokesOf } from '../../core/topology.ts';
 import { guardKindContext, kindContext, loadContext } from '../../adapters/kube.ts';
 import { kindClusters, resolveTools } from '../../adapters/tools.ts';
 import type { Deps } from '../../cli/deps.ts';
@@ -11,17 +14,26 @@ export interface TeardownOptions {
   cluster: string;
   yes: boolean;
   json: boolean;
+  context?: string;
+  hubContext?: string;
+  confirm?: string;
+  timeoutMs: number;
 }
 
-export async function runTeardown(options: TeardownOptions, { io, runner }: Deps): Promise<number> {
+export async function runTeardown(options: TeardownOptions, deps: Deps): Promise<number> {
+  const { io, runner } = deps;
   const { json } = options;
-  const cluster = await loadCluster(io.root, options.cluster);
-  if (!cluster.kind) {
+  const all = await loadClusters(io.root);
+  const cluster = all.find((c) => c.name === options.cluster);
+  if (!cluster)
+    throw new UserError(`unknown cluster '${options.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
+  // Any other cluster keeps existing: only what bootstrap put into it goes.
+  if (!cluster.kind) return teardownRemote(deps, { ...options, cluster, all });
+  if (options.context || options.hubContext || options.confirm)
     throw new UserError(
-      `teardown deletes local Kind clusters only, and '${cluster.name}' is not one (${cluster.source} has no kind: section)`,
-      'remove a remote cluster through its own tooling',
+      `'${cluster.name}' is a Kind cluster: --context, --hub-context and --confirm are for other clusters`,
+      'drop them',
     );
-  }
   const name = cluster.kind.name;
   const context = kindContext(name);
   const kc = loadContext(io.env, context);
@@ -42,6 +54,8 @@ export async function runTeardown(options: TeardownOptions, { io, runner }: Deps
     report(false, `No Kind cluster '${name}': nothing to delete.`);
     return 0;
   }
+  // A Kind hub whose Argo CD still manages other clusters would leave them orphaned.
+  if (spokesOf(cluster.name, all).length) await checkNoSpokes(cluster, await deps.connectKind(name));
   if (!options.yes) {
     if (!io.interactive || !io.confirm) {
       throw new UserError(

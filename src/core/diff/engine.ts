@@ -84,6 +84,9 @@ function diffApp(ctx: Context, base: AppRender | undefined, head: AppRender | un
       linesRemoved: 0,
     };
   }
+  // Same inputs, same render: nothing to compare (most Applications of a one-component change).
+  if (base?.renderKey !== undefined && base.renderKey === head?.renderKey)
+    return { ...common, status: 'unchanged', objects: [], linesAdded: 0, linesRemoved: 0 };
   const before = new Map((base?.objects ?? []).map((o) => [objectKey(o), o]));
   const after = new Map((head?.objects ?? []).map((o) => [objectKey(o), o]));
   const objects: ObjectDiff[] = [];

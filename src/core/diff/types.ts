@@ -4,8 +4,12 @@
 import type { RenderedApp } from '../apps.ts';
 import type { KubeObject } from '../kube.ts';
 
-/** One Application rendered at one revision; the YAML text is not needed to compare objects. */
-export type AppRender = Omit<RenderedApp, 'yaml'>;
+/**
+ * One Application rendered at one revision; the YAML text is not needed to compare objects.
+ * `renderKey` (render-cache.ts) covers everything the render depends on: equal keys at base
+ * and head mean equal objects, so the comparison is skipped.
+ */
+export type AppRender = Omit<RenderedApp, 'yaml'> & { renderKey?: string };
 
 export interface ClusterRender {
   name: string;

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { KubeObject } from '../kube.ts';
+import type { KnownFields } from './known-fields.ts';
 
 /** A validator for one kind, whichever package or CRD it comes from. */
 export interface KindSchema {
@@ -18,6 +19,8 @@ export interface KindSchema {
   traceUnknownFields: boolean;
   /** Fields the API has that the validator never looks up (a gap in the package): not unknown. */
   alsoKnown?: (pointer: string, key: string) => boolean;
+  /** With tracing: where the fields of earlier clean objects were looked up, so alike objects skip the trace. */
+  known?: KnownFields;
 }
 
 type Schema = Record<string, unknown>;

@@ -157,9 +157,12 @@ export function checkSchema(item: ObjectItem, lookup: SchemaLookup): SchemaCheck
       ],
     };
   }
-  const trace = schema.traceUnknownFields ? traceReads(o) : undefined;
-  const issues = describeErrors(schema.validate(trace ? trace.root : o), o);
+  // An object shaped like earlier clean ones of its kind needs no trace (known-fields.ts).
+  const trace = schema.traceUnknownFields && !schema.known?.covers(o) ? traceReads(o) : undefined;
+  const errors = schema.validate(trace ? trace.root : o);
+  const issues = describeErrors(errors, o);
   if (trace) {
+    if (!errors.length) schema.known?.learn(trace);
     for (const u of unknownFields(trace, schema.alsoKnown)) {
       const near = closest(u.key, u.known);
       issues.push({

@@ -33,8 +33,9 @@ export const COMMANDS: CommandTable = {
  * check lists). test/cli/help.test.ts keeps each equal to its command's own `summary`.
  */
 export const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
-  bootstrap: 'create the local Kind cluster with Argo CD and wait until every Application is Synced and Healthy',
-  teardown: 'delete the local Kind cluster (asks first; --yes for scripts)',
+  bootstrap:
+    'bring up a cluster (local Kind, or any cluster a kubeconfig context reaches) with Argo CD and wait until every Application is Synced and Healthy',
+  teardown: 'delete the local Kind cluster, or remove what bootstrap put into any other cluster (asks first)',
   generate: 'write base/, overlays/, apps/ and bootstrap/ from the TypeScript source and clusters/*/cluster.yaml',
   render: 'print (or write) the fully rendered manifests Argo CD will apply, using real kustomize',
   validate: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',

@@ -37,7 +37,7 @@ describe('checks across clusters', () => {
       [
         'clusters/b/cluster.yaml',
         '/destination/server',
-        'is https://API.example:6443/, the API server clusters/a/cluster.yaml deploys to: both would own namespace soma-infra there and overwrite each other',
+        'is https://API.example:6443, the API server clusters/a/cluster.yaml deploys to: both would own namespace soma-infra there and overwrite each other',
       ],
     ]);
   });

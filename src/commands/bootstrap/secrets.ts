@@ -7,6 +7,7 @@ import { CONTRACTS, serviceDns, type ServiceComponent } from '../../core/contrac
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { APP_DATABASE } from '../../core/components/postgres.ts';
+import { BACKUP_SECRET_KEYS } from '../../core/cluster-backup.ts';
 import { LABELS, MANAGED_BY, NAMESPACE, PART_OF } from '../../core/names.ts';
 import type { Finding } from './preflight-checks.ts';
 import type { BootstrapContext, Step } from './types.ts';
@@ -103,18 +104,29 @@ function namespaceObject(name: string = NAMESPACE): KubeObject {
 export async function providedSecretProblems(ctx: BootstrapContext): Promise<Finding[]> {
   if (ctx.cluster.secrets.provider !== 'external') return [];
   const problems: Finding[] = [];
-  for (const plan of plannedSecrets(ctx.cluster)) {
+  for (const plan of [...plannedSecrets(ctx.cluster), ...backupSecret(ctx.cluster)]) {
     const live = await ctx.client!.get('v1', 'Secret', plan.name, plan.namespace);
     const missing = live ? plan.keys.filter((k) => !((live.data as Record<string, string> | undefined) ?? {})[k]) : [];
-    if (live && !missing.length) continue;
+    const type = (live as { type?: string } | undefined)?.type ?? 'Opaque';
+    const wrongType = live !== undefined && plan.type !== undefined && type !== plan.type;
+    if (live && !missing.length && !wrongType) continue;
     problems.push({
-      message: live
+      message: wrongType
+        ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) is of type ${type}; ${plan.component} needs ${plan.type}`
+        : live
         ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) has no key(s) ${missing.join(', ')}`
         : `Secret ${plan.namespace}/${plan.name} (for ${plan.component}, keys ${plan.keys.join(', ')}) does not exist, and ${ctx.cluster.source} says Secrets are provided (secrets.provider: external)`,
       fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod"), or remove secrets.provider to have bootstrap create random values`,
     });
   }
   return problems;
+}
+
+/** The object store keys a cluster's backup target names (cluster.yaml backup.credentialsSecret): always provided, never created. */
+function backupSecret(cluster: BootstrapContext['cluster']): SecretPlan[] {
+  if (!cluster.backup || !cluster.components.includes('postgres')) return [];
+  const keys = [BACKUP_SECRET_KEYS.accessKeyId, BACKUP_SECRET_KEYS.secretAccessKey];
+  return [{ component: 'postgres', name: cluster.backup.credentialsSecret, namespace: NAMESPACE, keys }];
 }
 
 export const secretsStep: Step = {

@@ -3,7 +3,7 @@
 // apps/<c>/), and each source path is built with real kustomize, in parallel.
 import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { AppSource, RenderedApp } from '../core/apps.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { InvalidYamlError, UserError } from '../core/errors.ts';
@@ -35,9 +35,23 @@ async function readApplications(root: string, file: string): Promise<KubeObject[
   return values.filter((v): v is KubeObject => isKubeObject(v) && v.kind === 'Application');
 }
 
-async function isRemote(root: string, path: string): Promise<boolean> {
+/** Local kustomize directories a kustomization includes (`resources` entries that are not files or URLs). */
+export function localBases(kustomization: string): string[] {
+  const value = parseYamlValues(kustomization)[0] as { resources?: unknown } | undefined;
+  const resources = Array.isArray(value?.resources) ? value.resources : [];
+  return resources.filter(
+    (r): r is string =>
+      typeof r === 'string' && !/^(https?:\/\/|git@|github\.com\/)/.test(r) && !/\.(ya?ml|json)$/.test(r),
+  );
+}
+
+/** The kustomization pulls a URL, itself or through a local base it includes (an operator's overlay). */
+async function isRemote(root: string, path: string, depth = 0): Promise<boolean> {
   const text = await readFile(join(root, path, FILES.kustomization), 'utf8').catch(() => '');
-  return /^\s*-\s*(https?:\/\/|git@|github\.com\/)/m.test(text);
+  if (/^\s*-\s*(https?:\/\/|git@|github\.com\/)/m.test(text)) return true;
+  if (depth >= 4) return false;
+  for (const base of localBases(text)) if (await isRemote(root, posix.join(path, base), depth + 1)) return true;
+  return false;
 }
 
 /** Whether each source path pulls a remote resource, per checkout: clusters of one environment share their paths. */
@@ -137,7 +151,7 @@ export async function renderApps(
         ...app,
         objects: [],
         yaml: '',
-        skipped: `${app.path} pulls a remote resource (the upstream Argo CD install); not rendered offline`,
+        skipped: `${app.path} pulls a remote resource (a pinned upstream install); not rendered offline`,
       };
     } else {
       const yaml = await kustomizeBuild(join(root, app.path), opts.runner, opts.tool);

@@ -3,7 +3,7 @@
 // Argo CD's self-managing Application.
 import { argocdInstallDir, argocdProfile } from './argocd-install.ts';
 import type { ClusterConfig } from './cluster-config.ts';
-import { TIER_WAVE, type ComponentSpec } from './components/spec.ts';
+import { TIER_WAVE, type ComponentSpec, type GroupKind, type UpstreamInstall } from './components/spec.ts';
 import { apiGroup, type KubeObject } from './kube.ts';
 import {
   ANNOTATIONS,
@@ -57,7 +57,8 @@ export function dashboardUrl(cluster: ClusterConfig, uid: string): string | unde
   return cluster.kind ? `http://localhost:${cluster.kind.hostPorts.grafana}/d/${uid}` : undefined;
 }
 
-export function buildApplication(cluster: ClusterConfig, component: ComponentSpec): KubeObject {
+/** `path`: the cluster's own layer, when the component has one (else the environment overlay). */
+export function buildApplication(cluster: ClusterConfig, component: ComponentSpec, path?: string): KubeObject {
   const annotations: Record<string, string> = { [ANNOTATIONS.syncWave]: String(TIER_WAVE[component.tier]) };
   const link = component.dashboard ? dashboardUrl(cluster, component.dashboard.uid) : undefined;
   if (link) annotations[ANNOTATIONS.grafanaLink] = link;
@@ -76,9 +77,10 @@ export function buildApplication(cluster: ClusterConfig, component: ComponentSpe
       source: {
         repoURL: cluster.repository.url,
         targetRevision: cluster.repository.revision,
-        path: overlayPath(cluster, component.name),
+        path: path ?? overlayPath(cluster, component.name),
       },
-      destination: { server: cluster.destination.server, namespace: NAMESPACE },
+      // An operator installs into the namespace its release creates.
+      destination: { server: cluster.destination.server, namespace: component.upstream?.namespace ?? NAMESPACE },
       syncPolicy: syncPolicy(['CreateNamespace=false']),
       revisionHistoryLimit: 5,
     },
@@ -102,13 +104,39 @@ export function resourceKinds(objects: readonly KubeObject[]): {
   };
 }
 
+/** The rendered kinds plus those of the enabled operators' releases (not rendered offline), sorted. */
+function withUpstreamKinds(
+  kinds: ReturnType<typeof resourceKinds>,
+  upstreams: readonly UpstreamInstall[],
+): ReturnType<typeof resourceKinds> {
+  const merge = (a: readonly GroupKind[], b: readonly GroupKind[]) => {
+    const all = new Map([...a, ...b].map((k) => [`${k.group}/${k.kind}`, { group: k.group, kind: k.kind }]));
+    return [...all.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([, k]) => k);
+  };
+  return {
+    cluster: merge(
+      kinds.cluster,
+      upstreams.flatMap((u) => u.kinds.cluster),
+    ),
+    namespaced: merge(
+      kinds.namespaced,
+      upstreams.flatMap((u) => u.kinds.namespaced),
+    ),
+  };
+}
+
 /**
  * The project every component Application of a cluster belongs to: this repository
  * only, the soma-infra namespace of that cluster only, and exactly the kinds the
  * enabled components render (derived, so it is never wider than needed).
  */
-export function buildAppProject(cluster: ClusterConfig, objects: readonly KubeObject[]): KubeObject {
-  const kinds = resourceKinds(objects);
+export function buildAppProject(
+  cluster: ClusterConfig,
+  objects: readonly KubeObject[],
+  upstreams: readonly UpstreamInstall[] = [],
+): KubeObject {
+  const kinds = withUpstreamKinds(resourceKinds(objects), upstreams);
+  const namespaces = [NAMESPACE, ...new Set(upstreams.map((u) => u.namespace))];
   return {
     apiVersion: APP_API,
     kind: 'AppProject',
@@ -121,7 +149,7 @@ export function buildAppProject(cluster: ClusterConfig, objects: readonly KubeOb
     spec: {
       description: `Soma shared infrastructure on ${cluster.name} (${cluster.environment})`,
       sourceRepos: [cluster.repository.url],
-      destinations: [{ server: cluster.destination.server, namespace: NAMESPACE }],
+      destinations: namespaces.map((namespace) => ({ server: cluster.destination.server, namespace })),
       clusterResourceWhitelist: kinds.cluster,
       namespaceResourceWhitelist: kinds.namespaced,
       orphanedResources: { warn: true },

@@ -9,6 +9,7 @@ import { ENVIRONMENTS, type Environment, isDns1123Label } from './names.ts';
 import { REPOSITORY_SERVE, type RepositoryServe } from './git-server.ts';
 import { localGitHostPort, localServeProblems, repositoryOf } from './repository-serve.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
+import { BACKUP_SCHEMA, backupOf, backupPatternMessage, backupProblems, type BackupConfig } from './cluster-backup.ts';
 import { topologyProblems } from './topology.ts';
 import { parseYamlStream } from './yaml.ts';
 
@@ -41,6 +42,8 @@ export interface ClusterConfig {
   budget?: { cpu: string; memory: string };
   /** Field managers whose additions `drift` does not report, besides the built-in ones (docs/operations.md). */
   drift?: { trustedManagers: string[] };
+  /** Where Postgres archives WAL and keeps base backups (required for staging and prod; src/core/cluster-backup.ts). */
+  backup?: BackupConfig;
   /** Where the file was read from (repository-relative), for error messages. */
   source: string;
 }
@@ -124,6 +127,7 @@ export const CLUSTER_SCHEMA = {
         trustedManagers: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[^\\s*]+\\*?$' } },
       },
     },
+    backup: BACKUP_SCHEMA,
   },
 } as const;
 
@@ -174,6 +178,7 @@ function describe(file: string, e: ErrorObject): Problem {
 }
 
 function patternMessage(instancePath: string): string {
+  if (instancePath.startsWith('/backup')) return backupPatternMessage(instancePath) ?? 'has the wrong format';
   if (instancePath.endsWith('/server'))
     return "is not an https:// API server URL (in-cluster: 'https://kubernetes.default.svc')";
   if (instancePath.endsWith('/url')) return 'is not a git URL (https://…, ssh://… or git@host:path)';
@@ -234,7 +239,7 @@ function semanticProblems(file: string, dirName: string, c: Record<string, any>)
   const ports = c.kind?.hostPorts;
   if (ports?.argocd && ports.argocd === ports.grafana)
     at('/kind/hostPorts', 'argocd and grafana use the same host port');
-  problems.push(...localServeProblems(file, c), ...topologyProblems(file, c));
+  problems.push(...localServeProblems(file, c), ...topologyProblems(file, c), ...backupProblems(file, c));
   return problems;
 }
 
@@ -322,6 +327,7 @@ function toConfig(file: string, raw: Record<string, any>): ClusterConfig {
       : undefined,
     budget: raw.budget ? { cpu: String(raw.budget.cpu), memory: raw.budget.memory } : undefined,
     ...(raw.drift ? { drift: { trustedManagers: [...(raw.drift.trustedManagers ?? [])] } } : {}),
+    ...backupOf(raw),
     source: file,
   };
 }

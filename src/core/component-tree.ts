@@ -1,7 +1,14 @@
 // base/<c>/ and overlays/<env>/<c>/ for one component: one file per object named
 // `<kind>-<name>.yaml`, a kustomization listing them, and per environment the patches
 // planOverlay derives from the difference to the base environment.
-import type { BuildContext, ComponentSpec, ConfigMapFiles } from './components/spec.ts';
+import type {
+  BuildContext,
+  ClusterFacts,
+  ComponentSpec,
+  ConfigMapFiles,
+  UpstreamInstall,
+  UpstreamWorkload,
+} from './components/spec.ts';
 import { componentLabels } from './components/workload.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
@@ -96,12 +103,97 @@ export function buildOverlayFiles(
   return objects;
 }
 
+/** Where a cluster's layer over an environment overlay lives. */
+export const clusterLayerPath = (cluster: string, component: string) =>
+  `${DIRS.overlays}/clusters/${cluster}/${component}`;
+
+/**
+ * A cluster's layer for one component: the patches and objects that turn the environment's
+ * objects into the cluster's (`ComponentSpec.forCluster`). Returns the cluster's objects and
+ * the layer's path, or undefined when the cluster runs the environment overlay unchanged.
+ */
+export function buildClusterLayer(
+  c: ComponentSpec,
+  cluster: ClusterFacts,
+  envObjects: readonly KubeObject[],
+  files: Files,
+): { path: string; objects: KubeObject[] } | undefined {
+  if (!c.forCluster) return undefined;
+  const objects = c.forCluster(cluster, envObjects);
+  const plan = planOverlay(envObjects, objects);
+  if (!plan.patches.length && !plan.added.length && !plan.deleted.length) return undefined;
+  const dir = clusterLayerPath(cluster.name, c.name);
+  const src = `${sourceOf(c)} and clusters/${cluster.name}/cluster.yaml`;
+  const patchPaths: string[] = [];
+  for (const p of [...plan.patches, ...plan.deleted]) {
+    const path = `patches/${objectFileName(p as unknown as KubeObject)}`;
+    add(files, `${dir}/${path}`, renderGeneratedYaml(src, [p]));
+    patchPaths.push(path);
+  }
+  for (const o of plan.added) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
+  const kustomization: Record<string, unknown> = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: [`../../../${cluster.environment}/${c.name}`, ...plan.added.map(objectFileName)],
+  };
+  if (patchPaths.length) kustomization.patches = patchPaths.map((path) => ({ path }));
+  kustomization.labels = [
+    { pairs: { [LABELS.environment]: cluster.environment }, includeSelectors: false, includeTemplates: true },
+  ];
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  return { path: dir, objects };
+}
+
+/** The local patch that sizes one workload of an upstream install. */
+export function upstreamWorkloadPatch(w: UpstreamWorkload): KubeObject {
+  const resources = { requests: { ...w.sizing.requests }, limits: { ...w.sizing.limits } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: w.kind,
+    metadata: { name: w.name },
+    spec: { template: { spec: { containers: [{ name: w.container, resources }] } } },
+  };
+}
+
+/**
+ * An operator from its pinned release: base/<c>/ lists the release URL and the sizing
+ * patches; each overlay adds the environment label. The same in every environment.
+ */
+function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files): Record<Environment, KubeObject[]> {
+  const src = sourceOf(c);
+  const dir = `${DIRS.base}/${c.name}`;
+  const patches = u.workloads.map(upstreamWorkloadPatch);
+  for (const p of patches) add(files, `${dir}/patches/${objectFileName(p)}`, renderGeneratedYaml(src, [p]));
+  const { [LABELS.name]: _name, ...labels } = componentLabels(c.name);
+  const base = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    resources: [u.url],
+    patches: patches.map((p) => ({ path: `patches/${objectFileName(p)}` })),
+    labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }],
+  };
+  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [base]));
+  const out = {} as Record<Environment, KubeObject[]>;
+  for (const env of ENVIRONMENTS) {
+    const overlay = {
+      apiVersion: KUSTOMIZE_API,
+      kind: 'Kustomization',
+      resources: [`../../../${DIRS.base}/${c.name}`],
+      labels: [{ pairs: { [LABELS.environment]: env }, includeSelectors: false, includeTemplates: false }],
+    };
+    add(files, `${DIRS.overlays}/${env}/${c.name}/kustomization.yaml`, renderGeneratedYaml(src, [overlay]));
+    out[env] = [];
+  }
+  return out;
+}
+
 /** Writes base + every overlay of a component; returns the objects per environment. */
 export function buildComponentFiles(
   c: ComponentSpec,
   ctx: BuildContext,
   files: Files,
 ): Record<Environment, KubeObject[]> {
+  if (c.upstream) return buildUpstreamFiles(c, c.upstream, files);
   const base = buildBaseFiles(c, ctx, files);
   const out = {} as Record<Environment, KubeObject[]>;
   for (const env of ENVIRONMENTS) out[env] = buildOverlayFiles(c, env, ctx, base, files);

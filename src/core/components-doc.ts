@@ -2,10 +2,12 @@
 // storage and per-environment differences in the docs are always what the code runs.
 
 import { podSpecOf, type KubeObject } from './kube.ts';
+import { workloadRequests } from './validate/budget.ts';
 import { ENVIRONMENTS, type Environment } from './names.ts';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.ts';
 import { TIER_WAVE, serviceDns, type BuildContext, type ComponentSpec } from './components/spec.ts';
 import { listNetworkFlows, renderNetworkFlowTable } from './components/platform.ts';
+import { upstreamWorkloadPatch } from './component-tree.ts';
 
 type Res = { requests?: Record<string, string> };
 
@@ -13,6 +15,12 @@ function requests(objects: readonly KubeObject[]): { cpu: number; memory: number
   let cpu = 0;
   let memory = 0;
   for (const o of objects) {
+    if (isCnpgCluster(o)) {
+      const r = workloadRequests(o)!;
+      cpu += r.cpu;
+      memory += r.memory;
+      continue;
+    }
     const p = podSpecOf(o);
     if (!p || o.kind === 'CronJob' || o.kind === 'Job') continue;
     const replicas = (o.spec as { replicas?: number }).replicas ?? 1;
@@ -24,10 +32,15 @@ function requests(objects: readonly KubeObject[]): { cpu: number; memory: number
   return { cpu, memory };
 }
 
+const isCnpgCluster = (o: KubeObject) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/');
+
 function replicas(objects: readonly KubeObject[]): string {
   const rows = objects
-    .filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')
-    .map((o) => `${o.metadata.name} ×${(o.spec as { replicas?: number }).replicas ?? 1}`);
+    .filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment' || isCnpgCluster(o))
+    .map((o) => {
+      const spec = o.spec as { replicas?: number; instances?: number };
+      return `${o.metadata.name} ×${isCnpgCluster(o) ? `${spec.instances ?? 1} instances` : (spec.replicas ?? 1)}`;
+    });
   return rows.join(', ') || '—';
 }
 
@@ -37,6 +50,10 @@ function storage(objects: readonly KubeObject[]): string {
     if (o.kind === 'StatefulSet') {
       for (const t of ((o.spec as any).volumeClaimTemplates ?? []) as any[])
         out.push(`${t.metadata.name} ${t.spec.resources.requests.storage}`);
+    }
+    if (isCnpgCluster(o)) {
+      const spec = o.spec as { instances?: number; storage?: { size?: string } };
+      if (spec.storage?.size) out.push(`${spec.storage.size} per instance`);
     }
     if (o.kind === 'PersistentVolumeClaim')
       out.push(`${o.metadata.name} ${(o.spec as any).resources.requests.storage}`);
@@ -62,8 +79,30 @@ function ports(c: ComponentSpec): string[] {
   return rows;
 }
 
+/** What an environment runs of a component: its objects, or an operator's sized upstream workloads (one replica each). */
+function objectsOf(c: ComponentSpec, env: Environment, ctx: BuildContext): KubeObject[] {
+  if (!c.upstream) return c.build(env, ctx);
+  return c.upstream.workloads.map((w) => {
+    const patch = upstreamWorkloadPatch(w);
+    return { ...patch, metadata: { ...patch.metadata }, spec: { replicas: 1, ...(patch.spec as object) } };
+  });
+}
+
+function upstreamLines(c: ComponentSpec): string[] {
+  const u = c.upstream;
+  if (!u) return [];
+  return [
+    `- pinned release \`${u.url}\` in namespace \`${u.namespace}\`, referenced by URL from \`base/${c.name}/\` with local patches that size its workloads`,
+    `- the release's kinds: ${[...u.kinds.cluster, ...u.kinds.namespaced].map((k) => k.kind).join(', ')}`,
+    '',
+  ];
+}
+
 function section(c: ComponentSpec, ctx: BuildContext): string[] {
-  const byEnv = Object.fromEntries(ENVIRONMENTS.map((e) => [e, c.build(e, ctx)])) as Record<Environment, KubeObject[]>;
+  const byEnv = Object.fromEntries(ENVIRONMENTS.map((e) => [e, objectsOf(c, e, ctx)])) as Record<
+    Environment,
+    KubeObject[]
+  >;
   const lines = [
     `## ${c.name}`,
     '',
@@ -77,6 +116,7 @@ function section(c: ComponentSpec, ctx: BuildContext): string[] {
   }
   const p = ports(c);
   if (p.length) lines.push(...p, '');
+  lines.push(...upstreamLines(c));
   lines.push('| environment | workloads | requests (total) | storage | kinds |', '| --- | --- | --- | --- | --- |');
   for (const e of ENVIRONMENTS) {
     const r = requests(byEnv[e]);

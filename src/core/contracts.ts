@@ -22,8 +22,8 @@ export { headlessServiceName, serviceDns, type SecretContract } from './componen
 export type { InternalFlow, InternalPorts, ServiceContract } from './components/tables.ts';
 
 export type ComponentName = keyof typeof COMPONENT_SPECS;
-/** Every component but the platform serves a contract (a test holds the registry to it). */
-export type ServiceComponent = Exclude<ComponentName, 'platform'>;
+/** Every component but the platform and the operators serves a contract (a test holds the registry to it). */
+export type ServiceComponent = Exclude<ComponentName, 'platform' | 'cnpg'>;
 
 /** Every registered component, in registration order. */
 export const COMPONENT_LIST: readonly ComponentSpec[] = Object.values(COMPONENT_SPECS);

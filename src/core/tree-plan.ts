@@ -12,7 +12,7 @@ import { argocdInstallDir, buildArgoCdInstall } from './argocd-install.ts';
 import { isStandalone } from './topology.ts';
 import { servesLocally, type ClusterConfig } from './cluster-config.ts';
 import { buildGitServerObjects, gitServerPath } from './git-server.ts';
-import { type Files, buildComponentFiles } from './component-tree.ts';
+import { type Files, buildClusterLayer, buildComponentFiles } from './component-tree.ts';
 import { TIER_WAVE, type BuildContext, type ComponentSpec } from './components/spec.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
@@ -40,15 +40,16 @@ function clusterSource(c: ClusterConfig): string {
   return `${c.source} and src/core/argocd.ts`;
 }
 
-/** Objects of the enabled components in the cluster's environment, plus the ConfigMaps kustomize generates. */
+/** Objects of the enabled components in the cluster (its layers applied), plus the ConfigMaps kustomize generates. */
 function enabledObjects(
   cluster: ClusterConfig,
   ctx: BuildContext,
   byComponent: Map<string, Record<Environment, KubeObject[]>>,
+  layers: ReadonlyMap<string, { path: string; objects: KubeObject[] }>,
 ): KubeObject[] {
   const out: KubeObject[] = [];
   for (const c of enabledComponents(cluster, ctx.components)) {
-    out.push(...(byComponent.get(c.name)?.[cluster.environment] ?? []));
+    out.push(...(layers.get(c.name)?.objects ?? byComponent.get(c.name)?.[cluster.environment] ?? []));
     for (const cm of c.configFiles?.(ctx) ?? []) {
       out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm.name, namespace: NAMESPACE } });
     }
@@ -77,12 +78,23 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
   const src = clusterSource(cluster);
   const dir = `${DIRS.apps}/${cluster.name}`;
   const enabled = enabledComponents(cluster, ctx.components);
+  const layers = new Map<string, { path: string; objects: KubeObject[] }>();
+  for (const c of enabled) {
+    const layer = buildClusterLayer(c, cluster, byComponent.get(c.name)?.[cluster.environment] ?? [], files);
+    if (layer) layers.set(c.name, layer);
+  }
   const resources: string[] = [];
   // A hub that runs only Argo CD has no shared-infra project to allow anything in.
   if (enabled.length) {
     files.set(
       `${dir}/appproject.yaml`,
-      renderGeneratedYaml(src, [buildAppProject(cluster, enabledObjects(cluster, ctx, byComponent))]),
+      renderGeneratedYaml(src, [
+        buildAppProject(
+          cluster,
+          enabledObjects(cluster, ctx, byComponent, layers),
+          enabled.flatMap((c) => (c.upstream ? [c.upstream] : [])),
+        ),
+      ]),
     );
     resources.push('appproject.yaml');
   }
@@ -91,7 +103,10 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
     resources.push('argocd.yaml');
   }
   for (const c of enabled) {
-    files.set(`${dir}/${c.name}.yaml`, renderGeneratedYaml(src, [buildApplication(cluster, c)]));
+    files.set(
+      `${dir}/${c.name}.yaml`,
+      renderGeneratedYaml(src, [buildApplication(cluster, c, layers.get(c.name)?.path)]),
+    );
     resources.push(`${c.name}.yaml`);
   }
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };

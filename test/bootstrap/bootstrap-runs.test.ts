@@ -84,12 +84,25 @@ describe('fresh cluster', () => {
     expect(r).toMatchObject({ cluster: 'kind-soma', context: 'kind-soma', ok: true, changed: true });
     expect(r.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(KIND_STEPS.map((n) => `${n}:ok`));
     expect(r.steps.find((s: { name: string }) => s.name === 'argocd').durationMs).toBeGreaterThan(0);
-    expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'postgres', 'vault', 'prometheus', 'grafana']);
+    expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'cnpg', 'postgres', 'vault', 'prometheus', 'grafana']);
     for (const c of r.components) {
       expect(c.timeToHealthyMs).toBeGreaterThan(0);
       expect(c).toMatchObject({ sync: 'Synced', health: 'Healthy', revision: HEAD.slice(0, 7) });
     }
     expect(r.access.argocd.url).toBe('http://localhost:18080');
+  });
+});
+
+describe('a postgres credentials Secret from before CloudNativePG', () => {
+  it('is kept (never rotated) with a warning naming the type CloudNativePG needs and the fix', async () => {
+    const w = await world();
+    expect((await bootstrap(w)).code).toBe(0);
+    const secret = w.fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')!;
+    w.fake.put({ ...secret, type: 'Opaque' });
+    const { code, stdout, stderr } = await bootstrap(w);
+    expect(code).toBe(0);
+    expect(`${stdout}${stderr}`).toMatch(/soma-infra-postgres-credentials is of type Opaque, but its reader needs kubernetes\.io\/basic-auth/);
+    expect(w.fake.get('v1', 'Secret', 'soma-infra-postgres-credentials', 'soma-infra')!.type).toBe('Opaque');
   });
 });
 

@@ -19,13 +19,13 @@ import { tempDir } from '../support/temp.ts';
 
 export const HEAD = 'a'.repeat(40);
 export const REPO_URL = 'https://github.com/example/somastack.git';
-export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-prometheus', 'kind-soma-grafana'];
+export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-cnpg', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-prometheus', 'kind-soma-grafana'];
 
 const CLUSTER_YAML = `name: kind-soma
 environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: ${REPO_URL}, revision: main }
-components: [platform, postgres, vault, prometheus, grafana]
+components: [platform, cnpg, postgres, vault, prometheus, grafana]
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 
@@ -34,7 +34,8 @@ environment: prod
 destination: { server: https://prod.example.com:6443 }
 argocd: { managedBy: hub }
 repository: { url: ${REPO_URL}, revision: main }
-components: [platform, postgres]
+components: [platform, cnpg, postgres]
+backup: { destinationPath: s3://backups/prod, credentialsSecret: prod-backup-keys }
 `;
 
 const HUB_YAML = `name: hub

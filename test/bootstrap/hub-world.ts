@@ -36,7 +36,8 @@ context: soma-staging
 argocd: { managedBy: mgmt }
 destination: { server: ${SPOKE_SERVER} }
 repository: { url: ${REPO_URL}, revision: main }
-components: [platform, postgres]
+components: [platform, cnpg, postgres]
+backup: { destinationPath: s3://backups/staging, credentialsSecret: staging-backup-keys }
 ${extra}`;
 
 function write(root: string, path: string, text: string): void {

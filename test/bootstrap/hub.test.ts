@@ -132,7 +132,7 @@ describe('reading a managed cluster afterwards', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ cluster: 'staging', context: 'soma-staging', hubContext: 'soma-mgmt', ok: true });
-    expect(report.applications.map((a: { name: string }) => a.name).sort()).toEqual(['staging-platform', 'staging-postgres', 'staging-root']);
+    expect(report.applications.map((a: { name: string }) => a.name).sort()).toEqual(['staging-cnpg', 'staging-platform', 'staging-postgres', 'staging-root']);
     const mgmt = JSON.parse((await run(w, 'status', { cluster: 'mgmt', json: true })).stdout);
     expect(mgmt.applications.map((a: { name: string }) => a.name).sort()).toEqual(['mgmt-argocd', 'mgmt-root']);
   });
@@ -316,5 +316,22 @@ describe('refusals, each before anything is written', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Secret soma-infra/soma-infra-postgres-credentials (for postgres, keys username, password, database) does not exist');
     untouched(w);
+  });
+
+  it('Secrets someone else provides: the postgres credentials of the wrong type, and the backup keys, are preflight problems', async () => {
+    const w = await readyHub();
+    writeCluster(w.root, 'staging', spokeYaml(`identity: { uid: ${SPOKE_UID} }\nsecrets: { provider: external }\n`));
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    w.spoke.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' },
+      type: 'Opaque',
+      data: { username: b64('soma'), password: b64('p'), database: b64('soma') },
+    });
+    const r = await bootstrapIn(w, 'staging');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('soma-infra-postgres-credentials (for postgres) is of type Opaque; postgres needs kubernetes.io/basic-auth');
+    expect(r.stderr).toContain('Secret soma-infra/staging-backup-keys (for postgres, keys ACCESS_KEY_ID, ACCESS_SECRET_KEY) does not exist');
   });
 });

@@ -18,7 +18,7 @@ const cluster: ClusterConfig = {
   environment: 'dev',
   destination: { server: 'https://kubernetes.default.svc' },
   repository: { url: 'https://github.com/example/somastack.git', revision: 'main' },
-  components: ['platform', 'postgres', 'vault', 'grafana', 'openfga'],
+  components: ['platform', 'cnpg', 'postgres', 'vault', 'grafana', 'openfga'],
   argocd: {}, secrets: { provider: 'bootstrap' },
   kind: { name: 'soma', hostPorts: { argocd: 8080, grafana: 3000 } },
   source: 'clusters/kind-soma/cluster.yaml',
@@ -99,12 +99,12 @@ const summary = (name: string, o: Partial<ApplicationSummary> = {}): Application
 });
 
 describe('evaluateWait', () => {
-  const expected = expectedApplications({ ...cluster, components: ['platform', 'postgres'] });
+  const expected = expectedApplications({ ...cluster, components: ['platform', 'cnpg', 'postgres'] });
   const tracker = (): WaitTracker => ({ startedAt: 0, firstOk: new Map(), degradedSince: new Map() });
   const all = (o: Partial<ApplicationSummary> = {}) => expected.map((a) => summary(a.name, o));
 
   it('expects the root, Argo CD itself and one Application per component', () => {
-    expect(expected.map((a) => a.name)).toEqual(['kind-soma-root', 'kind-soma-argocd', 'kind-soma-platform', 'kind-soma-postgres']);
+    expect(expected.map((a) => a.name)).toEqual(['kind-soma-root', 'kind-soma-argocd', 'kind-soma-platform', 'kind-soma-cnpg', 'kind-soma-postgres']);
   });
 
   it('is done when every expected Application is OK at the revision, recording time to healthy', () => {
@@ -140,7 +140,7 @@ describe('evaluateWait', () => {
   it('fails a child Degraded for longer than the grace period, not before', () => {
     const t = tracker();
     const apps = all();
-    apps[3] = summary('kind-soma-postgres', { health: 'Degraded', ok: false, message: 'crash' });
+    apps[4] = summary('kind-soma-postgres', { health: 'Degraded', ok: false, message: 'crash' });
     apps[0] = summary('kind-soma-root', { health: 'Degraded', ok: false, children: ['kind-soma-postgres'] });
     expect(evaluateWait(apps, expected, undefined, t, 10_000, 60_000).degraded).toEqual([]);
     expect(evaluateWait(apps, expected, undefined, t, 70_000, 60_000).degraded).toEqual([]);
@@ -189,6 +189,12 @@ describe('secrets', () => {
     expect(o.data).toEqual({ username: 'c29tYQ==', password: 'cA==', database: 'c29tYQ==' });
     expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'somastack', 'app.kubernetes.io/component': 'postgres' });
     expect(o.stringData).toBeUndefined();
+  });
+
+  it('creates the postgres credentials as kubernetes.io/basic-auth (CloudNativePG requires it), the others Opaque', () => {
+    const [pg, , grafana] = plannedSecrets(cluster);
+    expect(buildSecretObject(pg!, { username: 'soma', password: 'p', database: 'soma' }).type).toBe('kubernetes.io/basic-auth');
+    expect(buildSecretObject(grafana!, { 'admin-user': 'admin', 'admin-password': 'p' }).type).toBe('Opaque');
   });
 });
 

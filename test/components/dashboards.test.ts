@@ -15,7 +15,7 @@ const exprs = (d: Any): string[] =>
 /** Metric names a dashboard's queries may use: what the exporters really expose (see the report for sources). */
 const EXPOSED: Record<string, RegExp> = {
   postgres:
-    /^(up|pg_up|pg_stat_database_(numbackends|xact_commit|xact_rollback|blks_hit|blks_read|tup_(fetched|inserted|updated|deleted))|pg_stat_activity_count|pg_database_size_bytes)$/,
+    /^(up|cnpg_collector_up|cnpg_backends_total|cnpg_pg_stat_database_(xact_commit|xact_rollback|blks_hit|blks_read)|cnpg_pg_database_size_bytes|cnpg_pg_replication_lag|cnpg_pg_stat_archiver_seconds_since_last_archival)$/,
   redis:
     /^(redis_(up|connected_clients|memory_used_bytes|memory_max_bytes|commands_processed_total|keyspace_hits_total|keyspace_misses_total|evicted_keys_total|expired_keys_total|db_keys))$/,
   kafka:

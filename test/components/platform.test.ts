@@ -172,9 +172,24 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
         objects
           .filter((o) => (o.spec as any)?.podSelector?.matchLabels?.[LABELS.component] === c)
           .map((o) => o.metadata.name),
-      ).toEqual([POLICY_NAMES.ingress(c)]);
+      ).toEqual([
+        ...(CTX.components.find((x) => x.name === c)?.service?.egress ? [POLICY_NAMES.egress(c)] : []),
+        POLICY_NAMES.ingress(c),
+      ]);
     },
   );
+
+  it('admits the CloudNativePG controller to the postgres instance status port, and lets the instances reach the API server', () => {
+    const controller: Endpoint = {
+      namespace: 'cnpg-system',
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' },
+      podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
+    };
+    expect(canReach(env, controller, infraPod('postgres'), 8000)).toBe(true);
+    expect(canReach(env, controller, infraPod('redis'), 8000)).toBe(false);
+    expect(canReach(env, infraPod('postgres'), { external: true }, 6443)).toBe(true);
+    expect(canReach(env, infraPod('redis'), { external: true }, 6443)).toBe(false);
+  });
 
   it.each(INTERNAL_FLOWS.map((f) => [f.from, f.to, f.port, f.why]))(
     '%s reaches %s:%i (%s), other components do not',
@@ -213,12 +228,15 @@ describe('platform per-environment differences', () => {
     expect(canReach('dev', outside, infraPod('prometheus'), CONTRACTS.prometheus.port)).toBe(false);
     for (const env of ['staging', 'prod'] as const) {
       expect(canReach(env, outside, infraPod('grafana'), CONTRACTS.grafana.port)).toBe(false);
-      expect(JSON.stringify(policiesOf(env))).not.toContain('ipBlock');
+      // Only the egress of components that leave the namespace (postgres: API server, object store) names addresses.
+      const ingress = policiesOf(env).filter((p) => (p.spec as any).policyTypes.includes('Ingress'));
+      expect(JSON.stringify(ingress)).not.toContain('ipBlock');
     }
   });
 
   it('differs between environments in that allowance alone', () => {
-    const strip = (env: Environment) => listNetworkFlows(CTX.components, env).filter((f) => f.peer.kind !== 'anywhere');
+    const strip = (env: Environment) =>
+      listNetworkFlows(CTX.components, env).filter((f) => !(f.peer.kind === 'anywhere' && f.direction === 'ingress'));
     expect(strip('dev')).toEqual(listNetworkFlows(CTX.components, 'staging'));
     expect(listNetworkFlows(CTX.components, 'prod')).toEqual(listNetworkFlows(CTX.components, 'staging'));
   });

@@ -32,9 +32,22 @@ describe('component registry', () => {
     expect(COMPONENT_NAMES[0]).toBe('platform');
   });
 
-  it.each(specs)('%s: serves a contract and runs as a stated user unless it is the platform', (name, spec) => {
-    expect(spec.service === null).toBe(name === 'platform');
-    expect(spec.uid === null).toBe(name === 'platform');
+  it.each(specs)(
+    '%s: serves a contract and runs as a stated user unless it is the platform or an upstream operator',
+    (name, spec) => {
+      const noPodsOfItsOwn = name === 'platform' || spec.upstream !== undefined;
+      expect(spec.service === null).toBe(noPodsOfItsOwn);
+      expect(spec.uid === null).toBe(noPodsOfItsOwn);
+    },
+  );
+
+  it('an operator is its pinned release by URL plus sizing patches, and builds no objects of its own', () => {
+    for (const [, spec] of specs.filter(([, s]) => s.upstream)) {
+      expect(spec.upstream!.url).toContain(spec.upstream!.version);
+      expect(spec.upstream!.workloads.length).toBeGreaterThan(0);
+      expect(spec.build('dev', { components: [], files: {} })).toEqual([]);
+      expect(spec.tier).toBe('operator');
+    }
   });
 
   it.each(specs.filter(([, s]) => s.dashboard))('%s: its dashboard is its own', (name, spec) => {
@@ -75,8 +88,8 @@ describe('component registry', () => {
   });
 
   it('states each dependency once: the flows are the dependsOn entries', () => {
+    // postgres's dependency on the cnpg operator orders deployment; it opens no connection.
     expect(INTERNAL_FLOWS.map((f) => `${f.from}->${f.to}:${f.port}`)).toEqual([
-      'postgres->postgres:5432',
       'opa->vault:8200',
       'grafana->prometheus:9090',
       'openfga->postgres:5432',

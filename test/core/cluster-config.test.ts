@@ -19,7 +19,7 @@ describe('parseClusterConfig', () => {
     expect(r.config).toMatchObject({
       name: 'demo',
       environment: 'dev',
-      components: ['platform', 'postgres'],
+      components: ['platform', 'cnpg', 'postgres'],
       argocd: {},
       secrets: { provider: 'bootstrap' },
       source: FILE,
@@ -69,8 +69,8 @@ describe('parseClusterConfig', () => {
       text: VALID.replace('postgres]', 'postgress]'),
       expected: [
         {
-          path: '/components/1',
-          message: expect.stringContaining('must be one of: platform, postgres') as unknown as string,
+          path: '/components/2',
+          message: expect.stringContaining('must be one of: platform, cnpg, postgres') as unknown as string,
         },
       ],
     },
@@ -101,12 +101,12 @@ describe('parseClusterConfig', () => {
     },
     {
       name: 'duplicate component',
-      text: VALID.replace('[platform, postgres]', '[platform, postgres, postgres]'),
+      text: VALID.replace('[platform, cnpg, postgres]', '[platform, cnpg, postgres, postgres]'),
       expected: [{ path: '/components', message: 'lists a component more than once' }],
     },
     {
       name: 'platform missing',
-      text: VALID.replace('[platform, postgres]', '[postgres]'),
+      text: VALID.replace('[platform, cnpg, postgres]', '[cnpg, postgres]'),
       expected: [{ path: '/components', message: "does not include 'platform'" }],
     },
     {
@@ -122,7 +122,15 @@ describe('parseClusterConfig', () => {
     {
       name: 'Kind cluster not in dev',
       text: `${VALID.replace('environment: dev', 'environment: prod')}kind:\n  name: soma\n`,
-      expected: [{ path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" }],
+      expected: [
+        { path: '/kind', message: "a Kind cluster must be environment 'dev', not 'prod'" },
+        {
+          path: '/backup',
+          message: expect.stringContaining(
+            'a prod cluster running postgres needs a backup target',
+          ) as unknown as string,
+        },
+      ],
     },
     {
       name: 'duplicate keys',

@@ -21,6 +21,7 @@ describe('component dependencies in cluster.yaml', () => {
   it.each([
     ['grafana', 'prometheus', 'platform, grafana', '/components/1'],
     ['openfga', 'postgres', 'platform, redis, openfga', '/components/2'],
+    ['postgres', 'cnpg', 'platform, postgres', '/components/1'],
   ])('rejects %s without %s, at the dependent, with the fix', (dependent, needed, components, path) => {
     expect(problems(components)).toEqual([
       {
@@ -36,7 +37,7 @@ describe('component dependencies in cluster.yaml', () => {
 
   it('accepts the dependencies once enabled, and an optional one left out (opa without vault)', () => {
     expect(problems('platform, prometheus, grafana')).toEqual([]);
-    expect(problems('platform, postgres, openfga')).toEqual([]);
+    expect(problems('platform, cnpg, postgres, openfga')).toEqual([]);
     expect(problems('platform, opa')).toEqual([]);
   });
 

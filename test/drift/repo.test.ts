@@ -66,7 +66,8 @@ beforeAll(async () => {
       version: version!,
       kind: o.kind,
       plural: plural(o.kind),
-      namespaced: o.kind !== 'Namespace' && !o.kind.startsWith('Cluster'),
+      // Cluster-scoped: Namespace and the rbac Cluster* kinds; a CloudNativePG Cluster is namespaced.
+      namespaced: o.metadata.namespace !== undefined,
     });
     fake.put(o);
   }
@@ -90,7 +91,7 @@ describe('drift on the generated kind-soma tree', () => {
     expect(report.drifts).toEqual([]);
     expect(code).toBe(0);
     expect(report.compared).toBe(objects.length);
-    expect(report.skipped.map((s: { app: string }) => s.app)).toEqual(['kind-soma-argocd']);
+    expect(report.skipped.map((s: { app: string }) => s.app)).toEqual(['kind-soma-argocd', 'kind-soma-cnpg']);
   });
 
   // What bootstrap leaves besides the rendered tree: the argocd Namespace from bootstrap/argocd's

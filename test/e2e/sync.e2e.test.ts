@@ -43,7 +43,7 @@ describe.skipIf(!dockerOk)('local mode: bootstrap from a clone, then edit, commi
     appendFileSync(join(clone, '.git/info/exclude'), '\nnode_modules\n');
     git('checkout', '-q', '-B', 'main');
     mkdirSync(join(clone, 'clusters/kind-local'));
-    writeFileSync(join(clone, 'clusters/kind-local/cluster.yaml'), CLUSTER_YAML('platform, postgres'));
+    writeFileSync(join(clone, 'clusters/kind-local/cluster.yaml'), CLUSTER_YAML('platform, cnpg, postgres'));
     const gen = await cli('generate');
     expect(gen.code, tail(gen.stderr)).toBe(0);
     commitAll('e2e: a local-mode cluster');
@@ -71,7 +71,10 @@ describe.skipIf(!dockerOk)('local mode: bootstrap from a clone, then edit, commi
 
   it('edits a value, commits, syncs, and sees the change live', async () => {
     const file = join(clone, 'clusters/kind-local/cluster.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('[platform, postgres]', '[platform, postgres, redis]'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('[platform, cnpg, postgres]', '[platform, cnpg, postgres, redis]'),
+    );
     // Uncommitted generated changes are refused before anything is pushed.
     expect((await cli('generate')).code).toBe(0);
     const dirty = await cli('sync', '--cluster', 'kind-local');

@@ -14,7 +14,7 @@ export interface AlertCase {
 }
 
 const s = (series: string, values: string): Series => ({ series, values });
-const PVC = 'namespace="soma-infra",persistentvolumeclaim="data-postgres-0"';
+const PVC = 'namespace="soma-infra",persistentvolumeclaim="postgres-1"';
 const PG = 'job="postgres",instance="10.0.0.5:9187"';
 const ETCD = 'job="etcd",instance="10.0.0.7:2381"';
 const part = (metric: string, p: number, v: string, exporter = 'a'): Series =>
@@ -39,7 +39,7 @@ export const ALERT_CASES: AlertCase[] = [
         s(`kubelet_volume_stats_available_bytes{${PVC}}`, '5x20'),
         s(`kubelet_volume_stats_capacity_bytes{${PVC}}`, '100x20'),
       ],
-      labels: { namespace: 'soma-infra', persistentvolumeclaim: 'data-postgres-0' },
+      labels: { namespace: 'soma-infra', persistentvolumeclaim: 'postgres-1' },
     },
     quiet: [
       s(`kubelet_volume_stats_available_bytes{${PVC}}`, '50x20'),
@@ -49,36 +49,36 @@ export const ALERT_CASES: AlertCase[] = [
   {
     alert: 'SomaPostgresDown',
     evalTime: '5m',
-    fires: { series: [s(`pg_up{${PG}}`, '0x10')], labels: { job: 'postgres', instance: '10.0.0.5:9187' } },
-    quiet: [s(`pg_up{${PG}}`, '1x10')],
+    fires: { series: [s(`cnpg_collector_up{${PG}}`, '0x10')], labels: { job: 'postgres', instance: '10.0.0.5:9187' } },
+    quiet: [s(`cnpg_collector_up{${PG}}`, '1x10')],
   },
   {
     alert: 'SomaPostgresWalArchiveStale',
     evalTime: '15m',
     // The age grows by 60 s a minute from 10 minutes: past the RPO from minute 6, firing from 11.
     fires: {
-      series: [s(`pg_stat_archiver_last_archive_age{${PG}}`, '600+60x20')],
+      series: [s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '600+60x20')],
       labels: { job: 'postgres', instance: '10.0.0.5:9187' },
     },
-    quiet: [s(`pg_stat_archiver_last_archive_age{${PG}}`, '30x20')],
+    quiet: [s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '30x20')],
   },
   {
     alert: 'SomaPostgresWalArchiveFailing',
     evalTime: '10m',
     fires: {
-      series: [s(`pg_stat_archiver_failed_count{${PG}}`, '0x5 1x10')],
+      series: [s(`cnpg_pg_stat_archiver_failed_count{${PG}}`, '0x5 1x10')],
       labels: { job: 'postgres', instance: '10.0.0.5:9187' },
     },
-    quiet: [s(`pg_stat_archiver_failed_count{${PG}}`, '2x20')],
+    quiet: [s(`cnpg_pg_stat_archiver_failed_count{${PG}}`, '2x20')],
   },
   {
     alert: 'SomaPostgresReplicationLag',
     evalTime: '10m',
     fires: {
-      series: [s(`pg_replication_lag_seconds{${PG}}`, '120x15')],
+      series: [s(`cnpg_pg_replication_lag{${PG}}`, '120x15')],
       labels: { job: 'postgres', instance: '10.0.0.5:9187' },
     },
-    quiet: [s(`pg_replication_lag_seconds{${PG}}`, '2x15')],
+    quiet: [s(`cnpg_pg_replication_lag{${PG}}`, '2x15')],
   },
   {
     alert: 'SomaKafkaUnderReplicatedPartitions',

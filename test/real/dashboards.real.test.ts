@@ -55,8 +55,8 @@ describe.skipIf(!HAVE_PROMTOOL)('dashboard queries under promtool (needs Debian 
     [
       'postgres',
       expr(postgresDashboard, 'Buffer cache hit ratio'),
-      'pg_stat_database_blks_hit',
-      'pg_stat_database_blks_read',
+      'cnpg_pg_stat_database_blks_hit',
+      'cnpg_pg_stat_database_blks_read',
     ],
   ])('%s hit ratio: 0.25 at one lookup every 15 s, no value at no lookups', (job, query, hit, miss) => {
     const sel = (m: string) => `${m}{job="${job}",instance="a"}`;

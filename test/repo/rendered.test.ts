@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/adapters/inputs.ts';
 import { argoCdWorkloadObjects } from '../../src/core/argocd-install.ts';
+import { clusterLayerPath, upstreamWorkloadPatch } from '../../src/core/component-tree.ts';
+import { kustomizeBuild } from '../../src/adapters/kustomize.ts';
+import { parseRendered } from '../../src/adapters/render.ts';
 import { COMPONENTS } from '../../src/core/components/index.ts';
+import { operatorServices } from '../../src/core/validate/policy/cluster.ts';
 import { CONTRACTS, type ServiceComponent } from '../../src/core/contracts.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, LABELS, NAMESPACE } from '../../src/core/names.ts';
@@ -69,8 +73,18 @@ describe('rendered overlays of every component in every environment', () => {
         const objects = rendered.find((r) => r.env === env && r.component === component)!.objects;
         const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === contract.service);
         const ports = ((svc?.spec as { ports?: { port: number }[] })?.ports ?? []).map((p) => p.port);
+        // A CloudNativePG Cluster declares the Service its operator makes (always on 5432).
+        const managed = operatorServices(
+          objects.map((object) => ({ object })),
+          NAMESPACE,
+        ).includes(contract.service);
+        const where = svc
+          ? `${svc.metadata.name}.${svc.metadata.namespace}`
+          : managed
+            ? `${contract.service}.${NAMESPACE}`
+            : 'none';
         table.push(
-          `${env} ${component} ${svc?.metadata.name}.${svc?.metadata.namespace}:${ports.includes(contract.port) ? contract.port : 'MISSING'}`,
+          `${env} ${component} ${where}:${ports.includes(contract.port) || (managed && contract.port === 5432) ? contract.port : 'MISSING'}`,
         );
       }
     }
@@ -160,7 +174,12 @@ describe('the kind-soma budget', () => {
     );
     let cpu = 0;
     let memory = 0;
-    for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects()]) {
+    // Operators are remote installs too: what counts is what their local patches set (one replica each).
+    const operators = COMPONENTS.filter((c) => c.upstream && cluster.components.includes(c.name as never)).flatMap(
+      (c) => c.upstream!.workloads.map(upstreamWorkloadPatch),
+    );
+    expect(operators.length).toBeGreaterThan(0);
+    for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects(), ...operators]) {
       if (!podSpecOf(o) || isRunToCompletion(o)) continue;
       const replicas = (o.spec as { replicas?: number }).replicas ?? 1;
       const r = podRequests(o);
@@ -206,6 +225,10 @@ function committedKinds(dir: string, out: Set<string>): void {
 describe('health rules for what the repository deploys', () => {
   it('every kind it deploys (every cluster, Argo CD included) has a rule, or is a kind docs/operations.md lists as having none', async () => {
     const kinds = new Set<string>(ARGOCD_INSTALL_KINDS.map(([v, k]) => `${v} ${k}`));
+    // The operators' releases, not rendered here either: the kinds their specs declare (all at v1).
+    for (const c of COMPONENTS)
+      for (const k of [...(c.upstream?.kinds.cluster ?? []), ...(c.upstream?.kinds.namespaced ?? [])])
+        kinds.add(`${k.group ? `${k.group}/v1` : 'v1'} ${k.kind}`);
     for (const r of await renderAllOverlays()) for (const o of r.objects) kinds.add(`${o.apiVersion} ${o.kind}`);
     committedKinds('apps', kinds);
     committedKinds('bootstrap', kinds);
@@ -220,10 +243,26 @@ describe('health rules for what the repository deploys', () => {
     for (const vk of [
       'apps/v1 StatefulSet',
       'policy/v1 PodDisruptionBudget',
-      'batch/v1 CronJob',
       'v1 PersistentVolumeClaim',
       'argoproj.io/v1alpha1 Application',
     ])
       expect(kinds.has(vk), vk).toBe(true);
+  });
+});
+
+describe("a cluster's own layer (Postgres backups)", () => {
+  it('renders, with real kustomize, the Cluster with its backup target and the daily ScheduledBackup, and its Application syncs it', async () => {
+    for (const name of ['staging', 'prod']) {
+      const cluster = await loadCluster(ROOT, name);
+      expect(cluster.backup, name).toBeDefined();
+      const path = clusterLayerPath(name, 'postgres');
+      const objects = parseRendered(await kustomizeBuild(join(ROOT, path)), path);
+      const pg = objects.find((o) => o.kind === 'Cluster')!;
+      expect((pg.spec as any).backup.barmanObjectStore.destinationPath).toBe(cluster.backup!.destinationPath);
+      expect(objects.map((o) => o.kind).sort()).toEqual(['Cluster', 'ScheduledBackup', 'Service']);
+      for (const o of objects) expect(o.metadata.labels?.[LABELS.environment]).toBe(cluster.environment);
+      const app = readFileSync(join(ROOT, 'apps', name, 'postgres.yaml'), 'utf8');
+      expect(app).toContain(`path: ${path}`);
+    }
   });
 });

@@ -232,3 +232,23 @@ describe('smoke jobs', () => {
     expect(allow.input.tenant).not.toBe(deny.input.tenant);
   });
 });
+
+describe('postgres where the cluster has a backup target', () => {
+  const withBackup: SmokeContext = { ...ctx, backup: true };
+  it('asks the primary for the age of its last WAL archive too', () => {
+    const jobs = check('postgres').jobs(withBackup) as { command: string[] }[];
+    expect(jobs[0]!.command.at(-1)).toContain('pg_stat_archiver');
+    expect((check('postgres').jobs(ctx) as { command: string[] }[])[0]!.command.at(-1)).toBe('SELECT 1');
+  });
+
+  it.each([
+    ['1|42', true, /last WAL archived 42 s ago/],
+    ['1|1200', false, /last WAL archive is 1200 s old \(RPO 900 s\)/],
+    ['1|-1', false, /no WAL segment was ever archived/],
+    ['0|42', false, /SELECT 1 returned "0\|42"/],
+  ] as const)('judges %s: pass %s', (log, pass, evidence) => {
+    const v = check('postgres').judge([ok(`${log}\n`)], withBackup);
+    expect(v.pass).toBe(pass);
+    expect(v.evidence).toMatch(evidence);
+  });
+});

@@ -158,6 +158,37 @@ describe('npm run smoke', () => {
     expect(io.out + io.err).not.toContain(PASSWORD);
   });
 
+  it('borrows the client image from the CloudNativePG Cluster, and checks the WAL archive where the cluster has backups', async () => {
+    fake.remove('apps/v1', 'StatefulSet', 'postgres', 'soma-infra');
+    fake.register({
+      group: 'postgresql.cnpg.io',
+      version: 'v1',
+      kind: 'Cluster',
+      plural: 'clusters',
+      namespaced: true,
+    });
+    fake.put({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'postgres', namespace: 'soma-infra' },
+      spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie' },
+    });
+    root = writeMiniRepo(
+      { postgres: [], redis: [], kafka: [], opa: [], vault: [], etcd: [], prometheus: [], grafana: [] },
+      { kindName: 'soma', cluster: { backup: { destinationPath: 's3://backups/test', credentialsSecret: 'keys' } } },
+    );
+    scripts.postgres = () => ({ phase: 'Succeeded', log: '1|1200\n' });
+    const io = captureIo(root, env);
+    const code = await main(['smoke', '--json', '--only', 'postgres'], io);
+    expect(code, io.err + io.out).toBe(1);
+    const pg = JSON.parse(io.out).checks.find((c: { name: string }) => c.name === 'postgres');
+    expect(pg).toMatchObject({ result: 'fail', evidence: expect.stringContaining('last WAL archive is 1200 s old') });
+    const job = jobs.jobs.find((j) => j.metadata.name === 'soma-smoke-postgres-t1')!;
+    const container = (job.spec as any).template.spec.containers[0];
+    expect(container.image).toBe('ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie');
+    expect(container.command.at(-1)).toContain('pg_stat_archiver');
+  });
+
   it('exit 1 with evidence when a check fails (NetworkPolicy not enforced, a pod not Ready)', async () => {
     scripts.networkpolicy = () => ({ phase: 'Succeeded', log: 'exit 0\n' });
     fake.put(pod('kafka-0', false));

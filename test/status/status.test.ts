@@ -310,6 +310,46 @@ describe('status --direct judges Argo CD itself by its workloads', () => {
   });
 });
 
+describe('status --direct judges an operator (cnpg) by the workloads its spec sizes', () => {
+  function repoWithCnpg(): string {
+    const root = writeMiniRepo({ redis: [] });
+    const write = (file: string, text: string) => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    write('apps/test/kustomization.yaml', 'resources: [redis.yaml, cnpg.yaml]\n');
+    const app = application('test-cnpg', 'overlays/dev/cnpg', 'cnpg-system') as KubeObject;
+    app.metadata.labels = { ...app.metadata.labels, 'app.kubernetes.io/component': 'cnpg' };
+    write('apps/test/cnpg.yaml', toYaml(app));
+    write('overlays/dev/cnpg/kustomization.yaml', 'resources:\n  - ../../../base/cnpg\n');
+    write('base/cnpg/kustomization.yaml', 'resources:\n  - https://example.com/cnpg.yaml\n');
+    return root;
+  }
+
+  it('Missing until the controller runs in cnpg-system, then Healthy', async () => {
+    await fake.close();
+    fake = await startFakeKube(DEFAULT_RESOURCES);
+    env.KUBECONFIG = fake.writeKubeconfig(dir);
+    const root = repoWithCnpg();
+    const first = captureIo(root, env);
+    await main(['status', '--direct', '--json'], first);
+    const missing = JSON.parse(first.out).applications.find((a: { name: string }) => a.name === 'test-cnpg');
+    expect(missing).toMatchObject({ health: 'Missing', ok: false });
+    expect(missing.message).toMatch(/^Deployment\/cnpg-system\/cnpg-controller-manager is Missing/);
+    fake.put({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'cnpg-controller-manager', namespace: 'cnpg-system', generation: 1 },
+      spec: { replicas: 1 },
+      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 },
+    });
+    const again = captureIo(root, env);
+    await main(['status', '--direct', '--json'], again);
+    const cnpg = JSON.parse(again.out).applications.find((a: { name: string }) => a.name === 'test-cnpg');
+    expect(cnpg).toMatchObject({ health: 'Healthy' });
+  });
+});
+
 describe('status --timeout takes a duration like every other command', () => {
   it('--timeout 15m waits fifteen minutes (on a virtual clock from Deps), then exits 1', async () => {
     seedTree({ status: 'Progressing' });

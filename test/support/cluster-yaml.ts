@@ -2,7 +2,7 @@
 // point of the cluster.yaml tests, each of which changes one thing.
 export const DEMO_FILE = 'clusters/demo/cluster.yaml';
 
-export const demoClusterYaml = (components = 'platform, postgres') => `name: demo
+export const demoClusterYaml = (components = 'platform, cnpg, postgres') => `name: demo
 environment: dev
 destination:
   server: https://kubernetes.default.svc

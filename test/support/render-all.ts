@@ -19,7 +19,9 @@ export interface RenderedOverlay {
 let cache: Promise<RenderedOverlay[]> | undefined;
 
 export function renderAllOverlays(): Promise<RenderedOverlay[]> {
-  const jobs = ENVIRONMENTS.flatMap((env) => COMPONENTS.map((c) => ({ env, component: c.name })));
+  // An operator's overlay pulls its pinned release by URL: not rendered offline (validate counts its patches).
+  const local = COMPONENTS.filter((c) => !c.upstream);
+  const jobs = ENVIRONMENTS.flatMap((env) => local.map((c) => ({ env, component: c.name })));
   cache ??= mapLimit(jobs, 4, async (j) => ({
     ...j,
     objects: parseRendered(

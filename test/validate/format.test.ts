@@ -136,3 +136,15 @@ describe('JUnit output', () => {
     expect(escapeXml(`a<b>&"c'\u0001`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
   });
 });
+
+describe('custom resources without a schema offline', () => {
+  it('are named as unchecked, never counted as valid, in the human and the JSON report', () => {
+    const second: Finding = { ...unknownKind, file: 'y.yaml', object: { ...unknownKind.object, name: 'v' } };
+    const r = report([unknownKind, second]);
+    const text = renderHuman(r);
+    expect(text).toContain('unchecked: no schema offline for example.com/v1 Widget (2 objects)');
+    expect(text).toMatch(/validate: OK — .*; .*2 not schema-checked/);
+    expect(JSON.parse(renderJson(r)).unchecked).toEqual([{ apiVersion: 'example.com/v1', kind: 'Widget', objects: 2 }]);
+    expect(JSON.parse(renderJson(report([probe]))).unchecked).toEqual([]);
+  });
+});

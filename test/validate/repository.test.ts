@@ -190,6 +190,36 @@ describe('validate (repository)', () => {
     ]);
   });
 
+  it("follows an operator's overlay to the local base that pulls its release: skipped, and counted from the base's patches", async () => {
+    const root = writeMiniRepo({ redis: clone(compliant), qdrant: [] });
+    const k = (o: Record<string, unknown>) =>
+      toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...o });
+    write(root, 'overlays/dev/qdrant/kustomization.yaml', k({ resources: ['../../../base/operator'] }));
+    write(
+      root,
+      'base/operator/kustomization.yaml',
+      k({
+        resources: ['https://example.invalid/release.yaml'],
+        patches: [{ path: 'patches/deployment-manager.yaml' }],
+      }),
+    );
+    write(
+      root,
+      'base/operator/patches/deployment-manager.yaml',
+      toYaml({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'manager' },
+        spec: { template: { spec: { containers: [{ name: 'manager', resources: { requests: { cpu: '50m' } } }] } } },
+      }),
+    );
+    const report = await checkRepository(root, opts, deps());
+    expect(report.skipped.map((s) => s.what)).toEqual(['test/test-qdrant (overlays/dev/qdrant)']);
+    expect(report.findings.filter((f) => f.stage === 'render')).toEqual([]);
+    const row = report.budgets[0]!.rows.find((r) => r.component === 'qdrant');
+    expect([row?.cpu, row?.pods]).toEqual([0.05, 1]);
+  });
+
   it('stops after the inputs when a cluster.yaml is invalid, with every problem', async () => {
     const root = writeMiniRepo({ redis: clone(compliant) });
     write(root, 'clusters/test/cluster.yaml', 'name: test\nenvironment: qa\ncomponents: [platform]\ncolour: blue\n');

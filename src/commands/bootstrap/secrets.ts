@@ -6,6 +6,8 @@ import { UserError } from '../../core/errors.ts';
 import { CONTRACTS, serviceDns, type ServiceComponent } from '../../core/contracts.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import type { KubeObject } from '../../core/kube.ts';
+import { APP_DATABASE } from '../../core/components/postgres.ts';
+import { BACKUP_SECRET_KEYS } from '../../core/cluster-backup.ts';
 import { LABELS, MANAGED_BY, NAMESPACE, PART_OF } from '../../core/names.ts';
 import type { Finding } from './preflight-checks.ts';
 import type { BootstrapContext, Step } from './types.ts';
@@ -15,6 +17,8 @@ export interface SecretPlan {
   name: string;
   namespace: string;
   keys: readonly string[];
+  /** Secret type its reader insists on (CloudNativePG: kubernetes.io/basic-auth); default Opaque. */
+  type?: string;
 }
 
 /** The secrets this cluster's components need, in contract order. Pure. */
@@ -24,7 +28,13 @@ export function plannedSecrets(cluster: Pick<ClusterConfig, 'components' | 'envi
     .flatMap((component) =>
       CONTRACTS[component].secrets
         .filter((s) => !s.environments || s.environments.includes(cluster.environment))
-        .map((s) => ({ component, name: s.name, namespace: CONTRACTS[component].namespace, keys: s.keys })),
+        .map((s) => ({
+          component,
+          name: s.name,
+          namespace: CONTRACTS[component].namespace,
+          keys: s.keys,
+          ...(s.type ? { type: s.type } : {}),
+        })),
     );
 }
 
@@ -35,7 +45,12 @@ export interface ValueSource {
   known: ReadonlyMap<string, Record<string, string>>;
 }
 
-const FIXED: Record<string, string> = { username: 'soma', database: 'soma', 'admin-user': 'admin' };
+// Postgres's username and database are the owner and database initdb creates (CloudNativePG wants username = owner).
+const FIXED: Record<string, string> = {
+  username: APP_DATABASE.owner,
+  database: APP_DATABASE.database,
+  'admin-user': 'admin',
+};
 
 /** The plain values of a new secret. Pure given the value source. */
 export function buildSecretValues(plan: SecretPlan, source: ValueSource): Record<string, string> {
@@ -67,7 +82,7 @@ export function buildSecretObject(plan: SecretPlan, values: Record<string, strin
       labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF, [LABELS.component]: plan.component },
       annotations: { 'soma.sh/created-by': 'npm run bootstrap (values are random and never rotated by it)' },
     },
-    type: 'Opaque',
+    type: plan.type ?? 'Opaque',
     data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
   };
 }
@@ -89,18 +104,29 @@ function namespaceObject(name: string = NAMESPACE): KubeObject {
 export async function providedSecretProblems(ctx: BootstrapContext): Promise<Finding[]> {
   if (ctx.cluster.secrets.provider !== 'external') return [];
   const problems: Finding[] = [];
-  for (const plan of plannedSecrets(ctx.cluster)) {
+  for (const plan of [...plannedSecrets(ctx.cluster), ...backupSecret(ctx.cluster)]) {
     const live = await ctx.client!.get('v1', 'Secret', plan.name, plan.namespace);
     const missing = live ? plan.keys.filter((k) => !((live.data as Record<string, string> | undefined) ?? {})[k]) : [];
-    if (live && !missing.length) continue;
+    const type = (live as { type?: string } | undefined)?.type ?? 'Opaque';
+    const wrongType = live !== undefined && plan.type !== undefined && type !== plan.type;
+    if (live && !missing.length && !wrongType) continue;
     problems.push({
-      message: live
+      message: wrongType
+        ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) is of type ${type}; ${plan.component} needs ${plan.type}`
+        : live
         ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) has no key(s) ${missing.join(', ')}`
         : `Secret ${plan.namespace}/${plan.name} (for ${plan.component}, keys ${plan.keys.join(', ')}) does not exist, and ${ctx.cluster.source} says Secrets are provided (secrets.provider: external)`,
       fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod"), or remove secrets.provider to have bootstrap create random values`,
     });
   }
   return problems;
+}
+
+/** The object store keys a cluster's backup target names (cluster.yaml backup.credentialsSecret): always provided, never created. */
+function backupSecret(cluster: BootstrapContext['cluster']): SecretPlan[] {
+  if (!cluster.backup || !cluster.components.includes('postgres')) return [];
+  const keys = [BACKUP_SECRET_KEYS.accessKeyId, BACKUP_SECRET_KEYS.secretAccessKey];
+  return [{ component: 'postgres', name: cluster.backup.credentialsSecret, namespace: NAMESPACE, keys }];
 }
 
 export const secretsStep: Step = {
@@ -126,6 +152,11 @@ export const secretsStep: Step = {
         const values = decode(existing);
         known.set(plan.name, values);
         const missing = plan.keys.filter((k) => !(k in values));
+        const type = (existing as { type?: string }).type ?? 'Opaque';
+        if (plan.type && type !== plan.type)
+          ctx.warnings.push(
+            `Secret ${plan.namespace}/${plan.name} is of type ${type}, but its reader needs ${plan.type} (a Secret's type cannot change); it was left as is: recreate it with the same keys and type ${plan.type} (or delete it to have bootstrap create a new one)`,
+          );
         if (missing.length) ctx.warnings.push(`Secret ${plan.namespace}/${plan.name} exists without key(s) ${missing.join(', ')}; it was left as is (delete it to have bootstrap recreate it)`);
         kept.push(plan.name);
         continue;

@@ -14,7 +14,7 @@ export const command = defineCommand({
   description: `
 Checks, each with pass/fail and evidence:
   pods           every pod in ${NAMESPACE} Ready (read from the API)
-  postgres       SELECT 1 with the credentials Secret
+  postgres       SELECT 1 with the credentials Secret; with a backup target, WAL archived within 15 min
   redis          PING
   kafka          metadata (broker count) and a topic round-trip
   opa            one request that must be allowed, one that must be denied

@@ -6,12 +6,14 @@
 // plain HTTP (create, poll, read log, delete) that tests can fake.
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { connectTarget } from '../../adapters/cluster-endpoints.ts';
+import { KubeApiError } from '../../adapters/kube-errors.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { CONTRACTS } from '../../core/contracts.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
+import { CNPG_CLUSTER_API } from '../../core/components/postgres.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
@@ -94,6 +96,9 @@ export function selectChecks(
 }
 
 function imageOf(o: KubeObject | undefined, container: string): string | undefined {
+  // A CloudNativePG Cluster names its instances' image itself.
+  const imageName = (o?.spec as { imageName?: unknown } | undefined)?.imageName;
+  if (typeof imageName === 'string') return imageName;
   const spec = (o?.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } } | undefined)
     ?.template?.spec;
   return spec?.containers?.find((c) => c.name === container)?.image ?? spec?.containers?.[0]?.image;
@@ -102,8 +107,19 @@ function imageOf(o: KubeObject | undefined, container: string): string | undefin
 async function workload(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
   return (
     (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ??
-    (await live.get('apps/v1', 'Deployment', name, NAMESPACE))
+    (await live.get('apps/v1', 'Deployment', name, NAMESPACE)) ??
+    (name === 'postgres' ? await cnpgCluster(live, name) : undefined)
   );
+}
+
+/** Postgres runs as a CloudNativePG Cluster; a cluster without the operator's CRD has none. */
+async function cnpgCluster(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await live.get(CNPG_CLUSTER_API, 'Cluster', name, NAMESPACE);
+  } catch (e) {
+    if (e instanceof KubeApiError && e.failure === 'not-found') return undefined;
+    throw e;
+  }
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */
@@ -251,6 +267,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
       curl: CURL_IMAGE,
     },
     kafkaBrokers: (kafka?.spec as { replicas?: number } | undefined)?.replicas,
+    backup: cluster.backup !== undefined,
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {

@@ -4,6 +4,8 @@ import { connectEnds, type LiveEnds } from '../../adapters/cluster-endpoints.ts'
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube.ts';
 import { argoCdWorkloadObjects, argocdProfile } from '../../core/argocd-install.ts';
+import { upstreamWorkloadPatch } from '../../core/component-tree.ts';
+import { COMPONENTS } from '../../core/components/index.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { UserError } from '../../core/errors.ts';
 import {
@@ -58,6 +60,19 @@ async function directSummaries({ io, repo, runner }: Deps, ends: LiveEnds): Prom
   });
   return mapLimit(rendered, 4, async (app) => {
     if (app.skipped) {
+      // An operator's release is remote too: judge the workloads its spec sizes, in its namespace.
+      const upstream = COMPONENTS.find((c) => c.name === app.component)?.upstream;
+      if (upstream) {
+        const known = upstream.workloads.map(upstreamWorkloadPatch).map((o) => ({
+          ...o,
+          metadata: { ...o.metadata, namespace: upstream.namespace },
+        }));
+        const workloads = await mapLimit(known, 4, async (desired) => ({
+          desired,
+          live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, upstream.namespace),
+        }));
+        return summarizeDirect(app.app, ARGOCD_NAMESPACE, workloads);
+      }
       if (app.component !== 'argocd')
         return summarizeDirect(app.app, ARGOCD_NAMESPACE, [], `not checked: ${app.skipped}`);
       // Argo CD's own install is remote: judge the workloads it is known to run instead, each

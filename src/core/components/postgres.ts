@@ -1,318 +1,176 @@
-// Postgres: the shared relational store (postgres.soma-infra.svc:5432).
+// Postgres: the shared relational store (postgres.soma-infra.svc:5432), run by the
+// CloudNativePG operator (cnpg.ts) as a `postgresql.cnpg.io/v1` Cluster: 1 instance in
+// dev, 2 in staging, 3 in prod. The operator streams WAL to the replicas, makes the
+// PodDisruptionBudgets, fails over to the most advanced replica and moves the Services
+// with the primary, so none of that is hand-written here.
 //
-// One primary in every environment. Streaming replication without an operator means
-// hand-written failover and fencing, which fails worse than a single instance with a
-// PVC and tested dumps; HA is an operator's job (CloudNativePG) when it is needed.
-// prod therefore protects the one pod instead: a PodDisruptionBudget that makes node
-// drains wait for an operator, and a scheduled pg_dump to its own volume.
-import {
-  obj,
-  type KubeObject,
-  type V1Container,
-  type V1CronJob,
-  type V1EnvVar,
-  type V1PersistentVolumeClaim,
-  type V1Probe,
-} from '../kube.ts';
-import { ANNOTATIONS, type Environment } from '../names.ts';
-import { contractService, headlessService } from './services.ts';
+// The contract is unchanged: Service `postgres` always selects the primary (a managed
+// additional Service with the `rw` selector; the default `-r` and `-ro` Services are
+// off), and the owner logs in with Secret soma-infra-postgres-credentials, which initdb
+// reads (CloudNativePG wants it of type kubernetes.io/basic-auth, username = owner).
+// CloudNativePG's own exporter serves `cnpg_*` metrics on 9187 of every instance;
+// Prometheus finds the instances through the headless Service, like every component.
+// Backups (WAL archiving and a daily base backup) are per cluster: postgres-backup.ts.
+import type { KubeObject } from '../kube.ts';
+import { LABELS, type Environment } from '../names.ts';
+import { headlessService } from './services.ts';
 import { postgresDashboard } from './dashboards/postgres.ts';
-import { headlessServiceName, serviceDns, type ComponentSpec, type ServiceSpec } from './spec.ts';
-import {
-  componentLabels,
-  container,
-  emptyDir,
-  env,
-  execProbe,
-  initContainer,
-  meta,
-  podDisruptionBudget,
-  podSpec,
-  secretEnv,
-  statefulSet,
-  tcpProbe,
-  type Sizing,
-} from './workload.ts';
+import type { ComponentSpec, ServiceSpec } from './spec.ts';
+import { componentLabels, meta, type Sizing } from './workload.ts';
 import { postgresSmoke } from '../smoke/checks/postgres.ts';
+import { CNPG_CLUSTER_API } from './cnpg.ts';
+import { postgresForCluster } from './postgres-backup.ts';
+
+export { CNPG_CLUSTER_API };
 
 export const POSTGRES_IMAGES = {
-  postgres: 'docker.io/library/postgres:18.6-trixie',
-  exporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
+  /** CloudNativePG's operand image (system flavour: carries barman-cloud for in-tree backups); 1.30.0's default. */
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie',
 } as const;
 
-interface BackupProfile {
-  /** Cron schedule, UTC. */
-  schedule: string;
-  /** How many dumps to keep on the backup volume. */
-  keep: number;
-  size: string;
-  sizing: Sizing;
-}
+type AntiAffinity = 'none' | 'preferred' | 'required';
 
 interface PostgresProfile {
-  postgres: Sizing;
-  exporter: Sizing;
+  instances: number;
+  sizing: Sizing;
   storage: string;
   sharedBuffers: string;
   maxConnections: number;
-  /** Make voluntary evictions (node drains) wait for an operator. */
-  disruptionBudget: boolean;
-  backup: BackupProfile | null;
+  /** Spread the instances over nodes: a wish (preferred) or a rule (required). */
+  antiAffinity: AntiAffinity;
 }
 
 const PROFILES: Record<Environment, PostgresProfile> = {
   dev: {
-    postgres: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+    instances: 1,
+    sizing: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     storage: '5Gi',
     sharedBuffers: '128MB',
     maxConnections: 100,
-    disruptionBudget: false,
-    backup: null,
+    antiAffinity: 'none',
   },
   staging: {
-    postgres: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    instances: 2,
+    sizing: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     storage: '10Gi',
     sharedBuffers: '256MB',
     maxConnections: 150,
-    disruptionBudget: false,
-    backup: null,
+    antiAffinity: 'preferred',
   },
   prod: {
-    postgres: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    instances: 3,
+    sizing: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
     storage: '50Gi',
     sharedBuffers: '1GB',
     maxConnections: 200,
-    disruptionBudget: true,
-    backup: {
-      schedule: '15 */6 * * *',
-      keep: 28,
-      size: '50Gi',
-      sizing: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-    },
+    antiAffinity: 'required',
   },
 };
 
 const NAME = 'postgres';
-const BACKUP_NAME = 'postgres-backup';
 /** The consumer contract and internal ports (docs/contracts.md). */
 export const POSTGRES_SERVICE: ServiceSpec = {
   port: 5432,
-  secrets: [{ name: 'soma-infra-postgres-credentials', keys: ['username', 'password', 'database'] }],
-  metrics: { port: 9187, path: '/metrics' },
-};
-/** The postgres user and group of the Debian-based official image. */
-const UID = 999;
-const PORT = POSTGRES_SERVICE.port;
-const METRICS = POSTGRES_SERVICE.metrics;
-const CREDENTIALS = POSTGRES_SERVICE.secrets[0]!.name;
-/** Keys of the credentials Secret (docs/contracts.md: username, password, database). */
-export const CREDENTIAL_KEYS = { user: 'username', password: 'password', database: 'database' } as const;
-const DATA_ROOT = '/var/lib/postgresql';
-// The 18+ images keep the cluster in a major-versioned subdirectory of the volume, which
-// keeps it off the mount root (lost+found) and leaves room for pg_upgrade --link.
-export const PGDATA = `${DATA_ROOT}/18/docker`;
-const BACKUP_DIR = '/backup';
-/**
- * Memory-backed /dev/shm for parallel query workers (the runtime's default is 64Mi). The
- * same everywhere: it costs memory only when used, and counts against the container limit.
- */
-const SHM_SIZE = '256Mi';
-
-function credentialEnv(names: { user: string; password: string; database: string }): V1EnvVar[] {
-  return [
-    secretEnv(names.user, CREDENTIALS, CREDENTIAL_KEYS.user),
-    secretEnv(names.password, CREDENTIALS, CREDENTIAL_KEYS.password),
-    secretEnv(names.database, CREDENTIALS, CREDENTIAL_KEYS.database),
-  ];
-}
-
-// Probes run in the container's environment, so a shell is needed only to expand the user and database.
-const pgIsReady = (t: Parameters<typeof execProbe>[1]): V1Probe =>
-  execProbe(['sh', '-c', `exec pg_isready -q -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`], t);
-
-function postgresContainer(p: PostgresProfile): V1Container {
-  const c = container({
-    name: NAME,
-    image: POSTGRES_IMAGES.postgres,
-    args: ['postgres', '-c', `shared_buffers=${p.sharedBuffers}`, '-c', `max_connections=${p.maxConnections}`],
-    env: [
-      ...credentialEnv({ user: 'POSTGRES_USER', password: 'POSTGRES_PASSWORD', database: 'POSTGRES_DB' }),
-      ...env({ PGDATA }),
-    ],
-    ports: [{ name: 'postgres', containerPort: PORT }],
-    sizing: p.postgres,
-    // initdb on first start and crash recovery after an unclean stop can take minutes
-    startup: pgIsReady({ periodSeconds: 5, failureThreshold: 60 }),
-    liveness: pgIsReady({ periodSeconds: 10, failureThreshold: 6 }),
-    readiness: pgIsReady({ periodSeconds: 5, failureThreshold: 3 }),
-    mounts: [
-      { name: 'data', mountPath: DATA_ROOT },
-      { name: 'run', mountPath: '/var/run/postgresql' },
-      { name: 'tmp', mountPath: '/tmp' },
-      { name: 'shm', mountPath: '/dev/shm' },
-    ],
-  });
-  // Kubernetes stops with SIGTERM (smart shutdown: waits for every client); ask for a fast,
-  // clean shutdown instead so a rollout never ends in SIGKILL and crash recovery.
-  return {
-    ...c,
-    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'exec pg_ctl stop -D "$PGDATA" -m fast -w -t 50'] } } },
-  };
-}
-
-function exporterContainer(p: PostgresProfile): V1Container {
-  return container({
-    name: 'exporter',
-    image: POSTGRES_IMAGES.exporter,
-    args: [`--web.listen-address=:${METRICS.port}`, `--web.telemetry-path=${METRICS.path}`],
-    env: [
-      ...credentialEnv({ user: 'DATA_SOURCE_USER', password: 'DATA_SOURCE_PASS', database: 'PG_DATABASE' }),
-      // $(PG_DATABASE) is expanded by the kubelet from the variable defined just above
-      { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORT}/$(PG_DATABASE)?sslmode=disable` },
-    ],
-    ports: [{ name: 'metrics', containerPort: METRICS.port }],
-    sizing: p.exporter,
-    liveness: tcpProbe('metrics'),
-    readiness: tcpProbe('metrics'),
-  });
-}
-
-function database(p: PostgresProfile): KubeObject {
-  return statefulSet({
-    component: NAME,
-    replicas: 1,
-    serviceName: headlessServiceName(NAME),
-    pod: {
-      uid: UID,
-      containers: [postgresContainer(p), exporterContainer(p)],
-      volumes: [
-        emptyDir('run', '16Mi'),
-        emptyDir('tmp'),
-        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } },
-      ],
-      terminationGracePeriodSeconds: 60,
+  secrets: [
+    {
+      name: 'soma-infra-postgres-credentials',
+      keys: ['username', 'password', 'database'],
+      // initdb reads the owner's password from it; CloudNativePG accepts only this type.
+      type: 'kubernetes.io/basic-auth',
     },
-    volumeClaims: [{ name: 'data', size: p.storage }],
-  });
+  ],
+  metrics: { port: 9187, path: '/metrics' },
+  // The operator asks each instance manager for its status (HTTPS) on 8000.
+  managedBy: { component: 'cnpg', ports: [{ name: 'status', port: 8000 }] },
+  // The instance manager watches its Cluster through the API server; WAL and base backups go to the object store.
+  egress: [
+    { name: 'https', port: 443, why: 'the Kubernetes API (instance manager) and the backup object store over HTTPS' },
+    { name: 'apiserver', port: 6443, why: 'the Kubernetes API server where it listens on 6443 (kubeadm, Kind)' },
+  ],
+};
+/** The postgres user of CloudNativePG's operand images. */
+const UID = 26;
+/** The application database and its owner that initdb creates; the credentials Secret names them (username, database). */
+export const APP_DATABASE = { database: 'soma', owner: 'soma' } as const;
+/** WAL is switched and archived at least this often, so a lost primary loses at most this much plus the upload. */
+export const ARCHIVE_TIMEOUT = '5min';
+
+function inheritedLabels(): Record<string, string> {
+  const { [LABELS.managedBy]: _operatorManages, ...labels } = componentLabels(NAME);
+  return labels;
 }
 
-/**
- * One run = one timestamped directory: the roles (pg_dumpall --globals-only) plus a
- * custom-format pg_dump of every database, since consumers create their own databases
- * on the shared instance. A run is written under a .partial name and renamed when
- * complete, so a failed run never counts as a backup nor pushes a good one out.
- */
-export function backupScript(keep: number, dir: string = BACKUP_DIR): string {
-  return [
-    'set -eu',
-    `cd '${dir}'`,
-    'rm -rf -- *.partial',
-    'run="postgres-$(date -u +%Y%m%dT%H%M%SZ)"',
-    // an assignment carries the exit status of its command substitution, so set -e catches a failed listing
-    `dbs="$(psql --no-password -Atc 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1')"`,
-    '[ -n "$dbs" ]',
-    'mkdir -- "$run.partial"',
-    'pg_dumpall --globals-only --no-password --file="$run.partial/globals.sql"',
-    'printf \'%s\\n\' "$dbs" | while IFS= read -r db; do',
-    '  pg_dump --format=custom --no-password --dbname="$db" --file="$run.partial/$db.dump"',
-    'done',
-    'mv -- "$run.partial" "$run"',
-    `ls -1d postgres-*Z | sort -r | tail -n +${keep + 1} | xargs -r rm -rf --`,
-    'ls -l "$run"',
-  ].join('\n');
+function affinity(a: AntiAffinity): Record<string, unknown> | undefined {
+  if (a === 'none') return undefined;
+  return { enablePodAntiAffinity: true, podAntiAffinityType: a, topologyKey: 'kubernetes.io/hostname' };
 }
 
-function backupContainer(b: BackupProfile): V1Container {
-  // A Job's container runs to completion, so it is built like an init container: no probes.
-  return initContainer({
-    name: 'pg-dump',
-    image: POSTGRES_IMAGES.postgres,
-    command: ['sh', '-c', backupScript(b.keep)],
-    env: [
-      ...env({ PGHOST: serviceDns(NAME), PGPORT: String(PORT) }),
-      ...credentialEnv({ user: 'PGUSER', password: 'PGPASSWORD', database: 'PGDATABASE' }),
-    ],
-    sizing: b.sizing,
-    mounts: [
-      { name: 'backup', mountPath: BACKUP_DIR },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
-  });
-}
-
-function backupObjects(b: BackupProfile): KubeObject[] {
-  const labels = componentLabels(NAME, BACKUP_NAME);
-  const pod = podSpec({
-    uid: UID,
-    containers: [backupContainer(b)],
-    volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: BACKUP_NAME } }, emptyDir('tmp')],
-  });
-  const cronJob = obj<V1CronJob>({
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: meta(NAME, BACKUP_NAME),
+export function buildPostgresCluster(env: Environment): KubeObject {
+  const p = PROFILES[env];
+  const credentials = POSTGRES_SERVICE.secrets[0]!.name;
+  return {
+    apiVersion: CNPG_CLUSTER_API,
+    kind: 'Cluster',
+    metadata: meta(NAME, NAME),
     spec: {
-      schedule: b.schedule,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 900,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels },
-        spec: {
-          backoffLimit: 2,
-          activeDeadlineSeconds: 3 * 3600,
-          template: { metadata: { labels }, spec: { ...pod, restartPolicy: 'Never' } },
+      instances: p.instances,
+      imageName: POSTGRES_IMAGES.postgres,
+      // Pods, PVCs and Services the operator makes carry the component's labels (NetworkPolicies,
+      // Prometheus); these replace CloudNativePG's own name/component labels, which nothing selects
+      // on (its Services and PDBs select by cnpg.io/* labels). managed-by stays the operator's.
+      inheritedMetadata: { labels: inheritedLabels() },
+      enableSuperuserAccess: false,
+      // One instance in dev: a PDB on the lone primary would only block the node's drains.
+      enablePDB: p.instances > 1,
+      primaryUpdateStrategy: 'unsupervised',
+      postgresql: {
+        parameters: {
+          shared_buffers: p.sharedBuffers,
+          max_connections: String(p.maxConnections),
+          archive_timeout: ARCHIVE_TIMEOUT,
+        },
+      },
+      bootstrap: {
+        initdb: { database: APP_DATABASE.database, owner: APP_DATABASE.owner, secret: { name: credentials } },
+      },
+      storage: { size: p.storage },
+      resources: { requests: { ...p.sizing.requests }, limits: { ...p.sizing.limits } },
+      affinity: affinity(p.antiAffinity),
+      managed: {
+        services: {
+          disabledDefaultServices: ['ro', 'r'],
+          additional: [
+            {
+              selectorType: 'rw',
+              serviceTemplate: { metadata: { name: NAME, labels: componentLabels(NAME) }, spec: { type: 'ClusterIP' } },
+            },
+          ],
         },
       },
     },
-  });
-  const claim = obj<V1PersistentVolumeClaim>({
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    // Unlike the StatefulSet's claim, this one belongs to the Application: keep the dumps
-    // when the Application is deleted or the backup is switched off.
-    // Its only consumer is the CronJob, so on a WaitForFirstConsumer storage class it stays
-    // Pending until the first backup; bootstrap/argocd's PVC health check reads that as healthy.
-    metadata: meta(NAME, BACKUP_NAME, {
-      annotations: { [ANNOTATIONS.syncOptions]: 'Prune=false,Delete=false', [ANNOTATIONS.bindsOnFirstUse]: 'true' },
-    }),
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: b.size } } },
-  });
-  return [claim, cronJob];
+  };
 }
 
-function build(environment: Environment): KubeObject[] {
-  const p = PROFILES[environment];
-  const objects = [
-    contractService(NAME, POSTGRES_SERVICE, 'postgres'),
-    // Prometheus finds the exporter through the headless Service; the contract Service carries only the contract port.
-    headlessService(NAME, POSTGRES_SERVICE, { portName: 'postgres' }),
-    database(p),
+function build(env: Environment): KubeObject[] {
+  return [
+    // Prometheus finds every instance's exporter through it; the operator's Services carry only 5432.
+    headlessService(NAME, POSTGRES_SERVICE, { portName: 'postgresql', carries: ['metrics'] }),
+    buildPostgresCluster(env),
   ];
-  // maxUnavailable 0 on the single primary: a drain blocks until someone moves it deliberately.
-  if (p.disruptionBudget) objects.push(podDisruptionBudget(NAME, NAME, 0));
-  if (p.backup) objects.push(...backupObjects(p.backup));
-  return objects;
 }
 
 export const postgres: ComponentSpec = {
   name: NAME,
-  description: 'PostgreSQL 18, one primary on a PVC, with a Prometheus exporter (prod: PDB and 6-hourly pg_dump)',
+  description:
+    'PostgreSQL 18 as a CloudNativePG Cluster (1 / 2 / 3 instances), contract Service on the primary, cnpg_* metrics',
   tier: 'store',
   uid: UID,
   service: POSTGRES_SERVICE,
-  dependsOn: [{ component: 'postgres', why: 'the scheduled pg_dump backup Job connects to the database' }],
+  dependsOn: [{ component: 'cnpg', why: 'the CloudNativePG operator runs the Cluster' }],
   dashboard: postgresDashboard,
   smoke: [postgresSmoke],
   sourceFiles: [],
-  images: [
-    { role: 'database server; the prod pg_dump backup job', image: POSTGRES_IMAGES.postgres },
-    { role: 'Prometheus exporter sidecar', image: POSTGRES_IMAGES.exporter },
-  ],
+  images: [{ role: 'database instances (and the smoke client)', image: POSTGRES_IMAGES.postgres }],
   build,
+  forCluster: postgresForCluster,
 };

@@ -209,7 +209,7 @@ export function checkScrapeTargets(
         `${component}: Service '${name}' must be headless (clusterIP: None) so DNS returns one address per pod`,
       );
     const port = service.metrics.port;
-    if (!containerPorts(own).includes(port)) {
+    if (!containerPorts(own).includes(port) && !(port === CNPG_METRICS_PORT && own.some(isCnpgCluster))) {
       problems.push(
         `${component}: no container declares port ${port}, where Prometheus scrapes ${service.metrics.path}`,
       );
@@ -217,6 +217,10 @@ export function checkScrapeTargets(
   }
   return problems;
 }
+
+/** A CloudNativePG Cluster's instances serve their exporter on 9187; the operator writes their pods. */
+const CNPG_METRICS_PORT = 9187;
+const isCnpgCluster = (o: KubeObject) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/');
 
 function containerPorts(objects: readonly KubeObject[]): number[] {
   const ports: number[] = [];

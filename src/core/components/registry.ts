@@ -5,6 +5,7 @@
 // does not compile; so does a dependency on a name that is not registered here.
 import type { ComponentSpec } from './spec.ts';
 import { platform } from './platform.ts';
+import { cnpg } from './cnpg.ts';
 import { postgres } from './postgres.ts';
 import { redis } from './redis.ts';
 import { kafka } from './kafka.ts';
@@ -19,6 +20,7 @@ import { openfga } from './openfga.ts';
 /** Registration order is the order of every derived table (docs, scrape jobs, flows). */
 export const COMPONENT_SPECS = {
   platform,
+  cnpg,
   postgres,
   redis,
   kafka,

@@ -15,6 +15,8 @@ import type { KubeObject } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import type { SmokeFactory } from '../smoke/types.ts';
 import type { DashboardSpec } from './dashboards/panels.ts';
+import type { Sizing } from './workload.ts';
+import type { BackupConfig } from '../cluster-backup.ts';
 
 /**
  * When Argo CD syncs the component, relative to the others (its Application's sync wave).
@@ -22,10 +24,12 @@ import type { DashboardSpec } from './dashboards/panels.ts';
  * initialises and unseals it, and the root app waits for each wave to be healthy, so an
  * earlier wave would hold every later component back until then.
  */
-export type Tier = 'platform' | 'store' | 'policy' | 'observability' | 'operator-gated';
+export type Tier = 'platform' | 'operator' | 'store' | 'policy' | 'observability' | 'operator-gated';
 
+/** Operators share the platform's wave: their CRDs and controllers exist before any store that uses them. */
 export const TIER_WAVE: Record<Tier, number> = {
   platform: 0,
+  operator: 0,
   store: 1,
   policy: 2,
   observability: 3,
@@ -44,6 +48,8 @@ export interface SecretContract {
   keys: readonly string[];
   /** Only the environments that need it (e.g. Vault's dev root token). */
   environments?: readonly Environment[];
+  /** The Secret type its reader insists on (default Opaque). */
+  type?: 'kubernetes.io/basic-auth';
 }
 
 export interface NamedPort {
@@ -67,6 +73,10 @@ export interface ServiceSpec {
   metrics: { port: number; path: string; scheme?: 'http'; params?: Readonly<Record<string, readonly string[]>> };
   /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
   peer?: readonly NamedPort[];
+  /** The operator (an upstream component) that runs the pods, and the ports its controller connects to. */
+  managedBy?: { component: ComponentName; ports: readonly NamedPort[] };
+  /** Connections the pods open outside the namespace (to any address), besides cluster DNS. */
+  egress?: readonly (NamedPort & { why: string })[];
 }
 
 /**
@@ -103,6 +113,38 @@ export interface ConfigMapFiles {
   extraFiles?: Record<string, string>;
 }
 
+/** A workload of an upstream install that a local patch sizes (its requests count in the budget). */
+export interface UpstreamWorkload {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  container: string;
+  sizing: Sizing;
+}
+
+/**
+ * A component that is a pinned upstream release (an operator): its base is a kustomization
+ * of the release manifest by URL plus local patches, never copied objects. Such a component
+ * builds no objects of its own (`build` returns []), serves no contract and runs in its own
+ * namespace, which its Application and the project allow.
+ */
+export interface UpstreamInstall {
+  /** Pinned release manifest URL. */
+  url: string;
+  version: string;
+  /** The namespace the release installs into (its manifest creates it). */
+  namespace: string;
+  /** Labels of the controller's pods (NetworkPolicies admit it to the pods it manages). */
+  controllerPodLabels: Readonly<Record<string, string>>;
+  workloads: readonly UpstreamWorkload[];
+  /** The kinds the release manifest holds, by scope (the project allows exactly these). */
+  kinds: { cluster: readonly GroupKind[]; namespaced: readonly GroupKind[] };
+}
+
+export interface GroupKind {
+  group: string;
+  kind: string;
+}
+
 export interface ComponentSpec {
   name: ComponentName;
   /** One line, for docs and the Application description. */
@@ -121,12 +163,27 @@ export interface ComponentSpec {
   smoke: readonly SmokeFactory[];
   /** Repository-relative files its builders read from `BuildContext.files` (none: []). */
   sourceFiles: readonly string[];
+  /** Set for an operator installed from its pinned upstream release (see UpstreamInstall). */
+  upstream?: UpstreamInstall;
   /** The environment whose objects form `base/<c>/` (default: dev). */
   baseEnvironment?: Environment;
   /** The complete objects the component runs in an environment (without the environment label, which overlays add). */
   build(env: Environment, ctx: BuildContext): KubeObject[];
   /** ConfigMaps made from shipped files; the same in every environment. */
   configFiles?(ctx: BuildContext): ConfigMapFiles[];
+  /**
+   * The objects one cluster runs, given its environment's: for settings that differ per
+   * cluster (Postgres's backup target). Whatever it changes becomes that cluster's layer
+   * over the environment overlay (overlays/clusters/<cluster>/<c>/).
+   */
+  forCluster?(cluster: ClusterFacts, objects: readonly KubeObject[]): KubeObject[];
+}
+
+/** What a component's per-cluster builder knows of the cluster (from its cluster.yaml). */
+export interface ClusterFacts {
+  name: string;
+  environment: Environment;
+  backup?: BackupConfig;
 }
 
 /** A spec that serves a contract (every component but the platform). */

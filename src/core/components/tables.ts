@@ -51,8 +51,10 @@ export function deriveInternalPorts(specs: readonly ComponentSpec[]): Record<str
 /** Every dependency as a flow to the other component's contract port. */
 export function deriveInternalFlows(specs: readonly ComponentSpec[]): InternalFlow[] {
   const byName = new Map(specs.map((c) => [c.name as string, c]));
+  // A dependency on an operator is one of deployment order, not a connection (see ServiceSpec.managedBy).
+  const connects = (d: { component: string }) => !byName.get(d.component)?.upstream;
   return specs.flatMap((c) =>
-    c.dependsOn.map((d) => {
+    c.dependsOn.filter(connects).map((d) => {
       const target = byName.get(d.component);
       if (!target?.service) throw new InternalError(`${c.name} depends on '${d.component}', which serves no contract`);
       return { from: c.name, to: d.component, port: target.service.port, why: d.why };

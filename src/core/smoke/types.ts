@@ -20,6 +20,8 @@ export interface SmokeContext {
   deniedNamespace: string;
   /** Images of the live workloads (already on the nodes) and the pinned HTTP client. */
   images: Partial<Record<'postgres' | 'redis' | 'kafka', string>> & { curl: string };
+  /** The cluster has a backup target (cluster.yaml `backup`): Postgres must be archiving WAL. */
+  backup?: boolean;
   /** Replicas of the live Kafka StatefulSet: the broker count the metadata must show. */
   kafkaBrokers?: number;
 }

@@ -67,7 +67,18 @@ export function podCount(o: KubeObject): number {
   }
 }
 
+/** A CloudNativePG Cluster runs `instances` pods, each with the Cluster's resources (its operator makes the pods). */
+function cnpgClusterRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
+  if (o.kind !== 'Cluster' || !o.apiVersion.startsWith('postgresql.cnpg.io/')) return undefined;
+  const spec = (o.spec ?? {}) as Record<string, any>;
+  const pods = typeof spec.instances === 'number' ? spec.instances : 1;
+  const one = requestsOf({ resources: spec.resources });
+  return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
+}
+
 export function workloadRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
+  const cluster = cnpgClusterRequests(o);
+  if (cluster) return cluster;
   const pod = podOf(o);
   if (!pod) return undefined;
   const pods = podCount(o);

@@ -115,6 +115,28 @@ export function emptyReport(mode: Report['mode'], opts: { strict: boolean; polic
   };
 }
 
+/** A kind no schema was found for offline (a custom resource whose CRD comes with a remote install), and how many objects of it went unchecked. */
+export interface UncheckedKind {
+  apiVersion: string;
+  kind: string;
+  objects: number;
+}
+
+/** The kinds validate could not schema-check (SCHEMA-UNKNOWN-KIND), so that a report never calls them valid. */
+export function uncheckedKinds(r: Pick<Report, 'findings'>): UncheckedKind[] {
+  const byKind = new Map<string, UncheckedKind>();
+  for (const f of r.findings) {
+    if (f.rule !== 'SCHEMA-UNKNOWN-KIND') continue;
+    const apiVersion = f.object?.apiVersion ?? '?';
+    const kind = f.object?.kind ?? '?';
+    const key = `${apiVersion} ${kind}`;
+    const u = byKind.get(key) ?? { apiVersion, kind, objects: 0 };
+    u.objects += 1;
+    byKind.set(key, u);
+  }
+  return [...byKind.values()].sort((a, b) => `${a.apiVersion} ${a.kind}`.localeCompare(`${b.apiVersion} ${b.kind}`));
+}
+
 /** Errors fail; warnings fail only in --strict mode. */
 export function failing(report: Report): Finding[] {
   return report.findings.filter((f) => f.severity === 'error' || report.strict);

@@ -53,31 +53,34 @@ const POSTGRES: AlertGroup = {
   rules: [
     {
       alert: 'SomaPostgresDown',
-      expr: 'pg_up{job="postgres"} == 0',
+      expr: 'cnpg_collector_up{job="postgres"} == 0',
       for: '2m',
       severity: 'critical',
-      summary: 'The exporter at {{ $labels.instance }} cannot reach Postgres',
-      action: 'kubectl -n soma-infra logs postgres-0 -c postgres; check the PVC and the last restart reason',
+      summary: 'The instance at {{ $labels.instance }} cannot query its Postgres',
+      action:
+        'kubectl -n soma-infra get cluster.postgresql.cnpg.io postgres (phase and reason); read the logs of the instance pod at that address',
     },
     {
       alert: 'SomaPostgresWalArchiveStale',
-      expr: `pg_stat_archiver_last_archive_age{job="postgres"} > ${POSTGRES_RPO_SECONDS}`,
+      // Only the primary reports it (the query's predicate); -1 until the first segment is archived.
+      expr: `cnpg_pg_stat_archiver_seconds_since_last_archival{job="postgres"} > ${POSTGRES_RPO_SECONDS}`,
       for: '5m',
       severity: 'critical',
       summary: 'No WAL segment archived for more than the 15-minute RPO on {{ $labels.instance }}',
-      action: 'Read the archive_command errors in the postgres log; check the object store and its credentials',
+      action:
+        "Read the primary's log for wal-archive errors and the Cluster's ContinuousArchiving condition; check the object store and its credentials Secret",
     },
     {
       alert: 'SomaPostgresWalArchiveFailing',
-      expr: 'increase(pg_stat_archiver_failed_count{job="postgres"}[15m]) > 0',
+      expr: 'increase(cnpg_pg_stat_archiver_failed_count{job="postgres"}[15m]) > 0',
       for: '0m',
       severity: 'warning',
       summary: 'WAL archiving failed at least once in 15 minutes on {{ $labels.instance }}',
-      action: 'Read the archive_command errors in the postgres log before the archive falls behind the RPO',
+      action: "Read the primary's wal-archive errors before the archive falls behind the RPO",
     },
     {
       alert: 'SomaPostgresReplicationLag',
-      expr: 'pg_replication_lag_seconds{job="postgres"} > 60',
+      expr: 'cnpg_pg_replication_lag{job="postgres"} > 60',
       for: '5m',
       severity: 'warning',
       summary: 'Replica {{ $labels.instance }} replays WAL more than a minute behind the primary',

@@ -1,5 +1,6 @@
-// Postgres, from postgres_exporter (prometheus-community): pg_up and the
-// pg_stat_database / pg_stat_activity / pg_database collectors, all on by default.
+// Postgres, from CloudNativePG's exporter on every instance (port 9187): cnpg_collector_up
+// and the queries of the operator's default monitoring ConfigMap (cnpg_backends_*,
+// cnpg_pg_stat_database_*, cnpg_pg_database_*, cnpg_pg_replication_*, cnpg_pg_stat_archiver_*).
 import { sel, type DashboardSpec } from './panels.ts';
 
 const m = (metric: string, extra = ''): string => sel('postgres', metric, extra);
@@ -9,7 +10,8 @@ export const postgresDashboard: DashboardSpec = {
   component: 'postgres',
   uid: 'soma-postgres',
   title: 'Soma / Postgres',
-  description: 'Shared Postgres: availability, connections, throughput, cache efficiency and size (postgres_exporter).',
+  description:
+    'Shared Postgres (CloudNativePG): availability, connections, throughput, cache efficiency, size, replication and WAL archiving.',
   panels: [
     {
       kind: 'stat',
@@ -22,21 +24,14 @@ export const postgresDashboard: DashboardSpec = {
       kind: 'stat',
       title: 'Database up',
       health: true,
-      description: 'The exporter can query Postgres (pg_up).',
-      queries: [{ expr: `min(${m('pg_up')})` }],
-    },
-    {
-      kind: 'stat',
-      title: 'Backends',
-      description: 'Connections open to all databases (pg_stat_database_numbackends).',
-      queries: [{ expr: `sum(${m('pg_stat_database_numbackends')})` }],
+      description: 'Every instance can query its Postgres (cnpg_collector_up).',
+      queries: [{ expr: `min(${m('cnpg_collector_up')})` }],
     },
     {
       kind: 'timeseries',
       title: 'Connections by state',
-      description:
-        'pg_stat_activity grouped by state: a growing "idle in transaction" count points at leaking clients.',
-      queries: [{ expr: `sum by (state) (${m('pg_stat_activity_count')})`, legend: '{{state}}' }],
+      description: 'Backends grouped by state: a growing "idle in transaction" count points at leaking clients.',
+      queries: [{ expr: `sum by (state) (${m('cnpg_backends_total')})`, legend: '{{state}}' }],
     },
     {
       kind: 'timeseries',
@@ -44,8 +39,8 @@ export const postgresDashboard: DashboardSpec = {
       unit: 'ops',
       description: 'Commits and rollbacks per second over all databases.',
       queries: [
-        { expr: `sum(${rate('pg_stat_database_xact_commit')})`, legend: 'commit' },
-        { expr: `sum(${rate('pg_stat_database_xact_rollback')})`, legend: 'rollback' },
+        { expr: `sum(${rate('cnpg_pg_stat_database_xact_commit')})`, legend: 'commit' },
+        { expr: `sum(${rate('cnpg_pg_stat_database_xact_rollback')})`, legend: 'rollback' },
       ],
     },
     {
@@ -56,27 +51,32 @@ export const postgresDashboard: DashboardSpec = {
         'Share of block reads served from shared buffers; below ~0.9 the working set no longer fits in memory; no value while nothing is read.',
       queries: [
         {
-          expr: `sum(${rate('pg_stat_database_blks_hit')}) / (sum(${rate('pg_stat_database_blks_hit')}) + sum(${rate('pg_stat_database_blks_read')}) > 0)`,
+          expr: `sum(${rate('cnpg_pg_stat_database_blks_hit')}) / (sum(${rate('cnpg_pg_stat_database_blks_hit')}) + sum(${rate('cnpg_pg_stat_database_blks_read')}) > 0)`,
           legend: 'hit ratio',
         },
       ],
     },
     {
       kind: 'timeseries',
-      title: 'Rows per second',
-      unit: 'rowsps',
-      description: 'Rows fetched, inserted, updated and deleted per second.',
-      queries: ['fetched', 'inserted', 'updated', 'deleted'].map((op) => ({
-        expr: `sum(${rate(`pg_stat_database_tup_${op}`)})`,
-        legend: op,
-      })),
+      title: 'Database size',
+      unit: 'bytes',
+      description: 'On-disk size per database, the largest any instance reports (cnpg_pg_database_size_bytes).',
+      queries: [{ expr: `max by (datname) (${m('cnpg_pg_database_size_bytes')})`, legend: '{{datname}}' }],
     },
     {
       kind: 'timeseries',
-      title: 'Database size',
-      unit: 'bytes',
-      description: 'On-disk size per database (pg_database_size_bytes).',
-      queries: [{ expr: `sum by (datname) (${m('pg_database_size_bytes')})`, legend: '{{datname}}' }],
+      title: 'Replication lag',
+      unit: 's',
+      description: 'How far each replica replays behind the primary (cnpg_pg_replication_lag); 0 on the primary.',
+      queries: [{ expr: `max by (instance) (${m('cnpg_pg_replication_lag')})`, legend: '{{instance}}' }],
+    },
+    {
+      kind: 'timeseries',
+      title: 'Seconds since the last WAL archive',
+      unit: 's',
+      description:
+        'Age of the newest archived WAL segment, reported by the primary only (cnpg_pg_stat_archiver_seconds_since_last_archival; -1 before the first); past the 15 min RPO the archive alert fires.',
+      queries: [{ expr: `max(${m('cnpg_pg_stat_archiver_seconds_since_last_archival')})`, legend: 'age' }],
     },
   ],
 };

@@ -1,5 +1,27 @@
-// Postgres answers `SELECT 1` for the user in the credentials Secret.
-import { clientFacts, jobTrouble, type SmokeFactory } from '../types.ts';
+// Postgres answers `SELECT 1` for the user in the credentials Secret; where the cluster has a
+// backup target, the primary (behind the contract Service) has also archived WAL within the
+// RPO (pg_stat_archiver is readable by any user).
+import { clientFacts, jobTrouble, type SmokeFactory, type Verdict } from '../types.ts';
+
+/** Seconds: the newest archived WAL segment may be this old (the 15 min RPO, as the alert). */
+export const WAL_ARCHIVE_MAX_AGE = 900;
+const SELECT_WITH_ARCHIVE =
+  'SELECT 1, coalesce(extract(epoch from now() - last_archived_time)::bigint, -1) FROM pg_stat_archiver';
+
+function judgeArchive(answer: string, where: string): Verdict {
+  const [one, age] = answer.split('|');
+  if (one !== '1') return { pass: false, evidence: `SELECT 1 returned ${JSON.stringify(answer.slice(0, 200))}` };
+  const seconds = Number(age);
+  if (!Number.isInteger(seconds)) return { pass: false, evidence: `pg_stat_archiver answered ${JSON.stringify(age)}` };
+  if (seconds < 0)
+    return { pass: false, evidence: `SELECT 1 returned 1 on ${where}, but no WAL segment was ever archived` };
+  if (seconds > WAL_ARCHIVE_MAX_AGE)
+    return {
+      pass: false,
+      evidence: `SELECT 1 returned 1 on ${where}, but the last WAL archive is ${seconds} s old (RPO ${WAL_ARCHIVE_MAX_AGE} s)`,
+    };
+  return { pass: true, evidence: `SELECT 1 returned 1 on ${where}; last WAL archived ${seconds} s ago` };
+}
 
 export const postgresSmoke: SmokeFactory = (self) => {
   const { host, port, secrets, uid } = clientFacts(self);
@@ -7,7 +29,7 @@ export const postgresSmoke: SmokeFactory = (self) => {
   return {
     name: 'postgres',
     component: self.name,
-    title: 'Postgres SELECT 1 with the credentials Secret',
+    title: 'Postgres SELECT 1 with the credentials Secret (and a recent WAL archive where backups are set)',
     secrets: [secret],
     jobs: (ctx) => {
       if (!ctx.images.postgres) return { cannot: 'no postgres workload in soma-infra to take the client image from' };
@@ -16,7 +38,7 @@ export const postgresSmoke: SmokeFactory = (self) => {
           namespace: ctx.namespace,
           image: ctx.images.postgres,
           uid,
-          command: ['psql', '-h', host, '-p', String(port), '-tAc', 'SELECT 1'],
+          command: ['psql', '-h', host, '-p', String(port), '-tAc', ctx.backup ? SELECT_WITH_ARCHIVE : 'SELECT 1'],
           env: [
             { name: 'PGUSER', secret: { name: secret, key: 'username' } },
             { name: 'PGPASSWORD', secret: { name: secret, key: 'password' } },
@@ -26,9 +48,10 @@ export const postgresSmoke: SmokeFactory = (self) => {
         },
       ];
     },
-    judge: ([r]) => {
+    judge: ([r], ctx) => {
       if (!r || r.phase !== 'Succeeded') return { pass: false, evidence: r ? jobTrouble(r) : 'no job ran' };
       const answer = r.log.trim();
+      if (ctx.backup) return judgeArchive(answer, `${host}:${port}`);
       return answer === '1'
         ? { pass: true, evidence: `SELECT 1 returned 1 on ${host}:${port}` }
         : { pass: false, evidence: `SELECT 1 returned ${JSON.stringify(answer.slice(0, 200))}` };

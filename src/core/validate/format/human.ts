@@ -3,7 +3,7 @@
 // tables and exceptions; and one closing line with the counts.
 import { formatCpu, formatMemory } from '../../quantity.ts';
 import { RULES } from '../policy/index.ts';
-import { type BudgetTable, type Finding, type Report, failing, formatRef } from '../report.ts';
+import { type BudgetTable, type Finding, type Report, failing, formatRef, uncheckedKinds } from '../report.ts';
 
 function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
@@ -95,6 +95,14 @@ export function renderHuman(r: Report): string {
   }
   for (const s of r.skipped) out.push(`skipped: ${s.what}: ${s.reason}`);
   if (r.skipped.length) out.push('');
+  const unchecked = uncheckedKinds(r);
+  if (unchecked.length) {
+    const kinds = unchecked.map((u) => `${u.apiVersion} ${u.kind} (${plural(u.objects, 'object')})`).join(', ');
+    out.push(
+      `unchecked: no schema offline for ${kinds} (their CRDs come with an upstream install that validate does not fetch): not schema-checked, not counted as valid`,
+      '',
+    );
+  }
   const why = legend(r.findings);
   if (why.length) out.push(...why.slice(1), '');
   const fail = failing(r);
@@ -103,6 +111,7 @@ export function renderHuman(r: Report): string {
     const extra = [
       warnings ? plural(warnings, 'warning') : '',
       r.skipped.length ? `${r.skipped.length} skipped` : '',
+      unchecked.length ? `${unchecked.reduce((n, u) => n + u.objects, 0)} not schema-checked` : '',
       r.exceptions.length ? plural(r.exceptions.length, 'exception') : '',
     ]
       .filter(Boolean)

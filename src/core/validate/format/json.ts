@@ -1,7 +1,7 @@
 // `--json`: the whole report for machines, with the verdict and the rule catalogue so a
 // consumer needs nothing else to explain a finding. Stable key order, sorted lists.
 import { RULES } from '../policy/index.ts';
-import { type Report, exitCode, failing } from '../report.ts';
+import { type Report, exitCode, failing, uncheckedKinds } from '../report.ts';
 
 export function renderJson(r: Report): string {
   const fail = failing(r);
@@ -19,6 +19,7 @@ export function renderJson(r: Report): string {
     findings: r.findings,
     exceptions: r.exceptions,
     skipped: r.skipped,
+    unchecked: uncheckedKinds(r),
     budgets: r.budgets,
     schemas: r.schemas,
     rules: r.policy

@@ -88,6 +88,26 @@ function servicePorts(o: KubeObject): number[] {
   return ports.map((p) => p?.port).filter((p): p is number => typeof p === 'number');
 }
 
+/** Every CloudNativePG Service listens on Postgres's port. */
+const CNPG_SERVICE_PORT = 5432;
+
+/**
+ * Services an operator makes from a rendered custom resource: a CloudNativePG Cluster's
+ * managed additional Services (spec.managed.services.additional[].serviceTemplate.metadata.name).
+ */
+export function operatorServices(items: readonly { object: KubeObject }[], namespace: string): string[] {
+  return items
+    .map((i) => i.object)
+    .filter((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/'))
+    .filter((o) => o.metadata.namespace === namespace)
+    .flatMap((o) => {
+      const additional = (o.spec as any)?.managed?.services?.additional;
+      return Array.isArray(additional) ? additional : [];
+    })
+    .map((a) => a?.serviceTemplate?.metadata?.name)
+    .filter((n): n is string => typeof n === 'string');
+}
+
 export const serviceContractRule: SetRule = {
   scope: 'set',
   repositoryOnly: true,
@@ -100,7 +120,8 @@ export const serviceContractRule: SetRule = {
     if (!ctx.cluster) return [];
     const out: SetViolation[] = [];
     for (const component of ctx.cluster.components) {
-      if (component === 'platform') continue;
+      // The platform and the operators serve no contract.
+      if (!Object.hasOwn(CONTRACTS, component)) continue;
       const contract = CONTRACTS[component as ServiceComponent];
       const ref = `${contract.service}.${contract.namespace}:${contract.port}`;
       const service = items.find(
@@ -110,6 +131,16 @@ export const serviceContractRule: SetRule = {
           i.object.metadata.name === contract.service &&
           i.object.metadata.namespace === contract.namespace,
       );
+      if (!service && operatorServices(items, contract.namespace).includes(contract.service)) {
+        if (contract.port !== CNPG_SERVICE_PORT)
+          out.push({
+            file: overlayPath(ctx.cluster, component),
+            object: { kind: 'Service', namespace: contract.namespace, name: contract.service },
+            pointer: '',
+            message: `a CloudNativePG Cluster's Services listen on ${CNPG_SERVICE_PORT}, not on the contract port ${contract.port}`,
+          });
+        continue;
+      }
       if (!service) {
         out.push({
           file: overlayPath(ctx.cluster, component),

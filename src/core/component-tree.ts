@@ -84,7 +84,22 @@ export function buildOverlayFiles(
   const dir = `${DIRS.overlays}/${env}/${c.name}`;
   const src = sourceOf(c);
   const objects = c.build(env, ctx);
-  const plan = planOverlay(baseObjects, objects);
+  writeOverlay(files, dir, src, `../../../${DIRS.base}/${c.name}`, planOverlay(baseObjects, objects), env);
+  return objects;
+}
+
+/**
+ * One kustomize layer over `below`: a strategic-merge patch per changed or deleted object,
+ * whole files for added ones, and the environment label on everything.
+ */
+function writeOverlay(
+  files: Files,
+  dir: string,
+  src: string,
+  below: string,
+  plan: ReturnType<typeof planOverlay>,
+  env: Environment,
+): void {
   const patchPaths: string[] = [];
   for (const p of [...plan.patches, ...plan.deleted]) {
     const path = `patches/${objectFileName(p as unknown as KubeObject)}`;
@@ -95,12 +110,11 @@ export function buildOverlayFiles(
   const kustomization: Record<string, unknown> = {
     apiVersion: KUSTOMIZE_API,
     kind: 'Kustomization',
-    resources: [`../../../${DIRS.base}/${c.name}`, ...plan.added.map(objectFileName)],
+    resources: [below, ...plan.added.map(objectFileName)],
   };
   if (patchPaths.length) kustomization.patches = patchPaths.map((path) => ({ path }));
   kustomization.labels = [{ pairs: { [LABELS.environment]: env }, includeSelectors: false, includeTemplates: true }];
   add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
-  return objects;
 }
 
 /** Where a cluster's layer over an environment overlay lives. */
@@ -124,23 +138,7 @@ export function buildClusterLayer(
   if (!plan.patches.length && !plan.added.length && !plan.deleted.length) return undefined;
   const dir = clusterLayerPath(cluster.name, c.name);
   const src = `${sourceOf(c)} and clusters/${cluster.name}/cluster.yaml`;
-  const patchPaths: string[] = [];
-  for (const p of [...plan.patches, ...plan.deleted]) {
-    const path = `patches/${objectFileName(p as unknown as KubeObject)}`;
-    add(files, `${dir}/${path}`, renderGeneratedYaml(src, [p]));
-    patchPaths.push(path);
-  }
-  for (const o of plan.added) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
-  const kustomization: Record<string, unknown> = {
-    apiVersion: KUSTOMIZE_API,
-    kind: 'Kustomization',
-    resources: [`../../../${cluster.environment}/${c.name}`, ...plan.added.map(objectFileName)],
-  };
-  if (patchPaths.length) kustomization.patches = patchPaths.map((path) => ({ path }));
-  kustomization.labels = [
-    { pairs: { [LABELS.environment]: cluster.environment }, includeSelectors: false, includeTemplates: true },
-  ];
-  add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [kustomization]));
+  writeOverlay(files, dir, src, `../../../${cluster.environment}/${c.name}`, plan, cluster.environment);
   return { path: dir, objects };
 }
 

@@ -131,6 +131,8 @@ export interface RenderOptions {
   tool?: KustomizeTool;
   concurrency?: number;
   onProgress?: (done: number, total: number, app: AppSource) => void;
+  /** Render remote sources too (kustomize fetches the pinned upstream installs; needs the network). */
+  fetchRemote?: boolean;
 }
 
 export function defaultConcurrency(): number {
@@ -146,7 +148,7 @@ export async function renderApps(
   let done = 0;
   return mapLimit(apps, opts.concurrency ?? defaultConcurrency(), async (app) => {
     let result: RenderedApp;
-    if (app.remote) {
+    if (app.remote && !opts.fetchRemote) {
       result = {
         ...app,
         objects: [],

@@ -19,11 +19,14 @@ Runs without a cluster or network, in this order, collecting every finding:
   1. inputs     every clusters/<name>/cluster.yaml against its schema
   2. freshness  the committed generated tree equals a fresh \`npm run generate\`
   3. render     every Application of every cluster through real kustomize, in parallel;
-                Argo CD's own install pulls a remote URL and is reported as skipped
+                the pinned upstream installs (Argo CD, operators) pull a remote URL and are
+                reported as skipped; with --fetch-upstream they are rendered too, and their
+                CRDs check the custom resources (the installs themselves are not checked)
   4. schema     every object against its kind's schema, strictly: unknown fields, wrong
                 types, missing required fields, duplicate keys, removed APIs. Kubernetes
                 1.36 schemas from the kubernetes-models package, Argo CD's from
                 @kubernetes-models/argo-cd; custom resources against a CRD in the same render
+                or an upstream install (--fetch-upstream); the kinds left unchecked are named
   5. policy     the rules below; an object may opt out of a rule with the annotation
                 soma.sh/policy-exception: "<rule-id>[,<rule-id>]: <justification>"
                 (the report still lists it)
@@ -45,7 +48,8 @@ an invalid cluster.yaml, nothing to check with --files).
 Examples:
   npm run validate
   npm run validate -- --cluster kind-soma --junit reports/validate.xml
-  npm run validate -- --files ./manifests other.yaml --no-policy`,
+  npm run validate -- --files ./manifests other.yaml --no-policy
+  npm run validate -- --fetch-upstream      (in CI, where GitHub is reachable)`,
   options: {
     cluster: text('<name>', 'only this cluster (inputs and freshness still cover all)'),
     json: COMMON.json('print the report as JSON'),
@@ -55,6 +59,9 @@ Examples:
     files: flag('check the given manifest files/directories instead of the repository'),
     'allow-empty': flag('with --files: finding no Kubernetes object is not an error'),
     concurrency: integer('<n>', 'kustomize processes at once (default: CPU count)', { max: 64 }),
+    'fetch-upstream': flag(
+      'also render the pinned upstream installs (Argo CD, operators; needs the network): their CRDs check the custom resources',
+    ),
   },
   async run({ positionals, files, noPolicy, ...rest }, deps) {
     const { runValidate } = await import('./run.ts');

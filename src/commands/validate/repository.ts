@@ -15,7 +15,8 @@ import { objectSources } from '../../core/provenance.ts';
 import { parseYamlStream } from '../../core/yaml.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
-import { checkItems } from '../../core/validate/engine.ts';
+import { checkItems, withCrds } from '../../core/validate/engine.ts';
+import { isCrd } from '../../core/validate/crd.ts';
 import { healthRulesFinding } from '../../core/validate/health-rules.ts';
 import {
   type Finding,
@@ -34,6 +35,8 @@ export interface RepositoryOptions {
   policy: boolean;
   concurrency?: number;
   progress?: Progress;
+  /** Render the pinned upstream installs too (network), so their CRDs check the custom resources. */
+  fetchUpstream?: boolean;
 }
 
 /** What the pipeline reads or runs: the repository's files and the process runner (tests replace parts). */
@@ -132,7 +135,11 @@ async function render(
   let done = 0;
   const results = await mapLimit(unique, concurrency, async (app) => {
     try {
-      const [r] = await deps.repo.renderApps(root, [app], { runner: deps.runner, concurrency: 1 });
+      const [r] = await deps.repo.renderApps(root, [app], {
+        runner: deps.runner,
+        concurrency: 1,
+        fetchRemote: opts.fetchUpstream,
+      });
       if (r) await onRendered(r);
       return r;
     } catch (e) {
@@ -306,18 +313,30 @@ async function checkCluster(
       note: 'local mode, applied by bootstrap',
       objects: gitServer.map((i) => i.object),
     });
+  // With --fetch-upstream the pinned installs are rendered: not ours to check, but their CRDs
+  // are what the cluster will validate our custom resources against.
+  const upstream: ObjectItem[] = [];
   for (const app of apps) {
     const r = rendered.get(app.path);
-    if (r?.skipped) {
-      report.skipped.push({ what: `${cluster.name}/${app.app} (${app.path})`, reason: r.skipped });
-      groups.push(await remotePatchBudget(root, app, deps));
-    }
+    if (r?.skipped) report.skipped.push({ what: `${cluster.name}/${app.app} (${app.path})`, reason: r.skipped });
+    // Budgets count what our patches size, fetched or not, so the table is the same offline.
+    if (app.remote) groups.push(await remotePatchBudget(root, app, deps));
     if (!r || r.skipped) continue;
+    if (app.remote) {
+      upstream.push(
+        ...r.objects.filter(isCrd).map((object) => ({ object, file: app.path, origin: `${cluster.name}/${app.app}` })),
+      );
+      continue;
+    }
     items.push(...itemsOf(cluster, app, r, planned));
     groups.push({ component: app.component, objects: r.objects });
   }
   await schemas.preload(items.map((i) => i.object));
-  const result = checkItems(items, schemas.lookup, { policy: opts.policy, ctx: { mode: 'repository', cluster } });
+  // Upstream CRDs only fill in kinds no package knows: Argo CD's own kinds keep the package schemas.
+  const fetched = withCrds(upstream, () => undefined);
+  report.findings.push(...fetched.findings);
+  const lookup: typeof schemas.lookup = (v, k) => schemas.lookup(v, k) ?? fetched.lookup(v, k);
+  const result = checkItems(items, lookup, { policy: opts.policy, ctx: { mode: 'repository', cluster } });
   report.exceptions.push(...result.exceptions);
   report.counts.objects += items.length;
   report.counts.rules = result.rules;

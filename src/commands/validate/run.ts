@@ -26,6 +26,8 @@ export interface ValidateOptions {
   /** --files: no object to check is not an error. */
   allowEmpty: boolean;
   concurrency?: number;
+  /** Render the pinned upstream installs too (network): their CRDs check our custom resources. */
+  fetchUpstream: boolean;
 }
 
 export async function runValidate(options: ValidateOptions, deps: Deps): Promise<number> {
@@ -43,7 +45,14 @@ export async function runValidate(options: ValidateOptions, deps: Deps): Promise
     ? await checkFiles(io.cwd, options.files, { strict, policy, allowEmpty: options.allowEmpty })
     : await checkRepository(
         io.root,
-        { cluster: options.cluster, strict, policy, concurrency: options.concurrency, progress: stderrProgress(io) },
+        {
+          cluster: options.cluster,
+          strict,
+          policy,
+          concurrency: options.concurrency,
+          progress: stderrProgress(io),
+          fetchUpstream: options.fetchUpstream,
+        },
         deps,
       );
   if (options.junit) await writeJunit(options.junit, report);

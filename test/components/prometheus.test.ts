@@ -47,11 +47,21 @@ describe('prometheus objects', () => {
     },
   );
 
-  it.each(ENVIRONMENTS)('%s: every object is a namespaced KubeObject and nothing needs RBAC', (env) => {
+  it.each(ENVIRONMENTS)('%s: its only rights are listing nodes and reading kubelet metrics', (env) => {
     expectWellFormed(prometheus, env);
     const objs = prometheus.build(env, CTX);
-    expect(objs.filter((o) => /Role|ServiceAccount/.test(o.kind))).toEqual([]);
-    expect(sts(env).spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(objs.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ClusterRole/soma-prometheus-kubelet-reader',
+      'ClusterRoleBinding/soma-prometheus-kubelet-reader',
+    ]);
+    expect(find(objs, 'ClusterRole', 'soma-prometheus-kubelet-reader').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+    ]);
+    expect(find(objs, 'ClusterRoleBinding', 'soma-prometheus-kubelet-reader').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'prometheus', namespace: NAMESPACE },
+    ]);
+    expect(sts(env).spec.template.spec.serviceAccountName).toBe('prometheus');
   });
 
   it.each(ENVIRONMENTS)('%s: the container runs restricted as nobody with probes, requests and limits', (env) => {
@@ -133,7 +143,7 @@ describe('prometheus.yml', () => {
   });
 
   it('has one job per service component, named after it, on the metrics port and path of INTERNAL_PORTS', () => {
-    const jobs = config().scrape_configs as Any[];
+    const jobs = (config().scrape_configs as Any[]).filter((j) => j.job_name !== 'kubelet');
     expect(jobs.map((j) => j.job_name).sort()).toEqual(Object.keys(CONTRACTS).sort());
     for (const j of jobs) {
       const { port, path } = INTERNAL_PORTS[j.job_name as ServiceComponent].metrics;
@@ -157,8 +167,18 @@ describe('prometheus.yml', () => {
     },
   );
 
-  it('uses no Kubernetes service discovery (which would need RBAC)', () => {
-    expect(renderPrometheusConfig(CTX.components)).not.toContain('kubernetes_sd_configs');
+  it('finds the components by DNS, and only the kubelet job through the API, keeping claim usage of soma-infra only', () => {
+    const jobs = config().scrape_configs as Any[];
+    expect(jobs.filter((j) => j.kubernetes_sd_configs).map((j) => j.job_name)).toEqual(['kubelet']);
+    expect(job('kubelet')).toMatchObject({
+      scheme: 'https',
+      kubernetes_sd_configs: [{ role: 'node' }],
+      authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+    });
+    expect(job('kubelet').metric_relabel_configs).toEqual([
+      { source_labels: ['__name__'], regex: 'kubelet_volume_stats_.+', action: 'keep' },
+      { source_labels: ['namespace'], regex: NAMESPACE, action: 'keep' },
+    ]);
   });
 
   it('asks Vault for the Prometheus format', () => {

@@ -18,7 +18,8 @@ export function expectWellFormed(component: ComponentSpec, env: Environment): vo
   expect(objects.length).toBeGreaterThan(0);
   for (const o of objects) {
     expect(isKubeObject(o)).toBe(true);
-    expect(o.metadata.namespace).toBe(o.kind === 'Namespace' ? undefined : NAMESPACE);
+    const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind);
+    expect(o.metadata.namespace).toBe(clusterScoped ? undefined : NAMESPACE);
     expect(o.metadata.labels?.[LABELS.component]).toBe(component.name);
     expect(o.metadata.labels?.[LABELS.environment]).toBeUndefined();
   }

@@ -1,8 +1,11 @@
 // Prometheus: scrapes every shared component every 15 s. Targets come from DNS
 // service discovery (type A) on each component's headless Service, which resolves to
 // one address per pod: every replica of a multi-pod store (Kafka brokers, etcd
-// members, Vault raft nodes) is its own target, and Prometheus needs no Kubernetes
-// API access, so it runs without RBAC and without a service account token.
+// members, Vault raft nodes) is its own target, and no Kubernetes API access is needed.
+// The one exception is the volume usage of the components' claims, which only the
+// kubelets report: a `kubelet` job finds the nodes through the API and reads their
+// /metrics with a ServiceAccount allowed nothing but listing nodes and reading node
+// metrics, keeping only the kubelet_volume_stats_* series of namespace soma-infra.
 import type { KubeObject } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { toYaml } from '../yaml.ts';
@@ -17,14 +20,33 @@ import {
   type ServiceSpec,
   type ServingSpec,
 } from './spec.ts';
-import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  container,
+  httpProbe,
+  componentLabels,
+  serviceAccount,
+  statefulSet,
+  type Sizing,
+} from './workload.ts';
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 import { renderAlertRules } from './alerts/rules.ts';
 import { prometheusDashboard } from './dashboards/prometheus.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
-export const PROMETHEUS_SERVICE: ServiceSpec = { port: 9090, secrets: [], metrics: { port: 9090, path: '/metrics' } };
+export const PROMETHEUS_SERVICE: ServiceSpec = {
+  port: 9090,
+  secrets: [],
+  metrics: { port: 9090, path: '/metrics' },
+  // The kubelet job: node discovery through the API server, then each kubelet's port.
+  egress: [
+    { name: 'https', port: 443, why: 'the Kubernetes API (node discovery for the kubelet job)' },
+    { name: 'apiserver', port: 6443, why: 'the Kubernetes API server where it listens on 6443 (kubeadm, Kind)' },
+    { name: 'kubelet', port: 10250, why: "each node's kubelet, for the volume usage of the claims" },
+  ],
+};
 /** The image runs as `nobody`. */
 const UID = 65534;
 const CONFIG_MAP = 'prometheus-config';
@@ -84,6 +106,54 @@ export function discoveryName(component: ComponentName): string {
   return `${headlessServiceName(component)}.${NAMESPACE}.svc.cluster.local`;
 }
 
+/** The ServiceAccount, and the cluster-wide rights it gets, for the kubelet job. */
+const SERVICE_ACCOUNT = 'prometheus';
+export const KUBELET_READER = 'soma-prometheus-kubelet-reader';
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Claim usage from every kubelet (the PVC alert reads it). Kubelets serve their own
+ * self-signed certificates, so the server is not verified; the request still carries the
+ * ServiceAccount token, which the kubelet checks against nodes/metrics.
+ */
+export function kubeletScrapeConfig(): Record<string, unknown> {
+  return {
+    job_name: 'kubelet',
+    scheme: 'https',
+    kubernetes_sd_configs: [{ role: 'node' }],
+    authorization: { credentials_file: `${SA_DIR}/token` },
+    tls_config: { insecure_skip_verify: true },
+    metric_relabel_configs: [
+      { source_labels: ['__name__'], regex: 'kubelet_volume_stats_.+', action: 'keep' },
+      { source_labels: ['namespace'], regex: NAMESPACE, action: 'keep' },
+    ],
+  };
+}
+
+function kubeletReader(): KubeObject[] {
+  // Cluster-scoped: the component's labels without a namespace.
+  const labels = componentLabels('prometheus', KUBELET_READER);
+  return [
+    serviceAccount('prometheus', SERVICE_ACCOUNT, true),
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: KUBELET_READER, labels },
+      rules: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: KUBELET_READER, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUBELET_READER },
+      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: NAMESPACE }],
+    },
+  ];
+}
+
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {
   const { port, path, scheme, params } = c.service.metrics;
   const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
@@ -102,7 +172,7 @@ export function buildPrometheusConfig(components: readonly ComponentSpec[]): Rec
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: '10s', evaluation_interval: SCRAPE_INTERVAL },
     rule_files: [RULES_FILE],
-    scrape_configs: scrapedComponents(components).map(scrapeConfig),
+    scrape_configs: [...scrapedComponents(components).map(scrapeConfig), kubeletScrapeConfig()],
   };
 }
 
@@ -149,6 +219,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
   });
   const files = Object.fromEntries(configFiles(ctx).flatMap((c) => Object.entries(c.files)));
   return [
+    ...kubeletReader(),
     contractService('prometheus', PROMETHEUS_SERVICE, PORT_NAME),
     headlessService('prometheus', PROMETHEUS_SERVICE, { portName: PORT_NAME }),
     statefulSet({
@@ -160,6 +231,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
         uid: UID,
         containers: [server],
         volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }],
+        serviceAccountName: SERVICE_ACCOUNT,
         // Time to write the head block out cleanly on shutdown.
         terminationGracePeriodSeconds: 120,
       },

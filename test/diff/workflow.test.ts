@@ -30,7 +30,7 @@ describe('.github/workflows/pr.yml', () => {
     const order = [
       /npm ci/,
       /npm test/,
-      /npm run validate -- --junit reports\/validate\.xml/,
+      /npm run validate -- --fetch-upstream --junit reports\/validate\.xml/,
       /npm run --silent diff --/,
     ].map((p) => steps.indexOf(run(p)!));
     expect(order.every((i) => i >= 0)).toBe(true);

@@ -1,4 +1,4 @@
-// Step 4: the dev secrets the components read (CONTRACTS[c].secrets of the enabled
+// Step 4: the Secrets the components read (CONTRACTS[c].secrets of the enabled
 // components, for this environment), created with strong random values only when
 // absent: a re-run never rotates them. Values are never printed, logged or written to
 // disk; --dry-run shows names and keys only.

@@ -11,7 +11,7 @@ export const noSecretDataRule: ObjectRule = {
   title: 'No Secret values in git',
   rationale:
     'everything rendered here is committed; a Secret with data puts credentials in the repository history for good',
-  fix: 'create the Secret outside git: the bootstrap generates dev secrets, an operator or a secrets operator provides them in staging and prod',
+  fix: 'create the Secret outside git: bootstrap generates them with random values, or a secrets operator provides them (secrets.provider: external)',
   check(o) {
     if (o.kind !== 'Secret' || o.apiVersion !== 'v1') return [];
     const out: Violation[] = [];

@@ -55,12 +55,19 @@ export const ALERT_CASES: AlertCase[] = [
   {
     alert: 'SomaPostgresWalArchiveStale',
     evalTime: '15m',
-    // The age grows by 60 s a minute from 10 minutes: past the RPO from minute 6, firing from 11.
+    // The age grows by 60 s a minute from 10 minutes: past the RPO from minute 6, firing from 11
+    // while segments wait. The quiet case is an idle database: the same age, nothing waiting.
     fires: {
-      series: [s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '600+60x20')],
+      series: [
+        s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '600+60x20'),
+        s(`cnpg_collector_pg_wal_archive_status{${PG},value="ready"}`, '3x20'),
+      ],
       labels: { job: 'postgres', instance: '10.0.0.5:9187' },
     },
-    quiet: [s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '30x20')],
+    quiet: [
+      s(`cnpg_pg_stat_archiver_seconds_since_last_archival{${PG}}`, '600+60x20'),
+      s(`cnpg_collector_pg_wal_archive_status{${PG},value="ready"}`, '0x20'),
+    ],
   },
   {
     alert: 'SomaPostgresWalArchiveFailing',

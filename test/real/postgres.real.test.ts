@@ -3,6 +3,7 @@
 // port with the Cluster's `postgresql.parameters` as `-c` settings. The settings must be
 // live, and pg_stat_archiver (read by CloudNativePG's exporter for the WAL alerts) must answer.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { SELECT_WITH_ARCHIVE, segno } from '../../src/core/smoke/checks/postgres.ts';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,3 +78,13 @@ if (!BIN || !HAVE_PSQL)
   describe('postgres with the generated settings', () => {
     it.skip('skipped: PostgreSQL is not installed (apt-get install postgresql; .ci/run installs it)', () => {});
   });
+
+describe.skipIf(!BIN || !HAVE_PSQL)("smoke's WAL archive query on a real server (needs Debian postgresql)", () => {
+  it('answers the age and the backlog: never archived is -1, -1', async () => {
+    const port = await start(parameters('dev'));
+    expect(psql(port, SELECT_WITH_ARCHIVE)).toBe('1|-1|-1');
+    // Segment numbers from WAL file names (16 MB segments: 256 per log id); a history file has none.
+    expect(psql(port, `SELECT ${segno("'000000010000000100000003'")}`)).toBe('259');
+    expect(psql(port, `SELECT ${segno("'00000002.history'")} IS NULL`)).toBe('t');
+  });
+});

@@ -242,10 +242,14 @@ describe('postgres where the cluster has a backup target', () => {
   });
 
   it.each([
-    ['1|42', true, /last WAL archived 42 s ago/],
-    ['1|1200', false, /last WAL archive is 1200 s old \(RPO 900 s\)/],
-    ['1|-1', false, /no WAL segment was ever archived/],
-    ['0|42', false, /SELECT 1 returned "0\|42"/],
+    ['1|42|3', true, /last WAL archived 42 s ago/],
+    ['1|1200|4', false, /last WAL archive is 1200 s old with 3 segment\(s\) waiting \(RPO 900 s\)/],
+    // An idle database: the archive is old, but only the open segment is unarchived.
+    ['1|5000|1', true, /nothing waits to be archived \(last archive 5000 s ago\)/],
+    ['1|5000|0', true, /nothing waits to be archived/],
+    ['1|1200|-1', false, /last WAL archive is 1200 s old with segments waiting/],
+    ['1|-1|-1', false, /no WAL segment was ever archived/],
+    ['0|42|1', false, /SELECT 1 returned "0\|42\|1"/],
   ] as const)('judges %s: pass %s', (log, pass, evidence) => {
     const v = check('postgres').judge([ok(`${log}\n`)], withBackup);
     expect(v.pass).toBe(pass);

@@ -177,7 +177,7 @@ describe('npm run smoke', () => {
       { postgres: [], redis: [], kafka: [], opa: [], vault: [], etcd: [], prometheus: [], grafana: [] },
       { kindName: 'soma', cluster: { backup: { destinationPath: 's3://backups/test', credentialsSecret: 'keys' } } },
     );
-    scripts.postgres = () => ({ phase: 'Succeeded', log: '1|1200\n' });
+    scripts.postgres = () => ({ phase: 'Succeeded', log: '1|1200|4\n' });
     const io = captureIo(root, env);
     const code = await main(['smoke', '--json', '--only', 'postgres'], io);
     expect(code, io.err + io.out).toBe(1);

@@ -63,7 +63,11 @@ const POSTGRES: AlertGroup = {
     {
       alert: 'SomaPostgresWalArchiveStale',
       // Only the primary reports it (the query's predicate); -1 until the first segment is archived.
-      expr: `cnpg_pg_stat_archiver_seconds_since_last_archival{job="postgres"} > ${POSTGRES_RPO_SECONDS}`,
+      // An idle database switches no segment, so the age alone grows with nothing at risk: it
+      // counts only while finished segments wait (.ready files, CloudNativePG's collector).
+      expr:
+        `cnpg_pg_stat_archiver_seconds_since_last_archival{job="postgres"} > ${POSTGRES_RPO_SECONDS}` +
+        ' and on (instance) cnpg_collector_pg_wal_archive_status{job="postgres",value="ready"} > 0',
       for: '5m',
       severity: 'critical',
       summary: 'No WAL segment archived for more than the 15-minute RPO on {{ $labels.instance }}',

@@ -96,6 +96,14 @@ export async function hubWorld(o: { spoke?: string } = {}) {
   fakes.push(hub, spoke);
   hub.put(kubeSystem(HUB_UID));
   spoke.put(kubeSystem(SPOKE_UID));
+  // The backup target's keys: always provided by the platform team, never by bootstrap.
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  spoke.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'staging-backup-keys', namespace: 'soma-infra' },
+    data: { ACCESS_KEY_ID: b64('id'), ACCESS_SECRET_KEY: b64('key') },
+  });
   simulateCluster(hub);
   tokenController(spoke);
   const root = tempDir('hub-repo-');

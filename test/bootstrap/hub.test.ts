@@ -318,7 +318,16 @@ describe('refusals, each before anything is written', () => {
     untouched(w);
   });
 
-  it('Secrets someone else provides: the postgres credentials of the wrong type, and the backup keys, are preflight problems', async () => {
+  it("the backup target's keys are checked whoever creates the other Secrets", async () => {
+    const w = await readyHub();
+    w.spoke.remove('v1', 'Secret', 'staging-backup-keys', 'soma-infra');
+    const r = await bootstrapIn(w, 'staging');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Secret soma-infra/staging-backup-keys (for postgres, keys ACCESS_KEY_ID, ACCESS_SECRET_KEY) does not exist');
+    untouched(w);
+  });
+
+  it('Secrets someone else provides: a missing key is a problem, a type other than the documented one a warning', async () => {
     const w = await readyHub();
     writeCluster(w.root, 'staging', spokeYaml(`identity: { uid: ${SPOKE_UID} }\nsecrets: { provider: external }\n`));
     const b64 = (v: string) => Buffer.from(v).toString('base64');
@@ -327,11 +336,11 @@ describe('refusals, each before anything is written', () => {
       kind: 'Secret',
       metadata: { name: 'soma-infra-postgres-credentials', namespace: 'soma-infra' },
       type: 'Opaque',
-      data: { username: b64('soma'), password: b64('p'), database: b64('soma') },
+      data: { username: b64('soma'), password: b64('p') },
     });
-    const r = await bootstrapIn(w, 'staging');
+    const r = await bootstrapIn(w, 'staging', { 'dry-run': true });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('soma-infra-postgres-credentials (for postgres) is of type Opaque; postgres needs kubernetes.io/basic-auth');
-    expect(r.stderr).toContain('Secret soma-infra/staging-backup-keys (for postgres, keys ACCESS_KEY_ID, ACCESS_SECRET_KEY) does not exist');
+    expect(r.stdout).toContain('soma-infra-postgres-credentials (for postgres) is of type Opaque, where kubernetes.io/basic-auth is documented');
+    expect(r.stdout).toContain('soma-infra-postgres-credentials (for postgres) has no key(s) database');
   });
 });

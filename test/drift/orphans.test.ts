@@ -79,6 +79,8 @@ describe('findOrphans', () => {
         metadata: { name: 'backup-1', namespace: 'soma-infra', ownerReferences: [{ kind: 'CronJob', name: 'backup' }] },
       },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'postgres-0', namespace: 'soma-infra' } },
+      // CloudNativePG copies its monitoring queries into the Cluster's namespace, without an owner.
+      cm('cnpg-default-monitoring', 'soma-infra', { labels: { 'app.kubernetes.io/managed-by': 'cloudnative-pg' } }),
     ];
     expect(findOrphans(apps, live, opts)).toEqual([]);
   });

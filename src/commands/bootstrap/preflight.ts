@@ -10,7 +10,7 @@ import { compareWithHead, headCommit, listRemotes, normalizeRepoUrl, remoteRevis
 import { kindClusters, TOOL_PINS, type ToolName } from '../../adapters/tools.ts';
 import type { Runner } from '../../adapters/process.ts';
 import { evaluatePreflight, type DockerFact, type Finding, type GitFacts, type PreflightFacts, type PreflightVerdict, type ToolFact } from './preflight-checks.ts';
-import { providedSecretProblems } from './secrets.ts';
+import { providedSecretFindings } from './secrets.ts';
 import { connectTargets } from './target.ts';
 import { type BootstrapContext, type Step, kindOf } from './types.ts';
 
@@ -177,7 +177,9 @@ export async function runPreflight(ctx: BootstrapContext, allowInstall: boolean)
   // Any other cluster: who is at the other end (throws on a mismatch), then what it must already hold.
   if (!ctx.cluster.kind && !verdict.problems.length) {
     await connectTargets(ctx);
-    verdict.problems.push(...(await providedSecretProblems(ctx)));
+    const provided = await providedSecretFindings(ctx);
+    verdict.problems.push(...provided.problems);
+    verdict.warnings.push(...provided.warnings);
     verdict.warnings.push(...(await haNodeWarnings(ctx)));
   }
   return { facts, verdict, installed };

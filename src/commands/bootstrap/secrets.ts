@@ -98,28 +98,30 @@ function namespaceObject(name: string = NAMESPACE): KubeObject {
 }
 
 /**
- * With `secrets.provider: external` someone else creates the Secrets: each one missing, or
- * missing a key the component reads, is a preflight problem. Names and keys only, never values.
+ * The Secrets someone else creates: all of them with `secrets.provider: external`, and the
+ * backup target's keys always. Each missing one, or one missing a key its reader needs, is a
+ * preflight problem; a type other than the documented one is a warning (CloudNativePG reads
+ * the username and password keys whatever the type). Names and keys only, never values.
  */
-export async function providedSecretProblems(ctx: BootstrapContext): Promise<Finding[]> {
-  if (ctx.cluster.secrets.provider !== 'external') return [];
+export async function providedSecretFindings(ctx: BootstrapContext): Promise<{ problems: Finding[]; warnings: Finding[] }> {
+  const external = ctx.cluster.secrets.provider === 'external';
   const problems: Finding[] = [];
-  for (const plan of [...plannedSecrets(ctx.cluster), ...backupSecret(ctx.cluster)]) {
+  const warnings: Finding[] = [];
+  const fix = `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod")${external ? ', or remove secrets.provider to have bootstrap create random values' : ''}`;
+  for (const plan of [...(external ? plannedSecrets(ctx.cluster) : []), ...backupSecret(ctx.cluster)]) {
     const live = await ctx.client!.get('v1', 'Secret', plan.name, plan.namespace);
-    const missing = live ? plan.keys.filter((k) => !((live.data as Record<string, string> | undefined) ?? {})[k]) : [];
-    const type = (live as { type?: string } | undefined)?.type ?? 'Opaque';
-    const wrongType = live !== undefined && plan.type !== undefined && type !== plan.type;
-    if (live && !missing.length && !wrongType) continue;
-    problems.push({
-      message: wrongType
-        ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) is of type ${type}; ${plan.component} needs ${plan.type}`
-        : live
-        ? `Secret ${plan.namespace}/${plan.name} (for ${plan.component}) has no key(s) ${missing.join(', ')}`
-        : `Secret ${plan.namespace}/${plan.name} (for ${plan.component}, keys ${plan.keys.join(', ')}) does not exist, and ${ctx.cluster.source} says Secrets are provided (secrets.provider: external)`,
-      fix: `create it in context ${ctx.contexts.target} through your secrets operator (docs/bootstrap.md, "Staging and prod"), or remove secrets.provider to have bootstrap create random values`,
-    });
+    const where = `Secret ${plan.namespace}/${plan.name} (for ${plan.component}`;
+    if (!live) {
+      problems.push({ message: `${where}, keys ${plan.keys.join(', ')}) does not exist, and it is provided by someone else, not bootstrap`, fix });
+      continue;
+    }
+    const missing = plan.keys.filter((k) => !((live.data as Record<string, string> | undefined) ?? {})[k]);
+    if (missing.length) problems.push({ message: `${where}) has no key(s) ${missing.join(', ')}`, fix });
+    const type = (live as { type?: string }).type ?? 'Opaque';
+    if (plan.type && type !== plan.type)
+      warnings.push({ message: `${where}) is of type ${type}, where ${plan.type} is documented`, fix: `recreate it as ${plan.type} with the same keys when convenient` });
   }
-  return problems;
+  return { problems, warnings };
 }
 
 /** The object store keys a cluster's backup target names (cluster.yaml backup.credentialsSecret): always provided, never created. */

@@ -101,7 +101,9 @@ export function providedSecrets(cluster: ClusterConfig): Set<string> {
   const names = Object.values(CONTRACTS).flatMap((c) =>
     c.secrets.filter((s) => !s.environments || s.environments.includes(cluster.environment)),
   );
-  return new Set(names.map((s) => `Secret/${NAMESPACE}/${s.name}`));
+  // The backup target's keys are provided by the platform team (cluster.yaml backup.credentialsSecret).
+  const backup = cluster.backup && cluster.components.includes('postgres') ? [cluster.backup.credentialsSecret] : [];
+  return new Set([...names.map((s) => s.name), ...backup].map((name) => `Secret/${NAMESPACE}/${name}`));
 }
 
 /** Everything bootstrap creates outside git for this cluster, on each side (provided, not orphans). */

@@ -75,11 +75,13 @@ export const POSTGRES_SERVICE: ServiceSpec = {
     {
       name: 'soma-infra-postgres-credentials',
       keys: ['username', 'password', 'database'],
-      // initdb reads the owner's password from it; CloudNativePG accepts only this type.
+      // initdb reads the owner's password from it; CloudNativePG's documented type (it reads username and password).
       type: 'kubernetes.io/basic-auth',
     },
   ],
   metrics: { port: 9187, path: '/metrics' },
+  // The primary's liveness probe asks its replicas' instance managers on 8000 (isolation check).
+  peer: [{ name: 'status', port: 8000 }],
   // The operator asks each instance manager for its status (HTTPS) on 8000.
   managedBy: { component: 'cnpg', ports: [{ name: 'status', port: 8000 }] },
   // The instance manager watches its Cluster through the API server; WAL and base backups go to the object store.

@@ -83,8 +83,12 @@ const DERIVED_KINDS = new Set([
 ]);
 
 /** Objects every namespace gets from Kubernetes itself. */
+/** Operators that write objects into our namespace without an owner reference (CloudNativePG's monitoring queries). */
+const OPERATOR_MANAGERS = new Set(['cloudnative-pg']);
+
 function isSystemObject(o: KubeObject): boolean {
   if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') return true;
+  if (OPERATOR_MANAGERS.has(o.metadata.labels?.['app.kubernetes.io/managed-by'] ?? '')) return true;
   if (o.kind === 'ServiceAccount' && o.metadata.name === 'default') return true;
   return o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token';
 }

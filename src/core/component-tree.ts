@@ -12,7 +12,7 @@ import type {
 import { componentLabels } from './components/workload.ts';
 import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
-import { DIRS, ENVIRONMENTS, type Environment, LABELS, NAMESPACE } from './names.ts';
+import { ANNOTATIONS, DIRS, ENVIRONMENTS, type Environment, LABELS, NAMESPACE } from './names.ts';
 import { planOverlay } from './overlay.ts';
 import { generatedHeader, renderGeneratedYaml } from './yaml.ts';
 
@@ -143,31 +143,50 @@ export function buildClusterLayer(
 }
 
 /** The local patch that sizes one workload of an upstream install. */
-export function upstreamWorkloadPatch(w: UpstreamWorkload): KubeObject {
+export function upstreamWorkloadPatch(w: UpstreamWorkload, namespace: string): KubeObject {
   const resources = { requests: { ...w.sizing.requests }, limits: { ...w.sizing.limits } };
   return {
     apiVersion: 'apps/v1',
     kind: w.kind,
-    metadata: { name: w.name },
+    // The release puts its workloads in their namespace: a patch without it matches nothing.
+    metadata: { name: w.name, namespace },
     spec: { template: { spec: { containers: [{ name: w.container, resources }] } } },
   };
 }
 
 /**
- * An operator from its pinned release: base/<c>/ lists the release URL and the sizing
- * patches; each overlay adds the environment label. The same in every environment.
+ * Every CRD of an operator's release survives its Application: deleting or renaming the
+ * Application (foreground cascade, prune) would otherwise delete the CRDs, and with them
+ * every custom resource — a Postgres Cluster and, through its owner references, its volumes.
+ */
+const KEEP_CRDS = {
+  target: { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  patch: [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata:',
+    '  name: any-crd-of-the-release',
+    '  annotations:',
+    `    ${ANNOTATIONS.syncOptions}: Delete=false,Prune=false`,
+    '',
+  ].join('\n'),
+};
+
+/**
+ * An operator from its pinned release: base/<c>/ lists the release URL, the sizing patches
+ * and the CRD protection; each overlay adds the environment label. The same in every environment.
  */
 function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files): Record<Environment, KubeObject[]> {
   const src = sourceOf(c);
   const dir = `${DIRS.base}/${c.name}`;
-  const patches = u.workloads.map(upstreamWorkloadPatch);
+  const patches = u.workloads.map((w) => upstreamWorkloadPatch(w, u.namespace));
   for (const p of patches) add(files, `${dir}/patches/${objectFileName(p)}`, renderGeneratedYaml(src, [p]));
   const { [LABELS.name]: _name, ...labels } = componentLabels(c.name);
   const base = {
     apiVersion: KUSTOMIZE_API,
     kind: 'Kustomization',
     resources: [u.url],
-    patches: patches.map((p) => ({ path: `patches/${objectFileName(p)}` })),
+    patches: [...patches.map((p) => ({ path: `patches/${objectFileName(p)}` })), KEEP_CRDS],
     labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }],
   };
   add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [base]));

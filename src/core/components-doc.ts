@@ -83,7 +83,7 @@ function ports(c: ComponentSpec): string[] {
 function objectsOf(c: ComponentSpec, env: Environment, ctx: BuildContext): KubeObject[] {
   if (!c.upstream) return c.build(env, ctx);
   return c.upstream.workloads.map((w) => {
-    const patch = upstreamWorkloadPatch(w);
+    const patch = upstreamWorkloadPatch(w, c.upstream!.namespace);
     return { ...patch, metadata: { ...patch.metadata }, spec: { replicas: 1, ...(patch.spec as object) } };
   });
 }

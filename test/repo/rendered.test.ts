@@ -176,7 +176,7 @@ describe('the kind-soma budget', () => {
     let memory = 0;
     // Operators are remote installs too: what counts is what their local patches set (one replica each).
     const operators = COMPONENTS.filter((c) => c.upstream && cluster.components.includes(c.name as never)).flatMap(
-      (c) => c.upstream!.workloads.map(upstreamWorkloadPatch),
+      (c) => c.upstream!.workloads.map((w) => upstreamWorkloadPatch(w, c.upstream!.namespace)),
     );
     expect(operators.length).toBeGreaterThan(0);
     for (const o of [...rendered.flatMap((r) => r.objects), ...argoCdWorkloadObjects(), ...operators]) {

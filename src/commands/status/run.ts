@@ -63,10 +63,7 @@ async function directSummaries({ io, repo, runner }: Deps, ends: LiveEnds): Prom
       // An operator's release is remote too: judge the workloads its spec sizes, in its namespace.
       const upstream = COMPONENTS.find((c) => c.name === app.component)?.upstream;
       if (upstream) {
-        const known = upstream.workloads.map(upstreamWorkloadPatch).map((o) => ({
-          ...o,
-          metadata: { ...o.metadata, namespace: upstream.namespace },
-        }));
+        const known = upstream.workloads.map((w) => upstreamWorkloadPatch(w, upstream.namespace));
         const workloads = await mapLimit(known, 4, async (desired) => ({
           desired,
           live: await live.get(desired.apiVersion, desired.kind, desired.metadata.name, upstream.namespace),

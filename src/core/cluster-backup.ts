@@ -28,7 +28,8 @@ export const BACKUP_SCHEMA = {
   required: ['destinationPath', 'credentialsSecret'],
   properties: {
     destinationPath: { type: 'string', pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$' },
-    endpointURL: { type: 'string', pattern: '^https?://[^\\s/]+(:\\d+)?(/[^\\s]*)?$' },
+    // HTTPS on 443: the only port Postgres's egress policy opens towards an object store.
+    endpointURL: { type: 'string', pattern: '^https://[^\\s/:]+(:443)?(/[^\\s]*)?$' },
     credentialsSecret: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
     retention: { type: 'string', pattern: '^[1-9][0-9]*[dwm]$' },
   },
@@ -37,7 +38,8 @@ export const BACKUP_SCHEMA = {
 /** What a pattern error in the backup section means, for the schema's messages. */
 export function backupPatternMessage(instancePath: string): string | undefined {
   if (instancePath.endsWith('/destinationPath')) return 'is not an object store path (s3://<bucket>/<path>)';
-  if (instancePath.endsWith('/endpointURL')) return 'is not an http(s):// endpoint URL';
+  if (instancePath.endsWith('/endpointURL'))
+    return "is not an https:// endpoint on port 443 (the only port Postgres's egress policy opens to an object store; put a TLS endpoint on 443 in front of MinIO's 9000)";
   if (instancePath.endsWith('/credentialsSecret')) return 'is not a Secret name (lowercase letters, digits, - and .)';
   if (instancePath.endsWith('/retention'))
     return "is not a retention period (days, weeks or months: '30d', '4w', '3m')";

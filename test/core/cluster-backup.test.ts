@@ -18,7 +18,7 @@ components: [platform, cnpg, postgres]
 ${backup}`;
 const BACKUP = `backup:
   destinationPath: s3://soma-backups/demo
-  endpointURL: https://minio.example:9000
+  endpointURL: https://minio.example
   credentialsSecret: demo-backup-keys
 `;
 const parse = (text: string) => parseClusterConfig(FILE, 'demo', text);
@@ -42,7 +42,7 @@ describe('cluster.yaml backup', () => {
     const r = parse(yaml('prod', BACKUP));
     expect(r.ok && r.config.backup).toEqual({
       destinationPath: 's3://soma-backups/demo',
-      endpointURL: 'https://minio.example:9000',
+      endpointURL: 'https://minio.example',
       credentialsSecret: 'demo-backup-keys',
       retention: '30d',
     });
@@ -102,5 +102,13 @@ describe("a cluster's Postgres with a backup target", () => {
       'overlays/clusters/demo/postgres/scheduledbackup-postgres-daily.yaml',
     ]);
     expect(files.get('overlays/clusters/demo/postgres/kustomization.yaml')).toContain('- ../../../prod/postgres');
+  });
+
+  it('refuses an object store the egress policy would block: plain http, or a port other than 443', () => {
+    for (const url of ['http://minio.example', 'https://minio.example:9000']) {
+      const r = parse(yaml('dev', BACKUP.replace('https://minio.example', url)));
+      expect(r.ok, url).toBe(false);
+      if (!r.ok) expect(r.problems[0]!.message).toContain('is not an https:// endpoint on port 443');
+    }
   });
 });

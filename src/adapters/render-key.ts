@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseYamlValues } from '../core/yaml-fast.ts';
+import { yamlValues } from '../core/yaml.ts';
 
 // Bump when what a key covers changes.
 const KEY_VERSION = 'render-key/1';
@@ -117,7 +117,7 @@ async function localReferences(dir: string): Promise<string[]> {
     };
     try {
       // Generated kustomizations: plain values are all that is needed, read the fast way.
-      visit(parseYamlValues(text));
+      visit(yamlValues(text));
     } catch {
       // kustomize will report the broken file itself; the folder's files are still hashed.
     }

@@ -10,7 +10,7 @@ import { InvalidYamlError, UserError } from '../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../core/kube.ts';
 import { DIRS, FILES, LABELS, legacyRootAppPath, rootAppPath } from '../core/names.ts';
 import { mapLimit } from '../core/pool.ts';
-import { parseYamlValues } from '../core/yaml-fast.ts';
+import { yamlValues } from '../core/yaml.ts';
 import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
 
@@ -25,7 +25,7 @@ async function readApplications(root: string, file: string): Promise<KubeObject[
   }
   let values: unknown[];
   try {
-    values = parseYamlValues(text);
+    values = yamlValues(text);
   } catch (e) {
     throw new InvalidYamlError(
       `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
@@ -37,7 +37,7 @@ async function readApplications(root: string, file: string): Promise<KubeObject[
 
 /** Local kustomize directories a kustomization includes (`resources` entries that are not files or URLs). */
 export function localBases(kustomization: string): string[] {
-  const value = parseYamlValues(kustomization)[0] as { resources?: unknown } | undefined;
+  const value = yamlValues(kustomization)[0] as { resources?: unknown } | undefined;
   const resources = Array.isArray(value?.resources) ? value.resources : [];
   return resources.filter(
     (r): r is string =>
@@ -115,7 +115,7 @@ export async function listApplications(
 export function parseRendered(yaml: string, where: string): KubeObject[] {
   let values: unknown[];
   try {
-    values = parseYamlValues(yaml);
+    values = yamlValues(yaml);
   } catch (e) {
     throw new InvalidYamlError(
       `kustomize output for ${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,

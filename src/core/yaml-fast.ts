@@ -28,6 +28,9 @@ export interface FastDocument {
 // ends, and content on a `---` line: the full parse handles them. A false alarm (an `&` in
 // a script) only costs speed.
 const NOT_PLAIN = /(^|[\s[{,:-])[&*!][^\s&*]|^(%|\.\.\.)|^---[ \t]*[^\s#]/m;
+
+/** True when the fast path may read `text`: no anchors, aliases, tags or directives. */
+export const isPlainYaml = (text: string) => !NOT_PLAIN.test(text);
 const MARKER = /^---[ \t]*(#.*)?$/;
 const BLANK = /^[ \t]*(#.*)?$/;
 

@@ -2,8 +2,9 @@
 // fields a reviewer looks for first, no timestamps, and a header naming the command
 // that writes the file.
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, stringify } from 'yaml';
+import { InvalidYamlError } from './errors.ts';
 import { GENERATED_BY } from './names.ts';
-import { loadPlainStream } from './yaml-fast.ts';
+import { isPlainYaml, loadPlainStream, parseYamlValues } from './yaml-fast.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -194,4 +195,17 @@ const MAX_ALIAS_COUNT = 100;
 /** True when a parsed document holds nothing (empty or comments only). */
 export function isEmptyDocument(value: unknown): boolean {
   return value === null || value === undefined;
+}
+
+/**
+ * Every document's value of YAML a program wrote (kustomize's output, generated files): the
+ * fast path for plain streams, the full parse — with its alias limit — for anything else.
+ * Throws on the first error of either.
+ */
+export function yamlValues(text: string): unknown[] {
+  if (isPlainYaml(text)) return parseYamlValues(text);
+  const docs = parseYamlStream(text);
+  const bad = docs.find((d) => d.errors.length);
+  if (bad) throw new InvalidYamlError(`document ${bad.index + 1}: ${bad.errors[0]}`);
+  return docs.map((d) => d.value).filter((v) => v !== null);
 }

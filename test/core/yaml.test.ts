@@ -89,6 +89,13 @@ function aliasBomb(): string {
 }
 
 describe('hostile and large input', () => {
+  it("refuses an alias bomb in kustomize's output too (the fast path leaves anchors to the guarded parse)", async () => {
+    const { parseRendered } = await import('../../src/adapters/render.ts');
+    expect(() => parseRendered(aliasBomb(), 'overlays/dev/x')).toThrow(
+      /overlays\/dev\/x is not valid YAML: .*alias bomb/,
+    );
+  });
+
   it('refuses an alias bomb as an error of that document, naming the file, and reads the others', async () => {
     const { parseManifests } = await import('../../src/core/validate/documents.ts');
     const { parseObjects } = await import('../../src/core/drift/input.ts');

@@ -21,7 +21,7 @@ const hub = cluster(
 );
 const spoke = cluster(
   'staging',
-  'environment: staging\ncontext: s\nargocd: { managedBy: mgmt }\ndestination: { server: https://s.example:6443 }\ncomponents: [platform, cnpg, postgres]\nbackup: { destinationPath: s3://b/staging, credentialsSecret: staging-backup-keys }\n',
+  'environment: staging\ncontext: s\nargocd: { managedBy: mgmt }\ndestination: { server: https://s.example:6443 }\ncomponents: [platform, cnpg, postgres]\nbackup: { destinationPath: s3://backups/staging, credentialsSecret: staging-backup-keys }\n',
 );
 
 describe('what drift counts as provided', () => {

@@ -181,7 +181,15 @@ const ARGOCD_INSTALL_KINDS = {
 };
 
 /** The project of the root Applications and of Argo CD itself: this repository, the argocd namespace only. */
-export function buildBootstrapProject(cluster: ClusterConfig): KubeObject {
+/**
+ * `sharedRepos`: the repositories of every cluster whose root app lives in the same Argo CD
+ * (a hub and the clusters it manages). Each root-app.yaml applies this one project, so each
+ * must list them all, or applying one cluster's file would lock the others' root apps out.
+ */
+export function buildBootstrapProject(
+  cluster: ClusterConfig,
+  sharedRepos: readonly string[] = [cluster.repository.url],
+): KubeObject {
   return {
     apiVersion: APP_API,
     kind: 'AppProject',
@@ -198,7 +206,7 @@ export function buildBootstrapProject(cluster: ClusterConfig): KubeObject {
     },
     spec: {
       description: 'Root Applications (app-of-apps) and Argo CD itself',
-      sourceRepos: [cluster.repository.url],
+      sourceRepos: [...new Set([cluster.repository.url, ...sharedRepos])].sort(),
       destinations: [{ server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE }],
       clusterResourceWhitelist: ARGOCD_INSTALL_KINDS.cluster,
       namespaceResourceWhitelist: ARGOCD_INSTALL_KINDS.namespaced,

@@ -9,7 +9,7 @@ import {
   buildRootApplication,
 } from './argocd.ts';
 import { argocdInstallDir, buildArgoCdInstall } from './argocd-install.ts';
-import { isStandalone } from './topology.ts';
+import { argocdHomeName, isStandalone } from './topology.ts';
 import { servesLocally, type ClusterConfig } from './cluster-config.ts';
 import { buildGitServerObjects, gitServerPath } from './git-server.ts';
 import { type Files, buildClusterLayer, buildComponentFiles } from './component-tree.ts';
@@ -74,7 +74,13 @@ export function enabledComponents(cluster: ClusterConfig, components: readonly C
 
 type ByComponent = Map<string, Record<Environment, KubeObject[]>>;
 
-function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponent: ByComponent, files: Files): void {
+function buildClusterFiles(
+  cluster: ClusterConfig,
+  ctx: BuildContext,
+  byComponent: ByComponent,
+  files: Files,
+  sharedRepos: readonly string[],
+): void {
   const src = clusterSource(cluster);
   const dir = `${DIRS.apps}/${cluster.name}`;
   const enabled = enabledComponents(cluster, ctx.components);
@@ -114,7 +120,7 @@ function buildClusterFiles(cluster: ClusterConfig, ctx: BuildContext, byComponen
 
   files.set(
     rootAppPath(cluster.name),
-    renderGeneratedYaml(src, [buildBootstrapProject(cluster), buildRootApplication(cluster)]),
+    renderGeneratedYaml(src, [buildBootstrapProject(cluster, sharedRepos), buildRootApplication(cluster)]),
   );
   if (servesLocally(cluster))
     files.set(
@@ -147,7 +153,9 @@ export function planTree(clusters: readonly ClusterConfig[], ctx: BuildContext):
   const files: Files = new Map();
   const byComponent = new Map<string, Record<Environment, KubeObject[]>>();
   for (const c of ctx.components) byComponent.set(c.name, buildComponentFiles(c, ctx, files));
-  for (const cluster of clusters) buildClusterFiles(cluster, ctx, byComponent, files);
+  // Root apps that share an Argo CD (a hub and its spokes) share the soma-bootstrap project.
+  const reposOf = (home: string) => clusters.filter((c) => argocdHomeName(c) === home).map((c) => c.repository.url);
+  for (const cluster of clusters) buildClusterFiles(cluster, ctx, byComponent, files, reposOf(argocdHomeName(cluster)));
   buildBootstrapFiles(files);
   files.set(COMPONENTS_DOC, renderComponentsDoc(ctx));
   for (const [path, content] of buildFolderReadmes()) files.set(path, content);

@@ -4,8 +4,8 @@
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { UserError } from '../core/errors.ts';
 import { declaredContext } from '../core/topology.ts';
-import { loadCluster, loadClusters } from './inputs.ts';
-import { pickCluster, type LiveCluster } from './kube-live.ts';
+import { loadClusters } from './inputs.ts';
+import type { LiveCluster } from './kube-live.ts';
 
 export interface Endpoints {
   cluster: ClusterConfig;
@@ -81,11 +81,24 @@ export async function connectTarget(
 ): Promise<Omit<LiveEnds, 'argocd'>> {
   const all = await loadClusters(root);
   if (flags.cluster) {
-    const cluster = all.find((c) => c.name === flags.cluster) ?? (await loadCluster(root, flags.cluster));
+    const cluster = all.find((c) => c.name === flags.cluster);
+    if (!cluster)
+      throw new UserError(`unknown cluster '${flags.cluster}'`, `one of: ${all.map((c) => c.name).join(', ')}`);
     return { cluster, all, target: await connect(flags.context ?? declaredContext(cluster)) };
   }
   const target = await connect(flags.context);
-  return { cluster: await pickCluster(root, undefined, target.context), all, target };
+  return { cluster: clusterOfContext(all, target.context), all, target };
+}
+
+/** The cluster that declares this context (Kind's kind-<name>, or `context:`), else the only one there is. */
+function clusterOfContext(all: readonly ClusterConfig[], context: string): ClusterConfig {
+  const byContext = all.find((c) => declaredContext(c) === context);
+  if (byContext) return byContext;
+  if (all.length === 1) return all[0]!;
+  throw new UserError(
+    `cannot tell which cluster under clusters/ context '${context}' is`,
+    `pass --cluster <name> (one of: ${all.map((c) => c.name).join(', ')})`,
+  );
 }
 
 /**

@@ -4,12 +4,9 @@
 // KubeClient (kube.ts): discovery, retries and typed errors are the same as for bootstrap.
 import { existsSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterConfig } from '../core/cluster-config.ts';
 import { NoContextError, UserError } from '../core/errors.ts';
 import { objectRef, type KubeObject } from '../core/kube.ts';
 import { ARGOCD_NAMESPACE } from '../core/names.ts';
-import { loadCluster, loadClusters } from './inputs.ts';
-import { declaredContext } from '../core/topology.ts';
 import { describeKubeconfig, noKubeconfig } from './kubeconfig.ts';
 import {
   DEFAULT_RETRY,
@@ -153,21 +150,4 @@ export class LiveCluster {
       await this.client.request('GET', path, `read the log of pod ${namespace}/${pod}`, { accept: 'text' }),
     );
   }
-}
-
-/**
- * The cluster.yaml whose desired state describes this context: `--cluster` when given,
- * else the cluster that declares this context (Kind's kind-<name>, or `context:`), else
- * the only cluster there is.
- */
-export async function pickCluster(root: string, name: string | undefined, context: string): Promise<ClusterConfig> {
-  if (name) return loadCluster(root, name);
-  const all = await loadClusters(root);
-  const byContext = all.find((c) => declaredContext(c) === context);
-  if (byContext) return byContext;
-  if (all.length === 1) return all[0]!;
-  throw new UserError(
-    `cannot tell which cluster under clusters/ context '${context}' is`,
-    `pass --cluster <name> (one of: ${all.map((c) => c.name).join(', ')})`,
-  );
 }

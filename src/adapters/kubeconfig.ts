@@ -1,5 +1,6 @@
 // Kubeconfig for commands that must act on exactly one context: load that context alone
 // (never the current one), and the guard that accepts only the project's local Kind cluster.
+import { kindContextName } from '../core/topology.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -83,7 +84,8 @@ export function loadContext(env: Record<string, string | undefined>, context: st
 }
 
 /** The Kind cluster name's context: what `kind create cluster --name <n>` writes. */
-export const kindContext = (kindName: string) => `kind-${kindName}`;
+/** Kind writes its context as kind-<name> (the one definition lives with the topology). */
+export const kindContext = kindContextName;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 

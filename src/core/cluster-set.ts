@@ -4,12 +4,7 @@
 import type { ClusterConfig } from './cluster-config.ts';
 import type { Problem } from './errors.ts';
 import { NAMESPACE } from './names.ts';
-import { hubProblems } from './topology.ts';
-
-/** Argo CD's name for "the cluster Argo CD runs in": a different cluster for every Argo CD. */
-const IN_CLUSTER = 'https://kubernetes.default.svc';
-
-const normalizeServer = (s: string) => s.replace(/\/+$/, '').toLowerCase();
+import { hubProblems, isInCluster, normalizeServer } from './topology.ts';
 
 /** The first cluster (in name order) that already claimed `key`, else records `c` as its owner. */
 function claim(owners: Map<string, ClusterConfig>, key: string, c: ClusterConfig): ClusterConfig | undefined {
@@ -22,7 +17,8 @@ function sameDestination(clusters: readonly ClusterConfig[]): Problem[] {
   const owners = new Map<string, ClusterConfig>();
   const problems: Problem[] = [];
   for (const c of clusters) {
-    if (normalizeServer(c.destination.server) === IN_CLUSTER) continue;
+    // "The cluster Argo CD runs in" is a different cluster for every Argo CD.
+    if (isInCluster(c.destination.server)) continue;
     const first = claim(owners, normalizeServer(c.destination.server), c);
     if (first) {
       problems.push({

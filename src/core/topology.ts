@@ -61,7 +61,9 @@ export function declaredContext(c: Pick<ClusterConfig, 'kind' | 'context'>): str
   return c.kind ? kindContextName(c.kind.name) : c.context;
 }
 
-export const isInCluster = (server: string) => server.replace(/\/+$/, '').toLowerCase() === IN_CLUSTER_SERVER;
+/** An API server URL as compared: case and trailing slashes do not make another server. */
+export const normalizeServer = (server: string) => server.replace(/\/+$/, '').toLowerCase();
+export const isInCluster = (server: string) => normalizeServer(server) === IN_CLUSTER_SERVER;
 
 /** Problems of one schema-valid cluster.yaml's topology fields. */
 export function topologyProblems(file: string, c: Record<string, any>): Problem[] {

@@ -6,7 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import type { StepName } from '../../src/commands/bootstrap/types.ts';
 import { bootstrapIn, CA, run, hubWorld, SPOKE_SERVER, SPOKE_UID, spokeYaml, TOKEN, writeCluster, type HubWorld } from './hub-world.ts';
-import { closeFakes } from './world.ts';
+import { closeFakes, world } from './world.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+import { ARGO_RESOURCES } from '../support/fake-kube.ts';
 
 afterEach(closeFakes);
 
@@ -170,6 +174,17 @@ describe('teardown of clusters that are not Kind', () => {
     expect(w.hub.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'applications.argoproj.io')).toBeUndefined();
   });
 
+  it('keeps a Kind hub whose Argo CD still manages another cluster (kind delete never runs)', async () => {
+    const w = await world({ machine: { clusters: ['soma'] } });
+    for (const r of ARGO_RESOURCES) w.fake.register(r);
+    writeFileSync(join(w.root, 'clusters/prod/cluster.yaml'), readFileSync(join(w.root, 'clusters/prod/cluster.yaml'), 'utf8').replace('managedBy: hub', 'managedBy: kind-soma'));
+    w.fake.put({ apiVersion: APP, kind: 'Application', metadata: { name: 'prod-root', namespace: 'argocd', labels: { 'soma.sh/cluster': 'prod' } }, spec: {} });
+    const code = await main(['teardown', '--yes'], w.io, { deps: w.deps });
+    expect(code).toBe(2);
+    expect(w.io.err.join('')).toContain("'kind-soma' runs the Argo CD that still manages 'prod'");
+    expect(w.machine.lines()).not.toContain('kind delete cluster --name soma');
+  });
+
   it('asks on a terminal naming the context, and removes nothing on no', async () => {
     const w = await readyHub();
     await bootstrapIn(w, 'staging');
@@ -184,9 +199,13 @@ describe('teardown of clusters that are not Kind', () => {
   it('refuses a hub context that is not the hub, and a hub registration of another cluster', async () => {
     const w = await readyHub();
     await bootstrapIn(w, 'staging');
-    const wrongHub = await teardown(w, { cluster: 'staging', confirm: 'soma-staging', 'hub-context': 'soma-staging' });
+    const marker = w.hub.get('v1', 'ConfigMap', 'somastack-cluster', 'kube-system')!;
+    w.hub.put({ ...marker, data: { cluster: 'lab' } });
+    const wrongHub = await teardown(w, { cluster: 'staging', confirm: 'soma-staging' });
     expect(wrongHub.code).toBe(2);
-    expect(wrongHub.stderr).toContain("resolve to the same context 'soma-staging'");
+    expect(wrongHub.stderr).toContain("context 'soma-mgmt' is cluster 'lab', not hub 'mgmt'");
+    expect(w.hub.get(APP, 'Application', 'staging-root', 'argocd')).toBeDefined();
+    w.hub.put(marker);
     const secret = w.hub.get('v1', 'Secret', 'cluster-staging', 'argocd')!;
     w.hub.put({ ...secret, metadata: { ...secret.metadata, annotations: { 'soma.sh/cluster-uid': 'another' } } });
     const other = await teardown(w, { cluster: 'staging', confirm: 'soma-staging' });

@@ -11,7 +11,7 @@ import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { UserError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { ARGOCD_NAMESPACE, LABELS, MANAGED_BY, PART_OF } from '../../core/names.ts';
-import { CLUSTER_UID_ANNOTATION, clusterSecretName, MANAGER } from '../../core/topology.ts';
+import { CLUSTER_UID_ANNOTATION, clusterSecretName, MANAGER, normalizeServer } from '../../core/topology.ts';
 import type { KubeClient } from '../../adapters/kube.ts';
 import { pollUntil } from './poll.ts';
 import { REPO_SECRET_LABEL } from './repository.ts';
@@ -96,7 +96,7 @@ async function readToken(ctx: BootstrapContext, client: KubeClient): Promise<{ t
  * the cluster's root CA from the ServiceAccount token Secret.
  */
 function hubTrust(ctx: BootstrapContext, target: KubeClient, tokenCa: string): string {
-  const same = target.server.replace(/\/+$/, '') === ctx.cluster.destination.server;
+  const same = normalizeServer(target.server) === normalizeServer(ctx.cluster.destination.server);
   return (same && target.certificateAuthority()) || tokenCa;
 }
 

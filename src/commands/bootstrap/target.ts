@@ -6,7 +6,7 @@
 // path does not come here: its context guard (adapters/kubeconfig.ts) does this job.
 import { UserError } from '../../core/errors.ts';
 import { ARGOCD_NAMESPACE } from '../../core/names.ts';
-import { isInCluster, MARKER } from '../../core/topology.ts';
+import { isInCluster, MARKER, normalizeServer } from '../../core/topology.ts';
 import {
   ARGOCD_CONTROLLER,
   buildMarker,
@@ -20,7 +20,6 @@ import type { BootstrapContext, Step } from './types.ts';
 
 export { MARKER } from '../../core/topology.ts';
 
-const normalize = (url: string) => url.replace(/\/+$/, '').toLowerCase();
 
 /** Connects to a context and checks that the API server answers, with the fix for each failure. */
 async function connect(ctx: BootstrapContext, context: string, role: string): Promise<KubeClient> {
@@ -66,7 +65,7 @@ function checkTarget(ctx: BootstrapContext, server: string, uid: string, marker:
       `unregister it from '${marker.managedBy}' first (\`npm run teardown -- --cluster ${c.name}\` from the repository that manages it), or set argocd.managedBy: ${marker.managedBy}`,
     );
   // A hub reaches a managed cluster at destination.server: this machine must be talking to that server.
-  if (hub && !isInCluster(c.destination.server) && normalize(server) !== normalize(c.destination.server) && !c.identity)
+  if (hub && !isInCluster(c.destination.server) && normalizeServer(server) !== normalizeServer(c.destination.server) && !c.identity)
     throw new UserError(
       `context '${ctx.contexts.target}' talks to ${server}, but ${c.source} says '${c.name}' is at ${c.destination.server}`,
       `use a context whose server is ${c.destination.server}; if this machine reaches the same cluster through another address, record its identity in ${c.source} (identity.uid: ${uid}) once you are sure it is '${c.name}'`,

@@ -15,20 +15,15 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext
 import { NoContextError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { objectRef } from '../core/kube.ts';
-import { ANNOTATIONS, PROJECT } from '../core/names.ts';
+import { PROJECT } from '../core/names.ts';
+import { sameContent } from './kube-content.ts';
+import { DEFAULT_RETRY, printRetry, realSleep, type RetryNotice, type RetryPolicy } from './kube-retry.ts';
 import { authError, isHtmlAnswer, KubeApiError, networkError, notKubernetes, statusError } from './kube-errors.ts';
 import { describeKubeconfig, guardKindContext, kindContext, loadContext } from './kubeconfig.ts';
 
-export interface RetryPolicy {
-  initialDelayMs: number;
-  maxDelayMs: number;
-  /** Give up retrying a transient failure after this long (the API server may still be starting). */
-  budgetMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8_000, budgetMs: 90_000 };
-
 export { guardKindContext, kindContext, kubeconfigPaths, loadContext } from './kubeconfig.ts';
+export { sameContent } from './kube-content.ts';
+export { DEFAULT_RETRY, describeRetry, type RetryNotice, type RetryPolicy } from './kube-retry.ts';
 export { KubeApiError, type KubeErrorKind } from './kube-errors.ts';
 
 // ---------------------------------------------------------------- client
@@ -56,16 +51,6 @@ export interface RequestOptions {
   accept?: 'json' | 'text';
 }
 
-/** One retry about to happen: what failed, which attempt it was, and how long retrying may go on. */
-export interface RetryNotice {
-  attempt: number;
-  what: string;
-  error: KubeApiError;
-  delayMs: number;
-  /** Of the retry budget, after this delay. */
-  remainingMs: number;
-}
-
 export interface KubeClientOptions {
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -75,17 +60,6 @@ export interface KubeClientOptions {
   timeoutMs?: number;
   fieldManager?: string;
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
-
-/** The retry line a person sees: attempt, what failed, when the next try is, when it gives up. */
-export function describeRetry(n: RetryNotice): string {
-  return `retrying (attempt ${n.attempt} failed): ${n.error.message.split('\n')[0]}; next try in ${n.delayMs < 1000 ? `${n.delayMs} ms` : seconds(n.delayMs)}, giving up in ${seconds(n.remainingMs)}`;
-}
-
-const printRetry = (n: RetryNotice) => void process.stderr.write(`${describeRetry(n)}\n`);
 
 /** One context's API: get/list/create/apply/delete on plain objects, with discovery and retries. */
 export class KubeClient {
@@ -353,42 +327,6 @@ function htmlAnswer(status: number, what: string, at: KubeClient): KubeApiError 
     );
   }
   return notKubernetes(at, `it answered ${what} with an HTML page (HTTP ${status})`);
-}
-
-// What the server and controllers change on their own: bookkeeping, status, and Argo CD's
-// refresh request and in-flight operation. None of it is what an apply sets.
-const VOLATILE_META = ['resourceVersion', 'managedFields', 'generation'] as const;
-const VOLATILE_ANNOTATIONS = [ANNOTATIONS.refresh];
-
-function contentOf(o: KubeObject): unknown {
-  const { status: _status, metadata, ...rest } = o;
-  // An Application's `operation` is the sync Argo CD has under way, not part of what we apply.
-  if (o.kind === 'Application') delete rest.operation;
-  const meta: Record<string, unknown> = { ...metadata };
-  for (const k of VOLATILE_META) delete meta[k];
-  if (metadata.annotations) {
-    const annotations = { ...metadata.annotations };
-    for (const k of VOLATILE_ANNOTATIONS) delete annotations[k];
-    meta.annotations = Object.keys(annotations).length ? annotations : undefined;
-  }
-  return { ...rest, metadata: meta };
-}
-
-/** Same object apart from what the server and controllers change on their own. Key order does not matter. */
-export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return stableJson(contentOf(a)) === stableJson(contentOf(b));
-}
-
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(
-          Object.entries(x)
-            .filter(([, y]) => y !== undefined)
-            .sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)),
-        )
-      : x,
-  );
 }
 
 const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);

@@ -2,18 +2,16 @@
 // bounded parallelism) → schema → policy → budget, every finding collected before the
 // verdict. Files and programs come through Deps, so tests can drive each stage.
 import { gitServerPath } from '../../core/git-server.ts';
-import { posix } from 'node:path';
-import { type AppSource, type RenderedApp, defaultConcurrency, localBases } from '../../adapters/render.ts';
+import { type AppSource, type RenderedApp, defaultConcurrency } from '../../adapters/render.ts';
 import { KustomizeError } from '../../adapters/kustomize.ts';
 import { PackageSchemas, schemaPackages } from '../../adapters/schemas.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { ConfigError, InvalidYamlError, isExpectedError, UserError } from '../../core/errors.ts';
-import type { KubeObject } from '../../core/kube.ts';
-import { FILES, rootAppPath } from '../../core/names.ts';
+import { rootAppPath } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { objectSources } from '../../core/provenance.ts';
-import { parseYamlStream } from '../../core/yaml.ts';
 import { type BudgetGroup, buildBudget } from '../../core/validate/budget.ts';
+import { remotePatchBudget } from './remote-budget.ts';
 import { type ObjectItem, parseManifests } from '../../core/validate/documents.ts';
 import { checkItems, withCrds } from '../../core/validate/engine.ts';
 import { isCrd } from '../../core/validate/crd.ts';
@@ -187,58 +185,6 @@ async function rootItems(
   const parsed = parseManifests(file, text);
   report.findings.push(...parsed.findings.map((f) => ({ ...f, origins: [`${cluster.name}/bootstrap`] })));
   return parsed.items.map((i) => ({ ...i, origin: `${cluster.name}/bootstrap` }));
-}
-
-/** The patch texts a kustomization applies, then those of the local bases it includes (an operator's overlay → its base). */
-async function patchSources(
-  root: string,
-  dir: string,
-  deps: RepositoryDeps,
-  depth = 0,
-): Promise<{ name: string; text: string | undefined }[]> {
-  const text = await deps.repo.readText(root, `${dir}/${FILES.kustomization}`);
-  const kustomization = text === undefined ? undefined : parseYamlStream(text)[0]?.value;
-  if (!kustomization || typeof kustomization !== 'object') return [];
-  const k = kustomization as { patches?: { path?: unknown; patch?: unknown }[]; patchesStrategicMerge?: unknown[] };
-  const sources: { name: string; text: string | undefined }[] = [];
-  const entries: { path?: unknown; patch?: unknown }[] = [
-    ...(k.patches ?? []),
-    ...(k.patchesStrategicMerge ?? []).map((path) => ({ path })),
-  ];
-  for (const p of entries) {
-    if (typeof p?.path === 'string')
-      sources.push({ name: `${dir}/${p.path}`, text: await deps.repo.readText(root, `${dir}/${p.path}`) });
-    else if (typeof p?.patch === 'string') sources.push({ name: `${dir}/${FILES.kustomization}`, text: p.patch });
-  }
-  if (depth < 4 && text !== undefined) {
-    for (const base of localBases(text))
-      sources.push(...(await patchSources(root, posix.join(dir, base), deps, depth + 1)));
-  }
-  return sources;
-}
-
-/**
- * A remote source (Argo CD's install, an operator's release) is not rendered, but the
- * requests its local patches set are known: read the patches its kustomization (and the
- * local bases it includes) applies and count the workloads they size (a `$patch: delete`
- * removes one and counts nothing).
- */
-async function remotePatchBudget(root: string, app: AppSource, deps: RepositoryDeps): Promise<BudgetGroup> {
-  const group: BudgetGroup = {
-    component: app.component,
-    note: `from ${app.path} patches, upstream install not rendered`,
-    objects: [],
-  };
-  const objects: KubeObject[] = [];
-  for (const src of await patchSources(root, app.path, deps)) {
-    if (src.text === undefined) continue;
-    objects.push(
-      ...parseManifests(src.name, src.text)
-        .items.map((i) => i.object)
-        .filter((o) => o.$patch !== 'delete'),
-    );
-  }
-  return { ...group, objects };
 }
 
 export async function checkRepository(root: string, opts: RepositoryOptions, deps: RepositoryDeps): Promise<Report> {

@@ -8,7 +8,10 @@ import { createInterface } from 'node:readline/promises';
 import { describeError, errorJson, UserError } from '../core/errors.ts';
 import type { Deps } from './deps.ts';
 import { flag, type OptionTable, parseOptionValues } from './options.ts';
+import { SUMMARIES } from './summaries.ts';
 import type { Command, Io } from './types.ts';
+
+export { SUMMARIES } from './summaries.ts';
 
 export type CommandTable = Record<string, () => Promise<{ command: Command }>>;
 
@@ -25,26 +28,6 @@ export const COMMANDS: CommandTable = {
   smoke: () => import('../commands/smoke/command.ts'),
   health: () => import('../commands/health/command.ts'),
   sync: () => import('../commands/sync/command.ts'),
-};
-
-/**
- * The one-line summary of each user command, for the global help: printing it then loads no
- * command module at all (each pulls its option table, and validate and smoke their rule and
- * check lists). test/cli/help.test.ts keeps each equal to its command's own `summary`.
- */
-export const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
-  bootstrap:
-    'bring up a cluster (local Kind, or any cluster a kubeconfig context reaches) with Argo CD and wait until every Application is Synced and Healthy',
-  teardown: 'delete the local Kind cluster, or remove what bootstrap put into any other cluster (asks first)',
-  generate: 'write base/, overlays/, apps/ and bootstrap/ from the TypeScript source and clusters/*/cluster.yaml',
-  render: 'print (or write) the fully rendered manifests Argo CD will apply, using real kustomize',
-  validate: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
-  diff: 'compare the rendered manifests of two git revisions, per cluster and Application; --post upserts the PR comment',
-  status: 'live sync and health of every Argo CD Application, and what is not OK',
-  drift: 'what runs vs what git says should run, field by field (detect-only)',
-  smoke: 'run the readiness checklist (docs/operations.md) against the live cluster',
-  health: 'offline: the health Argo CD would assess for every object in the given files',
-  sync: "push HEAD to the local cluster's in-cluster git server and wait until every Application runs it",
 };
 
 const HELP_OPTION = flag('show this help', { short: 'h' });

@@ -2,10 +2,11 @@
 // This module is the flag table and help; the work is in run.ts, loaded only to run.
 import { COMMON, duration, flag, text } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'bootstrap',
-  summary: 'bring up a cluster (local Kind, or any cluster a kubeconfig context reaches) with Argo CD and wait until every Application is Synced and Healthy',
+  summary: SUMMARIES.bootstrap,
   usage: '[--cluster <name>] [--context <name>] [--hub-context <name>] [--dry-run] [--timeout <duration>] [--install-tools] [--json]',
   description: `
 Steps, each printed with its duration:

@@ -3,11 +3,11 @@
 // work is in run.ts, loaded only to run.
 import { defineCommand } from '../../cli/types.ts';
 import { CACHE_DIR, DIFF_FLAGS, diffOptions } from './options.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'diff',
-  summary:
-    'compare the rendered manifests of two git revisions, per cluster and Application; --post upserts the PR comment',
+  summary: SUMMARIES.diff,
   usage: '--base <ref> [--head <ref>] [--format <format>] [--out <file>] [--post [--repo owner/name] [--pr <n>]]',
   description: `
 Renders every Application of every cluster at the base revision (through a temporary git

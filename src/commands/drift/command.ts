@@ -5,10 +5,11 @@
 import { DIRS, DRIFT_FIELD_MANAGER } from '../../core/names.ts';
 import { defineCommand } from '../../cli/types.ts';
 import { DRIFT_FLAGS, driftOptions } from './options.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'drift',
-  summary: 'what runs vs what git says should run, field by field (detect-only)',
+  summary: SUMMARIES.drift,
   usage:
     '[--cluster <name>] [--context <name>] [--hub-context <name>] [--json] | --desired <file> --live <file> [--json]',
   description: `

@@ -1,10 +1,11 @@
 // `npm run generate`: the flag table and help; the work is in run.ts, loaded only to run.
 import { COMMON, flag } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'generate',
-  summary: 'write base/, overlays/, apps/ and bootstrap/ from the TypeScript source and clusters/*/cluster.yaml',
+  summary: SUMMARIES.generate,
   usage: '[--check] [--prune] [--json]',
   description: `
 Validates every clusters/<name>/cluster.yaml, builds the whole generated tree in memory,

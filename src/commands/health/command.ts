@@ -3,10 +3,11 @@
 // This module is the flag table and help; the work is in run.ts, loaded only to run.
 import { COMMON } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'health',
-  summary: 'offline: the health Argo CD would assess for every object in the given files',
+  summary: SUMMARIES.health,
   usage: '<file…> [--json]',
   description: `
 Reads Kubernetes objects from YAML or JSON files (several documents per file and

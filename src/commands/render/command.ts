@@ -1,10 +1,11 @@
 // `npm run render`: the flag table and help; the work is in run.ts, loaded only to run.
 import { flag, outputPath, text } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'render',
-  summary: 'print (or write) the fully rendered manifests Argo CD will apply, using real kustomize',
+  summary: SUMMARIES.render,
   usage: '--cluster <name> [--component <c>] [--out-dir <dir>] [--remote]',
   description: `
 Reads the cluster's generated Applications (root app and children) and builds each

@@ -4,12 +4,13 @@ import { choices, COMMON, duration, flag } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 const NAMES = [PODS_CHECK, ...SMOKE_CHECKS.map((c) => c.name)];
 
 export const command = defineCommand({
   name: 'smoke',
-  summary: 'run the readiness checklist (docs/operations.md) against the live cluster',
+  summary: SUMMARIES.smoke,
   usage: '[--context <name>] [--cluster <name>] [--only <check>…] [--timeout <duration>] [--keep] [--json]',
   description: `
 Checks, each with pass/fail and evidence:

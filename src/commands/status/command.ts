@@ -4,10 +4,11 @@
 import { COMMON, duration, flag } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
 import { ARGOCD_NAMESPACE } from '../../core/names.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'status',
-  summary: 'live sync and health of every Argo CD Application, and what is not OK',
+  summary: SUMMARIES.status,
   usage:
     '[--cluster <name>] [--context <name>] [--hub-context <name>] [--wait [--timeout <duration>]] [--direct] [--json]',
   description: `

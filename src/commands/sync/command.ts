@@ -2,10 +2,11 @@
 // This module is the flag table and help; the work is in run.ts, loaded only to run.
 import { COMMON, duration, text } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'sync',
-  summary: "push HEAD to the local cluster's in-cluster git server and wait until every Application runs it",
+  summary: SUMMARIES.sync,
   usage: '[--cluster <name> | --context <name>] [--timeout <duration>] [--json]',
   description: `
 For a Kind cluster whose cluster.yaml sets repository.serve: local (bootstrapped with

@@ -4,10 +4,11 @@
 // This module is the flag table and help; the work is in run.ts, loaded only to run.
 import { COMMON, duration, flag, text } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 export const command = defineCommand({
   name: 'teardown',
-  summary: 'delete the local Kind cluster, or remove what bootstrap put into any other cluster (asks first)',
+  summary: SUMMARIES.teardown,
   usage: '[--cluster <name>] [--yes] [--context <name>] [--hub-context <name>] [--confirm <context>] [--json]',
   description: `
 Kind: deletes the Kind cluster (clusters/<cluster>/cluster.yaml with a kind: section) with

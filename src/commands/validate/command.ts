@@ -4,6 +4,7 @@
 import { COMMON, flag, integer, outputPath, text } from '../../cli/options.ts';
 import { defineCommand } from '../../cli/types.ts';
 import { RULES } from '../../core/validate/policy/index.ts';
+import { SUMMARIES } from '../../cli/summaries.ts';
 
 function ruleTable(): string {
   return RULES.map((r) => `  ${r.id.padEnd(22)} ${r.title}${r.scope === 'set' ? ' (repository only)' : ''}`).join('\n');
@@ -11,7 +12,7 @@ function ruleTable(): string {
 
 export const command = defineCommand({
   name: 'validate',
-  summary: 'offline: inputs, generated tree up to date, render, schema, policy and budget — every problem at once',
+  summary: SUMMARIES.validate,
   usage: '[--cluster <name>] [--json] [--junit <file>] [--strict] [--no-policy] | --files [--allow-empty] <path…>',
   positionals: true,
   description: `

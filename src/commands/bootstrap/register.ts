@@ -95,8 +95,8 @@ async function readToken(ctx: BootstrapContext, client: KubeClient): Promise<{ t
  * of the API may present a certificate from another CA than the cluster's own); otherwise
  * the cluster's root CA from the ServiceAccount token Secret.
  */
-function hubTrust(ctx: BootstrapContext, target: KubeClient, tokenCa: string): string {
-  const same = normalizeServer(target.server) === normalizeServer(ctx.cluster.destination.server);
+export function hubTrust(destination: string, target: Pick<KubeClient, 'server' | 'certificateAuthority'>, tokenCa: string): string {
+  const same = normalizeServer(target.server) === normalizeServer(destination);
   return (same && target.certificateAuthority()) || tokenCa;
 }
 
@@ -125,7 +125,7 @@ export const registerStep: Step = {
       if (outcome !== 'unchanged') changes.push(`${outcome} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} in '${ctx.cluster.name}'`);
     }
     const { token, caData } = await readToken(ctx, target);
-    const { outcome } = await hub.apply(buildClusterSecret(ctx.cluster, uid, token, hubTrust(ctx, target, caData)));
+    const { outcome } = await hub.apply(buildClusterSecret(ctx.cluster, uid, token, hubTrust(ctx.cluster.destination.server, target, caData)));
     if (outcome !== 'unchanged') changes.push(`${outcome} Secret ${ARGOCD_NAMESPACE}/${secretName} in hub '${ctx.hub!.name}' (values not shown)`);
     return {
       changed: changes.length > 0,

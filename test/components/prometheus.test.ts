@@ -217,7 +217,7 @@ describe('checkScrapeTargets', () => {
         ports: ports('kafka'),
         headless: true,
       }),
-      workload('kafka', 9308),
+      workload('kafka', 9404),
     ];
     expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
   });

@@ -76,8 +76,17 @@ function cnpgClusterRequests(o: KubeObject): (Requests & { pods: number }) | und
   return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
 }
 
+/** A Strimzi KafkaNodePool runs `replicas` Kafka nodes, each with the pool's resources. */
+function strimziNodePoolRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
+  if (o.kind !== 'KafkaNodePool' || !o.apiVersion.startsWith('kafka.strimzi.io/')) return undefined;
+  const spec = (o.spec ?? {}) as Record<string, any>;
+  const pods = typeof spec.replicas === 'number' ? spec.replicas : 0;
+  const one = requestsOf({ resources: spec.resources });
+  return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
+}
+
 export function workloadRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
-  const cluster = cnpgClusterRequests(o);
+  const cluster = cnpgClusterRequests(o) ?? strimziNodePoolRequests(o);
   if (cluster) return cluster;
   const pod = podOf(o);
   if (!pod) return undefined;

@@ -219,7 +219,7 @@ function configFiles(): ConfigMapFiles[] {
 
 export const kafka: ComponentSpec = {
   name: NAME,
-  description: `Apache Kafka ${STRIMZI_KAFKA_VERSION} in KRaft mode as a Strimzi Kafka (1 broker + controller node; 3 in prod), metrics in-process`,
+  description: `Apache Kafka ${STRIMZI_KAFKA_VERSION} in KRaft mode as a Strimzi Kafka (1 broker + controller node; 3 in prod), metrics in-process; no entity operator, Cruise Control or Kafka Exporter (docs/operations.md)`,
   tier: 'store',
   uid: UID,
   service: KAFKA_SERVICE,

@@ -15,6 +15,8 @@ import {
 import { BROKER_ROLE_LABEL, KAFKA_NODE_LABELS, brokerCount, kafka } from '../../src/core/components/kafka.ts';
 import { STRIMZI_API, STRIMZI_KAFKA_IMAGE, STRIMZI_KAFKA_VERSION } from '../../src/core/components/strimzi.ts';
 import { workloadRequests } from '../../src/core/validate/budget.ts';
+import { kafkaDashboard } from '../../src/core/components/dashboards/kafka.ts';
+import { ALERT_GROUPS } from '../../src/core/components/alerts/rules.ts';
 import { expectWellFormed } from '../support/component-checks.ts';
 import { CTX } from '../support/context.ts';
 
@@ -150,14 +152,61 @@ describe('kafka per-environment differences', () => {
   });
 });
 
+// The exporter matches each MBean as `domain<key=value, …><>attribute` (keys in the order
+// Kafka registers them) against the rules in order, first match wins; names are then
+// lower-cased. Emulated here on the beans Kafka 4 registers, so a rule that stops matching,
+// or a dashboard or alert reading a series no rule makes, fails.
 describe('kafka metrics rules', () => {
-  const rules = parseYaml(KAFKA_METRICS_RULES) as { rules: { name: string }[] };
+  const config = parseYaml(KAFKA_METRICS_RULES) as {
+    lowercaseOutputName: boolean;
+    rules: { pattern: string; name: string; type: string; labels?: Record<string, string> }[];
+  };
+  const exported = (bean: string): { name: string; labels: Record<string, string> } | undefined => {
+    for (const r of config.rules) {
+      const m = new RegExp(`^${r.pattern}$`).exec(bean);
+      if (!m) continue;
+      const fill = (t: string) => t.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? '');
+      const name = fill(r.name);
+      const labels = Object.fromEntries(Object.entries(r.labels ?? {}).map(([k, v]) => [k, fill(v)]));
+      return { name: config.lowercaseOutputName ? name.toLowerCase() : name, labels };
+    }
+    return undefined;
+  };
+  const BEANS = [
+    'kafka.server<type=ReplicaManager, name=UnderReplicatedPartitions><>Value',
+    'kafka.server<type=ReplicaManager, name=PartitionCount><>Value',
+    'kafka.server<type=ReplicaManager, name=LeaderCount><>Value',
+    'kafka.controller<type=KafkaController, name=ActiveControllerCount><>Value',
+    'kafka.controller<type=KafkaController, name=OfflinePartitionsCount><>Value',
+    'kafka.controller<type=KafkaController, name=ActiveBrokerCount><>Value',
+    'kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count',
+    'kafka.server<type=BrokerTopicMetrics, name=BytesInPerSec, topic=orders><>Count',
+    'kafka.server<type=BrokerTopicMetrics, name=BytesOutPerSec, topic=orders><>Count',
+  ];
 
-  it('name every series the dashboard and the alerts read', () => {
-    expect(rules.rules.map((r) => r.name)).toEqual([
-      'kafka_server_replicamanager_$1',
-      'kafka_controller_kafkacontroller_$1',
-      'kafka_server_brokertopicmetrics_$1_total',
+  it('turn the beans Kafka registers into the series the dashboard and the alerts read', () => {
+    const names = BEANS.map((b) => exported(b)?.name);
+    expect(names).toEqual([
+      'kafka_server_replicamanager_underreplicatedpartitions',
+      'kafka_server_replicamanager_partitioncount',
+      'kafka_server_replicamanager_leadercount',
+      'kafka_controller_kafkacontroller_activecontrollercount',
+      'kafka_controller_kafkacontroller_offlinepartitionscount',
+      'kafka_controller_kafkacontroller_activebrokercount',
+      'kafka_server_brokertopicmetrics_messagesin_total',
+      'kafka_server_brokertopicmetrics_bytesin_total',
+      'kafka_server_brokertopicmetrics_bytesout_total',
     ]);
+    expect(exported(BEANS[6]!)?.labels).toEqual({ topic: 'orders' });
+    const read = [
+      ...kafkaDashboard.panels.flatMap((p) => p.queries.map((q) => q.expr)),
+      ...ALERT_GROUPS.find((g) => g.name === 'soma-kafka')!.rules.map((r) => r.expr),
+    ].flatMap((e) => e.match(/kafka_[a-z_]+/g) ?? []);
+    for (const metric of new Set(read)) expect(names, metric).toContain(metric);
+  });
+
+  it('export nothing else (the all-topics meters and other beans stay out of the scrape)', () => {
+    expect(exported('kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec><>Count')).toBeUndefined();
+    expect(exported('kafka.network<type=RequestMetrics, name=RequestsPerSec, request=Produce><>Count')).toBeUndefined();
   });
 });

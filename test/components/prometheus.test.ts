@@ -1,3 +1,4 @@
+import { kafka } from '../../src/core/components/kafka.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
@@ -220,6 +221,17 @@ describe('checkScrapeTargets', () => {
       workload('kafka', 9404),
     ];
     expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
+  });
+
+  it('accepts the Strimzi Kafka the operator runs with its exporter on, and reports one with metrics off', () => {
+    const objs = kafka.build('dev', CTX);
+    expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
+    const off = objs.map((o) =>
+      o.kind === 'Kafka' ? { ...o, spec: { kafka: { ...(o.spec as any).kafka, metricsConfig: undefined } } } : o,
+    );
+    expect(checkScrapeTargets({ kafka: off }, CTX.components)).toEqual([
+      expect.stringContaining('kafka: no container declares port 9404'),
+    ]);
   });
 
   it('reports a missing headless Service, a ClusterIP one and a missing metrics port', () => {

@@ -12,7 +12,13 @@ import {
   brokerSettings,
   replicationSettings,
 } from '../../src/core/components/kafka-config.ts';
-import { BROKER_ROLE_LABEL, KAFKA_NODE_LABELS, brokerCount, kafka } from '../../src/core/components/kafka.ts';
+import {
+  BROKER_ROLE_LABEL,
+  KAFKA_NODE_LABELS,
+  brokerCount,
+  checkNodePools,
+  kafka,
+} from '../../src/core/components/kafka.ts';
 import { STRIMZI_API, STRIMZI_KAFKA_IMAGE, STRIMZI_KAFKA_VERSION } from '../../src/core/components/strimzi.ts';
 import { workloadRequests } from '../../src/core/validate/budget.ts';
 import { kafkaDashboard } from '../../src/core/components/dashboards/kafka.ts';
@@ -130,6 +136,21 @@ describe('kafka per-environment differences', () => {
     expect(num('dev', 'offsets.topic.replication.factor')).toBe(1);
     expect(num('prod', 'default.replication.factor')).toBe(3);
     expect(num('prod', 'min.insync.replicas')).toBe(2);
+  });
+
+  it('refuses pools without a broker or with an even number of controllers (a profile bug)', () => {
+    const both = ['controller', 'broker'] as const;
+    expect(() => checkNodePools([{ name: 'a', roles: [...both], replicas: 3 }])).not.toThrow();
+    expect(() => checkNodePools([{ name: 'a', roles: [...both], replicas: 2 }])).toThrow(
+      /odd number of controllers, got 2/,
+    );
+    expect(() => checkNodePools([{ name: 'c', roles: ['controller'], replicas: 3 }])).toThrow(/at least one broker/);
+    expect(() =>
+      checkNodePools([
+        { name: 'c', roles: ['controller'], replicas: 3 },
+        { name: 'b', roles: ['broker'], replicas: 4 },
+      ]),
+    ).not.toThrow();
   });
 
   it('keeps dev retention short (at most a day, small segments) and prod retention longer', () => {

@@ -1,7 +1,7 @@
-import { kafka } from '../../src/core/components/kafka.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
+import { kafka } from '../../src/core/components/kafka.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';

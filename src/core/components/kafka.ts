@@ -15,6 +15,7 @@
 // The contract is unchanged: Service `kafka` selects the broker pods on the plain
 // listener 9092 (Strimzi's own is `kafka-kafka-bootstrap`), and brokers advertise their
 // pod names behind Strimzi's headless `kafka-kafka-brokers` Service, which any pod resolves.
+import { InternalError } from '../errors.ts';
 import type { KubeObject } from '../kube.ts';
 import { LABELS, type Environment } from '../names.ts';
 import { brokerSettings, CLIENT_PORT, KAFKA_SERVICE, KAFKA_METRICS_RULES, METRICS_CONFIG } from './kafka-config.ts';
@@ -118,12 +119,21 @@ export const KAFKA_NODE_LABELS = {
 /** Nodes with the broker role carry this too. */
 export const BROKER_ROLE_LABEL = 'strimzi.io/broker-role';
 
+type PoolShape = Pick<NodePool, 'name' | 'roles' | 'replicas'>;
+const nodesWith = (pools: readonly PoolShape[], role: Role) =>
+  pools.filter((p) => p.roles.includes(role)).reduce((n, p) => n + p.replicas, 0);
+
 export function brokerCount(env: Environment): number {
-  return PROFILES[env].pools.filter((p) => p.roles.includes('broker')).reduce((n, p) => n + p.replicas, 0);
+  return nodesWith(PROFILES[env].pools, 'broker');
 }
 
-function profileOf(env: Environment): KafkaProfile {
-  return PROFILES[env];
+/** A profile's pools must give at least one broker and an odd number of controllers (a majority survives). */
+export function checkNodePools(pools: readonly PoolShape[]): void {
+  const controllers = nodesWith(pools, 'controller');
+  if (nodesWith(pools, 'broker') < 1 || controllers % 2 !== 1)
+    throw new InternalError(
+      `kafka node pools ${pools.map((p) => `${p.name}×${p.replicas}`).join(', ')} need at least one broker and an odd number of controllers, got ${controllers}`,
+    );
 }
 
 function buildKafka(p: KafkaProfile, brokers: number): KubeObject {
@@ -209,7 +219,8 @@ function metricsService(): KubeObject {
 }
 
 function build(env: Environment): KubeObject[] {
-  const p = profileOf(env);
+  const p = PROFILES[env];
+  checkNodePools(p.pools);
   return [contractService(), metricsService(), buildKafka(p, brokerCount(env)), ...p.pools.map(buildNodePool)];
 }
 

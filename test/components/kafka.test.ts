@@ -161,6 +161,16 @@ describe('kafka per-environment differences', () => {
     expect(num('staging', 'log.retention.hours')).toBeGreaterThan(num('dev', 'log.retention.hours'));
   });
 
+  it('spreads the prod nodes over Kubernetes nodes, and gives every node time for a controlled shutdown', () => {
+    const pod = (env: Environment) => (poolsOf(env)[0]!.spec as any).template.pod;
+    expect(pod('dev').affinity).toBeUndefined();
+    expect(pod('prod').affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]).toEqual({
+      weight: 100,
+      podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: KAFKA_NODE_LABELS } },
+    });
+    for (const env of ENVIRONMENTS) expect(pod(env).terminationGracePeriodSeconds).toBe(120);
+  });
+
   it('gives each node pool the storage of its profile', () => {
     expect(ENVIRONMENTS.map((env) => (poolsOf(env)[0]!.spec as any).storage.size)).toEqual(['10Gi', '20Gi', '100Gi']);
   });

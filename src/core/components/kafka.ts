@@ -37,6 +37,8 @@ interface NodePool {
   /** JVM heap (-Xms = -Xmx); the rest of the container's memory is page cache and metaspace. */
   heap: string;
   storage: string;
+  /** Prefer one node of the Kafka per Kubernetes node, so a node's loss takes one voter and one replica. */
+  spread: boolean;
 }
 
 interface KafkaProfile {
@@ -62,6 +64,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         sizing: { requests: { cpu: '400m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
         heap: '512m',
         storage: '10Gi',
+        spread: false,
       },
     ],
     retentionHours: 24,
@@ -79,6 +82,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         sizing: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
         heap: '1g',
         storage: '20Gi',
+        spread: false,
       },
     ],
     retentionHours: 72,
@@ -96,6 +100,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         sizing: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
         heap: '2g',
         storage: '100Gi',
+        spread: true,
       },
     ],
     retentionHours: 168,
@@ -166,6 +171,17 @@ function buildKafka(p: KafkaProfile, brokers: number): KubeObject {
   };
 }
 
+function spreadOverNodes(): Record<string, unknown> {
+  const selector = { matchLabels: { ...KAFKA_NODE_LABELS } };
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } },
+      ],
+    },
+  };
+}
+
 function buildNodePool(pool: NodePool): KubeObject {
   return {
     apiVersion: STRIMZI_API,
@@ -178,8 +194,15 @@ function buildNodePool(pool: NodePool): KubeObject {
       storage: { type: 'persistent-claim', size: pool.storage, deleteClaim: false },
       resources: { requests: { ...pool.sizing.requests }, limits: { ...pool.sizing.limits } },
       jvmOptions: { '-Xms': pool.heap, '-Xmx': pool.heap },
-      // Our NetworkPolicies select the component label; Strimzi sets the other app.kubernetes.io ones.
-      template: { pod: { metadata: { labels: { [LABELS.component]: NAME } } } },
+      template: {
+        pod: {
+          // Our NetworkPolicies select the component label; Strimzi sets the other app.kubernetes.io ones.
+          metadata: { labels: { [LABELS.component]: NAME } },
+          // Room for a controlled shutdown: leadership moves off the broker before it stops.
+          terminationGracePeriodSeconds: 120,
+          affinity: pool.spread ? spreadOverNodes() : undefined,
+        },
+      },
     },
   };
 }

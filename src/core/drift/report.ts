@@ -82,7 +82,6 @@ const DERIVED_KINDS = new Set([
   'Lease',
 ]);
 
-/** Objects every namespace gets from Kubernetes itself. */
 /**
  * Operators that write objects into our namespace without an owner reference (CloudNativePG's
  * monitoring queries; Strimzi's volumes, kept when a node pool is removed, and anything else
@@ -90,6 +89,7 @@ const DERIVED_KINDS = new Set([
  */
 const OPERATOR_MANAGERS = new Set(['cloudnative-pg', 'strimzi-cluster-operator']);
 
+/** Objects every namespace gets from Kubernetes itself, and those the operators above make. */
 function isSystemObject(o: KubeObject): boolean {
   if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') return true;
   if (OPERATOR_MANAGERS.has(o.metadata.labels?.['app.kubernetes.io/managed-by'] ?? '')) return true;

@@ -89,7 +89,7 @@ export const METRICS_CONFIG = { name: 'kafka-metrics', key: 'metrics-config.yml'
  * The JMX exporter's rules: only the series the dashboard and the alerts read, so the
  * scrape stays small. Names are lower-cased: `kafka.server:type=ReplicaManager,
  * name=UnderReplicatedPartitions` becomes kafka_server_replicamanager_underreplicatedpartitions;
- * the broker's meters become *_total counters (per topic where the bean names one).
+ * the broker's per-topic message meter becomes a *_total counter with a topic label.
  */
 export const KAFKA_METRICS_RULES = `lowercaseOutputName: true
 lowercaseOutputLabelNames: true
@@ -102,10 +102,10 @@ rules:
   - pattern: "kafka.controller<type=KafkaController, name=(ActiveControllerCount|OfflinePartitionsCount|GlobalPartitionCount|GlobalTopicCount|ActiveBrokerCount|FencedBrokerCount)><>Value"
     name: kafka_controller_kafkacontroller_$1
     type: GAUGE
-  # Traffic per topic, counted by the broker leading the partitions.
-  - pattern: "kafka.server<type=BrokerTopicMetrics, name=(MessagesIn|BytesIn|BytesOut)PerSec, topic=(.+)><>Count"
-    name: kafka_server_brokertopicmetrics_$1_total
+  # Records appended per topic, counted by the broker leading the partitions.
+  - pattern: "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=(.+)><>Count"
+    name: kafka_server_brokertopicmetrics_messagesin_total
     type: COUNTER
     labels:
-      topic: "$2"
+      topic: "$1"
 `;

@@ -43,6 +43,8 @@ interface NodePool {
 
 interface KafkaProfile {
   pools: readonly NodePool[];
+  /** Strimzi's Kafka Exporter (consumer-group lag): a Deployment of its own, never in a broker pod. */
+  exporter: Sizing;
   retentionHours: number;
   retentionBytes: number;
   segmentBytes: number;
@@ -67,6 +69,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         spread: false,
       },
     ],
+    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
     retentionHours: 24,
     retentionBytes: 1 * GiB,
     segmentBytes: 64 * MiB,
@@ -85,6 +88,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         spread: false,
       },
     ],
+    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
     retentionHours: 72,
     retentionBytes: 4 * GiB,
     segmentBytes: 256 * MiB,
@@ -103,6 +107,7 @@ const PROFILES: Record<Environment, KafkaProfile> = {
         spread: true,
       },
     ],
+    exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
     retentionHours: 168,
     retentionBytes: -1,
     segmentBytes: 1 * GiB,
@@ -121,6 +126,12 @@ export const KAFKA_NODE_LABELS = {
   'strimzi.io/kind': 'Kafka',
   'strimzi.io/name': `${NAME}-kafka`,
 } as const;
+/**
+ * What we add to every pod Strimzi makes for the Kafka that is ours to reach (nodes, exporter):
+ * our NetworkPolicies select it, and so does the metrics Service. Strimzi sets the other
+ * app.kubernetes.io labels itself.
+ */
+const COMPONENT_LABEL = { [LABELS.component]: NAME } as const;
 /** Nodes with the broker role carry this too. */
 export const BROKER_ROLE_LABEL = 'strimzi.io/broker-role';
 
@@ -165,8 +176,16 @@ function buildKafka(p: KafkaProfile, brokers: number): KubeObject {
           valueFrom: { configMapKeyRef: { name: METRICS_CONFIG.name, key: METRICS_CONFIG.key } },
         },
       },
-      // No entity operator (topics and users are not managed as resources), no Cruise Control
-      // and no Kafka Exporter: each is a pod the dev budget does not hold (docs/components.md).
+      // Consumer-group lag, which no broker reports; it reaches the brokers on the replication
+      // listener with its own certificate, and Prometheus scrapes it on 9404 with the nodes.
+      kafkaExporter: {
+        topicRegex: '.*',
+        groupRegex: '.*',
+        resources: { requests: { ...p.exporter.requests }, limits: { ...p.exporter.limits } },
+        template: { pod: { metadata: { labels: { ...COMPONENT_LABEL } } } },
+      },
+      // No entity operator (topics and users are not managed as resources) and no Cruise
+      // Control: pods the dev budget does not hold (docs/operations.md, "Kafka on Strimzi").
     },
   };
 }
@@ -196,8 +215,7 @@ function buildNodePool(pool: NodePool): KubeObject {
       jvmOptions: { '-Xms': pool.heap, '-Xmx': pool.heap },
       template: {
         pod: {
-          // Our NetworkPolicies select the component label; Strimzi sets the other app.kubernetes.io ones.
-          metadata: { labels: { [LABELS.component]: NAME } },
+          metadata: { labels: { ...COMPONENT_LABEL } },
           // Room for a controlled shutdown: leadership moves off the broker before it stops.
           terminationGracePeriodSeconds: 120,
           affinity: pool.spread ? spreadOverNodes() : undefined,
@@ -225,7 +243,7 @@ function contractService(): KubeObject {
   };
 }
 
-/** Every node (controllers too, which alone report the active controller) for Prometheus' DNS discovery. */
+/** Every node (controllers too, which alone report the active controller) and the exporter, for Prometheus' DNS discovery. */
 function metricsService(): KubeObject {
   return {
     apiVersion: 'v1',
@@ -235,7 +253,7 @@ function metricsService(): KubeObject {
       type: 'ClusterIP',
       clusterIP: 'None',
       publishNotReadyAddresses: true,
-      selector: { ...KAFKA_NODE_LABELS },
+      selector: { 'strimzi.io/cluster': NAME, ...COMPONENT_LABEL },
       ports: [port('metrics', KAFKA_SERVICE.metrics.port)],
     },
   };
@@ -253,7 +271,7 @@ function configFiles(): ConfigMapFiles[] {
 
 export const kafka: ComponentSpec = {
   name: NAME,
-  description: `Apache Kafka ${STRIMZI_KAFKA_VERSION} in KRaft mode as a Strimzi Kafka (1 broker + controller node; 3 in prod), metrics in-process; no entity operator, Cruise Control or Kafka Exporter (docs/operations.md)`,
+  description: `Apache Kafka ${STRIMZI_KAFKA_VERSION} in KRaft mode as a Strimzi Kafka (1 broker + controller node; 3 in prod), metrics in-process, Strimzi's Kafka Exporter for consumer lag; no entity operator or Cruise Control (docs/operations.md)`,
   tier: 'store',
   uid: UID,
   service: KAFKA_SERVICE,

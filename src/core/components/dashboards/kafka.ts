@@ -1,7 +1,8 @@
 // Kafka, from the JMX exporter Strimzi runs inside every broker and controller (port 9404,
-// rules in kafka-config.ts). Broker series are per node and summed; the controller series
-// come from every controller, only the active one reporting the cluster-wide counts, so
-// those are taken with max().
+// rules in kafka-config.ts) and from Strimzi's Kafka Exporter (consumer groups, also on
+// 9404, same job). Broker series are per node and summed; the controller series come from
+// every controller, only the active one reporting the cluster-wide counts, so those are
+// taken with max().
 import { sel, type DashboardSpec } from './panels.ts';
 
 const m = (metric: string, extra = ''): string => sel('kafka', metric, extra);
@@ -12,7 +13,7 @@ export const kafkaDashboard: DashboardSpec = {
   uid: 'soma-kafka',
   title: 'Soma / Kafka',
   description:
-    'Shared Kafka (KRaft, Strimzi): brokers, the active controller, partitions and replication, traffic per topic (JMX exporter in the brokers).',
+    'Shared Kafka (KRaft, Strimzi): brokers, the active controller, partitions and replication, traffic per topic (JMX exporter in the brokers), consumer lag (Kafka Exporter).',
   panels: [
     {
       kind: 'stat',
@@ -30,9 +31,9 @@ export const kafkaDashboard: DashboardSpec = {
     },
     {
       kind: 'stat',
-      title: 'Nodes scraped',
+      title: 'Targets scraped',
       health: true,
-      description: 'Brokers and controllers whose metrics endpoint Prometheus reaches (up).',
+      description: 'Brokers, controllers and the Kafka Exporter whose metrics endpoint Prometheus reaches (up).',
       queries: [{ expr: `sum(${m('up')})` }],
     },
     {
@@ -61,16 +62,6 @@ export const kafkaDashboard: DashboardSpec = {
     },
     {
       kind: 'timeseries',
-      title: 'Bytes in and out per second',
-      unit: 'Bps',
-      description: 'Produced and fetched bytes over every application topic (BytesInPerSec, BytesOutPerSec).',
-      queries: [
-        { expr: `sum(rate(${m('kafka_server_brokertopicmetrics_bytesin_total', USER_TOPICS)}[5m]))`, legend: 'in' },
-        { expr: `sum(rate(${m('kafka_server_brokertopicmetrics_bytesout_total', USER_TOPICS)}[5m]))`, legend: 'out' },
-      ],
-    },
-    {
-      kind: 'timeseries',
       title: 'Partitions and leaders per broker',
       description: 'Replicas each broker holds and how many it leads (ReplicaManager PartitionCount, LeaderCount).',
       queries: [
@@ -79,6 +70,17 @@ export const kafkaDashboard: DashboardSpec = {
           legend: '{{instance}} replicas',
         },
         { expr: `sum by (instance) (${m('kafka_server_replicamanager_leadercount')})`, legend: '{{instance}} leaders' },
+      ],
+    },
+    {
+      kind: 'timeseries',
+      title: 'Consumer group lag',
+      description: 'Messages a consumer group is behind, per topic (Kafka Exporter, kafka_consumergroup_lag).',
+      queries: [
+        {
+          expr: `sum by (consumergroup, topic) (${m('kafka_consumergroup_lag', USER_TOPICS)})`,
+          legend: '{{consumergroup}} / {{topic}}',
+        },
       ],
     },
   ],

@@ -8,8 +8,9 @@
 // Node pools per environment (PROFILES): one node that is broker and controller in dev
 // and staging; three such nodes in prod, the same three pods and requests as the
 // hand-written StatefulSet it replaces (three voters survive one lost node, three brokers
-// give replication factor 3 with min ISR 2). Dedicated controller pools are one profile
-// change away (a pool with roles [controller]) when prod's budget allows six pods.
+// give replication factor 3 with min ISR 2). Dedicated controllers, when prod's budget
+// allows six pods, follow Strimzi's transition: add a broker pool, move the partitions onto
+// it, then drop the broker role from `dual-role` (docs/operations.md).
 // Scaling brokers is the broker pool's `replicas`; the replication settings follow it.
 //
 // The contract is unchanged: Service `kafka` selects the broker pods on the plain
@@ -279,7 +280,9 @@ export const kafka: ComponentSpec = {
   dashboard: kafkaDashboard,
   smoke: [kafkaSmoke],
   sourceFiles: [],
-  images: [{ role: 'brokers and KRaft controllers (and the smoke client)', image: STRIMZI_KAFKA_IMAGE }],
+  images: [
+    { role: 'brokers, KRaft controllers and the Kafka Exporter (and the smoke client)', image: STRIMZI_KAFKA_IMAGE },
+  ],
   build,
   configFiles,
 };

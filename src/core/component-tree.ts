@@ -14,7 +14,7 @@ import { InternalError } from './errors.ts';
 import type { KubeObject } from './kube.ts';
 import { ANNOTATIONS, DIRS, ENVIRONMENTS, type Environment, LABELS, NAMESPACE } from './names.ts';
 import { planOverlay } from './overlay.ts';
-import { generatedHeader, renderGeneratedYaml } from './yaml.ts';
+import { generatedHeader, renderGeneratedYaml, toYaml } from './yaml.ts';
 
 export type Files = Map<string, string>;
 
@@ -145,13 +145,36 @@ export function buildClusterLayer(
 /** The local patch that sizes one workload of an upstream install. */
 export function upstreamWorkloadPatch(w: UpstreamWorkload, namespace: string): KubeObject {
   const resources = { requests: { ...w.sizing.requests }, limits: { ...w.sizing.limits } };
+  // A strategic merge: the release's other variables stay (env merges by name);
+  // valueFrom: null drops the release's own source of a variable it sets (both is invalid).
+  const env = w.env ? { env: Object.entries(w.env).map(([name, value]) => ({ name, value, valueFrom: null })) } : {};
   return {
     apiVersion: 'apps/v1',
     kind: w.kind,
     // The release puts its workloads in their namespace: a patch without it matches nothing.
     metadata: { name: w.name, namespace },
-    spec: { template: { spec: { containers: [{ name: w.container, resources }] } } },
+    spec: { template: { spec: { containers: [{ name: w.container, ...env, resources }] } } },
   };
+}
+
+/** Where the release of an operator that names no namespace is pulled and placed in one (see placeReleaseInNamespace). */
+export const RELEASE_DIR = 'release';
+
+/**
+ * The release pulled into `namespace` (base/<c>/release/): kustomize's namespace transformer,
+ * told to move the ServiceAccount subjects of the release's bindings too (by default it moves
+ * only those named `default`, and the operator would be bound in a namespace it is not in).
+ * A layer of its own, so the objects the base adds in other namespaces are not moved.
+ */
+function placeReleaseInNamespace(u: UpstreamInstall): Record<string, unknown> {
+  const transformer = {
+    apiVersion: 'builtin',
+    kind: 'NamespaceTransformer',
+    metadata: { name: 'release-namespace', namespace: u.namespace },
+    setRoleBindingSubjects: 'allServiceAccounts',
+    fieldSpecs: [{ path: 'metadata/namespace', create: true }],
+  };
+  return { apiVersion: KUSTOMIZE_API, kind: 'Kustomization', resources: [u.url], transformers: [toYaml(transformer)] };
 }
 
 /**
@@ -181,11 +204,15 @@ function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files):
   const dir = `${DIRS.base}/${c.name}`;
   const patches = u.workloads.map((w) => upstreamWorkloadPatch(w, u.namespace));
   for (const p of patches) add(files, `${dir}/patches/${objectFileName(p)}`, renderGeneratedYaml(src, [p]));
+  const objects = u.objects ?? [];
+  for (const o of objects) add(files, `${dir}/${objectFileName(o)}`, renderGeneratedYaml(src, [o]));
+  if (u.placeInNamespace)
+    add(files, `${dir}/${RELEASE_DIR}/kustomization.yaml`, renderGeneratedYaml(src, [placeReleaseInNamespace(u)]));
   const { [LABELS.name]: _name, ...labels } = componentLabels(c.name);
   const base = {
     apiVersion: KUSTOMIZE_API,
     kind: 'Kustomization',
-    resources: [u.url],
+    resources: [u.placeInNamespace ? RELEASE_DIR : u.url, ...objects.map(objectFileName)],
     patches: [...patches.map((p) => ({ path: `patches/${objectFileName(p)}` })), KEEP_CRDS],
     labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }],
   };

@@ -15,8 +15,9 @@ function requests(objects: readonly KubeObject[]): { cpu: number; memory: number
   let cpu = 0;
   let memory = 0;
   for (const o of objects) {
-    if (isCnpgCluster(o)) {
-      const r = workloadRequests(o)!;
+    if (isCnpgCluster(o) || isStrimzi(o)) {
+      const r = workloadRequests(o);
+      if (!r) continue;
       cpu += r.cpu;
       memory += r.memory;
       continue;
@@ -33,12 +34,16 @@ function requests(objects: readonly KubeObject[]): { cpu: number; memory: number
 }
 
 const isCnpgCluster = (o: KubeObject) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/');
+const isNodePool = (o: KubeObject) => o.kind === 'KafkaNodePool' && o.apiVersion.startsWith('kafka.strimzi.io/');
+const isStrimzi = (o: KubeObject) => o.apiVersion.startsWith('kafka.strimzi.io/');
 
 function replicas(objects: readonly KubeObject[]): string {
   const rows = objects
-    .filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment' || isCnpgCluster(o))
-    .map((o) => {
-      const spec = o.spec as { replicas?: number; instances?: number };
+    .filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment' || isCnpgCluster(o) || isStrimzi(o))
+    .flatMap((o) => {
+      const spec = o.spec as { replicas?: number; instances?: number; roles?: string[]; kafkaExporter?: unknown };
+      if (o.kind === 'Kafka') return spec.kafkaExporter ? [`${o.metadata.name}-kafka-exporter ×1`] : [];
+      if (isNodePool(o)) return `${o.metadata.name} ×${spec.replicas ?? 0} (${(spec.roles ?? []).join(' + ')})`;
       return `${o.metadata.name} ×${isCnpgCluster(o) ? `${spec.instances ?? 1} instances` : (spec.replicas ?? 1)}`;
     });
   return rows.join(', ') || '—';
@@ -54,6 +59,10 @@ function storage(objects: readonly KubeObject[]): string {
     if (isCnpgCluster(o)) {
       const spec = o.spec as { instances?: number; storage?: { size?: string } };
       if (spec.storage?.size) out.push(`${spec.storage.size} per instance`);
+    }
+    if (isNodePool(o)) {
+      const size = (o.spec as { storage?: { size?: string } }).storage?.size;
+      if (size) out.push(`${o.metadata.name} ${size} per node`);
     }
     if (o.kind === 'PersistentVolumeClaim')
       out.push(`${o.metadata.name} ${(o.spec as any).resources.requests.storage}`);

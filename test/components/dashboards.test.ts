@@ -19,7 +19,7 @@ const EXPOSED: Record<string, RegExp> = {
   redis:
     /^(redis_(up|connected_clients|memory_used_bytes|memory_max_bytes|commands_processed_total|keyspace_hits_total|keyspace_misses_total|evicted_keys_total|expired_keys_total|db_keys))$/,
   kafka:
-    /^(up|kafka_(brokers|topic_partitions|topic_partition_current_offset|topic_partition_under_replicated_partition|consumergroup_lag_sum|consumergroup_members))$/,
+    /^(up|kafka_(server_replicamanager_(underreplicatedpartitions|partitioncount|leadercount)|controller_kafkacontroller_(activebrokercount|activecontrollercount|offlinepartitionscount)|server_brokertopicmetrics_messagesin_total|consumergroup_lag))$/,
   opa: /^(up|http_request_duration_seconds_(count|bucket)|go_goroutines|go_memstats_heap_inuse_bytes)$/,
   vault:
     /^(up|vault_(core_unsealed|core_handle_request(_count)?|expire_num_leases|runtime_(alloc_bytes|sys_bytes|num_goroutines)))$/,

@@ -191,6 +191,27 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
     expect(canReach(env, infraPod('redis'), { external: true }, 6443)).toBe(false);
   });
 
+  it("admits Strimzi's operator to the Kafka nodes' control plane, replication and agent ports; the controller port to nothing outside", () => {
+    const operator: Endpoint = {
+      namespace: 'strimzi',
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'strimzi' },
+      podLabels: { 'strimzi.io/kind': 'cluster-operator' },
+    };
+    for (const port of [9090, 9091, 8443]) {
+      expect(canReach(env, operator, infraPod('kafka'), port), `operator to ${port}`).toBe(true);
+      expect(canReach(env, operator, infraPod('postgres'), port)).toBe(false);
+    }
+    expect(canReach(env, operator, infraPod('kafka'), 9092)).toBe(false);
+    const elsewhere: Endpoint = {
+      namespace: 'strimzi',
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'strimzi' },
+      podLabels: { app: 'other' },
+    };
+    for (const from of [consumer, elsewhere, infraPod('redis')])
+      expect(canReach(env, from, infraPod('kafka'), 9090)).toBe(false);
+    expect(canReach(env, infraPod('kafka'), infraPod('kafka'), 9090)).toBe(true);
+  });
+
   it.each(INTERNAL_FLOWS.map((f) => [f.from, f.to, f.port, f.why]))(
     '%s reaches %s:%i (%s), other components do not',
     (from, to, port) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
+import { kafka } from '../../src/core/components/kafka.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
 import { parseQuantity } from '../../src/core/quantity.ts';
@@ -217,9 +218,20 @@ describe('checkScrapeTargets', () => {
         ports: ports('kafka'),
         headless: true,
       }),
-      workload('kafka', 9308),
+      workload('kafka', 9404),
     ];
     expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
+  });
+
+  it('accepts the Strimzi Kafka the operator runs with its exporter on, and reports one with metrics off', () => {
+    const objs = kafka.build('dev', CTX);
+    expect(checkScrapeTargets({ kafka: objs }, CTX.components)).toEqual([]);
+    const off = objs.map((o) =>
+      o.kind === 'Kafka' ? { ...o, spec: { kafka: { ...(o.spec as any).kafka, metricsConfig: undefined } } } : o,
+    );
+    expect(checkScrapeTargets({ kafka: off }, CTX.components)).toEqual([
+      expect.stringContaining('kafka: no container declares port 9404'),
+    ]);
   });
 
   it('reports a missing headless Service, a ClusterIP one and a missing metrics port', () => {

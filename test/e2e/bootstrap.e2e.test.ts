@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationName, rootApplicationName } from '../../src/core/argocd.ts';
 import { summarizeApplications } from '../../src/core/health.ts';
+import { STRIMZI_API, STRIMZI_NAMESPACE } from '../../src/core/components/strimzi.ts';
 import { connectKind, type KubeClient } from '../../src/adapters/kube.ts';
 import { loadCluster } from '../../src/adapters/inputs.ts';
 import { localTool } from '../../src/adapters/tools.ts';
@@ -46,6 +47,7 @@ async function dumpClusterState(context: string): Promise<void> {
   const sections = [
     ['-n', 'argocd', 'get', 'applications', '-o', 'wide'],
     ['get', 'pods', '-A', '-o', 'wide'],
+    ['-n', 'soma-infra', 'get', 'kafkas.kafka.strimzi.io,kafkanodepools.kafka.strimzi.io', '-o', 'yaml'],
     ['get', 'events', '-A', '--sort-by=.lastTimestamp'],
   ].map((args) => {
     const r = spawnSync(bin, ['--context', context, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -116,6 +118,22 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
       expect(s, `${name} exists`).toBeDefined();
       expect(`${name} ${s!.sync}/${s!.health}`).toBe(`${name} Synced/Healthy`);
     }
+  });
+
+  it('Strimzi runs the Kafka: Ready, one dual-role node, the cluster id it keeps, an operator watching soma-infra', async () => {
+    if (!cluster.components.includes('kafka')) return;
+    const kafka = await client.get(STRIMZI_API, 'Kafka', 'kafka', 'soma-infra');
+    const status = (kafka?.status ?? {}) as { conditions?: { type: string; status: string }[]; clusterId?: string };
+    expect(status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(status.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const brokers = await client.list('v1', 'Pod', {
+      namespace: 'soma-infra',
+      labelSelector: 'strimzi.io/cluster=kafka,strimzi.io/broker-role=true',
+    });
+    expect(brokers.map((p) => p.metadata.name)).toEqual(['kafka-dual-role-0']);
+    const operator = await client.get('apps/v1', 'Deployment', 'strimzi-cluster-operator', STRIMZI_NAMESPACE);
+    const env = (operator?.spec as any)?.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === 'STRIMZI_NAMESPACE')?.value).toBe('soma-infra');
   });
 
   it('changes nothing when run again', async () => {

@@ -177,7 +177,7 @@ describe('kinds without any check', () => {
     ['v1', 'ConfigMap'],
     ['networking.k8s.io/v1', 'NetworkPolicy'],
     ['argoproj.io/v1alpha1', 'AppProject'],
-    ['kafka.strimzi.io/v1beta2', 'KafkaNodePool'],
+    ['kafka.strimzi.io/v1', 'KafkaNodePool'],
     ['example.com/v1', 'Deployment'],
   ])('%s %s is Unknown and says why', (apiVersion, kind) => {
     const o = obj(apiVersion, kind);

@@ -31,7 +31,7 @@ const ready = cond('Ready', 'True', 'ClusterIsReady');
 const pg = (status?: Record<string, unknown>, annotations?: Record<string, string>) =>
   obj('postgresql.cnpg.io/v1', 'Cluster', status, annotations);
 const kafka = (kind: string, conditions?: unknown[]) =>
-  obj('kafka.strimzi.io/v1beta2', kind, conditions ? { conditions } : undefined);
+  obj('kafka.strimzi.io/v1', kind, conditions ? { conditions } : undefined);
 const cm = (kind: string, conditions?: unknown[]) =>
   obj('cert-manager.io/v1', kind, conditions ? { conditions } : undefined);
 

@@ -17,8 +17,9 @@ const s = (series: string, values: string): Series => ({ series, values });
 const PVC = 'namespace="soma-infra",persistentvolumeclaim="postgres-1"';
 const PG = 'job="postgres",instance="10.0.0.5:9187"';
 const ETCD = 'job="etcd",instance="10.0.0.7:2381"';
-const part = (metric: string, p: number, v: string, exporter = 'a'): Series =>
-  s(`${metric}{job="kafka",instance="${exporter}:9308",topic="orders",partition="${p}"}`, v);
+/** One Kafka node's series (Strimzi's JMX exporter on 9404). */
+const node = (metric: string, n: number, v: string): Series =>
+  s(`${metric}{job="kafka",instance="10.0.1.${n}:9404"}`, v);
 
 export const ALERT_CASES: AlertCase[] = [
   {
@@ -92,30 +93,45 @@ export const ALERT_CASES: AlertCase[] = [
     evalTime: '15m',
     fires: {
       series: [
-        part('kafka_topic_partition_under_replicated_partition', 0, '1x20'),
-        part('kafka_topic_partition_under_replicated_partition', 0, '1x20', 'b'),
-        part('kafka_topic_partition_under_replicated_partition', 1, '0x20'),
+        node('kafka_server_replicamanager_underreplicatedpartitions', 0, '1x20'),
+        node('kafka_server_replicamanager_underreplicatedpartitions', 1, '2x20'),
       ],
       labels: {},
-      // Two exporters report the same partition: it counts once.
-      value: '1',
+      // Each broker counts the partitions it leads: they add up.
+      value: '3',
     },
-    quiet: [part('kafka_topic_partition_under_replicated_partition', 0, '0x20')],
+    // Under-replicated for 5 minutes only (a broker restart): not yet.
+    quiet: [node('kafka_server_replicamanager_underreplicatedpartitions', 0, '0x5 1x5 0x10')],
   },
   {
     alert: 'SomaKafkaOfflinePartitions',
     evalTime: '5m',
     fires: {
       series: [
-        part('kafka_topic_partition_replicas', 0, '3x10'),
-        part('kafka_topic_partition_replicas', 1, '3x10'),
-        part('kafka_topic_partition_leader', 0, '2x10'),
-        part('kafka_topic_partition_leader', 1, '-1x10'),
+        node('kafka_controller_kafkacontroller_offlinepartitionscount', 0, '2x10'),
+        node('kafka_controller_kafkacontroller_offlinepartitionscount', 1, '0x10'),
       ],
       labels: {},
-      value: '1',
+      value: '2',
     },
-    quiet: [part('kafka_topic_partition_replicas', 0, '3x10'), part('kafka_topic_partition_leader', 0, '2x10')],
+    quiet: [node('kafka_controller_kafkacontroller_offlinepartitionscount', 0, '0x10')],
+  },
+  {
+    alert: 'SomaKafkaNoActiveController',
+    evalTime: '5m',
+    fires: {
+      series: [
+        node('kafka_controller_kafkacontroller_activecontrollercount', 0, '0x10'),
+        node('kafka_controller_kafkacontroller_activecontrollercount', 1, '0x10'),
+      ],
+      labels: {},
+      value: '0',
+    },
+    // Leadership moved from one controller to another: one active throughout.
+    quiet: [
+      node('kafka_controller_kafkacontroller_activecontrollercount', 0, '1x5 0x5'),
+      node('kafka_controller_kafkacontroller_activecontrollercount', 1, '0x5 1x5'),
+    ],
   },
   {
     alert: 'SomaVaultSealed',

@@ -72,8 +72,9 @@ const PIN_PATTERNS: { files: RegExp; pattern: RegExp }[] = [
 ];
 
 // Versions that are not pins: what the health rules mirror follows the Argo CD pin by
-// hand after review (validate reports when they differ), and a minimum is not a pin.
-const NOT_PINS = [/HEALTH_RULES_ARGOCD_VERSION/, /MIN_KUBECTL_VERSION/];
+// hand after review (validate reports when they differ), a minimum is not a pin, and the
+// Kafka version is one the pinned Strimzi release supports (it moves with STRIMZI_VERSION).
+const NOT_PINS = [/HEALTH_RULES_ARGOCD_VERSION/, /MIN_KUBECTL_VERSION/, /STRIMZI_KAFKA_VERSION/];
 
 function pinsInSource(): { file: string; index: number; value: string; line: string }[] {
   const out: { file: string; index: number; value: string; line: string }[] = [];

@@ -13,7 +13,7 @@ const ctx: SmokeContext = {
   images: {
     postgres: 'docker.io/library/postgres:18.6-trixie',
     redis: 'docker.io/library/redis:8.10.2-trixie',
-    kafka: 'docker.io/apache/kafka:4.3.1',
+    kafka: 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1',
     curl: 'docker.io/curlimages/curl:8.16.0',
   },
   kafkaBrokers: 1,
@@ -207,6 +207,15 @@ describe('smoke jobs', () => {
       expect(auth(env)).toEqual([
         { name: 'REDISCLI_AUTH', secret: { name: 'soma-infra-redis-auth', key: 'password' } },
       ]);
+  });
+
+  it("kafka goes through the contract Service and lets the brokers pick the topic's replication (prod's min ISR 2)", () => {
+    const [job] = check('kafka').jobs(ctx) as { command: string[]; uid: number }[];
+    const script = job!.command.at(-1)!;
+    expect(script).toContain('--bootstrap-server kafka.soma-infra.svc.cluster.local:9092');
+    expect(script).not.toContain('--replication-factor');
+    // Strimzi's Kafka image runs as user 1001, which the Job runs as too.
+    expect(job!.uid).toBe(1001);
   });
 
   it('the network policy check runs one client in each namespace', () => {

@@ -53,6 +53,31 @@ const sts = (name: string, image: string, replicas = 1): KubeObject => ({
     },
   },
 });
+const KAFKA_IMAGE = 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1';
+const NODE_POOLS = {
+  group: 'kafka.strimzi.io',
+  version: 'v1',
+  kind: 'KafkaNodePool',
+  plural: 'kafkanodepools',
+  namespaced: true,
+};
+const nodePool = (name: string, roles: string[], replicas: number): KubeObject => ({
+  apiVersion: 'kafka.strimzi.io/v1',
+  kind: 'KafkaNodePool',
+  metadata: { name, namespace: 'soma-infra', labels: { 'strimzi.io/cluster': 'kafka' } },
+  spec: { replicas, roles },
+});
+const brokerPod = (name: string, image: string): KubeObject => {
+  const p = pod(name, true);
+  p.metadata.labels = {
+    'strimzi.io/cluster': 'kafka',
+    'strimzi.io/kind': 'Kafka',
+    'strimzi.io/name': 'kafka-kafka',
+    'strimzi.io/broker-role': 'true',
+  };
+  (p.spec as any).containers = [{ name: 'kafka', image }];
+  return p;
+};
 const pod = (name: string, ready: boolean): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -68,7 +93,7 @@ let scripts: Record<string, (job: KubeObject) => PodScript>;
 let jobs: { jobs: KubeObject[] };
 
 beforeEach(async () => {
-  fake = await startFakeKube(DEFAULT_RESOURCES);
+  fake = await startFakeKube([...DEFAULT_RESOURCES, NODE_POOLS]);
   const dir = tempDir('smoke-');
   env = {
     KUBECONFIG: fake.writeKubeconfig(dir, { context: 'kind-soma' }),
@@ -81,7 +106,9 @@ beforeEach(async () => {
   );
   fake.put(sts('postgres', 'docker.io/library/postgres:18.6-trixie'));
   fake.put({ ...sts('redis', 'docker.io/library/redis:8.10.2-trixie'), kind: 'Deployment' });
-  fake.put(sts('kafka', 'docker.io/apache/kafka:4.3.1'));
+  // Strimzi's: a node pool with the broker role, and its broker pod (the client image).
+  fake.put(nodePool('dual-role', ['controller', 'broker'], 1));
+  fake.put(brokerPod('kafka-dual-role-0', KAFKA_IMAGE));
   fake.put({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -134,7 +161,7 @@ describe('npm run smoke', () => {
     const byCheck = Object.fromEntries(jobs.jobs.map((j) => [j.metadata.name, j]));
     const image = (name: string) => (byCheck[name]!.spec as any).template.spec.containers[0].image;
     expect(image('soma-smoke-postgres-t1')).toBe('docker.io/library/postgres:18.6-trixie');
-    expect(image('soma-smoke-kafka-t1')).toBe('docker.io/apache/kafka:4.3.1');
+    expect(image('soma-smoke-kafka-t1')).toBe(KAFKA_IMAGE);
     expect(byCheck['soma-smoke-networkpolicy-denied-t1']!.metadata.namespace).toBe('soma-smoke-t1-denied');
 
     // Namespaces: created with the right labels, then deleted; every Job deleted with its pods.
@@ -189,13 +216,25 @@ describe('npm run smoke', () => {
     expect(container.command.at(-1)).toContain('pg_stat_archiver');
   });
 
+  it('expects as many brokers as the node pools with the broker role run (controllers excluded)', async () => {
+    fake.put(nodePool('dual-role', ['controller'], 3));
+    fake.put(nodePool('brokers', ['broker'], 2));
+    scripts.kafka = () => ({
+      phase: 'Succeeded',
+      log: 'brokers 2\nsent soma-smoke-t1-payload\nreceived soma-smoke-t1-payload\n',
+    });
+    const io = captureIo(root, env);
+    expect(await main(['smoke', '--json', '--only', 'kafka'], io)).toBe(0);
+    expect(JSON.parse(io.out).checks[0].evidence).toContain('2 broker(s) in the metadata (expected 2)');
+  });
+
   it('exit 1 with evidence when a check fails (NetworkPolicy not enforced, a pod not Ready)', async () => {
     scripts.networkpolicy = () => ({ phase: 'Succeeded', log: 'exit 0\n' });
     fake.put(pod('kafka-0', false));
     const io = captureIo(root, env);
     expect(await main(['smoke', '--only', 'networkpolicy', '--only', 'pods'], io)).toBe(1);
     expect(io.out).toContain(
-      'FAIL  pods           every pod in soma-infra Ready\n      1 of 3 pods not Ready: kafka-0 Progressing',
+      'FAIL  pods           every pod in soma-infra Ready\n      1 of 4 pods not Ready: kafka-0 Progressing',
     );
     expect(io.out).toContain(
       'FAIL  networkpolicy  NetworkPolicy: postgres reachable only from namespaces labelled soma.sh/allow-shared-infra=true\n      from labelled soma-smoke-t1: accepting connections; from unlabelled soma-smoke-t1-denied: accepting connections',

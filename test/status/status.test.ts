@@ -310,43 +310,46 @@ describe('status --direct judges Argo CD itself by its workloads', () => {
   });
 });
 
-describe('status --direct judges an operator (cnpg) by the workloads its spec sizes', () => {
-  function repoWithCnpg(): string {
+describe.each([
+  ['cnpg', 'cnpg-system', 'cnpg-controller-manager'],
+  ['strimzi', 'strimzi', 'strimzi-cluster-operator'],
+])('status --direct judges an operator (%s) by the workloads its spec sizes', (component, namespace, deployment) => {
+  function repoWithOperator(): string {
     const root = writeMiniRepo({ redis: [] });
     const write = (file: string, text: string) => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), text);
     };
-    write('apps/test/kustomization.yaml', 'resources: [redis.yaml, cnpg.yaml]\n');
-    const app = application('test-cnpg', 'overlays/dev/cnpg', 'cnpg-system') as KubeObject;
-    app.metadata.labels = { ...app.metadata.labels, 'app.kubernetes.io/component': 'cnpg' };
-    write('apps/test/cnpg.yaml', toYaml(app));
-    write('overlays/dev/cnpg/kustomization.yaml', 'resources:\n  - ../../../base/cnpg\n');
-    write('base/cnpg/kustomization.yaml', 'resources:\n  - https://example.com/cnpg.yaml\n');
+    write('apps/test/kustomization.yaml', `resources: [redis.yaml, ${component}.yaml]\n`);
+    const app = application(`test-${component}`, `overlays/dev/${component}`, namespace) as KubeObject;
+    app.metadata.labels = { ...app.metadata.labels, 'app.kubernetes.io/component': component };
+    write(`apps/test/${component}.yaml`, toYaml(app));
+    write(`overlays/dev/${component}/kustomization.yaml`, `resources:\n  - ../../../base/${component}\n`);
+    write(`base/${component}/kustomization.yaml`, `resources:\n  - https://example.com/${component}.yaml\n`);
     return root;
   }
 
-  it('Missing until the controller runs in cnpg-system, then Healthy', async () => {
+  it(`Missing until the controller runs in ${namespace}, then Healthy`, async () => {
     await fake.close();
     fake = await startFakeKube(DEFAULT_RESOURCES);
     env.KUBECONFIG = fake.writeKubeconfig(dir);
-    const root = repoWithCnpg();
+    const root = repoWithOperator();
     const first = captureIo(root, env);
     await main(['status', '--direct', '--json'], first);
-    const missing = JSON.parse(first.out).applications.find((a: { name: string }) => a.name === 'test-cnpg');
+    const missing = JSON.parse(first.out).applications.find((a: { name: string }) => a.name === `test-${component}`);
     expect(missing).toMatchObject({ health: 'Missing', ok: false });
-    expect(missing.message).toMatch(/^Deployment\/cnpg-system\/cnpg-controller-manager is Missing/);
+    expect(missing.message).toMatch(new RegExp(`^Deployment/${namespace}/${deployment} is Missing`));
     fake.put({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'cnpg-controller-manager', namespace: 'cnpg-system', generation: 1 },
+      metadata: { name: deployment, namespace, generation: 1 },
       spec: { replicas: 1 },
       status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 },
     });
     const again = captureIo(root, env);
     await main(['status', '--direct', '--json'], again);
-    const cnpg = JSON.parse(again.out).applications.find((a: { name: string }) => a.name === 'test-cnpg');
-    expect(cnpg).toMatchObject({ health: 'Healthy' });
+    const healthy = JSON.parse(again.out).applications.find((a: { name: string }) => a.name === `test-${component}`);
+    expect(healthy).toMatchObject({ health: 'Healthy' });
   });
 });
 

@@ -68,6 +68,25 @@ function repo(instances: unknown): string {
   return root;
 }
 
+/** The same, shaped like base/strimzi: the release one layer down, placed in a namespace by a transformer. */
+function nestedRepo(instances: unknown): string {
+  const root = writeMiniRepo({ redis: [cluster(instances)], opa: [] });
+  mkdirSync(join(root, 'overlays/dev/opa/release'), { recursive: true });
+  writeFileSync(join(root, 'overlays/dev/opa/kustomization.yaml'), toYaml({ resources: ['release'] }));
+  const transformer = {
+    apiVersion: 'builtin',
+    kind: 'NamespaceTransformer',
+    metadata: { name: 'release-namespace', namespace: 'operator' },
+    setRoleBindingSubjects: 'allServiceAccounts',
+    fieldSpecs: [{ path: 'metadata/namespace', create: true }],
+  };
+  writeFileSync(
+    join(root, 'overlays/dev/opa/release/kustomization.yaml'),
+    toYaml({ resources: [url], transformers: [toYaml(transformer)] }),
+  );
+  return root;
+}
+
 const deps: RepositoryDeps = {
   runner: runProcess,
   repo: {
@@ -91,6 +110,14 @@ describe('validate --fetch-upstream', () => {
     const report = await checkRepository(repo(3), { ...opts, fetchUpstream: true }, deps);
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.checked.some((c) => c.object.kind === 'CustomResourceDefinition')).toBe(false);
+  });
+
+  it("finds the release one layer down (Strimzi's base), online and offline", async () => {
+    const online = await checkRepository(nestedRepo('three'), { ...opts, fetchUpstream: true }, deps);
+    const wrong = byRule(online.findings, 'SCHEMA-TYPE').concat(byRule(online.findings, 'SCHEMA-INVALID'));
+    expect(wrong.map((f) => [f.object?.kind, f.pointer])).toContainEqual(['Cluster', '/spec/instances']);
+    const offline = await checkRepository(nestedRepo(3), opts, deps);
+    expect(offline.skipped.map((s) => s.what)).toEqual(['test/test-opa (overlays/dev/opa)']);
   });
 
   it('offline, names the kind as unchecked and the install as skipped', async () => {

@@ -6,18 +6,17 @@
 // plain HTTP (create, poll, read log, delete) that tests can fake.
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { connectTarget } from '../../adapters/cluster-endpoints.ts';
-import { KubeApiError } from '../../adapters/kube-errors.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { CONTRACTS } from '../../core/contracts.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
-import { CNPG_CLUSTER_API } from '../../core/components/postgres.ts';
 import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
+import { imageOf, strimziKafka, workload } from './live-images.ts';
 import { buildJob, buildNamespace } from './job.ts';
 import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';
 import { renderSmokeText } from './render.ts';
@@ -93,33 +92,6 @@ export function selectChecks(
     run: wanted.filter((c) => cluster.components.includes(c.component)),
     skipped: wanted.filter((c) => !cluster.components.includes(c.component)),
   };
-}
-
-function imageOf(o: KubeObject | undefined, container: string): string | undefined {
-  // A CloudNativePG Cluster names its instances' image itself.
-  const imageName = (o?.spec as { imageName?: unknown } | undefined)?.imageName;
-  if (typeof imageName === 'string') return imageName;
-  const spec = (o?.spec as { template?: { spec?: { containers?: { name: string; image: string }[] } } } | undefined)
-    ?.template?.spec;
-  return spec?.containers?.find((c) => c.name === container)?.image ?? spec?.containers?.[0]?.image;
-}
-
-async function workload(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
-  return (
-    (await live.get('apps/v1', 'StatefulSet', name, NAMESPACE)) ??
-    (await live.get('apps/v1', 'Deployment', name, NAMESPACE)) ??
-    (name === 'postgres' ? await cnpgCluster(live, name) : undefined)
-  );
-}
-
-/** Postgres runs as a CloudNativePG Cluster; a cluster without the operator's CRD has none. */
-async function cnpgCluster(live: LiveCluster, name: string): Promise<KubeObject | undefined> {
-  try {
-    return await live.get(CNPG_CLUSTER_API, 'Cluster', name, NAMESPACE);
-  } catch (e) {
-    if (e instanceof KubeApiError && e.failure === 'not-found') return undefined;
-    throw e;
-  }
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */
@@ -254,7 +226,8 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
   const now = opts.now();
   const leftovers = await cleanLeftovers(live, opts.runId, now, (line) => opts.onProgress?.(line));
   const expires = new Date(now + runBoundMs(run.length, opts.timeoutMs)).toISOString();
-  const [pg, redis, kafka] = await Promise.all(['postgres', 'redis', 'kafka'].map((n) => workload(live, n)));
+  const [pg, redis] = await Promise.all(['postgres', 'redis'].map((n) => workload(live, n)));
+  const kafka = await strimziKafka(live);
   const ctx: SmokeContext = {
     runId: opts.runId,
     environment: cluster.environment,
@@ -263,10 +236,10 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
     images: {
       postgres: imageOf(pg, 'postgres'),
       redis: imageOf(redis, 'redis'),
-      kafka: imageOf(kafka, 'kafka'),
+      kafka: kafka.image,
       curl: CURL_IMAGE,
     },
-    kafkaBrokers: (kafka?.spec as { replicas?: number } | undefined)?.replicas,
+    kafkaBrokers: kafka.brokers,
     backup: cluster.backup !== undefined,
   };
   const checks: CheckOutcome[] = [];

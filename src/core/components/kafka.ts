@@ -1,213 +1,287 @@
-// Kafka: the shared event log (kafka.soma-infra.svc:9092), KRaft mode, no ZooKeeper.
+// Kafka: the shared event log (kafka.soma-infra.svc:9092), KRaft mode, run by the Strimzi
+// operator (strimzi.ts) as a `kafka.strimzi.io/v1` Kafka plus its KafkaNodePools. The
+// operator formats the nodes with the cluster id it keeps in the Kafka's status, builds
+// the controller quorum from the pools, rolls nodes one at a time after their partitions
+// have caught up, refuses to remove a broker that still holds partition replicas, and
+// makes the PodDisruptionBudget; none of that is hand-written here.
 //
-// Every pod is a combined broker + controller of one StatefulSet: one in dev and staging
-// (a single voter needs no quorum, and staging keeps its memory for the stores that need
-// it), three in prod. The controller quorum, replication factors and min.insync.replicas
-// are derived from the replica count, so scaling is one profile value and a topic
-// default can never ask for more replicas than there are brokers.
+// Node pools per environment (PROFILES): one node that is broker and controller in dev
+// and staging; three such nodes in prod, the same three pods and requests as the
+// hand-written StatefulSet it replaces (three voters survive one lost node, three brokers
+// give replication factor 3 with min ISR 2). Dedicated controllers, when prod's budget
+// allows six pods, follow Strimzi's transition: add a broker pool, move the partitions onto
+// it, then drop the broker role from `dual-role` (docs/operations.md).
+// Scaling brokers is the broker pool's `replicas`; the replication settings follow it.
 //
-// The broker is configured through the image's KAFKA_* variables (kafka-config.ts), which
-// its entrypoint writes into /opt/kafka/config on every start: that directory is an
-// emptyDir and the root filesystem stays read-only.
-import type { KubeObject, V1Container } from '../kube.ts';
-import type { Environment } from '../names.ts';
-import {
-  CLIENT_PORT,
-  CONTROLLER_PORT,
-  KAFKA_PATHS,
-  KAFKA_SERVICE,
-  LOG4J2,
-  brokerEnv,
-  type BrokerConfig,
-} from './kafka-config.ts';
-import { contractService, headlessService } from './services.ts';
+// The contract is unchanged: Service `kafka` selects the broker pods on the plain
+// listener 9092 (Strimzi's own is `kafka-kafka-bootstrap`), and brokers advertise their
+// pod names behind Strimzi's headless `kafka-kafka-brokers` Service, which any pod resolves.
+import { InternalError } from '../errors.ts';
+import type { KubeObject } from '../kube.ts';
+import { LABELS, type Environment } from '../names.ts';
+import { brokerSettings, CLIENT_PORT, KAFKA_SERVICE, KAFKA_METRICS_RULES, METRICS_CONFIG } from './kafka-config.ts';
 import { kafkaDashboard } from './dashboards/kafka.ts';
 import { headlessServiceName, type ComponentSpec, type ConfigMapFiles } from './spec.ts';
-import {
-  CONFIG_HASH_ANNOTATION,
-  configHash,
-  container,
-  emptyDir,
-  httpProbe,
-  podDisruptionBudget,
-  statefulSet,
-  tcpProbe,
-  type Sizing,
-} from './workload.ts';
+import { meta, type Sizing } from './workload.ts';
 import { kafkaSmoke } from '../smoke/checks/kafka.ts';
+import { STRIMZI_API, STRIMZI_KAFKA_IMAGE, STRIMZI_KAFKA_VERSION } from './strimzi.ts';
 
-export const KAFKA_IMAGES = {
-  kafka: 'docker.io/apache/kafka:4.3.1',
-  exporter: 'docker.io/danielqsj/kafka-exporter:v1.9.0',
-} as const;
+export { STRIMZI_API };
 
-interface KafkaProfile extends BrokerConfig {
-  broker: Sizing;
-  exporter: Sizing;
+type Role = 'broker' | 'controller';
+
+interface NodePool {
+  name: string;
+  roles: readonly Role[];
+  replicas: number;
+  sizing: Sizing;
+  /** JVM heap (-Xms = -Xmx); the rest of the container's memory is page cache and metaspace. */
+  heap: string;
   storage: string;
-  /** PodDisruptionBudget and anti-affinity: never lose more than one voter to a drain. */
-  highAvailability: boolean;
+  /** Prefer one node of the Kafka per Kubernetes node, so a node's loss takes one voter and one replica. */
+  spread: boolean;
+}
+
+interface KafkaProfile {
+  pools: readonly NodePool[];
+  /** Strimzi's Kafka Exporter (consumer-group lag): a Deployment of its own, never in a broker pod. */
+  exporter: Sizing;
+  retentionHours: number;
+  retentionBytes: number;
+  segmentBytes: number;
+  partitions: number;
+  groupInitialRebalanceDelayMs: number;
 }
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
+const BOTH: readonly Role[] = ['controller', 'broker'];
 
 const PROFILES: Record<Environment, KafkaProfile> = {
   dev: {
-    replicas: 1,
-    broker: { requests: { cpu: '400m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    pools: [
+      {
+        name: 'dual-role',
+        roles: BOTH,
+        replicas: 1,
+        sizing: { requests: { cpu: '400m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+        heap: '512m',
+        storage: '10Gi',
+        spread: false,
+      },
+    ],
     exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
-    heap: '512m',
-    storage: '10Gi',
     retentionHours: 24,
     retentionBytes: 1 * GiB,
     segmentBytes: 64 * MiB,
     partitions: 1,
     groupInitialRebalanceDelayMs: 0,
-    highAvailability: false,
   },
   staging: {
-    replicas: 1,
-    broker: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+    pools: [
+      {
+        name: 'dual-role',
+        roles: BOTH,
+        replicas: 1,
+        sizing: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+        heap: '1g',
+        storage: '20Gi',
+        spread: false,
+      },
+    ],
     exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-    heap: '1g',
-    storage: '20Gi',
     retentionHours: 72,
     retentionBytes: 4 * GiB,
     segmentBytes: 256 * MiB,
     partitions: 3,
     groupInitialRebalanceDelayMs: 3000,
-    highAvailability: false,
   },
   prod: {
-    replicas: 3,
-    broker: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+    pools: [
+      {
+        name: 'dual-role',
+        roles: BOTH,
+        replicas: 3,
+        sizing: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+        heap: '2g',
+        storage: '100Gi',
+        spread: true,
+      },
+    ],
     exporter: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-    heap: '2g',
-    storage: '100Gi',
     retentionHours: 168,
     retentionBytes: -1,
     segmentBytes: 1 * GiB,
     partitions: 3,
     groupInitialRebalanceDelayMs: 3000,
-    highAvailability: true,
   },
 };
 
 const NAME = 'kafka';
-/** `appuser`, created first by `adduser` in the Alpine-based image: uid and gid 1000. */
-const UID = 1000;
-const METRICS = KAFKA_SERVICE.metrics;
-const HEADLESS = headlessServiceName(NAME);
-const CONFIG_MAP = 'kafka-config';
+/** The kafka user of Strimzi's Kafka image. */
+const UID = 1001;
 
-function brokerContainer(p: KafkaProfile): V1Container {
-  return container({
-    name: NAME,
-    image: KAFKA_IMAGES.kafka,
-    env: brokerEnv(p),
-    ports: [
-      { name: 'kafka', containerPort: CLIENT_PORT },
-      { name: 'controller', containerPort: CONTROLLER_PORT },
-    ],
-    sizing: p.broker,
-    // The first start formats the log directory and elects a controller; a restart on a big volume replays logs.
-    startup: tcpProbe('kafka', { periodSeconds: 10, failureThreshold: 30 }),
-    liveness: tcpProbe('kafka', { periodSeconds: 10, failureThreshold: 6 }),
-    readiness: tcpProbe('kafka', { periodSeconds: 5, failureThreshold: 3 }),
-    mounts: [
-      { name: 'data', mountPath: KAFKA_PATHS.data },
-      { name: 'config', mountPath: KAFKA_PATHS.config },
-      { name: 'log4j', mountPath: KAFKA_PATHS.log4j, readOnly: true },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
-  });
+/** Labels Strimzi puts on every node of the Kafka named `kafka` (its own Services select them). */
+export const KAFKA_NODE_LABELS = {
+  'strimzi.io/cluster': NAME,
+  'strimzi.io/kind': 'Kafka',
+  'strimzi.io/name': `${NAME}-kafka`,
+} as const;
+/**
+ * What we add to every pod Strimzi makes for the Kafka that is ours to reach (nodes, exporter):
+ * our NetworkPolicies select it, and so does the metrics Service. Strimzi sets the other
+ * app.kubernetes.io labels itself.
+ */
+const COMPONENT_LABEL = { [LABELS.component]: NAME } as const;
+/** Nodes with the broker role carry this too. */
+export const BROKER_ROLE_LABEL = 'strimzi.io/broker-role';
+
+type PoolShape = Pick<NodePool, 'name' | 'roles' | 'replicas'>;
+const nodesWith = (pools: readonly PoolShape[], role: Role) =>
+  pools.filter((p) => p.roles.includes(role)).reduce((n, p) => n + p.replicas, 0);
+
+export function brokerCount(env: Environment): number {
+  return nodesWith(PROFILES[env].pools, 'broker');
 }
 
-// The exporter exits when the broker is not reachable at start. Restarting it here every
-// few seconds, instead of letting the kubelet back off for minutes, keeps the pod's
-// readiness following the broker's. SIGTERM is passed on so the pod stops promptly.
-const EXPORTER_LOOP = [
-  `trap 'kill -TERM "$pid" 2>/dev/null; exit 0' TERM INT`,
-  'while :; do',
-  '  /bin/kafka_exporter "$@" & pid=$!',
-  '  wait "$pid"',
-  '  sleep 5',
-  'done',
-].join('\n');
-
-function exporterContainer(p: KafkaProfile): V1Container {
-  return container({
-    name: 'exporter',
-    image: KAFKA_IMAGES.exporter,
-    command: ['sh', '-c', EXPORTER_LOOP, 'kafka-exporter'],
-    args: [
-      `--kafka.server=127.0.0.1:${CLIENT_PORT}`,
-      // Sarama picks request versions from this; its default (2.0.0) uses versions Kafka 4 removed (KIP-896).
-      '--kafka.version=3.6.0',
-      `--web.listen-address=:${METRICS.port}`,
-      `--web.telemetry-path=${METRICS.path}`,
-    ],
-    ports: [{ name: 'metrics', containerPort: METRICS.port }],
-    sizing: p.exporter,
-    // Nothing listens until the broker answers (first start formats KRaft storage): the same
-    // allowance as the broker's, so liveness never restarts the exporter while Kafka starts.
-    startup: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 30 }),
-    liveness: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 6 }),
-    readiness: httpProbe('/healthz', 'metrics', { periodSeconds: 10, failureThreshold: 3 }),
-  });
+/** A profile's pools must give at least one broker and an odd number of controllers (a majority survives). */
+export function checkNodePools(pools: readonly PoolShape[]): void {
+  const controllers = nodesWith(pools, 'controller');
+  if (nodesWith(pools, 'broker') < 1 || controllers % 2 !== 1)
+    throw new InternalError(
+      `kafka node pools ${pools.map((p) => `${p.name}×${p.replicas}`).join(', ')} need at least one broker and an odd number of controllers, got ${controllers}`,
+    );
 }
 
-function brokers(p: KafkaProfile): KubeObject {
-  return statefulSet({
-    component: NAME,
-    replicas: p.replicas,
-    serviceName: HEADLESS,
-    // All voters must be up before any is ready: ordered start-up would wait forever for a quorum.
-    podManagementPolicy: 'Parallel',
-    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ 'log4j2.yaml': LOG4J2 }) },
-    pod: {
-      uid: UID,
-      containers: [brokerContainer(p), exporterContainer(p)],
-      volumes: [emptyDir('config', '16Mi'), emptyDir('tmp'), { name: 'log4j', configMap: { name: CONFIG_MAP } }],
-      antiAffinityFor: p.highAvailability ? NAME : undefined,
-      // Room for a controlled shutdown: leadership moves off the broker before it stops.
-      terminationGracePeriodSeconds: 120,
+function buildKafka(p: KafkaProfile, brokers: number): KubeObject {
+  return {
+    apiVersion: STRIMZI_API,
+    kind: 'Kafka',
+    metadata: meta(NAME, NAME),
+    spec: {
+      kafka: {
+        version: STRIMZI_KAFKA_VERSION,
+        // Plain inside the cluster, as the contract has always been; FQDN so every namespace resolves them.
+        listeners: [
+          {
+            name: 'plain',
+            port: CLIENT_PORT,
+            type: 'internal',
+            tls: false,
+            configuration: { useServiceDnsDomain: true },
+          },
+        ],
+        config: brokerSettings({ ...p, brokers }),
+        metricsConfig: {
+          type: 'jmxPrometheusExporter',
+          valueFrom: { configMapKeyRef: { name: METRICS_CONFIG.name, key: METRICS_CONFIG.key } },
+        },
+      },
+      // Consumer-group lag, which no broker reports; it reaches the brokers on the replication
+      // listener with its own certificate, and Prometheus scrapes it on 9404 with the nodes.
+      kafkaExporter: {
+        topicRegex: '.*',
+        groupRegex: '.*',
+        resources: { requests: { ...p.exporter.requests }, limits: { ...p.exporter.limits } },
+        template: { pod: { metadata: { labels: { ...COMPONENT_LABEL } } } },
+      },
+      // No entity operator (topics and users are not managed as resources) and no Cruise
+      // Control: pods the dev budget does not hold (docs/operations.md, "Kafka on Strimzi").
     },
-    volumeClaims: [{ name: 'data', size: p.storage }],
-  });
+  };
 }
 
-function build(environment: Environment): KubeObject[] {
-  const p = PROFILES[environment];
-  const objects = [
-    // The contract Service carries only the client listener; the controller port stays internal.
-    contractService(NAME, KAFKA_SERVICE, 'kafka'),
-    // Controllers resolve each other before any of them is ready.
-    headlessService(NAME, KAFKA_SERVICE, { portName: 'kafka', publishNotReadyAddresses: true }),
-    brokers(p),
-  ];
-  if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
-  return objects;
+function spreadOverNodes(): Record<string, unknown> {
+  const selector = { matchLabels: { ...KAFKA_NODE_LABELS } };
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } },
+      ],
+    },
+  };
+}
+
+function buildNodePool(pool: NodePool): KubeObject {
+  return {
+    apiVersion: STRIMZI_API,
+    kind: 'KafkaNodePool',
+    metadata: meta(NAME, pool.name, { labels: { 'strimzi.io/cluster': NAME } }),
+    spec: {
+      replicas: pool.replicas,
+      roles: [...pool.roles],
+      // deleteClaim false: removing the pool (or the Kafka) keeps the data volumes.
+      storage: { type: 'persistent-claim', size: pool.storage, deleteClaim: false },
+      resources: { requests: { ...pool.sizing.requests }, limits: { ...pool.sizing.limits } },
+      jvmOptions: { '-Xms': pool.heap, '-Xmx': pool.heap },
+      template: {
+        pod: {
+          metadata: { labels: { ...COMPONENT_LABEL } },
+          // Room for a controlled shutdown: leadership moves off the broker before it stops.
+          terminationGracePeriodSeconds: 120,
+          affinity: pool.spread ? spreadOverNodes() : undefined,
+        },
+      },
+    },
+  };
+}
+
+function port(name: string, number: number) {
+  return { name, port: number, targetPort: number, protocol: 'TCP' };
+}
+
+/** The contract Service: the broker pods' plain listener, under the name consumers have always used. */
+function contractService(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(NAME, NAME),
+    spec: {
+      type: 'ClusterIP',
+      selector: { ...KAFKA_NODE_LABELS, [BROKER_ROLE_LABEL]: 'true' },
+      ports: [port('kafka', CLIENT_PORT)],
+    },
+  };
+}
+
+/** Every node (controllers too, which alone report the active controller) and the exporter, for Prometheus' DNS discovery. */
+function metricsService(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(NAME, headlessServiceName(NAME)),
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: { 'strimzi.io/cluster': NAME, ...COMPONENT_LABEL },
+      ports: [port('metrics', KAFKA_SERVICE.metrics.port)],
+    },
+  };
+}
+
+function build(env: Environment): KubeObject[] {
+  const p = PROFILES[env];
+  checkNodePools(p.pools);
+  return [contractService(), metricsService(), buildKafka(p, brokerCount(env)), ...p.pools.map(buildNodePool)];
 }
 
 function configFiles(): ConfigMapFiles[] {
-  return [{ name: CONFIG_MAP, files: { 'log4j2.yaml': LOG4J2 } }];
+  return [{ name: METRICS_CONFIG.name, files: { [METRICS_CONFIG.key]: KAFKA_METRICS_RULES } }];
 }
 
 export const kafka: ComponentSpec = {
   name: NAME,
-  description: 'Apache Kafka 4 in KRaft mode (combined broker + controller; 3 in prod) with a kafka-exporter sidecar',
+  description: `Apache Kafka ${STRIMZI_KAFKA_VERSION} in KRaft mode as a Strimzi Kafka (1 broker + controller node; 3 in prod), metrics in-process, Strimzi's Kafka Exporter for consumer lag; no entity operator or Cruise Control (docs/operations.md)`,
   tier: 'store',
   uid: UID,
   service: KAFKA_SERVICE,
-  dependsOn: [],
+  dependsOn: [{ component: 'strimzi', why: 'the Strimzi operator runs the Kafka' }],
   dashboard: kafkaDashboard,
   smoke: [kafkaSmoke],
   sourceFiles: [],
   images: [
-    { role: 'broker + KRaft controller', image: KAFKA_IMAGES.kafka },
-    { role: 'Prometheus exporter sidecar', image: KAFKA_IMAGES.exporter },
+    { role: 'brokers, KRaft controllers and the Kafka Exporter (and the smoke client)', image: STRIMZI_KAFKA_IMAGE },
   ],
   build,
   configFiles,

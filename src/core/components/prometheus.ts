@@ -281,7 +281,7 @@ export function checkScrapeTargets(
         `${component}: Service '${name}' must be headless (clusterIP: None) so DNS returns one address per pod`,
       );
     const port = service.metrics.port;
-    if (!containerPorts(own).includes(port) && !(port === CNPG_METRICS_PORT && own.some(isCnpgCluster))) {
+    if (!containerPorts(own).includes(port) && !operatorServes(port, own)) {
       problems.push(
         `${component}: no container declares port ${port}, where Prometheus scrapes ${service.metrics.path}`,
       );
@@ -293,6 +293,18 @@ export function checkScrapeTargets(
 /** A CloudNativePG Cluster's instances serve their exporter on 9187; the operator writes their pods. */
 const CNPG_METRICS_PORT = 9187;
 const isCnpgCluster = (o: KubeObject) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/');
+/** A Strimzi Kafka with metricsConfig: its nodes serve the exporter on 9404; the operator writes their pods. */
+const STRIMZI_METRICS_PORT = 9404;
+const isStrimziKafkaWithMetrics = (o: KubeObject) =>
+  o.kind === 'Kafka' && o.apiVersion.startsWith('kafka.strimzi.io/') && !!(o.spec as any)?.kafka?.metricsConfig;
+
+/** Pods an operator makes from a custom resource serve the metrics port its spec turns on. */
+function operatorServes(port: number, own: readonly KubeObject[]): boolean {
+  return (
+    (port === CNPG_METRICS_PORT && own.some(isCnpgCluster)) ||
+    (port === STRIMZI_METRICS_PORT && own.some(isStrimziKafkaWithMetrics))
+  );
+}
 
 function containerPorts(objects: readonly KubeObject[]): number[] {
   const ports: number[] = [];

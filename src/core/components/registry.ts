@@ -8,6 +8,7 @@ import { platform } from './platform.ts';
 import { cnpg } from './cnpg.ts';
 import { postgres } from './postgres.ts';
 import { redis } from './redis.ts';
+import { strimzi } from './strimzi.ts';
 import { kafka } from './kafka.ts';
 import { etcd } from './etcd.ts';
 import { vault } from './vault.ts';
@@ -23,6 +24,7 @@ export const COMPONENT_SPECS = {
   cnpg,
   postgres,
   redis,
+  strimzi,
   kafka,
   etcd,
   vault,

@@ -119,6 +119,8 @@ export interface UpstreamWorkload {
   name: string;
   container: string;
   sizing: Sizing;
+  /** Environment variables the patch sets on that container (an operator's settings). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -131,8 +133,15 @@ export interface UpstreamInstall {
   /** Pinned release manifest URL. */
   url: string;
   version: string;
-  /** The namespace the release installs into (its manifest creates it). */
+  /** The namespace the release installs into (its manifest creates it, unless `placeInNamespace`). */
   namespace: string;
+  /**
+   * The release names no namespace (Strimzi's): kustomize places its namespaced objects, and
+   * the ServiceAccount subjects of its bindings, in `namespace`, and the base creates it (in `objects`).
+   */
+  placeInNamespace?: boolean;
+  /** Objects the base adds beside the release, each in its own namespace (the operator's Namespace, RoleBindings where it watches). */
+  objects?: readonly KubeObject[];
   /** Labels of the controller's pods (NetworkPolicies admit it to the pods it manages). */
   controllerPodLabels: Readonly<Record<string, string>>;
   workloads: readonly UpstreamWorkload[];

@@ -82,10 +82,14 @@ const DERIVED_KINDS = new Set([
   'Lease',
 ]);
 
-/** Objects every namespace gets from Kubernetes itself. */
-/** Operators that write objects into our namespace without an owner reference (CloudNativePG's monitoring queries). */
-const OPERATOR_MANAGERS = new Set(['cloudnative-pg']);
+/**
+ * Operators that write objects into our namespace without an owner reference (CloudNativePG's
+ * monitoring queries; Strimzi's volumes, kept when a node pool is removed, and anything else
+ * it labels as its own).
+ */
+const OPERATOR_MANAGERS = new Set(['cloudnative-pg', 'strimzi-cluster-operator']);
 
+/** Objects every namespace gets from Kubernetes itself, and those the operators above make. */
 function isSystemObject(o: KubeObject): boolean {
   if (o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt') return true;
   if (OPERATOR_MANAGERS.has(o.metadata.labels?.['app.kubernetes.io/managed-by'] ?? '')) return true;
@@ -93,7 +97,7 @@ function isSystemObject(o: KubeObject): boolean {
   return o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token';
 }
 
-/** PVCs a StatefulSet creates from its volumeClaimTemplates: `<template>-<statefulset>-<ordinal>`. */
+/** PVCs a StatefulSet creates from its volumeClaimTemplates (`<template>-<statefulset>-<ordinal>`), or a Strimzi node pool. */
 function claimPattern(desired: readonly KubeObject[]): (o: KubeObject) => boolean {
   const patterns: RegExp[] = [];
   for (const o of desired) {
@@ -103,6 +107,12 @@ function claimPattern(desired: readonly KubeObject[]): (o: KubeObject) => boolea
     ) as KubeObject[];
     for (const t of templates)
       patterns.push(new RegExp(`^${escape(t.metadata?.name ?? '')}-${escape(o.metadata.name)}-\\d+$`));
+  }
+  // A Strimzi node pool's volumes: `data-<kafka>-<pool>-<node id>` (`data-<volume id>-…` in JBOD).
+  for (const o of desired) {
+    const cluster = o.metadata.labels?.['strimzi.io/cluster'];
+    if (o.kind !== 'KafkaNodePool' || !cluster) continue;
+    patterns.push(new RegExp(`^data-(\\d+-)?${escape(cluster)}-${escape(o.metadata.name)}-\\d+$`));
   }
   return (o) => o.kind === 'PersistentVolumeClaim' && patterns.some((p) => p.test(o.metadata.name));
 }

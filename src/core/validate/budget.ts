@@ -76,8 +76,24 @@ function cnpgClusterRequests(o: KubeObject): (Requests & { pods: number }) | und
   return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
 }
 
+/**
+ * Strimzi makes the pods: a KafkaNodePool runs `replicas` Kafka nodes, each with the pool's
+ * resources; a Kafka with a Kafka Exporter runs it as one more pod with its resources.
+ */
+function strimziRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
+  if (!o.apiVersion.startsWith('kafka.strimzi.io/')) return undefined;
+  const spec = (o.spec ?? {}) as Record<string, any>;
+  const sized = (pods: number, resources: unknown) => {
+    const one = requestsOf({ resources });
+    return { cpu: cores(one.cpu * pods), memory: one.memory * pods, pods };
+  };
+  if (o.kind === 'KafkaNodePool') return sized(typeof spec.replicas === 'number' ? spec.replicas : 0, spec.resources);
+  if (o.kind === 'Kafka' && spec.kafkaExporter) return sized(1, spec.kafkaExporter.resources);
+  return undefined;
+}
+
 export function workloadRequests(o: KubeObject): (Requests & { pods: number }) | undefined {
-  const cluster = cnpgClusterRequests(o);
+  const cluster = cnpgClusterRequests(o) ?? strimziRequests(o);
   if (cluster) return cluster;
   const pod = podOf(o);
   if (!pod) return undefined;

@@ -1,6 +1,6 @@
 // Alert rules Prometheus evaluates (docs/operations.md, "Alerts"). Each rule is written
 // against a metric a scraped exporter exposes today; the ones whose metric nobody exposes
-// yet (last backup age, Kafka's active controller, certificate expiry) are listed in the
+// yet (last backup age, certificate expiry) are listed in the
 // docs as pending instead of being written against invented series.
 import { toYaml } from '../../yaml.ts';
 
@@ -98,8 +98,8 @@ const KAFKA: AlertGroup = {
   rules: [
     {
       alert: 'SomaKafkaUnderReplicatedPartitions',
-      // Every exporter reports the whole cluster, hence max by partition before summing.
-      expr: 'sum(max by (topic, partition) (kafka_topic_partition_under_replicated_partition{job="kafka"})) > 0',
+      // Each broker reports the partitions it leads, so the sum counts every partition once.
+      expr: 'sum(kafka_server_replicamanager_underreplicatedpartitions{job="kafka"}) > 0',
       for: '10m',
       severity: 'warning',
       summary: '{{ $value }} Kafka partitions have fewer in-sync replicas than replicas',
@@ -107,15 +107,23 @@ const KAFKA: AlertGroup = {
     },
     {
       alert: 'SomaKafkaOfflinePartitions',
-      // A partition without a leader is reported with its replicas but no leader (or leader -1).
-      expr:
-        'count(max by (topic, partition) (kafka_topic_partition_replicas{job="kafka"})' +
-        ' unless max by (topic, partition) (kafka_topic_partition_leader{job="kafka"} >= 0)) > 0',
+      // Only the active controller reports a count; the others report 0.
+      expr: 'max(kafka_controller_kafkacontroller_offlinepartitionscount{job="kafka"}) > 0',
       for: '1m',
       severity: 'critical',
       summary: '{{ $value }} Kafka partitions have no leader: producers and consumers of them are stuck',
       action:
-        'Bring back the brokers holding the replicas (kubectl -n soma-infra get pods -l app.kubernetes.io/name=kafka)',
+        'Bring back the brokers holding the replicas (kubectl -n soma-infra get pods -l strimzi.io/cluster=kafka)',
+    },
+    {
+      alert: 'SomaKafkaNoActiveController',
+      // Controllers report 1 when active; while any is scraped, the sum must be exactly 1.
+      expr: 'sum(kafka_controller_kafkacontroller_activecontrollercount{job="kafka"}) < 1',
+      for: '2m',
+      severity: 'critical',
+      summary: 'No Kafka controller is active: no leader can be elected and no topic created',
+      action:
+        'Check the controllers reach a quorum (kubectl -n soma-infra logs -l strimzi.io/controller-role=true); kubectl -n soma-infra get kafka kafka -o yaml (conditions)',
     },
   ],
 };

@@ -1,5 +1,8 @@
-// Kafka, from danielqsj/kafka_exporter. Every exporter reports the whole cluster, so
-// with one exporter per broker the cluster-wide series are taken with max(), not sum().
+// Kafka, from the JMX exporter Strimzi runs inside every broker and controller (port 9404,
+// rules in kafka-config.ts) and from Strimzi's Kafka Exporter (consumer groups, also on
+// 9404, same job). Broker series are per node and summed; the controller series come from
+// every controller, only the active one reporting the cluster-wide counts, so those are
+// taken with max().
 import { sel, type DashboardSpec } from './panels.ts';
 
 const m = (metric: string, extra = ''): string => sel('kafka', metric, extra);
@@ -10,62 +13,75 @@ export const kafkaDashboard: DashboardSpec = {
   uid: 'soma-kafka',
   title: 'Soma / Kafka',
   description:
-    'Shared Kafka (KRaft): brokers, partitions and replication, produce rate and consumer lag (kafka_exporter).',
+    'Shared Kafka (KRaft, Strimzi): brokers, the active controller, partitions and replication, traffic per topic (JMX exporter in the brokers), consumer lag (Kafka Exporter).',
   panels: [
     {
       kind: 'stat',
       title: 'Brokers',
       health: true,
-      description: 'Brokers in the cluster metadata (kafka_brokers).',
-      queries: [{ expr: `max(${m('kafka_brokers')})` }],
+      description: 'Brokers registered and not fenced, as the active controller sees them (ActiveBrokerCount).',
+      queries: [{ expr: `max(${m('kafka_controller_kafkacontroller_activebrokercount')})` }],
     },
     {
       kind: 'stat',
-      title: 'Exporters scraped',
+      title: 'Active controller',
       health: true,
-      description: 'Exporter targets Prometheus reaches (up).',
+      description: 'Controllers that are the active one: exactly 1 (ActiveControllerCount summed over the quorum).',
+      queries: [{ expr: `sum(${m('kafka_controller_kafkacontroller_activecontrollercount')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Targets scraped',
+      health: true,
+      description: 'Brokers, controllers and the Kafka Exporter whose metrics endpoint Prometheus reaches (up).',
       queries: [{ expr: `sum(${m('up')})` }],
     },
     {
       kind: 'stat',
       title: 'Under-replicated partitions',
-      description: 'Partitions with fewer in-sync replicas than replicas; should be 0.',
-      queries: [{ expr: `sum(max by (topic, partition) (${m('kafka_topic_partition_under_replicated_partition')}))` }],
+      description: 'Partitions led by a broker with fewer in-sync replicas than replicas; should be 0.',
+      queries: [{ expr: `sum(${m('kafka_server_replicamanager_underreplicatedpartitions')})` }],
+    },
+    {
+      kind: 'stat',
+      title: 'Offline partitions',
+      description: 'Partitions without a leader, from the active controller; should be 0.',
+      queries: [{ expr: `max(${m('kafka_controller_kafkacontroller_offlinepartitionscount')})` }],
     },
     {
       kind: 'timeseries',
       title: 'Messages in per second by topic',
       unit: 'ops',
-      description: "Growth of the partitions' current offsets (kafka_topic_partition_current_offset).",
+      description: 'Records appended by the partition leaders (BrokerTopicMetrics MessagesInPerSec).',
       queries: [
         {
-          expr: `sum by (topic) (max by (topic, partition) (rate(${m('kafka_topic_partition_current_offset', USER_TOPICS)}[5m])))`,
+          expr: `sum by (topic) (rate(${m('kafka_server_brokertopicmetrics_messagesin_total', USER_TOPICS)}[5m]))`,
           legend: '{{topic}}',
         },
       ],
     },
     {
       kind: 'timeseries',
-      title: 'Consumer group lag',
-      description: 'Messages a consumer group is behind, per topic (kafka_consumergroup_lag_sum).',
+      title: 'Partitions and leaders per broker',
+      description: 'Replicas each broker holds and how many it leads (ReplicaManager PartitionCount, LeaderCount).',
       queries: [
         {
-          expr: `max by (consumergroup, topic) (${m('kafka_consumergroup_lag_sum')})`,
-          legend: '{{consumergroup}} / {{topic}}',
+          expr: `sum by (instance) (${m('kafka_server_replicamanager_partitioncount')})`,
+          legend: '{{instance}} replicas',
         },
+        { expr: `sum by (instance) (${m('kafka_server_replicamanager_leadercount')})`, legend: '{{instance}} leaders' },
       ],
     },
     {
       kind: 'timeseries',
-      title: 'Consumer group members',
-      description: 'Members per consumer group (kafka_consumergroup_members).',
-      queries: [{ expr: `max by (consumergroup) (${m('kafka_consumergroup_members')})`, legend: '{{consumergroup}}' }],
-    },
-    {
-      kind: 'timeseries',
-      title: 'Partitions per topic',
-      description: 'Partition count of the application topics (kafka_topic_partitions).',
-      queries: [{ expr: `max by (topic) (${m('kafka_topic_partitions', USER_TOPICS)})`, legend: '{{topic}}' }],
+      title: 'Consumer group lag',
+      description: 'Messages a consumer group is behind, per topic (Kafka Exporter, kafka_consumergroup_lag).',
+      queries: [
+        {
+          expr: `sum by (consumergroup, topic) (${m('kafka_consumergroup_lag', USER_TOPICS)})`,
+          legend: '{{consumergroup}} / {{topic}}',
+        },
+      ],
     },
   ],
 };

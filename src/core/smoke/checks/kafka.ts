@@ -1,5 +1,7 @@
-// Kafka metadata (how many brokers answer) and a topic round-trip: create a topic for
-// this run, produce one record, consume it back, delete the topic.
+// Kafka metadata (how many brokers answer) and a topic round-trip through the contract
+// Service: create a topic for this run, produce one record, consume it back (from the
+// broker addresses the metadata advertises, so their DNS names must resolve from the
+// client's namespace), delete the topic. The client image is a running broker's.
 import { SMOKE_PREFIX } from '../../names.ts';
 import { clientFacts, jobTrouble, marked, type SmokeCheck, type SmokeFactory } from '../types.ts';
 
@@ -7,10 +9,12 @@ const BIN = '/opt/kafka/bin';
 
 function script(b: string, topic: string): string {
   // Each step prints a marked line the judge reads; `set -e` stops at the first failure.
+  // The topic takes the brokers' default replication: with one copy, prod's min ISR 2 would
+  // refuse the producer's acks=all write, and a smoke check must write the way clients do.
   return [
     'set -e',
     `echo "brokers $(${BIN}/kafka-broker-api-versions.sh --bootstrap-server ${b} | grep -c '(id: ')"`,
-    `${BIN}/kafka-topics.sh --bootstrap-server ${b} --create --if-not-exists --topic ${topic} --partitions 1 --replication-factor 1 >/dev/null`,
+    `${BIN}/kafka-topics.sh --bootstrap-server ${b} --create --if-not-exists --topic ${topic} --partitions 1 >/dev/null`,
     `echo "sent ${topic}-payload"`,
     `echo "${topic}-payload" | ${BIN}/kafka-console-producer.sh --bootstrap-server ${b} --topic ${topic}`,
     `echo "received $(${BIN}/kafka-console-consumer.sh --bootstrap-server ${b} --topic ${topic} --from-beginning --max-messages 1 --timeout-ms 30000 2>/dev/null)"`,

@@ -1,6 +1,7 @@
 // git through the process wrapper. Every function answers a question and throws a
 // ProcessError when git itself fails; "not a repository" and "unknown ref" are answers
 // (undefined), not failures.
+import { createHash } from 'node:crypto';
 import { runProcess, type Runner } from './process.ts';
 
 export interface GitRemote {
@@ -164,4 +165,60 @@ export async function changedPaths(
     for (const p of untracked.stdout.split('\0')) if (p) paths.add(p);
   }
   return [...paths].sort();
+}
+
+/** The id git gives a file's content (`git hash-object`): files compare by it without reading both. */
+export function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Every file of a commit with its blob id, in one process (`git ls-tree -r`): path →
+ * id. Submodules are not files of the commit and are left out; a symlink is listed
+ * with the id of its target's name, as git keeps it.
+ */
+export async function listTree(
+  root: string,
+  commit: string,
+  runner: Runner = runProcess,
+): Promise<Map<string, string>> {
+  const r = await runner('git', ['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: root });
+  const ids = new Map<string, string>();
+  for (const entry of r.stdout.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    if (type === 'blob' && id) ids.set(entry.slice(tab + 1), id);
+  }
+  return ids;
+}
+
+/**
+ * The text of each blob, in one process (`git cat-file --batch`). The answer frames each
+ * blob by its size in bytes; text that is not UTF-8 breaks that framing, and such blobs
+ * are then read one process each.
+ */
+export async function readBlobs(
+  root: string,
+  ids: readonly string[],
+  runner: Runner = runProcess,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const r = await runner('git', ['cat-file', '--batch'], { cwd: root, input: `${ids.join('\n')}\n` });
+  const bytes = Buffer.from(r.stdout, 'utf8');
+  let at = 0;
+  for (const id of ids) {
+    const eol = bytes.indexOf(10, at);
+    const m = eol < 0 ? null : /^([0-9a-f]+) blob (\d+)$/.exec(bytes.subarray(at, eol).toString('latin1'));
+    if (!m || m[1] !== id) break;
+    const end = eol + 1 + Number(m[2]);
+    if (bytes[end] !== 10) break;
+    out.set(id, bytes.subarray(eol + 1, end).toString('utf8'));
+    at = end + 1;
+  }
+  for (const id of ids.filter((i) => !out.has(i))) {
+    out.set(id, (await runner('git', ['cat-file', 'blob', id], { cwd: root })).stdout);
+  }
+  return out;
 }

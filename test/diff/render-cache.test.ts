@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
 import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
+import { folderTree } from '../../src/adapters/tree-revision.ts';
 
 let root: string;
 const put = (dir: string, path: string, text: string) => {
@@ -102,16 +103,16 @@ describe('renderKey', () => {
 describe('RenderKeys', () => {
   it('keys each path once per checkout: shared by every Application of that path, stable within the run', async () => {
     const { RenderKeys } = await import('../../src/adapters/render-key.ts');
-    const keys = new RenderKeys(root, 'tool');
+    const keys = new RenderKeys(await folderTree(root), 'tool');
     const first = await Promise.all([keys.key('overlays/a'), keys.key('overlays/a'), keys.key('overlays/b')]);
     expect(first[0]).toBe(first[1]);
     expect(first[0]).not.toBe(first[2]);
-    expect(first[0]).toBe(await new RenderKeys(root, 'tool').key('overlays/a'));
+    expect(first[0]).toBe(await new RenderKeys(await folderTree(root), 'tool').key('overlays/a'));
     put(root, 'overlays/a/extra.conf', 'a=9\n');
     try {
-      // memoized for the checkout: a RenderKeys is made per run and revision
+      // memoized for the revision: a RenderKeys is made per run and revision
       expect(await keys.key('overlays/a')).toBe(first[0]);
-      expect(await new RenderKeys(root, 'tool').key('overlays/a')).not.toBe(first[0]);
+      expect(await new RenderKeys(await folderTree(root), 'tool').key('overlays/a')).not.toBe(first[0]);
     } finally {
       put(root, 'overlays/a/extra.conf', 'a=1\n');
     }
@@ -125,7 +126,9 @@ describe('renderRevisions', () => {
       calls.push(`${command} ${args.join(' ')}`);
       return runProcess(command, args, options);
     };
-    await renderRevisions([{ root, apps: [app('a', 'overlays/a'), app('b', 'overlays/b')] }], { runner });
+    await renderRevisions([{ tree: await folderTree(root), apps: [app('a', 'overlays/a'), app('b', 'overlays/b')] }], {
+      runner,
+    });
     expect(calls.filter((c) => / version/.test(c)).length).toBeLessThanOrEqual(2);
     expect(calls.filter((c) => c.startsWith('kubectl version')).length).toBeLessThanOrEqual(1);
     expect(calls.filter((c) => / (build|kustomize) /.test(c))).toHaveLength(2);
@@ -138,14 +141,14 @@ describe('renderRevisions', () => {
     const cache = mkdtempSync(join(tmpdir(), 'render-cache-dir-'));
     const apps = [app('a', 'overlays/a'), app('b', 'overlays/b')];
     const revisions = [
-      { root, apps },
-      { root: other, apps },
+      { tree: await folderTree(root), apps },
+      { tree: await folderTree(other), apps },
     ];
     try {
       const runner = countingRunner();
       const cold = await renderRevisions(revisions, { runner, dir: cache });
       expect(runner.builds).toBe(3);
-      expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1 });
+      expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1, unchanged: 0 });
       expect(cold.renders[1]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name)).toEqual(['changed-x']);
       expect(
         cold.renders[0]!.find((r) => r.app === 'b')!.objects.map((o) =>

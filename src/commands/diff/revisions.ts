@@ -1,43 +1,40 @@
-// Renders the repository at two revisions and compares them: the base (and a head ref,
-// if given) through temporary git worktrees, the head by default straight from the
-// working tree. Renders are shared through the render cache, so only Applications whose
-// inputs differ are built twice.
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+// Renders the repository at two revisions and compares them. A revision is its list of
+// files with their git blob ids (tree-revision.ts): the head is by default the working
+// tree, the base a commit listed by one `git ls-tree`. What differs between them comes from
+// `git diff`, and only that is read at the base: a cluster whose Application files did not
+// change keeps the head's list, an Application with the same render key at both revisions
+// is unchanged without being built or read, and kustomize gets a folder holding only the
+// base files its builds read — no git worktree is ever made.
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
 import { ContextualError, UserError } from '../../core/errors.ts';
 import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { objectSources } from '../../core/provenance.ts';
-import { addWorktree, changedPaths, repositoryRoot, resolveCommit, type Worktree } from '../../adapters/git.ts';
+import { changedPaths, listTree, repositoryRoot, resolveCommit } from '../../adapters/git.ts';
 import { loadClusters } from '../../adapters/inputs.ts';
 import type { Runner } from '../../adapters/process.ts';
 import type { Deps } from '../../cli/deps.ts';
 import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
-import { listApplications, type AppSource } from '../../adapters/render.ts';
+import {
+  readApplicationsFrom,
+  remoteAt,
+  type AppFiles,
+  type AppSource,
+  type RemoteMemo,
+} from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
-import { listGeneratedFiles } from '../../adapters/tree.ts';
-import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-plan.ts';
+import {
+  commitTree,
+  filesUnder,
+  isFolder,
+  touches,
+  workingTree,
+  type RevisionTree,
+} from '../../adapters/tree-revision.ts';
+import { isGeneratedPath } from '../../core/tree-plan.ts';
 
 export const WORKING_TREE = 'working tree';
-
-/**
- * What reading and rendering a revision touch: the cluster inputs and the generated tree
- * (kustomizations refer to nothing outside it). A revision is checked out this far only —
- * in this repository a third of its files; the program, tests and docs are never written.
- */
-export const REVISION_PATHS: readonly string[] = [DIRS.clusters, ...GENERATED_ROOTS, ...GENERATED_FILES];
-
-export interface Revision {
-  /** What the user named (or 'working tree'). */
-  ref: string;
-  /** Commit id; undefined for the working tree. */
-  sha?: string;
-  /** Absolute folder holding the files of this revision. */
-  root: string;
-  worktree?: Worktree;
-}
 
 export interface DiffRunOptions {
   base: string;
@@ -54,6 +51,16 @@ export interface DiffRun {
   report: DiffReport;
   stats: RenderStats;
   repoRoot: string;
+}
+
+/** The two revisions of a diff and the paths that differ between them. */
+export interface RevisionPair {
+  base: RevisionTree;
+  head: RevisionTree;
+  /** Repository-relative paths that differ (tracked changes, and untracked files for the working tree). */
+  changed: string[];
+  /** Removes the temporary folders the builds needed. */
+  close(): Promise<void>;
 }
 
 /** Finds the git repository that holds `dir`, or says how to get one. */
@@ -76,15 +83,37 @@ async function commitOf(repoRoot: string, ref: string, runner: Runner): Promise<
   return sha;
 }
 
-export async function openRevision(repoRoot: string, ref: string | undefined, runner: Runner): Promise<Revision> {
-  if (ref === undefined) return { ref: WORKING_TREE, root: repoRoot };
-  const sha = await commitOf(repoRoot, ref, runner);
-  const worktree = await addWorktree(repoRoot, sha, runner, REVISION_PATHS);
-  return { ref, sha, root: worktree.dir, worktree };
+/** Lists both revisions: the refs resolved, then the changed paths and the base's files side by side. */
+export async function openRevisions(
+  repoRoot: string,
+  base: string,
+  head: string | undefined,
+  runner: Runner,
+): Promise<RevisionPair> {
+  const [baseSha, headSha] = await Promise.all([
+    commitOf(repoRoot, base, runner),
+    head === undefined ? undefined : commitOf(repoRoot, head, runner),
+  ]);
+  const [changed, baseIds, headIds] = await Promise.all([
+    changedPaths(repoRoot, baseSha, headSha, runner),
+    listTree(repoRoot, baseSha, runner),
+    headSha === undefined ? undefined : listTree(repoRoot, headSha, runner),
+  ]);
+  const headTree =
+    head === undefined || headSha === undefined
+      ? await workingTree(repoRoot, baseIds, changed)
+      : await commitTree(repoRoot, head, headSha, runner, { ids: headIds });
+  // What the base shares with the head is read where the head's copy is.
+  const baseTree = await commitTree(repoRoot, base, baseSha, runner, { ids: baseIds, twin: headTree });
+  return {
+    base: baseTree,
+    head: headTree,
+    changed,
+    close: async () => {
+      await Promise.all([baseTree.close(), headTree.close()]);
+    },
+  };
 }
-
-/** Whether a changed file is one that reading or rendering a revision touches. */
-const readByRendering = (path: string) => REVISION_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 interface RevisionInputs {
   clusters: ClusterConfig[];
@@ -92,24 +121,50 @@ interface RevisionInputs {
   files: string[];
 }
 
-/** The clusters and Applications of a revision; a revision from before the generated tree existed has none. */
-async function readInputs(rev: Revision, tolerateMissing: boolean): Promise<RevisionInputs> {
-  const exists = (p: string) =>
-    access(join(rev.root, p)).then(
-      () => true,
-      () => false,
-    );
-  if (tolerateMissing && !(await exists(DIRS.clusters))) return { clusters: [], apps: [], files: [] };
-  const clusters = await atRevision(rev, () => loadClusters(rev.root));
-  const remote = new Map<string, Promise<boolean>>();
-  // Clusters are read side by side: with many, waiting on one file at a time added up.
+/** A revision's files as the Application reader wants them. */
+function appFiles(tree: RevisionTree): AppFiles {
+  return {
+    read: (p) => tree.read(p),
+    list: async (dir) =>
+      filesUnder(tree, dir)
+        .map((p) => p.slice(dir.length + 1))
+        .filter((n) => !n.includes('/')),
+  };
+}
+
+/** What a cluster's Application list is read from. */
+const applicationInputs = (c: string) => [rootAppPath(c), legacyRootAppPath(c), `${DIRS.apps}/${c}`];
+
+/**
+ * The clusters and Applications of a revision; a revision from before the generated tree
+ * existed has none. With `same` (the other revision's inputs and the paths that differ),
+ * what did not change is taken from there instead of read again.
+ */
+async function readInputs(
+  tree: RevisionTree,
+  tolerateMissing: boolean,
+  same?: { inputs: RevisionInputs; changed: readonly string[] },
+): Promise<RevisionInputs> {
+  const files = tree.paths.filter(isGeneratedPath);
+  if (tolerateMissing && !isFolder(tree, DIRS.clusters)) return { clusters: [], apps: [], files: [] };
+  const clusters =
+    same && !touches(same.changed, [DIRS.clusters])
+      ? same.inputs.clusters
+      : await atRevision(tree, async () => loadClusters(await tree.materialize(filesUnder(tree, DIRS.clusters))));
+  const known = new Map(same?.inputs.clusters.map((c, i) => [c.name, same.inputs.apps[i]!]));
+  const remote: RemoteMemo = new Map();
+  const reader = appFiles(tree);
   const apps = await Promise.all(
     clusters.map(async (c): Promise<AppSource[]> => {
-      const generated = (await exists(rootAppPath(c.name))) || (await exists(legacyRootAppPath(c.name)));
-      return !generated && tolerateMissing ? [] : atRevision(rev, () => listApplications(rev.root, c, remote));
+      const generated = tree.ids.has(rootAppPath(c.name)) || tree.ids.has(legacyRootAppPath(c.name));
+      if (!generated && tolerateMissing) return [];
+      const prior = known.get(c.name);
+      if (same && prior && !touches(same.changed, applicationInputs(c.name)))
+        return Promise.all(prior.map(async (a) => ({ ...a, remote: await remoteAt(reader, a.path, remote) })));
+      return atRevision(tree, () => readApplicationsFrom(reader, c, remote));
     }),
   );
-  return { clusters, apps, files: await listGeneratedFiles(rev.root) };
+  return { clusters, apps, files };
 }
 
 /**
@@ -124,89 +179,71 @@ export class RevisionError extends ContextualError {
   }
 }
 
-/** Errors about a checked-out revision name the revision, not a temporary folder. */
-async function atRevision<T>(rev: Revision, fn: () => Promise<T>): Promise<T> {
+/** Errors about a committed revision name the revision, not a temporary folder. */
+async function atRevision<T>(tree: RevisionTree, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (rev.worktree) throw new RevisionError(rev.ref, rev.root, e);
+    if (tree.sha) throw new RevisionError(tree.ref, tree.tempDir ?? '\0', e);
     throw e;
   }
 }
 
-/** Renders both revisions and compares them. Temporary worktrees are always removed. */
+/** Renders both revisions and compares them. Temporary folders are always removed. */
 export async function runRenderedDiff(
   repoRoot: string,
   opts: DiffRunOptions,
-  { runner }: Pick<Deps, 'runner'>,
+  deps: Pick<Deps, 'runner'>,
 ): Promise<DiffRun> {
-  const opened: Revision[] = [];
-  const open = async (ref: string | undefined, tolerateMissing: boolean) => {
-    const rev = await openRevision(repoRoot, ref, runner);
-    opened.push(rev);
-    return { rev, inputs: await readInputs(rev, tolerateMissing) };
-  };
+  const pair = await openRevisions(repoRoot, opts.base, opts.head, deps.runner);
   try {
-    const baseSha = await commitOf(repoRoot, opts.base, runner);
-    const headSha = opts.head === undefined ? undefined : await commitOf(repoRoot, opts.head, runner);
-    const changedFiles = await changedPaths(repoRoot, baseSha, headSha, runner);
-    // When nothing rendering reads differs (a change to the program or docs only, or none),
-    // the base is read where the head is: no checkout of its own.
-    const alike = !changedFiles.some(readByRendering);
-    // Otherwise the working tree is read while the base is checked out (two worktrees are
-    // added one after the other: git does not take concurrent adds well); both settle
-    // before any cleanup.
-    const baseOpen = alike ? undefined : open(opts.base, true);
-    const headOpen =
-      opts.head === undefined || !baseOpen
-        ? open(opts.head, opts.head !== undefined)
-        : baseOpen.then(() => open(opts.head, true));
-    const [base, head] = settled(
-      await Promise.allSettled([
-        baseOpen ??
-          headOpen.then((h) => ({ rev: { ref: opts.base, sha: baseSha, root: h.rev.root }, inputs: h.inputs })),
-        headOpen,
-      ]),
-    );
-    const { renders, stats } = await renderRevisions(
-      [
-        { root: base.rev.root, apps: base.inputs.apps.flat() },
-        { root: head.rev.root, apps: head.inputs.apps.flat() },
-      ],
-      {
-        dir: opts.cacheDir,
-        // Kept renders outlive the run, so their Secret digests need the repository's key.
-        digester: opts.cacheDir ? secretDigester(await readDigestKey(repoRoot, runner)) : undefined,
-        runner,
-        concurrency: opts.concurrency,
-        onProgress: opts.onProgress,
-      },
-    );
-    const report = buildDiffReport({
-      base: toSide(base.rev, base.inputs, renders[0]!),
-      head: toSide(head.rev, head.inputs, renders[1]!),
-      changedFiles,
-      sources: objectSources,
-      context: opts.context,
-    });
-    return { report, stats, repoRoot };
+    return await diffRevisions(repoRoot, pair, opts, deps);
   } finally {
-    for (const r of opened) await r.worktree?.remove();
+    await pair.close();
   }
 }
 
-/** The values of two settled promises, or the first failure (in their order). */
-function settled<A, B>([a, b]: [PromiseSettledResult<A>, PromiseSettledResult<B>]): [A, B] {
-  if (a.status === 'rejected') throw a.reason;
-  if (b.status === 'rejected') throw b.reason;
-  return [a.value, b.value];
+/** Reads, renders and compares two listed revisions. */
+export async function diffRevisions(
+  repoRoot: string,
+  pair: RevisionPair,
+  opts: DiffRunOptions,
+  { runner }: Pick<Deps, 'runner'>,
+): Promise<DiffRun> {
+  // Kept renders outlive the run, so their Secret digests need the repository's key.
+  const digestKey = opts.cacheDir ? readDigestKey(repoRoot, runner) : undefined;
+  digestKey?.catch(() => undefined);
+  const head = await readInputs(pair.head, opts.head !== undefined);
+  const base = await readInputs(pair.base, true, { inputs: head, changed: pair.changed });
+  const { renders, stats } = await renderRevisions(
+    [
+      { tree: pair.base, apps: base.apps.flat() },
+      { tree: pair.head, apps: head.apps.flat() },
+    ],
+    {
+      dir: opts.cacheDir,
+      digester: digestKey ? secretDigester(await digestKey) : undefined,
+      runner,
+      concurrency: opts.concurrency,
+      onProgress: opts.onProgress,
+      skipEqual: true,
+    },
+  );
+  const report = buildDiffReport({
+    base: toSide(pair.base, base, renders[0]!),
+    head: toSide(pair.head, head, renders[1]!),
+    changedFiles: pair.changed,
+    sources: objectSources,
+    context: opts.context,
+  });
+  return { report, stats, repoRoot };
 }
 
-function toSide(rev: Revision, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {
+function toSide(tree: RevisionTree, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {
   const clusters: ClusterRender[] = inputs.clusters.map((c) => ({
     name: c.name,
     environment: c.environment,
     apps: rendered.filter((a) => a.cluster === c.name),
   }));
-  return { ref: rev.ref, ...(rev.sha ? { sha: rev.sha } : {}), clusters, files: inputs.files };
+  return { ref: tree.ref, ...(tree.sha ? { sha: tree.sha } : {}), clusters, files: inputs.files };
 }

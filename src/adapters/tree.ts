@@ -96,6 +96,33 @@ export async function compareTree(root: string, files: ReadonlyMap<string, strin
   return result;
 }
 
+/**
+ * compareTree by git blob ids: `planned` and `present` map each path to the id of its
+ * content, so no file that is as planned is read. Present files that are not planned are
+ * read only to tell whether generate owns them (without a manifest, by their header).
+ */
+export async function compareTreeIds(
+  root: string,
+  planned: ReadonlyMap<string, string>,
+  present: ReadonlyMap<string, string>,
+): Promise<TreeComparison> {
+  const result: TreeComparison = { stale: [], missing: [], extra: [], foreign: [] };
+  for (const [path] of planned) if (!present.has(path)) result.missing.push(path);
+  const differing = [...present].filter(([path, id]) => planned.get(path) !== id).map(([path]) => path);
+  const manifest = differing.length ? await readManifest(root) : undefined;
+  for (const path of differing) {
+    const want = planned.get(path);
+    // Only an unmanifested file that is not planned in a generated folder needs its header read.
+    const needsHeader = !manifest && !(want !== undefined && GENERATED_ROOTS.some((r) => path.startsWith(`${r}/`)));
+    const content = needsHeader ? ((await readText(root, path)) ?? '') : '';
+    if (!owns(manifest, path, content, want !== undefined)) result.foreign.push(path);
+    else if (want === undefined) result.extra.push(path);
+    else result.stale.push(path);
+  }
+  for (const list of Object.values(result)) list.sort();
+  return result;
+}
+
 export function isClean(c: TreeComparison): boolean {
   return !c.stale.length && !c.missing.length && !c.extra.length && !c.foreign.length;
 }

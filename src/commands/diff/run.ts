@@ -13,7 +13,7 @@ import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
 import { staleWarning } from './freshness.ts';
 import { CACHE_DIR, FRESHNESS_DIR, type DiffOptions, type Format } from './options.ts';
-import { requireRepository, runRenderedDiff, type DiffRun } from './revisions.ts';
+import { diffRevisions, openRevisions, requireRepository, type DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
 const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
@@ -24,24 +24,34 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
   const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
   const started = deps.now();
-  // The freshness check builds the whole planned tree on this thread while kustomize works
-  // in its own processes: run side by side, it costs the diff nothing but its CPU.
-  const stale =
-    opts.head === undefined ? staleWarning(repoRoot, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined) : undefined;
-  const run = await runRenderedDiff(
-    repoRoot,
-    {
-      base: opts.base,
-      head: opts.head,
-      context: opts.context,
-      cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
-      onProgress: progress(io),
-    },
-    deps,
-  );
+  const pair = await openRevisions(repoRoot, opts.base, opts.head, deps.runner);
+  let run: DiffRun;
+  let stale: Promise<string | undefined> | undefined;
+  try {
+    // The freshness check, when it has to plan the tree, does so on this thread while
+    // kustomize works in its own processes: side by side, it costs the diff only its CPU.
+    stale =
+      opts.head === undefined
+        ? staleWarning(repoRoot, pair.head, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined)
+        : undefined;
+    run = await diffRevisions(
+      repoRoot,
+      pair,
+      {
+        base: opts.base,
+        head: opts.head,
+        context: opts.context,
+        cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
+        onProgress: progress(io),
+      },
+      deps,
+    );
+  } finally {
+    await pair.close();
+  }
   const s = run.stats;
   io.stderr(
-    `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
+    `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared, ${s.unchanged} unchanged (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
   );
   const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
   io.stdout(text.endsWith('\n') ? text : `${text}\n`);

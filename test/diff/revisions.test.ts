@@ -101,7 +101,7 @@ describe('what a diff checks out', () => {
   it('nothing, when only files rendering does not read differ; never a git worktree', async () => {
     const { calls, runner } = recording();
     write(repo, 'docs/notes.md', 'a change to the docs only\n');
-    const docsOnly = commit(repo, 'docs');
+    commit(repo, 'docs');
     try {
       const run = await runRenderedDiff(repo, { base: second }, { runner });
       expect(run.report.changed).toBe(false);

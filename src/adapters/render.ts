@@ -72,7 +72,7 @@ export function remoteAt(files: AppFiles, path: string, remote: RemoteMemo): Pro
   return remote.get(path) ?? remote.set(path, isRemote(files, path)).get(path)!;
 }
 
-function toSource(cluster: ClusterConfig, file: string, app: KubeObject): Omit<AppSource, 'remote'> {
+function toSource(cluster: Pick<ClusterConfig, 'name'>, file: string, app: KubeObject): Omit<AppSource, 'remote'> {
   const spec = app.spec as { source?: { path?: string } } | undefined;
   const path = spec?.source?.path;
   if (!path)
@@ -109,7 +109,7 @@ export function applicationFiles(
 /** The root Application and every Application it creates, in file order, read from `files`. */
 export async function readApplicationsFrom(
   files: AppFiles,
-  cluster: ClusterConfig,
+  cluster: Pick<ClusterConfig, 'name'>,
   remote: RemoteMemo = new Map(),
 ): Promise<AppSource[]> {
   const [current, legacy, names] = await Promise.all([

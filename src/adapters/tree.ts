@@ -6,8 +6,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { DIRS, LEGACY_CLUSTER_FILES } from '../core/names.ts';
-import { GENERATED_MARK, MANIFEST_FILE, parseManifest } from '../core/tree-marks.ts';
-import { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
+import {
+  GENERATED_FILES,
+  GENERATED_MARK,
+  GENERATED_ROOTS,
+  isGeneratedPath,
+  MANIFEST_FILE,
+  parseManifest,
+} from '../core/tree-marks.ts';
 import { PRUNED_DIR, type WriteHooks, writeTreeJournaled } from './tree-journal.ts';
 
 export interface TreeComparison {

@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.ts';
 import { parseOptionValues } from '../../src/cli/options.ts';
 import { DIFF_FLAGS, diffOptions } from '../../src/commands/diff/options.ts';
 import type { Io } from '../../src/cli/types.ts';
+import type { DiffReport } from '../../src/core/diff/types.ts';
 import { DIFF_COMMENT_MARKER } from '../../src/adapters/github.ts';
 import { startFakeGithub } from './fake-github.ts';
 import { bumpImage, clusterYaml, commit, edit, git, makeRepo } from './repo.ts';
@@ -129,6 +130,41 @@ describe('the freshness check, from blob ids and a kept plan', () => {
       expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(/warning: 2 generated file\(s\)/);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Application lists kept between runs', () => {
+  it('are used for the same files only: an uncommitted edit of an Application file is seen', async () => {
+    const other = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'redis']) });
+    const run = async () => {
+      let stdout = '';
+      const io: Io = {
+        root: other,
+        cwd: other,
+        env: {},
+        interactive: false,
+        stdout: (t) => void (stdout += t),
+        stderr: () => {},
+      };
+      const code = await main(['diff', '--base', 'HEAD', '--json'], io);
+      const apps = (JSON.parse(stdout) as DiffReport).clusters.flatMap((c) => c.apps);
+      return { code, apps: apps.map((a) => `${a.app} ${a.status}`) };
+    };
+    const kept = () => readdirSync(join(other, '.cache', 'diff-inputs')).filter((n) => n.endsWith('.json'));
+    try {
+      expect((await run()).code).toBe(0);
+      expect(kept()).toHaveLength(1);
+      expect((await run()).code).toBe(0);
+      expect(kept()).toHaveLength(1); // the same files: the kept list
+      edit(other, 'apps/lab/redis.yaml', (t) => t.replace('name: lab-redis', 'name: lab-cache'));
+      const edited = await run();
+      expect(edited.code).toBe(1);
+      expect(edited.apps).toContain('lab-redis removed');
+      expect(edited.apps).toContain('lab-cache added');
+      expect(kept()).toHaveLength(2);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

@@ -8,15 +8,13 @@
 // changes generated files only (an image bump) plans nothing: its files are compared with
 // the kept plan by id, and a hand-edited generated file is still stale.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { blobId } from '../../adapters/git.ts';
 import type { RevisionTree } from '../../adapters/tree-revision.ts';
 import { DIRS, LEGACY_CLUSTER_FILES } from '../../core/names.ts';
-import { isGeneratedPath } from '../../core/tree-plan.ts';
+import { isGeneratedPath } from '../../core/tree-marks.ts';
+import { keepMemo, readMemo } from './memo.ts';
 
 const MEMO_VERSION = 'freshness/2';
-const KEEP = 50;
 /** What planning the tree reads, as folders and files of the repository. */
 const PLAN_INPUTS = ['src', DIRS.clusters, 'package.json', 'package-lock.json'];
 
@@ -37,25 +35,20 @@ function presentIds(tree: Pick<RevisionTree, 'paths' | 'ids'>): Map<string, stri
   return new Map(tree.paths.filter((p) => isGeneratedPath(p) || legacy(p)).map((p) => [p, tree.ids.get(p)!]));
 }
 
+const isPlan = (v: unknown): v is { planned: [string, string][] } =>
+  Array.isArray((v as { planned?: unknown } | null)?.planned);
+
 /** The planned tree as path → blob id: kept from an earlier run with the same inputs, else planned now. */
 async function plannedIds(root: string, key: string, memoDir?: string): Promise<Map<string, string>> {
-  const file = memoDir ? join(memoDir, `${key}.json`) : undefined;
-  const kept = file ? await readFile(file, 'utf8').catch(() => undefined) : undefined;
-  if (kept !== undefined) {
-    const v = JSON.parse(kept) as { planned?: [string, string][] };
-    if (Array.isArray(v.planned)) {
-      const now = new Date();
-      await utimes(file!, now, now).catch(() => undefined); // pruning keeps what is used
-      return new Map(v.planned);
-    }
-  }
+  const kept = memoDir ? await readMemo(memoDir, key, isPlan) : undefined;
+  if (kept) return new Map(kept.planned);
   const [{ loadClusters }, { planRepositoryTree }] = await Promise.all([
     import('../../adapters/inputs.ts'),
     import('../../adapters/plan-check.ts'),
   ]);
   const planned = await planRepositoryTree(root, await loadClusters(root), { check: false });
   const ids = new Map([...planned].map(([p, content]) => [p, blobId(Buffer.from(content, 'utf8'))]));
-  if (memoDir) await keep(memoDir, key, [...ids]);
+  if (memoDir) await keepMemo(memoDir, key, { planned: [...ids] });
   return ids;
 }
 
@@ -80,16 +73,4 @@ export async function staleWarning(
   } catch {
     return undefined;
   }
-}
-
-async function keep(dir: string, key: string, planned: [string, string][]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${key}.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify({ planned }));
-  await rename(tmp, join(dir, `${key}.json`));
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  if (names.length <= KEEP) return;
-  const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })));
-  aged.sort((a, b) => b.t - a.t);
-  await Promise.all(aged.slice(KEEP).map((a) => unlink(join(dir, a.n)).catch(() => undefined)));
 }

@@ -5,34 +5,19 @@
 // change keeps the head's list, an Application with the same render key at both revisions
 // is unchanged without being built or read, and kustomize gets a folder holding only the
 // base files its builds read — no git worktree is ever made.
-import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
-import { ContextualError, UserError } from '../../core/errors.ts';
-import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
-import { objectSources } from '../../core/provenance.ts';
+import { UserError } from '../../core/errors.ts';
 import { changedPaths, listTree, repositoryRoot, resolveCommit } from '../../adapters/git.ts';
-import { loadClusters } from '../../adapters/inputs.ts';
 import type { Runner } from '../../adapters/process.ts';
 import type { Deps } from '../../cli/deps.ts';
 import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
-import {
-  readApplicationsFrom,
-  remoteAt,
-  type AppFiles,
-  type AppSource,
-  type RemoteMemo,
-} from '../../adapters/render.ts';
+import type { AppSource } from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
-import {
-  commitTree,
-  filesUnder,
-  isFolder,
-  touches,
-  workingTree,
-  type RevisionTree,
-} from '../../adapters/tree-revision.ts';
-import { isGeneratedPath } from '../../core/tree-plan.ts';
+import { commitTree, workingTree, type RevisionTree } from '../../adapters/tree-revision.ts';
+import { readInputs, type RevisionInputs } from './inputs.ts';
+
+export { RevisionError } from './inputs.ts';
 
 export const WORKING_TREE = 'working tree';
 
@@ -42,6 +27,8 @@ export interface DiffRunOptions {
   head?: string;
   /** Cache folder for renders across runs; memory only when unset. */
   cacheDir?: string;
+  /** Folder for the clusters and Application lists of earlier runs (inputs.ts); read anew when unset. */
+  inputsDir?: string;
   concurrency?: number;
   context?: number;
   onProgress?: (done: number, total: number, app: AppSource) => void;
@@ -115,80 +102,6 @@ export async function openRevisions(
   };
 }
 
-interface RevisionInputs {
-  clusters: ClusterConfig[];
-  apps: AppSource[][];
-  files: string[];
-}
-
-/** A revision's files as the Application reader wants them. */
-function appFiles(tree: RevisionTree): AppFiles {
-  return {
-    read: (p) => tree.read(p),
-    list: async (dir) =>
-      filesUnder(tree, dir)
-        .map((p) => p.slice(dir.length + 1))
-        .filter((n) => !n.includes('/')),
-  };
-}
-
-/** What a cluster's Application list is read from. */
-const applicationInputs = (c: string) => [rootAppPath(c), legacyRootAppPath(c), `${DIRS.apps}/${c}`];
-
-/**
- * The clusters and Applications of a revision; a revision from before the generated tree
- * existed has none. With `same` (the other revision's inputs and the paths that differ),
- * what did not change is taken from there instead of read again.
- */
-async function readInputs(
-  tree: RevisionTree,
-  tolerateMissing: boolean,
-  same?: { inputs: RevisionInputs; changed: readonly string[] },
-): Promise<RevisionInputs> {
-  const files = tree.paths.filter(isGeneratedPath);
-  if (tolerateMissing && !isFolder(tree, DIRS.clusters)) return { clusters: [], apps: [], files: [] };
-  const clusters =
-    same && !touches(same.changed, [DIRS.clusters])
-      ? same.inputs.clusters
-      : await atRevision(tree, async () => loadClusters(await tree.materialize(filesUnder(tree, DIRS.clusters))));
-  const known = new Map(same?.inputs.clusters.map((c, i) => [c.name, same.inputs.apps[i]!]));
-  const remote: RemoteMemo = new Map();
-  const reader = appFiles(tree);
-  const apps = await Promise.all(
-    clusters.map(async (c): Promise<AppSource[]> => {
-      const generated = tree.ids.has(rootAppPath(c.name)) || tree.ids.has(legacyRootAppPath(c.name));
-      if (!generated && tolerateMissing) return [];
-      const prior = known.get(c.name);
-      if (same && prior && !touches(same.changed, applicationInputs(c.name)))
-        return Promise.all(prior.map(async (a) => ({ ...a, remote: await remoteAt(reader, a.path, remote) })));
-      return atRevision(tree, () => readApplicationsFrom(reader, c, remote));
-    }),
-  );
-  return { clusters, apps, files };
-}
-
-/**
- * An error met while reading a checked-out revision: it names the revision instead of the
- * temporary folder, keeps the kind and fix of the error it wraps, and chains it as `cause`.
- */
-export class RevisionError extends ContextualError {
-  override name = 'RevisionError';
-  constructor(ref: string, root: string, cause: unknown) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    super(`at revision ${ref}: ${message.replaceAll(root, '<revision>')}`, cause);
-  }
-}
-
-/** Errors about a committed revision name the revision, not a temporary folder. */
-async function atRevision<T>(tree: RevisionTree, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (tree.sha) throw new RevisionError(tree.ref, tree.tempDir ?? '\0', e);
-    throw e;
-  }
-}
-
 /** Renders both revisions and compares them. Temporary folders are always removed. */
 export async function runRenderedDiff(
   repoRoot: string,
@@ -213,8 +126,8 @@ export async function diffRevisions(
   // Kept renders outlive the run, so their Secret digests need the repository's key.
   const digestKey = opts.cacheDir ? readDigestKey(repoRoot, runner) : undefined;
   digestKey?.catch(() => undefined);
-  const head = await readInputs(pair.head, opts.head !== undefined);
-  const base = await readInputs(pair.base, true, { inputs: head, changed: pair.changed });
+  const head = await readInputs(pair.head, opts.head !== undefined, { memoDir: opts.inputsDir });
+  const base = await readInputs(pair.base, true, { same: { inputs: head, changed: pair.changed } });
   const { renders, stats } = await renderRevisions(
     [
       { tree: pair.base, apps: base.apps.flat() },
@@ -229,11 +142,13 @@ export async function diffRevisions(
       skipEqual: true,
     },
   );
+  // Where objects came from is asked only of objects that changed: none when no render was needed.
+  const compared = renders.some((side) => side.some((a) => a.objects.length));
   const report = buildDiffReport({
     base: toSide(pair.base, base, renders[0]!),
     head: toSide(pair.head, head, renders[1]!),
     changedFiles: pair.changed,
-    sources: objectSources,
+    sources: compared ? (await import('../../core/provenance.ts')).objectSources : undefined,
     context: opts.context,
   });
   return { report, stats, repoRoot };

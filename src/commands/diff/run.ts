@@ -3,7 +3,7 @@
 // Exit 0 no changes, 1 changes, 2 error (or the comment could not be posted).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative } from 'node:path';
-import { DIFF_COMMENT_MARKER, resolvePostTarget, upsertComment, type PostTarget } from '../../adapters/github.ts';
+import type { PostTarget } from '../../adapters/github.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { Io } from '../../cli/types.ts';
 import { renderJson } from '../../core/diff/json.ts';
@@ -12,11 +12,14 @@ import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
 import { staleWarning } from './freshness.ts';
-import { CACHE_DIR, FRESHNESS_DIR, type DiffOptions, type Format } from './options.ts';
+import { CACHE_DIR, FRESHNESS_DIR, INPUTS_DIR, type DiffOptions, type Format } from './options.ts';
 import { diffRevisions, openRevisions, requireRepository, type DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
 const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
+
+/** GitHub's client library is loaded only when the report is Markdown (it names the comment) or posted. */
+const github = () => import('../../adapters/github.ts');
 
 export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   const { io } = deps;
@@ -42,6 +45,7 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
         head: opts.head,
         context: opts.context,
         cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
+        inputsDir: opts.cache ? join(io.root, INPUTS_DIR) : undefined,
         onProgress: progress(io),
       },
       deps,
@@ -53,11 +57,11 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   io.stderr(
     `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared, ${s.unchanged} unchanged (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
   );
-  const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
+  const text = await formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
   io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   if (opts.out) {
     await mkdir(dirname(opts.out), { recursive: true });
-    await writeFile(opts.out, formatReport(run.report, outFormat(opts.out), false));
+    await writeFile(opts.out, await formatReport(run.report, outFormat(opts.out), false));
     io.stderr(`wrote the full diff to ${relative(io.cwd, opts.out)}\n`);
   }
   const warning = await stale;
@@ -73,17 +77,17 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
 
 async function postTarget(opts: DiffOptions, io: Io): Promise<{ target?: PostTarget; postProblem?: string }> {
   try {
-    return { target: await resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env) };
+    return { target: await (await github()).resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env) };
   } catch (e) {
     if (!isExpectedError(e)) throw e;
     return { postProblem: describeError(e, 'cannot post the diff comment') };
   }
 }
 
-function formatReport(report: DiffReport, format: Format, color: boolean): string {
+async function formatReport(report: DiffReport, format: Format, color: boolean): Promise<string> {
   if (format === 'json') return renderJson(report);
   if (format === 'text') return renderText(report, { color });
-  return renderMarkdown(report, { marker: DIFF_COMMENT_MARKER });
+  return renderMarkdown(report, { marker: (await github()).DIFF_COMMENT_MARKER });
 }
 
 /** The format of the --out file, from its extension: .json, .txt, else Markdown. */
@@ -108,6 +112,7 @@ function progress(io: Io): (done: number, total: number) => void {
 }
 
 async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {
+  const { DIFF_COMMENT_MARKER, upsertComment } = await github();
   const body = renderMarkdown(run.report, {
     marker: DIFF_COMMENT_MARKER,
     limit: COMMENT_BUDGET,

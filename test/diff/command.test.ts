@@ -163,6 +163,11 @@ describe('the Application lists kept between runs', () => {
       expect(edited.apps).toContain('lab-redis removed');
       expect(edited.apps).toContain('lab-cache added');
       expect(kept()).toHaveLength(2);
+      // A kustomization that starts pulling a remote resource: the source is no longer rendered offline.
+      edit(other, 'overlays/dev/platform/kustomization.yaml', (t) =>
+        t.replace('resources:\n', 'resources:\n  - https://example.com/remote.yaml\n'),
+      );
+      expect((await run()).apps).toContain('lab-platform not-rendered');
     } finally {
       rmSync(other, { recursive: true, force: true });
     }

@@ -1,13 +1,14 @@
 // What a diff reads of a revision before rendering: its clusters, the Applications each
-// one's generated files declare, and its generated files. The working tree's list is kept
-// in .cache/diff-inputs/ under the hash of what it is read from — the cluster inputs, the
-// generated Application files and the program that reads them, by blob id — so a run whose
-// Application files did not change parses none of them. At the base, only what differs
-// from the head is read again.
+// one's generated files declare (and whether their source pulls a remote resource), and
+// its generated files. The working tree's list is kept in .cache/diff-inputs/ under the
+// hash of what it is read from — the cluster inputs, the generated Application files, the
+// kustomizations and the program that reads them, by blob id — so a run whose Application
+// files and kustomizations did not change parses none of them. At the base, only what
+// differs from the head is read again.
 import { createHash } from 'node:crypto';
 import type { Environment } from '../../core/names.ts';
 import { ContextualError } from '../../core/errors.ts';
-import { DIRS, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
+import { DIRS, FILES, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { isGeneratedPath } from '../../core/tree-marks.ts';
 import {
   readApplicationsFrom,
@@ -19,7 +20,7 @@ import {
 import { filesUnder, isFolder, touches, type RevisionTree } from '../../adapters/tree-revision.ts';
 import { keepMemo, readMemo } from './memo.ts';
 
-const LISTING_VERSION = 'diff-inputs/1';
+const LISTING_VERSION = 'diff-inputs/2';
 /** What reading a revision's clusters and Applications depends on. */
 const LISTING_INPUTS = ['src', 'package.json', 'package-lock.json', DIRS.clusters, DIRS.clusterBootstrap, DIRS.apps];
 
@@ -34,11 +35,13 @@ export interface RevisionInputs {
   files: string[];
 }
 
-type Listed = Omit<AppSource, 'remote'>;
 interface Listing {
   clusters: ClusterRef[];
-  apps: Listed[][];
+  apps: AppSource[][];
 }
+
+/** Whether a source pulls a remote resource is read from kustomization files only (render.ts). */
+const isKustomization = (p: string) => p === FILES.kustomization || p.endsWith(`/${FILES.kustomization}`);
 
 /**
  * An error met while reading a committed revision: it names the revision instead of the
@@ -79,7 +82,8 @@ const applicationInputs = (c: string) => [rootAppPath(c), legacyRootAppPath(c), 
 export function listingKey(tree: Pick<RevisionTree, 'paths' | 'ids'>, tolerateMissing: boolean): string {
   const h = createHash('sha256').update(`${LISTING_VERSION}\0${tolerateMissing}\0`);
   for (const p of tree.paths)
-    if (LISTING_INPUTS.some((r) => p === r || p.startsWith(`${r}/`))) h.update(`${p}\0${tree.ids.get(p)}\0`);
+    if (isKustomization(p) || LISTING_INPUTS.some((r) => p === r || p.startsWith(`${r}/`)))
+      h.update(`${p}\0${tree.ids.get(p)}\0`);
   return h.digest('hex');
 }
 
@@ -107,15 +111,19 @@ async function listInputs(
   if (tolerateMissing && !isFolder(tree, DIRS.clusters)) return { clusters: [], apps: [] };
   const clusters = same && !touches(same.changed, [DIRS.clusters]) ? same.inputs.clusters : await loadClusterRefs(tree);
   const known = new Map(same?.inputs.clusters.map((c, i) => [c.name, same.inputs.apps[i]!]));
-  // The remote flags of a fresh read are dropped: they are asked again of this revision, for both kinds.
+  const remote: RemoteMemo = new Map();
+  // The other revision's remote flags hold while no kustomization differs.
+  const sameRemote = same && !same.changed.some(isKustomization);
   const apps = await Promise.all(
-    clusters.map(async (c): Promise<Listed[]> => {
+    clusters.map(async (c): Promise<AppSource[]> => {
       const generated = tree.ids.has(rootAppPath(c.name)) || tree.ids.has(legacyRootAppPath(c.name));
       if (!generated && tolerateMissing) return [];
       const prior = known.get(c.name);
-      if (same && prior && !touches(same.changed, applicationInputs(c.name))) return prior;
-      const read = await atRevision(tree, () => readApplicationsFrom(reader, c, new Map()));
-      return read.map(({ remote: _remote, ...a }) => a);
+      if (same && prior && !touches(same.changed, applicationInputs(c.name)))
+        return sameRemote
+          ? prior
+          : Promise.all(prior.map(async (a) => ({ ...a, remote: await remoteAt(reader, a.path, remote) })));
+      return atRevision(tree, () => readApplicationsFrom(reader, c, remote));
     }),
   );
   return { clusters, apps };
@@ -140,11 +148,5 @@ export async function readInputs(
     listing = await listInputs(tree, tolerateMissing, reader, opts.same);
     if (memoDir && key) await keepMemo(memoDir, key, listing).catch(() => undefined);
   }
-  const remote: RemoteMemo = new Map();
-  const apps = await Promise.all(
-    listing.apps.map((list) =>
-      Promise.all(list.map(async (a) => ({ ...a, remote: await remoteAt(reader, a.path, remote) }))),
-    ),
-  );
-  return { clusters: listing.clusters, apps, files: tree.paths.filter(isGeneratedPath) };
+  return { ...listing, files: tree.paths.filter(isGeneratedPath) };
 }

@@ -6,23 +6,22 @@
 // What is kept is what the diff compares: the objects, with every Secret value replaced
 // by a keyed digest (render-digest.ts) before it is kept anywhere, memory included.
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { AppRender } from '../core/diff/types.ts';
 import { digestSecretValues } from '../core/diff/secrets.ts';
-import { InternalError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
-import { findKustomize, type KustomizeTool } from './kustomize.ts';
 import { runProcess, type Runner } from './process.ts';
 import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
-import { RenderKeys } from './render-key.ts';
+import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
+import { kustomizeIdentity } from './render-identity.ts';
 import { folderTree, type RevisionTree } from './tree-revision.ts';
+
+export { kustomizeIdentity, type KustomizeIdentity } from './render-identity.ts';
 
 // Bump when the cached shape or what a key covers changes.
 const CACHE_VERSION = 'render-cache/3';
-/** The kustomize found by the last probe, beside the renders (not a render: never pruned). */
-const IDENTITY_FILE = 'kustomize-identity.txt';
 const MAX_ENTRIES = 2000;
 
 export interface RenderCacheOptions {
@@ -67,74 +66,6 @@ export async function kustomizeInputs(root: string, path: string): Promise<strin
 /** The cache key of one app in a folder (renderRevisions keys many through one RenderKeys per revision). */
 export async function renderKey(root: string, app: AppSource, tool: string): Promise<string> {
   return new RenderKeys(await folderTree(root), `${CACHE_VERSION}\0${tool}`).key(app.path);
-}
-
-export interface KustomizeIdentity {
-  tool: KustomizeTool;
-  /** Command and version, so that an upgrade never serves old renders. */
-  identity: string;
-}
-
-let probed: Promise<KustomizeIdentity> | undefined;
-
-/**
- * Which kustomize renders, found and versioned by one probe — `kustomize version`, else
- * `kubectl version --client`, whose answer is the version — once per process (a test's
- * runner is probed each time).
- */
-export function kustomizeIdentity(runner: Runner = runProcess, cacheDir?: string): Promise<KustomizeIdentity> {
-  if (runner !== runProcess) return probeKustomize(runner);
-  return (probed ??= (cacheDir ? keptIdentity(cacheDir, runner) : probeKustomize(runner)).catch((e: unknown) => {
-    probed = undefined;
-    throw e;
-  }));
-}
-
-/** Which kustomize and kubectl PATH finds, with size and time: a changed binary is probed anew. */
-async function toolStamp(): Promise<string> {
-  const found: string[] = [];
-  for (const name of ['kustomize', 'kubectl']) {
-    for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-      const s = await stat(join(dir, name)).catch(() => undefined);
-      if (s?.isFile() && s.mode & 0o111) {
-        found.push(`${join(dir, name)} ${s.size} ${s.mtimeMs}`);
-        break;
-      }
-    }
-  }
-  return found.join('\n');
-}
-
-/** The last probe's answer while the binaries it found are the same, else a new probe (kept for the next run). */
-async function keptIdentity(dir: string, runner: Runner): Promise<KustomizeIdentity> {
-  const stamp = await toolStamp();
-  const file = join(dir, IDENTITY_FILE);
-  const kept = await readFile(file, 'utf8').catch(() => '');
-  try {
-    const v = JSON.parse(kept) as { stamp?: string; id?: KustomizeIdentity };
-    if (kept && v.stamp === stamp && v.id?.tool.command && Array.isArray(v.id.tool.prefix)) return v.id;
-  } catch {
-    // unreadable: probe again
-  }
-  const id = await probeKustomize(runner);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${IDENTITY_FILE}.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify({ stamp, id }));
-  await rename(tmp, file);
-  return id;
-}
-
-async function probeKustomize(runner: Runner): Promise<KustomizeIdentity> {
-  const candidates: [KustomizeTool, string[]][] = [
-    [{ command: 'kustomize', prefix: ['build'] }, ['version']],
-    [{ command: 'kubectl', prefix: ['kustomize'] }, ['version', '--client']],
-  ];
-  for (const [tool, args] of candidates) {
-    const r = await runner(tool.command, args, { allowFailure: true }).catch(() => undefined);
-    if (r?.code === 0) return { tool, identity: `${tool.command} ${r.stdout.trim().split('\n')[0] ?? ''}` };
-  }
-  await findKustomize(runner); // neither answered: its error says what to install
-  throw new InternalError('findKustomize found a kustomize that did not answer its version probe');
 }
 
 interface Cached {
@@ -186,16 +117,20 @@ export async function renderRevisions(
 ): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
   const digester = opts.digester ?? ephemeralDigester();
-  const { tool, identity } = await kustomizeIdentity(runner, opts.dir);
+  const [{ tool, identity }, refs] = await Promise.all([
+    kustomizeIdentity(runner, opts.dir),
+    readKustomizationRefs(opts.dir),
+  ]);
   const keyed: Keyed[][] = await Promise.all(
     revisions.map((rev) => {
       // One per revision: each folder is read and each path keyed once, however many clusters share it.
-      const keys = new RenderKeys(rev.tree, `${CACHE_VERSION}\0${identity}`);
+      const keys = new RenderKeys(rev.tree, `${CACHE_VERSION}\0${identity}`, refs);
       return Promise.all(
         rev.apps.map(async (app) => ({ rev, keys, app, key: app.remote ? undefined : await keys.key(app.path) })),
       );
     }),
   );
+  if (opts.dir && refs.parsed) await keepKustomizationRefs(opts.dir, refs);
   const same = opts.skipEqual ? equalEverywhere(keyed) : new Set<string>();
   const isSame = (k: Keyed) => same.has(`${k.app.cluster}\0${k.app.app}`);
   const distinct = new Map<string, Keyed>();

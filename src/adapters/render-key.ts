@@ -7,13 +7,16 @@
 // over (48 clusters: 1,000 Applications, 36 paths): a RenderKeys reads each folder once
 // and keys each path once per revision. It is made per run and revision, never kept.
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { yamlValues } from '../core/yaml.ts';
 import { filesUnder, isFolder, type RevisionTree } from './tree-revision.ts';
 
 // Bump when what a key covers changes.
 const KEY_VERSION = 'render-key/2';
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** What each kustomization refers to, by blob id: kept beside the renders, so a run parses only new ones. */
+const REFS_FILE = 'kustomization-refs.txt';
 
 /** One folder's part of the inputs: its own files, and the local folders and files its kustomization names. */
 interface FolderInputs {
@@ -21,17 +24,64 @@ interface FolderInputs {
   folders: string[];
 }
 
+/**
+ * The local references of kustomization files by blob id: the same text always names the
+ * same paths, so one parse serves every revision of a run, and kept (`entries`) every run
+ * after it.
+ */
+export class KustomizationRefs {
+  readonly #refs = new Map<string, Promise<string[]>>();
+  readonly #known: Map<string, string[]>;
+  #parsed = 0;
+
+  constructor(known: Iterable<readonly [string, string[]]> = []) {
+    this.#known = new Map(known);
+  }
+
+  /** The references of the kustomization with blob id `id`, read with `read` unless known. */
+  of(id: string, read: () => Promise<string | undefined>): Promise<string[]> {
+    let r = this.#refs.get(id);
+    if (!r) {
+      const known = this.#known.get(id);
+      r = known
+        ? Promise.resolve(known)
+        : read().then((text) => {
+            this.#parsed++;
+            return text === undefined ? [] : localReferences(text);
+          });
+      this.#refs.set(id, r);
+    }
+    return r;
+  }
+
+  /** How many were parsed rather than known. */
+  get parsed(): number {
+    return this.#parsed;
+  }
+
+  /** Every kustomization asked for in this run, with its references. */
+  async entries(): Promise<[string, string[]][]> {
+    return Promise.all([...this.#refs].map(async ([id, r]) => [id, await r] as [string, string[]]));
+  }
+}
+
 export class RenderKeys {
   readonly tree: Pick<RevisionTree, 'ids' | 'paths' | 'read'>;
   readonly tool: string;
+  readonly #refs: KustomizationRefs;
   readonly #folders = new Map<string, Promise<FolderInputs>>();
   readonly #inputs = new Map<string, Promise<string[]>>();
   readonly #keys = new Map<string, Promise<string>>();
 
-  /** `tool` names the kustomize that renders (command and version). */
-  constructor(tree: Pick<RevisionTree, 'ids' | 'paths' | 'read'>, tool: string) {
+  /** `tool` names the kustomize that renders (command and version); `refs` may be shared by revisions and runs. */
+  constructor(
+    tree: Pick<RevisionTree, 'ids' | 'paths' | 'read'>,
+    tool: string,
+    refs: KustomizationRefs = new KustomizationRefs(),
+  ) {
     this.tree = tree;
     this.tool = tool;
+    this.#refs = refs;
   }
 
   /** The key of the repository-relative kustomize folder `path` at this revision. */
@@ -89,8 +139,8 @@ export class RenderKeys {
     const files = filesUnder(this.tree, dir);
     const folders: string[] = [];
     const name = KUSTOMIZATION_FILES.map((n) => `${dir}/${n}`).find((p) => this.tree.ids.has(p));
-    const text = name === undefined ? undefined : await this.tree.read(name);
-    for (const ref of text === undefined ? [] : localReferences(text)) {
+    const refs = name === undefined ? [] : await this.#refs.of(this.tree.ids.get(name)!, () => this.tree.read(name));
+    for (const ref of refs) {
       const target = posix.join(dir, ref).replace(/\/$/, '');
       // Outside the repository, or the repository itself: not an input a revision holds.
       if (target === '.' || target === '..' || target.startsWith('../') || target.startsWith('/')) continue;
@@ -118,4 +168,24 @@ function localReferences(text: string): string[] {
   }
   // generator entries may be `key=path`
   return out.flatMap((s) => (s.includes('=') ? [s, s.slice(s.indexOf('=') + 1)] : [s]));
+}
+
+/** The references kept by an earlier run in `dir` (none without). */
+export async function readKustomizationRefs(dir: string | undefined): Promise<KustomizationRefs> {
+  const text = dir ? await readFile(join(dir, REFS_FILE), 'utf8').catch(() => '') : '';
+  try {
+    const v = JSON.parse(text || '[]') as unknown;
+    const ok = Array.isArray(v) && v.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]));
+    return new KustomizationRefs(ok ? (v as [string, string[]][]) : []);
+  } catch {
+    return new KustomizationRefs();
+  }
+}
+
+/** Keeps the references of the kustomizations this run asked for (so the file never grows past two revisions' worth). */
+export async function keepKustomizationRefs(dir: string, refs: KustomizationRefs): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${REFS_FILE}.${process.pid}.tmp`);
+  await writeFile(tmp, JSON.stringify(await refs.entries()));
+  await rename(tmp, join(dir, REFS_FILE));
 }

@@ -1,10 +1,11 @@
 // The render cache: what a key covers, and that kustomize runs once per distinct render.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
-import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import { kustomizeIdentity, kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from '../../src/adapters/render-key.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
 import { folderTree } from '../../src/adapters/tree-revision.ts';
 
@@ -25,12 +26,14 @@ const app = (name: string, path: string): AppSource => ({
 });
 
 /** Delegates to the real runner and counts kustomize builds. */
-function countingRunner(): Runner & { builds: number } {
+function countingRunner(): Runner & { builds: number; calls: string[] } {
   const r = (async (command, args, options) => {
     if (args.includes('kustomize') || args[0] === 'build') r.builds++;
+    r.calls.push(`${command} ${args.join(' ')}`);
     return runProcess(command, args, options);
-  }) as Runner & { builds: number };
+  }) as Runner & { builds: number; calls: string[] };
   r.builds = 0;
+  r.calls = [];
   return r;
 }
 
@@ -162,6 +165,65 @@ describe('renderRevisions', () => {
       expect(JSON.stringify(warm.renders)).toBe(JSON.stringify(cold.renders));
     } finally {
       rmSync(other, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what a run keeps beside the renders', () => {
+  it('the kustomize version, asked again only of another binary', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'render-cache-bin-'));
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-id-'));
+    const fake = (version: string) => {
+      writeFileSync(join(bin, 'kustomize'), `#!/bin/sh\necho "${version}"\n`);
+      chmodSync(join(bin, 'kustomize'), 0o755);
+    };
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    try {
+      const runner = countingRunner();
+      const versions = () => runner.calls.filter((c) => c.endsWith(' version')).length;
+      fake('v5.0.0-one');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.0-one');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.0-one');
+      expect(versions()).toBe(1);
+      fake('v5.0.1-another');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.1-another');
+      expect(versions()).toBe(2);
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('what each kustomization refers to, by blob id: one that changed is read again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-cache-refs-'));
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-refs-kept-'));
+    for (const x of ['a', 'b']) {
+      put(dir, `${x}/kustomization.yaml`, 'resources:\n  - cm.yaml\n');
+      put(dir, `${x}/cm.yaml`, cm(x, '1'));
+    }
+    put(dir, 'o/kustomization.yaml', 'resources:\n  - ../a\n');
+    const inputs = async () => {
+      const refs = await readKustomizationRefs(cache);
+      const files = await new RenderKeys(await folderTree(dir), 'tool', refs).inputs('o');
+      if (refs.parsed) await keepKustomizationRefs(cache, refs);
+      return { files, parsed: refs.parsed };
+    };
+    try {
+      expect(await inputs()).toEqual({
+        files: ['a/cm.yaml', 'a/kustomization.yaml', 'o/kustomization.yaml'],
+        parsed: 2,
+      });
+      expect((await inputs()).parsed).toBe(0);
+      put(dir, 'o/kustomization.yaml', 'resources:\n  - ../b\n');
+      expect(await inputs()).toEqual({
+        files: ['b/cm.yaml', 'b/kustomization.yaml', 'o/kustomization.yaml'],
+        parsed: 1,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
   });

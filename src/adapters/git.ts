@@ -222,3 +222,25 @@ export async function readBlobs(
   }
   return out;
 }
+
+/**
+ * The repository's top-level folder and the commit each revision names, in one process
+ * when all is well; undefined when any is unknown (or `cwd` is not in a repository), for
+ * the caller to ask one at a time and say which.
+ */
+export async function resolveAll(
+  cwd: string,
+  revisions: readonly string[],
+  runner: Runner = runProcess,
+): Promise<{ root: string; commits: string[] } | undefined> {
+  if (revisions.some((r) => r.startsWith('-'))) return undefined;
+  // `--` after the revisions: none is taken for a path.
+  const r = await runner('git', ['rev-parse', '--show-toplevel', ...revisions.map((v) => `${v}^{commit}`), '--'], {
+    cwd,
+    allowFailure: true,
+  });
+  const lines = r.stdout.split('\n').filter((l) => l && l !== '--');
+  if (r.code !== 0 || lines.length !== revisions.length + 1) return undefined;
+  const [root, ...commits] = lines;
+  return commits.every((c) => /^[0-9a-f]{40,64}$/.test(c)) ? { root: root!, commits } : undefined;
+}

@@ -29,8 +29,11 @@ export interface RenderCacheOptions {
   dir?: string;
   runner?: Runner;
   concurrency?: number;
-  /** Digests Secret values; a key for this run only when unset (then nothing with a Secret is reused from disk). */
-  digester?: SecretDigester;
+  /**
+   * Digests Secret values; a key for this run only when unset (then nothing with a Secret is
+   * reused from disk). A function is called only when some render is read or made.
+   */
+  digester?: SecretDigester | (() => Promise<SecretDigester>);
   /**
    * An Application (by cluster and name) with the same key at every revision is returned
    * with no objects, neither built nor read: whoever compares takes equal keys as unchanged.
@@ -116,7 +119,6 @@ export async function renderRevisions(
   opts: RenderCacheOptions = {},
 ): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
-  const digester = opts.digester ?? ephemeralDigester();
   const [{ tool, identity }, refs] = await Promise.all([
     kustomizeIdentity(runner, opts.dir),
     readKustomizationRefs(opts.dir),
@@ -136,6 +138,10 @@ export async function renderRevisions(
   const distinct = new Map<string, Keyed>();
   for (const k of keyed.flat()) if (k.key && !isSame(k) && !distinct.has(k.key)) distinct.set(k.key, k);
   const results = new Map<string, Cached>();
+  // Asked for only when some render is read or made: the repository's key costs a git process.
+  const given = opts.digester;
+  const digester =
+    !distinct.size || given === undefined ? ephemeralDigester() : typeof given === 'function' ? await given() : given;
   if (opts.dir) {
     const dir = opts.dir;
     const hits = await mapLimit(

@@ -150,6 +150,28 @@ describe('the render cache across runs', () => {
   });
 });
 
+describe('the processes of a diff', () => {
+  it('with nothing changed and the caches warm: four git processes, no kustomize', async () => {
+    const calls: string[] = [];
+    const runner: Runner = (command, args, options) => {
+      calls.push(`${command} ${args[0]}`);
+      return runProcess(command, args, options);
+    };
+    const dirs = { cacheDir: join(repo, '.cache', 'render'), inputsDir: join(repo, '.cache', 'diff-inputs') };
+    await runRenderedDiff(repo, { base: first, head: second, ...dirs }, { runner });
+    calls.length = 0;
+    const run = await runRenderedDiff(repo, { base: 'HEAD', ...dirs }, { runner });
+    expect(run.report.changed).toBe(false);
+    expect(calls.sort()).toEqual(['git diff', 'git ls-files', 'git ls-tree', 'git rev-parse']);
+  });
+
+  it('outside a repository: the error says so', async () => {
+    const e = await runRenderedDiff(tmpdir(), { base: 'HEAD' }, { runner: runProcess }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toContain('is not inside a git repository');
+  });
+});
+
 describe('an error met at a checked-out revision', () => {
   it('names the revision, keeps the kind and fix of what failed, and chains it as cause (never rewritten)', async () => {
     const broken = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform']) });

@@ -8,7 +8,7 @@
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
 import { UserError } from '../../core/errors.ts';
-import { changedPaths, listTree, repositoryRoot, resolveCommit } from '../../adapters/git.ts';
+import { changedPaths, listTree, repositoryRoot, resolveAll, resolveCommit } from '../../adapters/git.ts';
 import type { Runner } from '../../adapters/process.ts';
 import type { Deps } from '../../cli/deps.ts';
 import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
@@ -42,6 +42,8 @@ export interface DiffRun {
 
 /** The two revisions of a diff and the paths that differ between them. */
 export interface RevisionPair {
+  /** The repository's top-level folder. */
+  repoRoot: string;
   base: RevisionTree;
   head: RevisionTree;
   /** Repository-relative paths that differ (tracked changes, and untracked files for the working tree). */
@@ -70,17 +72,31 @@ async function commitOf(repoRoot: string, ref: string, runner: Runner): Promise<
   return sha;
 }
 
-/** Lists both revisions: the refs resolved, then the changed paths and the base's files side by side. */
+/** The repository and the commits the refs name: one git process, or a clear error naming what is unknown. */
+async function resolveRevisions(
+  dir: string,
+  base: string,
+  head: string | undefined,
+  runner: Runner,
+): Promise<{ repoRoot: string; baseSha: string; headSha?: string }> {
+  const all = await resolveAll(dir, head === undefined ? [base] : [base, head], runner);
+  if (all) return { repoRoot: all.root, baseSha: all.commits[0]!, headSha: all.commits[1] };
+  const repoRoot = await requireRepository(dir, { runner });
+  const baseSha = await commitOf(repoRoot, base, runner);
+  return { repoRoot, baseSha, headSha: head === undefined ? undefined : await commitOf(repoRoot, head, runner) };
+}
+
+/**
+ * Lists both revisions of the repository holding `dir`: the refs resolved, then the
+ * changed paths and the base's files side by side.
+ */
 export async function openRevisions(
-  repoRoot: string,
+  dir: string,
   base: string,
   head: string | undefined,
   runner: Runner,
 ): Promise<RevisionPair> {
-  const [baseSha, headSha] = await Promise.all([
-    commitOf(repoRoot, base, runner),
-    head === undefined ? undefined : commitOf(repoRoot, head, runner),
-  ]);
+  const { repoRoot, baseSha, headSha } = await resolveRevisions(dir, base, head, runner);
   const [changed, baseIds, headIds] = await Promise.all([
     changedPaths(repoRoot, baseSha, headSha, runner),
     listTree(repoRoot, baseSha, runner),
@@ -93,6 +109,7 @@ export async function openRevisions(
   // What the base shares with the head is read where the head's copy is.
   const baseTree = await commitTree(repoRoot, base, baseSha, runner, { ids: baseIds, twin: headTree });
   return {
+    repoRoot,
     base: baseTree,
     head: headTree,
     changed,
@@ -103,14 +120,10 @@ export async function openRevisions(
 }
 
 /** Renders both revisions and compares them. Temporary folders are always removed. */
-export async function runRenderedDiff(
-  repoRoot: string,
-  opts: DiffRunOptions,
-  deps: Pick<Deps, 'runner'>,
-): Promise<DiffRun> {
-  const pair = await openRevisions(repoRoot, opts.base, opts.head, deps.runner);
+export async function runRenderedDiff(dir: string, opts: DiffRunOptions, deps: Pick<Deps, 'runner'>): Promise<DiffRun> {
+  const pair = await openRevisions(dir, opts.base, opts.head, deps.runner);
   try {
-    return await diffRevisions(repoRoot, pair, opts, deps);
+    return await diffRevisions(pair, opts, deps);
   } finally {
     await pair.close();
   }
@@ -118,14 +131,10 @@ export async function runRenderedDiff(
 
 /** Reads, renders and compares two listed revisions. */
 export async function diffRevisions(
-  repoRoot: string,
   pair: RevisionPair,
   opts: DiffRunOptions,
   { runner }: Pick<Deps, 'runner'>,
 ): Promise<DiffRun> {
-  // Kept renders outlive the run, so their Secret digests need the repository's key.
-  const digestKey = opts.cacheDir ? readDigestKey(repoRoot, runner) : undefined;
-  digestKey?.catch(() => undefined);
   const head = await readInputs(pair.head, opts.head !== undefined, { memoDir: opts.inputsDir });
   const base = await readInputs(pair.base, true, { same: { inputs: head, changed: pair.changed } });
   const { renders, stats } = await renderRevisions(
@@ -135,7 +144,8 @@ export async function diffRevisions(
     ],
     {
       dir: opts.cacheDir,
-      digester: digestKey ? secretDigester(await digestKey) : undefined,
+      // Kept renders outlive the run, so their Secret digests need the repository's key.
+      digester: opts.cacheDir ? async () => secretDigester(await readDigestKey(pair.repoRoot, runner)) : undefined,
       runner,
       concurrency: opts.concurrency,
       onProgress: opts.onProgress,
@@ -151,7 +161,7 @@ export async function diffRevisions(
     sources: compared ? (await import('../../core/provenance.ts')).objectSources : undefined,
     context: opts.context,
   });
-  return { report, stats, repoRoot };
+  return { report, stats, repoRoot: pair.repoRoot };
 }
 
 function toSide(tree: RevisionTree, inputs: RevisionInputs, rendered: readonly AppRender[]): SideRender {

@@ -13,7 +13,7 @@ import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
 import { staleWarning } from './freshness.ts';
 import { CACHE_DIR, FRESHNESS_DIR, INPUTS_DIR, type DiffOptions, type Format } from './options.ts';
-import { diffRevisions, openRevisions, requireRepository, type DiffRun } from './revisions.ts';
+import { diffRevisions, openRevisions, type DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
 const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
@@ -23,11 +23,11 @@ const github = () => import('../../adapters/github.ts');
 
 export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   const { io } = deps;
-  const repoRoot = await requireRepository(io.root, deps);
   // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
   const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
   const started = deps.now();
-  const pair = await openRevisions(repoRoot, opts.base, opts.head, deps.runner);
+  const pair = await openRevisions(io.root, opts.base, opts.head, deps.runner);
+  const { repoRoot } = pair;
   let run: DiffRun;
   let stale: Promise<string | undefined> | undefined;
   try {
@@ -38,7 +38,6 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
         ? staleWarning(repoRoot, pair.head, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined)
         : undefined;
     run = await diffRevisions(
-      repoRoot,
       pair,
       {
         base: opts.base,

@@ -6,17 +6,15 @@ import { dirname, extname, join, relative } from 'node:path';
 import type { PostTarget } from '../../adapters/github.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { Io } from '../../cli/types.ts';
-import { renderJson } from '../../core/diff/json.ts';
-import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.ts';
-import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
 import { staleWarning } from './freshness.ts';
 import { CACHE_DIR, FRESHNESS_DIR, INPUTS_DIR, type DiffOptions, type Format } from './options.ts';
-import { diffRevisions, openRevisions, type DiffRun } from './revisions.ts';
+import { openRevisions } from './open.ts';
+import type { DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
-const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
+const COMMENT_MARGIN = 1_536;
 
 /** GitHub's client library is loaded only when the report is Markdown (it names the comment) or posted. */
 const github = () => import('../../adapters/github.ts');
@@ -26,8 +24,13 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
   const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
   const started = deps.now();
-  const pair = await openRevisions(io.root, opts.base, opts.head, deps.runner);
+  const opening = openRevisions(io.root, opts.base, opts.head, deps.runner);
+  // Rendering and comparing load most of the program: that happens while git answers.
+  const loading = import('./revisions.ts');
+  loading.catch(() => undefined);
+  const pair = await opening;
   const { repoRoot } = pair;
+  const { diffRevisions } = await loading;
   let run: DiffRun;
   let stale: Promise<string | undefined> | undefined;
   try {
@@ -83,9 +86,11 @@ async function postTarget(opts: DiffOptions, io: Io): Promise<{ target?: PostTar
   }
 }
 
+/** The report in a format; each formatter is loaded when asked for. */
 async function formatReport(report: DiffReport, format: Format, color: boolean): Promise<string> {
-  if (format === 'json') return renderJson(report);
-  if (format === 'text') return renderText(report, { color });
+  if (format === 'json') return (await import('../../core/diff/json.ts')).renderJson(report);
+  if (format === 'text') return (await import('../../core/diff/text-format.ts')).renderText(report, { color });
+  const { renderMarkdown } = await import('../../core/diff/markdown.ts');
   return renderMarkdown(report, { marker: (await github()).DIFF_COMMENT_MARKER });
 }
 
@@ -112,9 +117,10 @@ function progress(io: Io): (done: number, total: number) => void {
 
 async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {
   const { DIFF_COMMENT_MARKER, upsertComment } = await github();
+  const { GITHUB_COMMENT_LIMIT, renderMarkdown } = await import('../../core/diff/markdown.ts');
   const body = renderMarkdown(run.report, {
     marker: DIFF_COMMENT_MARKER,
-    limit: COMMENT_BUDGET,
+    limit: GITHUB_COMMENT_LIMIT - COMMENT_MARGIN,
     fullDiff: fullDiffPointer(opts, io),
     command: `npm run diff -- --base ${opts.base}${opts.head ? ` --head ${opts.head}` : ''}`,
   });

@@ -1,5 +1,5 @@
 // The flags of `npm run diff` and the typed options they make. Every check runs here,
-// before any git worktree is made or anything rendered (--out included).
+// before git is asked anything or anything rendered (--out included).
 import { choice, flag, integer, type OptionsOf, outputPath, text } from '../../cli/options.ts';
 import type { Io } from '../../cli/types.ts';
 import { UserError } from '../../core/errors.ts';

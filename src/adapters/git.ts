@@ -149,21 +149,24 @@ export { addWorktree, type Worktree } from './worktree.ts';
 
 /**
  * Repository-relative paths that differ between two commits, or between a commit and
- * the working tree (tracked changes plus untracked files) when `head` is undefined.
+ * the working tree (tracked changes plus untracked files) when `head` is undefined. Any
+ * folder of the repository will do as `cwd`; the revisions may be names (`main^{commit}`).
  */
 export async function changedPaths(
-  root: string,
+  cwd: string,
   base: string,
   head: string | undefined,
   runner: Runner = runProcess,
 ): Promise<string[]> {
   const range = head ? [base, head] : [base];
-  const diff = await runner('git', ['diff', '--name-only', '--no-renames', '-z', ...range, '--'], { cwd: root });
+  const [diff, untracked] = await Promise.all([
+    runner('git', ['diff', '--name-only', '--no-relative', '--no-renames', '-z', ...range, '--'], { cwd }),
+    head
+      ? undefined
+      : runner('git', ['ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', ':/'], { cwd }),
+  ]);
   const paths = new Set(diff.stdout.split('\0').filter(Boolean));
-  if (!head) {
-    const untracked = await runner('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root });
-    for (const p of untracked.stdout.split('\0')) if (p) paths.add(p);
-  }
+  for (const p of untracked?.stdout.split('\0') ?? []) if (p) paths.add(p);
   return [...paths].sort();
 }
 

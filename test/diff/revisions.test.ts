@@ -1,6 +1,6 @@
 // Rendering two revisions for real: temporary git repositories with two commits,
 // git worktrees and kustomize.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,22 @@ describe('runRenderedDiff against the working tree', () => {
     } finally {
       git(repo, 'checkout', '-q', '--', '.');
       git(repo, 'clean', '-qfd');
+    }
+  });
+});
+
+describe('run from a folder of the repository', () => {
+  it('sees an untracked file anywhere in it', async () => {
+    write(
+      repo,
+      'apps/lab/extra.yaml',
+      readFileSync(join(repo, 'apps/lab/redis.yaml'), 'utf8').replace('name: lab-redis', 'name: lab-extra'),
+    );
+    try {
+      const run = await runRenderedDiff(join(repo, 'clusters'), { base: 'HEAD' }, { runner: runProcess });
+      expect(apps(run).find((a) => a.app === 'lab-extra')?.status).toBe('added');
+    } finally {
+      rmSync(join(repo, 'apps/lab/extra.yaml'));
     }
   });
 });

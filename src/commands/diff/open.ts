@@ -56,9 +56,25 @@ async function resolveRevisions(
   return { repoRoot, baseSha, headSha: head === undefined ? undefined : await commitOf(repoRoot, head, runner) };
 }
 
+/** What git lists of two revisions: the paths that differ, and each commit's files with their ids. */
+interface Listed {
+  changed: string[];
+  baseIds: Map<string, string>;
+  headIds?: Map<string, string>;
+}
+
+function listRevisions(dir: string, base: string, head: string | undefined, runner: Runner): Promise<Listed> {
+  return Promise.all([
+    changedPaths(dir, base, head, runner),
+    listTree(dir, base, runner),
+    head === undefined ? undefined : listTree(dir, head, runner),
+  ]).then(([changed, baseIds, headIds]) => ({ changed, baseIds, headIds }));
+}
+
 /**
- * Lists both revisions of the repository holding `dir`: the refs resolved, then the
- * changed paths and the base's files side by side.
+ * Lists both revisions of the repository holding `dir`. The refs are resolved while git
+ * lists what they name, all at once; when one is unknown, they are asked one at a time
+ * for an error that names it.
  */
 export async function openRevisions(
   dir: string,
@@ -66,12 +82,16 @@ export async function openRevisions(
   head: string | undefined,
   runner: Runner,
 ): Promise<RevisionPair> {
-  const { repoRoot, baseSha, headSha } = await resolveRevisions(dir, base, head, runner);
-  const [changed, baseIds, headIds] = await Promise.all([
-    changedPaths(repoRoot, baseSha, headSha, runner),
-    listTree(repoRoot, baseSha, runner),
-    headSha === undefined ? undefined : listTree(repoRoot, headSha, runner),
+  const expr = (ref: string) => `${ref}^{commit}`;
+  const plain = !base.startsWith('-') && !head?.startsWith('-');
+  const [resolved, listed] = await Promise.allSettled([
+    resolveRevisions(dir, base, head, runner),
+    plain ? listRevisions(dir, expr(base), head === undefined ? undefined : expr(head), runner) : Promise.reject(),
   ]);
+  if (resolved.status === 'rejected') throw resolved.reason;
+  const { repoRoot, baseSha, headSha } = resolved.value;
+  const { changed, baseIds, headIds } =
+    listed.status === 'fulfilled' ? listed.value : await listRevisions(repoRoot, baseSha, headSha, runner);
   const headTree =
     head === undefined || headSha === undefined
       ? await workingTree(repoRoot, baseIds, changed)

@@ -1,6 +1,7 @@
 // git through the process wrapper. Every function answers a question and throws a
 // ProcessError when git itself fails; "not a repository" and "unknown ref" are answers
 // (undefined), not failures.
+import { createHash } from 'node:crypto';
 import { runProcess, type Runner } from './process.ts';
 
 export interface GitRemote {
@@ -148,20 +149,101 @@ export { addWorktree, type Worktree } from './worktree.ts';
 
 /**
  * Repository-relative paths that differ between two commits, or between a commit and
- * the working tree (tracked changes plus untracked files) when `head` is undefined.
+ * the working tree (tracked changes plus untracked files) when `head` is undefined. Any
+ * folder of the repository will do as `cwd`; the revisions may be names (`main^{commit}`).
  */
 export async function changedPaths(
-  root: string,
+  cwd: string,
   base: string,
   head: string | undefined,
   runner: Runner = runProcess,
 ): Promise<string[]> {
   const range = head ? [base, head] : [base];
-  const diff = await runner('git', ['diff', '--name-only', '--no-renames', '-z', ...range, '--'], { cwd: root });
+  const [diff, untracked] = await Promise.all([
+    runner('git', ['diff', '--name-only', '--no-relative', '--no-renames', '-z', ...range, '--'], { cwd }),
+    head
+      ? undefined
+      : runner('git', ['ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', ':/'], { cwd }),
+  ]);
   const paths = new Set(diff.stdout.split('\0').filter(Boolean));
-  if (!head) {
-    const untracked = await runner('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root });
-    for (const p of untracked.stdout.split('\0')) if (p) paths.add(p);
-  }
+  for (const p of untracked?.stdout.split('\0') ?? []) if (p) paths.add(p);
   return [...paths].sort();
+}
+
+/** The id git gives a file's content (`git hash-object`): files compare by it without reading both. */
+export function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Every file of a commit with its blob id, in one process (`git ls-tree -r`): path →
+ * id. Submodules are not files of the commit and are left out; a symlink is listed
+ * with the id of its target's name, as git keeps it.
+ */
+export async function listTree(
+  root: string,
+  commit: string,
+  runner: Runner = runProcess,
+): Promise<Map<string, string>> {
+  const r = await runner('git', ['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: root });
+  const ids = new Map<string, string>();
+  for (const entry of r.stdout.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    if (type === 'blob' && id) ids.set(entry.slice(tab + 1), id);
+  }
+  return ids;
+}
+
+/**
+ * The text of each blob, in one process (`git cat-file --batch`). The answer frames each
+ * blob by its size in bytes; text that is not UTF-8 breaks that framing, and such blobs
+ * are then read one process each.
+ */
+export async function readBlobs(
+  root: string,
+  ids: readonly string[],
+  runner: Runner = runProcess,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const r = await runner('git', ['cat-file', '--batch'], { cwd: root, input: `${ids.join('\n')}\n` });
+  const bytes = Buffer.from(r.stdout, 'utf8');
+  let at = 0;
+  for (const id of ids) {
+    const eol = bytes.indexOf(10, at);
+    const m = eol < 0 ? null : /^([0-9a-f]+) blob (\d+)$/.exec(bytes.subarray(at, eol).toString('latin1'));
+    if (!m || m[1] !== id) break;
+    const end = eol + 1 + Number(m[2]);
+    if (bytes[end] !== 10) break;
+    out.set(id, bytes.subarray(eol + 1, end).toString('utf8'));
+    at = end + 1;
+  }
+  for (const id of ids.filter((i) => !out.has(i))) {
+    out.set(id, (await runner('git', ['cat-file', 'blob', id], { cwd: root })).stdout);
+  }
+  return out;
+}
+
+/**
+ * The repository's top-level folder and the commit each revision names, in one process
+ * when all is well; undefined when any is unknown (or `cwd` is not in a repository), for
+ * the caller to ask one at a time and say which.
+ */
+export async function resolveAll(
+  cwd: string,
+  revisions: readonly string[],
+  runner: Runner = runProcess,
+): Promise<{ root: string; commits: string[] } | undefined> {
+  if (revisions.some((r) => r.startsWith('-'))) return undefined;
+  // `--` after the revisions: none is taken for a path.
+  const r = await runner('git', ['rev-parse', '--show-toplevel', ...revisions.map((v) => `${v}^{commit}`), '--'], {
+    cwd,
+    allowFailure: true,
+  });
+  const lines = r.stdout.split('\n').filter((l) => l && l !== '--');
+  if (r.code !== 0 || lines.length !== revisions.length + 1) return undefined;
+  const [root, ...commits] = lines;
+  return commits.every((c) => /^[0-9a-f]{40,64}$/.test(c)) ? { root: root!, commits } : undefined;
 }

@@ -1,24 +1,27 @@
 // Renders Applications at one or more revisions without rendering the same thing twice.
-// A render is keyed by the kustomize version, the app's source path and the content
-// hash of every file its kustomization can read, so an Application whose inputs did not
-// change between base and head (or since the last run, via .cache/) is built once.
+// A render is keyed by the kustomize version, the app's source path and the blob id of
+// every file its kustomization can read, so an Application whose inputs did not change
+// between base and head (or since the last run, via .cache/) is built once — and one with
+// the same key at every revision is neither built nor read: it is unchanged.
 // What is kept is what the diff compares: the objects, with every Secret value replaced
 // by a keyed digest (render-digest.ts) before it is kept anywhere, memory included.
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppRender } from '../core/diff/types.ts';
 import { digestSecretValues } from '../core/diff/secrets.ts';
-import { InternalError } from '../core/errors.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
-import { findKustomize, type KustomizeTool } from './kustomize.ts';
 import { runProcess, type Runner } from './process.ts';
 import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
-import { RenderKeys } from './render-key.ts';
+import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
+import { kustomizeIdentity } from './render-identity.ts';
+import { folderTree, type RevisionTree } from './tree-revision.ts';
+
+export { kustomizeIdentity, type KustomizeIdentity } from './render-identity.ts';
 
 // Bump when the cached shape or what a key covers changes.
-const CACHE_VERSION = 'render-cache/2';
+const CACHE_VERSION = 'render-cache/3';
 const MAX_ENTRIES = 2000;
 
 export interface RenderCacheOptions {
@@ -26,8 +29,16 @@ export interface RenderCacheOptions {
   dir?: string;
   runner?: Runner;
   concurrency?: number;
-  /** Digests Secret values; a key for this run only when unset (then nothing with a Secret is reused from disk). */
-  digester?: SecretDigester;
+  /**
+   * Digests Secret values; a key for this run only when unset (then nothing with a Secret is
+   * reused from disk). A function is called only when some render is read or made.
+   */
+  digester?: SecretDigester | (() => Promise<SecretDigester>);
+  /**
+   * An Application (by cluster and name) with the same key at every revision is returned
+   * with no objects, neither built nor read: whoever compares takes equal keys as unchanged.
+   */
+  skipEqual?: boolean;
   onProgress?: (done: number, total: number, app: AppSource) => void;
 }
 
@@ -40,56 +51,24 @@ export interface RenderStats {
   fromDisk: number;
   /** Served from a render made in this run (e.g. base and head identical). */
   shared: number;
+  /** With skipEqual: the same key at every revision, so neither built nor read. */
+  unchanged: number;
 }
 
 export interface RevisionApps {
-  /** Absolute root of the checkout these apps are read from. */
-  root: string;
+  /** The files of the revision these apps are read from. */
+  tree: RevisionTree;
   apps: readonly AppSource[];
 }
 
-/** The files (repository-relative) a kustomization can read: its folder, and every local path it names, recursively. */
-export function kustomizeInputs(root: string, path: string): Promise<string[]> {
-  return new RenderKeys(root, '').inputs(path);
+/** The files (repository-relative) a kustomization in a folder can read: its folder, and every local path it names, recursively. */
+export async function kustomizeInputs(root: string, path: string): Promise<string[]> {
+  return new RenderKeys(await folderTree(root), '').inputs(path);
 }
 
-/** The cache key of one app at a checkout (renderRevisions keys many through one RenderKeys per checkout). */
-export function renderKey(root: string, app: AppSource, tool: string): Promise<string> {
-  return new RenderKeys(root, `${CACHE_VERSION}\0${tool}`).key(app.path);
-}
-
-export interface KustomizeIdentity {
-  tool: KustomizeTool;
-  /** Command and version, so that an upgrade never serves old renders. */
-  identity: string;
-}
-
-let probed: Promise<KustomizeIdentity> | undefined;
-
-/**
- * Which kustomize renders, found and versioned by one probe — `kustomize version`, else
- * `kubectl version --client`, whose answer is the version — once per process (a test's
- * runner is probed each time).
- */
-export function kustomizeIdentity(runner: Runner = runProcess): Promise<KustomizeIdentity> {
-  if (runner !== runProcess) return probeKustomize(runner);
-  return (probed ??= probeKustomize(runner).catch((e: unknown) => {
-    probed = undefined;
-    throw e;
-  }));
-}
-
-async function probeKustomize(runner: Runner): Promise<KustomizeIdentity> {
-  const candidates: [KustomizeTool, string[]][] = [
-    [{ command: 'kustomize', prefix: ['build'] }, ['version']],
-    [{ command: 'kubectl', prefix: ['kustomize'] }, ['version', '--client']],
-  ];
-  for (const [tool, args] of candidates) {
-    const r = await runner(tool.command, args, { allowFailure: true }).catch(() => undefined);
-    if (r?.code === 0) return { tool, identity: `${tool.command} ${r.stdout.trim().split('\n')[0] ?? ''}` };
-  }
-  await findKustomize(runner); // neither answered: its error says what to install
-  throw new InternalError('findKustomize found a kustomize that did not answer its version probe');
+/** The cache key of one app in a folder (renderRevisions keys many through one RenderKeys per revision). */
+export async function renderKey(root: string, app: AppSource, tool: string): Promise<string> {
+  return new RenderKeys(await folderTree(root), `${CACHE_VERSION}\0${tool}`).key(app.path);
 }
 
 interface Cached {
@@ -109,29 +88,60 @@ function toCached(objects: readonly KubeObject[], digester: SecretDigester): Cac
   return digested ? { objects: kept, digestKeyId: digester.id } : { objects: kept };
 }
 
+interface Keyed {
+  rev: RevisionApps;
+  keys: RenderKeys;
+  app: AppSource;
+  key?: string;
+}
+
+/** Applications (by cluster and name) present at every revision with one key there: unchanged. */
+function equalEverywhere(sides: readonly Keyed[][]): Set<string> {
+  const id = (k: Keyed) => `${k.app.cluster}\0${k.app.app}`;
+  const seen = new Map<string, { key?: string; n: number }>();
+  for (const side of sides) {
+    for (const k of side) {
+      const s = seen.get(id(k));
+      if (!s) seen.set(id(k), { key: k.key, n: 1 });
+      else seen.set(id(k), { key: s.key === k.key ? s.key : undefined, n: s.n + 1 });
+    }
+  }
+  return new Set([...seen].filter(([, s]) => s.key !== undefined && s.n === sides.length).map(([i]) => i));
+}
+
 /**
  * Renders the apps of every revision, each distinct render once: from the cache folder
- * when an earlier run made it, else with kustomize (all revisions share one pool).
+ * when an earlier run made it, else with kustomize (all revisions share one pool), in a
+ * folder holding the revision's files that render reads.
  */
 export async function renderRevisions(
   revisions: readonly RevisionApps[],
   opts: RenderCacheOptions = {},
 ): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
   const runner = opts.runner ?? runProcess;
-  const digester = opts.digester ?? ephemeralDigester();
-  const { tool, identity } = await kustomizeIdentity(runner);
-  const keyed = await Promise.all(
-    revisions.map((r) => {
-      // One per checkout: each folder is read and each path keyed once, however many clusters share it.
-      const keys = new RenderKeys(r.root, `${CACHE_VERSION}\0${identity}`);
+  const [{ tool, identity }, refs] = await Promise.all([
+    kustomizeIdentity(runner, opts.dir),
+    readKustomizationRefs(opts.dir),
+  ]);
+  const keyed: Keyed[][] = await Promise.all(
+    revisions.map((rev) => {
+      // One per revision: each folder is read and each path keyed once, however many clusters share it.
+      const keys = new RenderKeys(rev.tree, `${CACHE_VERSION}\0${identity}`, refs);
       return Promise.all(
-        r.apps.map(async (app) => ({ root: r.root, app, key: app.remote ? undefined : await keys.key(app.path) })),
+        rev.apps.map(async (app) => ({ rev, keys, app, key: app.remote ? undefined : await keys.key(app.path) })),
       );
     }),
   );
-  const distinct = new Map<string, { root: string; app: AppSource }>();
-  for (const k of keyed.flat()) if (k.key && !distinct.has(k.key)) distinct.set(k.key, k);
+  if (opts.dir && refs.parsed) await keepKustomizationRefs(opts.dir, refs);
+  const same = opts.skipEqual ? equalEverywhere(keyed) : new Set<string>();
+  const isSame = (k: Keyed) => same.has(`${k.app.cluster}\0${k.app.app}`);
+  const distinct = new Map<string, Keyed>();
+  for (const k of keyed.flat()) if (k.key && !isSame(k) && !distinct.has(k.key)) distinct.set(k.key, k);
   const results = new Map<string, Cached>();
+  // Asked for only when some render is read or made: the repository's key costs a git process.
+  const given = opts.digester;
+  const digester =
+    !distinct.size || given === undefined ? ephemeralDigester() : typeof given === 'function' ? await given() : given;
   if (opts.dir) {
     const dir = opts.dir;
     const hits = await mapLimit(
@@ -141,16 +151,19 @@ export async function renderRevisions(
     );
     for (const [key, hit] of hits) if (hit) results.set(key, hit);
   }
-  const todo = [...distinct].filter(([key]) => !results.has(key)).map(([key, t]) => ({ ...t, key }));
+  const todo = [...distinct].filter(([key]) => !results.has(key)).map(([key, k]) => ({ ...k, key }));
+  const needed = keyed.flat().filter((k) => k.key && !isSame(k)).length;
   const stats: RenderStats = {
     requested: keyed.flat().length,
     rendered: todo.length,
     fromDisk: results.size,
-    shared: keyed.flat().filter((k) => k.key).length - distinct.size,
+    shared: needed - distinct.size,
+    unchanged: keyed.flat().filter(isSame).length,
   };
+  const roots = await checkouts(todo);
   let done = 0;
   await mapLimit(todo, opts.concurrency ?? defaultConcurrency(), async (t) => {
-    const [r] = await renderApps(t.root, [t.app], { runner, tool });
+    const [r] = await renderApps(roots.get(t.rev)!, [t.app], { runner, tool });
     const entry = toCached(r!.objects, digester);
     results.set(t.key, entry);
     if (opts.dir) await writeEntry(opts.dir, t.key, entry);
@@ -160,20 +173,34 @@ export async function renderRevisions(
   const renders = await Promise.all(
     keyed.map((side) =>
       Promise.all(
-        side.map(async (k) =>
-          k.key
-            ? { ...k.app, objects: results.get(k.key)!.objects, renderKey: k.key }
-            : skippedRender(k.root, k.app, runner),
-        ),
+        side.map(async (k): Promise<AppRender> => {
+          if (!k.key) return skippedRender(k.app, runner);
+          const objects = isSame(k) ? [] : results.get(k.key)!.objects;
+          return { ...k.app, objects, renderKey: k.key };
+        }),
       ),
     ),
   );
   return { renders, stats };
 }
 
+/** For each revision with something to build, a folder holding every file those builds read. */
+async function checkouts(todo: readonly Keyed[]): Promise<Map<RevisionApps, string>> {
+  const byRev = new Map<RevisionApps, Keyed[]>();
+  for (const t of todo) byRev.set(t.rev, [...(byRev.get(t.rev) ?? []), t]);
+  const out = new Map<RevisionApps, string>();
+  await Promise.all(
+    [...byRev].map(async ([rev, ts]) => {
+      const files = (await Promise.all(ts.map((t) => t.keys.inputs(t.app.path)))).flat();
+      out.set(rev, await rev.tree.materialize(files));
+    }),
+  );
+  return out;
+}
+
 /** A remote (not renderable offline) app: renderApps says why, with no objects. */
-async function skippedRender(root: string, app: AppSource, runner: Runner): Promise<AppRender> {
-  const { yaml: _yaml, ...rest } = (await renderApps(root, [app], { runner }))[0]!;
+async function skippedRender(app: AppSource, runner: Runner): Promise<AppRender> {
+  const { yaml: _yaml, ...rest } = (await renderApps('', [app], { runner }))[0]!;
   return rest;
 }
 

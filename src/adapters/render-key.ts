@@ -1,18 +1,22 @@
 // What a render depends on, as one key: the kustomize version, the source path and the
-// content hash of every file its kustomization can read (its folder, and every local
-// folder or file it names, recursively). Same key ⇔ kustomize prints the same output.
-// Clusters of one environment share overlays, so a repository of many clusters asks for
-// the same few paths over and over (48 clusters: 1,000 Applications, 36 paths): a
-// RenderKeys lists and parses each folder once, hashes each file once and keys each path
-// once per checkout. It is made per run and checkout, never kept: files change between runs.
+// git blob id of every file its kustomization can read (its folder, and every local folder
+// or file it names, recursively). Same key ⇔ kustomize prints the same output. The ids
+// come with the revision's file list (tree-revision.ts): no file is read or hashed to key
+// it, only the kustomizations that say what else is read. Clusters of one environment
+// share overlays, so a repository of many clusters asks for the same few paths over and
+// over (48 clusters: 1,000 Applications, 36 paths): a RenderKeys reads each folder once
+// and keys each path once per revision. It is made per run and revision, never kept.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { yamlValues } from '../core/yaml.ts';
+import { filesUnder, isFolder, type RevisionTree } from './tree-revision.ts';
 
 // Bump when what a key covers changes.
-const KEY_VERSION = 'render-key/1';
+const KEY_VERSION = 'render-key/2';
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** What each kustomization refers to, by blob id: kept beside the renders, so a run parses only new ones. */
+const REFS_FILE = 'kustomization-refs.txt';
 
 /** One folder's part of the inputs: its own files, and the local folders and files its kustomization names. */
 interface FolderInputs {
@@ -20,20 +24,67 @@ interface FolderInputs {
   folders: string[];
 }
 
-export class RenderKeys {
-  readonly root: string;
-  readonly tool: string;
-  readonly #folders = new Map<string, Promise<FolderInputs>>();
-  readonly #hashes = new Map<string, Promise<string>>();
-  readonly #keys = new Map<string, Promise<string>>();
+/**
+ * The local references of kustomization files by blob id: the same text always names the
+ * same paths, so one parse serves every revision of a run, and kept (`entries`) every run
+ * after it.
+ */
+export class KustomizationRefs {
+  readonly #refs = new Map<string, Promise<string[]>>();
+  readonly #known: Map<string, string[]>;
+  #parsed = 0;
 
-  /** `tool` names the kustomize that renders (command and version). */
-  constructor(root: string, tool: string) {
-    this.root = resolve(root);
-    this.tool = tool;
+  constructor(known: Iterable<readonly [string, string[]]> = []) {
+    this.#known = new Map(known);
   }
 
-  /** The key of the repository-relative kustomize folder `path` at this checkout. */
+  /** The references of the kustomization with blob id `id`, read with `read` unless known. */
+  of(id: string, read: () => Promise<string | undefined>): Promise<string[]> {
+    let r = this.#refs.get(id);
+    if (!r) {
+      const known = this.#known.get(id);
+      r = known
+        ? Promise.resolve(known)
+        : read().then((text) => {
+            this.#parsed++;
+            return text === undefined ? [] : localReferences(text);
+          });
+      this.#refs.set(id, r);
+    }
+    return r;
+  }
+
+  /** How many were parsed rather than known. */
+  get parsed(): number {
+    return this.#parsed;
+  }
+
+  /** Every kustomization asked for in this run, with its references. */
+  async entries(): Promise<[string, string[]][]> {
+    return Promise.all([...this.#refs].map(async ([id, r]) => [id, await r] as [string, string[]]));
+  }
+}
+
+export class RenderKeys {
+  readonly tree: Pick<RevisionTree, 'ids' | 'paths' | 'read'>;
+  readonly tool: string;
+  readonly #refs: KustomizationRefs;
+  readonly #folders = new Map<string, Promise<FolderInputs>>();
+  readonly #inputs = new Map<string, Promise<string[]>>();
+  readonly #keys = new Map<string, Promise<string>>();
+
+  /** `tool` names the kustomize that renders (command and version); `refs` may be shared by revisions and runs. */
+  constructor(
+    tree: Pick<RevisionTree, 'ids' | 'paths' | 'read'>,
+    tool: string,
+    refs: KustomizationRefs = new KustomizationRefs(),
+  ) {
+    this.tree = tree;
+    this.tool = tool;
+    this.#refs = refs;
+  }
+
+  /** The key of the repository-relative kustomize folder `path` at this revision. */
   key(path: string): Promise<string> {
     let k = this.#keys.get(path);
     if (!k) {
@@ -44,10 +95,19 @@ export class RenderKeys {
   }
 
   /** The files (repository-relative, sorted) the kustomization at `path` can read. */
-  async inputs(path: string): Promise<string[]> {
+  inputs(path: string): Promise<string[]> {
+    let i = this.#inputs.get(path);
+    if (!i) {
+      i = this.#computeInputs(path);
+      this.#inputs.set(path, i);
+    }
+    return i;
+  }
+
+  async #computeInputs(path: string): Promise<string[]> {
     const files = new Set<string>();
     const seen = new Set<string>();
-    const queue = [resolve(this.root, path)];
+    const queue = [posix.normalize(path).replace(/\/$/, '')];
     while (queue.length) {
       const dir = queue.pop()!;
       if (seen.has(dir)) continue;
@@ -61,19 +121,9 @@ export class RenderKeys {
 
   async #computeKey(path: string): Promise<string> {
     const files = await this.inputs(path);
-    const hashes = await Promise.all(files.map((f) => this.#hash(f)));
     const h = createHash('sha256').update(`${KEY_VERSION}\0${this.tool}\0${path}\0`);
-    files.forEach((f, i) => h.update(`${f}\0${hashes[i]}\0`));
+    for (const f of files) h.update(`${f}\0${this.tree.ids.get(f)}\0`);
     return h.digest('hex');
-  }
-
-  #hash(file: string): Promise<string> {
-    let h = this.#hashes.get(file);
-    if (!h) {
-      h = readFile(join(this.root, file)).then((b) => createHash('sha256').update(b).digest('hex'));
-      this.#hashes.set(file, h);
-    }
-    return h;
   }
 
   #folder(dir: string): Promise<FolderInputs> {
@@ -86,54 +136,56 @@ export class RenderKeys {
   }
 
   async #readFolder(dir: string): Promise<FolderInputs> {
-    const files = (await walk(dir)).map((p) => this.#rel(p));
+    const files = filesUnder(this.tree, dir);
     const folders: string[] = [];
-    for (const ref of await localReferences(dir)) {
-      const target = resolve(dir, ref);
-      if (target !== this.root && !target.startsWith(this.root + sep)) continue;
-      const s = await stat(target).catch(() => undefined);
-      if (s?.isDirectory()) folders.push(target);
-      else if (s?.isFile()) files.push(this.#rel(target));
+    const name = KUSTOMIZATION_FILES.map((n) => `${dir}/${n}`).find((p) => this.tree.ids.has(p));
+    const refs = name === undefined ? [] : await this.#refs.of(this.tree.ids.get(name)!, () => this.tree.read(name));
+    for (const ref of refs) {
+      const target = posix.join(dir, ref).replace(/\/$/, '');
+      // Outside the repository, or the repository itself: not an input a revision holds.
+      if (target === '.' || target === '..' || target.startsWith('../') || target.startsWith('/')) continue;
+      if (this.tree.ids.has(target)) files.push(target);
+      else if (isFolder(this.tree, target)) folders.push(target);
     }
     return { files, folders };
-  }
-
-  #rel(p: string): string {
-    return relative(this.root, p).split(sep).join('/');
   }
 }
 
 /** Every string in the kustomization that could be a local path (URLs and inline patches are not). */
-async function localReferences(dir: string): Promise<string[]> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    const out: string[] = [];
-    const visit = (v: unknown): void => {
-      if (typeof v === 'string') {
-        if (v.length < 512 && !v.includes('\n') && !/^[a-z+]+:\/\/|^git@|^github\.com\//i.test(v)) out.push(v);
-      } else if (Array.isArray(v)) v.forEach(visit);
-      else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-    };
-    try {
-      // Generated kustomizations: plain values are all that is needed, read the fast way.
-      visit(yamlValues(text));
-    } catch {
-      // kustomize will report the broken file itself; the folder's files are still hashed.
-    }
-    // generator entries may be `key=path`
-    return out.flatMap((s) => (s.includes('=') ? [s, s.slice(s.indexOf('=') + 1)] : [s]));
+function localReferences(text: string): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.length < 512 && !v.includes('\n') && !/^[a-z+]+:\/\/|^git@|^github\.com\//i.test(v)) out.push(v);
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  try {
+    // Generated kustomizations: plain values are all that is needed, read the fast way.
+    visit(yamlValues(text));
+  } catch {
+    // kustomize will report the broken file itself; the folder's files are still keyed.
   }
-  return [];
+  // generator entries may be `key=path`
+  return out.flatMap((s) => (s.includes('=') ? [s, s.slice(s.indexOf('=') + 1)] : [s]));
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
+/** The references kept by an earlier run in `dir` (none without). */
+export async function readKustomizationRefs(dir: string | undefined): Promise<KustomizationRefs> {
+  const text = dir ? await readFile(join(dir, REFS_FILE), 'utf8').catch(() => '') : '';
+  try {
+    const v = JSON.parse(text || '[]') as unknown;
+    const ok = Array.isArray(v) && v.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]));
+    return new KustomizationRefs(ok ? (v as [string, string[]][]) : []);
+  } catch {
+    return new KustomizationRefs();
   }
-  return out;
+}
+
+/** Keeps the references of the kustomizations this run asked for (so the file never grows past two revisions' worth). */
+export async function keepKustomizationRefs(dir: string, refs: KustomizationRefs): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${REFS_FILE}.${process.pid}.tmp`);
+  await writeFile(tmp, JSON.stringify(await refs.entries()));
+  await rename(tmp, join(dir, REFS_FILE));
 }

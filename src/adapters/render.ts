@@ -16,13 +16,23 @@ import type { Runner } from './process.ts';
 
 export type { AppSource, RenderedApp } from '../core/apps.ts';
 
-async function readApplications(root: string, file: string): Promise<KubeObject[]> {
-  let text: string;
-  try {
-    text = await readFile(join(root, file), 'utf8');
-  } catch {
-    throw new UserError(`${file} is missing`, 'run `npm run generate`');
-  }
+/** Where Applications are read from: a folder on disk, or a revision's files (tree-revision.ts). */
+export interface AppFiles {
+  /** A file's text, or undefined when there is none. */
+  read(path: string): Promise<string | undefined>;
+  /** The names of the files directly in a folder. */
+  list(dir: string): Promise<string[]>;
+}
+
+export function diskFiles(root: string): AppFiles {
+  return {
+    read: (p) => readFile(join(root, p), 'utf8').catch(() => undefined),
+    list: (dir) => readdir(join(root, dir)).catch(() => [] as string[]),
+  };
+}
+
+function parseApplications(file: string, text: string | undefined): KubeObject[] {
+  if (text === undefined) throw new UserError(`${file} is missing`, 'run `npm run generate`');
   let values: unknown[];
   try {
     values = yamlValues(text);
@@ -46,24 +56,23 @@ export function localBases(kustomization: string): string[] {
 }
 
 /** The kustomization pulls a URL, itself or through a local base it includes (an operator's overlay). */
-async function isRemote(root: string, path: string, depth = 0): Promise<boolean> {
-  const text = await readFile(join(root, path, FILES.kustomization), 'utf8').catch(() => '');
+async function isRemote(files: AppFiles, path: string, depth = 0): Promise<boolean> {
+  const text = (await files.read(posix.join(path, FILES.kustomization))) ?? '';
   if (/^\s*-\s*(https?:\/\/|git@|github\.com\/)/m.test(text)) return true;
   if (depth >= 4) return false;
-  for (const base of localBases(text)) if (await isRemote(root, posix.join(path, base), depth + 1)) return true;
+  for (const base of localBases(text)) if (await isRemote(files, posix.join(path, base), depth + 1)) return true;
   return false;
 }
 
 /** Whether each source path pulls a remote resource, per checkout: clusters of one environment share their paths. */
 export type RemoteMemo = Map<string, Promise<boolean>>;
 
-async function toSource(
-  root: string,
-  cluster: ClusterConfig,
-  file: string,
-  app: KubeObject,
-  remote: RemoteMemo,
-): Promise<AppSource> {
+/** Whether a source path pulls a remote resource, asked once per path and revision. */
+export function remoteAt(files: AppFiles, path: string, remote: RemoteMemo): Promise<boolean> {
+  return remote.get(path) ?? remote.set(path, isRemote(files, path)).get(path)!;
+}
+
+function toSource(cluster: Pick<ClusterConfig, 'name'>, file: string, app: KubeObject): Omit<AppSource, 'remote'> {
   const spec = app.spec as { source?: { path?: string } } | undefined;
   const path = spec?.source?.path;
   if (!path)
@@ -77,39 +86,51 @@ async function toSource(
     component: app.metadata.labels?.[LABELS.component] ?? app.metadata.name,
     path,
     file,
-    remote: await (remote.get(path) ?? remote.set(path, isRemote(root, path)).get(path)!),
   };
 }
 
+/** The files a cluster's Applications are read from, as listed in `names` (the apps folder's file names). */
+export function applicationFiles(
+  cluster: string,
+  names: readonly string[],
+  hasCurrentRoot: boolean,
+  hasLegacyRoot: boolean,
+): string[] {
+  // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
+  const rootFile = !hasCurrentRoot && hasLegacyRoot ? legacyRootAppPath(cluster) : rootAppPath(cluster);
+  const dir = `${DIRS.apps}/${cluster}`;
+  const children = names
+    .filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization)
+    .sort()
+    .map((n) => `${dir}/${n}`);
+  return [rootFile, ...children];
+}
+
+/** The root Application and every Application it creates, in file order, read from `files`. */
+export async function readApplicationsFrom(
+  files: AppFiles,
+  cluster: Pick<ClusterConfig, 'name'>,
+  remote: RemoteMemo = new Map(),
+): Promise<AppSource[]> {
+  const [current, legacy, names] = await Promise.all([
+    files.read(rootAppPath(cluster.name)),
+    files.read(legacyRootAppPath(cluster.name)),
+    files.list(`${DIRS.apps}/${cluster.name}`),
+  ]);
+  const paths = applicationFiles(cluster.name, names, current !== undefined, legacy !== undefined);
+  // Read side by side: a revision's files come from git in one process per batch.
+  const texts = await Promise.all(paths.map((p) => files.read(p)));
+  const sources = paths.flatMap((p, i) => parseApplications(p, texts[i]).map((app) => toSource(cluster, p, app)));
+  return Promise.all(sources.map(async (s) => ({ ...s, remote: await remoteAt(files, s.path, remote) })));
+}
+
 /** The root Application and every Application it creates, in file order. */
-export async function listApplications(
+export function listApplications(
   root: string,
   cluster: ClusterConfig,
   remote: RemoteMemo = new Map(),
 ): Promise<AppSource[]> {
-  // A revision from before the generated per-cluster files moved keeps the root app in clusters/<c>/.
-  const present = (p: string) =>
-    readFile(join(root, p)).then(
-      () => true,
-      () => false,
-    );
-  const current = rootAppPath(cluster.name);
-  const rootFile =
-    !(await present(current)) && (await present(legacyRootAppPath(cluster.name)))
-      ? legacyRootAppPath(cluster.name)
-      : current;
-  const out: AppSource[] = [];
-  for (const app of await readApplications(root, rootFile))
-    out.push(await toSource(root, cluster, rootFile, app, remote));
-  const dir = `${DIRS.apps}/${cluster.name}`;
-  const names = (await readdir(join(root, dir)).catch(() => [] as string[]))
-    .filter((n) => n.endsWith('.yaml') && n !== FILES.kustomization)
-    .sort();
-  for (const name of names) {
-    for (const app of await readApplications(root, `${dir}/${name}`))
-      out.push(await toSource(root, cluster, `${dir}/${name}`, app, remote));
-  }
-  return out;
+  return readApplicationsFrom(diskFiles(root), cluster, remote);
 }
 
 export function parseRendered(yaml: string, where: string): KubeObject[] {

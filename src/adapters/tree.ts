@@ -6,8 +6,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { DIRS, LEGACY_CLUSTER_FILES } from '../core/names.ts';
-import { GENERATED_MARK, MANIFEST_FILE, parseManifest } from '../core/tree-marks.ts';
-import { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from '../core/tree-plan.ts';
+import {
+  GENERATED_FILES,
+  GENERATED_MARK,
+  GENERATED_ROOTS,
+  isGeneratedPath,
+  MANIFEST_FILE,
+  parseManifest,
+} from '../core/tree-marks.ts';
 import { PRUNED_DIR, type WriteHooks, writeTreeJournaled } from './tree-journal.ts';
 
 export interface TreeComparison {
@@ -90,6 +96,33 @@ export async function compareTree(root: string, files: ReadonlyMap<string, strin
     const owned = owns(manifest, path, content, planned !== undefined);
     if (!owned) result.foreign.push(path);
     else if (planned === undefined) result.extra.push(path);
+    else result.stale.push(path);
+  }
+  for (const list of Object.values(result)) list.sort();
+  return result;
+}
+
+/**
+ * compareTree by git blob ids: `planned` and `present` map each path to the id of its
+ * content, so no file that is as planned is read. Present files that are not planned are
+ * read only to tell whether generate owns them (without a manifest, by their header).
+ */
+export async function compareTreeIds(
+  root: string,
+  planned: ReadonlyMap<string, string>,
+  present: ReadonlyMap<string, string>,
+): Promise<TreeComparison> {
+  const result: TreeComparison = { stale: [], missing: [], extra: [], foreign: [] };
+  for (const [path] of planned) if (!present.has(path)) result.missing.push(path);
+  const differing = [...present].filter(([path, id]) => planned.get(path) !== id).map(([path]) => path);
+  const manifest = differing.length ? await readManifest(root) : undefined;
+  for (const path of differing) {
+    const want = planned.get(path);
+    // Only an unmanifested file that is not planned in a generated folder needs its header read.
+    const needsHeader = !manifest && !(want !== undefined && GENERATED_ROOTS.some((r) => path.startsWith(`${r}/`)));
+    const content = needsHeader ? ((await readText(root, path)) ?? '') : '';
+    if (!owns(manifest, path, content, want !== undefined)) result.foreign.push(path);
+    else if (want === undefined) result.extra.push(path);
     else result.stale.push(path);
   }
   for (const list of Object.values(result)) list.sort();

@@ -7,19 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadClusters } from '../adapters/inputs.ts';
 import type { LiveCluster } from '../adapters/kube-live.ts';
 import type { KubeClient } from '../adapters/kube.ts';
 import { runProcess, type Runner } from '../adapters/process.ts';
-import {
-  listApplications,
-  renderApps,
-  type AppSource,
-  type RenderedApp,
-  type RenderOptions,
-} from '../adapters/render.ts';
-import { installTool, type ToolName } from '../adapters/tools.ts';
-import { compareTree, type TreeComparison } from '../adapters/tree.ts';
+import type { AppSource, RenderedApp, RenderOptions } from '../adapters/render.ts';
+import type { ToolName } from '../adapters/tools.ts';
+import type { TreeComparison } from '../adapters/tree.ts';
 import type { ClusterConfig } from '../core/cluster-config.ts';
 import { hostRepoUrl, hostServerUrl } from '../core/git-server.ts';
 import type { GitCredential, GitServerTarget } from '../adapters/git-server.ts';
@@ -87,15 +80,16 @@ export function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 
+// Adapters are imported on first use: a command loads only what it calls (the cluster
+// schema alone takes a tenth of a second to compile, every component module longer).
 export function defaultRepo(): RepoDeps {
   return {
-    loadClusters,
-    // Imported on first use: loading every component module takes a while.
+    loadClusters: async (root) => (await import('../adapters/inputs.ts')).loadClusters(root),
     buildTree: async (clusters, root) =>
       (await import('../adapters/plan-check.ts')).planRepositoryTree(root, clusters, { check: true }),
-    compareTree,
-    listApplications,
-    renderApps: (root, apps, opts) => renderApps(root, apps, opts),
+    compareTree: async (root, files) => (await import('../adapters/tree.ts')).compareTree(root, files),
+    listApplications: async (root, cluster) => (await import('../adapters/render.ts')).listApplications(root, cluster),
+    renderApps: async (root, apps, opts) => (await import('../adapters/render.ts')).renderApps(root, apps, opts),
     readText: (root, path) => readFile(join(root, path), 'utf8').catch(() => undefined),
   };
 }
@@ -108,7 +102,7 @@ export function defaultDeps(io: Io): Deps {
     connectLive: async (context) => (await import('../adapters/kube-live.ts')).connectLive(io.env, context),
     connectKind: async (kindName) => (await import('../adapters/kube.ts')).connectKind(io.env, kindName),
     repo: defaultRepo(),
-    installTool: (name) => installTool(name, { root: io.root }),
+    installTool: async (name) => (await import('../adapters/tools.ts')).installTool(name, { root: io.root }),
     portFree,
     nodeVersion: process.versions.node,
     now: () => Date.now(),

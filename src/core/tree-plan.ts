@@ -21,6 +21,8 @@ import { buildKindConfig } from './kind-config.ts';
 import { DIRS, type Environment, kindConfigPath, NAMESPACE, rootAppPath } from './names.ts';
 import {
   buildFolderReadmes,
+  COMPONENTS_DOC,
+  GENERATED_FILES,
   GITATTRIBUTES_FILE,
   MANIFEST_FILE,
   renderGitattributes,
@@ -28,13 +30,7 @@ import {
 } from './tree-marks.ts';
 import { renderGeneratedYaml } from './yaml.ts';
 
-const COMPONENTS_DOC = 'docs/components.md';
-
-/** The generated top-level paths (for `--check` to find extra files). */
-export const GENERATED_ROOTS = [DIRS.base, DIRS.overlays, DIRS.apps, DIRS.bootstrap] as const;
-
-/** Generated files outside the generated folders. */
-export const GENERATED_FILES = [COMPONENTS_DOC, GITATTRIBUTES_FILE, MANIFEST_FILE] as const;
+export { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath } from './tree-marks.ts';
 
 function clusterSource(c: ClusterConfig): string {
   return `${c.source} and src/core/argocd.ts`;
@@ -162,10 +158,4 @@ export function planTree(clusters: readonly ClusterConfig[], ctx: BuildContext):
   files.set(GITATTRIBUTES_FILE, renderGitattributes(GENERATED_FILES));
   files.set(MANIFEST_FILE, renderManifest(files.keys()));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** True for a repository-relative path that `generate` owns. */
-export function isGeneratedPath(path: string): boolean {
-  if ((GENERATED_FILES as readonly string[]).includes(path)) return true;
-  return GENERATED_ROOTS.some((r) => path === r || path.startsWith(`${r}/`));
 }

@@ -7,9 +7,10 @@ import { main } from '../../src/cli/main.ts';
 import { parseOptionValues } from '../../src/cli/options.ts';
 import { DIFF_FLAGS, diffOptions } from '../../src/commands/diff/options.ts';
 import type { Io } from '../../src/cli/types.ts';
+import type { DiffReport } from '../../src/core/diff/types.ts';
 import { DIFF_COMMENT_MARKER } from '../../src/adapters/github.ts';
 import { startFakeGithub } from './fake-github.ts';
-import { bumpImage, clusterYaml, commit, edit, makeRepo } from './repo.ts';
+import { bumpImage, clusterYaml, commit, edit, git, makeRepo } from './repo.ts';
 import { tempDir } from '../support/temp.ts';
 
 let repo: string;
@@ -87,6 +88,88 @@ describe('a generated tree that lags behind its source', () => {
       expect((await inFresh(['--base', 'HEAD', '--no-cache'])).stderr).toMatch(/out of date/);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the freshness check, from blob ids and a kept plan', () => {
+  it('catches a change in a generator source only, a renamed generated file and a file generate no longer writes', async () => {
+    const fresh = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'opa']) });
+    const inFresh = (args: string[]) => {
+      let stderr = '';
+      const io: Io = {
+        root: fresh,
+        cwd: fresh,
+        env: {},
+        interactive: false,
+        stdout: () => {},
+        stderr: (t) => void (stderr += t),
+      };
+      return main(['diff', ...args], io).then((code) => ({ code, stderr }));
+    };
+    try {
+      expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
+      // A component's source file (OPA's policy), nothing generated touched: planned anew, stale.
+      edit(fresh, 'src/core/components/opa/soma.rego', (t) => `${t}\n# a new rule\n`);
+      expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(/warning: \d+ generated file\(s\) are out of date/);
+      git(fresh, 'checkout', '-q', '--', '.');
+      expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
+      // A generated file renamed (committed, so the working tree is clean): the planned one is missing
+      // (the new name, not in generate's manifest, is not its to remove).
+      git(fresh, 'mv', 'apps/lab/opa.yaml', 'apps/lab/opa-renamed.yaml');
+      commit(fresh, 'rename');
+      expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(
+        /warning: 1 generated file\(s\) are out of date .*\(e\.g\. apps\/lab\/opa\.yaml\)/,
+      );
+      git(fresh, 'reset', '-q', '--hard', 'HEAD~1');
+      // Without a manifest, an untracked file carrying the generated header is generate's to
+      // remove: seen although git does not track it (the manifest itself is missing too).
+      rmSync(join(fresh, '.generated-files'));
+      expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(/warning: 1 generated file\(s\)/);
+      writeFileSync(join(fresh, 'apps/lab/old.yaml'), readFileSync(join(fresh, 'apps/lab/opa.yaml'), 'utf8'));
+      expect((await inFresh(['--base', 'HEAD'])).stderr).toMatch(/warning: 2 generated file\(s\)/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Application lists kept between runs', () => {
+  it('are used for the same files only: an uncommitted edit of an Application file is seen', async () => {
+    const other = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'redis']) });
+    const run = async () => {
+      let stdout = '';
+      const io: Io = {
+        root: other,
+        cwd: other,
+        env: {},
+        interactive: false,
+        stdout: (t) => void (stdout += t),
+        stderr: () => {},
+      };
+      const code = await main(['diff', '--base', 'HEAD', '--json'], io);
+      const apps = (JSON.parse(stdout) as DiffReport).clusters.flatMap((c) => c.apps);
+      return { code, apps: apps.map((a) => `${a.app} ${a.status}`) };
+    };
+    const kept = () => readdirSync(join(other, '.cache', 'diff-inputs')).filter((n) => n.endsWith('.json'));
+    try {
+      expect((await run()).code).toBe(0);
+      expect(kept()).toHaveLength(1);
+      expect((await run()).code).toBe(0);
+      expect(kept()).toHaveLength(1); // the same files: the kept list
+      edit(other, 'apps/lab/redis.yaml', (t) => t.replace('name: lab-redis', 'name: lab-cache'));
+      const edited = await run();
+      expect(edited.code).toBe(1);
+      expect(edited.apps).toContain('lab-redis removed');
+      expect(edited.apps).toContain('lab-cache added');
+      expect(kept()).toHaveLength(2);
+      // A kustomization that starts pulling a remote resource: the source is no longer rendered offline.
+      edit(other, 'overlays/dev/platform/kustomization.yaml', (t) =>
+        t.replace('resources:\n', 'resources:\n  - https://example.com/remote.yaml\n'),
+      );
+      expect((await run()).apps).toContain('lab-platform not-rendered');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

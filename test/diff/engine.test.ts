@@ -5,6 +5,7 @@ import { assessImpact } from '../../src/core/diff/impact.ts';
 import { compareSecretKeys, digestSecretValues, maskSecretPair } from '../../src/core/diff/secrets.ts';
 import { diffYaml, objectYaml, yamlPathAt } from '../../src/core/diff/text.ts';
 import type { KubeObject } from '../../src/core/kube.ts';
+import type { AppRender } from '../../src/core/diff/types.ts';
 import {
   app,
   baseApps,
@@ -284,6 +285,34 @@ describe('render keys', () => {
       changedFiles: [],
     });
     expect(differ.clusters[0]!.apps[0]!.status).toBe('changed');
+  });
+
+  it('compares a pair of renders once for every Application that has it, and never mixes up two pairs', () => {
+    const old = app('redis', [statefulSet('redis', 'redis:8')]);
+    const bumped = app('redis', [statefulSet('redis', 'redis:9')]);
+    const other = app('redis', [statefulSet('redis', 'redis:10')]);
+    const cluster = (name: string, apps: AppRender[]) => ({
+      name,
+      environment: 'dev',
+      apps: apps.map((a) => ({ ...a, cluster: name })),
+    });
+    const r = buildDiffReport({
+      base: { ref: 'base', files: [], clusters: ['a', 'b', 'c'].map((n) => cluster(n, [{ ...old, renderKey: 'k1' }])) },
+      head: {
+        ref: 'head',
+        files: [],
+        clusters: [
+          cluster('a', [{ ...bumped, renderKey: 'k2' }]),
+          cluster('b', [{ ...bumped, renderKey: 'k2' }]),
+          cluster('c', [{ ...other, renderKey: 'k3' }]),
+        ],
+      },
+      changedFiles: [],
+    });
+    const patches = r.clusters.map((c) => c.apps[0]!.objects.map((o) => o.patch).join(''));
+    expect(patches[0]).toMatch(/^\+\s+image: redis:9$/m);
+    expect(patches[1]).toBe(patches[0]);
+    expect(patches[2]).toMatch(/^\+\s+image: redis:10$/m);
   });
 });
 

@@ -1,11 +1,13 @@
 // The render cache: what a key covers, and that kustomize runs once per distinct render.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
-import { kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import { kustomizeIdentity, kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from '../../src/adapters/render-key.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
+import { folderTree } from '../../src/adapters/tree-revision.ts';
 
 let root: string;
 const put = (dir: string, path: string, text: string) => {
@@ -24,12 +26,14 @@ const app = (name: string, path: string): AppSource => ({
 });
 
 /** Delegates to the real runner and counts kustomize builds. */
-function countingRunner(): Runner & { builds: number } {
+function countingRunner(): Runner & { builds: number; calls: string[] } {
   const r = (async (command, args, options) => {
     if (args.includes('kustomize') || args[0] === 'build') r.builds++;
+    r.calls.push(`${command} ${args.join(' ')}`);
     return runProcess(command, args, options);
-  }) as Runner & { builds: number };
+  }) as Runner & { builds: number; calls: string[] };
   r.builds = 0;
+  r.calls = [];
   return r;
 }
 
@@ -102,16 +106,16 @@ describe('renderKey', () => {
 describe('RenderKeys', () => {
   it('keys each path once per checkout: shared by every Application of that path, stable within the run', async () => {
     const { RenderKeys } = await import('../../src/adapters/render-key.ts');
-    const keys = new RenderKeys(root, 'tool');
+    const keys = new RenderKeys(await folderTree(root), 'tool');
     const first = await Promise.all([keys.key('overlays/a'), keys.key('overlays/a'), keys.key('overlays/b')]);
     expect(first[0]).toBe(first[1]);
     expect(first[0]).not.toBe(first[2]);
-    expect(first[0]).toBe(await new RenderKeys(root, 'tool').key('overlays/a'));
+    expect(first[0]).toBe(await new RenderKeys(await folderTree(root), 'tool').key('overlays/a'));
     put(root, 'overlays/a/extra.conf', 'a=9\n');
     try {
-      // memoized for the checkout: a RenderKeys is made per run and revision
+      // memoized for the revision: a RenderKeys is made per run and revision
       expect(await keys.key('overlays/a')).toBe(first[0]);
-      expect(await new RenderKeys(root, 'tool').key('overlays/a')).not.toBe(first[0]);
+      expect(await new RenderKeys(await folderTree(root), 'tool').key('overlays/a')).not.toBe(first[0]);
     } finally {
       put(root, 'overlays/a/extra.conf', 'a=1\n');
     }
@@ -125,7 +129,9 @@ describe('renderRevisions', () => {
       calls.push(`${command} ${args.join(' ')}`);
       return runProcess(command, args, options);
     };
-    await renderRevisions([{ root, apps: [app('a', 'overlays/a'), app('b', 'overlays/b')] }], { runner });
+    await renderRevisions([{ tree: await folderTree(root), apps: [app('a', 'overlays/a'), app('b', 'overlays/b')] }], {
+      runner,
+    });
     expect(calls.filter((c) => / version/.test(c)).length).toBeLessThanOrEqual(2);
     expect(calls.filter((c) => c.startsWith('kubectl version')).length).toBeLessThanOrEqual(1);
     expect(calls.filter((c) => / (build|kustomize) /.test(c))).toHaveLength(2);
@@ -138,14 +144,14 @@ describe('renderRevisions', () => {
     const cache = mkdtempSync(join(tmpdir(), 'render-cache-dir-'));
     const apps = [app('a', 'overlays/a'), app('b', 'overlays/b')];
     const revisions = [
-      { root, apps },
-      { root: other, apps },
+      { tree: await folderTree(root), apps },
+      { tree: await folderTree(other), apps },
     ];
     try {
       const runner = countingRunner();
       const cold = await renderRevisions(revisions, { runner, dir: cache });
       expect(runner.builds).toBe(3);
-      expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1 });
+      expect(cold.stats).toEqual({ requested: 4, rendered: 3, fromDisk: 0, shared: 1, unchanged: 0 });
       expect(cold.renders[1]!.find((r) => r.app === 'b')!.objects.map((o) => o.metadata.name)).toEqual(['changed-x']);
       expect(
         cold.renders[0]!.find((r) => r.app === 'b')!.objects.map((o) =>
@@ -159,6 +165,65 @@ describe('renderRevisions', () => {
       expect(JSON.stringify(warm.renders)).toBe(JSON.stringify(cold.renders));
     } finally {
       rmSync(other, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what a run keeps beside the renders', () => {
+  it('the kustomize version, asked again only of another binary', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'render-cache-bin-'));
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-id-'));
+    const fake = (version: string) => {
+      writeFileSync(join(bin, 'kustomize'), `#!/bin/sh\necho "${version}"\n`);
+      chmodSync(join(bin, 'kustomize'), 0o755);
+    };
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    try {
+      const runner = countingRunner();
+      const versions = () => runner.calls.filter((c) => c.endsWith(' version')).length;
+      fake('v5.0.0-one');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.0-one');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.0-one');
+      expect(versions()).toBe(1);
+      fake('v5.0.1-another');
+      expect((await kustomizeIdentity(runner, cache)).identity).toBe('kustomize v5.0.1-another');
+      expect(versions()).toBe(2);
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('what each kustomization refers to, by blob id: one that changed is read again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-cache-refs-'));
+    const cache = mkdtempSync(join(tmpdir(), 'render-cache-refs-kept-'));
+    for (const x of ['a', 'b']) {
+      put(dir, `${x}/kustomization.yaml`, 'resources:\n  - cm.yaml\n');
+      put(dir, `${x}/cm.yaml`, cm(x, '1'));
+    }
+    put(dir, 'o/kustomization.yaml', 'resources:\n  - ../a\n');
+    const inputs = async () => {
+      const refs = await readKustomizationRefs(cache);
+      const files = await new RenderKeys(await folderTree(dir), 'tool', refs).inputs('o');
+      if (refs.parsed) await keepKustomizationRefs(cache, refs);
+      return { files, parsed: refs.parsed };
+    };
+    try {
+      expect(await inputs()).toEqual({
+        files: ['a/cm.yaml', 'a/kustomization.yaml', 'o/kustomization.yaml'],
+        parsed: 2,
+      });
+      expect((await inputs()).parsed).toBe(0);
+      put(dir, 'o/kustomization.yaml', 'resources:\n  - ../b\n');
+      expect(await inputs()).toEqual({
+        files: ['b/cm.yaml', 'b/kustomization.yaml', 'o/kustomization.yaml'],
+        parsed: 1,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
   });

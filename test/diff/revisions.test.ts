@@ -1,6 +1,6 @@
 // Rendering two revisions for real: temporary git repositories with two commits,
 // git worktrees and kustomize.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { SomastackError, UserError } from '../../src/core/errors.ts';
 import { bumpImage, clusterYaml, commit, edit, git, makeRepo, setClusters, write } from './repo.ts';
 
 let repo: string;
+/** Temporary folders there before the tests: the ones a test leaves are its own. */
+const before = new Set(readdirSync(tmpdir()));
 let first: string;
 let second: string;
 
@@ -39,14 +41,15 @@ describe('runRenderedDiff between two commits', () => {
     expect(run.report.head.sha).toBe(second);
   });
 
-  it('renders each distinct Application once: unchanged ones are shared between base and head', async () => {
+  it('renders only what differs: an Application with the same inputs at both revisions is neither built nor read', async () => {
     const run = await runRenderedDiff(repo, { base: first, head: second }, { runner: runProcess });
     // lab is standalone: its lab-argocd Application's install is remote, requested but not rendered.
     expect(apps(run).map((a) => a.app)).toContain('lab-argocd');
     const perSide = apps(run).length - 1;
     expect(run.stats.requested).toBe(2 * (perSide + 1));
-    expect(run.stats.rendered).toBe(perSide + 1);
-    expect(run.stats.shared).toBe(perSide - 1);
+    expect(run.stats.rendered).toBe(2); // redis, at base and at head
+    expect(run.stats.unchanged).toBe(2 * (perSide - 1));
+    expect(run.stats.shared).toBe(0);
   });
 
   it('leaves no worktree behind', async () => {
@@ -85,26 +88,68 @@ describe('runRenderedDiff against the working tree', () => {
   });
 });
 
-describe('a base that rendering cannot tell from the head', () => {
-  it('is read where the head is, with no checkout of its own, when only files rendering does not read differ', async () => {
-    const calls: string[] = [];
+describe('run from a folder of the repository', () => {
+  it('sees an untracked file anywhere in it', async () => {
+    write(
+      repo,
+      'apps/lab/extra.yaml',
+      readFileSync(join(repo, 'apps/lab/redis.yaml'), 'utf8').replace('name: lab-redis', 'name: lab-extra'),
+    );
+    try {
+      const run = await runRenderedDiff(join(repo, 'clusters'), { base: 'HEAD' }, { runner: runProcess });
+      expect(apps(run).find((a) => a.app === 'lab-extra')?.status).toBe('added');
+    } finally {
+      rmSync(join(repo, 'apps/lab/extra.yaml'));
+    }
+  });
+});
+
+describe('what a diff checks out', () => {
+  const recording = () => {
+    const calls: { line: string; input?: string }[] = [];
     const runner: Runner = (command, args, options) => {
-      calls.push(`${command} ${args.join(' ')}`);
+      calls.push({ line: `${command} ${args.join(' ')}`, input: options?.input });
       return runProcess(command, args, options);
     };
+    return { calls, runner };
+  };
+
+  it('nothing, when only files rendering does not read differ; never a git worktree', async () => {
+    const { calls, runner } = recording();
     write(repo, 'docs/notes.md', 'a change to the docs only\n');
-    const docsOnly = commit(repo, 'docs');
+    commit(repo, 'docs');
     try {
       const run = await runRenderedDiff(repo, { base: second }, { runner });
       expect(run.report.changed).toBe(false);
       expect(run.report.base.sha).toBe(second);
-      expect(calls.filter((c) => c.includes(' worktree add '))).toEqual([]);
-      calls.length = 0;
-      await runRenderedDiff(repo, { base: first, head: docsOnly }, { runner });
-      expect(calls.filter((c) => c.includes(' worktree add '))).toHaveLength(2);
+      expect(run.stats.rendered).toBe(0);
+      expect(calls.filter((c) => / (worktree|read-tree|checkout-index)/.test(c.line))).toEqual([]);
     } finally {
       git(repo, 'reset', '-q', '--hard', second);
     }
+  });
+
+  it('only the files the builds of the changed Applications read, at each committed revision', async () => {
+    const { calls, runner } = recording();
+    const run = await runRenderedDiff(repo, { base: first, head: second }, { runner });
+    expect(
+      apps(run)
+        .filter((a) => a.status !== 'unchanged')
+        .map((a) => a.app),
+    ).toEqual(['lab-redis']);
+    expect(calls.filter((c) => c.line.includes(' worktree '))).toEqual([]);
+    const written = calls
+      .filter((c) => c.line.includes(' checkout-index '))
+      .map((c) => c.input!.split('\0').sort())
+      // the head's cluster.yaml files, read from the same temporary folder
+      .filter((files) => !files.every((f) => f.startsWith('clusters/')));
+    expect(written).toHaveLength(2); // base and head
+    for (const files of written) {
+      expect(files).toContain('base/redis/statefulset-redis.yaml');
+      expect(files.every((f) => /^(base|overlays)\//.test(f))).toBe(true);
+      expect(files.some((f) => f.startsWith('base/opa/') || f.startsWith('overlays/dev/opa/'))).toBe(false);
+    }
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('somastack-rev-') && !before.has(d))).toEqual([]);
   });
 });
 
@@ -118,6 +163,28 @@ describe('the render cache across runs', () => {
     expect(warm.stats.rendered).toBe(0);
     expect(warm.stats.fromDisk).toBe(cold.stats.rendered);
     expect(JSON.stringify(warm.report)).toBe(JSON.stringify(cold.report));
+  });
+});
+
+describe('the processes of a diff', () => {
+  it('with nothing changed and the caches warm: four git processes, no kustomize', async () => {
+    const calls: string[] = [];
+    const runner: Runner = (command, args, options) => {
+      calls.push(`${command} ${args[0]}`);
+      return runProcess(command, args, options);
+    };
+    const dirs = { cacheDir: join(repo, '.cache', 'render'), inputsDir: join(repo, '.cache', 'diff-inputs') };
+    await runRenderedDiff(repo, { base: first, head: second, ...dirs }, { runner });
+    calls.length = 0;
+    const run = await runRenderedDiff(repo, { base: 'HEAD', ...dirs }, { runner });
+    expect(run.report.changed).toBe(false);
+    expect(calls.sort()).toEqual(['git diff', 'git ls-files', 'git ls-tree', 'git rev-parse']);
+  });
+
+  it('outside a repository: the error says so', async () => {
+    const e = await runRenderedDiff(tmpdir(), { base: 'HEAD' }, { runner: runProcess }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toContain('is not inside a git repository');
   });
 });
 

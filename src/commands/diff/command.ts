@@ -10,15 +10,16 @@ export const command = defineCommand({
   summary: SUMMARIES.diff,
   usage: '--base <ref> [--head <ref>] [--format <format>] [--out <file>] [--post [--repo owner/name] [--pr <n>]]',
   description: `
-Renders every Application of every cluster at the base revision (through a temporary git
-worktree) and at the head (the working tree unless --head names a revision), with real
+Renders the Applications of every cluster at the base revision (read from git's objects,
+no worktree) and at the head (the working tree unless --head names a revision), with real
 kustomize, and compares them object by object (matched by group/kind/namespace/name).
 For each changed object it shows a diff with context, what applying it does (rollout,
 scale, volume expansion, must be recreated, prune) and the generated files it came from.
 Secret values are never shown: only which keys were added, removed or changed.
 
-Renders are cached by the content of each Application's input files (in ${CACHE_DIR}/),
-so Applications that did not change are not rendered twice.
+Renders are keyed by the git blob ids of each Application's input files and kept in
+${CACHE_DIR}/: an Application whose inputs are the same at both revisions is neither
+rendered nor compared, and one rendered by an earlier run is not rendered again.
 
 --post creates or updates one pull-request comment (found again by a hidden marker),
 using GITHUB_TOKEN and the repository and PR number from the GitHub Actions environment,

@@ -1,87 +1,76 @@
 // The diff's staleness warning: when the generated files lag behind the TypeScript source,
 // say so (it is what `generate --check` fails on in CI) rather than let an empty diff look
 // like "no change". Planning the tree loads every component module and builds every file,
-// the biggest fixed cost of a diff that renders nothing, so the verdict is kept in
-// .cache/freshness/ under the hash of everything it depends on — the program (src/, where
-// the component specs and their source files live), the locked dependencies, the cluster
-// inputs and the generated files as they are — and planning runs only when one changed.
+// the biggest fixed cost of a diff, so the plan is kept in .cache/freshness/ as the git blob
+// id of each planned file, under the hash of what planning reads — the program (src/, where
+// the component specs and their source files live), the locked dependencies and the cluster
+// inputs, all by their blob ids in the working tree (tree-revision.ts). A pull request that
+// changes generated files only (an image bump) plans nothing: its files are compared with
+// the kept plan by id, and a hand-edited generated file is still stale.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DIRS } from '../../core/names.ts';
-import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-plan.ts';
+import { blobId } from '../../adapters/git.ts';
+import type { RevisionTree } from '../../adapters/tree-revision.ts';
+import { DIRS, LEGACY_CLUSTER_FILES } from '../../core/names.ts';
+import { isGeneratedPath } from '../../core/tree-marks.ts';
+import { keepMemo, readMemo } from './memo.ts';
 
-const MEMO_VERSION = 'freshness/1';
-const KEEP = 50;
-/** Every input of the verdict, as folders and files of the repository. */
-const INPUTS = ['src', DIRS.clusters, ...GENERATED_ROOTS, ...GENERATED_FILES, 'package.json', 'package-lock.json'];
+const MEMO_VERSION = 'freshness/2';
+/** What planning the tree reads, as folders and files of the repository. */
+const PLAN_INPUTS = ['src', DIRS.clusters, 'package.json', 'package-lock.json'];
 
-async function files(root: string, path: string, out: string[]): Promise<void> {
-  const entries = await readdir(join(root, path), { withFileTypes: true }).catch(() => undefined);
-  if (!entries) {
-    if ((await stat(join(root, path)).catch(() => undefined))?.isFile()) out.push(path);
-    return;
-  }
-  for (const e of entries) {
-    const p = `${path}/${e.name}`;
-    if (e.isDirectory()) await files(root, p, out);
-    else if (e.isFile()) out.push(p);
-  }
-}
-
-/** The hash of every input file's path and content. */
-export async function freshnessKey(root: string): Promise<string> {
-  const paths: string[] = [];
-  for (const p of INPUTS) await files(root, p, paths);
-  paths.sort();
-  const contents = await Promise.all(paths.map((p) => readFile(join(root, p))));
+/** The hash of every plan input's path and blob id. */
+export function freshnessKey(tree: Pick<RevisionTree, 'paths' | 'ids'>): string {
   const h = createHash('sha256').update(`${MEMO_VERSION}\0`);
-  paths.forEach((p, i) => h.update(`${p}\0${contents[i]!.length}\0`).update(contents[i]!));
+  for (const p of tree.paths)
+    if (PLAN_INPUTS.some((r) => p === r || p.startsWith(`${r}/`))) h.update(`${p}\0${tree.ids.get(p)}\0`);
   return h.digest('hex');
 }
 
-/** The warning for a stale tree, or undefined when it is up to date (or cannot be checked). */
-async function computeWarning(root: string): Promise<string | undefined> {
-  const [{ loadClusters }, { planRepositoryTree }, { compareTree }] = await Promise.all([
+/** The generated files present, and files an earlier layout generated beside cluster.yaml: path → blob id. */
+function presentIds(tree: Pick<RevisionTree, 'paths' | 'ids'>): Map<string, string> {
+  const legacy = (p: string) => {
+    const parts = p.split('/');
+    return parts.length === 3 && parts[0] === DIRS.clusters && LEGACY_CLUSTER_FILES.includes(parts[2]!);
+  };
+  return new Map(tree.paths.filter((p) => isGeneratedPath(p) || legacy(p)).map((p) => [p, tree.ids.get(p)!]));
+}
+
+const isPlan = (v: unknown): v is { planned: [string, string][] } =>
+  Array.isArray((v as { planned?: unknown } | null)?.planned);
+
+/** The planned tree as path → blob id: kept from an earlier run with the same inputs, else planned now. */
+async function plannedIds(root: string, key: string, memoDir?: string): Promise<Map<string, string>> {
+  const kept = memoDir ? await readMemo(memoDir, key, isPlan) : undefined;
+  if (kept) return new Map(kept.planned);
+  const [{ loadClusters }, { planRepositoryTree }] = await Promise.all([
     import('../../adapters/inputs.ts'),
     import('../../adapters/plan-check.ts'),
-    import('../../adapters/tree.ts'),
   ]);
   const planned = await planRepositoryTree(root, await loadClusters(root), { check: false });
-  const c = await compareTree(root, planned);
-  const n = c.stale.length + c.missing.length + c.extra.length;
-  if (!n) return undefined;
-  return `warning: ${n} generated file(s) are out of date with the TypeScript source (e.g. ${[...c.stale, ...c.missing, ...c.extra][0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`;
+  const ids = new Map([...planned].map(([p, content]) => [p, blobId(Buffer.from(content, 'utf8'))]));
+  if (memoDir) await keepMemo(memoDir, key, { planned: [...ids] });
+  return ids;
 }
 
 /**
  * Whether the working tree's generated files are out of date, as a warning to print. Never
  * fails the diff: checking freshness is a courtesy, and validate reports a broken source.
- * With `memoDir`, a verdict reached before for the same inputs is reused.
+ * `tree` is the working tree at `root`; with `memoDir`, a plan made before for the same
+ * inputs is reused.
  */
-export async function staleWarning(root: string, memoDir?: string): Promise<string | undefined> {
+export async function staleWarning(
+  root: string,
+  tree: Pick<RevisionTree, 'paths' | 'ids'>,
+  memoDir?: string,
+): Promise<string | undefined> {
   try {
-    const key = memoDir ? await freshnessKey(root) : undefined;
-    if (memoDir && key) {
-      const kept = await readFile(join(memoDir, `${key}.json`), 'utf8').catch(() => undefined);
-      if (kept !== undefined) return (JSON.parse(kept) as { warning: string | null }).warning ?? undefined;
-    }
-    const warning = await computeWarning(root);
-    if (memoDir && key) await keep(memoDir, key, warning ?? null);
-    return warning;
+    const planned = await plannedIds(root, freshnessKey(tree), memoDir);
+    const { compareTreeIds } = await import('../../adapters/tree.ts');
+    const c = await compareTreeIds(root, planned, presentIds(tree));
+    const out = [...c.stale, ...c.missing, ...c.extra];
+    if (!out.length) return undefined;
+    return `warning: ${out.length} generated file(s) are out of date with the TypeScript source (e.g. ${out[0]}); this diff shows the files as they are: run \`npm run generate\` to include the source change\n`;
   } catch {
     return undefined;
   }
-}
-
-async function keep(dir: string, key: string, warning: string | null): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${key}.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify({ warning }));
-  await rename(tmp, join(dir, `${key}.json`));
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  if (names.length <= KEEP) return;
-  const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })));
-  aged.sort((a, b) => b.t - a.t);
-  await Promise.all(aged.slice(KEEP).map((a) => unlink(join(dir, a.n)).catch(() => undefined)));
 }

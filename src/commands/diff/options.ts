@@ -1,5 +1,5 @@
 // The flags of `npm run diff` and the typed options they make. Every check runs here,
-// before any git worktree is made or anything rendered (--out included).
+// before git is asked anything or anything rendered (--out included).
 import { choice, flag, integer, type OptionsOf, outputPath, text } from '../../cli/options.ts';
 import type { Io } from '../../cli/types.ts';
 import { UserError } from '../../core/errors.ts';
@@ -9,6 +9,8 @@ export type Format = (typeof FORMATS)[number];
 export const CACHE_DIR = '.cache/render';
 /** The staleness verdicts of earlier runs, by the hash of their inputs (freshness.ts). */
 export const FRESHNESS_DIR = '.cache/freshness';
+/** The clusters and Application lists of earlier runs, by the hash of the files they were read from (inputs.ts). */
+export const INPUTS_DIR = '.cache/diff-inputs';
 
 export const DIFF_FLAGS = {
   base: text('<ref>', 'revision to compare against, e.g. origin/main', {
@@ -24,7 +26,9 @@ export const DIFF_FLAGS = {
   // Not --context: that names a kubeconfig context in status, drift and smoke.
   // git's name: --context means a kubeconfig context in every other command.
   unified: integer('<n>', 'unchanged lines around each change', { min: 0, max: 100, default: '4', short: 'U' }),
-  'no-cache': flag(`render everything again and check freshness anew, ignoring ${CACHE_DIR}/ and ${FRESHNESS_DIR}/`),
+  'no-cache': flag(
+    `render and read everything again and check freshness anew, ignoring ${CACHE_DIR}/, ${INPUTS_DIR}/ and ${FRESHNESS_DIR}/`,
+  ),
 };
 
 export interface DiffOptions {

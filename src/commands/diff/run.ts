@@ -3,51 +3,67 @@
 // Exit 0 no changes, 1 changes, 2 error (or the comment could not be posted).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative } from 'node:path';
-import { DIFF_COMMENT_MARKER, resolvePostTarget, upsertComment, type PostTarget } from '../../adapters/github.ts';
+import type { PostTarget } from '../../adapters/github.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { Io } from '../../cli/types.ts';
-import { renderJson } from '../../core/diff/json.ts';
-import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../core/diff/markdown.ts';
-import { renderText } from '../../core/diff/text-format.ts';
 import type { DiffReport } from '../../core/diff/types.ts';
 import { describeError, isExpectedError } from '../../core/errors.ts';
 import { staleWarning } from './freshness.ts';
-import { CACHE_DIR, FRESHNESS_DIR, type DiffOptions, type Format } from './options.ts';
-import { requireRepository, runRenderedDiff, type DiffRun } from './revisions.ts';
+import { CACHE_DIR, FRESHNESS_DIR, INPUTS_DIR, type DiffOptions, type Format } from './options.ts';
+import { openRevisions } from './open.ts';
+import type { DiffRun } from './revisions.ts';
 
 // Below GitHub's 65,536 so that the count is safe whichever way GitHub measures characters.
-const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
+const COMMENT_MARGIN = 1_536;
+
+/** GitHub's client library is loaded only when the report is Markdown (it names the comment) or posted. */
+const github = () => import('../../adapters/github.ts');
 
 export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
   const { io } = deps;
-  const repoRoot = await requireRepository(io.root, deps);
   // Where to post is found out first; a problem with it is reported after the diff is shown and saved.
   const { target, postProblem } = opts.post ? await postTarget(opts, io) : {};
   const started = deps.now();
-  // The freshness check builds the whole planned tree on this thread while kustomize works
-  // in its own processes: run side by side, it costs the diff nothing but its CPU.
-  const stale =
-    opts.head === undefined ? staleWarning(repoRoot, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined) : undefined;
-  const run = await runRenderedDiff(
-    repoRoot,
-    {
-      base: opts.base,
-      head: opts.head,
-      context: opts.context,
-      cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
-      onProgress: progress(io),
-    },
-    deps,
-  );
+  const opening = openRevisions(io.root, opts.base, opts.head, deps.runner);
+  // Rendering and comparing load most of the program: that happens while git answers.
+  const loading = import('./revisions.ts');
+  loading.catch(() => undefined);
+  const pair = await opening;
+  const { repoRoot } = pair;
+  const { diffRevisions } = await loading;
+  let run: DiffRun;
+  let stale: Promise<string | undefined> | undefined;
+  try {
+    // The freshness check, when it has to plan the tree, does so on this thread while
+    // kustomize works in its own processes: side by side, it costs the diff only its CPU.
+    stale =
+      opts.head === undefined
+        ? staleWarning(repoRoot, pair.head, opts.cache ? join(io.root, FRESHNESS_DIR) : undefined)
+        : undefined;
+    run = await diffRevisions(
+      pair,
+      {
+        base: opts.base,
+        head: opts.head,
+        context: opts.context,
+        cacheDir: opts.cache ? join(io.root, CACHE_DIR) : undefined,
+        inputsDir: opts.cache ? join(io.root, INPUTS_DIR) : undefined,
+        onProgress: progress(io),
+      },
+      deps,
+    );
+  } finally {
+    await pair.close();
+  }
   const s = run.stats;
   io.stderr(
-    `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
+    `compared ${s.requested} Application renders: ${s.rendered} built with kustomize, ${s.fromDisk} from the cache, ${s.shared} shared, ${s.unchanged} unchanged (${((deps.now() - started) / 1000).toFixed(1)} s)\n`,
   );
-  const text = formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
+  const text = await formatReport(run.report, opts.format, io.interactive && !io.env.NO_COLOR);
   io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   if (opts.out) {
     await mkdir(dirname(opts.out), { recursive: true });
-    await writeFile(opts.out, formatReport(run.report, outFormat(opts.out), false));
+    await writeFile(opts.out, await formatReport(run.report, outFormat(opts.out), false));
     io.stderr(`wrote the full diff to ${relative(io.cwd, opts.out)}\n`);
   }
   const warning = await stale;
@@ -63,17 +79,19 @@ export async function runDiff(opts: DiffOptions, deps: Deps): Promise<number> {
 
 async function postTarget(opts: DiffOptions, io: Io): Promise<{ target?: PostTarget; postProblem?: string }> {
   try {
-    return { target: await resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env) };
+    return { target: await (await github()).resolvePostTarget({ repo: opts.repo, pr: opts.pr }, io.env) };
   } catch (e) {
     if (!isExpectedError(e)) throw e;
     return { postProblem: describeError(e, 'cannot post the diff comment') };
   }
 }
 
-function formatReport(report: DiffReport, format: Format, color: boolean): string {
-  if (format === 'json') return renderJson(report);
-  if (format === 'text') return renderText(report, { color });
-  return renderMarkdown(report, { marker: DIFF_COMMENT_MARKER });
+/** The report in a format; each formatter is loaded when asked for. */
+async function formatReport(report: DiffReport, format: Format, color: boolean): Promise<string> {
+  if (format === 'json') return (await import('../../core/diff/json.ts')).renderJson(report);
+  if (format === 'text') return (await import('../../core/diff/text-format.ts')).renderText(report, { color });
+  const { renderMarkdown } = await import('../../core/diff/markdown.ts');
+  return renderMarkdown(report, { marker: (await github()).DIFF_COMMENT_MARKER });
 }
 
 /** The format of the --out file, from its extension: .json, .txt, else Markdown. */
@@ -98,9 +116,11 @@ function progress(io: Io): (done: number, total: number) => void {
 }
 
 async function post(run: DiffRun, target: PostTarget, opts: DiffOptions, io: Io): Promise<number> {
+  const { DIFF_COMMENT_MARKER, upsertComment } = await github();
+  const { GITHUB_COMMENT_LIMIT, renderMarkdown } = await import('../../core/diff/markdown.ts');
   const body = renderMarkdown(run.report, {
     marker: DIFF_COMMENT_MARKER,
-    limit: COMMENT_BUDGET,
+    limit: GITHUB_COMMENT_LIMIT - COMMENT_MARGIN,
     fullDiff: fullDiffPointer(opts, io),
     command: `npm run diff -- --base ${opts.base}${opts.head ? ` --head ${opts.head}` : ''}`,
   });

@@ -22,6 +22,13 @@ interface Context {
   changed: ReadonlySet<string>;
   sources: SourcesOf;
   context: number;
+  /**
+   * Object diffs by the pair of render keys they compare: clusters of one environment share
+   * their overlays, so one change shows in many Applications with the same two renders
+   * (48 clusters: the same three comparisons, 48 times). A key covers the source path, so
+   * the objects' sources are the same too.
+   */
+  pairs: Map<string, ObjectDiff[]>;
 }
 
 export function buildDiffReport(input: DiffInput): DiffReport {
@@ -30,6 +37,7 @@ export function buildDiffReport(input: DiffInput): DiffReport {
     changed: new Set(input.changedFiles),
     sources: input.sources ?? (() => []),
     context: input.context ?? DEFAULT_CONTEXT,
+    pairs: new Map(),
   };
   const names = sortedUnion(
     input.base.clusters.map((c) => c.name),
@@ -87,13 +95,7 @@ function diffApp(ctx: Context, base: AppRender | undefined, head: AppRender | un
   // Same inputs, same render: nothing to compare (most Applications of a one-component change).
   if (base?.renderKey !== undefined && base.renderKey === head?.renderKey)
     return { ...common, status: 'unchanged', objects: [], linesAdded: 0, linesRemoved: 0 };
-  const before = new Map((base?.objects ?? []).map((o) => [objectKey(o), o]));
-  const after = new Map((head?.objects ?? []).map((o) => [objectKey(o), o]));
-  const objects: ObjectDiff[] = [];
-  for (const key of sortedUnion([...before.keys()], [...after.keys()])) {
-    const d = diffObject(ctx, key, before.get(key), after.get(key), head ?? base!);
-    if (d) objects.push(d);
-  }
+  const objects = diffObjects(ctx, base, head);
   const status = !base ? 'added' : !head ? 'removed' : objects.length ? 'changed' : 'unchanged';
   return {
     ...common,
@@ -102,6 +104,22 @@ function diffApp(ctx: Context, base: AppRender | undefined, head: AppRender | un
     linesAdded: objects.reduce((n, o) => n + o.linesAdded, 0),
     linesRemoved: objects.reduce((n, o) => n + o.linesRemoved, 0),
   };
+}
+
+function diffObjects(ctx: Context, base: AppRender | undefined, head: AppRender | undefined): ObjectDiff[] {
+  const pair =
+    base?.renderKey !== undefined && head?.renderKey !== undefined ? `${base.renderKey}\0${head.renderKey}` : undefined;
+  const known = pair === undefined ? undefined : ctx.pairs.get(pair);
+  if (known) return known;
+  const before = new Map((base?.objects ?? []).map((o) => [objectKey(o), o]));
+  const after = new Map((head?.objects ?? []).map((o) => [objectKey(o), o]));
+  const objects: ObjectDiff[] = [];
+  for (const key of sortedUnion([...before.keys()], [...after.keys()])) {
+    const d = diffObject(ctx, key, before.get(key), after.get(key), head ?? base!);
+    if (d) objects.push(d);
+  }
+  if (pair !== undefined) ctx.pairs.set(pair, objects);
+  return objects;
 }
 
 function diffObject(

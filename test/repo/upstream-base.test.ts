@@ -43,9 +43,14 @@ describe.each(operators.map((c) => [c.name, c] as const))('base/%s against a sta
           selector: { matchLabels: { app: w.name } },
           template: {
             metadata: { labels: { app: w.name } },
-            spec: { containers: [{ name: w.container, image: 'x' }] },
+            spec: { containers: [{ name: w.container, image: 'x', args: ['--v=2'] }] },
           },
         },
+      })),
+      ...(u.relocate?.objects ?? []).map((o) => ({
+        apiVersion: `${o.group}/v1`,
+        kind: o.kind,
+        metadata: { name: o.name, namespace: u.relocate!.from },
       })),
     ];
     writeFileSync(join(dir, 'release.yaml'), toYamlStream(release));
@@ -62,6 +67,20 @@ describe.each(operators.map((c) => [c.name, c] as const))('base/%s against a sta
         limits: w.sizing.limits,
       });
     }
+    for (const w of u.workloads.filter((x) => x.extraArgs)) {
+      const live = objects.find((o) => o.kind === w.kind && o.metadata.name === w.name)!;
+      const args: string[] = (live.spec as any).template.spec.containers[0].args;
+      // Appended: the last occurrence of a flag is the one the binary keeps.
+      expect(args.slice(-w.extraArgs!.length), `${w.kind}/${w.name}`).toEqual(w.extraArgs);
+    }
+    for (const o of u.relocate?.objects ?? []) {
+      const moved = objects.filter((x) => x.kind === o.kind && x.metadata.name === o.name);
+      expect(
+        moved.map((x) => x.metadata.namespace),
+        `${o.kind}/${o.name}`,
+      ).toEqual([u.namespace]);
+    }
+    expect(objects.filter((o) => o.metadata.namespace && o.metadata.namespace !== u.namespace)).toEqual([]);
     const crd = objects.find((o) => o.kind === 'CustomResourceDefinition')!;
     expect(crd.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Delete=false,Prune=false');
   });

@@ -6,6 +6,7 @@
 import type { ComponentSpec } from './spec.ts';
 import { platform } from './platform.ts';
 import { cnpg } from './cnpg.ts';
+import { certManager } from './cert-manager.ts';
 import { postgres } from './postgres.ts';
 import { redis } from './redis.ts';
 import { kafka } from './kafka.ts';
@@ -21,6 +22,7 @@ import { openfga } from './openfga.ts';
 export const COMPONENT_SPECS = {
   platform,
   cnpg,
+  'cert-manager': certManager,
   postgres,
   redis,
   kafka,

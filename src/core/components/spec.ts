@@ -119,6 +119,18 @@ export interface UpstreamWorkload {
   name: string;
   container: string;
   sizing: Sizing;
+  /**
+   * Arguments appended to the container's (the first container of the pod template): a flag
+   * given twice takes its last value, so this overrides the release's without restating it.
+   */
+  extraArgs?: readonly string[];
+}
+
+/** A release object put outside the install's namespace, which a local patch moves into it. */
+export interface RelocatedObject {
+  group: string;
+  kind: string;
+  name: string;
 }
 
 /**
@@ -136,6 +148,10 @@ export interface UpstreamInstall {
   /** Labels of the controller's pods (NetworkPolicies admit it to the pods it manages). */
   controllerPodLabels: Readonly<Record<string, string>>;
   workloads: readonly UpstreamWorkload[];
+  /** Objects the release puts in another namespace (e.g. kube-system), moved into `namespace` so the project need not allow it. */
+  relocate?: { from: string; objects: readonly RelocatedObject[] };
+  /** The controller's metrics, scraped through the release's Service in `namespace` (DNS discovery, like the stores). */
+  metrics?: { service: string; port: number; path: string };
   /** The kinds the release manifest holds, by scope (the project allows exactly these). */
   kinds: { cluster: readonly GroupKind[]; namespaced: readonly GroupKind[] };
 }

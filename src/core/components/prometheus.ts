@@ -154,10 +154,14 @@ function kubeletReader(): KubeObject[] {
   ];
 }
 
+/** Where the CA of a component scraped over TLS is mounted (one directory per component). */
+export const caDir = (component: ComponentName) => `${CONFIG_DIR}/ca/${component}`;
+
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {
-  const { port, path, scheme, params } = c.service.metrics;
+  const { port, path, scheme, params, tls } = c.service.metrics;
   const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
   if (params) job.params = params;
+  if (tls) job.tls_config = { ca_file: `${caDir(c.name)}/${tls.caKey}`, server_name: tls.serverName };
   if (c.name === 'prometheus') {
     // Itself, over loopback: no DNS or network policy between it and its own metrics.
     job.static_configs = [{ targets: [`localhost:${port}`] }];
@@ -165,6 +169,25 @@ function scrapeConfig(c: ServingSpec): Record<string, unknown> {
     job.dns_sd_configs = [{ names: [discoveryName(c.name)], type: 'A', port, refresh_interval: DNS_REFRESH }];
   }
   return job;
+}
+
+/**
+ * The CA certificates of the components scraped over TLS: only the CA's key of each Secret.
+ * Optional: the Secret appears when the component's wave has run (after Prometheus's), and
+ * the kubelet fills the volume then; Prometheus re-reads a changed CA file by itself.
+ */
+function caVolumes(components: readonly ComponentSpec[]) {
+  const withTls = scrapedComponents(components).filter((c) => c.service.metrics.tls);
+  return {
+    volumes: withTls.map((c) => {
+      const t = c.service.metrics.tls!;
+      return {
+        name: `ca-${c.name}`,
+        secret: { secretName: t.caSecret, items: [{ key: t.caKey, path: t.caKey }], optional: true },
+      };
+    }),
+    mounts: withTls.map((c) => ({ name: `ca-${c.name}`, mountPath: caDir(c.name), readOnly: true })),
+  };
 }
 
 /** The Prometheus configuration (the same in every environment: only names and ports from the component specs). */
@@ -203,6 +226,7 @@ function args(p: PrometheusProfile): string[] {
 
 function build(env: Environment, ctx: BuildContext): KubeObject[] {
   const p = PROFILES[env];
+  const ca = caVolumes(ctx.components);
   const server = container({
     name: 'prometheus',
     image: IMAGE,
@@ -215,6 +239,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
     mounts: [
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'data', mountPath: DATA_DIR },
+      ...ca.mounts,
     ],
   });
   const files = Object.fromEntries(configFiles(ctx).flatMap((c) => Object.entries(c.files)));
@@ -230,7 +255,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
       pod: {
         uid: UID,
         containers: [server],
-        volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }],
+        volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...ca.volumes],
         serviceAccountName: SERVICE_ACCOUNT,
         // Time to write the head block out cleanly on shutdown.
         terminationGracePeriodSeconds: 120,

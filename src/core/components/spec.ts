@@ -52,6 +52,14 @@ export interface SecretContract {
   type?: 'kubernetes.io/basic-auth';
 }
 
+export interface MetricsTls {
+  /** A Secret of the namespace and its key holding the CA certificate (only that key is mounted). */
+  caSecret: string;
+  caKey: string;
+  /** Checked against the certificate instead of the scraped address (DNS discovery yields pod IPs). */
+  serverName: string;
+}
+
 export interface NamedPort {
   name: string;
   port: number;
@@ -70,7 +78,14 @@ export interface ServiceSpec {
   /** Extra client-facing ports (besides the contract port) consumers may use, e.g. qdrant gRPC. */
   extraClient?: readonly NamedPort[];
   /** Where Prometheus scrapes: container port and path. */
-  metrics: { port: number; path: string; scheme?: 'http'; params?: Readonly<Record<string, readonly string[]>> };
+  metrics: {
+    port: number;
+    path: string;
+    scheme?: 'http' | 'https';
+    params?: Readonly<Record<string, readonly string[]>>;
+    /** https: the CA Prometheus verifies with (one key of a Secret in the namespace) and the name the certificate must carry. */
+    tls?: MetricsTls;
+  };
   /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
   peer?: readonly NamedPort[];
   /** The operator (an upstream component) that runs the pods, and the ports its controller connects to. */

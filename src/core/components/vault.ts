@@ -9,6 +9,10 @@
 // nothing to persist. The dev overlay therefore replaces the StatefulSet, ConfigMap and
 // budget with a Deployment.
 //
+// Every environment listens with TLS on the contract port (vault-tls.ts: the certificate
+// from cert-manager's in-cluster CA, and the sidecar that makes Vault reload it), so
+// consumers, Prometheus, smoke and raft's joins verify the same certificate everywhere.
+//
 // The image's entrypoint is bypassed (the command is the vault binary): as a non-root
 // user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
 // dropped with every other capability, so the config disables mlock.
@@ -33,6 +37,15 @@ import {
   type Sizing,
 } from './workload.ts';
 import { vaultSmoke } from '../smoke/checks/vault.ts';
+import {
+  buildCa,
+  tlsReloader,
+  VAULT_TLS_FILES,
+  VAULT_TLS_SECRET,
+  vaultCertificate,
+  vaultTlsMount,
+  vaultTlsVolume,
+} from './vault-tls.ts';
 
 export const VAULT_IMAGE = 'docker.io/hashicorp/vault:1.21.4';
 
@@ -57,7 +70,8 @@ type VaultProfile = DevProfile | RaftProfile;
 const PROFILES: Record<Environment, VaultProfile> = {
   dev: {
     mode: 'dev',
-    sizing: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    // With the reload sidecar (5m, 8Mi): 100m / 128Mi, the pod's share of the laptop budget.
+    sizing: { requests: { cpu: '95m', memory: '120Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   },
   staging: {
     mode: 'raft',
@@ -80,8 +94,15 @@ const NAME = 'vault';
 export const VAULT_SERVICE: ServiceSpec = {
   port: 8200,
   secrets: [{ name: 'soma-infra-vault-dev-root', keys: ['token'], environments: ['dev'] }],
-  // Vault answers JSON unless asked for the Prometheus format.
-  metrics: { port: 8200, path: '/v1/sys/metrics', params: { format: ['prometheus'] } },
+  // Vault answers JSON unless asked for the Prometheus format. Over TLS: Prometheus mounts
+  // only the CA's certificate (ca.crt) of Vault's Secret and checks the contract name.
+  metrics: {
+    port: 8200,
+    path: '/v1/sys/metrics',
+    params: { format: ['prometheus'] },
+    scheme: 'https',
+    tls: { caSecret: VAULT_TLS_SECRET, caKey: 'ca.crt', serverName: `vault.${NAMESPACE}.svc.cluster.local` },
+  },
   peer: [{ name: 'cluster', port: 8201 }],
 };
 /** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */
@@ -105,20 +126,21 @@ export function vaultPodHost(ordinal: number): string {
 export function raftJoinAddresses(replicas: number): string[] {
   if (!Number.isInteger(replicas) || replicas < 1)
     throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
-  return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
+  return Array.from({ length: replicas }, (_, i) => `https://${vaultPodHost(i)}:${PORT}`);
 }
 
 /**
- * The API listener on the contract port (plus the cluster port on raft servers). TLS is
- * not terminated here (in-cluster traffic only, limited by the NetworkPolicies), and
- * Prometheus reads /v1/sys/metrics?format=prometheus without a token.
+ * The API listener on the contract port (plus the cluster port on raft servers), with the
+ * certificate cert-manager issues (re-read on SIGHUP). Prometheus reads
+ * /v1/sys/metrics?format=prometheus without a token.
  */
 function apiListener(clusterPort?: number): string[] {
   return [
     'listener "tcp" {',
     `  address         = "0.0.0.0:${PORT}"`,
     ...(clusterPort ? [`  cluster_address = "0.0.0.0:${clusterPort}"`] : []),
-    '  tls_disable     = true',
+    `  tls_cert_file   = "${VAULT_TLS_FILES.cert}"`,
+    `  tls_key_file    = "${VAULT_TLS_FILES.key}"`,
     '  telemetry {',
     '    unauthenticated_metrics_access = true',
     '  }',
@@ -131,7 +153,12 @@ const TELEMETRY = ['telemetry {', '  prometheus_retention_time = "60s"', '  disa
 
 /** The server configuration (HCL) of a raft cluster of `replicas` nodes. */
 export function serverConfig(replicas: number): string {
-  const joins = raftJoinAddresses(replicas).flatMap((a) => ['  retry_join {', `    leader_api_addr = "${a}"`, '  }']);
+  const joins = raftJoinAddresses(replicas).flatMap((a) => [
+    '  retry_join {',
+    `    leader_api_addr     = "${a}"`,
+    `    leader_ca_cert_file = "${VAULT_TLS_FILES.ca}"`,
+    '  }',
+  ]);
   return [
     'ui = true',
     '# IPC_LOCK is dropped with all other capabilities; raft storage does not need mlock.',
@@ -165,14 +192,21 @@ export const READINESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true'
 /** Alive whenever the process answers: a restart never unseals or initialises a node, it only re-seals it. */
 export const LIVENESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true&sealedcode=204&uninitcode=204';
 
+/** The kubelet does not verify the certificate; it only needs to speak TLS to the listener. */
+const httpsProbe = (path: string, t: Parameters<typeof httpProbe>[2]): V1Probe => {
+  const p = httpProbe(path, 'https', t);
+  return { ...p, httpGet: { ...p.httpGet!, scheme: 'HTTPS' } };
+};
+
 function probes(): { liveness: V1Probe; readiness: V1Probe } {
   return {
-    liveness: httpProbe(LIVENESS_PATH, 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 }),
-    readiness: httpProbe(READINESS_PATH, 'http', { periodSeconds: 5, failureThreshold: 2 }),
+    liveness: httpsProbe(LIVENESS_PATH, { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 }),
+    readiness: httpsProbe(READINESS_PATH, { periodSeconds: 5, failureThreshold: 2 }),
   };
 }
 
-const common = env({ VAULT_ADDR: `http://127.0.0.1:${PORT}` });
+// The CLI inside the pod talks to its own listener by a name the certificate carries.
+const common = env({ VAULT_ADDR: `https://127.0.0.1:${PORT}`, VAULT_CACERT: VAULT_TLS_FILES.ca });
 const writable = [
   { name: 'tmp', mountPath: '/tmp' },
   // The CLI's token helper writes ~/.vault-token when an operator logs in inside the pod.
@@ -194,10 +228,10 @@ function devContainer(p: DevProfile): V1Container {
       `-config=${CONFIG_DIR}/${CONFIG_FILE}`,
     ],
     env: [secretEnv('VAULT_DEV_ROOT_TOKEN_ID', DEV_ROOT.name, 'token'), ...common],
-    ports: [{ name: 'http', containerPort: PORT }],
+    ports: [{ name: 'https', containerPort: PORT }],
     sizing: p.sizing,
     ...probes(),
-    mounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, ...writable],
+    mounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, vaultTlsMount, ...writable],
   });
 }
 
@@ -207,7 +241,7 @@ function serverEnv(): V1EnvVar[] {
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     ...env({
       VAULT_RAFT_NODE_ID: '$(POD_NAME)',
-      VAULT_API_ADDR: `http://${self}:${PORT}`,
+      VAULT_API_ADDR: `https://${self}:${PORT}`,
       // Cluster (request forwarding, raft) traffic is always TLS, with certificates Vault makes itself.
       VAULT_CLUSTER_ADDR: `https://${self}:${CLUSTER_PORT}`,
     }),
@@ -223,7 +257,7 @@ function serverContainer(p: RaftProfile): V1Container {
     args: ['server', `-config=${CONFIG_DIR}/${CONFIG_FILE}`],
     env: serverEnv(),
     ports: [
-      { name: 'http', containerPort: PORT },
+      { name: 'https', containerPort: PORT },
       { name: 'cluster', containerPort: CLUSTER_PORT },
     ],
     sizing: p.sizing,
@@ -231,12 +265,18 @@ function serverContainer(p: RaftProfile): V1Container {
     mounts: [
       { name: 'data', mountPath: DATA_DIR },
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      vaultTlsMount,
       ...writable,
     ],
   });
 }
 
-const scratch = () => [emptyDir('tmp', '64Mi'), emptyDir('home', '1Mi')];
+const volumes = () => [
+  { name: 'config', configMap: { name: CONFIG_MAP } },
+  vaultTlsVolume(),
+  emptyDir('tmp', '64Mi'),
+  emptyDir('home', '1Mi'),
+];
 
 function devServer(p: DevProfile, config: string): KubeObject {
   return deployment({
@@ -248,8 +288,10 @@ function devServer(p: DevProfile, config: string): KubeObject {
     pod: {
       uid: UID,
       gid: GID,
-      containers: [devContainer(p)],
-      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+      containers: [devContainer(p), tlsReloader(VAULT_IMAGE)],
+      volumes: volumes(),
+      // The reload sidecar signals the vault process of the other container.
+      shareProcessNamespace: true,
     },
   });
 }
@@ -265,8 +307,9 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
     pod: {
       uid: UID,
       gid: GID,
-      containers: [serverContainer(p)],
-      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+      containers: [serverContainer(p), tlsReloader(VAULT_IMAGE)],
+      volumes: volumes(),
+      shareProcessNamespace: true,
       antiAffinityFor: p.highAvailability ? NAME : undefined,
     },
     volumeClaims: [{ name: 'data', size: p.storage }],
@@ -275,14 +318,27 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
 
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
-  const contract = contractService(NAME, VAULT_SERVICE);
+  const contract = contractService(NAME, VAULT_SERVICE, 'https');
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
-  const headless = headlessService(NAME, VAULT_SERVICE, { publishNotReadyAddresses: true });
+  const headless = headlessService(NAME, VAULT_SERVICE, { portName: 'https', publishNotReadyAddresses: true });
+  const tls = [...buildCa(), vaultCertificate()];
   if (p.mode === 'dev')
-    return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
+    return [
+      configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }),
+      contract,
+      headless,
+      ...tls,
+      devServer(p, devConfig()),
+    ];
   const config = serverConfig(p.replicas);
-  const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];
+  const objects = [
+    configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }),
+    contract,
+    headless,
+    ...tls,
+    raftServers(p, config),
+  ];
   if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
   return objects;
 }
@@ -290,11 +346,11 @@ function build(environment: Environment): KubeObject[] {
 export const vault: ComponentSpec = {
   name: NAME,
   description:
-    'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
+    'HashiCorp Vault over TLS (certificate from the in-cluster CA): dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
   tier: 'operator-gated',
   uid: UID,
   service: VAULT_SERVICE,
-  dependsOn: [],
+  dependsOn: [{ component: 'cert-manager', why: "cert-manager issues Vault's certificate from the in-cluster CA" }],
   dashboard: vaultDashboard,
   smoke: [vaultSmoke],
   sourceFiles: [],

@@ -50,7 +50,7 @@ describe.each(ENVIRONMENTS.map((e) => [e]))('vault TLS in %s', (env) => {
       'vault.soma-infra.svc.cluster.local',
       'vault.soma-infra.svc',
       'vault',
-      VAULT_SERVICE.metrics.tls!.serverName,
+      VAULT_SERVICE.tls!.serverName,
     ];
     for (const h of hosts)
       expect(

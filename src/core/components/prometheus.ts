@@ -158,7 +158,8 @@ function kubeletReader(): KubeObject[] {
 export const caDir = (component: ComponentName) => `${CONFIG_DIR}/ca/${component}`;
 
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {
-  const { port, path, scheme, params, tls } = c.service.metrics;
+  const { port, path, scheme, params } = c.service.metrics;
+  const tls = scheme === 'https' ? c.service.tls : undefined;
   const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
   if (params) job.params = params;
   if (tls) job.tls_config = { ca_file: `${caDir(c.name)}/${tls.caKey}`, server_name: tls.serverName };
@@ -177,10 +178,10 @@ function scrapeConfig(c: ServingSpec): Record<string, unknown> {
  * the kubelet fills the volume then; Prometheus re-reads a changed CA file by itself.
  */
 function caVolumes(components: readonly ComponentSpec[]) {
-  const withTls = scrapedComponents(components).filter((c) => c.service.metrics.tls);
+  const withTls = scrapedComponents(components).filter((c) => c.service.metrics.scheme === 'https' && c.service.tls);
   return {
     volumes: withTls.map((c) => {
-      const t = c.service.metrics.tls!;
+      const t = c.service.tls!;
       return {
         name: `ca-${c.name}`,
         secret: { secretName: t.caSecret, items: [{ key: t.caKey, path: t.caKey }], optional: true },

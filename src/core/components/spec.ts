@@ -52,11 +52,11 @@ export interface SecretContract {
   type?: 'kubernetes.io/basic-auth';
 }
 
-export interface MetricsTls {
-  /** A Secret of the namespace and its key holding the CA certificate (only that key is mounted). */
+export interface ServiceTls {
+  /** A Secret of the namespace and its key holding the CA certificate (clients mount or read only that key). */
   caSecret: string;
   caKey: string;
-  /** Checked against the certificate instead of the scraped address (DNS discovery yields pod IPs). */
+  /** The name clients check the certificate against (Prometheus's DNS discovery yields pod IPs, so it says this name). */
   serverName: string;
 }
 
@@ -83,9 +83,9 @@ export interface ServiceSpec {
     path: string;
     scheme?: 'http' | 'https';
     params?: Readonly<Record<string, readonly string[]>>;
-    /** https: the CA Prometheus verifies with (one key of a Secret in the namespace) and the name the certificate must carry. */
-    tls?: MetricsTls;
   };
+  /** The contract port (and metrics on it) speaks TLS: what a client verifies the certificate with. */
+  tls?: ServiceTls;
   /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
   peer?: readonly NamedPort[];
   /** The operator (an upstream component) that runs the pods, and the ports its controller connects to. */

@@ -94,15 +94,15 @@ const NAME = 'vault';
 export const VAULT_SERVICE: ServiceSpec = {
   port: 8200,
   secrets: [{ name: 'soma-infra-vault-dev-root', keys: ['token'], environments: ['dev'] }],
-  // Vault answers JSON unless asked for the Prometheus format. Over TLS: Prometheus mounts
-  // only the CA's certificate (ca.crt) of Vault's Secret and checks the contract name.
+  // Vault answers JSON unless asked for the Prometheus format. Over TLS: clients (Prometheus
+  // included) verify with the CA's certificate, ca.crt of Vault's Secret, and the contract name.
   metrics: {
     port: 8200,
     path: '/v1/sys/metrics',
     params: { format: ['prometheus'] },
     scheme: 'https',
-    tls: { caSecret: VAULT_TLS_SECRET, caKey: 'ca.crt', serverName: `vault.${NAMESPACE}.svc.cluster.local` },
   },
+  tls: { caSecret: VAULT_TLS_SECRET, caKey: 'ca.crt', serverName: `vault.${NAMESPACE}.svc.cluster.local` },
   peer: [{ name: 'cluster', port: 8201 }],
 };
 /** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */

@@ -191,12 +191,31 @@ function caVolumes(components: readonly ComponentSpec[]) {
   };
 }
 
+/** An operator's controller, through its release's Service in the operator's namespace (one replica: one target). */
+function operatorScrapeConfig(c: ComponentSpec): Record<string, unknown>[] {
+  const m = c.upstream?.metrics;
+  if (!m) return [];
+  const name = `${m.service}.${c.upstream!.namespace}.svc.cluster.local`;
+  return [
+    {
+      job_name: scrapeJob(c.name),
+      metrics_path: m.path,
+      scheme: 'http',
+      dns_sd_configs: [{ names: [name], type: 'A', port: m.port, refresh_interval: DNS_REFRESH }],
+    },
+  ];
+}
+
 /** The Prometheus configuration (the same in every environment: only names and ports from the component specs). */
 export function buildPrometheusConfig(components: readonly ComponentSpec[]): Record<string, unknown> {
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: '10s', evaluation_interval: SCRAPE_INTERVAL },
     rule_files: [RULES_FILE],
-    scrape_configs: [...scrapedComponents(components).map(scrapeConfig), kubeletScrapeConfig()],
+    scrape_configs: [
+      ...scrapedComponents(components).map(scrapeConfig),
+      ...components.flatMap(operatorScrapeConfig),
+      kubeletScrapeConfig(),
+    ],
   };
 }
 

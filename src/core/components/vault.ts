@@ -271,6 +271,12 @@ function serverContainer(p: RaftProfile): V1Container {
   });
 }
 
+// `kubectl exec vault-0 -- vault …` runs in the server container, not in the reload sidecar.
+const podAnnotations = (config: string) => ({
+  [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }),
+  'kubectl.kubernetes.io/default-container': NAME,
+});
+
 const volumes = () => [
   { name: 'config', configMap: { name: CONFIG_MAP } },
   vaultTlsVolume(),
@@ -284,7 +290,7 @@ function devServer(p: DevProfile, config: string): KubeObject {
     replicas: 1,
     // In memory: two dev servers side by side would be two different vaults.
     strategy: 'Recreate',
-    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    podAnnotations: podAnnotations(config),
     pod: {
       uid: UID,
       gid: GID,
@@ -303,7 +309,7 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
     serviceName: HEADLESS,
     // Every node starts sealed and never becomes ready on its own; ordered start-up would stall.
     podManagementPolicy: 'Parallel',
-    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    podAnnotations: podAnnotations(config),
     pod: {
       uid: UID,
       gid: GID,

@@ -32,6 +32,10 @@ describe.each(ENVIRONMENTS.map((e) => [e]))('vault TLS in %s', (env) => {
     expect(spec(ca)).toMatchObject({ isCA: true, secretName: SOMA_CA, issuerRef: { name: selfSigned.metadata.name } });
     expect(spec(ca).privateKey).toMatchObject({ algorithm: 'ECDSA', rotationPolicy: 'Never' });
     const caIssuer = issuers.find((i) => spec(i).ca)!;
+    // The CA is Ready before its Issuer exists (an earlier sync wave inside Vault's Application).
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    expect(wave(selfSigned)).toBeLessThan(wave(caIssuer));
+    expect(wave(ca)).toBeLessThan(wave(caIssuer));
     expect(spec(caIssuer).ca.secretName).toBe(SOMA_CA);
     // The CA's key stays in its Secret: only the CA Issuer reads that Secret.
     const readers = objects.filter((o) => JSON.stringify(o).includes(`"${SOMA_CA}"`));

@@ -15,7 +15,7 @@
 // the vault process when the mounted certificate changes. A restart would also load it,
 // but re-seals a raft node.
 import type { KubeObject, V1Container, V1Volume } from '../kube.ts';
-import { NAMESPACE } from '../names.ts';
+import { ANNOTATIONS, NAMESPACE } from '../names.ts';
 import { CERT_MANAGER_API } from './cert-manager.ts';
 import { headlessServiceName } from './spec.ts';
 import { container, execProbe, meta, type Sizing } from './workload.ts';
@@ -39,18 +39,25 @@ const SELF_SIGNED = 'soma-infra-selfsigned';
 export const CA_LIFETIME = { duration: '87600h', renewBefore: '8760h' } as const;
 export const LEAF_LIFETIME = { duration: '2160h', renewBefore: '720h' } as const;
 
-function issuer(name: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: CERT_MANAGER_API, kind: 'Issuer', metadata: meta(NAME, name), spec };
+/**
+ * The CA first, inside Vault's Application: Argo CD waits for this wave to be healthy (the CA
+ * Certificate Ready) before it creates the CA Issuer, which would otherwise report
+ * Ready=False — Degraded to Argo CD and bootstrap's wait — until the CA's Secret exists.
+ */
+const CA_FIRST = { annotations: { [ANNOTATIONS.syncWave]: '-1' } };
+
+function issuer(name: string, spec: Record<string, unknown>, extra = {}): KubeObject {
+  return { apiVersion: CERT_MANAGER_API, kind: 'Issuer', metadata: meta(NAME, name, extra), spec };
 }
 
 /** The self-signed Issuer, the CA Certificate it signs, and the CA Issuer that signs the leaves. */
 export function buildCa(): KubeObject[] {
   return [
-    issuer(SELF_SIGNED, { selfSigned: {} }),
+    issuer(SELF_SIGNED, { selfSigned: {} }, CA_FIRST),
     {
       apiVersion: CERT_MANAGER_API,
       kind: 'Certificate',
-      metadata: meta(NAME, SOMA_CA),
+      metadata: meta(NAME, SOMA_CA, CA_FIRST),
       spec: {
         isCA: true,
         commonName: `${NAMESPACE} CA`,

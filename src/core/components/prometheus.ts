@@ -33,6 +33,7 @@ import {
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 import { renderAlertRules } from './alerts/rules.ts';
 import { prometheusDashboard } from './dashboards/prometheus.ts';
+import { caFile, caVolumes, operatorScrapeConfigs } from './prometheus-tls.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
@@ -154,15 +155,12 @@ function kubeletReader(): KubeObject[] {
   ];
 }
 
-/** Where the CA of a component scraped over TLS is mounted (one directory per component). */
-export const caDir = (component: ComponentName) => `${CONFIG_DIR}/ca/${component}`;
-
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {
   const { port, path, scheme, params } = c.service.metrics;
   const tls = scheme === 'https' ? c.service.tls : undefined;
   const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
   if (params) job.params = params;
-  if (tls) job.tls_config = { ca_file: `${caDir(c.name)}/${tls.caKey}`, server_name: tls.serverName };
+  if (tls) job.tls_config = { ca_file: caFile(c.name, tls.caKey), server_name: tls.serverName };
   if (c.name === 'prometheus') {
     // Itself, over loopback: no DNS or network policy between it and its own metrics.
     job.static_configs = [{ targets: [`localhost:${port}`] }];
@@ -172,40 +170,6 @@ function scrapeConfig(c: ServingSpec): Record<string, unknown> {
   return job;
 }
 
-/**
- * The CA certificates of the components scraped over TLS: only the CA's key of each Secret.
- * Optional: the Secret appears when the component's wave has run (after Prometheus's), and
- * the kubelet fills the volume then; Prometheus re-reads a changed CA file by itself.
- */
-function caVolumes(components: readonly ComponentSpec[]) {
-  const withTls = scrapedComponents(components).filter((c) => c.service.metrics.scheme === 'https' && c.service.tls);
-  return {
-    volumes: withTls.map((c) => {
-      const t = c.service.tls!;
-      return {
-        name: `ca-${c.name}`,
-        secret: { secretName: t.caSecret, items: [{ key: t.caKey, path: t.caKey }], optional: true },
-      };
-    }),
-    mounts: withTls.map((c) => ({ name: `ca-${c.name}`, mountPath: caDir(c.name), readOnly: true })),
-  };
-}
-
-/** An operator's controller, through its release's Service in the operator's namespace (one replica: one target). */
-function operatorScrapeConfig(c: ComponentSpec): Record<string, unknown>[] {
-  const m = c.upstream?.metrics;
-  if (!m) return [];
-  const name = `${m.service}.${c.upstream!.namespace}.svc.cluster.local`;
-  return [
-    {
-      job_name: scrapeJob(c.name),
-      metrics_path: m.path,
-      scheme: 'http',
-      dns_sd_configs: [{ names: [name], type: 'A', port: m.port, refresh_interval: DNS_REFRESH }],
-    },
-  ];
-}
-
 /** The Prometheus configuration (the same in every environment: only names and ports from the component specs). */
 export function buildPrometheusConfig(components: readonly ComponentSpec[]): Record<string, unknown> {
   return {
@@ -213,7 +177,7 @@ export function buildPrometheusConfig(components: readonly ComponentSpec[]): Rec
     rule_files: [RULES_FILE],
     scrape_configs: [
       ...scrapedComponents(components).map(scrapeConfig),
-      ...components.flatMap(operatorScrapeConfig),
+      ...components.flatMap((c) => operatorScrapeConfigs(c, DNS_REFRESH)),
       kubeletScrapeConfig(),
     ],
   };

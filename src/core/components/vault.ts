@@ -16,7 +16,6 @@
 // The image's entrypoint is bypassed (the command is the vault binary): as a non-root
 // user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
 // dropped with every other capability, so the config disables mlock.
-import { InternalError } from '../errors.ts';
 import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
@@ -37,6 +36,18 @@ import {
   type Sizing,
 } from './workload.ts';
 import { vaultSmoke } from '../smoke/checks/vault.ts';
+import {
+  DATA_DIR,
+  DEV_LISTEN_ADDRESS,
+  devConfig,
+  raftJoinAddresses,
+  serverConfig,
+  VAULT_CLUSTER_PORT,
+  VAULT_PORT,
+  vaultPodHost,
+} from './vault-config.ts';
+
+export { devConfig, raftJoinAddresses, serverConfig, vaultPodHost };
 import {
   buildCa,
   tlsReloader,
@@ -92,18 +103,18 @@ const PROFILES: Record<Environment, VaultProfile> = {
 const NAME = 'vault';
 /** The consumer contract and internal ports (docs/contracts.md). */
 export const VAULT_SERVICE: ServiceSpec = {
-  port: 8200,
+  port: VAULT_PORT,
   secrets: [{ name: 'soma-infra-vault-dev-root', keys: ['token'], environments: ['dev'] }],
   // Vault answers JSON unless asked for the Prometheus format. Over TLS: clients (Prometheus
   // included) verify with the CA's certificate, ca.crt of Vault's Secret, and the contract name.
   metrics: {
-    port: 8200,
+    port: VAULT_PORT,
     path: '/v1/sys/metrics',
     params: { format: ['prometheus'] },
     scheme: 'https',
   },
   tls: { caSecret: VAULT_TLS_SECRET, caKey: 'ca.crt', serverName: `vault.${NAMESPACE}.svc.cluster.local` },
-  peer: [{ name: 'cluster', port: 8201 }],
+  peer: [{ name: 'cluster', port: VAULT_CLUSTER_PORT }],
 };
 /** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */
 const UID = 100;
@@ -115,76 +126,6 @@ const DEV_ROOT = VAULT_SERVICE.secrets.find((s) => s.environments?.includes('dev
 const CONFIG_MAP = 'vault-config';
 const CONFIG_FILE = 'vault.hcl';
 const CONFIG_DIR = '/vault/config';
-const DATA_DIR = '/vault/data';
-
-/** The stable DNS name of pod `vault-<ordinal>` behind the headless Service. */
-export function vaultPodHost(ordinal: number): string {
-  return `${NAME}-${ordinal}.${HEADLESS}.${NAMESPACE}.svc.cluster.local`;
-}
-
-/** The API address of every raft node, which each node retries to join until it is part of the cluster. */
-export function raftJoinAddresses(replicas: number): string[] {
-  if (!Number.isInteger(replicas) || replicas < 1)
-    throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
-  return Array.from({ length: replicas }, (_, i) => `https://${vaultPodHost(i)}:${PORT}`);
-}
-
-/**
- * The API listener on the contract port (plus the cluster port on raft servers), with the
- * certificate cert-manager issues (re-read on SIGHUP). Prometheus reads
- * /v1/sys/metrics?format=prometheus without a token.
- */
-function apiListener(clusterPort?: number): string[] {
-  return [
-    'listener "tcp" {',
-    `  address         = "0.0.0.0:${PORT}"`,
-    ...(clusterPort ? [`  cluster_address = "0.0.0.0:${clusterPort}"`] : []),
-    `  tls_cert_file   = "${VAULT_TLS_FILES.cert}"`,
-    `  tls_key_file    = "${VAULT_TLS_FILES.key}"`,
-    '  telemetry {',
-    '    unauthenticated_metrics_access = true',
-    '  }',
-    '}',
-    '',
-  ];
-}
-
-const TELEMETRY = ['telemetry {', '  prometheus_retention_time = "60s"', '  disable_hostname          = true', '}', ''];
-
-/** The server configuration (HCL) of a raft cluster of `replicas` nodes. */
-export function serverConfig(replicas: number): string {
-  const joins = raftJoinAddresses(replicas).flatMap((a) => [
-    '  retry_join {',
-    `    leader_api_addr     = "${a}"`,
-    `    leader_ca_cert_file = "${VAULT_TLS_FILES.ca}"`,
-    '  }',
-  ]);
-  return [
-    'ui = true',
-    '# IPC_LOCK is dropped with all other capabilities; raft storage does not need mlock.',
-    'disable_mlock = true',
-    '',
-    ...apiListener(CLUSTER_PORT),
-    'storage "raft" {',
-    `  path = "${DATA_DIR}"`,
-    '  # node_id comes from VAULT_RAFT_NODE_ID (the pod name).',
-    ...joins,
-    '}',
-    '',
-    ...TELEMETRY,
-  ].join('\n');
-}
-
-/** Where dev mode's own listener goes: loopback, out of the way of the configured one. */
-const DEV_LISTEN_ADDRESS = '127.0.0.1:8210';
-
-/**
- * dev mode's built-in listener cannot let Prometheus read /v1/sys/metrics without a
- * token, so dev also loads this file: the same API listener the raft servers have.
- */
-export function devConfig(): string {
-  return [...apiListener(), ...TELEMETRY].join('\n');
-}
 
 // sys/health answers 200 active, 429 standby, 501 uninitialised, 503 sealed.
 /** Ready only when the node can serve: active or an unsealed standby (which forwards to the active node). */

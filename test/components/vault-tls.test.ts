@@ -1,6 +1,7 @@
 // Vault's TLS in every environment: the in-cluster CA chain, the certificate's names against
 // every address that reaches Vault, and the sidecar that makes Vault load a renewed one.
 import { spawn } from 'node:child_process';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,9 +15,12 @@ import { tempDir } from '../support/temp.ts';
 const byKind = (objs: KubeObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const spec = (o: KubeObject | undefined) => o?.spec as any;
 
-/** Whether a certificate name (possibly `*.`) covers a host, as TLS clients match them. */
-const covers = (name: string, host: string) =>
-  name.startsWith('*.') ? host.split('.').slice(1).join('.') === name.slice(2) && !host.startsWith('.') : name === host;
+/** Node's own TLS host check against a certificate with these subject alternative names. */
+const covers = (dnsNames: string[], ips: string[], host: string) =>
+  checkServerIdentity(host, {
+    subject: {},
+    subjectaltname: [...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP Address:${ip}`)].join(', '),
+  } as unknown as PeerCertificate) === undefined;
 
 describe.each(ENVIRONMENTS.map((e) => [e]))('vault TLS in %s', (env) => {
   const objects = vault.build(env, CTX);
@@ -56,14 +60,13 @@ describe.each(ENVIRONMENTS.map((e) => [e]))('vault TLS in %s', (env) => {
       'vault',
       VAULT_SERVICE.tls!.serverName,
     ];
-    for (const h of hosts)
-      expect(
-        names.some((n) => covers(n, h)),
-        h,
-      ).toBe(true);
+    const ips: string[] = spec(leaf).ipAddresses;
+    for (const h of hosts) expect(covers(names, ips, h), h).toBe(true);
     const local = new URL(server.env!.find((e) => e.name === 'VAULT_ADDR')!.value!);
     expect(local.protocol).toBe('https:');
-    expect(spec(leaf).ipAddresses).toContain(local.hostname);
+    expect(covers(names, ips, local.hostname), local.hostname).toBe(true);
+    // A name the certificate does not carry fails the same check (the check can fail).
+    expect(covers(names, ips, 'vault.other.svc.cluster.local')).toBe(false);
     // Renewed well before expiry.
     expect(parseInt(spec(leaf).renewBefore)).toBeLessThan(parseInt(spec(leaf).duration) / 2);
     expect(names).toEqual(vaultDnsNames());

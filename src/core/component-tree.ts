@@ -195,9 +195,40 @@ const KEEP_CRDS = {
   ].join('\n'),
 };
 
+const jsonPatch = (ops: readonly Record<string, unknown>[]) =>
+  ops
+    .map((op) =>
+      Object.entries(op)
+        .map(([k, v], i) => `${i ? '  ' : '- '}${k}: ${JSON.stringify(v)}`)
+        .join('\n'),
+    )
+    .join('\n') + '\n';
+
 /**
- * An operator from its pinned release: base/<c>/ lists the release URL, the sizing patches
- * and the CRD protection; each overlay adds the environment label. The same in every environment.
+ * Inline JSON patches: the arguments appended to a workload's container (guarded by a test
+ * of the container's name, so a release that reorders its containers fails the build instead
+ * of patching the wrong one), and the release objects moved into the install's namespace.
+ */
+export function upstreamInlinePatches(u: UpstreamInstall): { target: Record<string, string>; patch: string }[] {
+  const args = u.workloads
+    .filter((w) => w.extraArgs?.length)
+    .map((w) => ({
+      target: { group: 'apps', kind: w.kind, name: w.name, namespace: u.namespace },
+      patch: jsonPatch([
+        { op: 'test', path: '/spec/template/spec/containers/0/name', value: w.container },
+        ...w.extraArgs!.map((a) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: a })),
+      ]),
+    }));
+  const moves = (u.relocate?.objects ?? []).map((o) => ({
+    target: { group: o.group, kind: o.kind, name: o.name, namespace: u.relocate!.from },
+    patch: jsonPatch([{ op: 'replace', path: '/metadata/namespace', value: u.namespace }]),
+  }));
+  return [...args, ...moves];
+}
+
+/**
+ * An operator from its pinned release: base/<c>/ lists the release URL, the sizing patches,
+ * the inline patches (extra arguments, relocated objects) and the CRD protection; each overlay adds the environment label. The same in every environment.
  */
 function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files): Record<Environment, KubeObject[]> {
   const src = sourceOf(c);
@@ -213,7 +244,11 @@ function buildUpstreamFiles(c: ComponentSpec, u: UpstreamInstall, files: Files):
     apiVersion: KUSTOMIZE_API,
     kind: 'Kustomization',
     resources: [u.placeInNamespace ? RELEASE_DIR : u.url, ...objects.map(objectFileName)],
-    patches: [...patches.map((p) => ({ path: `patches/${objectFileName(p)}` })), KEEP_CRDS],
+    patches: [
+      ...patches.map((p) => ({ path: `patches/${objectFileName(p)}` })),
+      ...upstreamInlinePatches(u),
+      KEEP_CRDS,
+    ],
     labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }],
   };
   add(files, `${dir}/kustomization.yaml`, renderGeneratedYaml(src, [base]));

@@ -103,6 +103,17 @@ function upstreamLines(c: ComponentSpec): string[] {
   return [
     `- pinned release \`${u.url}\` in namespace \`${u.namespace}\`, referenced by URL from \`base/${c.name}/\` with local patches that size its workloads`,
     `- the release's kinds: ${[...u.kinds.cluster, ...u.kinds.namespaced].map((k) => k.kind).join(', ')}`,
+    ...u.workloads
+      .filter((w) => w.extraArgs?.length)
+      .map(
+        (w) =>
+          `- ${w.kind} \`${w.name}\` gets ${w.extraArgs!.map((a) => `\`${a}\``).join(' ')} appended (the last value of a flag wins)`,
+      ),
+    ...(u.relocate
+      ? [
+          `- moved by a patch from \`${u.relocate.from}\` into \`${u.namespace}\` (the project never allows \`${u.relocate.from}\`): ${u.relocate.objects.map((o) => `${o.kind} \`${o.name}\``).join(', ')}`,
+        ]
+      : []),
     '',
   ];
 }

@@ -23,7 +23,7 @@ export type { InternalFlow, InternalPorts, ServiceContract } from './components/
 
 export type ComponentName = keyof typeof COMPONENT_SPECS;
 /** Every component but the platform and the operators serves a contract (a test holds the registry to it). */
-export type ServiceComponent = Exclude<ComponentName, 'platform' | 'cnpg' | 'strimzi'>;
+export type ServiceComponent = Exclude<ComponentName, 'platform' | 'cnpg' | 'cert-manager' | 'strimzi'>;
 
 /** Every registered component, in registration order. */
 export const COMPONENT_LIST: readonly ComponentSpec[] = Object.values(COMPONENT_SPECS);

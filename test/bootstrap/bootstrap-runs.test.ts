@@ -84,7 +84,7 @@ describe('fresh cluster', () => {
     expect(r).toMatchObject({ cluster: 'kind-soma', context: 'kind-soma', ok: true, changed: true });
     expect(r.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(KIND_STEPS.map((n) => `${n}:ok`));
     expect(r.steps.find((s: { name: string }) => s.name === 'argocd').durationMs).toBeGreaterThan(0);
-    expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'cnpg', 'postgres', 'vault', 'prometheus', 'grafana']);
+    expect(r.components.map((c: { component: string }) => c.component)).toEqual(['root', 'argocd', 'platform', 'cnpg', 'cert-manager', 'postgres', 'vault', 'prometheus', 'grafana']);
     for (const c of r.components) {
       expect(c.timeToHealthyMs).toBeGreaterThan(0);
       expect(c).toMatchObject({ sync: 'Synced', health: 'Healthy', revision: HEAD.slice(0, 7) });

@@ -19,13 +19,13 @@ import { tempDir } from '../support/temp.ts';
 
 export const HEAD = 'a'.repeat(40);
 export const REPO_URL = 'https://github.com/example/somastack.git';
-export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-cnpg', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-prometheus', 'kind-soma-grafana'];
+export const CHILDREN = ['kind-soma-argocd', 'kind-soma-platform', 'kind-soma-cnpg', 'kind-soma-cert-manager', 'kind-soma-postgres', 'kind-soma-vault', 'kind-soma-prometheus', 'kind-soma-grafana'];
 
 const CLUSTER_YAML = `name: kind-soma
 environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: ${REPO_URL}, revision: main }
-components: [platform, cnpg, postgres, vault, prometheus, grafana]
+components: [platform, cnpg, cert-manager, postgres, vault, prometheus, grafana]
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 

@@ -179,6 +179,19 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
     },
   );
 
+  it("lets Prometheus, and no other pod, reach cert-manager's controller metrics in its namespace", () => {
+    const controller: Endpoint = {
+      namespace: 'cert-manager',
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'cert-manager' },
+      podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+    };
+    const webhook: Endpoint = { ...controller, podLabels: { 'app.kubernetes.io/name': 'webhook' } };
+    expect(canReach(env, infraPod('prometheus'), controller, 9402)).toBe(true);
+    expect(canReach(env, infraPod('prometheus'), controller, 9403)).toBe(false);
+    expect(canReach(env, infraPod('prometheus'), webhook, 9402)).toBe(false);
+    expect(canReach(env, infraPod('grafana'), controller, 9402)).toBe(false);
+  });
+
   it('admits the CloudNativePG controller to the postgres instance status port, and lets the instances reach the API server', () => {
     const controller: Endpoint = {
       namespace: 'cnpg-system',

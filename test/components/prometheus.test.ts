@@ -144,7 +144,7 @@ describe('prometheus.yml', () => {
   });
 
   it('has one job per service component, named after it, on the metrics port and path of INTERNAL_PORTS', () => {
-    const jobs = (config().scrape_configs as Any[]).filter((j) => j.job_name !== 'kubelet');
+    const jobs = (config().scrape_configs as Any[]).filter((j) => !['kubelet', 'cert-manager'].includes(j.job_name));
     expect(jobs.map((j) => j.job_name).sort()).toEqual(Object.keys(CONTRACTS).sort());
     for (const j of jobs) {
       const { port, path } = INTERNAL_PORTS[j.job_name as ServiceComponent].metrics;
@@ -155,6 +155,31 @@ describe('prometheus.yml', () => {
       ];
       expect(ports).toEqual([port]);
     }
+  });
+
+  it("scrapes cert-manager's controller through its release's Service, and Vault over TLS verified with the CA", () => {
+    expect(job('cert-manager')).toMatchObject({
+      metrics_path: '/metrics',
+      scheme: 'http',
+      dns_sd_configs: [{ names: ['cert-manager.cert-manager.svc.cluster.local'], type: 'A', port: 9402 }],
+    });
+    expect(job('vault')).toMatchObject({
+      scheme: 'https',
+      tls_config: { ca_file: '/etc/prometheus/ca/vault/ca.crt', server_name: 'vault.soma-infra.svc.cluster.local' },
+    });
+    expect(job('vault').tls_config.insecure_skip_verify).toBeUndefined();
+    const sts = prometheus.build('dev', CTX).find((o) => o.kind === 'StatefulSet')!;
+    const pod = (sts.spec as Any).template.spec;
+    // Only the CA's certificate of Vault's Secret, never its key; optional until Vault's wave creates it.
+    expect(pod.volumes).toContainEqual({
+      name: 'ca-vault',
+      secret: { secretName: 'vault-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], optional: true },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'ca-vault',
+      mountPath: '/etc/prometheus/ca/vault',
+      readOnly: true,
+    });
   });
 
   it.each(['kafka', 'etcd', 'vault'] as const)(

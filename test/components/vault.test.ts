@@ -27,9 +27,9 @@ const RAFT_ENVS = ['staging', 'prod'] as const;
 
 describe('vault raft join addresses and server config, derived from the replica count', () => {
   it('lists the API address of every pod behind the headless Service', () => {
-    expect(raftJoinAddresses(1)).toEqual(['http://vault-0.vault-headless.soma-infra.svc.cluster.local:8200']);
+    expect(raftJoinAddresses(1)).toEqual(['https://vault-0.vault-headless.soma-infra.svc.cluster.local:8200']);
     expect(raftJoinAddresses(3)).toEqual(
-      [0, 1, 2].map((i) => `http://vault-${i}.vault-headless.soma-infra.svc.cluster.local:8200`),
+      [0, 1, 2].map((i) => `https://vault-${i}.vault-headless.soma-infra.svc.cluster.local:8200`),
     );
     for (const n of [0, 1.5]) expect(() => raftJoinAddresses(n)).toThrow(/positive integer/);
   });
@@ -38,8 +38,15 @@ describe('vault raft join addresses and server config, derived from the replica 
     'writes one retry_join per node for %i node(s), raft on the data volume, metrics without a token',
     (n) => {
       const hcl = serverConfig(n);
-      const joins = [...hcl.matchAll(/retry_join \{\s*leader_api_addr = "([^"]+)"\s*\}/g)].map((m) => m[1]);
-      expect(joins).toEqual(raftJoinAddresses(n));
+      const joins = [
+        ...hcl.matchAll(/retry_join \{\s*leader_api_addr\s+= "([^"]+)"\s*leader_ca_cert_file = "([^"]+)"\s*\}/g),
+      ];
+      expect(joins.map((m) => m[1])).toEqual(raftJoinAddresses(n));
+      // Each join verifies the leader's certificate with the CA cert-manager writes beside it.
+      for (const m of joins) expect(m[2]).toBe('/vault/tls/ca.crt');
+      expect(hcl).toMatch(/tls_cert_file\s+= "\/vault\/tls\/tls\.crt"/);
+      expect(hcl).toMatch(/tls_key_file\s+= "\/vault\/tls\/tls\.key"/);
+      expect(hcl).not.toContain('tls_disable');
       expect(hcl).toMatch(/storage "raft" \{\s*path = "\/vault\/data"/);
       expect(hcl).toMatch(/address\s+= "0\.0\.0\.0:8200"/);
       expect(hcl).toMatch(/cluster_address\s+= "0\.0\.0\.0:8201"/);
@@ -82,7 +89,7 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
   it('serves the contract port on the contract Service and is discoverable through the headless one', () => {
     const svc = find(objects, 'Service', CONTRACTS.vault.service)!;
     expect((svc.spec as any).ports).toEqual([
-      expect.objectContaining({ port: CONTRACTS.vault.port, targetPort: 'http' }),
+      expect.objectContaining({ port: CONTRACTS.vault.port, targetPort: 'https' }),
     ]);
     const headless = find(objects, 'Service', headlessServiceName('vault'))!;
     expect((headless.spec as any).clusterIP).toBe('None');
@@ -90,18 +97,18 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('vault build(%s)', (env: Environ
     for (const s of [svc, headless])
       for (const [k, v] of Object.entries((s.spec as any).selector)) expect(podLabels[k]).toBe(v);
     expect(server.ports).toContainEqual(
-      expect.objectContaining({ name: 'http', containerPort: INTERNAL_PORTS.vault.metrics.port }),
+      expect.objectContaining({ name: 'https', containerPort: INTERNAL_PORTS.vault.metrics.port }),
     );
   });
 
   it('probes sys/health with the readiness and liveness parameters', () => {
-    expect(server.readinessProbe?.httpGet).toEqual({ path: READINESS_PATH, port: 'http' });
-    expect(server.livenessProbe?.httpGet).toEqual({ path: LIVENESS_PATH, port: 'http' });
+    expect(server.readinessProbe?.httpGet).toEqual({ path: READINESS_PATH, port: 'https', scheme: 'HTTPS' });
+    expect(server.livenessProbe?.httpGet).toEqual({ path: LIVENESS_PATH, port: 'https', scheme: 'HTTPS' });
   });
 
   it('runs as the image user without IPC_LOCK: restricted context, requests within limits', () => {
     expectRestrictedPods(objects, { uid: 100, gid: 1000 });
-    expect(pod.containers).toHaveLength(1);
+    expect(pod.containers.map((c) => c.name)).toEqual(['vault', 'tls-reload']);
     // The image entrypoint would chown and setcap as root; the binary is started directly.
     expect(server.command).toEqual(['vault']);
     expect(server.image).toBe(VAULT_IMAGE);
@@ -201,7 +208,7 @@ describe.each(RAFT_ENVS.map((env) => [env]))('vault in %s: a real raft server', 
     expect(names[0]).toBe('POD_NAME');
     expect(envVar(server, 'VAULT_RAFT_NODE_ID')?.value).toBe('$(POD_NAME)');
     expect(envVar(server, 'VAULT_API_ADDR')?.value).toBe(
-      'http://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8200',
+      'https://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8200',
     );
     expect(envVar(server, 'VAULT_CLUSTER_ADDR')?.value).toBe(
       'https://$(POD_NAME).vault-headless.soma-infra.svc.cluster.local:8201',

@@ -70,7 +70,9 @@ describe('parseClusterConfig', () => {
       expected: [
         {
           path: '/components/2',
-          message: expect.stringContaining('must be one of: platform, cnpg, postgres') as unknown as string,
+          message: expect.stringContaining(
+            'must be one of: platform, cnpg, cert-manager, postgres',
+          ) as unknown as string,
         },
       ],
     },

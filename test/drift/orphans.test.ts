@@ -118,6 +118,32 @@ describe('findOrphans', () => {
     expect(findOrphans(withKafka, [claim('data-kafka-old-0')], opts).map((o) => o.name)).toEqual(['data-kafka-old-0']);
   });
 
+  it("counts the Secret a git Certificate names and cert-manager's requests as controller-made, not a Secret of another name", () => {
+    const certificate: KubeObject = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'vault-tls', namespace: 'soma-infra' },
+      spec: { secretName: 'vault-tls' },
+    };
+    const withCert = [...apps, app('kind-soma-vault', 'vault', [certificate])];
+    const secret = (name: string, namespace = 'soma-infra'): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace, annotations: { 'cert-manager.io/certificate-name': 'vault-tls' } },
+    });
+    const live: KubeObject[] = [
+      certificate,
+      secret('vault-tls'),
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'CertificateRequest',
+        metadata: { name: 'vault-tls-1', namespace: 'soma-infra' },
+      },
+      secret('copied-tls'),
+    ];
+    expect(findOrphans(withCert, live, opts).map((o) => `${o.kind}/${o.name}`)).toEqual(['Secret/copied-tls']);
+  });
+
   it('does report a PVC that no StatefulSet template explains', () => {
     const live: KubeObject[] = [
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'soma-infra' } },

@@ -145,6 +145,28 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     expect(result.steps.filter((s: { changed: boolean }) => s.changed)).toEqual([]);
   });
 
+  it("cert-manager issued Vault's certificate from the in-cluster CA, and keeps its leader election out of kube-system", async () => {
+    for (const name of ['soma-infra-ca', 'vault-tls']) {
+      const cert = await client.get('cert-manager.io/v1', 'Certificate', name, 'soma-infra');
+      const ready = ((cert?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).find(
+        (c) => c.type === 'Ready',
+      );
+      expect(`${name} Ready=${ready?.status}`).toBe(`${name} Ready=True`);
+    }
+    const secret = await client.get('v1', 'Secret', 'vault-tls', 'soma-infra');
+    expect(Object.keys((secret?.data as Record<string, string>) ?? {}).sort()).toEqual([
+      'ca.crt',
+      'tls.crt',
+      'tls.key',
+    ]);
+    const roles = await client.list('rbac.authorization.k8s.io/v1', 'Role', { namespace: 'kube-system' });
+    expect(roles.map((r) => r.metadata.name).filter((n) => n.startsWith('cert-manager'))).toEqual([]);
+    const moved = await client.list('rbac.authorization.k8s.io/v1', 'Role', { namespace: 'cert-manager' });
+    expect(moved.map((r) => r.metadata.name)).toEqual(
+      expect.arrayContaining(['cert-manager:leaderelection', 'cert-manager-cainjector:leaderelection']),
+    );
+  });
+
   it('npm run status reports every Application healthy', async () => {
     const r = await cli('status', '--context', context);
     expect(r.code, tail(r.stdout)).toBe(0);

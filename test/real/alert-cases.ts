@@ -1,5 +1,7 @@
 // Synthetic series for `promtool test rules`: for every alert, one history that makes it
 // fire (with the labels it must carry) and one close to it that must not.
+import { TLS_AND_BACKUP_CASES } from './alert-cases-tls-backup.ts';
+
 export interface Series {
   series: string;
   values: string;
@@ -161,4 +163,5 @@ export const ALERT_CASES: AlertCase[] = [
     // One election in half an hour (a rolling restart) is normal.
     quiet: [s(`etcd_server_leader_changes_seen_total{${ETCD}}`, '0x10 1x20')],
   },
+  ...TLS_AND_BACKUP_CASES,
 ];

@@ -49,13 +49,31 @@ describe.each(operators.map((c) => [c.name, c] as const))('base/%s against a sta
           k,
         ).toEqual([{ name: k, value: v }]);
     }
+    for (const w of u.workloads.filter((x) => x.extraArgs)) {
+      const live = objects.find((o) => o.kind === w.kind && o.metadata.name === w.name)!;
+      const args: string[] = (live.spec as any).template.spec.containers[0].args;
+      // Appended: the last occurrence of a flag is the one the binary keeps.
+      expect(args.slice(-w.extraArgs!.length), `${w.kind}/${w.name}`).toEqual(w.extraArgs);
+    }
+    for (const o of u.relocate?.objects ?? []) {
+      const moved = objects.filter((x) => x.kind === o.kind && x.metadata.name === o.name);
+      expect(
+        moved.map((x) => x.metadata.namespace),
+        `${o.kind}/${o.name}`,
+      ).toEqual([u.namespace]);
+    }
+    // Nothing of the release stays outside the operator's namespace; only our own objects
+    // (Strimzi's bindings in the namespace it watches) are placed elsewhere, on purpose.
+    const ours = new Set((u.objects ?? []).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
+    const outside = objects.filter((o) => o.metadata.namespace && o.metadata.namespace !== u.namespace);
+    expect(outside.filter((o) => !ours.has(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`))).toEqual([]);
     const crd = objects.find((o) => o.kind === 'CustomResourceDefinition')!;
     expect(crd.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Delete=false,Prune=false');
     expect(crd.metadata.namespace).toBeUndefined();
     // Every ServiceAccount a binding names is where the release's ServiceAccount is.
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount');
     for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
-      for (const subject of (b as any).subjects as { name: string; namespace: string }[]) {
+      for (const subject of ((b as any).subjects ?? []) as { name: string; namespace: string }[]) {
         const sa = accounts.find((a) => a.metadata.name === subject.name);
         expect(sa?.metadata.namespace, `${b.kind}/${b.metadata.name}`).toBe(subject.namespace);
       }
@@ -70,12 +88,18 @@ describe.each(operators.map((c) => [c.name, c] as const))('base/%s against a sta
   });
 });
 
-/** Shaped like CloudNativePG's: its own Namespace, every object in it. */
+/** Shaped like CloudNativePG's and cert-manager's: its own Namespace, its workloads in it. */
 function standInRelease(name: string, u: UpstreamInstall): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: u.namespace } },
     crd(name),
     ...u.workloads.map((w) => workload(w, u.namespace)),
+    // Objects the release puts outside its namespace (cert-manager's leader election in kube-system).
+    ...(u.relocate?.objects ?? []).map((o) => ({
+      apiVersion: `${o.group}/v1`,
+      kind: o.kind,
+      metadata: { name: o.name, namespace: u.relocate!.from },
+    })),
   ];
 }
 
@@ -129,7 +153,10 @@ function workload(w: UpstreamWorkload, namespace: string | undefined): KubeObjec
     metadata: namespace ? { name: w.name, namespace } : { name: w.name },
     spec: {
       selector: { matchLabels: { app: w.name } },
-      template: { metadata: { labels: { app: w.name } }, spec: { containers: [{ name: w.container, image: 'x' }] } },
+      template: {
+        metadata: { labels: { app: w.name } },
+        spec: { containers: [{ name: w.container, image: 'x', args: ['--v=2'] }] },
+      },
     },
   };
 }

@@ -17,6 +17,7 @@ const ctx: SmokeContext = {
     curl: 'docker.io/curlimages/curl:8.16.0',
   },
   kafkaBrokers: 1,
+  caCertificates: { vault: '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----' },
 };
 const check = (name: string): SmokeCheck => SMOKE_CHECKS.find((c) => c.name === name)!;
 const ok = (log: string, namespace = ctx.namespace): JobResult => ({ job: 'j', namespace, phase: 'Succeeded', log });
@@ -78,7 +79,7 @@ const CASES: [string, JobResult[], boolean, RegExp][] = [
     'vault',
     [ok('health 200 {"initialized":true,"sealed":false,"standby":false,"version":"1.21.4"}\n')],
     true,
-    /HTTP 200: initialized=true, sealed=false, standby=false, version 1\.21\.4/,
+    /HTTP 200 \(TLS verified with the in-cluster CA\): initialized=true, sealed=false, standby=false, version 1\.21\.4/,
   ],
   ['vault', [ok('health 503 {"initialized":true,"sealed":true,"standby":true}\n')], false, /sealed=true/],
   ['vault', [ok('health 000 \n')], false, /no health answer/],
@@ -196,6 +197,18 @@ describe('smoke jobs', () => {
       cannot: 'no postgres workload in soma-infra to take the client image from',
     });
     expect(Array.isArray(check('vault').jobs(bare))).toBe(true);
+  });
+
+  it('vault verifies TLS with the CA certificate it is handed, and says so when there is none', () => {
+    const [run] = check('vault').jobs(ctx) as { command: string[]; env: { name: string; value?: string }[] }[];
+    const script = run!.command.join(' ');
+    expect(script).toContain('--cacert /tmp/ca.crt');
+    expect(script).toContain('https://vault.soma-infra.svc.cluster.local:8200/v1/sys/health');
+    expect(script).not.toMatch(/--insecure|-k /);
+    expect(run!.env).toEqual([{ name: 'SOMA_CA', value: ctx.caCertificates!.vault }]);
+    expect(check('vault').jobs({ ...ctx, caCertificates: {} })).toEqual({
+      cannot: expect.stringContaining('no CA certificate in Secret soma-infra/vault-tls key ca.crt'),
+    });
   });
 
   it('redis authenticates with the password Secret where the environment has one, by reference only', () => {

@@ -123,6 +123,13 @@ beforeEach(async () => {
     type: 'Opaque',
     data: { 'admin-user': 'YWRtaW4=', 'admin-password': 'eA==' },
   });
+  fake.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'vault-tls', namespace: 'soma-infra' },
+    type: 'kubernetes.io/tls',
+    data: { 'ca.crt': Buffer.from('CA PEM').toString('base64'), 'tls.key': Buffer.from('KEY').toString('base64') },
+  });
   fake.put(pod('postgres-0', true));
   fake.put(pod('redis-5f-abc', true));
   scripts = { ...GOOD };

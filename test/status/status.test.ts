@@ -353,6 +353,47 @@ describe.each([
   });
 });
 
+describe("status --direct judges cert-manager's kinds as Argo CD's shipped scripts do", () => {
+  const certificate = (status?: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'vault-tls', namespace: 'soma-infra' },
+    spec: { secretName: 'vault-tls', issuerRef: { name: 'soma-infra-ca' } },
+    ...(status ? { status } : {}),
+  });
+  const ready = (s: 'True' | 'False', message: string) => ({ conditions: [{ type: 'Ready', status: s, message }] });
+
+  it.each([
+    [undefined, 'Progressing', 'Waiting for certificate'],
+    [ready('False', 'Issuer soma-infra-ca not ready'), 'Degraded', 'Issuer soma-infra-ca not ready'],
+    [
+      {
+        conditions: [
+          ...ready('True', 'up to date').conditions,
+          { type: 'Issuing', status: 'True', message: 'renewing' },
+        ],
+      },
+      'Progressing',
+      'renewing',
+    ],
+    [ready('True', 'Certificate is up to date and has not expired'), 'Healthy', undefined],
+  ] as const)('a Certificate with status %j makes the Application %s', async (status, health, message) => {
+    const root = writeMiniRepo({ vault: [certificate()] });
+    await fake.close();
+    fake = await startFakeKube([
+      ...DEFAULT_RESOURCES,
+      { group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates', namespaced: true },
+    ]);
+    env.KUBECONFIG = fake.writeKubeconfig(dir);
+    fake.put(certificate(status as Record<string, unknown> | undefined));
+    const io = captureIo(root, env);
+    await main(['status', '--direct', '--json'], io);
+    const vault = JSON.parse(io.out).applications.find((a: { name: string }) => a.name === 'test-vault');
+    expect(vault.health).toBe(health);
+    if (message) expect(vault.message).toContain(message);
+  });
+});
+
 describe('status --timeout takes a duration like every other command', () => {
   it('--timeout 15m waits fifteen minutes (on a virtual clock from Deps), then exits 1', async () => {
     seedTree({ status: 'Progressing' });

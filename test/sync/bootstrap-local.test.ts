@@ -22,7 +22,7 @@ const LOCAL_YAML = `name: kind-soma
 environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: https://github.com/example/somastack.git, revision: main, serve: local }
-components: [platform, cnpg, postgres, vault, prometheus, grafana]
+components: [platform, cnpg, cert-manager, postgres, vault, prometheus, grafana]
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 

@@ -18,7 +18,7 @@ const CLUSTER = (serve: string) => `name: kind-soma
 environment: dev
 destination: { server: https://kubernetes.default.svc }
 repository: { url: https://github.com/example/somastack.git, revision: main${serve} }
-components: [platform, cnpg, postgres, vault, prometheus, grafana]
+components: [platform, cnpg, cert-manager, postgres, vault, prometheus, grafana]
 kind: { name: soma, hostPorts: { argocd: 18080, grafana: 13000 } }
 `;
 

@@ -8,7 +8,7 @@ import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { connectTarget } from '../../adapters/cluster-endpoints.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { CONTRACTS } from '../../core/contracts.ts';
+import { COMPONENT_LIST, CONTRACTS, type ComponentName } from '../../core/contracts.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
@@ -92,6 +92,25 @@ export function selectChecks(
     run: wanted.filter((c) => cluster.components.includes(c.component)),
     skipped: wanted.filter((c) => !cluster.components.includes(c.component)),
   };
+}
+
+/**
+ * The CA certificate of each enabled component that speaks TLS, decoded from the one key
+ * its spec names; the Secret's other keys (the server's own key) are never read out.
+ */
+async function caCertificates(
+  live: LiveCluster,
+  cluster: ClusterConfig,
+): Promise<Partial<Record<ComponentName, string>>> {
+  const out: Partial<Record<ComponentName, string>> = {};
+  for (const c of COMPONENT_LIST) {
+    const tls = c.service?.tls;
+    if (!tls || !cluster.components.includes(c.name)) continue;
+    const secret = await live.get('v1', 'Secret', tls.caSecret, NAMESPACE);
+    const encoded = (secret?.data as Record<string, string> | undefined)?.[tls.caKey];
+    if (encoded) out[c.name] = Buffer.from(encoded, 'base64').toString('utf8');
+  }
+  return out;
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */
@@ -241,6 +260,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
     },
     kafkaBrokers: kafka.brokers,
     backup: cluster.backup !== undefined,
+    caCertificates: await caCertificates(live, cluster),
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {

@@ -107,6 +107,30 @@ function operatorFlows(c: ServingSpec, components: readonly ComponentSpec[]): Ne
   ];
 }
 
+/** Prometheus scraping an operator's controller in the operator's namespace (cert-manager's certificate metrics). */
+function operatorMetricsFlows(components: readonly ComponentSpec[]): NetworkFlow[] {
+  if (!components.some((c) => c.name === 'prometheus')) return [];
+  return components.flatMap((c) => {
+    const u = c.upstream;
+    if (!u?.metrics) return [];
+    return [
+      {
+        policy: POLICY_NAMES.egress('prometheus'),
+        direction: 'egress' as const,
+        pods: 'prometheus' as const,
+        peer: {
+          kind: 'operator' as const,
+          component: c.name,
+          namespace: u.namespace,
+          podLabels: u.controllerPodLabels,
+        },
+        ports: [tcp('metrics', u.metrics.port)],
+        why: `Prometheus scrapes the ${c.name} controller's ${u.metrics.path}`,
+      },
+    ];
+  });
+}
+
 /** Connections a component's pods open outside the namespace (the API server, an object store). */
 function egressFlows(c: ServingSpec): NetworkFlow[] {
   return (c.service.egress ?? []).map((e) => ({
@@ -212,7 +236,7 @@ export function listNetworkFlows(components: readonly ComponentSpec[], env: Envi
   const serving = components.filter(isServing);
   return [
     ...egress,
-    ...mergeFlows(serving.flatMap((c) => egressFlows(c))),
+    ...mergeFlows([...serving.flatMap((c) => egressFlows(c)), ...operatorMetricsFlows(components)]),
     ...mergeFlows(serving.flatMap((c) => [...ingressFlows(c, dependents, profile), ...operatorFlows(c, components)])),
   ];
 }

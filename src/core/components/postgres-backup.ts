@@ -22,6 +22,8 @@ const NAME = 'postgres';
 export const SCHEDULED_BACKUP_NAME = 'postgres-daily';
 /** Every day at 02:30 UTC (CloudNativePG's schedule has a leading seconds field). */
 export const BASE_BACKUP_SCHEDULE = '0 30 2 * * *';
+/** How often that schedule runs (the base backup age alert allows this plus a margin). */
+export const BASE_BACKUP_INTERVAL_HOURS = 24;
 
 /** The Cluster's `spec.backup`: where WAL and base backups go, compressed, and how long they are kept. */
 export function barmanBackup(b: BackupConfig): Record<string, unknown> {

@@ -33,6 +33,7 @@ import {
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 import { renderAlertRules } from './alerts/rules.ts';
 import { prometheusDashboard } from './dashboards/prometheus.ts';
+import { caFile, caVolumes, operatorScrapeConfigs } from './prometheus-tls.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
@@ -156,8 +157,10 @@ function kubeletReader(): KubeObject[] {
 
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {
   const { port, path, scheme, params } = c.service.metrics;
+  const tls = scheme === 'https' ? c.service.tls : undefined;
   const job: Record<string, unknown> = { job_name: scrapeJob(c.name), metrics_path: path, scheme: scheme ?? 'http' };
   if (params) job.params = params;
+  if (tls) job.tls_config = { ca_file: caFile(c.name, tls.caKey), server_name: tls.serverName };
   if (c.name === 'prometheus') {
     // Itself, over loopback: no DNS or network policy between it and its own metrics.
     job.static_configs = [{ targets: [`localhost:${port}`] }];
@@ -172,7 +175,11 @@ export function buildPrometheusConfig(components: readonly ComponentSpec[]): Rec
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, scrape_timeout: '10s', evaluation_interval: SCRAPE_INTERVAL },
     rule_files: [RULES_FILE],
-    scrape_configs: [...scrapedComponents(components).map(scrapeConfig), kubeletScrapeConfig()],
+    scrape_configs: [
+      ...scrapedComponents(components).map(scrapeConfig),
+      ...components.flatMap((c) => operatorScrapeConfigs(c, DNS_REFRESH)),
+      kubeletScrapeConfig(),
+    ],
   };
 }
 
@@ -203,6 +210,7 @@ function args(p: PrometheusProfile): string[] {
 
 function build(env: Environment, ctx: BuildContext): KubeObject[] {
   const p = PROFILES[env];
+  const ca = caVolumes(ctx.components);
   const server = container({
     name: 'prometheus',
     image: IMAGE,
@@ -215,6 +223,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
     mounts: [
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'data', mountPath: DATA_DIR },
+      ...ca.mounts,
     ],
   });
   const files = Object.fromEntries(configFiles(ctx).flatMap((c) => Object.entries(c.files)));
@@ -230,7 +239,7 @@ function build(env: Environment, ctx: BuildContext): KubeObject[] {
       pod: {
         uid: UID,
         containers: [server],
-        volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }],
+        volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...ca.volumes],
         serviceAccountName: SERVICE_ACCOUNT,
         // Time to write the head block out cleanly on shutdown.
         terminationGracePeriodSeconds: 120,

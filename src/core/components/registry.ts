@@ -6,6 +6,7 @@
 import type { ComponentSpec } from './spec.ts';
 import { platform } from './platform.ts';
 import { cnpg } from './cnpg.ts';
+import { certManager } from './cert-manager.ts';
 import { postgres } from './postgres.ts';
 import { redis } from './redis.ts';
 import { strimzi } from './strimzi.ts';
@@ -22,6 +23,7 @@ import { openfga } from './openfga.ts';
 export const COMPONENT_SPECS = {
   platform,
   cnpg,
+  'cert-manager': certManager,
   postgres,
   redis,
   strimzi,

@@ -52,6 +52,14 @@ export interface SecretContract {
   type?: 'kubernetes.io/basic-auth';
 }
 
+export interface ServiceTls {
+  /** A Secret of the namespace and its key holding the CA certificate (clients mount or read only that key). */
+  caSecret: string;
+  caKey: string;
+  /** The name clients check the certificate against (Prometheus's DNS discovery yields pod IPs, so it says this name). */
+  serverName: string;
+}
+
 export interface NamedPort {
   name: string;
   port: number;
@@ -70,7 +78,14 @@ export interface ServiceSpec {
   /** Extra client-facing ports (besides the contract port) consumers may use, e.g. qdrant gRPC. */
   extraClient?: readonly NamedPort[];
   /** Where Prometheus scrapes: container port and path. */
-  metrics: { port: number; path: string; scheme?: 'http'; params?: Readonly<Record<string, readonly string[]>> };
+  metrics: {
+    port: number;
+    path: string;
+    scheme?: 'http' | 'https';
+    params?: Readonly<Record<string, readonly string[]>>;
+  };
+  /** The contract port (and metrics on it) speaks TLS: what a client verifies the certificate with. */
+  tls?: ServiceTls;
   /** Ports only the component's own pods use between themselves (raft, peers, controllers). */
   peer?: readonly NamedPort[];
   /** The operator (an upstream component) that runs the pods, and the ports its controller connects to. */
@@ -121,6 +136,18 @@ export interface UpstreamWorkload {
   sizing: Sizing;
   /** Environment variables the patch sets on that container (an operator's settings). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Arguments appended to the container's (the first container of the pod template): a flag
+   * given twice takes its last value, so this overrides the release's without restating it.
+   */
+  extraArgs?: readonly string[];
+}
+
+/** A release object put outside the install's namespace, which a local patch moves into it. */
+export interface RelocatedObject {
+  group: string;
+  kind: string;
+  name: string;
 }
 
 /**
@@ -145,6 +172,10 @@ export interface UpstreamInstall {
   /** Labels of the controller's pods (NetworkPolicies admit it to the pods it manages). */
   controllerPodLabels: Readonly<Record<string, string>>;
   workloads: readonly UpstreamWorkload[];
+  /** Objects the release puts in another namespace (e.g. kube-system), moved into `namespace` so the project need not allow it. */
+  relocate?: { from: string; objects: readonly RelocatedObject[] };
+  /** The controller's metrics, scraped through the release's Service in `namespace` (DNS discovery, like the stores). */
+  metrics?: { service: string; port: number; path: string };
   /** The kinds the release manifest holds, by scope (the project allows exactly these). */
   kinds: { cluster: readonly GroupKind[]; namespaced: readonly GroupKind[] };
 }

@@ -9,10 +9,13 @@
 // nothing to persist. The dev overlay therefore replaces the StatefulSet, ConfigMap and
 // budget with a Deployment.
 //
+// Every environment listens with TLS on the contract port (vault-tls.ts: the certificate
+// from cert-manager's in-cluster CA, and the sidecar that makes Vault reload it), so
+// consumers, Prometheus, smoke and raft's joins verify the same certificate everywhere.
+//
 // The image's entrypoint is bypassed (the command is the vault binary): as a non-root
 // user it would try to chown /vault/config and setcap the binary and fail. IPC_LOCK is
 // dropped with every other capability, so the config disables mlock.
-import { InternalError } from '../errors.ts';
 import type { KubeObject, V1Container, V1EnvVar, V1Probe } from '../kube.ts';
 import { NAMESPACE, type Environment } from '../names.ts';
 import { contractService, headlessService } from './services.ts';
@@ -33,6 +36,27 @@ import {
   type Sizing,
 } from './workload.ts';
 import { vaultSmoke } from '../smoke/checks/vault.ts';
+import {
+  DATA_DIR,
+  DEV_LISTEN_ADDRESS,
+  devConfig,
+  raftJoinAddresses,
+  serverConfig,
+  VAULT_CLUSTER_PORT,
+  VAULT_PORT,
+  vaultPodHost,
+} from './vault-config.ts';
+
+export { devConfig, raftJoinAddresses, serverConfig, vaultPodHost };
+import {
+  buildCa,
+  tlsReloader,
+  VAULT_TLS_FILES,
+  VAULT_TLS_SECRET,
+  vaultCertificate,
+  vaultTlsMount,
+  vaultTlsVolume,
+} from './vault-tls.ts';
 
 export const VAULT_IMAGE = 'docker.io/hashicorp/vault:1.21.4';
 
@@ -57,7 +81,8 @@ type VaultProfile = DevProfile | RaftProfile;
 const PROFILES: Record<Environment, VaultProfile> = {
   dev: {
     mode: 'dev',
-    sizing: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    // With the reload sidecar (5m, 8Mi): 100m / 128Mi, the pod's share of the laptop budget.
+    sizing: { requests: { cpu: '95m', memory: '120Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   },
   staging: {
     mode: 'raft',
@@ -78,11 +103,18 @@ const PROFILES: Record<Environment, VaultProfile> = {
 const NAME = 'vault';
 /** The consumer contract and internal ports (docs/contracts.md). */
 export const VAULT_SERVICE: ServiceSpec = {
-  port: 8200,
+  port: VAULT_PORT,
   secrets: [{ name: 'soma-infra-vault-dev-root', keys: ['token'], environments: ['dev'] }],
-  // Vault answers JSON unless asked for the Prometheus format.
-  metrics: { port: 8200, path: '/v1/sys/metrics', params: { format: ['prometheus'] } },
-  peer: [{ name: 'cluster', port: 8201 }],
+  // Vault answers JSON unless asked for the Prometheus format. Over TLS: clients (Prometheus
+  // included) verify with the CA's certificate, ca.crt of Vault's Secret, and the contract name.
+  metrics: {
+    port: VAULT_PORT,
+    path: '/v1/sys/metrics',
+    params: { format: ['prometheus'] },
+    scheme: 'https',
+  },
+  tls: { caSecret: VAULT_TLS_SECRET, caKey: 'ca.crt', serverName: `vault.${NAMESPACE}.svc.cluster.local` },
+  peer: [{ name: 'cluster', port: VAULT_CLUSTER_PORT }],
 };
 /** The image's `vault` user (Alpine `adduser -S`: uid 100) and group (`addgroup`: gid 1000). */
 const UID = 100;
@@ -94,70 +126,6 @@ const DEV_ROOT = VAULT_SERVICE.secrets.find((s) => s.environments?.includes('dev
 const CONFIG_MAP = 'vault-config';
 const CONFIG_FILE = 'vault.hcl';
 const CONFIG_DIR = '/vault/config';
-const DATA_DIR = '/vault/data';
-
-/** The stable DNS name of pod `vault-<ordinal>` behind the headless Service. */
-export function vaultPodHost(ordinal: number): string {
-  return `${NAME}-${ordinal}.${HEADLESS}.${NAMESPACE}.svc.cluster.local`;
-}
-
-/** The API address of every raft node, which each node retries to join until it is part of the cluster. */
-export function raftJoinAddresses(replicas: number): string[] {
-  if (!Number.isInteger(replicas) || replicas < 1)
-    throw new InternalError(`vault replicas must be a positive integer, got ${replicas}`);
-  return Array.from({ length: replicas }, (_, i) => `http://${vaultPodHost(i)}:${PORT}`);
-}
-
-/**
- * The API listener on the contract port (plus the cluster port on raft servers). TLS is
- * not terminated here (in-cluster traffic only, limited by the NetworkPolicies), and
- * Prometheus reads /v1/sys/metrics?format=prometheus without a token.
- */
-function apiListener(clusterPort?: number): string[] {
-  return [
-    'listener "tcp" {',
-    `  address         = "0.0.0.0:${PORT}"`,
-    ...(clusterPort ? [`  cluster_address = "0.0.0.0:${clusterPort}"`] : []),
-    '  tls_disable     = true',
-    '  telemetry {',
-    '    unauthenticated_metrics_access = true',
-    '  }',
-    '}',
-    '',
-  ];
-}
-
-const TELEMETRY = ['telemetry {', '  prometheus_retention_time = "60s"', '  disable_hostname          = true', '}', ''];
-
-/** The server configuration (HCL) of a raft cluster of `replicas` nodes. */
-export function serverConfig(replicas: number): string {
-  const joins = raftJoinAddresses(replicas).flatMap((a) => ['  retry_join {', `    leader_api_addr = "${a}"`, '  }']);
-  return [
-    'ui = true',
-    '# IPC_LOCK is dropped with all other capabilities; raft storage does not need mlock.',
-    'disable_mlock = true',
-    '',
-    ...apiListener(CLUSTER_PORT),
-    'storage "raft" {',
-    `  path = "${DATA_DIR}"`,
-    '  # node_id comes from VAULT_RAFT_NODE_ID (the pod name).',
-    ...joins,
-    '}',
-    '',
-    ...TELEMETRY,
-  ].join('\n');
-}
-
-/** Where dev mode's own listener goes: loopback, out of the way of the configured one. */
-const DEV_LISTEN_ADDRESS = '127.0.0.1:8210';
-
-/**
- * dev mode's built-in listener cannot let Prometheus read /v1/sys/metrics without a
- * token, so dev also loads this file: the same API listener the raft servers have.
- */
-export function devConfig(): string {
-  return [...apiListener(), ...TELEMETRY].join('\n');
-}
 
 // sys/health answers 200 active, 429 standby, 501 uninitialised, 503 sealed.
 /** Ready only when the node can serve: active or an unsealed standby (which forwards to the active node). */
@@ -165,14 +133,21 @@ export const READINESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true'
 /** Alive whenever the process answers: a restart never unseals or initialises a node, it only re-seals it. */
 export const LIVENESS_PATH = '/v1/sys/health?standbyok=true&perfstandbyok=true&sealedcode=204&uninitcode=204';
 
+/** The kubelet does not verify the certificate; it only needs to speak TLS to the listener. */
+const httpsProbe = (path: string, t: Parameters<typeof httpProbe>[2]): V1Probe => {
+  const p = httpProbe(path, 'https', t);
+  return { ...p, httpGet: { ...p.httpGet!, scheme: 'HTTPS' } };
+};
+
 function probes(): { liveness: V1Probe; readiness: V1Probe } {
   return {
-    liveness: httpProbe(LIVENESS_PATH, 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 }),
-    readiness: httpProbe(READINESS_PATH, 'http', { periodSeconds: 5, failureThreshold: 2 }),
+    liveness: httpsProbe(LIVENESS_PATH, { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 }),
+    readiness: httpsProbe(READINESS_PATH, { periodSeconds: 5, failureThreshold: 2 }),
   };
 }
 
-const common = env({ VAULT_ADDR: `http://127.0.0.1:${PORT}` });
+// The CLI inside the pod talks to its own listener by a name the certificate carries.
+const common = env({ VAULT_ADDR: `https://127.0.0.1:${PORT}`, VAULT_CACERT: VAULT_TLS_FILES.ca });
 const writable = [
   { name: 'tmp', mountPath: '/tmp' },
   // The CLI's token helper writes ~/.vault-token when an operator logs in inside the pod.
@@ -194,10 +169,10 @@ function devContainer(p: DevProfile): V1Container {
       `-config=${CONFIG_DIR}/${CONFIG_FILE}`,
     ],
     env: [secretEnv('VAULT_DEV_ROOT_TOKEN_ID', DEV_ROOT.name, 'token'), ...common],
-    ports: [{ name: 'http', containerPort: PORT }],
+    ports: [{ name: 'https', containerPort: PORT }],
     sizing: p.sizing,
     ...probes(),
-    mounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, ...writable],
+    mounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, vaultTlsMount, ...writable],
   });
 }
 
@@ -207,7 +182,7 @@ function serverEnv(): V1EnvVar[] {
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     ...env({
       VAULT_RAFT_NODE_ID: '$(POD_NAME)',
-      VAULT_API_ADDR: `http://${self}:${PORT}`,
+      VAULT_API_ADDR: `https://${self}:${PORT}`,
       // Cluster (request forwarding, raft) traffic is always TLS, with certificates Vault makes itself.
       VAULT_CLUSTER_ADDR: `https://${self}:${CLUSTER_PORT}`,
     }),
@@ -223,7 +198,7 @@ function serverContainer(p: RaftProfile): V1Container {
     args: ['server', `-config=${CONFIG_DIR}/${CONFIG_FILE}`],
     env: serverEnv(),
     ports: [
-      { name: 'http', containerPort: PORT },
+      { name: 'https', containerPort: PORT },
       { name: 'cluster', containerPort: CLUSTER_PORT },
     ],
     sizing: p.sizing,
@@ -231,12 +206,24 @@ function serverContainer(p: RaftProfile): V1Container {
     mounts: [
       { name: 'data', mountPath: DATA_DIR },
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      vaultTlsMount,
       ...writable,
     ],
   });
 }
 
-const scratch = () => [emptyDir('tmp', '64Mi'), emptyDir('home', '1Mi')];
+// `kubectl exec vault-0 -- vault …` runs in the server container, not in the reload sidecar.
+const podAnnotations = (config: string) => ({
+  [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }),
+  'kubectl.kubernetes.io/default-container': NAME,
+});
+
+const volumes = () => [
+  { name: 'config', configMap: { name: CONFIG_MAP } },
+  vaultTlsVolume(),
+  emptyDir('tmp', '64Mi'),
+  emptyDir('home', '1Mi'),
+];
 
 function devServer(p: DevProfile, config: string): KubeObject {
   return deployment({
@@ -244,12 +231,14 @@ function devServer(p: DevProfile, config: string): KubeObject {
     replicas: 1,
     // In memory: two dev servers side by side would be two different vaults.
     strategy: 'Recreate',
-    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    podAnnotations: podAnnotations(config),
     pod: {
       uid: UID,
       gid: GID,
-      containers: [devContainer(p)],
-      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+      containers: [devContainer(p), tlsReloader(VAULT_IMAGE)],
+      volumes: volumes(),
+      // The reload sidecar signals the vault process of the other container.
+      shareProcessNamespace: true,
     },
   });
 }
@@ -261,12 +250,13 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
     serviceName: HEADLESS,
     // Every node starts sealed and never becomes ready on its own; ordered start-up would stall.
     podManagementPolicy: 'Parallel',
-    podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash({ [CONFIG_FILE]: config }) },
+    podAnnotations: podAnnotations(config),
     pod: {
       uid: UID,
       gid: GID,
-      containers: [serverContainer(p)],
-      volumes: [{ name: 'config', configMap: { name: CONFIG_MAP } }, ...scratch()],
+      containers: [serverContainer(p), tlsReloader(VAULT_IMAGE)],
+      volumes: volumes(),
+      shareProcessNamespace: true,
       antiAffinityFor: p.highAvailability ? NAME : undefined,
     },
     volumeClaims: [{ name: 'data', size: p.storage }],
@@ -275,14 +265,27 @@ function raftServers(p: RaftProfile, config: string): KubeObject {
 
 function build(environment: Environment): KubeObject[] {
   const p = PROFILES[environment];
-  const contract = contractService(NAME, VAULT_SERVICE);
+  const contract = contractService(NAME, VAULT_SERVICE, 'https');
   // Prometheus resolves the headless Service in every environment; raft nodes also find each
   // other through it. The same in dev, where the cluster port simply has no endpoint.
-  const headless = headlessService(NAME, VAULT_SERVICE, { publishNotReadyAddresses: true });
+  const headless = headlessService(NAME, VAULT_SERVICE, { portName: 'https', publishNotReadyAddresses: true });
+  const tls = [...buildCa(), vaultCertificate()];
   if (p.mode === 'dev')
-    return [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }), contract, headless, devServer(p, devConfig())];
+    return [
+      configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: devConfig() }),
+      contract,
+      headless,
+      ...tls,
+      devServer(p, devConfig()),
+    ];
   const config = serverConfig(p.replicas);
-  const objects = [configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }), contract, headless, raftServers(p, config)];
+  const objects = [
+    configMap(NAME, CONFIG_MAP, { [CONFIG_FILE]: config }),
+    contract,
+    headless,
+    ...tls,
+    raftServers(p, config),
+  ];
   if (p.highAvailability) objects.push(podDisruptionBudget(NAME, NAME, 1));
   return objects;
 }
@@ -290,11 +293,11 @@ function build(environment: Environment): KubeObject[] {
 export const vault: ComponentSpec = {
   name: NAME,
   description:
-    'HashiCorp Vault: dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
+    'HashiCorp Vault over TLS (certificate from the in-cluster CA): dev-mode server in dev; raft storage (1 node staging, 3 prod) elsewhere, initialised and unsealed by an operator',
   tier: 'operator-gated',
   uid: UID,
   service: VAULT_SERVICE,
-  dependsOn: [],
+  dependsOn: [{ component: 'cert-manager', why: "cert-manager issues Vault's certificate from the in-cluster CA" }],
   dashboard: vaultDashboard,
   smoke: [vaultSmoke],
   sourceFiles: [],

@@ -160,6 +160,8 @@ export interface PodSpecInput {
   antiAffinityFor?: string;
   terminationGracePeriodSeconds?: number;
   enableServiceLinks?: boolean;
+  /** One process namespace for the pod's containers (a sidecar that signals the main process). */
+  shareProcessNamespace?: boolean;
 }
 
 export function podSpec(p: PodSpecInput): V1PodSpec {
@@ -169,6 +171,7 @@ export function podSpec(p: PodSpecInput): V1PodSpec {
     enableServiceLinks: p.enableServiceLinks ?? false,
     securityContext: podSecurityContext(p.uid, p.gid),
     terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
+    shareProcessNamespace: p.shareProcessNamespace,
     affinity: p.antiAffinityFor
       ? {
           podAntiAffinity: {

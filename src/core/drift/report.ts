@@ -80,6 +80,10 @@ const DERIVED_KINDS = new Set([
   'EndpointSlice',
   'Event',
   'Lease',
+  // cert-manager's issuance chain (owned by their Certificate; listed in case an owner reference is missing).
+  'CertificateRequest',
+  'Order',
+  'Challenge',
 ]);
 
 /**
@@ -95,6 +99,22 @@ function isSystemObject(o: KubeObject): boolean {
   if (OPERATOR_MANAGERS.has(o.metadata.labels?.['app.kubernetes.io/managed-by'] ?? '')) return true;
   if (o.kind === 'ServiceAccount' && o.metadata.name === 'default') return true;
   return o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token';
+}
+
+/**
+ * The Secrets cert-manager writes for the Certificates git declares (`spec.secretName`, same
+ * namespace): cert-manager sets no owner reference on them by default, and they are the
+ * controller's output, not an orphan.
+ */
+function certificateSecrets(desired: readonly KubeObject[]): (o: KubeObject) => boolean {
+  const made = new Set(
+    desired
+      .filter((o) => o.kind === 'Certificate' && apiGroup(o.apiVersion) === 'cert-manager.io')
+      .map(
+        (o) => `${o.metadata.namespace ?? ''}/${String((o.spec as { secretName?: unknown } | undefined)?.secretName)}`,
+      ),
+  );
+  return (o) => o.kind === 'Secret' && made.has(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
 }
 
 /** PVCs a StatefulSet creates from its volumeClaimTemplates (`<template>-<statefulset>-<ordinal>`), or a Strimzi node pool. */
@@ -171,9 +191,11 @@ export function findOrphans(
   const all = apps.flatMap((a) => a.objects);
   const known = new Set(all.map(objectKey));
   const isClaim = claimPattern(all);
+  const isCertificateSecret = certificateSecrets(all);
   const out: ObjectDrift[] = [];
   for (const o of live) {
     if (known.has(objectKey(o)) || DERIVED_KINDS.has(o.kind) || isSystemObject(o) || isClaim(o)) continue;
+    if (isCertificateSecret(o)) continue;
     if (Array.isArray(o.metadata.ownerReferences) && o.metadata.ownerReferences.length) continue;
     if (opts.provided.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)) continue;
     const tracked = trackingApp(o);

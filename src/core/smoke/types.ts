@@ -4,7 +4,7 @@
 // Each component's spec carries its checks (`ComponentSpec.smoke`) as factories that
 // read the facts they need — address, port, Secrets, the image's user — from the spec.
 import type { ComponentName } from '../contracts.ts';
-import type { ComponentSpec, SecretContract } from '../components/spec.ts';
+import type { ComponentSpec, SecretContract, ServiceTls } from '../components/spec.ts';
 import { serviceDns } from '../components/spec.ts';
 import { InternalError } from '../errors.ts';
 import type { Environment } from '../names.ts';
@@ -24,6 +24,11 @@ export interface SmokeContext {
   backup?: boolean;
   /** Replicas of the live Kafka StatefulSet: the broker count the metadata must show. */
   kafkaBrokers?: number;
+  /**
+   * The CA certificate (PEM) clients of a TLS component verify it with, read from the key
+   * its spec names (`ServiceSpec.tls`); absent while cert-manager has not issued it.
+   */
+  caCertificates?: Partial<Record<ComponentName, string>>;
 }
 
 export interface EnvVar {
@@ -100,10 +105,18 @@ export interface ClientFacts {
   port: number;
   secrets: readonly SecretContract[];
   uid: number;
+  /** Set when the contract port speaks TLS. */
+  tls?: ServiceTls;
 }
 
 export function clientFacts(spec: ComponentSpec): ClientFacts {
   if (!spec.service || spec.uid === null)
     throw new InternalError(`${spec.name} serves no contract: it cannot have a client smoke check`);
-  return { host: serviceDns(spec.name), port: spec.service.port, secrets: spec.service.secrets, uid: spec.uid };
+  return {
+    host: serviceDns(spec.name),
+    port: spec.service.port,
+    secrets: spec.service.secrets,
+    uid: spec.uid,
+    ...(spec.service.tls ? { tls: spec.service.tls } : {}),
+  };
 }

@@ -1,8 +1,9 @@
 // Alert rules Prometheus evaluates (docs/operations.md, "Alerts"). Each rule is written
-// against a metric a scraped exporter exposes today; the ones whose metric nobody exposes
-// yet (last backup age, certificate expiry) are listed in the
-// docs as pending instead of being written against invented series.
+// against a metric a scraped exporter exposes, never an invented series. Certificates and
+// base backups: certificates.ts, backups.ts.
 import { toYaml } from '../../yaml.ts';
+import { BACKUPS } from './backups.ts';
+import { CERTIFICATES } from './certificates.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -165,7 +166,7 @@ const ETCD: AlertGroup = {
 };
 
 /** Every group, in a fixed order (the generated file is deterministic). */
-export const ALERT_GROUPS: readonly AlertGroup[] = [TARGETS, POSTGRES, KAFKA, VAULT, ETCD];
+export const ALERT_GROUPS: readonly AlertGroup[] = [TARGETS, POSTGRES, KAFKA, VAULT, ETCD, BACKUPS, CERTIFICATES];
 
 function ruleYaml(r: AlertRule): Record<string, unknown> {
   return {

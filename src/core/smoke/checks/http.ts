@@ -4,9 +4,10 @@ export const CURL_IMAGE = 'docker.io/curlimages/curl:8.16.0';
 export const CURL_UID = 100;
 
 /** A shell line printing `<marker> <body>` then `<marker>-status <HTTP code>` for a GET. */
-export function getLine(marker: string, url: string, auth = false): string {
+export function getLine(marker: string, url: string, auth = false, caFile?: string): string {
   const user = auth ? ' -u "$HTTP_USER:$HTTP_PASSWORD"' : '';
-  return `echo "${marker} $(curl -sS -m 20${user} -o /tmp/${marker} -w '%{http_code}' '${url}') $(tr -d '\\n' < /tmp/${marker})"`;
+  const ca = caFile ? ` --cacert ${caFile}` : '';
+  return `echo "${marker} $(curl -sS -m 20${user}${ca} -o /tmp/${marker} -w '%{http_code}' '${url}') $(tr -d '\\n' < /tmp/${marker})"`;
 }
 
 /** Parses a `getLine` result: the status code and the body. */

@@ -19,7 +19,7 @@ Checks, each with pass/fail and evidence:
   redis          PING
   kafka          metadata (broker count) and a topic round-trip
   opa            one request that must be allowed, one that must be denied
-  vault          health (initialized, unsealed)
+  vault          health (initialized, unsealed) over HTTPS, verified with the in-cluster CA
   etcd           health
   prometheus     every scrape target up
   grafana        health and every datasource working

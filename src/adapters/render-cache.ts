@@ -14,9 +14,9 @@ import { mapLimit } from '../core/pool.ts';
 import { runProcess, type Runner } from './process.ts';
 import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
-import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
+import { keepKustomizationRefs, KustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
 import { kustomizeIdentity } from './render-identity.ts';
-import { folderTree, type RevisionTree } from './tree-revision.ts';
+import { folderTree, touches, type RevisionTree } from './tree-revision.ts';
 
 export { kustomizeIdentity, type KustomizeIdentity } from './render-identity.ts';
 
@@ -59,6 +59,11 @@ export interface RevisionApps {
   /** The files of the revision these apps are read from. */
   tree: RevisionTree;
   apps: readonly AppSource[];
+  /**
+   * Another revision of the same call and the paths that differ from it: a source path none
+   * of whose inputs could have changed takes that revision's key, without walking its inputs.
+   */
+  like?: { rev: RevisionApps; changed: readonly string[] };
 }
 
 /** The files (repository-relative) a kustomization in a folder can read: its folder, and every local path it names, recursively. */
@@ -88,7 +93,37 @@ function toCached(objects: readonly KubeObject[], digester: SecretDigester): Cac
   return digested ? { objects: kept, digestKeyId: digester.id } : { objects: kept };
 }
 
-interface Keyed {
+/**
+ * Every app's render key at its revision (none for a remote one). One RenderKeys per
+ * revision: each folder is read and each path keyed once, however many clusters share it.
+ */
+export async function keyRevisions(
+  revisions: readonly RevisionApps[],
+  tool: string,
+  refs?: KustomizationRefs,
+): Promise<Keyed[][]> {
+  const keysOf = new Map(revisions.map((r) => [r, new RenderKeys(r.tree, tool, refs)]));
+  const keyOf = async (rev: RevisionApps, path: string): Promise<string> => {
+    const like = rev.like && keysOf.get(rev.like.rev);
+    // A key changes only with a file under a folder the walk read or at a path a kustomization names.
+    if (like && !touches(rev.like!.changed, (await like.walk(path)).covered)) return like.key(path);
+    return keysOf.get(rev)!.key(path);
+  };
+  return Promise.all(
+    revisions.map((rev) =>
+      Promise.all(
+        rev.apps.map(async (app) => ({
+          rev,
+          keys: keysOf.get(rev)!,
+          app,
+          key: app.remote ? undefined : await keyOf(rev, app.path),
+        })),
+      ),
+    ),
+  );
+}
+
+export interface Keyed {
   rev: RevisionApps;
   keys: RenderKeys;
   app: AppSource;
@@ -123,15 +158,7 @@ export async function renderRevisions(
     kustomizeIdentity(runner, opts.dir),
     readKustomizationRefs(opts.dir),
   ]);
-  const keyed: Keyed[][] = await Promise.all(
-    revisions.map((rev) => {
-      // One per revision: each folder is read and each path keyed once, however many clusters share it.
-      const keys = new RenderKeys(rev.tree, `${CACHE_VERSION}\0${identity}`, refs);
-      return Promise.all(
-        rev.apps.map(async (app) => ({ rev, keys, app, key: app.remote ? undefined : await keys.key(app.path) })),
-      );
-    }),
-  );
+  const keyed = await keyRevisions(revisions, `${CACHE_VERSION}\0${identity}`, refs);
   if (opts.dir && refs.parsed) await keepKustomizationRefs(opts.dir, refs);
   const same = opts.skipEqual ? equalEverywhere(keyed) : new Set<string>();
   const isSame = (k: Keyed) => same.has(`${k.app.cluster}\0${k.app.app}`);

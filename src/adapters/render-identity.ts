@@ -34,16 +34,15 @@ export function kustomizeIdentity(runner: Runner = runProcess, cacheDir?: string
 
 /** Which kustomize and kubectl PATH finds, with size and time: a changed binary is probed anew. */
 async function toolStamp(): Promise<string> {
-  const found: string[] = [];
-  for (const name of ['kustomize', 'kubectl']) {
-    for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-      const s = await stat(join(dir, name)).catch(() => undefined);
-      if (s?.isFile() && s.mode & 0o111) {
-        found.push(`${join(dir, name)} ${s.size} ${s.mtimeMs}`);
-        break;
-      }
-    }
-  }
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  const found = await Promise.all(
+    ['kustomize', 'kubectl'].map(async (name) => {
+      const all = await Promise.all(dirs.map((d) => stat(join(d, name)).catch(() => undefined)));
+      // The first on PATH, as a shell finds it.
+      const i = all.findIndex((s) => s?.isFile() && s.mode & 0o111);
+      return i < 0 ? '' : `${join(dirs[i]!, name)} ${all[i]!.size} ${all[i]!.mtimeMs}`;
+    }),
+  );
   return found.join('\n');
 }
 

@@ -22,6 +22,15 @@ const REFS_FILE = 'kustomization-refs.txt';
 interface FolderInputs {
   files: string[];
   folders: string[];
+  /** Every path its kustomization may name, present or not: where a change could alter the inputs. */
+  targets: string[];
+}
+
+/** The files a kustomization can read, and the places a change to which could change that list or their ids. */
+export interface Inputs {
+  files: string[];
+  /** The folders walked and every path named from them (present or not). */
+  covered: string[];
 }
 
 /**
@@ -70,7 +79,7 @@ export class RenderKeys {
   readonly tool: string;
   readonly #refs: KustomizationRefs;
   readonly #folders = new Map<string, Promise<FolderInputs>>();
-  readonly #inputs = new Map<string, Promise<string[]>>();
+  readonly #inputs = new Map<string, Promise<Inputs>>();
   readonly #keys = new Map<string, Promise<string>>();
 
   /** `tool` names the kustomize that renders (command and version); `refs` may be shared by revisions and runs. */
@@ -95,7 +104,12 @@ export class RenderKeys {
   }
 
   /** The files (repository-relative, sorted) the kustomization at `path` can read. */
-  inputs(path: string): Promise<string[]> {
+  async inputs(path: string): Promise<string[]> {
+    return (await this.walk(path)).files;
+  }
+
+  /** The files the kustomization at `path` can read, and where a change could alter them. */
+  walk(path: string): Promise<Inputs> {
     let i = this.#inputs.get(path);
     if (!i) {
       i = this.#computeInputs(path);
@@ -104,23 +118,26 @@ export class RenderKeys {
     return i;
   }
 
-  async #computeInputs(path: string): Promise<string[]> {
+  async #computeInputs(path: string): Promise<Inputs> {
     const files = new Set<string>();
+    const covered = new Set<string>();
     const seen = new Set<string>();
     const queue = [posix.normalize(path).replace(/\/$/, '')];
     while (queue.length) {
       const dir = queue.pop()!;
       if (seen.has(dir)) continue;
       seen.add(dir);
+      covered.add(dir);
       const f = await this.#folder(dir);
       for (const file of f.files) files.add(file);
+      for (const t of f.targets) covered.add(t);
       queue.push(...f.folders);
     }
-    return [...files].sort();
+    return { files: [...files].sort(), covered: [...covered] };
   }
 
   async #computeKey(path: string): Promise<string> {
-    const files = await this.inputs(path);
+    const { files } = await this.walk(path);
     const h = createHash('sha256').update(`${KEY_VERSION}\0${this.tool}\0${path}\0`);
     for (const f of files) h.update(`${f}\0${this.tree.ids.get(f)}\0`);
     return h.digest('hex');
@@ -138,16 +155,18 @@ export class RenderKeys {
   async #readFolder(dir: string): Promise<FolderInputs> {
     const files = filesUnder(this.tree, dir);
     const folders: string[] = [];
+    const targets: string[] = [];
     const name = KUSTOMIZATION_FILES.map((n) => `${dir}/${n}`).find((p) => this.tree.ids.has(p));
     const refs = name === undefined ? [] : await this.#refs.of(this.tree.ids.get(name)!, () => this.tree.read(name));
     for (const ref of refs) {
       const target = posix.join(dir, ref).replace(/\/$/, '');
       // Outside the repository, or the repository itself: not an input a revision holds.
       if (target === '.' || target === '..' || target.startsWith('../') || target.startsWith('/')) continue;
+      targets.push(target);
       if (this.tree.ids.has(target)) files.push(target);
       else if (isFolder(this.tree, target)) folders.push(target);
     }
-    return { files, folders };
+    return { files, folders, targets };
   }
 }
 

@@ -46,6 +46,11 @@ export function filesUnder(tree: Pick<RevisionTree, 'paths'>, folder: string): s
   return out;
 }
 
+/** The paths at or under each of `roots` (files or folders), root by root. */
+export function pathsUnder(tree: Pick<RevisionTree, 'paths' | 'ids'>, roots: readonly string[]): string[] {
+  return roots.flatMap((r) => (tree.ids.has(r) ? [r] : filesUnder(tree, r)));
+}
+
 export function isFolder(tree: Pick<RevisionTree, 'paths'>, path: string): boolean {
   const prefix = `${path}/`;
   let lo = 0;

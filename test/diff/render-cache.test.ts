@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Runner } from '../../src/adapters/process.ts';
-import { kustomizeIdentity, kustomizeInputs, renderKey, renderRevisions } from '../../src/adapters/render-cache.ts';
+import {
+  keyRevisions,
+  kustomizeIdentity,
+  kustomizeInputs,
+  renderKey,
+  renderRevisions,
+} from '../../src/adapters/render-cache.ts';
 import { keepKustomizationRefs, readKustomizationRefs, RenderKeys } from '../../src/adapters/render-key.ts';
 import type { AppSource } from '../../src/adapters/render.ts';
 import { folderTree } from '../../src/adapters/tree-revision.ts';
@@ -226,5 +232,55 @@ describe('what a run keeps beside the renders', () => {
       rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a revision keyed like another', () => {
+  /** Two folders: the head, and a base that differs from it in `change`; the base is keyed like the head. */
+  async function keysOf(change: (base: string) => void, changed: string[]) {
+    const head = mkdtempSync(join(tmpdir(), 'render-cache-like-head-'));
+    const base = mkdtempSync(join(tmpdir(), 'render-cache-like-base-'));
+    put(head, 'base/x/kustomization.yaml', 'resources:\n  - cm.yaml\n');
+    put(head, 'base/x/cm.yaml', cm('x', '1'));
+    put(head, 'shared/extra.conf', 'a=1\n');
+    put(head, 'unrelated/file.yaml', cm('u', '1'));
+    put(
+      head,
+      'o/kustomization.yaml',
+      'resources:\n  - ../base/x\n  - ../gone\nconfigMapGenerator:\n  - name: g\n    files:\n      - e.conf=../shared/extra.conf\n',
+    );
+    cpSync(head, base, { recursive: true });
+    change(base);
+    try {
+      const apps = [app('o', 'o')];
+      const headRev = { tree: await folderTree(head), apps };
+      const baseRev = { tree: await folderTree(base), apps, like: { rev: headRev, changed } };
+      const [b, h] = (await keyRevisions([baseRev, headRev], 'tool')).map((side) => side[0]!.key);
+      // the truth: the base keyed on its own
+      const own = (await keyRevisions([{ tree: await folderTree(base), apps }], 'tool'))[0]![0]!.key;
+      return { same: b === h, right: b === own };
+    } finally {
+      rmSync(head, { recursive: true, force: true });
+      rmSync(base, { recursive: true, force: true });
+    }
+  }
+
+  it('takes its key where nothing it reads differs', async () => {
+    expect(await keysOf((b) => put(b, 'unrelated/file.yaml', cm('u', '2')), ['unrelated/file.yaml'])).toEqual({
+      same: true,
+      right: true,
+    });
+  });
+
+  it('keys anew a path whose shared base, generator file or named folder differs', async () => {
+    const cases: [(b: string) => void, string[]][] = [
+      [(b) => put(b, 'base/x/cm.yaml', cm('x', '2')), ['base/x/cm.yaml']],
+      [(b) => put(b, 'shared/extra.conf', 'a=2\n'), ['shared/extra.conf']],
+      // a folder the head no longer has, which the base still holds
+      [(b) => put(b, 'gone/kustomization.yaml', 'resources: []\n'), ['gone/kustomization.yaml']],
+      // a file added beside the base's kustomization
+      [(b) => put(b, 'base/x/more.yaml', cm('m', '1')), ['base/x/more.yaml']],
+    ];
+    for (const [change, changed] of cases) expect(await keysOf(change, changed)).toEqual({ same: false, right: true });
   });
 });

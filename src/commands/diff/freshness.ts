@@ -9,30 +9,30 @@
 // the kept plan by id, and a hand-edited generated file is still stale.
 import { createHash } from 'node:crypto';
 import { blobId } from '../../adapters/git.ts';
-import type { RevisionTree } from '../../adapters/tree-revision.ts';
+import { filesUnder, pathsUnder, type RevisionTree } from '../../adapters/tree-revision.ts';
 import { DIRS, LEGACY_CLUSTER_FILES } from '../../core/names.ts';
-import { isGeneratedPath } from '../../core/tree-marks.ts';
+import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-marks.ts';
 import { keepMemo, readMemo } from './memo.ts';
 
-const MEMO_VERSION = 'freshness/2';
+const MEMO_VERSION = 'freshness/3';
 /** What planning the tree reads, as folders and files of the repository. */
 const PLAN_INPUTS = ['src', DIRS.clusters, 'package.json', 'package-lock.json'];
 
 /** The hash of every plan input's path and blob id. */
 export function freshnessKey(tree: Pick<RevisionTree, 'paths' | 'ids'>): string {
   const h = createHash('sha256').update(`${MEMO_VERSION}\0`);
-  for (const p of tree.paths)
-    if (PLAN_INPUTS.some((r) => p === r || p.startsWith(`${r}/`))) h.update(`${p}\0${tree.ids.get(p)}\0`);
+  for (const p of pathsUnder(tree, PLAN_INPUTS)) h.update(`${p}\0${tree.ids.get(p)}\0`);
   return h.digest('hex');
 }
 
 /** The generated files present, and files an earlier layout generated beside cluster.yaml: path → blob id. */
 function presentIds(tree: Pick<RevisionTree, 'paths' | 'ids'>): Map<string, string> {
-  const legacy = (p: string) => {
+  const legacy = filesUnder(tree, DIRS.clusters).filter((p) => {
     const parts = p.split('/');
-    return parts.length === 3 && parts[0] === DIRS.clusters && LEGACY_CLUSTER_FILES.includes(parts[2]!);
-  };
-  return new Map(tree.paths.filter((p) => isGeneratedPath(p) || legacy(p)).map((p) => [p, tree.ids.get(p)!]));
+    return parts.length === 3 && LEGACY_CLUSTER_FILES.includes(parts[2]!);
+  });
+  const paths = [...pathsUnder(tree, [...GENERATED_ROOTS, ...GENERATED_FILES]), ...legacy];
+  return new Map(paths.map((p) => [p, tree.ids.get(p)!]));
 }
 
 const isPlan = (v: unknown): v is { planned: [string, string][] } =>

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '../../core/names.ts';
 import { ContextualError } from '../../core/errors.ts';
 import { DIRS, FILES, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
-import { isGeneratedPath } from '../../core/tree-marks.ts';
+import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-marks.ts';
 import {
   readApplicationsFrom,
   remoteAt,
@@ -17,10 +17,10 @@ import {
   type AppSource,
   type RemoteMemo,
 } from '../../adapters/render.ts';
-import { filesUnder, isFolder, touches, type RevisionTree } from '../../adapters/tree-revision.ts';
+import { filesUnder, isFolder, pathsUnder, touches, type RevisionTree } from '../../adapters/tree-revision.ts';
 import { keepMemo, readMemo } from './memo.ts';
 
-const LISTING_VERSION = 'diff-inputs/2';
+const LISTING_VERSION = 'diff-inputs/3';
 /** What reading a revision's clusters and Applications depends on. */
 const LISTING_INPUTS = ['src', 'package.json', 'package-lock.json', DIRS.clusters, DIRS.clusterBootstrap, DIRS.apps];
 
@@ -81,9 +81,8 @@ const applicationInputs = (c: string) => [rootAppPath(c), legacyRootAppPath(c), 
 
 export function listingKey(tree: Pick<RevisionTree, 'paths' | 'ids'>, tolerateMissing: boolean): string {
   const h = createHash('sha256').update(`${LISTING_VERSION}\0${tolerateMissing}\0`);
-  for (const p of tree.paths)
-    if (isKustomization(p) || LISTING_INPUTS.some((r) => p === r || p.startsWith(`${r}/`)))
-      h.update(`${p}\0${tree.ids.get(p)}\0`);
+  for (const p of pathsUnder(tree, LISTING_INPUTS)) h.update(`${p}\0${tree.ids.get(p)}\0`);
+  for (const p of tree.paths) if (isKustomization(p)) h.update(`${p}\0${tree.ids.get(p)}\0`);
   return h.digest('hex');
 }
 
@@ -148,5 +147,5 @@ export async function readInputs(
     listing = await listInputs(tree, tolerateMissing, reader, opts.same);
     if (memoDir && key) await keepMemo(memoDir, key, listing).catch(() => undefined);
   }
-  return { ...listing, files: tree.paths.filter(isGeneratedPath) };
+  return { ...listing, files: pathsUnder(tree, [...GENERATED_ROOTS, ...GENERATED_FILES]).sort() };
 }

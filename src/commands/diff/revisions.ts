@@ -53,21 +53,17 @@ export async function diffRevisions(
 ): Promise<DiffRun> {
   const head = await readInputs(pair.head, opts.head !== undefined, { memoDir: opts.inputsDir });
   const base = await readInputs(pair.base, true, { same: { inputs: head, changed: pair.changed } });
-  const { renders, stats } = await renderRevisions(
-    [
-      { tree: pair.base, apps: base.apps.flat() },
-      { tree: pair.head, apps: head.apps.flat() },
-    ],
-    {
-      dir: opts.cacheDir,
-      // Kept renders outlive the run, so their Secret digests need the repository's key.
-      digester: opts.cacheDir ? async () => secretDigester(await readDigestKey(pair.repoRoot, runner)) : undefined,
-      runner,
-      concurrency: opts.concurrency,
-      onProgress: opts.onProgress,
-      skipEqual: true,
-    },
-  );
+  const headApps = { tree: pair.head, apps: head.apps.flat() };
+  const baseApps = { tree: pair.base, apps: base.apps.flat(), like: { rev: headApps, changed: pair.changed } };
+  const { renders, stats } = await renderRevisions([baseApps, headApps], {
+    dir: opts.cacheDir,
+    // Kept renders outlive the run, so their Secret digests need the repository's key.
+    digester: opts.cacheDir ? async () => secretDigester(await readDigestKey(pair.repoRoot, runner)) : undefined,
+    runner,
+    concurrency: opts.concurrency,
+    onProgress: opts.onProgress,
+    skipEqual: true,
+  });
   // Where objects came from is asked only of objects that changed: none when no render was needed.
   const compared = renders.some((side) => side.some((a) => a.objects.length));
   const report = buildDiffReport({

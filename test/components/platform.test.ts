@@ -223,6 +223,9 @@ describe.each(ENVIRONMENTS.map((env) => [env]))('platform build(%s)', (env: Envi
     for (const from of [consumer, elsewhere, infraPod('redis')])
       expect(canReach(env, from, infraPod('kafka'), 9090)).toBe(false);
     expect(canReach(env, infraPod('kafka'), infraPod('kafka'), 9090)).toBe(true);
+    // Each node reads its listeners' certificates from the API server before it starts.
+    for (const port of [443, 6443]) expect(canReach(env, infraPod('kafka'), { external: true }, port)).toBe(true);
+    expect(canReach(env, infraPod('kafka'), { external: true }, 9092)).toBe(false);
   });
 
   it.each(INTERNAL_FLOWS.map((f) => [f.from, f.to, f.port, f.why]))(
@@ -262,7 +265,7 @@ describe('platform per-environment differences', () => {
     expect(canReach('dev', outside, infraPod('prometheus'), CONTRACTS.prometheus.port)).toBe(false);
     for (const env of ['staging', 'prod'] as const) {
       expect(canReach(env, outside, infraPod('grafana'), CONTRACTS.grafana.port)).toBe(false);
-      // Only the egress of components that leave the namespace (postgres: API server, object store) names addresses.
+      // Only the egress of components that leave the namespace (postgres, kafka: API server; postgres: object store) names addresses.
       const ingress = policiesOf(env).filter((p) => (p.spec as any).policyTypes.includes('Ingress'));
       expect(JSON.stringify(ingress)).not.toContain('ipBlock');
     }

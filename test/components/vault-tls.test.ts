@@ -1,8 +1,8 @@
 // Vault's TLS in every environment: the in-cluster CA chain, the certificate's names against
 // every address that reaches Vault, and the sidecar that makes Vault load a renewed one.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { podSpecOf, type KubeObject, type V1PodSpec } from '../../src/core/kube.ts';
@@ -84,28 +84,29 @@ describe.each(ENVIRONMENTS.map((e) => [e]))('vault TLS in %s', (env) => {
   });
 });
 
-describe('the reload sidecar script, run by a real shell', () => {
-  it('sends SIGHUP to vault only once the certificate changes', async () => {
+describe('the reload sidecar script, run by a real shell with real pkill', () => {
+  it('sends SIGHUP to the vault server once the certificate changes, never to a later vault CLI', async () => {
     const dir = tempDir('vault-reload-');
     const cert = join(dir, 'tls.crt');
-    const log = join(dir, 'pkill.log');
     writeFileSync(cert, 'first');
-    // A stand-in pkill that records its arguments and reports a signalled process.
-    writeFileSync(join(dir, 'pkill'), `#!/bin/sh\necho "$@" >> ${log}\n`);
-    chmodSync(join(dir, 'pkill'), 0o755);
-    writeFileSync(log, '');
-    const sh = spawn('sh', ['-c', reloadScript(cert, 0.1)], {
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-    });
+    // Two processes named exactly `vault`: the server, started first, and a CLI started later.
+    copyFileSync('/bin/sleep', join(dir, 'vault'));
+    const exited = (p: ChildProcess) => new Promise<string | null>((r) => p.on('exit', (_code, signal) => r(signal)));
+    const server = spawn(join(dir, 'vault'), ['30']);
+    const serverExit = exited(server);
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await wait(100);
+    const cli = spawn(join(dir, 'vault'), ['30']);
+    const sh = spawn('sh', ['-c', reloadScript(cert, 0.1)]);
     try {
       await wait(500);
-      expect(readFileSync(log, 'utf8')).toBe('');
+      expect(server.exitCode ?? server.signalCode).toBeNull();
       writeFileSync(cert, 'renewed');
-      await wait(600);
-      expect(readFileSync(log, 'utf8')).toBe('-HUP -x vault\n');
+      expect(await serverExit).toBe('SIGHUP');
+      await wait(300);
+      expect(cli.exitCode ?? cli.signalCode).toBeNull();
     } finally {
-      sh.kill();
+      for (const p of [sh, server, cli]) p.kill('SIGKILL');
     }
   });
 });

@@ -30,8 +30,12 @@ export const TLS_AND_BACKUP_CASES: AlertCase[] = [
       series: [s(`certmanager_certificate_expiration_timestamp_seconds${labels(CERT)}`, `${10 * DAY}x150`)],
       labels: CERT,
     },
-    // 25 days left: inside the renewal window, not yet in the warning one.
-    quiet: [s(`certmanager_certificate_expiration_timestamp_seconds${labels(CERT)}`, `${25 * DAY}x150`)],
+    // 25 days left: inside the renewal window, not yet in the warning one; and a Certificate
+    // never issued, which cert-manager reports as 0 (no expiry, not an expired one).
+    quiet: [
+      s(`certmanager_certificate_expiration_timestamp_seconds${labels(CERT)}`, `${25 * DAY}x150`),
+      s(`certmanager_certificate_expiration_timestamp_seconds${labels({ ...CERT, name: 'pending-tls' })}`, '0x150'),
+    ],
   },
   {
     alert: 'SomaCertificateNotReady',

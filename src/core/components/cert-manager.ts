@@ -2,7 +2,7 @@
 // Issuers and Certificates themselves are Vault's objects, see vault-tls.ts). It is a
 // component of its own, like CloudNativePG: the pinned upstream release manifest,
 // referenced by URL from base/cert-manager/ (never copied), its own Argo CD Application in
-// the platform's wave (so its CRDs and admission webhook exist long before Vault's wave
+// the operators' wave (so its CRDs and admission webhook exist long before Vault's wave
 // creates a Certificate), and local patches:
 // - requests and limits on its three Deployments (the release sets none), counted in the budget;
 // - leader election in its own namespace: the release gives the controller and the CA

@@ -1,6 +1,6 @@
 // CloudNativePG: the operator that runs the shared Postgres (a `postgresql.cnpg.io/v1`
 // Cluster, see postgres.ts). It is a component of its own: its own Argo CD Application in
-// the platform's wave, so its CRDs and webhooks exist before the stores' wave syncs a
+// the operators' wave, so its CRDs and webhooks exist before the stores' wave syncs a
 // Cluster. The install is the pinned upstream release manifest, referenced by URL from
 // base/cnpg/ (never copied), plus a local patch that sizes the controller: the upstream
 // sizing is small, and the dev budget counts what the patch sets (as for Argo CD).

@@ -28,6 +28,12 @@ export const KAFKA_SERVICE: ServiceSpec = {
       { name: 'agent', port: 8443 },
     ],
   },
+  // A Strimzi node reads its listeners' certificates from Secrets through the API server at
+  // start (its Kubernetes config provider): without this a broker never starts.
+  egress: [
+    { name: 'https', port: 443, why: "the Kubernetes API, where each node reads its listeners' certificates" },
+    { name: 'apiserver', port: 6443, why: 'the Kubernetes API server where it listens on 6443 (kubeadm, Kind)' },
+  ],
 };
 export const CLIENT_PORT = KAFKA_SERVICE.port;
 export const CONTROLLER_PORT = namedPort(KAFKA_SERVICE.peer, 'controlplane').port;

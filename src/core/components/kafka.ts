@@ -11,7 +11,8 @@
 // give replication factor 3 with min ISR 2). Dedicated controllers, when prod's budget
 // allows six pods, follow Strimzi's transition: add a broker pool, move the partitions onto
 // it, then drop the broker role from `dual-role` (docs/operations.md).
-// Scaling brokers is the broker pool's `replicas`; the replication settings follow it.
+// Brokers scale through a broker-only pool; the dual-role pool (the KRaft voters) keeps its
+// size, since the pinned Strimzi writes a static voter list (docs/operations.md).
 //
 // The contract is unchanged: Service `kafka` selects the broker pods on the plain
 // listener 9092 (Strimzi's own is `kafka-kafka-bootstrap`), and brokers advertise their

@@ -26,14 +26,18 @@ import type { BackupConfig } from '../cluster-backup.ts';
  */
 export type Tier = 'platform' | 'operator' | 'store' | 'policy' | 'observability' | 'operator-gated';
 
-/** Operators share the platform's wave: their CRDs and controllers exist before any store that uses them. */
+/**
+ * Operators come after the platform: an operator may put objects into the shared namespace
+ * (Strimzi's RoleBindings in soma-infra), which the platform's Application creates. Their
+ * CRDs and controllers exist before any store that uses them.
+ */
 export const TIER_WAVE: Record<Tier, number> = {
   platform: 0,
-  operator: 0,
-  store: 1,
-  policy: 2,
-  observability: 3,
-  'operator-gated': 4,
+  operator: 1,
+  store: 2,
+  policy: 3,
+  observability: 4,
+  'operator-gated': 5,
 };
 
 export interface ImageRef {

@@ -1,6 +1,6 @@
 // Strimzi: the operator that runs the shared Kafka (a `kafka.strimzi.io/v1` Kafka and its
 // KafkaNodePools, see kafka.ts). Like CloudNativePG (cnpg.ts) it is a component of its
-// own, synced in the platform's wave so its CRDs exist before the stores' wave syncs a
+// own, synced in the operators' wave so its CRDs exist before the stores' wave syncs a
 // Kafka. The install is the pinned release manifest by URL plus local patches, never copied.
 //
 // Unlike CloudNativePG's, Strimzi's release names no namespace for its objects (the

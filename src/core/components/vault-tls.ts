@@ -5,7 +5,7 @@
 // certificate consumers hold stays valid), and a CA Issuer made from that Secret signs the
 // leaf Certificates. The CA's key never leaves its Secret. The objects ship with Vault,
 // the CA's first and only consumer so far; Vault's Application syncs in the last wave,
-// long after cert-manager's webhook (platform wave) serves.
+// long after cert-manager's webhook (operators' wave) serves.
 //
 // Vault's Certificate names every address a client or a raft peer uses: the contract
 // Service, each pod behind the headless Service (raft's retry_join and api_addr), and
@@ -119,7 +119,9 @@ export const RELOAD_CHECK_SECONDS = 60;
 
 /**
  * The shell loop of the reload sidecar: remembers the certificate's checksum and, when the
- * kubelet has swapped in a renewed one, signals every process named exactly `vault`.
+ * kubelet has swapped in a renewed one, signals the oldest process named exactly `vault`:
+ * the server, never a `vault` CLI someone runs through `kubectl exec` (a snapshot being saved
+ * would die of the SIGHUP).
  */
 export function reloadScript(cert: string = VAULT_TLS_FILES.cert, seconds: number = RELOAD_CHECK_SECONDS): string {
   const sum = `sha256sum ${cert}`;
@@ -127,7 +129,7 @@ export function reloadScript(cert: string = VAULT_TLS_FILES.cert, seconds: numbe
     `last=$(${sum})`,
     `while sleep ${seconds}; do`,
     `  now=$(${sum}) || continue`,
-    '  if [ "$now" != "$last" ] && pkill -HUP -x vault; then',
+    '  if [ "$now" != "$last" ] && pkill -HUP -o -x vault; then',
     '    echo "certificate renewed: sent SIGHUP to vault"',
     '    last=$now',
     '  fi',

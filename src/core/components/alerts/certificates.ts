@@ -14,7 +14,9 @@ export const CERTIFICATES: AlertGroup = {
   rules: [
     {
       alert: 'SomaCertificateExpiringSoon',
-      expr: `certmanager_certificate_expiration_timestamp_seconds{${CM}} - time() < ${CERT_EXPIRY_WARNING_DAYS * 86400}`,
+      // 0 is cert-manager's value for a Certificate never issued (no notAfter yet): not an
+      // expiry, and SomaCertificateNotReady covers it.
+      expr: `(certmanager_certificate_expiration_timestamp_seconds{${CM}} > 0) - time() < ${CERT_EXPIRY_WARNING_DAYS * 86400}`,
       for: '1h',
       severity: 'warning',
       summary: `Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than ${CERT_EXPIRY_WARNING_DAYS} days and has not been renewed`,

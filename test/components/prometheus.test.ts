@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONTRACTS, INTERNAL_PORTS, headlessServiceName, type ServiceComponent } from '../../src/core/contracts.ts';
+import {
+  COMPONENT_LIST,
+  CONTRACTS,
+  INTERNAL_PORTS,
+  headlessServiceName,
+  type ServiceComponent,
+} from '../../src/core/contracts.ts';
 import { kafka } from '../../src/core/components/kafka.ts';
 import { podSpecOf, type KubeObject } from '../../src/core/kube.ts';
 import { ENVIRONMENTS, NAMESPACE, type Environment } from '../../src/core/names.ts';
@@ -8,6 +14,7 @@ import { parseQuantity } from '../../src/core/quantity.ts';
 import {
   checkScrapeTargets,
   discoveryName,
+  expectedScrapeJobs,
   prometheus,
   renderPrometheusConfig,
 } from '../../src/core/components/prometheus.ts';
@@ -141,6 +148,11 @@ describe('prometheus objects', () => {
 describe('prometheus.yml', () => {
   it('scrapes every 15 s', () => {
     expect(config().global.scrape_interval).toBe('15s');
+  });
+
+  it("expects a target in the jobs of a cluster's enabled components only (smoke fails a job with none)", () => {
+    const enabled = COMPONENT_LIST.filter((c) => ['platform', 'cert-manager', 'vault', 'redis'].includes(c.name));
+    expect(expectedScrapeJobs(enabled)).toEqual(['redis', 'vault', 'cert-manager', 'kubelet']);
   });
 
   it('has one job per service component, named after it, on the metrics port and path of INTERNAL_PORTS', () => {

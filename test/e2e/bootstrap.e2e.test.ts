@@ -165,6 +165,12 @@ describe.skipIf(!dockerOk)(`bootstrap on a real Kind cluster (${CLUSTER})`, () =
     expect(moved.map((r) => r.metadata.name)).toEqual(
       expect.arrayContaining(['cert-manager:leaderelection', 'cert-manager-cainjector:leaderelection']),
     );
+    // The moved Roles are used: the controller and the CA injector hold their leases there.
+    const leases = await client.list('coordination.k8s.io/v1', 'Lease', { namespace: 'cert-manager' });
+    const held = leases.filter((l) => (l.spec as { holderIdentity?: string } | undefined)?.holderIdentity);
+    expect(held.map((l) => l.metadata.name)).toEqual(
+      expect.arrayContaining(['cert-manager-controller', 'cert-manager-cainjector-leader-election']),
+    );
   });
 
   it('npm run status reports every Application healthy', async () => {

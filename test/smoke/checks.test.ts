@@ -146,6 +146,18 @@ describe('smoke check judges', () => {
     expect(v.evidence).toMatch(evidence);
   });
 
+  it("prometheus: a job of the cluster's components that has no target at all fails, naming it", () => {
+    const targets = [ok(`targets 200 ${TARGETS(['up', 'up'])}\n`)];
+    const missing = check('prometheus').judge(targets, {
+      ...ctx,
+      scrapeJobs: ['job0', 'vault', 'job1', 'cert-manager'],
+    });
+    expect(missing.pass).toBe(false);
+    expect(missing.evidence).toMatch(/^no target for jobs vault, cert-manager: /);
+    const present = check('prometheus').judge(targets, { ...ctx, scrapeJobs: ['job0', 'job1'] });
+    expect(present).toEqual({ pass: true, evidence: '2/2 targets up' });
+  });
+
   it('a timed-out job says so with what the pod was doing', () => {
     const v = check('redis').judge(
       [

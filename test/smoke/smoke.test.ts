@@ -10,6 +10,8 @@ import { runJobs, type PodScript } from '../support/fake-kube-live.ts';
 import { writeMiniRepo } from '../support/mini-repo.ts';
 import { captureIo as sharedCaptureIo } from '../support/io.ts';
 import { tempDir } from '../support/temp.ts';
+import { COMPONENT_LIST } from '../../src/core/contracts.ts';
+import { expectedScrapeJobs } from '../../src/core/components/prometheus.ts';
 
 const PASSWORD = 's3cret-pg-password';
 const GOOD: Record<string, (job: KubeObject) => PodScript> = {
@@ -21,7 +23,8 @@ const GOOD: Record<string, (job: KubeObject) => PodScript> = {
   etcd: () => ({ phase: 'Succeeded', log: 'health 200 {"health":"true","reason":""}\n' }),
   prometheus: () => ({
     phase: 'Succeeded',
-    log: 'targets 200 {"data":{"activeTargets":[{"health":"up","labels":{"job":"postgres"}}]}}\n',
+    // A target up in every job Prometheus has (each job of the cluster's components needs one).
+    log: `targets 200 ${JSON.stringify({ data: { activeTargets: expectedScrapeJobs(COMPONENT_LIST).map((job) => ({ health: 'up', labels: { job } })) } })}\n`,
   }),
   grafana: () => ({
     phase: 'Succeeded',

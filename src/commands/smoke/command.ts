@@ -21,7 +21,7 @@ Checks, each with pass/fail and evidence:
   opa            one request that must be allowed, one that must be denied
   vault          health (initialized, unsealed) over HTTPS, verified with the in-cluster CA
   etcd           health
-  prometheus     every scrape target up
+  prometheus     every scrape target up, a target in every job of the cluster's components
   grafana        health and every datasource working
   networkpolicy  postgres reachable from a namespace labelled soma.sh/allow-shared-infra=true,
                  not from an unlabelled one

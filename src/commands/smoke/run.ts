@@ -9,6 +9,7 @@ import { connectTarget } from '../../adapters/cluster-endpoints.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
 import { COMPONENT_LIST, CONTRACTS, type ComponentName } from '../../core/contracts.ts';
+import { expectedScrapeJobs } from '../../core/components/prometheus.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
 import { type KubeObject } from '../../core/kube.ts';
@@ -261,6 +262,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
     kafkaBrokers: kafka.brokers,
     backup: cluster.backup !== undefined,
     caCertificates: await caCertificates(live, cluster),
+    scrapeJobs: expectedScrapeJobs(COMPONENT_LIST.filter((c) => cluster.components.includes(c.name))),
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {

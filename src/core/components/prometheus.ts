@@ -183,6 +183,12 @@ export function buildPrometheusConfig(components: readonly ComponentSpec[]): Rec
   };
 }
 
+/** The scrape jobs that find targets on a cluster running `enabled`: each must have one (smoke checks it). */
+export function expectedScrapeJobs(enabled: readonly ComponentSpec[]): string[] {
+  const configs = buildPrometheusConfig(enabled).scrape_configs as { job_name: string }[];
+  return configs.map((c) => c.job_name);
+}
+
 export function renderPrometheusConfig(components: readonly ComponentSpec[]): string {
   return toYaml(buildPrometheusConfig(components));
 }

@@ -22,8 +22,10 @@ export interface SmokeContext {
   images: Partial<Record<'postgres' | 'redis' | 'kafka', string>> & { curl: string };
   /** The cluster has a backup target (cluster.yaml `backup`): Postgres must be archiving WAL. */
   backup?: boolean;
-  /** Replicas of the live Kafka StatefulSet: the broker count the metadata must show. */
+  /** Brokers of the live Kafka's node pools: the broker count the metadata must show. */
   kafkaBrokers?: number;
+  /** The Prometheus jobs that must each have a target on this cluster (its enabled components'). */
+  scrapeJobs?: readonly string[];
   /**
    * The CA certificate (PEM) clients of a TLS component verify it with, read from the key
    * its spec names (`ServiceSpec.tls`); absent while cert-manager has not issued it.

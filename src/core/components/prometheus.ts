@@ -20,20 +20,14 @@ import {
   type ServiceSpec,
   type ServingSpec,
 } from './spec.ts';
-import {
-  CONFIG_HASH_ANNOTATION,
-  configHash,
-  container,
-  httpProbe,
-  componentLabels,
-  serviceAccount,
-  statefulSet,
-  type Sizing,
-} from './workload.ts';
+import { CONFIG_HASH_ANNOTATION, configHash, container, httpProbe, statefulSet, type Sizing } from './workload.ts';
 import { prometheusSmoke } from '../smoke/checks/prometheus.ts';
 import { renderAlertRules } from './alerts/rules.ts';
 import { prometheusDashboard } from './dashboards/prometheus.ts';
 import { caFile, caVolumes, operatorScrapeConfigs } from './prometheus-tls.ts';
+import { kubeletReader, kubeletScrapeConfig, SERVICE_ACCOUNT } from './prometheus-kubelet.ts';
+
+export { KUBELET_READER, kubeletScrapeConfig } from './prometheus-kubelet.ts';
 
 const IMAGE = 'docker.io/prom/prometheus:v3.13.4';
 /** The consumer contract and internal ports (docs/contracts.md). */
@@ -105,54 +99,6 @@ export function scrapeJob(component: ComponentName): string {
 /** The DNS name Prometheus resolves to find a component's pods. */
 export function discoveryName(component: ComponentName): string {
   return `${headlessServiceName(component)}.${NAMESPACE}.svc.cluster.local`;
-}
-
-/** The ServiceAccount, and the cluster-wide rights it gets, for the kubelet job. */
-const SERVICE_ACCOUNT = 'prometheus';
-export const KUBELET_READER = 'soma-prometheus-kubelet-reader';
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/**
- * Claim usage from every kubelet (the PVC alert reads it). Kubelets serve their own
- * self-signed certificates, so the server is not verified; the request still carries the
- * ServiceAccount token, which the kubelet checks against nodes/metrics.
- */
-export function kubeletScrapeConfig(): Record<string, unknown> {
-  return {
-    job_name: 'kubelet',
-    scheme: 'https',
-    kubernetes_sd_configs: [{ role: 'node' }],
-    authorization: { credentials_file: `${SA_DIR}/token` },
-    tls_config: { insecure_skip_verify: true },
-    metric_relabel_configs: [
-      { source_labels: ['__name__'], regex: 'kubelet_volume_stats_.+', action: 'keep' },
-      { source_labels: ['namespace'], regex: NAMESPACE, action: 'keep' },
-    ],
-  };
-}
-
-function kubeletReader(): KubeObject[] {
-  // Cluster-scoped: the component's labels without a namespace.
-  const labels = componentLabels('prometheus', KUBELET_READER);
-  return [
-    serviceAccount('prometheus', SERVICE_ACCOUNT, true),
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: KUBELET_READER, labels },
-      rules: [
-        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: KUBELET_READER, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUBELET_READER },
-      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: NAMESPACE }],
-    },
-  ];
 }
 
 function scrapeConfig(c: ServingSpec): Record<string, unknown> {

@@ -175,6 +175,8 @@ describe('kafka per-environment differences', () => {
       podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: KAFKA_NODE_LABELS } },
     });
     for (const env of ENVIRONMENTS) expect(pod(env).terminationGracePeriodSeconds).toBe(120);
+    // No KAFKA_* service-link variables from the contract Service named `kafka`.
+    for (const env of ENVIRONMENTS) expect(pod(env).enableServiceLinks).toBe(false);
   });
 
   it('gives each node pool the storage of its profile', () => {

@@ -220,6 +220,9 @@ function buildNodePool(pool: NodePool): KubeObject {
           metadata: { labels: { ...COMPONENT_LABEL } },
           // Room for a controlled shutdown: leadership moves off the broker before it stops.
           terminationGracePeriodSeconds: 120,
+          // The contract Service is named `kafka`: its service links would put KAFKA_* variables
+          // into every node's environment, a prefix Kafka images read as settings.
+          enableServiceLinks: false,
           affinity: pool.spread ? spreadOverNodes() : undefined,
         },
       },

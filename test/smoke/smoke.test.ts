@@ -252,6 +252,48 @@ describe('npm run smoke', () => {
     expect(io.out).toMatch(/2 of 2 checks failed on context 'kind-soma' \(cluster test, run t1\)\n$/);
   });
 
+  describe('Prometheus settling after a sync', () => {
+    const targets = (jobs: readonly string[]) =>
+      `targets 200 ${JSON.stringify({ data: { activeTargets: jobs.map((job) => ({ health: 'up', labels: { job } })) } })}\n`;
+    const all = expectedScrapeJobs(COMPONENT_LIST);
+    // A virtual clock: sleeping moves it, so three minutes of settling take no time.
+    let clock = 0;
+    const run = (io: Io) =>
+      cliMain(['smoke', '--json', '--only', 'prometheus'], io, {
+        deps: { runId: () => 't1', pollMs: 10, now: () => clock, sleep: async (ms: number) => void (clock += ms) },
+      });
+
+    it('asks again while a job has no target yet, and passes once every job has one', async () => {
+      let asked = 0;
+      scripts.prometheus = () => ({
+        phase: 'Succeeded',
+        log: targets(++asked < 3 ? all.filter((j) => j !== 'vault') : all),
+      });
+      const io = captureIo(root, env);
+      expect(await run(io)).toBe(0);
+      expect(asked).toBe(3);
+      expect(io.err).toMatch(/prometheus: not yet — no target for job vault: .*; asking again in 15 s/);
+      expect(JSON.parse(io.out).checks[0].jobs.map((j: { name: string }) => j.name)).toEqual([
+        'soma-smoke-prometheus-3-t1',
+      ]);
+      expect(fake.all('Job')).toEqual([]);
+    });
+
+    it('fails with the last evidence once three minutes have passed without settling', async () => {
+      let asked = 0;
+      scripts.prometheus = () => (asked++, { phase: 'Succeeded', log: targets(all.filter((j) => j !== 'vault')) });
+      const io = captureIo(root, env);
+      expect(await run(io)).toBe(1);
+      expect(JSON.parse(io.out).checks[0]).toMatchObject({
+        result: 'fail',
+        evidence: expect.stringMatching(/^no target for job vault/),
+      });
+      // Asked at 0, 15, …, 180 s of the virtual clock (job polling adds a little), never after.
+      expect(asked).toBeGreaterThanOrEqual(12);
+      expect(asked).toBeLessThanOrEqual(13);
+    });
+  });
+
   it('a Job that never finishes times out with what its pod was doing, and is still cleaned up', async () => {
     scripts.redis = () => ({ phase: 'Pending', log: '' });
     const io = captureIo(root, env);

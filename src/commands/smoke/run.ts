@@ -213,10 +213,36 @@ async function runCheck(
     .map((s) => missing.get(s))
     .find(Boolean);
   if (lacking) return { ...base, result: 'fail', evidence: lacking, jobs: [] };
+  const until = opts.now() + (check.settle?.withinMs ?? 0);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await askOnce(live, check, ctx, opts, attempt);
+    const again = check.settle && outcome.result === 'fail' && outcome.jobs.length > 0;
+    if (!again || opts.now() + check.settle!.everyMs > until) {
+      opts.onProgress?.(`${check.name}: ${outcome.result === 'pass' ? 'pass' : 'FAIL'} — ${outcome.evidence}`);
+      return outcome;
+    }
+    opts.onProgress?.(
+      `${check.name}: not yet — ${outcome.evidence}; asking again in ${check.settle!.everyMs / 1000} s`,
+    );
+    await opts.sleep(check.settle!.everyMs);
+  }
+}
+
+/** The check's Jobs, run once (a later attempt's Jobs are named apart), and its verdict on them. */
+async function askOnce(
+  live: LiveCluster,
+  check: SmokeCheck,
+  ctx: SmokeContext,
+  opts: ChecksOptions,
+  attempt: number,
+): Promise<CheckOutcome> {
+  const base = { name: check.name, title: check.title };
   const runs = check.jobs(ctx);
   if (!Array.isArray(runs)) return { ...base, result: 'fail', evidence: runs.cannot, jobs: [] };
   const deadline = Math.ceil(opts.timeoutMs / 1000);
-  const jobs = runs.map((r) => buildJob(check.name, ctx.runId, r, deadline));
+  const named =
+    attempt === 1 ? runs : runs.map((r) => ({ ...r, suffix: `${r.suffix ? `${r.suffix}-` : ''}${attempt}` }));
+  const jobs = named.map((r) => buildJob(check.name, ctx.runId, r, deadline));
   // Every Job ends (or is never created) before the check does: its namespace is deleted after.
   const settled = await Promise.allSettled(jobs.map((j) => runJob(live, j, opts)));
   const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -231,7 +257,6 @@ async function runCheck(
         evidence: failed.map((f) => `could not run job ${f.job}: ${(f.error as Error).message}`).join('; '),
       }
     : check.judge(results, ctx);
-  opts.onProgress?.(`${check.name}: ${verdict.pass ? 'pass' : 'FAIL'} — ${verdict.evidence}`);
   return {
     ...base,
     result: verdict.pass ? 'pass' : 'fail',

@@ -4,8 +4,8 @@
 //
 // This uses CloudNativePG's in-tree Barman Cloud support (`spec.backup.barmanObjectStore`),
 // deprecated since CloudNativePG 1.26 in favour of the Barman Cloud plugin. The plugin is a
-// second operator to pin and it needs cert-manager, which this repository does not run yet;
-// moving to it is a follow-up (docs/components.md, postgres). The operand image is the
+// second operator to pin on top of cert-manager (now a component, for Vault); moving to it is
+// the next step (docs/operations.md), and Renovate holds CloudNativePG below 1.31 until then. The operand image is the
 // `system` flavour, which carries the barman-cloud tools the in-tree support runs.
 //
 // RPO: the Cluster switches WAL segments at least every 5 minutes (archive_timeout) and the

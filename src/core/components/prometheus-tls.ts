@@ -13,7 +13,10 @@ export const caFile = (component: ComponentName, key: string) => `${caDir(compon
 /**
  * The CA certificates of the components scraped over TLS: only the CA's key of each Secret.
  * Optional: the Secret appears when the component's wave has run (after Prometheus's), and
- * the kubelet fills the volume then; Prometheus re-reads a changed CA file by itself.
+ * the kubelet fills the volume then. Until the file exists Prometheus cannot create the
+ * job's scrape pool (it logs the missing CA) and tries again whenever discovery refreshes
+ * the job's targets (every DNS refresh): the job has no target for a minute or two after
+ * a first sync, which smoke waits out.
  */
 export function caVolumes(components: readonly ComponentSpec[]): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
   const withTls = components.filter(isServing).filter((c) => c.service.metrics.scheme === 'https' && c.service.tls);

@@ -76,6 +76,11 @@ export interface SmokeCheck {
   /** The Jobs to run, or a reason the check cannot run (e.g. the workload to borrow an image from is absent). */
   jobs(ctx: SmokeContext): JobRun[] | { cannot: string };
   judge(results: JobResult[], ctx: SmokeContext): Verdict;
+  /**
+   * What the check looks at converges by itself after a sync (Prometheus finding its
+   * targets): a failing verdict is asked again every `everyMs` until `withinMs` has passed.
+   */
+  settle?: { withinMs: number; everyMs: number };
 }
 
 /** Whether a Secret of the contract exists in `environment` (none named: every environment). */

@@ -19,6 +19,9 @@ const check = (host: string, port: number): SmokeCheck => ({
   name: 'prometheus',
   component: 'prometheus',
   title: 'every Prometheus target up',
+  // Right after a sync, targets are new ('unknown') and a TLS job waits for its CA file: a
+  // few minutes of settling, not a failure.
+  settle: { withinMs: 180_000, everyMs: 15_000 },
   jobs: (ctx) => [
     {
       namespace: ctx.namespace,

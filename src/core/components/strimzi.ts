@@ -90,6 +90,10 @@ export const STRIMZI_INSTALL: UpstreamInstall = {
         STRIMZI_NAMESPACE: NAMESPACE,
         STRIMZI_POD_SECURITY_PROVIDER_CLASS: 'restricted',
         STRIMZI_NETWORK_POLICY_GENERATION: 'false',
+        // The release waits 5 min for pods to be ready before it marks the Kafka NotReady
+        // (a timeout), which Argo CD's health script calls Degraded and bootstrap's wait
+        // fails on: a first pull of the Kafka image on a laptop or CI runner can take longer.
+        STRIMZI_OPERATION_TIMEOUT_MS: String(10 * 60 * 1000),
       },
     },
   ],

@@ -117,7 +117,7 @@ export function normalizeRepoUrl(url: string): string {
   }
 }
 
-// ---- Revisions and worktrees (for `npm run diff`: rendering a revision other than the working tree) ----
+// ---- Revisions (for `npm run diff`: reading a revision other than the working tree) ----
 
 /** The repository's top-level folder, or undefined outside a git repository. */
 export async function repositoryRoot(cwd: string, runner: Runner = runProcess): Promise<string | undefined> {
@@ -144,8 +144,6 @@ export async function gitCommonDir(root: string, runner: Runner = runProcess): P
   const r = await runner('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root });
   return r.stdout.trim();
 }
-
-export { addWorktree, type Worktree } from './worktree.ts';
 
 /**
  * Repository-relative paths that differ between two commits, or between a commit and

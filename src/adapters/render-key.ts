@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { yamlValues } from '../core/yaml.ts';
 import { filesUnder, isFolder, type RevisionTree } from './tree-revision.ts';
 
 // Bump when what a key covers changes.
@@ -54,7 +53,7 @@ export class KustomizationRefs {
       const known = this.#known.get(id);
       r = known
         ? Promise.resolve(known)
-        : read().then((text) => {
+        : read().then(async (text) => {
             this.#parsed++;
             return text === undefined ? [] : localReferences(text);
           });
@@ -171,7 +170,9 @@ export class RenderKeys {
 }
 
 /** Every string in the kustomization that could be a local path (URLs and inline patches are not). */
-function localReferences(text: string): string[] {
+async function localReferences(text: string): Promise<string[]> {
+  // Loaded here: a run whose kustomizations were all seen before loads no YAML parser.
+  const { yamlValues } = await import('../core/yaml.ts');
   const out: string[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {

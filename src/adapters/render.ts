@@ -13,6 +13,7 @@ import { mapLimit } from '../core/pool.ts';
 import { yamlValues } from '../core/yaml.ts';
 import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
+import { remoteSkipReason } from './render-remote.ts';
 
 export type { AppSource, RenderedApp } from '../core/apps.ts';
 
@@ -174,7 +175,7 @@ export async function renderApps(
         ...app,
         objects: [],
         yaml: '',
-        skipped: `${app.path} pulls a remote resource (a pinned upstream install); not rendered offline`,
+        skipped: remoteSkipReason(app),
       };
     } else {
       const yaml = await kustomizeBuild(join(root, app.path), opts.runner, opts.tool);

@@ -66,7 +66,7 @@ export async function diffRevisions(
   });
   // Where objects came from is asked only of objects that changed: none when no render was needed.
   const compared = renders.some((side) => side.some((a) => a.objects.length));
-  const report = buildDiffReport({
+  const report = await buildDiffReport({
     base: toSide(pair.base, base, renders[0]!),
     head: toSide(pair.head, head, renders[1]!),
     changedFiles: pair.changed,

@@ -13,10 +13,10 @@ import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
 import { runProcess, type Runner } from './process.ts';
 import type { AppSource } from './render.ts';
-import { remoteSkipReason } from './render-remote.ts';
+import { defaultConcurrency, remoteSkipReason } from './render-common.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
 import { keepKustomizationRefs, KustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
-import type { KustomizeTool } from './kustomize.ts';
+import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import { kustomizeIdentity } from './render-identity.ts';
 import { folderTree, touches, type RevisionTree } from './tree-revision.ts';
 
@@ -210,12 +210,16 @@ async function build(
   results: Map<string, Cached>,
   opts: RenderCacheOptions & { runner: Runner; tool: KustomizeTool; digester: SecretDigester },
 ): Promise<void> {
-  // Loaded only to build: a run that builds nothing loads no YAML parser.
-  const { defaultConcurrency, renderApps } = await import('./render.ts');
+  // kustomize starts at once; reading what it prints needs the YAML parser, which loads meanwhile
+  // (a run that builds nothing never loads it).
+  const parser = import('./render.ts');
+  parser.catch(() => undefined);
   let done = 0;
   await mapLimit(todo, opts.concurrency ?? defaultConcurrency(), async (t) => {
-    const [r] = await renderApps(roots.get(t.rev)!, [t.app], { runner: opts.runner, tool: opts.tool });
-    const entry = toCached(r!.objects, opts.digester);
+    const root = roots.get(t.rev)!;
+    const yaml = await kustomizeBuild(join(root, t.app.path), opts.runner, opts.tool);
+    const objects = (await parser).parseRendered(yaml, t.app.path);
+    const entry = toCached(objects, opts.digester);
     results.set(t.key, entry);
     if (opts.dir) await writeEntry(opts.dir, t.key, entry);
     opts.onProgress?.(++done, todo.length, t.app);

@@ -53,6 +53,10 @@ export async function diffRevisions(
 ): Promise<DiffRun> {
   const head = await readInputs(pair.head, opts.head !== undefined, { memoDir: opts.inputsDir });
   const base = await readInputs(pair.base, true, { same: { inputs: head, changed: pair.changed } });
+  // Something differs, so objects are likely to be compared: the YAML printer, text diff and
+  // provenance load while kustomize builds (an unchanged tree loads none of them).
+  if (pair.changed.length)
+    for (const m of [import('../../core/diff/text.ts'), import('../../core/provenance.ts')]) m.catch(() => undefined);
   const headApps = { tree: pair.head, apps: head.apps.flat() };
   const baseApps = { tree: pair.base, apps: base.apps.flat(), like: { rev: headApps, changed: pair.changed } };
   const { renders, stats } = await renderRevisions([baseApps, headApps], {

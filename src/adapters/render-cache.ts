@@ -167,11 +167,16 @@ export async function renderRevisions(
   const distinct = new Map<string, Keyed>();
   for (const k of keyed.flat()) if (k.key && !isSame(k) && !distinct.has(k.key)) distinct.set(k.key, k);
   const results = new Map<string, Cached>();
-  // Asked for only when some render is read or made: the repository's key costs a git process.
+  // Made only when some render is read or made: the repository's key costs a git process.
   const given = opts.digester;
-  const digester =
-    !distinct.size || given === undefined ? ephemeralDigester() : typeof given === 'function' ? await given() : given;
-  if (opts.dir) {
+  const digester = !distinct.size
+    ? undefined
+    : given === undefined
+      ? ephemeralDigester()
+      : typeof given === 'function'
+        ? await given()
+        : given;
+  if (opts.dir && digester) {
     const dir = opts.dir;
     const hits = await mapLimit(
       [...distinct.keys()],
@@ -189,7 +194,7 @@ export async function renderRevisions(
     shared: needed - distinct.size,
     unchanged: keyed.flat().filter(isSame).length,
   };
-  if (todo.length) {
+  if (todo.length && digester) {
     await build(todo, await checkouts(todo), results, { ...opts, runner, tool, digester });
     if (opts.dir) await prune(opts.dir);
   }

@@ -4,7 +4,7 @@
 // come with the revision's file list (tree-revision.ts): no file is read or hashed to key
 // it, only the kustomizations that say what else is read. Clusters of one environment
 // share overlays, so a repository of many clusters asks for the same few paths over and
-// over (48 clusters: 1,000 Applications, 36 paths): a RenderKeys reads each folder once
+// over (48 clusters: about 570 Applications, 36 paths): a RenderKeys reads each folder once
 // and keys each path once per revision. It is made per run and revision, never kept.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';

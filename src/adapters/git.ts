@@ -168,6 +168,23 @@ export async function changedPaths(
   return [...paths].sort();
 }
 
+/**
+ * Paths that differ between HEAD and the working tree — staged or not, and untracked
+ * files — in one process (`git status`): what `changedPaths` answers with two when the
+ * base is HEAD. A file staged and then changed back is listed although it is as in HEAD.
+ */
+export async function changedSinceHead(cwd: string, runner: Runner = runProcess): Promise<string[]> {
+  // Porcelain paths are relative to the repository's root whatever the folder or configuration.
+  const r = await runner('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { cwd });
+  const paths = new Set(
+    r.stdout
+      .split('\0')
+      .filter((e) => e.length > 3)
+      .map((e) => e.slice(3)),
+  );
+  return [...paths].sort();
+}
+
 /** The id git gives a file's content (`git hash-object`): files compare by it without reading both. */
 export function blobId(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');

@@ -117,7 +117,7 @@ export function normalizeRepoUrl(url: string): string {
   }
 }
 
-// ---- Revisions and worktrees (for `npm run diff`: rendering a revision other than the working tree) ----
+// ---- Revisions (for `npm run diff`: reading a revision other than the working tree) ----
 
 /** The repository's top-level folder, or undefined outside a git repository. */
 export async function repositoryRoot(cwd: string, runner: Runner = runProcess): Promise<string | undefined> {
@@ -145,8 +145,6 @@ export async function gitCommonDir(root: string, runner: Runner = runProcess): P
   return r.stdout.trim();
 }
 
-export { addWorktree, type Worktree } from './worktree.ts';
-
 /**
  * Repository-relative paths that differ between two commits, or between a commit and
  * the working tree (tracked changes plus untracked files) when `head` is undefined. Any
@@ -167,6 +165,23 @@ export async function changedPaths(
   ]);
   const paths = new Set(diff.stdout.split('\0').filter(Boolean));
   for (const p of untracked?.stdout.split('\0') ?? []) if (p) paths.add(p);
+  return [...paths].sort();
+}
+
+/**
+ * Paths that differ between HEAD and the working tree — staged or not, and untracked
+ * files — in one process (`git status`): what `changedPaths` answers with two when the
+ * base is HEAD. A file staged and then changed back is listed although it is as in HEAD.
+ */
+export async function changedSinceHead(cwd: string, runner: Runner = runProcess): Promise<string[]> {
+  // Porcelain paths are relative to the repository's root whatever the folder or configuration.
+  const r = await runner('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { cwd });
+  const paths = new Set(
+    r.stdout
+      .split('\0')
+      .filter((e) => e.length > 3)
+      .map((e) => e.slice(3)),
+  );
   return [...paths].sort();
 }
 

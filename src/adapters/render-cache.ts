@@ -12,9 +12,11 @@ import { digestSecretValues } from '../core/diff/secrets.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
 import { runProcess, type Runner } from './process.ts';
-import { defaultConcurrency, renderApps, type AppSource } from './render.ts';
+import type { AppSource } from './render.ts';
+import { defaultConcurrency, remoteSkipReason } from './render-common.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
 import { keepKustomizationRefs, KustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
+import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import { kustomizeIdentity } from './render-identity.ts';
 import { folderTree, touches, type RevisionTree } from './tree-revision.ts';
 
@@ -165,11 +167,16 @@ export async function renderRevisions(
   const distinct = new Map<string, Keyed>();
   for (const k of keyed.flat()) if (k.key && !isSame(k) && !distinct.has(k.key)) distinct.set(k.key, k);
   const results = new Map<string, Cached>();
-  // Asked for only when some render is read or made: the repository's key costs a git process.
+  // Made only when some render is read or made: the repository's key costs a git process.
   const given = opts.digester;
-  const digester =
-    !distinct.size || given === undefined ? ephemeralDigester() : typeof given === 'function' ? await given() : given;
-  if (opts.dir) {
+  const digester = !distinct.size
+    ? undefined
+    : given === undefined
+      ? ephemeralDigester()
+      : typeof given === 'function'
+        ? await given()
+        : given;
+  if (opts.dir && digester) {
     const dir = opts.dir;
     const hits = await mapLimit(
       [...distinct.keys()],
@@ -187,28 +194,41 @@ export async function renderRevisions(
     shared: needed - distinct.size,
     unchanged: keyed.flat().filter(isSame).length,
   };
-  const roots = await checkouts(todo);
+  if (todo.length && digester) {
+    await build(todo, await checkouts(todo), results, { ...opts, runner, tool, digester });
+    if (opts.dir) await prune(opts.dir);
+  }
+  const renders = keyed.map((side) =>
+    side.map((k): AppRender => {
+      if (!k.key) return skippedRender(k.app);
+      const objects = isSame(k) ? [] : results.get(k.key)!.objects;
+      return { ...k.app, objects, renderKey: k.key };
+    }),
+  );
+  return { renders, stats };
+}
+
+/** Builds each render with kustomize (side by side), keeping what it makes in `results` and the cache folder. */
+async function build(
+  todo: readonly (Keyed & { key: string })[],
+  roots: ReadonlyMap<RevisionApps, string>,
+  results: Map<string, Cached>,
+  opts: RenderCacheOptions & { runner: Runner; tool: KustomizeTool; digester: SecretDigester },
+): Promise<void> {
+  // kustomize starts at once; reading what it prints needs the YAML parser, which loads meanwhile
+  // (a run that builds nothing never loads it).
+  const parser = import('./render.ts');
+  parser.catch(() => undefined);
   let done = 0;
   await mapLimit(todo, opts.concurrency ?? defaultConcurrency(), async (t) => {
-    const [r] = await renderApps(roots.get(t.rev)!, [t.app], { runner, tool });
-    const entry = toCached(r!.objects, digester);
+    const root = roots.get(t.rev)!;
+    const yaml = await kustomizeBuild(join(root, t.app.path), opts.runner, opts.tool);
+    const objects = (await parser).parseRendered(yaml, t.app.path);
+    const entry = toCached(objects, opts.digester);
     results.set(t.key, entry);
     if (opts.dir) await writeEntry(opts.dir, t.key, entry);
     opts.onProgress?.(++done, todo.length, t.app);
   });
-  if (opts.dir && todo.length) await prune(opts.dir);
-  const renders = await Promise.all(
-    keyed.map((side) =>
-      Promise.all(
-        side.map(async (k): Promise<AppRender> => {
-          if (!k.key) return skippedRender(k.app, runner);
-          const objects = isSame(k) ? [] : results.get(k.key)!.objects;
-          return { ...k.app, objects, renderKey: k.key };
-        }),
-      ),
-    ),
-  );
-  return { renders, stats };
 }
 
 /** For each revision with something to build, a folder holding every file those builds read. */
@@ -225,10 +245,9 @@ async function checkouts(todo: readonly Keyed[]): Promise<Map<RevisionApps, stri
   return out;
 }
 
-/** A remote (not renderable offline) app: renderApps says why, with no objects. */
-async function skippedRender(app: AppSource, runner: Runner): Promise<AppRender> {
-  const { yaml: _yaml, ...rest } = (await renderApps('', [app], { runner }))[0]!;
-  return rest;
+/** A remote (not renderable offline) app: why, with no objects (what renderApps says of it). */
+function skippedRender(app: AppSource): AppRender {
+  return { ...app, objects: [], skipped: remoteSkipReason(app) };
 }
 
 async function readEntry(dir: string, key: string, digester: SecretDigester): Promise<Cached | undefined> {

@@ -4,12 +4,11 @@
 // come with the revision's file list (tree-revision.ts): no file is read or hashed to key
 // it, only the kustomizations that say what else is read. Clusters of one environment
 // share overlays, so a repository of many clusters asks for the same few paths over and
-// over (48 clusters: 1,000 Applications, 36 paths): a RenderKeys reads each folder once
+// over (48 clusters: about 570 Applications, 36 paths): a RenderKeys reads each folder once
 // and keys each path once per revision. It is made per run and revision, never kept.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { yamlValues } from '../core/yaml.ts';
 import { filesUnder, isFolder, type RevisionTree } from './tree-revision.ts';
 
 // Bump when what a key covers changes.
@@ -54,7 +53,7 @@ export class KustomizationRefs {
       const known = this.#known.get(id);
       r = known
         ? Promise.resolve(known)
-        : read().then((text) => {
+        : read().then(async (text) => {
             this.#parsed++;
             return text === undefined ? [] : localReferences(text);
           });
@@ -171,7 +170,9 @@ export class RenderKeys {
 }
 
 /** Every string in the kustomization that could be a local path (URLs and inline patches are not). */
-function localReferences(text: string): string[] {
+async function localReferences(text: string): Promise<string[]> {
+  // Loaded here: a run whose kustomizations were all seen before loads no YAML parser.
+  const { yamlValues } = await import('../core/yaml.ts');
   const out: string[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {

@@ -1,7 +1,6 @@
 // Renders what Argo CD will apply: the Applications of a cluster are read from the
 // generated files (the root app from bootstrap/clusters/<c>/root-app.yaml, its children from
 // apps/<c>/), and each source path is built with real kustomize, in parallel.
-import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { AppSource, RenderedApp } from '../core/apps.ts';
@@ -13,6 +12,7 @@ import { mapLimit } from '../core/pool.ts';
 import { yamlValues } from '../core/yaml.ts';
 import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
 import type { Runner } from './process.ts';
+import { defaultConcurrency, remoteSkipReason } from './render-common.ts';
 
 export type { AppSource, RenderedApp } from '../core/apps.ts';
 
@@ -156,9 +156,7 @@ export interface RenderOptions {
   fetchRemote?: boolean;
 }
 
-export function defaultConcurrency(): number {
-  return Math.max(2, availableParallelism());
-}
+export { defaultConcurrency } from './render-common.ts';
 
 /** Renders every app; remote sources come back skipped (with the reason) rather than silently passed. */
 export async function renderApps(
@@ -174,7 +172,7 @@ export async function renderApps(
         ...app,
         objects: [],
         yaml: '',
-        skipped: `${app.path} pulls a remote resource (a pinned upstream install); not rendered offline`,
+        skipped: remoteSkipReason(app),
       };
     } else {
       const yaml = await kustomizeBuild(join(root, app.path), opts.runner, opts.tool);

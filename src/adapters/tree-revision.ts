@@ -111,19 +111,8 @@ export async function workingTree(
   };
 }
 
-/**
- * A commit as a revision. `twin` (the working tree) serves every file whose id it shares;
- * the others are read from git, the reads of one moment in one process.
- */
-export async function commitTree(
-  root: string,
-  ref: string,
-  sha: string,
-  runner: Runner = runProcess,
-  opts: { ids?: ReadonlyMap<string, string>; twin?: RevisionTree } = {},
-): Promise<RevisionTree> {
-  const ids = opts.ids ?? (await listTree(root, sha, runner));
-  const { twin } = opts;
+/** Reads blobs by id, each once; the reads asked for in one moment go to git in one process. */
+function blobReader(root: string, runner: Runner): (id: string) => Promise<string> {
   const texts = new Map<string, Promise<string>>();
   let batch: { id: string; resolve: (t: string) => void; reject: (e: unknown) => void }[] = [];
   const flush = () => {
@@ -138,7 +127,7 @@ export async function commitTree(
       (e: unknown) => todo.forEach((t) => t.reject(e)),
     );
   };
-  const readBlob = (id: string) => {
+  return (id) => {
     let t = texts.get(id);
     if (!t) {
       t = new Promise<string>((resolve, reject) => {
@@ -149,11 +138,71 @@ export async function commitTree(
     }
     return t;
   };
-  let dir: Promise<string> | undefined;
-  let made: string | undefined;
-  let chain: Promise<unknown> = Promise.resolve();
-  const written = new Set<string>();
-  const tree: RevisionTree = {
+}
+
+/** A temporary folder that files of one commit are written into as they are asked for, one request at a time. */
+class Checkout {
+  #dir?: Promise<string>;
+  #made?: string;
+  #chain: Promise<unknown> = Promise.resolve();
+  readonly #written = new Set<string>();
+  readonly root: string;
+  readonly sha: string;
+  readonly runner: Runner;
+
+  constructor(root: string, sha: string, runner: Runner) {
+    this.root = root;
+    this.sha = sha;
+    this.runner = runner;
+  }
+
+  get dir(): string | undefined {
+    return this.#made;
+  }
+
+  write(paths: readonly string[]): Promise<string> {
+    const step = this.#chain.then(async () => {
+      this.#dir ??= checkoutIndex(this.root, this.sha, this.runner).then((d) => (this.#made = d));
+      const d = await this.#dir;
+      const todo = paths.filter((p) => !this.#written.has(p));
+      if (todo.length) {
+        await this.runner('git', ['checkout-index', '-z', '--stdin', `--prefix=${d}/`], {
+          cwd: this.root,
+          env: { GIT_INDEX_FILE: join(d, INDEX) },
+          input: todo.join('\0'),
+        });
+        for (const p of todo) this.#written.add(p);
+      }
+      return d;
+    });
+    this.#chain = step.catch(() => undefined);
+    return step;
+  }
+
+  async remove(): Promise<void> {
+    const d = this.#made ?? (this.#dir ? await this.#dir.catch(() => undefined) : undefined);
+    if (!d) return;
+    open.delete(d);
+    await rm(d, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A commit as a revision. `twin` (the working tree) serves every file whose id it shares;
+ * the others are read from git, the reads of one moment in one process.
+ */
+export async function commitTree(
+  root: string,
+  ref: string,
+  sha: string,
+  runner: Runner = runProcess,
+  opts: { ids?: ReadonlyMap<string, string>; twin?: RevisionTree } = {},
+): Promise<RevisionTree> {
+  const ids = opts.ids ?? (await listTree(root, sha, runner));
+  const { twin } = opts;
+  const readBlob = blobReader(root, runner);
+  const checkout = new Checkout(root, sha, runner);
+  return {
     ref,
     sha,
     ids,
@@ -163,36 +212,12 @@ export async function commitTree(
       if (id === undefined) return Promise.resolve(undefined);
       return twin && twin.ids.get(p) === id ? twin.read(p) : readBlob(id);
     },
-    materialize(paths) {
-      const want = [...new Set(paths)].filter((p) => ids.has(p));
-      const step = chain.then(async () => {
-        dir ??= checkoutIndex(root, sha, runner).then((d) => (made = d));
-        const d = await dir;
-        const todo = want.filter((p) => !written.has(p));
-        if (todo.length) {
-          await runner('git', ['checkout-index', '-z', '--stdin', `--prefix=${d}/`], {
-            cwd: root,
-            env: { GIT_INDEX_FILE: join(d, INDEX) },
-            input: todo.join('\0'),
-          });
-          for (const p of todo) written.add(p);
-        }
-        return d;
-      });
-      chain = step.catch(() => undefined);
-      return step;
-    },
+    materialize: (paths) => checkout.write([...new Set(paths)].filter((p) => ids.has(p))),
     get tempDir() {
-      return made;
+      return checkout.dir;
     },
-    async close() {
-      const d = made ?? (dir ? await dir.catch(() => undefined) : undefined);
-      if (!d) return;
-      open.delete(d);
-      await rm(d, { recursive: true, force: true });
-    },
+    close: () => checkout.remove(),
   };
-  return tree;
 }
 
 /** Where a temporary folder keeps its own index (no kustomization reads it). */

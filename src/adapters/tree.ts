@@ -2,30 +2,15 @@
 // no longer planned into what `generate` owns (listed in its manifest, `.generated-files`)
 // and what it does not (a file someone put in a generated folder), which it never deletes
 // without being asked. The write itself is journaled (tree-journal.ts).
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { DIRS, LEGACY_CLUSTER_FILES } from '../core/names.ts';
-import {
-  GENERATED_FILES,
-  GENERATED_MARK,
-  GENERATED_ROOTS,
-  isGeneratedPath,
-  MANIFEST_FILE,
-  parseManifest,
-} from '../core/tree-marks.ts';
+import { GENERATED_FILES, GENERATED_ROOTS, isGeneratedPath, MANIFEST_FILE } from '../core/tree-marks.ts';
 import { PRUNED_DIR, type WriteHooks, writeTreeJournaled } from './tree-journal.ts';
+import { owns, readManifest, readText, type TreeComparison } from './tree-compare.ts';
 
-export interface TreeComparison {
-  /** Planned and present, with other content. */
-  stale: string[];
-  /** Planned, not present. */
-  missing: string[];
-  /** Present, owned by generate (its manifest, or its header), no longer planned: removed by the next write. */
-  extra: string[];
-  /** Present where generate writes, but not written by it: never removed or overwritten without --prune. */
-  foreign: string[];
-}
+export { compareTreeIds, readManifest, type TreeComparison } from './tree-compare.ts';
 
 async function walk(dir: string, root: string, out: string[]): Promise<void> {
   let entries;
@@ -40,8 +25,6 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
     else out.push(relative(root, p).split('\\').join('/'));
   }
 }
-
-const readText = (root: string, path: string) => readFile(join(root, path), 'utf8').catch(() => undefined);
 
 /** Every file in the generated folders plus the generated single files present in the working tree. */
 export async function listGeneratedFiles(root: string): Promise<string[]> {
@@ -64,25 +47,6 @@ async function listLegacyClusterFiles(root: string): Promise<string[]> {
   return out;
 }
 
-/** The manifest of the last write, or undefined before the first write that kept one. */
-export async function readManifest(root: string): Promise<Set<string> | undefined> {
-  const text = await readText(root, MANIFEST_FILE);
-  return text === undefined ? undefined : parseManifest(text);
-}
-
-const hasMark = (content: string) => content.slice(0, 400).includes(GENERATED_MARK);
-
-/**
- * Whether generate owns a present file. With a manifest, exactly what it lists. Without one
- * (a tree from before manifests), the generated folders' planned paths and any file that
- * carries the generated header.
- */
-function owns(manifest: Set<string> | undefined, path: string, content: string, planned: boolean): boolean {
-  if (manifest) return manifest.has(path);
-  const inRoots = GENERATED_ROOTS.some((r) => path.startsWith(`${r}/`));
-  return (planned && inRoots) || hasMark(content);
-}
-
 export async function compareTree(root: string, files: ReadonlyMap<string, string>): Promise<TreeComparison> {
   const manifest = await readManifest(root);
   const present = [...(await listGeneratedFiles(root)), ...(await listLegacyClusterFiles(root))];
@@ -96,33 +60,6 @@ export async function compareTree(root: string, files: ReadonlyMap<string, strin
     const owned = owns(manifest, path, content, planned !== undefined);
     if (!owned) result.foreign.push(path);
     else if (planned === undefined) result.extra.push(path);
-    else result.stale.push(path);
-  }
-  for (const list of Object.values(result)) list.sort();
-  return result;
-}
-
-/**
- * compareTree by git blob ids: `planned` and `present` map each path to the id of its
- * content, so no file that is as planned is read. Present files that are not planned are
- * read only to tell whether generate owns them (without a manifest, by their header).
- */
-export async function compareTreeIds(
-  root: string,
-  planned: ReadonlyMap<string, string>,
-  present: ReadonlyMap<string, string>,
-): Promise<TreeComparison> {
-  const result: TreeComparison = { stale: [], missing: [], extra: [], foreign: [] };
-  for (const [path] of planned) if (!present.has(path)) result.missing.push(path);
-  const differing = [...present].filter(([path, id]) => planned.get(path) !== id).map(([path]) => path);
-  const manifest = differing.length ? await readManifest(root) : undefined;
-  for (const path of differing) {
-    const want = planned.get(path);
-    // Only an unmanifested file that is not planned in a generated folder needs its header read.
-    const needsHeader = !manifest && !(want !== undefined && GENERATED_ROOTS.some((r) => path.startsWith(`${r}/`)));
-    const content = needsHeader ? ((await readText(root, path)) ?? '') : '';
-    if (!owns(manifest, path, content, want !== undefined)) result.foreign.push(path);
-    else if (want === undefined) result.extra.push(path);
     else result.stale.push(path);
   }
   for (const list of Object.values(result)) list.sort();

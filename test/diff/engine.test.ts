@@ -32,38 +32,38 @@ function report(before = baseApps(), after = baseApps(), changedFiles: string[] 
 }
 
 describe('matching objects across revisions', () => {
-  it('reports nothing when both renders are equal, whatever the key order', () => {
+  it('reports nothing when both renders are equal, whatever the key order', async () => {
     const after = baseApps();
     const svc = find(after, 'redis', 'Service');
     const reordered = { spec: svc.spec, metadata: svc.metadata, kind: svc.kind, apiVersion: svc.apiVersion };
     after[1]!.objects[0] = reordered as KubeObject;
-    const r = report(baseApps(), after);
+    const r = await report(baseApps(), after);
     expect(r.changed).toBe(false);
     expect(r.clusters[0]!.apps.every((a) => a.status === 'unchanged')).toBe(true);
   });
 
-  it('matches by group/kind/namespace/name, so a rename is a removal plus an addition', () => {
+  it('matches by group/kind/namespace/name, so a rename is a removal plus an addition', async () => {
     const after = baseApps();
     find(after, 'opa', 'Service').metadata.name = 'opa-api';
-    const objects = report(baseApps(), after).clusters[0]!.apps.find((a) => a.component === 'opa')!.objects;
+    const objects = (await report(baseApps(), after)).clusters[0]!.apps.find((a) => a.component === 'opa')!.objects;
     expect(objects.map((o) => [o.ref, o.status])).toEqual([
       ['Service/soma-infra/opa', 'removed'],
       ['Service/soma-infra/opa-api', 'added'],
     ]);
   });
 
-  it('keeps objects of the same name but another kind apart', () => {
+  it('keeps objects of the same name but another kind apart', async () => {
     const after = baseApps();
     after[2]!.objects.push(configMap('opa', 'opa', { a: '1' }));
-    const objects = report(baseApps(), after).clusters[0]!.apps.find((a) => a.component === 'opa')!.objects;
+    const objects = (await report(baseApps(), after)).clusters[0]!.apps.find((a) => a.component === 'opa')!.objects;
     expect(objects.map((o) => o.key)).toEqual(['/ConfigMap/soma-infra/opa']);
   });
 
-  it('counts apps, objects and lines per cluster', () => {
+  it('counts apps, objects and lines per cluster', async () => {
     const after = baseApps();
     spec(find(after, 'redis', 'Deployment')).replicas = 2;
     after.push(app('qdrant', [service('qdrant', 6333)]));
-    const r = report(
+    const r = await report(
       baseApps(),
       after.filter((a) => a.component !== 'opa'),
     );
@@ -74,28 +74,28 @@ describe('matching objects across revisions', () => {
     expect(s.linesRemoved).toBeGreaterThan(10);
   });
 
-  it('marks a cluster that exists at only one revision', () => {
+  it('marks a cluster that exists at only one revision', async () => {
     const head = side(baseApps(), 'head');
     head.clusters.push({
       name: 'prod-eu',
       environment: 'prod',
       apps: [app('redis', [service('redis', 6379)], 'prod-eu')],
     });
-    const r = buildDiffReport({ base: side(baseApps(), 'base'), head, changedFiles: [] });
+    const r = await buildDiffReport({ base: side(baseApps(), 'base'), head, changedFiles: [] });
     expect(r.clusters.map((c) => [c.cluster, c.status])).toEqual([
       ['kind-soma', undefined],
       ['prod-eu', 'added'],
     ]);
   });
 
-  it('shows an un-rendered (remote) app as changed when its local inputs changed', () => {
+  it('shows an un-rendered (remote) app as changed when its local inputs changed', async () => {
     const remote = (objects: KubeObject[]) => ({
       ...app('argocd', objects),
       path: 'bootstrap/argocd',
       remote: true,
       skipped: 'remote kustomization',
     });
-    const r = buildDiffReport({
+    const r = await buildDiffReport({
       base: side([remote([])], 'base'),
       head: side([remote([])], 'head'),
       changedFiles: ['bootstrap/argocd/patches/argocd-cm.yaml', 'base/redis/x.yaml'],
@@ -106,10 +106,10 @@ describe('matching objects across revisions', () => {
     expect(r.changed).toBe(true);
   });
 
-  it('records provenance and which of the sources changed', () => {
+  it('records provenance and which of the sources changed', async () => {
     const after = baseApps();
     spec(find(after, 'redis', 'Deployment')).replicas = 3;
-    const r = report(baseApps(), after, ['base/redis/deployment-redis.yaml']);
+    const r = await report(baseApps(), after, ['base/redis/deployment-redis.yaml']);
     const o = r.clusters[0]!.apps.find((a) => a.component === 'redis')!.objects[0]!;
     expect(o.sources).toEqual(['base/redis/deployment-redis.yaml']);
     expect(o.changedSources).toEqual(['base/redis/deployment-redis.yaml']);
@@ -270,16 +270,16 @@ describe('impact of a change', () => {
 });
 
 describe('render keys', () => {
-  it('takes an Application with the same render key at both revisions as unchanged, without comparing its objects', () => {
+  it('takes an Application with the same render key at both revisions as unchanged, without comparing its objects', async () => {
     const a = app('redis', [statefulSet('redis', 'redis:8.2.1')]);
     const b = app('redis', [statefulSet('redis', 'redis:9')]);
-    const same = buildDiffReport({
+    const same = await buildDiffReport({
       base: side([{ ...a, renderKey: 'k1' }], 'base'),
       head: side([{ ...b, renderKey: 'k1' }], 'head'),
       changedFiles: [],
     });
     expect(same.clusters[0]!.apps[0]!.status).toBe('unchanged');
-    const differ = buildDiffReport({
+    const differ = await buildDiffReport({
       base: side([{ ...a, renderKey: 'k1' }], 'base'),
       head: side([{ ...b, renderKey: 'k2' }], 'head'),
       changedFiles: [],
@@ -287,7 +287,7 @@ describe('render keys', () => {
     expect(differ.clusters[0]!.apps[0]!.status).toBe('changed');
   });
 
-  it('compares a pair of renders once for every Application that has it, and never mixes up two pairs', () => {
+  it('compares a pair of renders once for every Application that has it, and never mixes up two pairs', async () => {
     const old = app('redis', [statefulSet('redis', 'redis:8')]);
     const bumped = app('redis', [statefulSet('redis', 'redis:9')]);
     const other = app('redis', [statefulSet('redis', 'redis:10')]);
@@ -296,7 +296,7 @@ describe('render keys', () => {
       environment: 'dev',
       apps: apps.map((a) => ({ ...a, cluster: name })),
     });
-    const r = buildDiffReport({
+    const r = await buildDiffReport({
       base: { ref: 'base', files: [], clusters: ['a', 'b', 'c'].map((n) => cluster(n, [{ ...old, renderKey: 'k1' }])) },
       head: {
         ref: 'head',
@@ -334,12 +334,12 @@ describe('Secrets', () => {
     expect(compareSecretKeys(before, after)).toEqual({ added: ['fresh'], removed: ['gone'], changed: ['password'] });
   });
 
-  it('never lets a value, or its base64, into the report', () => {
+  it('never lets a value, or its base64, into the report', async () => {
     const withLastApplied = clone(after);
     withLastApplied.metadata.annotations = {
       'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(after),
     };
-    const r = buildDiffReport({
+    const r = await buildDiffReport({
       base: side([app('postgres', [before])], 'base'),
       head: side([app('postgres', [withLastApplied])], 'head'),
       changedFiles: [],

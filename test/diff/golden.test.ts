@@ -25,7 +25,7 @@ const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'di
 const MARKER = '<!-- somastack:rendered-diff -->';
 const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
-function diff(change: (apps: AppRender[]) => AppRender[], changedFiles: string[] = []): DiffReport {
+function diff(change: (apps: AppRender[]) => AppRender[], changedFiles: string[] = []): Promise<DiffReport> {
   return buildDiffReport({
     base: side(baseApps(), 'origin/main', '1111111111111111111111111111111111111111'),
     head: side(change(baseApps()), 'working tree'),
@@ -55,7 +55,7 @@ const markdown = (r: DiffReport) =>
     fullDiff: "`reports/diff.md` in this run's artifacts",
   });
 
-const scenarios: Record<string, () => DiffReport> = {
+const scenarios: Record<string, () => Promise<DiffReport>> = {
   'image-bump': () =>
     diff(
       (apps) => {
@@ -126,8 +126,8 @@ const scenarios: Record<string, () => DiffReport> = {
 
 describe('golden Markdown', () => {
   for (const [name, make] of Object.entries(scenarios)) {
-    it(name, () => {
-      const md = markdown(make());
+    it(name, async () => {
+      const md = markdown(await make());
       expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
       expect(md.startsWith(MARKER)).toBe(true);
       expectGolden(name, md);
@@ -136,8 +136,8 @@ describe('golden Markdown', () => {
 });
 
 describe('what the Markdown must say', () => {
-  it('an image bump is a rollout, with the YAML path and the changed source', () => {
-    const md = markdown(scenarios['image-bump']!());
+  it('an image bump is a rollout, with the YAML path and the changed source', async () => {
+    const md = markdown(await scenarios['image-bump']!());
     expect(md).toContain('pods are replaced by a rolling update');
     expect(md).toMatch(/@@ .* spec\.template\.spec\.containers\[redis\]/);
     expect(md).toContain('`base/redis/deployment-redis.yaml` (changed)');
@@ -145,21 +145,21 @@ describe('what the Markdown must say', () => {
     expect(md).toContain('+          image: docker.io/library/redis:8.2.2');
   });
 
-  it('a volumeClaimTemplates change needs attention: recreate', () => {
-    const md = markdown(scenarios['volume-claim-templates']!());
+  it('a volumeClaimTemplates change needs attention: recreate', async () => {
+    const md = markdown(await scenarios['volume-claim-templates']!());
     const summary = md.slice(0, md.indexOf('<details>'));
     expect(summary).toContain('Needs attention');
     expect(summary).toContain('`spec.volumeClaimTemplates` changed: must be recreated');
   });
 
-  it('a removed component is one prune line in the summary and every object below', () => {
-    const md = markdown(scenarios['removed-component']!());
+  it('a removed component is one prune line in the summary and every object below', async () => {
+    const md = markdown(await scenarios['removed-component']!());
     expect(md).toContain('Application removed: Argo CD prunes its 2 objects');
     expect(md.match(/removed: Argo CD will prune \(delete\) it/g)).toHaveLength(2);
   });
 
-  it('a Secret change names keys and never values', () => {
-    const md = markdown(scenarios['secret-key-change']!());
+  it('a Secret change names keys and never values', async () => {
+    const md = markdown(await scenarios['secret-key-change']!());
     expect(md).toContain('Secret keys added sslmode; changed password');
     for (const v of ['rotated-9d1c', 'correct-horse', 'require']) {
       expect(md).not.toContain(v);
@@ -167,14 +167,14 @@ describe('what the Markdown must say', () => {
     }
   });
 
-  it('an app that cannot be rendered offline but whose inputs changed needs a look by hand', () => {
+  it('an app that cannot be rendered offline but whose inputs changed needs a look by hand', async () => {
     const remote = {
       ...app('argocd', []),
       path: 'bootstrap/argocd',
       remote: true,
       skipped: 'bootstrap/argocd pulls a remote resource',
     };
-    const r = buildDiffReport({
+    const r = await buildDiffReport({
       base: side([remote], 'main'),
       head: side([remote], 'head'),
       changedFiles: ['bootstrap/argocd/patches/argocd-cm.yaml'],
@@ -187,14 +187,14 @@ describe('what the Markdown must say', () => {
     expect(md).toContain('| kind-soma | dev | 0 / 0 / 0 (1 not rendered) |');
   });
 
-  it('no change says so and has no sections', () => {
-    const md = markdown(scenarios['no-change']!());
+  it('no change says so and has no sections', async () => {
+    const md = markdown(await scenarios['no-change']!());
     expect(md).toContain('No changes to the rendered manifests: 3 Applications in 1 cluster compared.');
     expect(md).not.toContain('<details>');
   });
 
-  it('over the limit: cut at object boundaries, tags balanced, summary complete, note with pointer', () => {
-    const r = scenarios['over-limit']!();
+  it('over the limit: cut at object boundaries, tags balanced, summary complete, note with pointer', async () => {
+    const r = await scenarios['over-limit']!();
     const full = renderMarkdown(r, { marker: MARKER });
     expect(full.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
     const md = markdown(r);

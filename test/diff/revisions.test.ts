@@ -167,7 +167,7 @@ describe('the render cache across runs', () => {
 });
 
 describe('the processes of a diff', () => {
-  it('with nothing changed and the caches warm: four git processes, no kustomize', async () => {
+  it('with nothing changed and the caches warm: three git processes against HEAD, no kustomize', async () => {
     const calls: string[] = [];
     const runner: Runner = (command, args, options) => {
       calls.push(`${command} ${args[0]}`);
@@ -178,7 +178,30 @@ describe('the processes of a diff', () => {
     calls.length = 0;
     const run = await runRenderedDiff(repo, { base: 'HEAD', ...dirs }, { runner });
     expect(run.report.changed).toBe(false);
+    expect(calls.sort()).toEqual(['git ls-tree', 'git rev-parse', 'git status']);
+    calls.length = 0;
+    await runRenderedDiff(repo, { base: second, ...dirs }, { runner });
     expect(calls.sort()).toEqual(['git diff', 'git ls-files', 'git ls-tree', 'git rev-parse']);
+  });
+
+  it('against HEAD, a file staged and then changed back is no change', async () => {
+    // An input of the Argo CD install, which is not rendered offline: any change to it is reported.
+    const before = await runRenderedDiff(repo, { base: 'HEAD' }, { runner: runProcess });
+    const file = `${apps(before).find((a) => a.app === 'lab-argocd')!.path}/kustomization.yaml`;
+    const committed = readFileSync(join(repo, file), 'utf8');
+    write(repo, file, `${committed}# staged\n`);
+    git(repo, 'add', file);
+    write(repo, file, committed);
+    try {
+      expect(git(repo, 'status', '--porcelain')).toContain(file);
+      const run = await runRenderedDiff(repo, { base: 'HEAD' }, { runner: runProcess });
+      expect(run.report.changed).toBe(false);
+      write(repo, file, `${committed}# changed\n`);
+      const changed = await runRenderedDiff(repo, { base: 'HEAD' }, { runner: runProcess });
+      expect(apps(changed).find((a) => a.app === 'lab-argocd')?.status).toBe('not-rendered');
+    } finally {
+      git(repo, 'reset', '-q', '--hard', 'HEAD');
+    }
   });
 
   it('outside a repository: the error says so', async () => {

@@ -1,6 +1,6 @@
 // `npm run bench -- --only diff`: `npm run diff` the way a pull request runs it — a fresh
 // process, the head checked out in the work tree, the base a commit, renders of earlier
-// runs in .cache/render — in temporary repositories of 3 and 48 clusters.
+// runs in .cache/render — in temporary repositories of 3, 12 and 48 clusters.
 //   one-component change  an image bump in one component's base, against the floor: the
 //                         kustomize builds of exactly the folders it changes, one after
 //                         another, plus bare start-up; target ≤ 1.5×
@@ -14,7 +14,9 @@ import type { Io } from '../../src/cli/types.ts';
 import { bumpImage, commitAll, git, imageFiles, makeRepository, overlayFolders } from './diff-repo.ts';
 import { cliEntry, type Figure, median, startupSeconds, timed, timeNode } from './measure.ts';
 
-export const DIFF_SIZES = [3, 48] as const;
+export const DIFF_SIZES = [3, 12, 48] as const;
+/** A warm diff and bare start-up are a fifth of a second each: sampled more, alternately, so one stall does not decide the ratio. */
+const WARM_SAMPLES = 3;
 const RUNS = 3;
 const CHANGE_TARGET = 1.5;
 const WARM_TARGET = 2;
@@ -57,8 +59,10 @@ async function measureSize(io: Io, clusters: number): Promise<Figure[]> {
       const head = commitAll(dir, `bump ${component} again`);
       change.push(await diff(dir, base));
       floor.push(await buildFolders(dir, folders));
-      startup.push(await startupSeconds(dir, 1));
-      warm.push(await diff(dir, 'HEAD'));
+      for (let j = 0; j < WARM_SAMPLES; j++) {
+        startup.push(await startupSeconds(dir, 1));
+        warm.push(await diff(dir, 'HEAD'));
+      }
       base = head;
     }
     const s = median(startup);

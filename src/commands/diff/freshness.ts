@@ -65,7 +65,7 @@ export async function staleWarning(
 ): Promise<string | undefined> {
   try {
     const planned = await plannedIds(root, freshnessKey(tree), memoDir);
-    const { compareTreeIds } = await import('../../adapters/tree.ts');
+    const { compareTreeIds } = await import('../../adapters/tree-compare.ts');
     const c = await compareTreeIds(root, planned, presentIds(tree));
     const out = [...c.stale, ...c.missing, ...c.extra];
     if (!out.length) return undefined;

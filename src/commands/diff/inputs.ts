@@ -10,13 +10,7 @@ import type { Environment } from '../../core/names.ts';
 import { ContextualError } from '../../core/errors.ts';
 import { DIRS, FILES, legacyRootAppPath, rootAppPath } from '../../core/names.ts';
 import { GENERATED_FILES, GENERATED_ROOTS } from '../../core/tree-marks.ts';
-import {
-  readApplicationsFrom,
-  remoteAt,
-  type AppFiles,
-  type AppSource,
-  type RemoteMemo,
-} from '../../adapters/render.ts';
+import type { AppFiles, AppSource, RemoteMemo } from '../../adapters/render.ts';
 import { filesUnder, isFolder, pathsUnder, touches, type RevisionTree } from '../../adapters/tree-revision.ts';
 import { keepMemo, readMemo } from './memo.ts';
 
@@ -110,6 +104,8 @@ async function listInputs(
   if (tolerateMissing && !isFolder(tree, DIRS.clusters)) return { clusters: [], apps: [] };
   const clusters = same && !touches(same.changed, [DIRS.clusters]) ? same.inputs.clusters : await loadClusterRefs(tree);
   const known = new Map(same?.inputs.clusters.map((c, i) => [c.name, same.inputs.apps[i]!]));
+  // The reader (and the YAML parser it loads) only when something is read.
+  const render = () => import('../../adapters/render.ts');
   const remote: RemoteMemo = new Map();
   // The other revision's remote flags hold while no kustomization differs.
   const sameRemote = same && !same.changed.some(isKustomization);
@@ -121,8 +117,10 @@ async function listInputs(
       if (same && prior && !touches(same.changed, applicationInputs(c.name)))
         return sameRemote
           ? prior
-          : Promise.all(prior.map(async (a) => ({ ...a, remote: await remoteAt(reader, a.path, remote) })));
-      return atRevision(tree, () => readApplicationsFrom(reader, c, remote));
+          : Promise.all(
+              prior.map(async (a) => ({ ...a, remote: await (await render()).remoteAt(reader, a.path, remote) })),
+            );
+      return atRevision(tree, async () => (await render()).readApplicationsFrom(reader, c, remote));
     }),
   );
   return { clusters, apps };

@@ -3,7 +3,14 @@
 // one `git ls-tree`; what differs between them comes from `git diff`. Kept apart from the
 // rendering so that these few git processes run while the rest of the program loads.
 import { UserError } from '../../core/errors.ts';
-import { changedPaths, listTree, repositoryRoot, resolveAll, resolveCommit } from '../../adapters/git.ts';
+import {
+  changedPaths,
+  changedSinceHead,
+  listTree,
+  repositoryRoot,
+  resolveAll,
+  resolveCommit,
+} from '../../adapters/git.ts';
 import type { Runner } from '../../adapters/process.ts';
 import type { Deps } from '../../cli/deps.ts';
 import { commitTree, workingTree, type RevisionTree } from '../../adapters/tree-revision.ts';
@@ -63,9 +70,15 @@ interface Listed {
   headIds?: Map<string, string>;
 }
 
-function listRevisions(dir: string, base: string, head: string | undefined, runner: Runner): Promise<Listed> {
+function listRevisions(
+  dir: string,
+  base: string,
+  head: string | undefined,
+  runner: Runner,
+  baseIsHead = false,
+): Promise<Listed> {
   return Promise.all([
-    changedPaths(dir, base, head, runner),
+    baseIsHead && head === undefined ? changedSinceHead(dir, runner) : changedPaths(dir, base, head, runner),
     listTree(dir, base, runner),
     head === undefined ? undefined : listTree(dir, head, runner),
   ]).then(([changed, baseIds, headIds]) => ({ changed, baseIds, headIds }));
@@ -86,16 +99,23 @@ export async function openRevisions(
   const plain = !base.startsWith('-') && !head?.startsWith('-');
   const [resolved, listed] = await Promise.allSettled([
     resolveRevisions(dir, base, head, runner),
-    plain ? listRevisions(dir, expr(base), head === undefined ? undefined : expr(head), runner) : Promise.reject(),
+    plain
+      ? listRevisions(dir, expr(base), head === undefined ? undefined : expr(head), runner, base === 'HEAD')
+      : Promise.reject(),
   ]);
   if (resolved.status === 'rejected') throw resolved.reason;
   const { repoRoot, baseSha, headSha } = resolved.value;
-  const { changed, baseIds, headIds } =
-    listed.status === 'fulfilled' ? listed.value : await listRevisions(repoRoot, baseSha, headSha, runner);
+  const {
+    changed: paths,
+    baseIds,
+    headIds,
+  } = listed.status === 'fulfilled' ? listed.value : await listRevisions(repoRoot, baseSha, headSha, runner);
   const headTree =
     head === undefined || headSha === undefined
-      ? await workingTree(repoRoot, baseIds, changed)
+      ? await workingTree(repoRoot, baseIds, paths)
       : await commitTree(repoRoot, head, headSha, runner, { ids: headIds });
+  // What differs in content only: a mode change, or a file staged and changed back, is no change.
+  const changed = paths.filter((p) => headTree.ids.get(p) !== baseIds.get(p));
   // What the base shares with the head is read where the head's copy is.
   const baseTree = await commitTree(repoRoot, base, baseSha, runner, { ids: baseIds, twin: headTree });
   return {

@@ -10,6 +10,8 @@ import { renderRevisions, type RenderStats } from '../../adapters/render-cache.t
 import type { AppSource } from '../../adapters/render.ts';
 import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
 import type { RevisionTree } from '../../adapters/tree-revision.ts';
+import { DIRS } from '../../core/names.ts';
+import { isGeneratedPath } from '../../core/tree-marks.ts';
 import { readInputs, type RevisionInputs } from './inputs.ts';
 import { openRevisions, type RevisionPair } from './open.ts';
 
@@ -53,6 +55,10 @@ export async function diffRevisions(
 ): Promise<DiffRun> {
   const head = await readInputs(pair.head, opts.head !== undefined, { memoDir: opts.inputsDir });
   const base = await readInputs(pair.base, true, { same: { inputs: head, changed: pair.changed } });
+  // Something rendering reads differs, so objects are likely to be compared: the YAML printer,
+  // text diff and provenance load while kustomize builds (otherwise only if needed).
+  if (pair.changed.some((p) => isGeneratedPath(p) || p.startsWith(`${DIRS.clusters}/`)))
+    for (const m of [import('../../core/diff/text.ts'), import('../../core/provenance.ts')]) m.catch(() => undefined);
   const headApps = { tree: pair.head, apps: head.apps.flat() };
   const baseApps = { tree: pair.base, apps: base.apps.flat(), like: { rev: headApps, changed: pair.changed } };
   const { renders, stats } = await renderRevisions([baseApps, headApps], {
@@ -66,7 +72,7 @@ export async function diffRevisions(
   });
   // Where objects came from is asked only of objects that changed: none when no render was needed.
   const compared = renders.some((side) => side.some((a) => a.objects.length));
-  const report = buildDiffReport({
+  const report = await buildDiffReport({
     base: toSide(pair.base, base, renders[0]!),
     head: toSide(pair.head, head, renders[1]!),
     changedFiles: pair.changed,

@@ -1,10 +1,11 @@
 // Compares two renders of the repository: clusters by name, Applications by name,
 // objects by group/kind/namespace/name. Pure: the command renders, this decides what
 // changed, what it does in the cluster and which generated files it came from.
+import { InternalError } from '../errors.ts';
 import { objectKey, objectRef, type KubeObject } from '../kube.ts';
 import { assessImpact } from './impact.ts';
 import { isSecret, maskSecretPair } from './secrets.ts';
-import { DEFAULT_CONTEXT, diffYaml, objectYaml, sameValue } from './text.ts';
+import { DEFAULT_CONTEXT, sameValue } from './values.ts';
 import type {
   AppDiff,
   AppRender,
@@ -29,11 +30,27 @@ interface Context {
    * the objects' sources are the same too.
    */
   pairs: Map<string, ObjectDiff[]>;
+  /** Printing and diffing YAML: loaded only when some object is compared. */
+  text?: TextOps;
 }
 
-export function buildDiffReport(input: DiffInput): DiffReport {
+type TextOps = Pick<typeof import('./text.ts'), 'diffYaml' | 'objectYaml'>;
+
+/**
+ * Compares two revisions' renders. Asynchronous only to load the YAML printer and the text
+ * diff when some object is to be compared: a report of unchanged Applications needs neither.
+ */
+export async function buildDiffReport(input: DiffInput): Promise<DiffReport> {
+  const rendered = [input.base, input.head].some((side) =>
+    side.clusters.some((c) => c.apps.some((a) => a.objects.length)),
+  );
+  return buildReport(input, rendered ? await import('./text.ts') : undefined);
+}
+
+function buildReport(input: DiffInput, text: TextOps | undefined): DiffReport {
   const ctx: Context = {
     input,
+    text,
     changed: new Set(input.changedFiles),
     sources: input.sources ?? (() => []),
     context: input.context ?? DEFAULT_CONTEXT,
@@ -133,7 +150,8 @@ function diffObject(
   const o = (head ?? base)!;
   const secret = isSecret(o) ? maskSecretPair(base, head) : undefined;
   const shown = secret ?? { base, head };
-  const text = diffYaml(objectYaml(shown.base), objectYaml(shown.head), ctx.context);
+  if (!ctx.text) throw new InternalError('the diff engine compared objects without its YAML printer');
+  const text = ctx.text.diffYaml(ctx.text.objectYaml(shown.base), ctx.text.objectYaml(shown.head), ctx.context);
   const side = head ? ctx.input.head : ctx.input.base;
   const sources = ctx.sources(side.files, app.path, o);
   return {

@@ -3,7 +3,7 @@
 // because the field is immutable (so the object must be recreated), or a prune.
 import { ANNOTATIONS } from '../names.ts';
 import type { KubeObject } from '../kube.ts';
-import { sameValue } from './text.ts';
+import { sameValue } from './values.ts';
 import type { Impact, SecretKeyChanges } from './types.ts';
 
 type Spec = Record<string, unknown>;

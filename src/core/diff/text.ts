@@ -4,26 +4,12 @@
 import { structuredPatch } from 'diff';
 import type { KubeObject } from '../kube.ts';
 import { toYaml } from '../yaml.ts';
+import { DEFAULT_CONTEXT, sortKeys } from './values.ts';
 
-export const DEFAULT_CONTEXT = 4;
-
-/** Recursively sorts mapping keys; toYaml then moves apiVersion/kind/metadata (and name/namespace) first. */
-export function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)])) as T;
-  }
-  return value;
-}
+export { DEFAULT_CONTEXT, sameValue, sortKeys } from './values.ts';
 
 export function objectYaml(o: KubeObject | undefined): string {
   return o ? toYaml(sortKeys(o)) : '';
-}
-
-/** Structural equality that ignores key order. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 
 export interface TextDiff {

@@ -155,6 +155,7 @@ export async function renderRevisions(
   revisions: readonly RevisionApps[],
   opts: RenderCacheOptions = {},
 ): Promise<{ renders: AppRender[][]; stats: RenderStats }> {
+  if (opts.skipEqual && identical(revisions)) return allUnchanged(revisions);
   const runner = opts.runner ?? runProcess;
   const [{ tool, identity }, refs] = await Promise.all([
     kustomizeIdentity(runner, opts.dir),
@@ -206,6 +207,29 @@ export async function renderRevisions(
     }),
   );
   return { renders, stats };
+}
+
+/**
+ * Two revisions whose files do not differ at all (a diff of HEAD against a clean work
+ * tree): every render is the same at both, by the same reasoning as `like` (a key changes
+ * only with a file that differs), so no key is computed, no folder read, no render built.
+ */
+function identical(revisions: readonly RevisionApps[]): boolean {
+  return (
+    revisions.length === 2 && revisions.some((r) => r.like?.changed.length === 0 && revisions.includes(r.like.rev))
+  );
+}
+
+function allUnchanged(revisions: readonly RevisionApps[]): { renders: AppRender[][]; stats: RenderStats } {
+  const renders = revisions.map((rev) =>
+    // One key per path at both revisions: equal keys are what marks a render unchanged.
+    rev.apps.map((app): AppRender =>
+      app.remote ? skippedRender(app) : { ...app, objects: [], renderKey: `same\0${app.path}` },
+    ),
+  );
+  const requested = renders.flat().length;
+  const unchanged = revisions.flatMap((r) => r.apps).filter((a) => !a.remote).length;
+  return { renders, stats: { requested, rendered: 0, fromDisk: 0, shared: 0, unchanged } };
 }
 
 /** Builds each render with kustomize (side by side), keeping what it makes in `results` and the cache folder. */

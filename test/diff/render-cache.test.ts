@@ -143,6 +143,26 @@ describe('renderRevisions', () => {
     expect(calls.filter((c) => / (build|kustomize) /.test(c))).toHaveLength(2);
   });
 
+  it('with skipEqual, two revisions nothing differs between are all unchanged: no file read, no process run', async () => {
+    const untouchable = {
+      ...(await folderTree(root)),
+      read: async () => expect.unreachable('no file is read'),
+      materialize: async () => expect.unreachable('no folder is made'),
+    };
+    const runner: Runner = async () => expect.unreachable('no process runs');
+    const apps = [app('a', 'overlays/a'), { ...app('r', 'https://example.com/x'), remote: true }];
+    const head = { tree: untouchable, apps };
+    const base = { tree: untouchable, apps, like: { rev: head, changed: [] } };
+    const { renders, stats } = await renderRevisions([base, head], { runner, skipEqual: true });
+    expect(stats).toEqual({ requested: 4, rendered: 0, fromDisk: 0, shared: 0, unchanged: 2 });
+    expect(renders[0]![0]!.renderKey).toBe(renders[1]![0]!.renderKey);
+    expect(renders[0]![0]!.objects).toEqual([]);
+    expect(renders[0]![1]!.renderKey).toBeUndefined();
+    // One changed path, and the shortcut is off: the keys are computed (and the tree read).
+    const changed = { ...base, like: { rev: head, changed: ['overlays/a/kustomization.yaml'] } };
+    await expect(renderRevisions([changed, head], { runner, skipEqual: true })).rejects.toThrow();
+  });
+
   it('builds each distinct render once across revisions, then not at all from the cache folder', async () => {
     const other = mkdtempSync(join(tmpdir(), 'render-cache-rev-'));
     cpSync(root, other, { recursive: true });

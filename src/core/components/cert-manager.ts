@@ -10,7 +10,7 @@
 //   `--leader-election-namespace` there; the patches move those objects into cert-manager
 //   and append the flag with that namespace (the last occurrence of a flag wins), so the
 //   AppProject never has to allow kube-system.
-import type { ComponentSpec, UpstreamInstall } from './spec.ts';
+import { RELEASE_CLUSTER_KINDS, WEBHOOK_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
 
 /** cert-manager release (its static manifest: 6 CRDs, the controller, webhook and CA injector in cert-manager). */
 // renovate: datasource=github-releases depName=cert-manager/cert-manager extractVersion=^v(?<version>.+)$
@@ -69,14 +69,7 @@ export const CERT_MANAGER_INSTALL: UpstreamInstall = {
   },
   metrics: CERT_MANAGER_METRICS,
   kinds: {
-    cluster: [
-      { group: '', kind: 'Namespace' },
-      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-      { group: rbac, kind: 'ClusterRole' },
-      { group: rbac, kind: 'ClusterRoleBinding' },
-    ],
+    cluster: [...RELEASE_CLUSTER_KINDS, ...WEBHOOK_KINDS],
     namespaced: [
       { group: '', kind: 'Service' },
       { group: '', kind: 'ServiceAccount' },

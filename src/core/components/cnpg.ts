@@ -7,7 +7,7 @@
 //
 // The release's CRDs are too large for client-side apply's last-applied annotation; every
 // Application of this repository syncs with ServerSideApply=true, which this one needs.
-import type { ComponentSpec, UpstreamInstall } from './spec.ts';
+import { RELEASE_CLUSTER_KINDS, WEBHOOK_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
 
 /** CloudNativePG release (its manifest lists 11 CRDs and the controller Deployment in cnpg-system). */
 // renovate: datasource=github-releases depName=cloudnative-pg/cloudnative-pg extractVersion=^v(?<version>.+)$
@@ -37,14 +37,7 @@ export const CNPG_INSTALL: UpstreamInstall = {
     },
   ],
   kinds: {
-    cluster: [
-      { group: '', kind: 'Namespace' },
-      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-    ],
+    cluster: [...RELEASE_CLUSTER_KINDS, ...WEBHOOK_KINDS],
     namespaced: [
       { group: '', kind: 'ConfigMap' },
       { group: '', kind: 'Service' },

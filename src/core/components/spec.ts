@@ -189,6 +189,20 @@ export interface GroupKind {
   kind: string;
 }
 
+/** What every operator release holds outside its namespace: its Namespace, CRDs and cluster RBAC. */
+export const RELEASE_CLUSTER_KINDS: readonly GroupKind[] = [
+  { group: '', kind: 'Namespace' },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+];
+
+/** An operator's admission webhooks (CloudNativePG's, cert-manager's). */
+export const WEBHOOK_KINDS: readonly GroupKind[] = [
+  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+];
+
 export interface ComponentSpec {
   name: ComponentName;
   /** One line, for docs and the Application description. */

@@ -19,7 +19,7 @@
 //   are declared in kafka's ServiceSpec and built with every other flow (network-flows.ts).
 import type { KubeObject } from '../kube.ts';
 import { LABELS, NAMESPACE } from '../names.ts';
-import type { ComponentSpec, UpstreamInstall } from './spec.ts';
+import { RELEASE_CLUSTER_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
 import { componentLabels } from './workload.ts';
 
 /** Strimzi release (tags have no `v`); its manifest lists 10 CRDs and the cluster operator Deployment. */
@@ -98,12 +98,7 @@ export const STRIMZI_INSTALL: UpstreamInstall = {
     },
   ],
   kinds: {
-    cluster: [
-      { group: '', kind: 'Namespace' },
-      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-    ],
+    cluster: RELEASE_CLUSTER_KINDS,
     namespaced: [
       { group: '', kind: 'ConfigMap' },
       { group: '', kind: 'ServiceAccount' },

@@ -13,7 +13,8 @@ import type { KubeObject } from '../core/kube.ts';
 import { mapLimit } from '../core/pool.ts';
 import { runProcess, type Runner } from './process.ts';
 import type { AppSource } from './render.ts';
-import { defaultConcurrency, remoteSkipReason } from './render-common.ts';
+import { defaultConcurrency } from './render-common.ts';
+import { allUnchanged, identical, skippedRender } from './render-unchanged.ts';
 import { ephemeralDigester, type SecretDigester } from './render-digest.ts';
 import { keepKustomizationRefs, KustomizationRefs, readKustomizationRefs, RenderKeys } from './render-key.ts';
 import { kustomizeBuild, type KustomizeTool } from './kustomize.ts';
@@ -209,29 +210,6 @@ export async function renderRevisions(
   return { renders, stats };
 }
 
-/**
- * Two revisions whose files do not differ at all (a diff of HEAD against a clean work
- * tree): every render is the same at both, by the same reasoning as `like` (a key changes
- * only with a file that differs), so no key is computed, no folder read, no render built.
- */
-function identical(revisions: readonly RevisionApps[]): boolean {
-  return (
-    revisions.length === 2 && revisions.some((r) => r.like?.changed.length === 0 && revisions.includes(r.like.rev))
-  );
-}
-
-function allUnchanged(revisions: readonly RevisionApps[]): { renders: AppRender[][]; stats: RenderStats } {
-  const renders = revisions.map((rev) =>
-    // One key per path at both revisions: equal keys are what marks a render unchanged.
-    rev.apps.map((app): AppRender =>
-      app.remote ? skippedRender(app) : { ...app, objects: [], renderKey: `same\0${app.path}` },
-    ),
-  );
-  const requested = renders.flat().length;
-  const unchanged = revisions.flatMap((r) => r.apps).filter((a) => !a.remote).length;
-  return { renders, stats: { requested, rendered: 0, fromDisk: 0, shared: 0, unchanged } };
-}
-
 /** Builds each render with kustomize (side by side), keeping what it makes in `results` and the cache folder. */
 async function build(
   todo: readonly (Keyed & { key: string })[],
@@ -267,11 +245,6 @@ async function checkouts(todo: readonly Keyed[]): Promise<Map<RevisionApps, stri
     }),
   );
   return out;
-}
-
-/** A remote (not renderable offline) app: why, with no objects (what renderApps says of it). */
-function skippedRender(app: AppSource): AppRender {
-  return { ...app, objects: [], skipped: remoteSkipReason(app) };
 }
 
 async function readEntry(dir: string, key: string, digester: SecretDigester): Promise<Cached | undefined> {

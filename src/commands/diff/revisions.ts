@@ -6,9 +6,9 @@
 import { buildDiffReport } from '../../core/diff/engine.ts';
 import type { AppRender, ClusterRender, DiffReport, SideRender } from '../../core/diff/types.ts';
 import type { Deps } from '../../cli/deps.ts';
-import { renderRevisions, type RenderStats } from '../../adapters/render-cache.ts';
+import type { RenderStats } from '../../adapters/render-cache.ts';
+import { allUnchanged, identical } from '../../adapters/render-unchanged.ts';
 import type { AppSource } from '../../adapters/render.ts';
-import { readDigestKey, secretDigester } from '../../adapters/render-digest.ts';
 import type { RevisionTree } from '../../adapters/tree-revision.ts';
 import { DIRS } from '../../core/names.ts';
 import { isGeneratedPath } from '../../core/tree-marks.ts';
@@ -61,15 +61,20 @@ export async function diffRevisions(
     for (const m of [import('../../core/diff/text.ts'), import('../../core/provenance.ts')]) m.catch(() => undefined);
   const headApps = { tree: pair.head, apps: head.apps.flat() };
   const baseApps = { tree: pair.base, apps: base.apps.flat(), like: { rev: headApps, changed: pair.changed } };
-  const { renders, stats } = await renderRevisions([baseApps, headApps], {
-    dir: opts.cacheDir,
-    // Kept renders outlive the run, so their Secret digests need the repository's key.
-    digester: opts.cacheDir ? async () => secretDigester(await readDigestKey(pair.repoRoot, runner)) : undefined,
-    runner,
-    concurrency: opts.concurrency,
-    onProgress: opts.onProgress,
-    skipEqual: true,
-  });
+  // Nothing differs: the renderer and everything it needs stay unloaded.
+  const { renders, stats } = identical([baseApps, headApps])
+    ? allUnchanged([baseApps, headApps])
+    : await (
+        await import('../../adapters/render-cache.ts')
+      ).renderRevisions([baseApps, headApps], {
+        dir: opts.cacheDir,
+        // Kept renders outlive the run, so their Secret digests need the repository's key.
+        digester: opts.cacheDir ? () => repositoryDigester(pair.repoRoot, runner) : undefined,
+        runner,
+        concurrency: opts.concurrency,
+        onProgress: opts.onProgress,
+        skipEqual: true,
+      });
   // Where objects came from is asked only of objects that changed: none when no render was needed.
   const compared = renders.some((side) => side.some((a) => a.objects.length));
   const report = await buildDiffReport({
@@ -89,4 +94,9 @@ function toSide(tree: RevisionTree, inputs: RevisionInputs, rendered: readonly A
     apps: rendered.filter((a) => a.cluster === c.name),
   }));
   return { ref: tree.ref, ...(tree.sha ? { sha: tree.sha } : {}), clusters, files: inputs.files };
+}
+
+async function repositoryDigester(repoRoot: string, runner: Deps['runner']) {
+  const { readDigestKey, secretDigester } = await import('../../adapters/render-digest.ts');
+  return secretDigester(await readDigestKey(repoRoot, runner));
 }

@@ -48,18 +48,14 @@ export class KustomizationRefs {
 
   /** The references of the kustomization with blob id `id`, read with `read` unless known. */
   of(id: string, read: () => Promise<string | undefined>): Promise<string[]> {
-    let r = this.#refs.get(id);
-    if (!r) {
+    return once(this.#refs, id, () => {
       const known = this.#known.get(id);
-      r = known
-        ? Promise.resolve(known)
-        : read().then(async (text) => {
-            this.#parsed++;
-            return text === undefined ? [] : localReferences(text);
-          });
-      this.#refs.set(id, r);
-    }
-    return r;
+      if (known) return Promise.resolve(known);
+      return read().then(async (text) => {
+        this.#parsed++;
+        return text === undefined ? [] : localReferences(text);
+      });
+    });
   }
 
   /** How many were parsed rather than known. */
@@ -94,12 +90,7 @@ export class RenderKeys {
 
   /** The key of the repository-relative kustomize folder `path` at this revision. */
   key(path: string): Promise<string> {
-    let k = this.#keys.get(path);
-    if (!k) {
-      k = this.#computeKey(path);
-      this.#keys.set(path, k);
-    }
-    return k;
+    return once(this.#keys, path, () => this.#computeKey(path));
   }
 
   /** The files (repository-relative, sorted) the kustomization at `path` can read. */
@@ -109,12 +100,7 @@ export class RenderKeys {
 
   /** The files the kustomization at `path` can read, and where a change could alter them. */
   walk(path: string): Promise<Inputs> {
-    let i = this.#inputs.get(path);
-    if (!i) {
-      i = this.#computeInputs(path);
-      this.#inputs.set(path, i);
-    }
-    return i;
+    return once(this.#inputs, path, () => this.#computeInputs(path));
   }
 
   async #computeInputs(path: string): Promise<Inputs> {
@@ -143,12 +129,7 @@ export class RenderKeys {
   }
 
   #folder(dir: string): Promise<FolderInputs> {
-    let f = this.#folders.get(dir);
-    if (!f) {
-      f = this.#readFolder(dir);
-      this.#folders.set(dir, f);
-    }
-    return f;
+    return once(this.#folders, dir, () => this.#readFolder(dir));
   }
 
   async #readFolder(dir: string): Promise<FolderInputs> {
@@ -208,4 +189,14 @@ export async function keepKustomizationRefs(dir: string, refs: KustomizationRefs
   const tmp = join(dir, `.${REFS_FILE}.${process.pid}.tmp`);
   await writeFile(tmp, JSON.stringify(await refs.entries()));
   await rename(tmp, join(dir, REFS_FILE));
+}
+
+/** The value `map` holds for `key`, computed (and kept) on first ask: concurrent askers share one computation. */
+function once<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = compute();
+    map.set(key, v);
+  }
+  return v;
 }

@@ -1,8 +1,11 @@
 // Where smoke takes its client images and expectations from: the live workloads of
 // soma-infra, or the custom resources of the operators that make them (a CloudNativePG
-// Cluster names its image; Strimzi's brokers are pods of its node pools).
+// Cluster names its image; Strimzi's brokers are pods of its node pools), and the CA
+// certificates clients of a TLS component verify it with.
 import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { KubeApiError } from '../../adapters/kube-errors.ts';
+import type { ComponentName } from '../../core/contracts.ts';
+import type { ComponentSpec } from '../../core/components/spec.ts';
 import type { KubeObject } from '../../core/kube.ts';
 import { CNPG_CLUSTER_API } from '../../core/components/postgres.ts';
 import { BROKER_ROLE_LABEL, KAFKA_NODE_LABELS, STRIMZI_API } from '../../core/components/kafka.ts';
@@ -65,4 +68,23 @@ export async function strimziKafka(live: LiveCluster): Promise<{ image?: string;
   const containers = pods.map((p) => (p.spec as { containers?: { name: string; image: string }[] }).containers ?? []);
   const image = containers.map((cs) => cs.find((c) => c.name === 'kafka')?.image).find((i) => i !== undefined);
   return { image, brokers };
+}
+
+/**
+ * The CA certificate of each enabled component that speaks TLS, decoded from the one key
+ * its spec names; the Secret's other keys (the server's own key) are never read out.
+ */
+export async function caCertificates(
+  live: LiveCluster,
+  enabled: readonly ComponentSpec[],
+): Promise<Partial<Record<ComponentName, string>>> {
+  const out: Partial<Record<ComponentName, string>> = {};
+  for (const c of enabled) {
+    const tls = c.service?.tls;
+    if (!tls) continue;
+    const secret = await live.get('v1', 'Secret', tls.caSecret, NAMESPACE);
+    const encoded = (secret?.data as Record<string, string> | undefined)?.[tls.caKey];
+    if (encoded) out[c.name] = Buffer.from(encoded, 'base64').toString('utf8');
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { LiveCluster } from '../../adapters/kube-live.ts';
 import { connectTarget } from '../../adapters/cluster-endpoints.ts';
 import type { Deps } from '../../cli/deps.ts';
 import type { ClusterConfig } from '../../core/cluster-config.ts';
-import { COMPONENT_LIST, CONTRACTS, type ComponentName } from '../../core/contracts.ts';
+import { COMPONENT_LIST, CONTRACTS } from '../../core/contracts.ts';
 import { expectedScrapeJobs } from '../../core/components/prometheus.ts';
 import { assessHealth } from '../../core/health.ts';
 import { isExpectedError } from '../../core/errors.ts';
@@ -17,7 +17,7 @@ import { NAMESPACE, SMOKE_PREFIX } from '../../core/names.ts';
 import { mapLimit } from '../../core/pool.ts';
 import { CURL_IMAGE } from '../../core/smoke/checks/http.ts';
 import { PODS_CHECK, SMOKE_CHECKS } from './index.ts';
-import { imageOf, strimziKafka, workload } from './live-images.ts';
+import { caCertificates, imageOf, strimziKafka, workload } from './live-images.ts';
 import { buildJob, buildNamespace } from './job.ts';
 import { CHECK_CONCURRENCY, cleanLeftovers, type Leftover, runBoundMs } from './leftovers.ts';
 import { renderSmokeText } from './render.ts';
@@ -93,25 +93,6 @@ export function selectChecks(
     run: wanted.filter((c) => cluster.components.includes(c.component)),
     skipped: wanted.filter((c) => !cluster.components.includes(c.component)),
   };
-}
-
-/**
- * The CA certificate of each enabled component that speaks TLS, decoded from the one key
- * its spec names; the Secret's other keys (the server's own key) are never read out.
- */
-async function caCertificates(
-  live: LiveCluster,
-  cluster: ClusterConfig,
-): Promise<Partial<Record<ComponentName, string>>> {
-  const out: Partial<Record<ComponentName, string>> = {};
-  for (const c of COMPONENT_LIST) {
-    const tls = c.service?.tls;
-    if (!tls || !cluster.components.includes(c.name)) continue;
-    const secret = await live.get('v1', 'Secret', tls.caSecret, NAMESPACE);
-    const encoded = (secret?.data as Record<string, string> | undefined)?.[tls.caKey];
-    if (encoded) out[c.name] = Buffer.from(encoded, 'base64').toString('utf8');
-  }
-  return out;
 }
 
 /** Every pod in soma-infra Ready (or finished successfully): the "Pods Ready" check of docs/operations.md. */
@@ -273,6 +254,7 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
   const expires = new Date(now + runBoundMs(run.length, opts.timeoutMs)).toISOString();
   const [pg, redis] = await Promise.all(['postgres', 'redis'].map((n) => workload(live, n)));
   const kafka = await strimziKafka(live);
+  const enabled = COMPONENT_LIST.filter((c) => cluster.components.includes(c.name));
   const ctx: SmokeContext = {
     runId: opts.runId,
     environment: cluster.environment,
@@ -286,8 +268,8 @@ export async function runChecks(live: LiveCluster, cluster: ClusterConfig, opts:
     },
     kafkaBrokers: kafka.brokers,
     backup: cluster.backup !== undefined,
-    caCertificates: await caCertificates(live, cluster),
-    scrapeJobs: expectedScrapeJobs(COMPONENT_LIST.filter((c) => cluster.components.includes(c.name))),
+    caCertificates: await caCertificates(live, enabled),
+    scrapeJobs: expectedScrapeJobs(enabled),
   };
   const checks: CheckOutcome[] = [];
   if (!opts.only?.length || opts.only.includes(PODS_CHECK)) {

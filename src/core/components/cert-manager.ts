@@ -10,7 +10,13 @@
 //   `--leader-election-namespace` there; the patches move those objects into cert-manager
 //   and append the flag with that namespace (the last occurrence of a flag wins), so the
 //   AppProject never has to allow kube-system.
-import { RELEASE_CLUSTER_KINDS, WEBHOOK_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
+import {
+  operatorComponent,
+  RELEASE_CLUSTER_KINDS,
+  WEBHOOK_KINDS,
+  type ComponentSpec,
+  type UpstreamInstall,
+} from './spec.ts';
 
 /** cert-manager release (its static manifest: 6 CRDs, the controller, webhook and CA injector in cert-manager). */
 // renovate: datasource=github-releases depName=cert-manager/cert-manager extractVersion=^v(?<version>.+)$
@@ -82,21 +88,13 @@ export const CERT_MANAGER_INSTALL: UpstreamInstall = {
 
 const image = (name: string) => `quay.io/jetstack/cert-manager-${name}:v${CERT_MANAGER_VERSION}`;
 
-export const certManager: ComponentSpec = {
+export const certManager: ComponentSpec = operatorComponent({
   name: 'cert-manager',
   description: `cert-manager ${CERT_MANAGER_VERSION} (pinned upstream release by URL, sized by local patches, leader election in its own namespace) in ${CERT_MANAGER_NAMESPACE}`,
-  tier: 'operator',
   images: [
     { role: 'controller (set by the upstream release)', image: image('controller') },
     { role: 'admission webhook (set by the upstream release)', image: image('webhook') },
     { role: 'CA injector (set by the upstream release)', image: image('cainjector') },
   ],
-  uid: null,
-  service: null,
-  dependsOn: [],
-  dashboard: null,
-  smoke: [],
-  sourceFiles: [],
   upstream: CERT_MANAGER_INSTALL,
-  build: () => [],
-};
+});

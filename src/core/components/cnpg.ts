@@ -7,7 +7,13 @@
 //
 // The release's CRDs are too large for client-side apply's last-applied annotation; every
 // Application of this repository syncs with ServerSideApply=true, which this one needs.
-import { RELEASE_CLUSTER_KINDS, WEBHOOK_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
+import {
+  operatorComponent,
+  RELEASE_CLUSTER_KINDS,
+  WEBHOOK_KINDS,
+  type ComponentSpec,
+  type UpstreamInstall,
+} from './spec.ts';
 
 /** CloudNativePG release (its manifest lists 11 CRDs and the controller Deployment in cnpg-system). */
 // renovate: datasource=github-releases depName=cloudnative-pg/cloudnative-pg extractVersion=^v(?<version>.+)$
@@ -47,22 +53,14 @@ export const CNPG_INSTALL: UpstreamInstall = {
   },
 };
 
-export const cnpg: ComponentSpec = {
+export const cnpg: ComponentSpec = operatorComponent({
   name: 'cnpg',
   description: `CloudNativePG ${CNPG_VERSION} operator (pinned upstream release by URL, sized by a local patch) in ${CNPG_NAMESPACE}`,
-  tier: 'operator',
   images: [
     {
       role: 'operator controller (set by the upstream release)',
       image: `ghcr.io/cloudnative-pg/cloudnative-pg:${CNPG_VERSION}`,
     },
   ],
-  uid: null,
-  service: null,
-  dependsOn: [],
-  dashboard: null,
-  smoke: [],
-  sourceFiles: [],
   upstream: CNPG_INSTALL,
-  build: () => [],
-};
+});

@@ -244,6 +244,27 @@ export interface ClusterFacts {
   backup?: BackupConfig;
 }
 
+/**
+ * An operator installed from its pinned release: what UpstreamInstall says such a component
+ * is (its own wave, no pods of its own user, no contract, no objects built here) filled in
+ * once, so each operator declares only its name, images and install.
+ */
+export function operatorComponent(
+  c: Pick<ComponentSpec, 'name' | 'description' | 'images'> & { upstream: UpstreamInstall },
+): ComponentSpec {
+  return {
+    ...c,
+    tier: 'operator',
+    uid: null,
+    service: null,
+    dependsOn: [],
+    dashboard: null,
+    smoke: [],
+    sourceFiles: [],
+    build: () => [],
+  };
+}
+
 /** A spec that serves a contract (every component but the platform). */
 export type ServingSpec = ComponentSpec & { service: ServiceSpec };
 

@@ -19,7 +19,7 @@
 //   are declared in kafka's ServiceSpec and built with every other flow (network-flows.ts).
 import type { KubeObject } from '../kube.ts';
 import { LABELS, NAMESPACE } from '../names.ts';
-import { RELEASE_CLUSTER_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
+import { operatorComponent, RELEASE_CLUSTER_KINDS, type ComponentSpec, type UpstreamInstall } from './spec.ts';
 import { componentLabels } from './workload.ts';
 
 /** Strimzi release (tags have no `v`); its manifest lists 10 CRDs and the cluster operator Deployment. */
@@ -108,19 +108,11 @@ export const STRIMZI_INSTALL: UpstreamInstall = {
   },
 };
 
-export const strimzi: ComponentSpec = {
+export const strimzi: ComponentSpec = operatorComponent({
   name: 'strimzi',
   description: `Strimzi ${STRIMZI_VERSION} operator (pinned upstream release by URL, sized by a local patch) in ${STRIMZI_NAMESPACE}, watching ${NAMESPACE}`,
-  tier: 'operator',
   images: [
     { role: 'cluster operator (set by the upstream release)', image: `quay.io/strimzi/operator:${STRIMZI_VERSION}` },
   ],
-  uid: null,
-  service: null,
-  dependsOn: [],
-  dashboard: null,
-  smoke: [],
-  sourceFiles: [],
   upstream: STRIMZI_INSTALL,
-  build: () => [],
-};
+});

@@ -56,21 +56,17 @@ describe('exit codes', () => {
   });
 });
 
+/** `npm run diff` run in `root`: its exit code and what it said on stderr. */
+function diffIn(root: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const io: Io = { root, cwd: root, env: {}, interactive: false, stdout: () => {}, stderr: (t) => void (stderr += t) };
+  return main(['diff', ...args], io).then((code) => ({ code, stderr }));
+}
+
 describe('a generated tree that lags behind its source', () => {
   it('is pointed out, since the diff shows the files as they are', async () => {
     const fresh = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform']) });
-    const inFresh = (args: string[]) => {
-      let stderr = '';
-      const io: Io = {
-        root: fresh,
-        cwd: fresh,
-        env: {},
-        interactive: false,
-        stdout: () => {},
-        stderr: (t) => void (stderr += t),
-      };
-      return main(['diff', ...args], io).then((code) => ({ code, stderr }));
-    };
+    const inFresh = (args: string[]) => diffIn(fresh, args);
     try {
       expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
       writeFileSync(join(fresh, 'clusters', 'lab', 'cluster.yaml'), clusterYaml('lab', 'dev', ['platform', 'redis']));
@@ -95,18 +91,7 @@ describe('a generated tree that lags behind its source', () => {
 describe('the freshness check, from blob ids and a kept plan', () => {
   it('catches a change in a generator source only, a renamed generated file and a file generate no longer writes', async () => {
     const fresh = await makeRepo({ lab: clusterYaml('lab', 'dev', ['platform', 'opa']) });
-    const inFresh = (args: string[]) => {
-      let stderr = '';
-      const io: Io = {
-        root: fresh,
-        cwd: fresh,
-        env: {},
-        interactive: false,
-        stdout: () => {},
-        stderr: (t) => void (stderr += t),
-      };
-      return main(['diff', ...args], io).then((code) => ({ code, stderr }));
-    };
+    const inFresh = (args: string[]) => diffIn(fresh, args);
     try {
       expect((await inFresh(['--base', 'HEAD'])).stderr).not.toContain('out of date');
       // A component's source file (OPA's policy), nothing generated touched: planned anew, stale.
